@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema/index.ts';
+
+export type Schema = typeof schema;
+export type Drizzle = BetterSQLite3Database<Schema>;
+
+export interface Database_ {
+  readonly db: Drizzle;
+  readonly sqlite: Database.Database;
+  readonly file: string;
+  /** Directory beside the database file where attachments live, content-addressed. */
+  readonly attachmentsDir: string;
+  close(): void;
+}
+export type { Database_ as CitygridDatabase };
+
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle');
+
+export interface OpenDatabaseOptions {
+  /** `FULL` (default) survives power loss; `NORMAL` only for benchmarks comparing the two. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+/**
+ * Open (creating if needed) and migrate the database file. WAL with synchronous=FULL: a commit that
+ * returned is on disk. Foreign-key checks are off during migration (drizzle rebuilds tables inside
+ * one transaction where the pragma is a no-op) and verified afterwards.
+ */
+export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Database_ {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = OFF');
+  const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  const problems = sqlite.pragma('foreign_key_check') as unknown[];
+  if (problems.length > 0) throw new Error(`foreign_key_check failed after migration: ${JSON.stringify(problems.slice(0, 5))}`);
+  sqlite.pragma('foreign_keys = ON');
+  const attachmentsDir = file === ':memory:' ? join(process.cwd(), '.attachments-memory') : join(dirname(file), 'attachments');
+  return {
+    db,
+    sqlite,
+    file,
+    attachmentsDir,
+    close: () => sqlite.close(),
+  };
+}

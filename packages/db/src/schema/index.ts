@@ -1,0 +1,236 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/* ---------- reference data (seeded from packages/domain/src/reference/data, editable by import) ---------- */
+
+export const gridVersions = sqliteTable('grid_versions', {
+  id: integer().primaryKey({ autoIncrement: true }),
+  version: text().notNull().unique(),
+  validFrom: text().notNull(),
+  validTo: text(),
+  generated: integer({ mode: 'boolean' }).notNull().default(false),
+  note: text().notNull().default(''),
+  importedAt: text().notNull(),
+});
+
+export const subDistricts = sqliteTable('sub_districts', {
+  code: text().primaryKey(),
+  name: text().notNull(),
+  nameEn: text().notNull(),
+});
+
+export const communities = sqliteTable('communities', {
+  code: text().primaryKey(),
+  subDistrictCode: text().notNull(),
+  name: text().notNull(),
+  nameEn: text().notNull(),
+  /** Closed outer ring as JSON [[lng, lat], ...] of the current grid version. */
+  ring: text({ mode: 'json' }).$type<Array<[number, number]>>().notNull(),
+});
+
+export const cells = sqliteTable(
+  'cells',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    gridVersionId: integer().notNull(),
+    code: text().notNull(),
+    communityCode: text().notNull(),
+    subDistrictCode: text().notNull(),
+    name: text().notNull(),
+    ring: text({ mode: 'json' }).$type<Array<[number, number]>>().notNull(),
+    validFrom: text().notNull(),
+    validTo: text(),
+  },
+  (t) => [uniqueIndex('cells_version_code').on(t.gridVersionId, t.code)],
+);
+
+export const departments = sqliteTable('departments', {
+  code: text().primaryKey(),
+  name: text().notNull(),
+  nameEn: text().notNull(),
+});
+
+export const units = sqliteTable('units', {
+  code: text().primaryKey(),
+  departmentCode: text().notNull(),
+  name: text().notNull(),
+  nameEn: text().notNull(),
+  subDistrictCode: text(),
+  phone: text(),
+});
+
+export const minorClasses = sqliteTable('minor_classes', {
+  code: text().primaryKey(),
+  /** Whole validated MinorClass record from the domain (criteria, limits, default units, principle). */
+  data: text({ mode: 'json' }).notNull(),
+  hotlineCategory: text().notNull(),
+});
+
+export const hotlineCategories = sqliteTable('hotline_categories', {
+  code: text().primaryKey(),
+  name: text().notNull(),
+  nameEn: text().notNull(),
+});
+
+export const routingRules = sqliteTable('routing_rules', {
+  id: text().primaryKey(),
+  minorClassCode: text().notNull(),
+  scopeKind: text().notNull(),
+  scopeCode: text(),
+  unitCode: text().notNull(),
+  note: text().notNull().default(''),
+});
+
+/** Key/value reference documents (the working calendar). */
+export const referenceDocuments = sqliteTable('reference_documents', {
+  name: text().primaryKey(),
+  data: text({ mode: 'json' }).notNull(),
+  updatedAt: text().notNull(),
+});
+
+/* ---------- people and access ---------- */
+
+export const users = sqliteTable('users', {
+  id: integer().primaryKey({ autoIncrement: true }),
+  username: text().notNull().unique(),
+  displayName: text().notNull(),
+  role: text().notNull(),
+  unitCode: text(),
+  passwordHash: text().notNull(),
+  active: integer({ mode: 'boolean' }).notNull().default(true),
+  createdAt: text().notNull(),
+});
+
+export const sessions = sqliteTable('sessions', {
+  /** SHA-256 of the cookie token; the token itself is never stored. */
+  tokenHash: text().primaryKey(),
+  userId: integer().notNull(),
+  csrfToken: text().notNull(),
+  createdAt: text().notNull(),
+  expiresAt: text().notNull(),
+});
+
+export const apiKeys = sqliteTable('api_keys', {
+  keyHash: text().primaryKey(),
+  name: text().notNull(),
+  createdAt: text().notNull(),
+});
+
+export const securityLog = sqliteTable('security_log', {
+  id: integer().primaryKey({ autoIncrement: true }),
+  at: text().notNull(),
+  kind: text().notNull(), // login_failed | login_throttled | denied
+  username: text(),
+  userId: integer(),
+  detail: text().notNull(),
+  ip: text(),
+});
+
+/* ---------- cases and their event log ---------- */
+
+export const cases = sqliteTable(
+  'cases',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    caseNumber: text().notNull().unique(),
+    source: text().notNull(), // hotline | open311 | inspector
+    nature: text().notNull(), // complaint | enquiry | help | report | suggestion | praise
+    minorClassCode: text().notNull(),
+    hotlineCategory: text().notNull(),
+    description: text().notNull(),
+    urgency: text().notNull(), // normal | urgent
+    callerName: text(),
+    callerPhone: text(),
+    lat: real(),
+    lng: real(),
+    address: text(),
+    gridVersionId: integer(),
+    cellCode: text(),
+    communityCode: text(),
+    subDistrictCode: text(),
+    routeRuleId: text(),
+    routeExplanation: text(),
+    limitAmount: real().notNull(),
+    limitUnit: text().notNull(),
+    /* projection of the event log (see @citygrid/domain CaseSnapshot) */
+    state: text().notNull(),
+    unitCode: text(),
+    version: integer().notNull(),
+    verified: integer({ mode: 'boolean' }).notNull().default(false),
+    dispatchCount: integer().notNull().default(0),
+    redispatchCount: integer().notNull().default(0),
+    reworkCount: integer().notNull().default(0),
+    extensionCount: integer().notNull().default(0),
+    returnCount: integer().notNull().default(0),
+    extensionAmount: real().notNull().default(0),
+    pendingExtensionAmount: real().notNull().default(0),
+    satisfaction: integer(),
+    mergedInto: text(),
+    reportedAt: text().notNull(),
+    firstDispatchedAt: text(),
+    dispatchedAt: text(),
+    dueAt: text(),
+    disposedAt: text(),
+    closedAt: text(),
+    disposedLate: integer({ mode: 'boolean' }).notNull().default(false),
+    updatedAt: text().notNull(),
+    /** Open311 service_request token for requests not yet given an id (always given here). */
+    reporterEmail: text(),
+  },
+  (t) => [
+    index('cases_state').on(t.state),
+    index('cases_unit_state').on(t.unitCode, t.state),
+    index('cases_cell').on(t.cellCode),
+    index('cases_reported_at').on(t.reportedAt),
+    index('cases_caller_phone').on(t.callerPhone),
+    index('cases_class_state').on(t.minorClassCode, t.state),
+    index('cases_due_at').on(t.dueAt),
+    index('cases_closed_at').on(t.closedAt),
+  ],
+);
+
+export const caseEvents = sqliteTable(
+  'case_events',
+  {
+    /** Monotonic event id: the live stream's resume position. */
+    id: integer().primaryKey({ autoIncrement: true }),
+    caseId: integer().notNull(),
+    caseNumber: text().notNull(),
+    seq: integer().notNull(), // the case version this event produced
+    type: text().notNull(),
+    actorUserId: integer(),
+    actorRole: text().notNull(),
+    actorName: text().notNull(),
+    actorUnitCode: text(),
+    at: text().notNull(),
+    fromState: text(),
+    toState: text().notNull(),
+    reason: text(),
+    note: text(),
+    attachments: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** The complete action as applied (replayable). */
+    action: text({ mode: 'json' }).notNull(),
+  },
+  (t) => [uniqueIndex('case_events_case_seq').on(t.caseId, t.seq), index('case_events_at').on(t.at)],
+);
+
+export const attachments = sqliteTable('attachments', {
+  sha256: text().primaryKey(),
+  mime: text().notNull(),
+  size: integer().notNull(),
+  caseId: integer(),
+  uploadedBy: integer(),
+  createdAt: text().notNull(),
+});
+
+export const idempotencyKeys = sqliteTable('idempotency_keys', {
+  key: text().primaryKey(),
+  requestHash: text().notNull(),
+  caseId: integer().notNull(),
+  createdAt: text().notNull(),
+});
+
+export const caseNumberCounters = sqliteTable('case_number_counters', {
+  day: text().primaryKey(),
+  last: integer().notNull(),
+});

@@ -1,0 +1,72 @@
+/**
+ * The deadline traffic light (红黄绿灯) shown on case lists and the map: green while under 80 % of the
+ * limit is used, yellow from 80 % up to the due instant, red once overdue (now > due).
+ */
+import { DomainError } from '../errors.ts';
+import { isWorkingUnit } from './work-calendar.ts';
+import type { TimeLimit, TimeLimitUnit, WorkCalendar } from './work-calendar.ts';
+
+export type TrafficLight = 'green' | 'yellow' | 'red';
+
+/** Used fraction at which the light turns yellow. */
+export const YELLOW_THRESHOLD = 0.8;
+
+export interface TrafficLightInput {
+  /** When the clock started (for disposal: the dispatch instant). */
+  start: Date;
+  /** The due instant (after any approved extension). */
+  due: Date;
+  now: Date;
+  /** Unit of the limit: working units measure in working time, `calendar_hours` in wall time. */
+  limitUnit: TimeLimitUnit;
+  calendar: WorkCalendar;
+}
+
+export interface TrafficLightResult {
+  light: TrafficLight;
+  /**
+   * Time used in `[start, now)` divided by the time in `[start, due)`, in the limit's time basis.
+   * Exceeds 1 when overdue. When `due ≤ start` it is 0 before `start` and 1 from `start` on.
+   */
+  usedFraction: number;
+  /**
+   * Time left until `due` in the limit's time basis; negative (time overdue) once `now > due`.
+   * For working units, an instant overdue outside working time may show 0 while the light is red.
+   */
+  remainingMs: number;
+}
+
+function assertValidDate(value: unknown, field: string): asserts value is Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) {
+    throw new DomainError('BAD_INPUT', `${field} must be a valid Date`, { field });
+  }
+}
+
+/** Computes the light; red iff `now > due` (wall time), so a case is never red before it is due. */
+export function computeTrafficLight(input: TrafficLightInput): TrafficLightResult {
+  const { start, due, now, limitUnit, calendar } = input;
+  assertValidDate(start, 'start');
+  assertValidDate(due, 'due');
+  assertValidDate(now, 'now');
+  const measure = isWorkingUnit(limitUnit)
+    ? (a: Date, b: Date): number => calendar.workingMsBetween(a, b)
+    : (a: Date, b: Date): number => Math.max(0, b.getTime() - a.getTime());
+
+  const total = measure(start, due);
+  const used = measure(start, now);
+  const usedFraction = total > 0 ? used / total : now.getTime() < start.getTime() ? 0 : 1;
+  const overdue = now.getTime() > due.getTime();
+  const remainingMs = overdue ? 0 - measure(due, now) : measure(now, due);
+
+  const light: TrafficLight = overdue ? 'red' : usedFraction >= YELLOW_THRESHOLD ? 'yellow' : 'green';
+  return { light, usedFraction, remainingMs: remainingMs === 0 ? 0 : remainingMs };
+}
+
+/**
+ * The new due instant after an approved extension (延期): `extra` counted from the old due, with the
+ * same conventions as `WorkCalendar.addTimeLimit`.
+ */
+export function extendDeadline(due: Date, extra: TimeLimit, calendar: WorkCalendar): Date {
+  assertValidDate(due, 'due');
+  return calendar.addTimeLimit(due, extra);
+}

@@ -1,0 +1,82 @@
+import type { UnitCode } from '../ids.ts';
+
+/** Stations of the seven-step closed loop (GB/T 30428, CJ/T 315). */
+export const CASE_STATES = [
+  'reported', // 待立案: collected, awaiting filing (public reports may be verified first, 核实)
+  'voided', // 作废 / 不予立案 (terminal)
+  'merged', // linked into another case as a duplicate (terminal)
+  'filed', // 已立案, waiting for dispatch (manual dispatch queue)
+  'dispatched', // 已派遣: the disposal clock runs
+  'accepted', // 处置中: the unit has taken it
+  'return_requested', // 回退申请: the unit says it is not its remit
+  'extension_requested', // 延期申请
+  'park_requested', // 挂账申请
+  'parked', // 挂账: long-term work, clock suspended
+  'disposed', // 已处置: the unit reported its result, awaiting check (核查)
+  'closed', // 结案
+  'callback_done', // 已回访: satisfaction recorded (terminal)
+] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+export const TERMINAL_STATES: ReadonlySet<CaseState> = new Set(['voided', 'merged', 'callback_done']);
+/** States in which a unit holds the case and the disposal clock matters. */
+export const UNIT_STATES: ReadonlySet<CaseState> = new Set([
+  'dispatched',
+  'accepted',
+  'return_requested',
+  'extension_requested',
+  'park_requested',
+  'parked',
+]);
+/** Open = not yet closed (a closed case awaiting callback is no longer open for evaluation). */
+export const isOpenState = (s: CaseState) => !['voided', 'merged', 'closed', 'callback_done'].includes(s);
+
+/** The part of a case that the event log determines. Everything here is derivable by replay. */
+export interface CaseSnapshot {
+  readonly state: CaseState;
+  /** Unit currently responsible (set at dispatch, kept through disposal and check). */
+  readonly unitCode: UnitCode | null;
+  readonly version: number; // number of events applied; optimistic-concurrency token
+  readonly verified: boolean;
+  readonly dispatchCount: number; // first dispatch + redispatches to another unit
+  readonly redispatchCount: number; // moved to a different unit (counts against 准确派遣率)
+  readonly reworkCount: number; // 返工
+  readonly extensionCount: number;
+  readonly returnCount: number;
+  /** Extra time granted by approved extensions, in the case's limit unit amount. */
+  readonly extensionAmount: number;
+  /** Amount asked for by a pending extension request (in the case's time-limit unit). */
+  readonly pendingExtensionAmount: number;
+  readonly satisfaction: number | null; // 1..5 after callback
+  readonly mergedInto: string | null;
+  /** ISO instants, set by the events that carry them. */
+  readonly firstDispatchedAt: string | null;
+  readonly dispatchedAt: string | null;
+  readonly dueAt: string | null;
+  readonly disposedAt: string | null;
+  readonly closedAt: string | null;
+  /** True when the latest disposal was reported after its deadline. */
+  readonly disposedLate: boolean;
+}
+
+export const INITIAL_SNAPSHOT: CaseSnapshot = {
+  state: 'reported',
+  unitCode: null,
+  version: 0,
+  verified: false,
+  dispatchCount: 0,
+  redispatchCount: 0,
+  reworkCount: 0,
+  extensionCount: 0,
+  returnCount: 0,
+  extensionAmount: 0,
+  pendingExtensionAmount: 0,
+  satisfaction: null,
+  mergedInto: null,
+  firstDispatchedAt: null,
+  dispatchedAt: null,
+  dueAt: null,
+  disposedAt: null,
+  closedAt: null,
+  disposedLate: false,
+};

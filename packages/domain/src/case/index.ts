@@ -1,0 +1,3 @@
+export * from './roles.ts';
+export * from './case-state.ts';
+export * from './transitions.ts';

@@ -1,0 +1,214 @@
+import { DomainError } from '../errors.ts';
+import type { UnitCode } from '../ids.ts';
+import type { ActorRole } from './roles.ts';
+import type { CaseSnapshot, CaseState } from './case-state.ts';
+import { INITIAL_SNAPSHOT } from './case-state.ts';
+
+/** Every way a case can change. The event log stores exactly these, with actor and time. */
+export type CaseAction =
+  | { type: 'report' } // 信息收集: the case exists
+  | { type: 'verify'; note?: string } // 核实: an inspector confirmed it on site
+  | { type: 'file'; note?: string } // 立案
+  | { type: 'void'; reason: string } // 作废 / 不予立案
+  | { type: 'merge'; targetCaseNumber: string; reason?: string } // duplicate of another case
+  | { type: 'dispatch'; unitCode: UnitCode; dueAt: string; note?: string } // 派遣: the clock starts
+  | { type: 'redispatch'; unitCode: UnitCode; dueAt: string; reason: string } // 改派 to another unit
+  | { type: 'accept'; note?: string } // the unit takes it
+  | { type: 'request_return'; reason: string } // 回退申请
+  | { type: 'approve_return'; note?: string } // back to the dispatch queue
+  | { type: 'refuse_return'; reason: string }
+  | { type: 'request_extension'; reason: string; amount: number } // 延期申请, amount in the limit's unit
+  | { type: 'approve_extension'; dueAt: string; note?: string }
+  | { type: 'refuse_extension'; reason: string }
+  | { type: 'request_park'; reason: string } // 挂账申请
+  | { type: 'approve_park'; note?: string }
+  | { type: 'refuse_park'; reason: string }
+  | { type: 'resume'; dueAt: string; note?: string } // parked work resumes with a fresh deadline
+  | { type: 'report_disposal'; note: string; attachments?: readonly string[] } // 处理反馈
+  | { type: 'close'; note?: string } // 核查通过 → 结案
+  | { type: 'rework'; reason: string; dueAt: string } // 核查不通过 → 返工, same unit
+  | { type: 'callback'; satisfaction: number; note?: string }; // 回访
+
+export type CaseActionType = CaseAction['type'];
+
+export interface TransitionRule {
+  readonly from: readonly CaseState[] | 'none';
+  readonly to: CaseState | 'same';
+  readonly roles: readonly ActorRole[];
+  /** Fields of the action that must be present and non-empty. */
+  readonly requires: readonly string[];
+  /** The actor must belong to the unit that holds the case. */
+  readonly unitScoped: boolean;
+  /** Chinese name for the UI and the event log. */
+  readonly label: string;
+}
+
+const LEAD = ['shift_lead'] as const;
+const DISPATCH = ['dispatcher', 'shift_lead', 'system'] as const;
+const UNIT = ['unit_staff'] as const;
+const HELD: CaseState[] = ['dispatched', 'accepted'];
+
+/** The closed loop as data: which action, from which states, by whom, needing what. */
+export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
+  report: { from: 'none', to: 'reported', roles: ['operator', 'inspector', 'shift_lead', 'public', 'system'], requires: [], unitScoped: false, label: '上报' },
+  verify: { from: ['reported'], to: 'same', roles: ['inspector', 'shift_lead'], requires: [], unitScoped: false, label: '核实' },
+  file: { from: ['reported'], to: 'filed', roles: ['operator', 'shift_lead', 'system'], requires: [], unitScoped: false, label: '立案' },
+  void: { from: ['reported', 'filed'], to: 'voided', roles: [...LEAD, 'dispatcher'], requires: ['reason'], unitScoped: false, label: '作废' },
+  merge: { from: ['reported', 'filed'], to: 'merged', roles: ['operator', 'dispatcher', 'shift_lead'], requires: ['targetCaseNumber'], unitScoped: false, label: '合并重复' },
+  dispatch: { from: ['filed'], to: 'dispatched', roles: DISPATCH, requires: ['unitCode', 'dueAt'], unitScoped: false, label: '派遣' },
+  redispatch: { from: ['dispatched', 'accepted', 'return_requested'], to: 'dispatched', roles: ['dispatcher', 'shift_lead'], requires: ['unitCode', 'dueAt', 'reason'], unitScoped: false, label: '改派' },
+  accept: { from: ['dispatched'], to: 'accepted', roles: UNIT, requires: [], unitScoped: true, label: '签收' },
+  request_return: { from: HELD, to: 'return_requested', roles: UNIT, requires: ['reason'], unitScoped: true, label: '申请回退' },
+  approve_return: { from: ['return_requested'], to: 'filed', roles: ['dispatcher', 'shift_lead'], requires: [], unitScoped: false, label: '同意回退' },
+  refuse_return: { from: ['return_requested'], to: 'accepted', roles: ['dispatcher', 'shift_lead'], requires: ['reason'], unitScoped: false, label: '驳回回退' },
+  request_extension: { from: ['accepted'], to: 'extension_requested', roles: UNIT, requires: ['reason', 'amount'], unitScoped: true, label: '申请延期' },
+  approve_extension: { from: ['extension_requested'], to: 'accepted', roles: LEAD, requires: ['dueAt'], unitScoped: false, label: '批准延期' },
+  refuse_extension: { from: ['extension_requested'], to: 'accepted', roles: LEAD, requires: ['reason'], unitScoped: false, label: '驳回延期' },
+  request_park: { from: ['accepted'], to: 'park_requested', roles: UNIT, requires: ['reason'], unitScoped: true, label: '申请挂账' },
+  approve_park: { from: ['park_requested'], to: 'parked', roles: LEAD, requires: [], unitScoped: false, label: '批准挂账' },
+  refuse_park: { from: ['park_requested'], to: 'accepted', roles: LEAD, requires: ['reason'], unitScoped: false, label: '驳回挂账' },
+  resume: { from: ['parked'], to: 'accepted', roles: [...UNIT, ...LEAD], requires: ['dueAt'], unitScoped: true, label: '恢复处置' },
+  report_disposal: { from: HELD, to: 'disposed', roles: UNIT, requires: ['note'], unitScoped: true, label: '处置反馈' },
+  close: { from: ['disposed'], to: 'closed', roles: ['inspector', 'shift_lead'], requires: [], unitScoped: false, label: '核查结案' },
+  rework: { from: ['disposed'], to: 'dispatched', roles: ['inspector', 'shift_lead'], requires: ['reason', 'dueAt'], unitScoped: false, label: '返工' },
+  callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
+};
+
+export const MAX_EXTENSIONS = 1; // 延期 is usually granted once
+
+export interface Actor {
+  readonly userId: number | null;
+  readonly role: ActorRole;
+  /** The unit a unit_staff actor belongs to. */
+  readonly unitCode: UnitCode | null;
+}
+
+export interface CaseEventInput {
+  readonly action: CaseAction;
+  readonly actor: Actor;
+  /** ISO instant the event happened. */
+  readonly at: string;
+}
+
+const isBlank = (v: unknown) =>
+  v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (typeof v === 'number' && !Number.isFinite(v));
+
+/** Which actions this actor may take on a case in this snapshot (for UIs: offer only these). */
+export function listAllowedActions(snapshot: CaseSnapshot, actor: Actor): CaseActionType[] {
+  return (Object.keys(TRANSITIONS) as CaseActionType[]).filter((type) => {
+    const rule = TRANSITIONS[type];
+    if (rule.from === 'none' || !rule.from.includes(snapshot.state)) return false;
+    if (!rule.roles.includes(actor.role)) return false;
+    if (rule.unitScoped && actor.role === 'unit_staff' && actor.unitCode !== snapshot.unitCode) return false;
+    if (type === 'request_extension' && snapshot.extensionCount >= MAX_EXTENSIONS) return false;
+    return true;
+  });
+}
+
+/**
+ * Check an action against the closed loop and return the next snapshot. Pure: the same snapshot and
+ * event always give the same result. Throws `DomainError` ILLEGAL_TRANSITION / FORBIDDEN / BAD_INPUT.
+ */
+export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventInput): CaseSnapshot {
+  const { action, actor, at } = event;
+  const rule = TRANSITIONS[action.type];
+  if (!rule) throw new DomainError('BAD_INPUT', `unknown action ${String(action.type)}`, { field: 'action' });
+  if (rule.from === 'none') {
+    if (snapshot !== null) throw new DomainError('ILLEGAL_TRANSITION', 'case already exists', { field: 'action', state: snapshot.state });
+  } else {
+    if (snapshot === null) throw new DomainError('ILLEGAL_TRANSITION', `cannot ${action.type} a case that does not exist`, { field: 'action' });
+    if (!rule.from.includes(snapshot.state)) {
+      throw new DomainError('ILLEGAL_TRANSITION', `${rule.label} (${action.type}) is not allowed when the case is ${snapshot.state}`, {
+        field: 'action',
+        state: snapshot.state,
+        action: action.type,
+      });
+    }
+  }
+  if (!rule.roles.includes(actor.role)) {
+    throw new DomainError('FORBIDDEN', `role ${actor.role} may not ${action.type}`, { field: 'role', action: action.type });
+  }
+  if (rule.unitScoped && actor.role === 'unit_staff' && (snapshot === null || actor.unitCode === null || actor.unitCode !== snapshot.unitCode)) {
+    throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'unitCode', action: action.type });
+  }
+  for (const field of rule.requires) {
+    if (isBlank((action as unknown as Record<string, unknown>)[field])) {
+      throw new DomainError('BAD_INPUT', `${field} is required to ${action.type}`, { field });
+    }
+  }
+  if (Number.isNaN(Date.parse(at))) throw new DomainError('BAD_INPUT', 'event time is not an ISO instant', { field: 'at' });
+
+  const prev = snapshot ?? INITIAL_SNAPSHOT;
+  const to: CaseState = rule.to === 'same' ? prev.state : rule.to;
+  const base = { ...prev, state: to, version: prev.version + 1 };
+
+  switch (action.type) {
+    case 'report':
+      return { ...INITIAL_SNAPSHOT, version: 1 };
+    case 'verify':
+      return { ...base, verified: true };
+    case 'merge':
+      return { ...base, mergedInto: action.targetCaseNumber };
+    case 'dispatch':
+      return {
+        ...base,
+        unitCode: action.unitCode,
+        dispatchCount: prev.dispatchCount + 1,
+        redispatchCount: prev.unitCode !== null && prev.unitCode !== action.unitCode ? prev.redispatchCount + 1 : prev.redispatchCount,
+        firstDispatchedAt: prev.firstDispatchedAt ?? at,
+        dispatchedAt: at,
+        dueAt: action.dueAt,
+      };
+    case 'redispatch':
+      return {
+        ...base,
+        unitCode: action.unitCode,
+        dispatchCount: prev.dispatchCount + 1,
+        redispatchCount: prev.unitCode !== action.unitCode ? prev.redispatchCount + 1 : prev.redispatchCount,
+        dispatchedAt: at,
+        dueAt: action.dueAt,
+      };
+    case 'request_return':
+      return { ...base, returnCount: prev.returnCount + 1 };
+    case 'request_extension': {
+      if (prev.extensionCount >= MAX_EXTENSIONS) {
+        throw new DomainError('ILLEGAL_TRANSITION', `an extension can be granted at most ${MAX_EXTENSIONS} time(s)`, { field: 'action' });
+      }
+      if (!(action.amount > 0)) throw new DomainError('BAD_INPUT', 'amount must be positive', { field: 'amount' });
+      return { ...base, pendingExtensionAmount: action.amount };
+    }
+    case 'approve_extension':
+      return {
+        ...base,
+        extensionCount: prev.extensionCount + 1,
+        extensionAmount: prev.extensionAmount + prev.pendingExtensionAmount,
+        pendingExtensionAmount: 0,
+        dueAt: action.dueAt,
+      };
+    case 'refuse_extension':
+      return { ...base, pendingExtensionAmount: 0 };
+    case 'resume':
+      return { ...base, dispatchedAt: at, dueAt: action.dueAt };
+    case 'report_disposal':
+      return { ...base, disposedAt: at, disposedLate: prev.dueAt !== null && Date.parse(at) > Date.parse(prev.dueAt) };
+    case 'close':
+      return { ...base, closedAt: at };
+    case 'rework':
+      return { ...base, reworkCount: prev.reworkCount + 1, disposedAt: null, dispatchedAt: at, dueAt: action.dueAt };
+    case 'callback': {
+      const s = action.satisfaction;
+      if (!Number.isInteger(s) || s < 1 || s > 5) throw new DomainError('BAD_INPUT', 'satisfaction must be an integer 1–5', { field: 'satisfaction' });
+      return { ...base, satisfaction: s };
+    }
+    default:
+      return base;
+  }
+}
+
+/** The current state of a case is always what its events replay to. */
+export function replayCaseEvents(events: readonly CaseEventInput[]): CaseSnapshot {
+  let snap: CaseSnapshot | null = null;
+  for (const e of events) snap = applyCaseEvent(snap, e);
+  if (snap === null) throw new DomainError('NOT_FOUND', 'a case needs at least its report event', { field: 'events' });
+  return snap;
+}
