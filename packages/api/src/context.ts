@@ -1,0 +1,40 @@
+import type { Role, UnitCode } from '@citygrid/domain';
+import type { Services } from './services/index.ts';
+
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  unitCode: UnitCode | null;
+}
+
+export interface CookieJar {
+  get(name: string): string | undefined;
+  set(name: string, value: string, opts: { maxAgeSeconds: number; httpOnly: boolean }): void;
+  clear(name: string): void;
+}
+
+/** What every procedure sees. Built per request by the HTTP adapter in apps/server. */
+export interface Context {
+  services: Services;
+  session: { user: SessionUser; csrfToken: string; tokenHash: string } | null;
+  request: { ip: string | null; csrfHeader: string | null; method: string };
+  cookies: CookieJar;
+}
+
+export const SESSION_COOKIE = 'cg_session';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** Resolve the session cookie into a user. Used by the HTTP adapter. */
+export async function createContext(opts: {
+  services: Services;
+  cookies: CookieJar;
+  ip: string | null;
+  csrfHeader: string | null;
+  method: string;
+}): Promise<Context> {
+  const token = opts.cookies.get(SESSION_COOKIE);
+  const session = token ? await opts.services.auth.resolveSession(token) : null;
+  return { services: opts.services, session, request: { ip: opts.ip, csrfHeader: opts.csrfHeader, method: opts.method }, cookies: opts.cookies };
+}

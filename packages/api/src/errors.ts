@@ -1,0 +1,43 @@
+import { TRPCError } from '@trpc/server';
+import { DomainError, type DomainErrorCode } from '@citygrid/domain';
+import { ZodError } from 'zod';
+
+type TRPCCode = TRPCError['code'];
+
+/** The one place where domain error codes become tRPC codes (and so HTTP statuses). */
+export const DOMAIN_TO_TRPC: Record<DomainErrorCode, TRPCCode> = {
+  BAD_INPUT: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  FORBIDDEN: 'FORBIDDEN',
+  UNAUTHENTICATED: 'UNAUTHORIZED',
+  ILLEGAL_TRANSITION: 'UNPROCESSABLE_CONTENT',
+  CONFLICT: 'CONFLICT',
+  IDEMPOTENCY_MISMATCH: 'UNPROCESSABLE_CONTENT',
+  TOO_MANY_REQUESTS: 'TOO_MANY_REQUESTS',
+  OUTSIDE_GRID: 'BAD_REQUEST',
+};
+
+export const DOMAIN_TO_HTTP: Record<DomainErrorCode, number> = {
+  BAD_INPUT: 400,
+  NOT_FOUND: 404,
+  FORBIDDEN: 403,
+  UNAUTHENTICATED: 401,
+  ILLEGAL_TRANSITION: 422,
+  CONFLICT: 409,
+  IDEMPOTENCY_MISMATCH: 422,
+  TOO_MANY_REQUESTS: 429,
+  OUTSIDE_GRID: 400,
+};
+
+export function toTRPCError(e: DomainError): TRPCError {
+  return new TRPCError({ code: DOMAIN_TO_TRPC[e.code], message: e.message, cause: e });
+}
+
+/** Field-level issues from zod or a domain error, for the client: [{ field: 'location.lat', message }]. */
+export function fieldIssuesOf(cause: unknown): Array<{ field: string; message: string }> {
+  if (cause instanceof ZodError) {
+    return cause.issues.map((i) => ({ field: i.path.map(String).join('.') || '(input)', message: i.message }));
+  }
+  if (cause instanceof DomainError && cause.details.field) return [{ field: cause.details.field, message: cause.message }];
+  return [];
+}

@@ -1,0 +1,98 @@
+import {
+  createGridIndex,
+  createRouter,
+  createWorkCalendar,
+  DomainError,
+  type GridCell,
+  type GridIndex,
+  type LatLng,
+  type MinorClass,
+  type MinorClassCode,
+  type RouteDecision,
+  type Router,
+  type TimeLimit,
+  type Unit,
+  type WorkCalendar,
+} from '@citygrid/domain';
+import type { ReferenceSnapshot, ReferenceStore } from '@citygrid/db';
+
+export interface Placement {
+  cell: GridCell | null;
+  communityName: string | null;
+  subDistrictName: string | null;
+}
+
+/**
+ * Reference data held in memory for the hot path (grid index, routing matrix, calendar), rebuilt
+ * from the database whenever an admin changes it.
+ */
+export class ReferenceService {
+  private snap!: ReferenceSnapshot;
+  private index!: GridIndex;
+  private router!: Router;
+  private cal!: WorkCalendar;
+  private classes = new Map<string, MinorClass>();
+  private unitsByCode = new Map<string, Unit>();
+  private communityNames = new Map<string, string>();
+  private subDistrictNames = new Map<string, string>();
+
+  constructor(private readonly store: ReferenceStore) {}
+
+  async reload(): Promise<void> {
+    const snap = await this.store.load();
+    this.snap = snap;
+    this.index = createGridIndex(snap.cells);
+    this.router = createRouter(snap.routingRules, snap.units, snap.minorClasses);
+    this.cal = createWorkCalendar(snap.calendar);
+    this.classes = new Map(snap.minorClasses.map((m) => [m.code, m]));
+    this.unitsByCode = new Map(snap.units.map((u) => [u.code, u]));
+    this.communityNames = new Map(snap.communities.map((c) => [c.code, c.name]));
+    this.subDistrictNames = new Map(snap.subDistricts.map((s) => [s.code, s.name]));
+  }
+
+  get snapshot(): ReferenceSnapshot {
+    return this.snap;
+  }
+  get calendar(): WorkCalendar {
+    return this.cal;
+  }
+  get gridVersionId(): number {
+    return this.snap.gridVersion.id;
+  }
+
+  minorClass(code: string, field = 'minorClassCode'): MinorClass {
+    const m = this.classes.get(code);
+    if (!m) throw new DomainError('BAD_INPUT', `unknown minor class ${code}`, { field });
+    return m;
+  }
+
+  unit(code: string, field = 'unitCode'): Unit {
+    const u = this.unitsByCode.get(code);
+    if (!u) throw new DomainError('BAD_INPUT', `unknown unit ${code}`, { field });
+    return u;
+  }
+  unitName(code: string | null): string | null {
+    return code ? (this.unitsByCode.get(code)?.name ?? code) : null;
+  }
+  communityName(code: string | null): string | null {
+    return code ? (this.communityNames.get(code) ?? null) : null;
+  }
+
+  place(p: LatLng): Placement {
+    const r = this.index.locate(p);
+    if (r.kind === 'outside') return { cell: null, communityName: null, subDistrictName: null };
+    return { cell: r.cell, communityName: this.communityNames.get(r.cell.communityCode) ?? null, subDistrictName: this.subDistrictNames.get(r.cell.subDistrictCode) ?? null };
+  }
+
+  route(minorClassCode: string, cell: GridCell | null): RouteDecision | null {
+    return this.router.resolve(minorClassCode as MinorClassCode, cell ? { cellCode: cell.code, communityCode: cell.communityCode, subDistrictCode: cell.subDistrictCode } : null);
+  }
+
+  limitFor(m: MinorClass, urgency: 'normal' | 'urgent'): TimeLimit {
+    return urgency === 'urgent' && m.urgentTimeLimit ? m.urgentTimeLimit : m.timeLimit;
+  }
+
+  due(start: Date, limit: TimeLimit): string {
+    return this.cal.addTimeLimit(start, limit).toISOString();
+  }
+}

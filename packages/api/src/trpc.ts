@@ -1,0 +1,82 @@
+import { initTRPC, TRPCError } from '@trpc/server';
+import superjson from 'superjson';
+import { DomainError, type Role } from '@citygrid/domain';
+import type { Context } from './context.ts';
+import { fieldIssuesOf, toTRPCError } from './errors.ts';
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  sse: {
+    ping: { enabled: true, intervalMs: 5_000 },
+    client: { reconnectAfterInactivityMs: 12_000 },
+  },
+  errorFormatter({ shape, error }) {
+    const cause = error.cause;
+    const issues = fieldIssuesOf(cause);
+    const domain = cause instanceof DomainError ? { code: cause.code, ...cause.details } : null;
+    // a zod failure's message is JSON noise; say which fields are wrong instead
+    const message = issues.length > 0 && !(cause instanceof DomainError) ? issues.map((i) => `${i.field}: ${i.message}`).join('; ') : shape.message;
+    return {
+      ...shape,
+      message,
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        fields: issues,
+        domain,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Domain errors thrown anywhere below become coded tRPC errors here, once. */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
+  return result;
+});
+
+/** Cookie-authenticated mutations must echo the session's CSRF token in a header. */
+const csrf = t.middleware(({ ctx, type, next }) => {
+  if (type === 'mutation') {
+    const header = ctx.request.csrfHeader;
+    if (!header) throw new TRPCError({ code: 'FORBIDDEN', message: 'missing x-csrf-token header' });
+    if (ctx.session && header !== ctx.session.csrfToken) throw new TRPCError({ code: 'FORBIDDEN', message: 'bad x-csrf-token header' });
+  }
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(csrf);
+
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'please log in' });
+  return next({ ctx: { ...ctx, user: ctx.session.user, session: ctx.session } });
+});
+
+/** A procedure open to the given roles only; refusals are written to the security log. */
+export function roleProcedure(...roles: Role[]) {
+  return authedProcedure.use(async ({ ctx, path, next }) => {
+    if (!roles.includes(ctx.user.role)) {
+      await ctx.services.auth.logDenied(ctx.user, `procedure ${path}`, ctx.request.ip);
+      throw new TRPCError({ code: 'FORBIDDEN', message: `role ${ctx.user.role} may not call ${path}` });
+    }
+    return next();
+  });
+}
+
+export const operatorProcedure = roleProcedure('operator', 'shift_lead');
+export const dispatcherProcedure = roleProcedure('dispatcher', 'shift_lead');
+export const reviewProcedure = roleProcedure('inspector', 'shift_lead', 'operator');
+export const supervisorProcedure = roleProcedure('supervisor', 'shift_lead', 'dispatcher', 'operator', 'inspector', 'admin');
+export const adminProcedure = roleProcedure('admin');
+
+/** Department staff, narrowed to their own unit: `ctx.unitCode` is always set. */
+export const unitStaffProcedure = roleProcedure('unit_staff').use(({ ctx, next }) => {
+  const unitCode = ctx.user.unitCode;
+  if (!unitCode) throw new TRPCError({ code: 'FORBIDDEN', message: 'your account is not attached to a unit' });
+  return next({ ctx: { ...ctx, unitCode } });
+});

@@ -1,0 +1,343 @@
+import { and, asc, desc, eq, gt, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { applyCaseEvent, DomainError, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
+import type { CitygridDatabase } from '../client.ts';
+import { caseEvents, caseNumberCounters, cases, idempotencyKeys } from '../schema/index.ts';
+import type { GroupCommitWriter } from '../writer.ts';
+import type {
+  CaseFilter,
+  CaseRecord,
+  EvaluationGroup,
+  EvaluationRow,
+  EventToApply,
+  NewCaseFields,
+  StoredCaseEvent,
+} from './case-types.ts';
+
+type CaseRow = typeof cases.$inferSelect;
+type EventRow = typeof caseEvents.$inferSelect;
+
+const toRecord = (r: CaseRow): CaseRecord => ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
+const toEvent = (r: EventRow): StoredCaseEvent =>
+  ({ ...r, type: r.type as CaseAction['type'], fromState: r.fromState as CaseState | null, toState: r.toState as CaseState, action: r.action as CaseAction }) as StoredCaseEvent;
+
+const snapshotColumns = (s: CaseSnapshot) => ({
+  state: s.state,
+  unitCode: s.unitCode,
+  version: s.version,
+  verified: s.verified,
+  dispatchCount: s.dispatchCount,
+  redispatchCount: s.redispatchCount,
+  reworkCount: s.reworkCount,
+  extensionCount: s.extensionCount,
+  returnCount: s.returnCount,
+  extensionAmount: s.extensionAmount,
+  pendingExtensionAmount: s.pendingExtensionAmount,
+  satisfaction: s.satisfaction,
+  mergedInto: s.mergedInto,
+  firstDispatchedAt: s.firstDispatchedAt,
+  dispatchedAt: s.dispatchedAt,
+  dueAt: s.dueAt,
+  disposedAt: s.disposedAt,
+  closedAt: s.closedAt,
+  disposedLate: s.disposedLate,
+});
+
+/** Pick the snapshot part of a stored case (what the event log determines). */
+export function snapshotOf(r: CaseRecord): CaseSnapshot {
+  const { state, unitCode, version, verified, dispatchCount, redispatchCount, reworkCount, extensionCount, returnCount } = r;
+  return {
+    state, unitCode, version, verified, dispatchCount, redispatchCount, reworkCount, extensionCount, returnCount,
+    extensionAmount: r.extensionAmount,
+    pendingExtensionAmount: r.pendingExtensionAmount,
+    satisfaction: r.satisfaction,
+    mergedInto: r.mergedInto,
+    firstDispatchedAt: r.firstDispatchedAt,
+    dispatchedAt: r.dispatchedAt,
+    dueAt: r.dueAt,
+    disposedAt: r.disposedAt,
+    closedAt: r.closedAt,
+    disposedLate: r.disposedLate,
+  };
+}
+
+/** Beijing calendar date `YYYYMMDD` of an ISO instant. */
+export function beijingDay(iso: string): string {
+  const d = new Date(Date.parse(iso) + 8 * 3600_000);
+  return d.toISOString().slice(0, 10).replaceAll('-', '');
+}
+
+const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {
+  const v = (a as unknown as Record<string, unknown>)[key];
+  return typeof v === 'string' ? v : null;
+};
+
+export interface CreateCaseInput {
+  fields: NewCaseFields;
+  /** Events in order; the first must be `report`. Each may be a function of the snapshot so far. */
+  events: ReadonlyArray<EventToApply & { action: CaseAction | ((s: CaseSnapshot) => CaseAction) }>;
+  idempotency?: { key: string; requestHash: string };
+}
+
+export interface ApplyActionInput {
+  caseNumber: string;
+  /** Optimistic concurrency: the version the actor saw. Omit only for system actions. */
+  expectedVersion?: number;
+  event: EventToApply;
+  /** Built inside the transaction from the current record (e.g. a deadline from its limit). */
+  action: CaseAction | ((current: CaseRecord) => CaseAction);
+}
+
+/**
+ * Cases and their append-only event log. Every write goes through the group-commit writer inside
+ * one transaction that appends the events and updates the projection, so the row always equals the
+ * replay of its events. Reads are async for a dialect-neutral interface.
+ */
+export class CaseStore {
+  constructor(
+    private readonly database: CitygridDatabase,
+    private readonly writer: GroupCommitWriter,
+  ) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  private nextCaseNumber(reportedAt: string): string {
+    const day = beijingDay(reportedAt);
+    const row = this.db
+      .insert(caseNumberCounters)
+      .values({ day, last: 1 })
+      .onConflictDoUpdate({ target: caseNumberCounters.day, set: { last: sql`${caseNumberCounters.last} + 1` } })
+      .returning()
+      .get();
+    return `${day}-${String(row.last).padStart(4, '0')}`;
+  }
+
+  private insertEvent(caseId: number, caseNumber: string, e: EventToApply, action: CaseAction, from: CaseState | null, next: CaseSnapshot): StoredCaseEvent {
+    const attachments = action.type === 'report_disposal' ? [...(action.attachments ?? [])] : [];
+    const row = this.db
+      .insert(caseEvents)
+      .values({
+        caseId,
+        caseNumber,
+        seq: next.version,
+        type: action.type,
+        actorUserId: e.actor.userId,
+        actorRole: e.actor.role,
+        actorName: e.actorName,
+        actorUnitCode: e.actor.unitCode,
+        at: e.at,
+        fromState: from,
+        toState: next.state,
+        reason: textOf(action, 'reason'),
+        note: textOf(action, 'note'),
+        attachments,
+        action,
+      })
+      .returning()
+      .get();
+    return toEvent(row);
+  }
+
+  /** Create a case with its first events in one durable transaction. Idempotent on `idempotency.key`. */
+  createCase(input: CreateCaseInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean }> {
+    return this.writer.submit(() => {
+      if (input.idempotency) {
+        const seen = this.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, input.idempotency.key)).get();
+        if (seen) {
+          if (seen.requestHash !== input.idempotency.requestHash) {
+            throw new DomainError('IDEMPOTENCY_MISMATCH', 'this idempotency key was used for a different request', { field: 'idempotencyKey' });
+          }
+          const row = this.db.select().from(cases).where(eq(cases.id, seen.caseId)).get();
+          if (!row) throw new DomainError('NOT_FOUND', 'case for idempotency key vanished', { field: 'idempotencyKey' });
+          return { record: toRecord(row), events: [], replayed: true };
+        }
+      }
+      const first = input.events[0];
+      if (!first) throw new DomainError('BAD_INPUT', 'a case needs its report event', { field: 'events' });
+      let snap: CaseSnapshot | null = null;
+      const applied: Array<{ e: EventToApply; action: CaseAction; from: CaseState | null; next: CaseSnapshot }> = [];
+      for (const e of input.events) {
+        const action = typeof e.action === 'function' ? e.action(snap as CaseSnapshot) : e.action;
+        const next = applyCaseEvent(snap, { action, actor: e.actor, at: e.at });
+        applied.push({ e, action, from: snap?.state ?? null, next });
+        snap = next;
+      }
+      const caseNumber = this.nextCaseNumber(input.fields.reportedAt);
+      const last = applied[applied.length - 1]!;
+      const row = this.db
+        .insert(cases)
+        .values({ ...input.fields, caseNumber, ...snapshotColumns(last.next), updatedAt: last.e.at })
+        .returning()
+        .get();
+      const events = applied.map((a) => this.insertEvent(row.id, caseNumber, a.e, a.action, a.from, a.next));
+      if (input.idempotency) {
+        this.db.insert(idempotencyKeys).values({ key: input.idempotency.key, requestHash: input.idempotency.requestHash, caseId: row.id, createdAt: first.at }).run();
+      }
+      return { record: toRecord(row), events, replayed: false };
+    });
+  }
+
+  /** Apply one action to a case: state machine check, optimistic concurrency, event append, projection update. */
+  applyAction(input: ApplyActionInput): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
+    return this.writer.submit(() => {
+      const row = this.db.select().from(cases).where(eq(cases.caseNumber, input.caseNumber)).get();
+      if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
+      const current = toRecord(row);
+      if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
+        throw new DomainError('CONFLICT', `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`, {
+          field: 'expectedVersion',
+          state: current.state,
+          version: current.version,
+        });
+      }
+      const action = typeof input.action === 'function' ? input.action(current) : input.action;
+      const next = applyCaseEvent(snapshotOf(current), { action, actor: input.event.actor, at: input.event.at });
+      const updated = this.db
+        .update(cases)
+        .set({ ...snapshotColumns(next), updatedAt: input.event.at })
+        .where(and(eq(cases.id, current.id), eq(cases.version, current.version)))
+        .returning()
+        .get();
+      if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
+      const event = this.insertEvent(current.id, current.caseNumber, input.event, action, current.state, next);
+      return { record: toRecord(updated), event };
+    });
+  }
+
+  async getByNumber(caseNumber: string): Promise<CaseRecord | null> {
+    const row = this.db.select().from(cases).where(eq(cases.caseNumber, caseNumber)).get();
+    return row ? toRecord(row) : null;
+  }
+
+  async getById(id: number): Promise<CaseRecord | null> {
+    const row = this.db.select().from(cases).where(eq(cases.id, id)).get();
+    return row ? toRecord(row) : null;
+  }
+
+  async listEvents(caseId: number): Promise<StoredCaseEvent[]> {
+    return this.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.seq)).all().map(toEvent);
+  }
+
+  /** Events with id > afterId, in id order: the live stream's backlog. */
+  async listEventsAfter(afterId: number, limit = 1000): Promise<StoredCaseEvent[]> {
+    return this.db.select().from(caseEvents).where(gt(caseEvents.id, afterId)).orderBy(asc(caseEvents.id)).limit(limit).all().map(toEvent);
+  }
+
+  async lastEventId(): Promise<number> {
+    const r = this.db.select({ m: sql<number | null>`max(${caseEvents.id})` }).from(caseEvents).get();
+    return r?.m ?? 0;
+  }
+
+  private where(f: CaseFilter): SQL | undefined {
+    const c: SQL[] = [];
+    if (f.states?.length) c.push(inArray(cases.state, [...f.states]));
+    if (f.unitCode) c.push(eq(cases.unitCode, f.unitCode));
+    if (f.cellCode) c.push(eq(cases.cellCode, f.cellCode));
+    if (f.communityCode) c.push(eq(cases.communityCode, f.communityCode));
+    if (f.subDistrictCode) c.push(eq(cases.subDistrictCode, f.subDistrictCode));
+    if (f.minorClassCode) c.push(eq(cases.minorClassCode, f.minorClassCode));
+    if (f.hotlineCategory) c.push(eq(cases.hotlineCategory, f.hotlineCategory));
+    if (f.callerPhone) c.push(eq(cases.callerPhone, f.callerPhone));
+    if (f.reportedFrom) c.push(sql`${cases.reportedAt} >= ${f.reportedFrom}`);
+    if (f.reportedTo) c.push(lt(cases.reportedAt, f.reportedTo));
+    if (f.overdueAt) c.push(lt(cases.dueAt, f.overdueAt));
+    if (f.search) {
+      const s = `%${f.search}%`;
+      const any = or(like(cases.caseNumber, s), like(cases.description, s), like(cases.address, s));
+      if (any) c.push(any);
+    }
+    return c.length ? and(...c) : undefined;
+  }
+
+  async list(f: CaseFilter): Promise<CaseRecord[]> {
+    const order =
+      f.orderBy === 'due'
+        ? [sql`${cases.dueAt} is null`, asc(cases.dueAt), asc(cases.id)]
+        : f.orderBy === 'updated_desc'
+          ? [desc(cases.updatedAt), desc(cases.id)]
+          : [desc(cases.reportedAt), desc(cases.id)];
+    return this.db
+      .select()
+      .from(cases)
+      .where(this.where(f))
+      .orderBy(...order)
+      .limit(f.limit ?? 100)
+      .offset(f.offset ?? 0)
+      .all()
+      .map(toRecord);
+  }
+
+  async count(f: CaseFilter): Promise<number> {
+    return this.db.select({ n: sql<number>`count(*)` }).from(cases).where(this.where(f)).get()?.n ?? 0;
+  }
+
+  /** Open cases of a class within a bounding box (callers refine by true distance). */
+  async listOpenInBox(minorClassCode: string | null, box: { south: number; west: number; north: number; east: number }, states: readonly CaseState[]): Promise<CaseRecord[]> {
+    const c = [
+      inArray(cases.state, [...states]),
+      sql`${cases.lat} between ${box.south} and ${box.north}`,
+      sql`${cases.lng} between ${box.west} and ${box.east}`,
+    ];
+    if (minorClassCode) c.push(eq(cases.minorClassCode, minorClassCode));
+    return this.db.select().from(cases).where(and(...c)).limit(500).all().map(toRecord);
+  }
+
+  /** Counts of cases by a column for a filter (per cell / unit / state maps and rankings). */
+  async countBy(column: 'cellCode' | 'unitCode' | 'state' | 'communityCode' | 'hotlineCategory', f: CaseFilter): Promise<Array<{ key: string | null; n: number }>> {
+    const col = cases[column];
+    return this.db
+      .select({ key: col, n: sql<number>`count(*)` })
+      .from(cases)
+      .where(this.where(f))
+      .groupBy(col)
+      .all();
+  }
+
+  /**
+   * The evaluation figures (综合考评, GB/T 30428.4) for cases first dispatched in [from, to),
+   * grouped by unit, community, category or cell. Definitions are in packages/db/CONTEXT.md.
+   */
+  async evaluate(opts: { from: string; to: string; now: string; groupBy: EvaluationGroup; filter?: CaseFilter }): Promise<EvaluationRow[]> {
+    const keyCol =
+      opts.groupBy === 'unit' ? cases.unitCode : opts.groupBy === 'community' ? cases.communityCode : opts.groupBy === 'category' ? cases.hotlineCategory : opts.groupBy === 'cell' ? cases.cellCode : sql<string>`null`;
+    const base = this.where({ ...(opts.filter ?? {}), states: opts.filter?.states });
+    const inPeriod = and(sql`${cases.firstDispatchedAt} >= ${opts.from}`, lt(cases.firstDispatchedAt, opts.to), base);
+    const rows = this.db
+      .select({
+        key: sql<string | null>`${keyCol}`,
+        dispatched: sql<number>`count(*)`,
+        disposed: sql<number>`sum(case when ${cases.disposedAt} is not null then 1 else 0 end)`,
+        disposedOnTime: sql<number>`sum(case when ${cases.disposedAt} is not null and ${cases.disposedLate} = 0 then 1 else 0 end)`,
+        closed: sql<number>`sum(case when ${cases.closedAt} is not null then 1 else 0 end)`,
+        closedOnTime: sql<number>`sum(case when ${cases.closedAt} is not null and ${cases.disposedLate} = 0 then 1 else 0 end)`,
+        reworked: sql<number>`sum(case when ${cases.reworkCount} > 0 and ${cases.closedAt} is not null then 1 else 0 end)`,
+        redispatched: sql<number>`sum(case when ${cases.redispatchCount} > 0 then 1 else 0 end)`,
+        overdueOpen: sql<number>`sum(case when ${cases.closedAt} is null and ${cases.state} not in ('voided','merged','disposed','parked') and ${cases.dueAt} < ${opts.now} then 1 else 0 end)`,
+        avgDisposalHours: sql<number | null>`avg(case when ${cases.disposedAt} is not null then (julianday(${cases.disposedAt}) - julianday(${cases.firstDispatchedAt})) * 24 end)`,
+        avgSatisfaction: sql<number | null>`avg(${cases.satisfaction})`,
+      })
+      .from(cases)
+      .where(inPeriod)
+      .groupBy(keyCol)
+      .all();
+    const filed = this.db
+      .select({ key: sql<string | null>`${keyCol}`, n: sql<number>`count(*)` })
+      .from(cases)
+      .where(and(sql`${cases.reportedAt} >= ${opts.from}`, lt(cases.reportedAt, opts.to), sql`${cases.state} not in ('reported','voided','merged')`, base))
+      .groupBy(keyCol)
+      .all();
+    const filedBy = new Map(filed.map((r) => [r.key, r.n]));
+    return rows.map((r) => ({
+      ...r,
+      filed: filedBy.get(r.key) ?? 0,
+      disposed: r.disposed ?? 0,
+      disposedOnTime: r.disposedOnTime ?? 0,
+      closed: r.closed ?? 0,
+      closedOnTime: r.closedOnTime ?? 0,
+      reworked: r.reworked ?? 0,
+      redispatched: r.redispatched ?? 0,
+      overdueOpen: r.overdueOpen ?? 0,
+    }));
+  }
+}

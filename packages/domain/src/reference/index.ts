@@ -1,0 +1,5 @@
+export type * from './types.ts';
+export { HOTLINE_CATEGORY_CODES } from './types.ts';
+export { loadReferenceOrganisations, parseOrganisations } from './organisations.ts';
+export { loadReferenceCategories, parseCategories } from './categories.ts';
+export { loadReferenceRoutingRules, parseRoutingRules } from './routing-rules.ts';
