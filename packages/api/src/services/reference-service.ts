@@ -13,6 +13,10 @@ import {
   type TimeLimit,
   type Unit,
   type WorkCalendar,
+  loadShippedGazetteer,
+  ringCentroid,
+  searchGazetteer,
+  type GazetteerEntry,
 } from '@citygrid/domain';
 import type { ReferenceSnapshot, ReferenceStore } from '@citygrid/db';
 
@@ -35,6 +39,7 @@ export class ReferenceService {
   private unitsByCode = new Map<string, Unit>();
   private communityNames = new Map<string, string>();
   private subDistrictNames = new Map<string, string>();
+  private places: GazetteerEntry[] = [];
 
   constructor(private readonly store: ReferenceStore) {}
 
@@ -48,6 +53,16 @@ export class ReferenceService {
     this.unitsByCode = new Map(snap.units.map((u) => [u.code, u]));
     this.communityNames = new Map(snap.communities.map((c) => [c.code, c.name]));
     this.subDistrictNames = new Map(snap.subDistricts.map((s) => [s.code, s.name]));
+    const cellPlaces: GazetteerEntry[] = snap.cells.map((c) => {
+      const [lng, lat] = ringCentroid(c.ring);
+      return { kind: 'cell', name: c.name, nameEn: c.code, code: c.code, lat, lng };
+    });
+    this.places = [...loadShippedGazetteer(), ...cellPlaces];
+  }
+
+  /** Gazetteer search: communities, streets, landmarks and grid cells by code. */
+  searchPlaces(q: string, limit = 10): GazetteerEntry[] {
+    return searchGazetteer(this.places, q, limit);
   }
 
   get snapshot(): ReferenceSnapshot {

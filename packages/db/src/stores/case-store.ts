@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { applyCaseEvent, DomainError, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
-import { caseEvents, caseNumberCounters, cases, idempotencyKeys } from '../schema/index.ts';
+import { attachments, caseEvents, caseNumberCounters, cases, idempotencyKeys } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
 import type {
   CaseFilter,
@@ -339,5 +339,38 @@ export class CaseStore {
       redispatched: r.redispatched ?? 0,
       overdueOpen: r.overdueOpen ?? 0,
     }));
+  }
+
+  /** Cases reported per Beijing calendar day in [from, to). */
+  async dailyIntake(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
+    const day = sql<string>`strftime('%Y-%m-%d', ${cases.reportedAt}, '+8 hours')`;
+    return this.db
+      .select({ day, n: sql<number>`count(*)` })
+      .from(cases)
+      .where(and(sql`${cases.reportedAt} >= ${from}`, lt(cases.reportedAt, to)))
+      .groupBy(day)
+      .orderBy(day)
+      .all();
+  }
+
+  async countClosedBetween(from: string, to: string): Promise<number> {
+    return this.db.select({ n: sql<number>`count(*)` }).from(cases).where(and(sql`${cases.closedAt} >= ${from}`, lt(cases.closedAt, to))).get()?.n ?? 0;
+  }
+
+  /** Attachments: content-addressed image files beside the database. */
+  async addAttachment(a: { sha256: string; mime: string; size: number; uploadedBy: number | null; createdAt: string }): Promise<void> {
+    this.db.insert(attachments).values({ ...a, caseId: null }).onConflictDoNothing().run();
+  }
+  async getAttachment(sha: string) {
+    return this.db.select().from(attachments).where(eq(attachments.sha256, sha)).get() ?? null;
+  }
+  /** Case numbers whose events reference an attachment (who may see it follows from them). */
+  async casesReferencingAttachment(sha: string): Promise<string[]> {
+    return this.db
+      .selectDistinct({ n: caseEvents.caseNumber })
+      .from(caseEvents)
+      .where(sql`exists (select 1 from json_each(${caseEvents.attachments}) where value = ${sha})`)
+      .all()
+      .map((r) => r.n);
   }
 }

@@ -3,3 +3,5 @@ export { HOTLINE_CATEGORY_CODES } from './types.ts';
 export { loadReferenceOrganisations, parseOrganisations } from './organisations.ts';
 export { loadReferenceCategories, parseCategories } from './categories.ts';
 export { loadReferenceRoutingRules, parseRoutingRules } from './routing-rules.ts';
+export { loadShippedGazetteer, loadShippedGrid, searchGazetteer } from './gazetteer.ts';
+export type { GazetteerEntry } from './gazetteer.ts';

@@ -1,0 +1,27 @@
+import { createTRPCRouter } from './trpc.ts';
+import { adminRouter } from './routers/admin.ts';
+import { authRouter } from './routers/auth.ts';
+import { casesRouter } from './routers/cases.ts';
+import { dashboardRouter } from './routers/dashboard.ts';
+import { dispatchRouter } from './routers/dispatch.ts';
+import { intakeRouter } from './routers/intake.ts';
+import { liveRouter } from './routers/live.ts';
+import { referenceRouter } from './routers/reference.ts';
+import { reviewRouter } from './routers/review.ts';
+import { unitWorkRouter } from './routers/unit-work.ts';
+
+/** One router per area of work. */
+export const appRouter = createTRPCRouter({
+  auth: authRouter,
+  reference: referenceRouter,
+  intake: intakeRouter,
+  dispatch: dispatchRouter,
+  unitWork: unitWorkRouter,
+  review: reviewRouter,
+  cases: casesRouter,
+  dashboard: dashboardRouter,
+  admin: adminRouter,
+  live: liveRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { createTRPCRouter, operatorProcedure } from '../trpc.ts';
+import { ZIntakeSchema, ZLatLngSchema, ZPhoneSchema } from '../schemas.ts';
+
+/** Hotline operators (受理员): log a call as a case, check the caller's history and nearby duplicates. */
+export const intakeRouter = createTRPCRouter({
+  /** What filing here would do: cell, community, unit, matched rule, deadline, nearby open cases. */
+  preview: operatorProcedure
+    .input(z.object({ minorClassCode: z.string().regex(/^[CE]\d{4}$/), location: ZLatLngSchema.nullable(), urgency: z.enum(['normal', 'urgent']).default('normal') }))
+    .query(async ({ ctx, input }) => {
+      const { reference, cases, clock } = ctx.services;
+      const m = reference.minorClass(input.minorClassCode);
+      const place = input.location ? reference.place(input.location) : { cell: null, communityName: null, subDistrictName: null };
+      const route = reference.route(m.code, place.cell);
+      const limit = reference.limitFor(m, input.urgency);
+      const nearby = input.location ? await cases.nearbyOpen(m.code, input.location) : [];
+      return {
+        cellCode: place.cell?.code ?? null,
+        cellName: place.cell?.name ?? null,
+        communityName: place.communityName,
+        subDistrictName: place.subDistrictName,
+        outsideGrid: input.location !== null && place.cell === null,
+        unitCode: route?.unitCode ?? null,
+        unitName: reference.unitName(route?.unitCode ?? null),
+        ruleId: route?.ruleId ?? null,
+        explanation: route?.explanation ?? null,
+        limit,
+        dueAt: route ? reference.due(clock.now(), limit) : null,
+        nearby: nearby.map((n) => ({ caseNumber: n.record.caseNumber, distanceM: Math.round(n.distanceM), state: n.record.state, description: n.record.description, reportedAt: n.record.reportedAt })),
+      };
+    }),
+  create: operatorProcedure.input(ZIntakeSchema).mutation(({ ctx, input }) => ctx.services.cases.intake({ ...input, source: 'hotline' }, ctx.user)),
+  callerHistory: operatorProcedure.input(z.object({ phone: ZPhoneSchema })).query(async ({ ctx, input }) => {
+    const rows = await ctx.services.cases.list({ callerPhone: input.phone, limit: 20, orderBy: 'reported_desc' });
+    return rows.map((r) => ({ caseNumber: r.caseNumber, state: r.state, reportedAt: r.reportedAt, description: r.description, minorClassCode: r.minorClassCode, unitName: ctx.services.reference.unitName(r.unitCode) }));
+  }),
+  nearby: operatorProcedure
+    .input(z.object({ minorClassCode: z.string().regex(/^[CE]\d{4}$/), location: ZLatLngSchema, radiusM: z.number().min(10).max(2000).default(250), limit: z.number().int().min(1).max(20).default(5) }))
+    .query(async ({ ctx, input }) => {
+      const rows = await ctx.services.cases.nearbyOpen(input.minorClassCode, input.location, input.radiusM, input.limit);
+      return rows.map((n) => ({ caseNumber: n.record.caseNumber, distanceM: Math.round(n.distanceM), state: n.record.state, description: n.record.description }));
+    }),
+});

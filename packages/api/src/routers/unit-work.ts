@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { createTRPCRouter, unitStaffProcedure } from '../trpc.ts';
+import { actionInput, ZCaseStateSchema } from '../schemas.ts';
+import { UNIT_QUEUE_STATES } from '../services/case-service.ts';
+
+/** Department staff (专业部门): their own unit's cases, nothing else. */
+export const unitWorkRouter = createTRPCRouter({
+  queue: unitStaffProcedure
+    .input(z.object({ states: z.array(ZCaseStateSchema).max(20).optional(), search: z.string().max(100).optional() }).default({}))
+    .query(async ({ ctx, input }) => {
+      const { cases, reference } = ctx.services;
+      const rows = await cases.list({ unitCode: ctx.unitCode, states: input.states?.length ? input.states : UNIT_QUEUE_STATES, search: input.search, orderBy: 'due', limit: 500 });
+      return rows.map((r) => {
+        const l = cases.lightOf(r);
+        return {
+          caseNumber: r.caseNumber, version: r.version, state: r.state, dueAt: r.dueAt, dispatchedAt: r.dispatchedAt, light: l?.light ?? null, remainingMs: l?.remainingMs ?? null,
+          usedFraction: l?.usedFraction ?? null, description: r.description, minorClassName: reference.minorClass(r.minorClassCode).name, address: r.address,
+          communityName: reference.communityName(r.communityCode), cellCode: r.cellCode, urgency: r.urgency, reworkCount: r.reworkCount, lat: r.lat, lng: r.lng,
+        };
+      });
+    }),
+  act: unitStaffProcedure
+    .input(actionInput('accept', 'request_return', 'request_extension', 'request_park', 'report_disposal', 'resume'))
+    .mutation(async ({ ctx, input }) => {
+      if (input.action.type === 'report_disposal') await ctx.services.attachments.assertExist(input.action.attachments ?? []);
+      return ctx.services.cases.act(input.caseNumber, input.expectedVersion, input.action, ctx.user);
+    }),
+});

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { CASE_STATES, ROLES } from '@citygrid/domain';
+import { REQUEST_NATURES } from './services/case-service.ts';
+
+/** Shared zod schemas. Messages are short and name what is wrong; the path names the field. */
+export const ZCaseNumberSchema = z.string().regex(/^\d{8}-\d{4,}$/, 'case number looks like 20261124-0042');
+export const ZVersionSchema = z.number().int().min(1);
+const reason = z.string().trim().min(2, 'give a reason').max(2000);
+const note = z.string().trim().max(4000).optional();
+const unitCode = z.string().trim().min(1).max(20);
+
+export const ZLatLngSchema = z.object({
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  crs: z.enum(['wgs84', 'gcj02', 'bd09']).optional(),
+});
+
+export const ZPhoneSchema = z
+  .string()
+  .trim()
+  .regex(/^[0-9+\-\s]{5,20}$/, 'phone number: digits only, 5–20');
+
+export const ZIntakeSchema = z.object({
+  callerName: z.string().trim().max(50).nullish(),
+  callerPhone: ZPhoneSchema.nullish(),
+  nature: z.enum(REQUEST_NATURES),
+  minorClassCode: z.string().regex(/^[CE]\d{4}$/, 'minor class code like E0101'),
+  description: z.string().trim().min(2, 'describe the problem').max(4000),
+  urgency: z.enum(['normal', 'urgent']).default('normal'),
+  location: ZLatLngSchema.nullable(),
+  address: z.string().trim().max(200).nullish(),
+  duplicateOf: ZCaseNumberSchema.nullish(),
+  idempotencyKey: z.string().min(8).max(100).nullish(),
+});
+
+const a = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ...shape });
+
+export const ACTION_SCHEMAS = {
+  verify: a('verify', { note }),
+  file: a('file', { note }),
+  void: a('void', { reason }),
+  merge: a('merge', { targetCaseNumber: ZCaseNumberSchema, reason: note }),
+  dispatch: a('dispatch', { unitCode, note }),
+  redispatch: a('redispatch', { unitCode, reason }),
+  accept: a('accept', { note }),
+  request_return: a('request_return', { reason }),
+  approve_return: a('approve_return', { note }),
+  refuse_return: a('refuse_return', { reason }),
+  request_extension: a('request_extension', { reason, amount: z.number().positive().max(1000) }),
+  approve_extension: a('approve_extension', { note }),
+  refuse_extension: a('refuse_extension', { reason }),
+  request_park: a('request_park', { reason }),
+  approve_park: a('approve_park', { note }),
+  refuse_park: a('refuse_park', { reason }),
+  resume: a('resume', { note }),
+  report_disposal: a('report_disposal', { note: z.string().trim().min(2, 'describe what was done').max(4000), attachments: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(10).default([]) }),
+  close: a('close', { note }),
+  rework: a('rework', { reason }),
+  callback: a('callback', { satisfaction: z.number().int().min(1).max(5), note }),
+} as const;
+type ActionKey = keyof typeof ACTION_SCHEMAS;
+
+/** An `{ caseNumber, expectedVersion, action }` input accepting only the listed actions. */
+export function actionInput<K extends ActionKey>(...types: K[]) {
+  const options = types.map((t) => ACTION_SCHEMAS[t]) as unknown as [z.ZodObject, ...z.ZodObject[]];
+  return z.object({
+    caseNumber: ZCaseNumberSchema,
+    expectedVersion: ZVersionSchema,
+    action: z.discriminatedUnion('type', options) as unknown as z.ZodType<z.infer<(typeof ACTION_SCHEMAS)[K]>>,
+  });
+}
+
+export const ZCaseStateSchema = z.enum(CASE_STATES);
+export const ZRoleSchema = z.enum(ROLES);
+
+const isoInstant = z.iso.datetime({ offset: true });
+export const ZCaseFilterSchema = z.object({
+  states: z.array(ZCaseStateSchema).max(20).optional(),
+  unitCode: z.string().max(20).optional(),
+  cellCode: z.string().regex(/^\d{14}$/).optional(),
+  communityCode: z.string().regex(/^\d{12}$/).optional(),
+  minorClassCode: z.string().regex(/^[CE]\d{4}$/).optional(),
+  hotlineCategory: z.string().max(40).optional(),
+  reportedFrom: isoInstant.optional(),
+  reportedTo: isoInstant.optional(),
+  search: z.string().max(100).optional(),
+});
+
+export const ZPeriodSchema = z
+  .object({ from: isoInstant, to: isoInstant })
+  .refine((p) => Date.parse(p.from) < Date.parse(p.to), { message: 'from must be before to', path: ['to'] });
+
+export const toIso = (s: string) => new Date(s).toISOString();

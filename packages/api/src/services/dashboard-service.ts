@@ -1,0 +1,105 @@
+import type { CaseFilter, EvaluationGroup, EvaluationRow } from '@citygrid/db';
+import type { TrafficLight } from '@citygrid/domain';
+import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
+import type { CaseService } from './case-service.ts';
+import { OPEN_STATES } from './case-service.ts';
+import type { Clock } from './clock.ts';
+import type { ReferenceService } from './reference-service.ts';
+
+export interface OpenCase extends CaseSummary {
+  light: TrafficLight | null;
+  usedFraction: number | null;
+}
+
+export interface EvaluationFigures extends EvaluationRow {
+  name: string | null;
+  /** 结案率 = closed / dispatched cohort */
+  closeRate: number | null;
+  /** 按期结案率 = closed on time / dispatched cohort */
+  onTimeCloseRate: number | null;
+  /** 按期处置率 = disposed on time / disposed */
+  onTimeDisposalRate: number | null;
+  /** 返工率 = reworked and closed / closed */
+  reworkRate: number | null;
+  /** 准确派遣率 = never redispatched to another unit / dispatched */
+  accurateDispatchRate: number | null;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+const DAY = 86_400_000;
+/** Start of the Beijing day containing `d`, as a UTC instant. */
+export const beijingDayStart = (d: Date) => new Date(Math.floor((d.getTime() + 8 * 3600_000) / DAY) * DAY - 8 * 3600_000);
+
+/** The supervisors' figures: live snapshot, counts per cell and unit, and the evaluation (综合考评). */
+export class DashboardService {
+  constructor(
+    private readonly cases: CaseService,
+    private readonly ref: ReferenceService,
+    private readonly clock: Clock,
+  ) {}
+
+  async openCases(filter: CaseFilter = {}, limit = 20_000): Promise<OpenCase[]> {
+    const now = this.clock.now();
+    const rows = await this.cases.list({ ...filter, states: filter.states?.length ? filter.states : OPEN_STATES, orderBy: 'due', limit });
+    return rows.map((r) => {
+      const l = this.cases.lightOf(r, now);
+      return { ...summarizeCase(r), light: l?.light ?? null, usedFraction: l?.usedFraction ?? null };
+    });
+  }
+
+  async evaluation(opts: { from: string; to: string; groupBy: EvaluationGroup; filter?: CaseFilter }): Promise<EvaluationFigures[]> {
+    const rows = await this.cases.caseStore.evaluate({ ...opts, now: this.clock.now().toISOString() });
+    return rows.map((r) => ({
+      ...r,
+      name:
+        opts.groupBy === 'unit'
+          ? this.ref.unitName(r.key)
+          : opts.groupBy === 'community'
+            ? this.ref.communityName(r.key)
+            : opts.groupBy === 'category'
+              ? (this.ref.snapshot.hotlineCategories.find((c) => c.code === r.key)?.name ?? r.key)
+              : r.key,
+      closeRate: ratio(r.closed, r.dispatched),
+      onTimeCloseRate: ratio(r.closedOnTime, r.dispatched),
+      onTimeDisposalRate: ratio(r.disposedOnTime, r.disposed),
+      reworkRate: ratio(r.reworked, r.closed),
+      accurateDispatchRate: ratio(r.dispatched - r.redispatched, r.dispatched),
+    }));
+  }
+
+  async today(): Promise<{ intake: number; open: number; overdue: number; closed: number }> {
+    const now = this.clock.now();
+    const start = beijingDayStart(now).toISOString();
+    const end = new Date(beijingDayStart(now).getTime() + DAY).toISOString();
+    const store = this.cases.caseStore;
+    const [intake, open, overdue, closed] = await Promise.all([
+      store.count({ reportedFrom: start, reportedTo: end }),
+      store.count({ states: OPEN_STATES }),
+      store.count({ states: OPEN_STATES.filter((s) => s !== 'disposed' && s !== 'parked' && s !== 'reported' && s !== 'filed'), overdueAt: now.toISOString() }),
+      store.countClosedBetween(start, end),
+    ]);
+    return { intake, open, overdue, closed };
+  }
+
+  async trend(days = 30): Promise<Array<{ day: string; n: number }>> {
+    const end = new Date(beijingDayStart(this.clock.now()).getTime() + DAY);
+    const from = new Date(end.getTime() - days * DAY);
+    const rows = await this.cases.caseStore.dailyIntake(from.toISOString(), end.toISOString());
+    const byDay = new Map(rows.map((r) => [r.day, r.n]));
+    return Array.from({ length: days }, (_, i) => {
+      const day = new Date(from.getTime() + i * DAY + 8 * 3600_000).toISOString().slice(0, 10);
+      return { day, n: byDay.get(day) ?? 0 };
+    });
+  }
+
+  async cellCounts(filter: CaseFilter = {}): Promise<{ open: Record<string, number>; overdue: Record<string, number> }> {
+    const store = this.cases.caseStore;
+    const now = this.clock.now().toISOString();
+    const [open, overdue] = await Promise.all([
+      store.countBy('cellCode', { ...filter, states: OPEN_STATES }),
+      store.countBy('cellCode', { ...filter, states: ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested'], overdueAt: now }),
+    ]);
+    const toRec = (xs: Array<{ key: string | null; n: number }>) => Object.fromEntries(xs.filter((x) => x.key).map((x) => [x.key!, x.n]));
+    return { open: toRec(open), overdue: toRec(overdue) };
+  }
+}

@@ -1,0 +1,56 @@
+import type { CitygridDatabase } from '@citygrid/db';
+import { CaseStore, GroupCommitWriter, ReferenceStore, UserStore } from '@citygrid/db';
+import { CaseBus } from '../live/case-bus.ts';
+import { AttachmentService } from './attachment-service.ts';
+import { AuthService, OWASP_ARGON2, type Argon2Params } from './auth-service.ts';
+import { CaseService } from './case-service.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { DashboardService } from './dashboard-service.ts';
+import { ReferenceService } from './reference-service.ts';
+
+export interface Services {
+  database: CitygridDatabase;
+  writer: GroupCommitWriter;
+  clock: Clock;
+  bus: CaseBus;
+  users: UserStore;
+  referenceStore: ReferenceStore;
+  reference: ReferenceService;
+  auth: AuthService;
+  cases: CaseService;
+  attachments: AttachmentService;
+  dashboard: DashboardService;
+}
+
+/** Compose the service layer over an open, seeded database. */
+export async function createServices(opts: { database: CitygridDatabase; clock?: Clock; argon2?: Argon2Params }): Promise<Services> {
+  const clock = opts.clock ?? systemClock;
+  const writer = new GroupCommitWriter(opts.database.sqlite);
+  const bus = new CaseBus();
+  const users = new UserStore(opts.database);
+  const referenceStore = new ReferenceStore(opts.database);
+  const reference = new ReferenceService(referenceStore);
+  await reference.reload();
+  const caseStore = new CaseStore(opts.database, writer);
+  const cases = new CaseService(caseStore, reference, bus, clock);
+  return {
+    database: opts.database,
+    writer,
+    clock,
+    bus,
+    users,
+    referenceStore,
+    reference,
+    auth: new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2),
+    cases,
+    attachments: new AttachmentService(opts.database.attachmentsDir, caseStore, clock),
+    dashboard: new DashboardService(cases, reference, clock),
+  };
+}
+
+export * from './auth-service.ts';
+export * from './case-service.ts';
+export * from './clock.ts';
+export * from './dashboard-service.ts';
+export * from './reference-service.ts';
+export * from './attachment-service.ts';
