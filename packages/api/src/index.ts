@@ -5,4 +5,4 @@ export { DOMAIN_TO_HTTP, DOMAIN_TO_TRPC } from './errors.ts';
 export * from './services/index.ts';
 export * from './live/case-bus.ts';
 export { handleOpen311, type Open311Request, type Open311Response } from './open311/handler.ts';
-export { seedReferenceData, seedDemoUsers, DEMO_USERS, seedHistory } from './seed/index.ts';
+export * from './seed/index.ts';

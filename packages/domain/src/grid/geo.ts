@@ -35,7 +35,7 @@ export function signedRingAreaM2(ring: Ring): number {
   for (let i = 0; i < n; i++) {
     const a = ring[i]!;
     const b = ring[(i + 1) % n]!;
-    sum += (b[0] - a[0]) * DEG * (Math.sin(a[1] * DEG) + Math.sin(b[1] * DEG));
+    sum += (a[0] - b[0]) * DEG * (Math.sin(a[1] * DEG) + Math.sin(b[1] * DEG));
   }
   return (sum * EARTH_RADIUS_M * EARTH_RADIUS_M) / 2;
 }
@@ -67,7 +67,7 @@ export function bboxOf(ring: Ring): BBox {
 // --- GCJ-02 ("Mars coordinates") and BD-09 -------------------------------------------------------
 // The published transform (Krasovsky 1940 ellipsoid parameters).
 const GCJ_A = 6_378_245.0;
-const GCJ_EE = 0.006_693_421_622_965_943_23;
+const GCJ_EE = 0.006_693_421_622_965_943;
 const BD_X_PI = (Math.PI * 3000) / 180;
 
 /** GCJ-02 is only applied inside (a rough box around) mainland China; outside it equals WGS84. */

@@ -1,0 +1,144 @@
+import express, { type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, handleOpen311, SESSION_COOKIE, type CookieJar, type Services } from '@citygrid/api';
+import { isDomainError } from '@citygrid/domain';
+import type { ServerConfig } from './env.ts';
+
+function cookieJar(req: Request, res: Response, secure: boolean): CookieJar {
+  const jar = parseCookie(req.headers.cookie ?? '');
+  return {
+    get: (name) => jar[name],
+    set: (name, value, opts) =>
+      res.append('Set-Cookie', serializeCookie(name, value, { httpOnly: opts.httpOnly, sameSite: 'strict', secure, path: '/', maxAge: opts.maxAgeSeconds })),
+    clear: (name) => res.append('Set-Cookie', serializeCookie(name, '', { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: 0 })),
+  };
+}
+
+const header = (req: Request, name: string) => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+};
+
+/** Compose the HTTP surface: health, tRPC, attachments, Open311, and the built web app. */
+export function createApp(services: Services, config: ServerConfig): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const tileOrigin = (() => {
+    try {
+      return config.TILE_URL ? new URL(config.TILE_URL.replace(/\{s\}/, 'a')).origin.replace('//a.', '//*.') : null;
+    } catch {
+      return null;
+    }
+  })();
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:', ...(tileOrigin ? [tileOrigin] : [])],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          connectSrc: ["'self'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      hsts: config.COOKIE_SECURE,
+    }),
+  );
+
+  app.get('/health', (_req, res) => {
+    const row = services.database.sqlite.prepare('select count(*) as n from cases').get() as { n: number };
+    res.json({ status: 'ok', cases: row.n, gridVersion: services.reference.snapshot.gridVersion.version, liveSubscribers: services.bus.listenerCount });
+  });
+
+  /** Deployment settings the web app needs before login (basemap). */
+  app.get('/api/config', (_req, res) => {
+    res.json({ tileUrl: config.TILE_URL || null, tileAttribution: config.TILE_ATTRIBUTION || null });
+  });
+
+  app.use(
+    '/api/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req, res }) =>
+        createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: header(req, CSRF_HEADER), method: req.method }),
+      maxBodySize: 1_000_000,
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
+      },
+    }),
+  );
+
+  // --- attachments (photos of disposal), cookie-authenticated ---
+  const authed = async (req: Request, res: Response) => {
+    const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: header(req, CSRF_HEADER), method: req.method });
+    if (!ctx.session) {
+      res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
+      return null;
+    }
+    return ctx.session;
+  };
+  const sendError = (res: Response, e: unknown) => {
+    if (isDomainError(e)) res.status(DOMAIN_TO_HTTP[e.code]).json({ error: { code: e.code, message: e.message, field: e.details.field ?? null } });
+    else {
+      console.error(e);
+      res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
+    }
+  };
+  app.post('/api/attachments', express.raw({ type: () => true, limit: '11mb' }), async (req, res) => {
+    const session = await authed(req, res);
+    if (!session) return;
+    if (header(req, CSRF_HEADER) !== session.csrfToken) {
+      res.status(403).json({ error: { code: 'FORBIDDEN', message: 'bad x-csrf-token header', field: 'x-csrf-token' } });
+      return;
+    }
+    try {
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      res.status(201).json(await services.attachments.save(body, session.user));
+    } catch (e) {
+      sendError(res, e);
+    }
+  });
+  app.get('/api/attachments/:sha', async (req, res) => {
+    const session = await authed(req, res);
+    if (!session) return;
+    try {
+      const { bytes, mime } = await services.attachments.read(req.params.sha, session.user);
+      res.set('Content-Type', mime).set('X-Content-Type-Options', 'nosniff').set('Cache-Control', 'private, max-age=86400').send(bytes);
+    } catch (e) {
+      sendError(res, e);
+    }
+  });
+
+  // --- Open311 GeoReport v2 ---
+  app.use('/open311/v2', express.urlencoded({ extended: false, limit: '100kb' }), express.json({ limit: '100kb' }), async (req, res) => {
+    try {
+      const out = await handleOpen311(services, {
+        method: req.method,
+        path: req.path,
+        query: req.query as Record<string, string | string[] | undefined>,
+        body: (req.body ?? {}) as Record<string, unknown>,
+        baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}/open311/v2`,
+      });
+      res.status(out.status).set('Content-Type', out.contentType).send(out.body);
+    } catch (e) {
+      console.error(e);
+      res.status(500).set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify([{ code: 500, description: 'internal error' }]));
+    }
+  });
+
+  // --- the web app (production build) ---
+  if (config.WEB_DIST && existsSync(join(config.WEB_DIST, 'index.html'))) {
+    app.use(express.static(config.WEB_DIST, { index: false, maxAge: '1h' }));
+    app.get(/^\/(?!api\/|open311\/|health).*/, (_req, res) => res.sendFile(join(config.WEB_DIST, 'index.html')));
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('html').send('<!doctype html><meta charset="utf-8"><title>citygrid</title><h1>citygrid 指挥中心</h1><p>Web app not built: run <code>pnpm build</code>. API at /api/trpc, health at /health, Open311 at /open311/v2/discovery.json</p>');
+    });
+  }
+  return app;
+}

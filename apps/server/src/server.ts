@@ -1,0 +1,71 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createServices, seedDemoUsers, seedHistory, seedReferenceData, sha256, type Clock, type DemoUser, type Services } from '@citygrid/api';
+import { openDatabase } from '@citygrid/db';
+import { createApp } from './app.ts';
+import type { ServerConfig } from './env.ts';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  services: Services;
+  server: Server;
+  /** Demo accounts created by this start (null when the database already had users). */
+  createdUsers: DemoUser[] | null;
+  close(): Promise<void>;
+}
+
+const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+/**
+ * Open and migrate the database, seed an empty one (reference data, demo users, Open311 demo key,
+ * history), and serve. Used by `pnpm start` and by the integration tests (port 0).
+ */
+export async function startServer(config: ServerConfig, opts: { clock?: Clock; log?: (s: string) => void } = {}): Promise<RunningServer> {
+  const log = opts.log ?? (() => {});
+  const database = openDatabase(config.DATABASE_PATH, { synchronous: config.DB_SYNCHRONOUS });
+  const now = () => (opts.clock ?? { now: () => new Date() }).now();
+  const { ReferenceStore } = await import('@citygrid/db');
+  const seededReference = await seedReferenceData(new ReferenceStore(database), now().toISOString());
+  if (seededReference) log('seeded reference data: Xilinhot grid (45 communities, 180 cells), 17 departments, 26 units, categories, routing rules, calendar');
+  const services = await createServices({ database, ...(opts.clock ? { clock: opts.clock } : {}), ...(config.ARGON2_FAST ? { argon2: FAST_ARGON2 } : {}) });
+  const createdUsers = await seedDemoUsers(services.users, services.auth, services.reference.snapshot.units, now().toISOString());
+  await services.users.addApiKey({ keyHash: sha256(config.OPEN311_DEMO_KEY), name: 'demo', createdAt: now().toISOString() });
+  if (seededReference && config.SEED_HISTORY_CASES > 0) {
+    const t0 = Date.now();
+    let lastPct = -1;
+    await seedHistory(services.cases.caseStore, services.reference, {
+      count: config.SEED_HISTORY_CASES,
+      days: config.SEED_HISTORY_DAYS,
+      now: now(),
+      onProgress: (done, total) => {
+        const pct = Math.floor((100 * done) / total);
+        if (pct !== lastPct && pct % 10 === 0) log(`seeding history: ${done}/${total} cases (${pct}%)`);
+        lastPct = pct;
+      },
+    });
+    log(`seeded ${config.SEED_HISTORY_CASES} cases of history in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  const app = createApp(services, config);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    services,
+    server,
+    createdUsers,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      database.close();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/** One measured figure of a benchmark module (`bench/*.ts` default-exports `() => Promise<BenchFigure[]>`). */
+export interface BenchFigure {
+  /** Area measured, e.g. `grid`. */
+  group: string;
+  /** What was measured, e.g. `lookups/s, 200,000 cells (rbush index)`. */
+  name: string;
+  value: number;
+  /** e.g. `ms`, `ops/s`. */
+  unit: string;
+  /** The figure compared against, in the same unit. */
+  baseline?: { name: string; value: number };
+  /** value / baseline.value. */
+  ratio?: number;
+  note?: string;
+}

@@ -1,0 +1,223 @@
+import {
+  createSeededRandom,
+  isPointInRing,
+  bboxOf,
+  type Actor,
+  type CaseAction,
+  type GridCell,
+  type MinorClass,
+  type Random,
+  type UnitCode,
+  applyCaseEvent,
+  type CaseSnapshot,
+} from '@citygrid/domain';
+import type { CaseStore, NewCaseFields } from '@citygrid/db';
+import type { ReferenceService } from '../services/reference-service.ts';
+
+/** Share of the year's hotline calls by category and month (Jan = 0): heating dominates winter. */
+function categoryWeight(category: string, month: number): number {
+  const winter = month <= 3 || month >= 9; // October to April (heating season)
+  const summer = month >= 4 && month <= 8;
+  switch (category) {
+    case 'heating': return winter ? 14 : 0.3;
+    case 'landscaping': return summer ? 7 : 1;
+    case 'sanitation': return summer ? 6 : 4;
+    case 'appearance': return 4;
+    case 'water': return winter ? 3 : 3.5;
+    case 'illegal_construction': return summer ? 3 : 1;
+    case 'public_facilities': return 3;
+    case 'traffic_order': return 2.5;
+    case 'environment': return summer ? 2.5 : 1.5;
+    case 'advertising': return 1;
+    case 'market': return 1.2;
+    default: return 1;
+  }
+}
+
+const HOUR = 3_600_000;
+const NATURES = ['complaint', 'complaint', 'complaint', 'report', 'help', 'enquiry', 'suggestion'] as const;
+const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴', '巴', '乌', '其', '那', '额'];
+
+export interface HistoryOptions {
+  /** Cases to generate, spread over `days` ending at `now`. */
+  count: number;
+  days: number;
+  now: Date;
+  seed?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+function randomPointIn(cell: GridCell, rnd: Random): { lat: number; lng: number } {
+  const b = bboxOf(cell.ring);
+  for (let i = 0; i < 50; i++) {
+    const lng = b.minLng + rnd() * (b.maxLng - b.minLng);
+    const lat = b.minLat + rnd() * (b.maxLat - b.minLat);
+    if (isPointInRing(cell.ring, lng, lat)) return { lat, lng };
+  }
+  return { lat: (b.minLat + b.maxLat) / 2, lng: (b.minLng + b.maxLng) / 2 };
+}
+
+type Step = { actor: Actor; actorName: string; at: string; action: CaseAction | ((s: never) => CaseAction) };
+
+/**
+ * A realistic history: seasonality, working-hour intake peaks, disposal times around the limit,
+ * some overdue, reworked, returned, extended and still-open cases, callbacks with satisfaction.
+ * Every case is written through the state machine as events; nothing is inserted as a bare row.
+ */
+export async function seedHistory(store: CaseStore, ref: ReferenceService, opts: HistoryOptions): Promise<number> {
+  const rnd = createSeededRandom(opts.seed ?? 12319);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const snap = ref.snapshot;
+  const cells = snap.cells;
+  const classesByCat = new Map<string, MinorClass[]>();
+  for (const m of snap.minorClasses) classesByCat.set(m.hotlineCategory, [...(classesByCat.get(m.hotlineCategory) ?? []), m]);
+  const cats = [...classesByCat.keys()];
+  const units = snap.units;
+  const start = opts.now.getTime() - opts.days * 24 * HOUR;
+  const sys = (name: string, role: Actor['role']): { actor: Actor; actorName: string } => ({ actor: { userId: null, role, unitCode: null }, actorName: name });
+  const staff = (u: string): { actor: Actor; actorName: string } => ({ actor: { userId: null, role: 'unit_staff', unitCode: u as UnitCode }, actorName: `${ref.unitName(u)} 值班员` });
+
+  const times = Array.from({ length: opts.count }, () => {
+    // intake peaks in working hours (Beijing): draw a day, then an hour weighted to 8–18
+    const day = Math.floor(rnd() * opts.days);
+    const hourLocal = rnd() < 0.8 ? 8 + rnd() * 10 : rnd() * 24;
+    return start + day * 24 * HOUR + (hourLocal - 8) * HOUR + 8 * HOUR - 8 * HOUR;
+  }).sort((a, b) => a - b);
+
+  let done = 0;
+  const BATCH = 200;
+  for (let i = 0; i < times.length; i += BATCH) {
+    const jobs: Promise<unknown>[] = [];
+    for (const t0 of times.slice(i, i + BATCH)) {
+      if (t0 > opts.now.getTime() - 60_000) continue;
+      const month = new Date(t0 + 8 * HOUR).getUTCMonth();
+      const weights = cats.map((c) => categoryWeight(c, month));
+      let r = rnd() * weights.reduce((a, b) => a + b, 0);
+      let cat = cats[0]!;
+      for (let k = 0; k < cats.length; k++) {
+        r -= weights[k]!;
+        if (r <= 0) { cat = cats[k]!; break; }
+      }
+      const m = pick(classesByCat.get(cat)!);
+      const cell = pick(cells);
+      const p = rnd() < 0.01 ? { lat: 43.89 - rnd() * 0.01, lng: 116.02 - rnd() * 0.01 } : randomPointIn(cell, rnd);
+      const place = ref.place(p);
+      const urgency = m.urgentTimeLimit && rnd() < 0.15 ? 'urgent' : 'normal';
+      const limit = ref.limitFor(m, urgency);
+      const route = ref.route(m.code, place.cell);
+      const at = (ms: number) => new Date(Math.min(ms, opts.now.getTime() - 1000)).toISOString();
+      const steps: Step[] = [{ ...sys('受理员', 'operator'), at: at(t0), action: { type: 'report' } }];
+      steps.push({ ...sys('受理员', 'operator'), at: at(t0), action: { type: 'file' } });
+      const fieldsFor = (): NewCaseFields => {
+      const phone = rnd() < 0.85 ? `13${Math.floor(rnd() * 1e9).toString().padStart(9, '0')}` : null;
+      return {
+        source: 'hotline',
+        nature: pick(NATURES),
+        minorClassCode: m.code,
+        hotlineCategory: m.hotlineCategory,
+        description: `${m.name}：${pick(m.keywords.length ? m.keywords : [m.name])}，市民来电反映，请尽快处理。`,
+        urgency,
+        callerName: phone ? `${pick(SURNAMES)}先生` : null,
+        callerPhone: phone,
+        lat: p.lat,
+        lng: p.lng,
+        address: place.communityName ? `${place.communityName}附近` : '城区外围',
+        gridVersionId: place.cell ? ref.gridVersionId : null,
+        cellCode: place.cell?.code ?? null,
+        communityCode: place.cell?.communityCode ?? null,
+        subDistrictCode: place.cell?.subDistrictCode ?? null,
+        routeRuleId: route?.ruleId ?? null,
+        routeExplanation: route?.explanation ?? null,
+        limitAmount: limit.amount,
+        limitUnit: limit.unit,
+        reportedAt: at(t0),
+        reporterEmail: null,
+      };
+      };
+      let t = t0;
+      let unit: string | null = route?.unitCode ?? null;
+      if (!unit) {
+        // outside the grid or no rule: a dispatcher decides within an hour or two (recent ones still wait)
+        if (opts.now.getTime() - t0 < 2 * 24 * HOUR && rnd() < 0.5) {
+          jobs.push(store.createCase({ fields: fieldsFor(), events: steps as never }));
+          continue;
+        }
+        t += (0.2 + rnd() * 2) * HOUR;
+        unit = m.defaultUnitCodes[0] ?? pick(units).code;
+      }
+      const due0 = ref.due(new Date(t), limit);
+      steps.push({ ...sys(route ? '自动派遣' : '派遣员', route ? 'system' : 'dispatcher'), at: at(t), action: { type: 'dispatch', unitCode: unit as UnitCode, dueAt: due0 } });
+      const limitMs = Date.parse(due0) - t;
+      const age = opts.now.getTime() - t;
+      // how far along this case got: old cases are nearly all finished, recent ones are in flight
+      // cases of the last three weeks are still partly in flight: a realistic open backlog
+      const ageDays = age / (24 * HOUR);
+      const finishes = ageDays > 21 ? rnd() < 0.997 : rnd() < 0.25 + 0.7 * (ageDays / 21);
+      t += (0.05 + rnd() * 0.15) * limitMs;
+      if (t < opts.now.getTime()) steps.push({ ...staff(unit), at: at(t), action: { type: 'accept' } });
+      // a few are returned (wrong unit) and redispatched
+      if (rnd() < 0.04 && t < opts.now.getTime()) {
+        steps.push({ ...staff(unit), at: at(t + 0.5 * HOUR), action: { type: 'request_return', reason: '不属于本单位职责范围' } });
+        t += 1.5 * HOUR;
+        steps.push({ ...sys('派遣员', 'dispatcher'), at: at(t), action: { type: 'approve_return' } });
+        const other = m.defaultUnitCodes.find((u) => u !== unit) ?? pick(units.filter((u) => u.code !== unit)).code;
+        unit = other;
+        steps.push({ ...sys('派遣员', 'dispatcher'), at: at(t), action: { type: 'dispatch', unitCode: unit as UnitCode, dueAt: ref.due(new Date(t), limit) } });
+        t += 0.2 * limitMs;
+        steps.push({ ...staff(unit), at: at(t), action: { type: 'accept' } });
+      }
+      let extended = false;
+      if (rnd() < 0.05) {
+        steps.push({ ...staff(unit), at: at(t + HOUR), action: { type: 'request_extension', reason: '需要协调材料与机械', amount: limit.amount } });
+        extended = true;
+        t += 2 * HOUR;
+        steps.push({ ...sys('值班长', 'shift_lead'), at: at(t), action: { type: 'approve_extension', dueAt: ref.due(new Date(Date.parse(due0)), limit) } });
+      }
+      if (finishes) {
+        // disposal time: most within the limit, a tail beyond it (overdue)
+        const frac = rnd() < 0.78 ? 0.2 + rnd() * 0.75 : 1 + rnd() * 1.5;
+        const tDisp = Date.parse(steps[2]!.at) + frac * limitMs * (extended ? 1.6 : 1);
+        if (tDisp < opts.now.getTime()) {
+          steps.push({ ...staff(unit), at: at(tDisp), action: { type: 'report_disposal', note: '已按要求处置完毕', attachments: [] } });
+          let tc = tDisp + (0.5 + rnd() * 6) * HOUR;
+          if (rnd() < 0.06 && tc < opts.now.getTime()) {
+            steps.push({ ...sys('监督员', 'inspector'), at: at(tc), action: { type: 'rework', reason: '现场核查未处置到位', dueAt: ref.due(new Date(tc), limit) } });
+            tc += (0.3 + rnd() * 0.6) * limitMs;
+            if (tc < opts.now.getTime()) steps.push({ ...staff(unit), at: at(tc), action: { type: 'report_disposal', note: '返工后已处置', attachments: [] } });
+            tc += 2 * HOUR;
+          }
+          if (tc < opts.now.getTime() && steps[steps.length - 1]!.action && (steps[steps.length - 1]!.action as CaseAction).type === 'report_disposal') {
+            steps.push({ ...sys('监督员', 'inspector'), at: at(tc), action: { type: 'close' } });
+            const tcb = tc + (4 + rnd() * 40) * HOUR;
+            if (tcb < opts.now.getTime() && rnd() < 0.85) {
+              const s = rnd() < 0.75 ? 5 : rnd() < 0.6 ? 4 : rnd() < 0.6 ? 3 : rnd() < 0.5 ? 2 : 1;
+              steps.push({ ...sys('回访员', 'operator'), at: at(tcb), action: { type: 'callback', satisfaction: s } });
+            }
+          }
+        }
+      }
+      // events must be in time order; clamp any that a random draw put earlier
+      let last = '';
+      for (const s of steps) {
+        if (s.at < last) s.at = last;
+        last = s.at;
+      }
+      // keep the longest prefix the state machine accepts (a draw can skip a needed step)
+      let snap: CaseSnapshot | null = null;
+      let valid = 0;
+      for (const st of steps) {
+        try {
+          snap = applyCaseEvent(snap, { action: st.action as CaseAction, actor: st.actor, at: st.at });
+          valid++;
+        } catch {
+          break;
+        }
+      }
+      jobs.push(store.createCase({ fields: fieldsFor(), events: steps.slice(0, valid) as never }));
+    }
+    await Promise.all(jobs);
+    done = Math.min(times.length, i + BATCH);
+    opts.onProgress?.(done, times.length);
+  }
+  return done;
+}
