@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// `pnpm test`: typecheck, lint, build the web app, then every vitest project (unit, reliability, e2e
+// in real Chromium). Prints `N passed, N failed` and exits non-zero on any failure.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts }).status ?? 1;
+
+if (!existsSync('/usr/bin/chromium')) {
+  if (process.getuid?.() === 0) {
+    console.log('[test] installing Chromium and CJK fonts from Debian for the browser tests');
+    if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk']) !== 0) process.exit(1);
+  } else {
+    console.error('[test] browser tests need Chromium: apt-get install -y chromium fonts-noto-cjk');
+    process.exit(1);
+  }
+}
+
+const steps = [
+  ['typecheck', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']],
+  ['lint', ['exec', 'eslint', '.']],
+  ['drizzle check', ['--filter', '@citygrid/db', 'exec', 'drizzle-kit', 'check']],
+  ['build', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']],
+];
+for (const [name, args] of steps) {
+  console.log(`[test] ${name}`);
+  if (run('pnpm', args) !== 0) {
+    console.error(`[test] ${name} failed`);
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
+mkdirSync(resolve(root, 'test-results'), { recursive: true });
+const out = resolve(root, 'test-results/vitest.json');
+const extra = process.argv.slice(2);
+const status = run('pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra]);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(out)) {
+  const r = JSON.parse(readFileSync(out, 'utf8'));
+  passed = r.numPassedTests ?? 0;
+  failed = (r.numFailedTests ?? 0) + (r.numFailedTestSuites ?? 0) - (r.numFailedTests ? 0 : 0);
+  skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+  if (status !== 0 && failed === 0) failed = 1;
+} else if (status !== 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(status !== 0 || failed > 0 ? 1 : 0);
