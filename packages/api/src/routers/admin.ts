@@ -55,6 +55,8 @@ export const adminRouter = createTRPCRouter({
   /** Import a surveyed grid: validated against the partition properties; old cases keep their cell. */
   importGrid: adminProcedure.input(z.object({ document: z.unknown() })).mutation(async ({ ctx, input }) => {
     const grid = loadReferenceGrid(input.document);
+    if (grid.cells.length === 0) throw new DomainError('BAD_INPUT', 'the grid has no cells', { field: 'document.cells' });
+    if (grid.communities.length === 0) throw new DomainError('BAD_INPUT', 'the grid has no communities', { field: 'document.communities' });
     const report = checkPartition(grid.cells, grid.extent, grid.communities);
     if (!report.ok) throw new DomainError('BAD_INPUT', `grid fails the partition check: ${report.problems.slice(0, 5).join('; ')}`, { field: 'document', problems: report.problems.slice(0, 50) });
     const id = await ctx.services.referenceStore.importGrid(grid, ctx.services.clock.now().toISOString());

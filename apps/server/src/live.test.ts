@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveCaseEvent } from '@citygrid/api';
+import { CITY_CENTRE, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
+
+let server: TestServer;
+let operator: Session;
+let supervisor: Session;
+
+const file = (desc: string) => operator.client.intake.create.mutate({ nature: 'complaint', minorClassCode: 'C0302', description: desc, urgency: 'normal', location: CITY_CENTRE });
+
+/** Collect events from the live stream until `stop()`; returns what arrived, in order. */
+function collect(s: Session, lastEventId?: number) {
+  const got: LiveCaseEvent[] = [];
+  const sub = s.client.live.onCaseEvent.subscribe(lastEventId === undefined ? undefined : { lastEventId }, {
+    onData: (d) => got.push(d.data),
+    onError: (e) => got.push({ error: String(e) } as never),
+  });
+  return { got, stop: () => sub.unsubscribe() };
+}
+
+const until = async (cond: () => boolean, ms = 5000) => {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  operator = await loginAs(server, 'operator');
+  supervisor = await loginAs(server, 'supervisor');
+});
+afterAll(async () => server?.stop());
+
+describe('the live case stream', () => {
+  it('delivers a new case to a watching supervisor, with monotonic ids', async () => {
+    const live = collect(supervisor);
+    await new Promise((r) => setTimeout(r, 300)); // let the stream open
+    const created = await file('直播测试：新案件');
+    await until(() => live.got.some((e) => e.caseNumber === created.caseNumber && e.type === 'dispatch'));
+    const mine = live.got.filter((e) => e.caseNumber === created.caseNumber);
+    expect(mine.map((e) => e.type)).toEqual(['report', 'file', 'dispatch']);
+    expect(mine.at(-1)!.case).toMatchObject({ state: 'dispatched', unitCode: 'U09' });
+    const ids = live.got.map((e) => e.id);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    live.stop();
+  });
+
+  it('resumes after a disconnect with everything missed and nothing twice', async () => {
+    const first = collect(supervisor);
+    await new Promise((r) => setTimeout(r, 300));
+    await file('断线前');
+    await until(() => first.got.length >= 3);
+    first.stop();
+    const lastSeen = first.got.at(-1)!.id;
+
+    // while disconnected
+    const missed = [await file('断线期间一'), await file('断线期间二')];
+    const second = collect(supervisor, lastSeen);
+    await until(() => missed.every((m) => second.got.some((e) => e.caseNumber === m.caseNumber && e.type === 'dispatch')));
+    const after = await file('重连之后');
+    await until(() => second.got.some((e) => e.caseNumber === after.caseNumber && e.type === 'dispatch'));
+    second.stop();
+
+    const ids = second.got.map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids[0]).toBe(lastSeen + 1);
+    // exactly the database's sequence after lastSeen
+    const db = server.services.database.sqlite.prepare('select id from case_events where id > ? order by id').all(lastSeen) as Array<{ id: number }>;
+    expect(ids).toEqual(db.map((r) => r.id));
+  });
+
+  it('shows unit staff only their own unit’s events', async () => {
+    const u12 = await loginAs(server, 'unit-u12');
+    const live = collect(u12);
+    await new Promise((r) => setTimeout(r, 300));
+    await file('环卫中心的案件'); // routed to U09
+    const water = await operator.client.intake.create.mutate({ nature: 'report', minorClassCode: 'C0101', description: '上水井盖缺失', urgency: 'normal', location: CITY_CENTRE });
+    await until(() => live.got.some((e) => e.caseNumber === water.caseNumber && e.type === 'dispatch'));
+    live.stop();
+    expect(live.got.every((e) => e.case.unitCode === 'U12')).toBe(true);
+  });
+});
