@@ -1,4 +1,5 @@
 import { desc, eq, isNull, sql } from 'drizzle-orm';
+import { DomainError } from '@citygrid/domain';
 import type {
   Community,
   Department,
@@ -111,7 +112,7 @@ export class ReferenceStore {
   /** Import a new grid version (already validated by the partition checker). */
   async importGrid(g: ReferenceGrid, at: string): Promise<number> {
     if (this.db.select().from(gridVersions).where(eq(gridVersions.version, g.version)).get()) {
-      throw new Error(`grid version ${g.version} exists`);
+      throw new DomainError('CONFLICT', `grid version ${g.version} exists`, { field: 'document.version' });
     }
     return this.database.sqlite.transaction(() => this.insertGrid(g, at))();
   }
