@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadShippedGrid } from '@citygrid/domain';
-import { CITY_CENTRE, TestClock, errorOf, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { loginMany, CITY_CENTRE, TestClock, errorOf, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
 
 // Tuesday 2026-11-24 09:00 Beijing time: a working day
 const clock = new TestClock(Date.parse('2026-11-24T01:00:00Z'));
@@ -13,7 +13,7 @@ let supervisor: Session;
 
 beforeAll(async () => {
   server = await startTestServer({}, { clock });
-  [operator, lead, unit09, admin, supervisor] = await Promise.all(['operator', 'lead', 'unit-u09', 'admin', 'supervisor'].map((u) => loginAs(server, u)));
+  [operator, lead, unit09, admin, supervisor] = await loginMany(server, ['operator', 'lead', 'unit-u09', 'admin', 'supervisor'] as const);
 });
 afterAll(async () => server?.stop());
 

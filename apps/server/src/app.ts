@@ -4,7 +4,7 @@ import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, handleOpen311, SESSION_COOKIE, type CookieJar, type Services } from '@citygrid/api';
+import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, handleOpen311, type CookieJar, type Services } from '@citygrid/api';
 import { isDomainError } from '@citygrid/domain';
 import type { ServerConfig } from './env.ts';
 

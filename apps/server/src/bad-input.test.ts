@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CITY_CENTRE, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { loginMany, CITY_CENTRE, startTestServer, type Session, type TestServer } from './test-support.ts';
 
 let server: TestServer;
 let operator: Session;
@@ -9,7 +9,7 @@ let admin: Session;
 
 beforeAll(async () => {
   server = await startTestServer();
-  [operator, unit09, admin] = await Promise.all(['operator', 'unit-u09', 'admin'].map((u) => loginAs(server, u)));
+  [operator, unit09, admin] = await loginMany(server, ['operator', 'unit-u09', 'admin'] as const);
 });
 afterAll(async () => server?.stop());
 

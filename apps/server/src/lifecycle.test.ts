@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCaseEvents } from '@citygrid/domain';
-import { CITY_CENTRE, OUTSIDE_GRID, errorOf, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { loginMany, CITY_CENTRE, OUTSIDE_GRID, errorOf, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
 
 let server: TestServer;
 let operator: Session;
@@ -24,9 +24,7 @@ const intake = (s: Session, extra: Record<string, unknown> = {}) =>
 
 beforeAll(async () => {
   server = await startTestServer();
-  [operator, lead, dispatcher, inspector, unit09, unit12] = await Promise.all(
-    ['operator', 'lead', 'dispatcher', 'inspector', 'unit-u09', 'unit-u12'].map((u) => loginAs(server, u)),
-  );
+  [operator, lead, dispatcher, inspector, unit09, unit12] = await loginMany(server, ['operator', 'lead', 'dispatcher', 'inspector', 'unit-u09', 'unit-u12'] as const);
 });
 afterAll(async () => server?.stop());
 

@@ -113,3 +113,8 @@ export class TestClock implements Clock {
     this.t += ms;
   }
 }
+
+/** Log several users in at once, typed as a tuple so destructuring stays exact. */
+export async function loginMany<const T extends readonly string[]>(server: { url: string }, names: T): Promise<{ -readonly [K in keyof T]: Session }> {
+  return (await Promise.all(names.map((n) => loginAs(server, n)))) as { -readonly [K in keyof T]: Session };
+}

@@ -1,0 +1,86 @@
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { computeTrafficLight, createWorkCalendar, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
+import { useTRPC, type Bootstrap, type CaseState } from './trpc';
+import { ErrorBox, Loading } from '../components/status';
+
+type Cell = Bootstrap['cells'][number];
+type Community = Bootstrap['communities'][number];
+type Unit = Bootstrap['units'][number];
+type MinorClass = Bootstrap['minorClasses'][number];
+
+export interface Reference {
+  data: Bootstrap;
+  calendar: WorkCalendar;
+  unit(code: string | null | undefined): Unit | undefined;
+  minorClass(code: string | null | undefined): MinorClass | undefined;
+  community(code: string | null | undefined): Community | undefined;
+  cell(code: string | null | undefined): Cell | undefined;
+}
+
+const ReferenceContext = createContext<Reference | null>(null);
+
+/** Loads `reference.bootstrap` once per session and provides lookups and the working calendar. */
+export function ReferenceProvider({ children }: { children: ReactNode }) {
+  const trpc = useTRPC();
+  const { t } = useTranslation();
+  const q = useQuery({ ...trpc.reference.bootstrap.queryOptions(), staleTime: Infinity, gcTime: Infinity });
+  const value = useMemo<Reference | null>(() => {
+    if (!q.data) return null;
+    const d = q.data;
+    const units = new Map(d.units.map((u) => [u.code as string, u]));
+    const classes = new Map(d.minorClasses.map((m) => [m.code as string, m]));
+    const communities = new Map(d.communities.map((c) => [c.code as string, c]));
+    const cells = new Map(d.cells.map((c) => [c.code as string, c]));
+    return {
+      data: d,
+      calendar: createWorkCalendar(d.calendar),
+      unit: (c) => (c ? units.get(c) : undefined),
+      minorClass: (c) => (c ? classes.get(c) : undefined),
+      community: (c) => (c ? communities.get(c) : undefined),
+      cell: (c) => (c ? cells.get(c) : undefined),
+    };
+  }, [q.data]);
+  if (q.isError) return <ErrorBox error={q.error} onRetry={() => void q.refetch()} />;
+  if (!value) return <Loading label={t('app.loading')} />;
+  return <ReferenceContext.Provider value={value}>{children}</ReferenceContext.Provider>;
+}
+
+export function useReference(): Reference {
+  const r = useContext(ReferenceContext);
+  if (!r) throw new Error('useReference outside ReferenceProvider');
+  return r;
+}
+
+const OPEN: ReadonlySet<string> = new Set(['reported', 'filed', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed']);
+export const isOpen = (s: CaseState | string) => OPEN.has(s);
+
+export interface TimedCase {
+  state: CaseState | string;
+  dispatchedAt: string | null;
+  dueAt: string | null;
+  limitUnit: string;
+}
+
+/** The same rule as the server: a light only while a unit holds a dispatched, running case. */
+export function lightOf(c: TimedCase, calendar: WorkCalendar, now: Date): { light: TrafficLight; remainingMs: number; usedFraction: number } | null {
+  if (!c.dispatchedAt || !c.dueAt || !isOpen(c.state) || c.state === 'disposed' || c.state === 'parked') return null;
+  try {
+    return computeTrafficLight({ start: new Date(c.dispatchedAt), due: new Date(c.dueAt), now, limitUnit: c.limitUnit as TimeLimitUnit, calendar });
+  } catch {
+    return null;
+  }
+}
+
+/** Marker colour class: the light, grey before dispatch, blue once disposed (awaiting check). */
+export type MarkerClass = 'red' | 'yellow' | 'green' | 'grey' | 'blue' | 'parked';
+export function markerClassOf(c: TimedCase, calendar: WorkCalendar, now: Date): MarkerClass {
+  if (c.state === 'disposed') return 'blue';
+  if (c.state === 'parked') return 'parked';
+  const l = lightOf(c, calendar, now);
+  return l ? l.light : 'grey';
+}
+export const MARKER_COLORS: Record<MarkerClass, string> = { red: '#e5484d', yellow: '#f5c542', green: '#30a46c', grey: '#8b95a5', blue: '#3e8ef7', parked: '#8e6fd8' };
+/** Worst first: how a cluster picks its colour. */
+export const MARKER_RANK: Record<MarkerClass, number> = { red: 5, yellow: 4, green: 3, grey: 2, blue: 1, parked: 0 };

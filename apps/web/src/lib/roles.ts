@@ -1,0 +1,17 @@
+import type { Role } from './trpc';
+
+export type ScreenKey = 'intake' | 'unit' | 'dispatch' | 'review' | 'map';
+
+/** Screens each role may use, in nav order; the first is where the role lands after login. */
+export const SCREENS_BY_ROLE: Record<Role, ScreenKey[]> = {
+  operator: ['intake', 'review', 'map'],
+  unit_staff: ['unit'],
+  shift_lead: ['dispatch', 'review', 'intake', 'map'],
+  dispatcher: ['dispatch', 'map'],
+  inspector: ['review', 'map'],
+  supervisor: ['map'],
+  admin: ['map'],
+};
+
+export const landingOf = (role: Role): ScreenKey => SCREENS_BY_ROLE[role][0] ?? 'map';
+export const mayUse = (role: Role, screen: ScreenKey) => SCREENS_BY_ROLE[role].includes(screen);

@@ -1,0 +1,88 @@
+import { QueryClient } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchStreamLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+import type { inferInput, inferOutput, TRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import superjson from 'superjson';
+import type { AppRouter } from '@citygrid/api';
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+/** The session's CSRF token, echoed on every mutation (login sends a placeholder). */
+let csrfToken: string | null = null;
+export const setCsrfToken = (t: string | null) => {
+  csrfToken = t;
+};
+export const getCsrfToken = () => csrfToken;
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        refetchOnWindowFocus: false,
+        retry: (count, error) => {
+          const code = error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
+          if (code === 'UNAUTHORIZED' || code === 'FORBIDDEN' || code === 'NOT_FOUND' || code === 'BAD_REQUEST') return false;
+          return count < 2;
+        },
+      },
+    },
+  });
+}
+
+export function createClient() {
+  const url = '/api/trpc';
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (op) => op.type === 'subscription',
+        true: httpSubscriptionLink({ url, transformer: superjson, eventSourceOptions: () => ({ withCredentials: true }) }),
+        false: httpBatchStreamLink({ url, transformer: superjson, headers: () => ({ 'x-csrf-token': csrfToken ?? 'login' }) }),
+      }),
+    ],
+  });
+}
+
+type Api = TRPCOptionsProxy<AppRouter>;
+export type Me = inferOutput<Api['auth']['me']>;
+export type SessionUser = NonNullable<Me>['user'];
+export type Role = SessionUser['role'];
+export type Bootstrap = inferOutput<Api['reference']['bootstrap']>;
+export type MinorClass = Bootstrap['minorClasses'][number];
+export type Place = inferOutput<Api['reference']['places']>[number];
+export type Preview = inferOutput<Api['intake']['preview']>;
+export type IntakeInput = inferInput<Api['intake']['create']>;
+export type IntakeResult = inferOutput<Api['intake']['create']>;
+export type CallerHistory = inferOutput<Api['intake']['callerHistory']>;
+export type CaseView = inferOutput<Api['cases']['get']>;
+export type CaseEvent = CaseView['events'][number];
+export type CaseState = CaseView['record']['state'];
+export type ActionType = CaseView['allowedActions'][number];
+export type UnitQueueItem = inferOutput<Api['unitWork']['queue']>[number];
+export type DispatchQueueItem = inferOutput<Api['dispatch']['queue']>[number];
+export type ReviewQueueItem = inferOutput<Api['review']['queue']>[number];
+export type OpenCase = inferOutput<Api['dashboard']['openCases']>[number];
+export type CaseFilter = NonNullable<inferInput<Api['dashboard']['openCases']>>;
+export type EvaluationRow = inferOutput<Api['dashboard']['evaluation']>[number];
+export type UnitActInput = inferInput<Api['unitWork']['act']>;
+export type DispatchActInput = inferInput<Api['dispatch']['act']>;
+export type ReviewActInput = inferInput<Api['review']['act']>;
+export type LiveEnvelope = Api['live']['onCaseEvent']['~types']['output'];
+export type LiveCaseEvent = LiveEnvelope extends { data: infer D } ? D : never;
+
+/** Error details the server's errorFormatter adds: field issues and the domain error code. */
+export interface ServerErrorData {
+  code?: string;
+  httpStatus?: number;
+  fields?: Array<{ field: string; message: string }>;
+  domain?: { code?: string; field?: string; state?: string } | null;
+}
+export function errorData(e: unknown): ServerErrorData {
+  return e instanceof TRPCClientError ? ((e.data as ServerErrorData | undefined) ?? {}) : {};
+}
+export const isConflict = (e: unknown) => errorData(e).code === 'CONFLICT' || errorData(e).domain?.code === 'CONFLICT';
+export function fieldErrors(e: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of errorData(e).fields ?? []) out[f.field] ??= f.message;
+  return out;
+}
