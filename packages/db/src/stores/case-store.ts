@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, gt, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { applyCaseEvent, DomainError, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
-import { attachments, caseEvents, caseNumberCounters, cases, idempotencyKeys } from '../schema/index.ts';
+import { attachments, caseEvents, cases } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
+import { bindValues, prepareCaseStatements, rowToCase, rowToEvent, SNAPSHOT_COLUMNS, type CaseStatements } from './case-sql.ts';
 import type {
   CaseFilter,
   CaseRecord,
@@ -14,33 +15,8 @@ import type {
 } from './case-types.ts';
 
 type CaseRow = typeof cases.$inferSelect;
-type EventRow = typeof caseEvents.$inferSelect;
 
 const toRecord = (r: CaseRow): CaseRecord => ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
-const toEvent = (r: EventRow): StoredCaseEvent =>
-  ({ ...r, type: r.type as CaseAction['type'], fromState: r.fromState as CaseState | null, toState: r.toState as CaseState, action: r.action as CaseAction }) as StoredCaseEvent;
-
-const snapshotColumns = (s: CaseSnapshot) => ({
-  state: s.state,
-  unitCode: s.unitCode,
-  version: s.version,
-  verified: s.verified,
-  dispatchCount: s.dispatchCount,
-  redispatchCount: s.redispatchCount,
-  reworkCount: s.reworkCount,
-  extensionCount: s.extensionCount,
-  returnCount: s.returnCount,
-  extensionAmount: s.extensionAmount,
-  pendingExtensionAmount: s.pendingExtensionAmount,
-  satisfaction: s.satisfaction,
-  mergedInto: s.mergedInto,
-  firstDispatchedAt: s.firstDispatchedAt,
-  dispatchedAt: s.dispatchedAt,
-  dueAt: s.dueAt,
-  disposedAt: s.disposedAt,
-  closedAt: s.closedAt,
-  disposedLate: s.disposedLate,
-});
 
 /** Pick the snapshot part of a stored case (what the event log determines). */
 export function snapshotOf(r: CaseRecord): CaseSnapshot {
@@ -93,10 +69,19 @@ export interface ApplyActionInput {
  * replay of its events. Reads are async for a dialect-neutral interface.
  */
 export class CaseStore {
+  private readonly sql: CaseStatements;
+
   constructor(
     private readonly database: CitygridDatabase,
     private readonly writer: GroupCommitWriter,
-  ) {}
+  ) {
+    this.sql = prepareCaseStatements(database.sqlite);
+  }
+
+  /** Run synchronous store work in one transaction (bulk seeding). */
+  transaction<T>(work: () => T): T {
+    return this.database.sqlite.transaction(work)();
+  }
 
   private get db() {
     return this.database.db;
@@ -104,86 +89,74 @@ export class CaseStore {
 
   private nextCaseNumber(reportedAt: string): string {
     const day = beijingDay(reportedAt);
-    const row = this.db
-      .insert(caseNumberCounters)
-      .values({ day, last: 1 })
-      .onConflictDoUpdate({ target: caseNumberCounters.day, set: { last: sql`${caseNumberCounters.last} + 1` } })
-      .returning()
-      .get();
-    return `${day}-${String(row.last).padStart(4, '0')}`;
+    const { last } = this.sql.nextNumber.get(day) as { last: number };
+    return `${day}-${String(last).padStart(4, '0')}`;
   }
 
   private insertEvent(caseId: number, caseNumber: string, e: EventToApply, action: CaseAction, from: CaseState | null, next: CaseSnapshot): StoredCaseEvent {
     const attachments = action.type === 'report_disposal' ? [...(action.attachments ?? [])] : [];
-    const row = this.db
-      .insert(caseEvents)
-      .values({
-        caseId,
-        caseNumber,
-        seq: next.version,
-        type: action.type,
-        actorUserId: e.actor.userId,
-        actorRole: e.actor.role,
-        actorName: e.actorName,
-        actorUnitCode: e.actor.unitCode,
-        at: e.at,
-        fromState: from,
-        toState: next.state,
-        reason: textOf(action, 'reason'),
-        note: textOf(action, 'note'),
-        attachments,
-        action,
-      })
-      .returning()
-      .get();
-    return toEvent(row);
+    const row = {
+      caseId,
+      caseNumber,
+      seq: next.version,
+      type: action.type,
+      actorUserId: e.actor.userId,
+      actorRole: e.actor.role,
+      actorName: e.actorName,
+      actorUnitCode: e.actor.unitCode,
+      at: e.at,
+      fromState: from,
+      toState: next.state,
+      reason: textOf(action, 'reason'),
+      note: textOf(action, 'note'),
+    };
+    const { id } = this.sql.insertEvent.get({ ...row, attachments: JSON.stringify(attachments), action: JSON.stringify(action) }) as { id: number };
+    return { id, ...row, attachments, action } as StoredCaseEvent;
   }
 
   /** Create a case with its first events in one durable transaction. Idempotent on `idempotency.key`. */
   createCase(input: CreateCaseInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean }> {
-    return this.writer.submit(() => {
-      if (input.idempotency) {
-        const seen = this.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, input.idempotency.key)).get();
-        if (seen) {
-          if (seen.requestHash !== input.idempotency.requestHash) {
-            throw new DomainError('IDEMPOTENCY_MISMATCH', 'this idempotency key was used for a different request', { field: 'idempotencyKey' });
-          }
-          const row = this.db.select().from(cases).where(eq(cases.id, seen.caseId)).get();
-          if (!row) throw new DomainError('NOT_FOUND', 'case for idempotency key vanished', { field: 'idempotencyKey' });
-          return { record: toRecord(row), events: [], replayed: true };
+    return this.writer.submit(() => this.createCaseNow(input));
+  }
+
+  /** The synchronous body of createCase, for callers already inside a transaction (bulk seeding). */
+  createCaseNow(input: CreateCaseInput): { record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean } {
+    if (input.idempotency) {
+      const seen = this.sql.idemGet.get(input.idempotency.key) as { requestHash: string; caseId: number } | undefined;
+      if (seen) {
+        if (seen.requestHash !== input.idempotency.requestHash) {
+          throw new DomainError('IDEMPOTENCY_MISMATCH', 'this idempotency key was used for a different request', { field: 'idempotencyKey' });
         }
+        const row = this.sql.byId.get(seen.caseId) as Record<string, unknown> | undefined;
+        if (!row) throw new DomainError('NOT_FOUND', 'case for idempotency key vanished', { field: 'idempotencyKey' });
+        return { record: rowToCase(row), events: [], replayed: true };
       }
-      const first = input.events[0];
-      if (!first) throw new DomainError('BAD_INPUT', 'a case needs its report event', { field: 'events' });
-      let snap: CaseSnapshot | null = null;
-      const applied: Array<{ e: EventToApply; action: CaseAction; from: CaseState | null; next: CaseSnapshot }> = [];
-      for (const e of input.events) {
-        const action = typeof e.action === 'function' ? e.action(snap as CaseSnapshot) : e.action;
-        const next = applyCaseEvent(snap, { action, actor: e.actor, at: e.at });
-        applied.push({ e, action, from: snap?.state ?? null, next });
-        snap = next;
-      }
-      const caseNumber = this.nextCaseNumber(input.fields.reportedAt);
-      const last = applied[applied.length - 1]!;
-      const row = this.db
-        .insert(cases)
-        .values({ ...input.fields, caseNumber, ...snapshotColumns(last.next), updatedAt: last.e.at })
-        .returning()
-        .get();
-      const events = applied.map((a) => this.insertEvent(row.id, caseNumber, a.e, a.action, a.from, a.next));
-      if (input.idempotency) {
-        this.db.insert(idempotencyKeys).values({ key: input.idempotency.key, requestHash: input.idempotency.requestHash, caseId: row.id, createdAt: first.at }).run();
-      }
-      return { record: toRecord(row), events, replayed: false };
-    });
+    }
+    const first = input.events[0];
+    if (!first) throw new DomainError('BAD_INPUT', 'a case needs its report event', { field: 'events' });
+    let snap: CaseSnapshot | null = null;
+    const applied: Array<{ e: EventToApply; action: CaseAction; from: CaseState | null; next: CaseSnapshot }> = [];
+    for (const e of input.events) {
+      const action = typeof e.action === 'function' ? e.action(snap as CaseSnapshot) : e.action;
+      const next = applyCaseEvent(snap, { action, actor: e.actor, at: e.at });
+      applied.push({ e, action, from: snap?.state ?? null, next });
+      snap = next;
+    }
+    const caseNumber = this.nextCaseNumber(input.fields.reportedAt);
+    const last = applied[applied.length - 1]!;
+    const values = bindValues({ ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at }, this.sql.allCaseCols);
+    const record = rowToCase(this.sql.insertCase.get(values) as Record<string, unknown>);
+    const events = applied.map((a) => this.insertEvent(record.id, caseNumber, a.e, a.action, a.from, a.next));
+    if (input.idempotency) this.sql.idemPut.run(input.idempotency.key, input.idempotency.requestHash, record.id, first.at);
+    return { record, events, replayed: false };
   }
 
   /** Apply one action to a case: state machine check, optimistic concurrency, event append, projection update. */
   applyAction(input: ApplyActionInput): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
     return this.writer.submit(() => {
-      const row = this.db.select().from(cases).where(eq(cases.caseNumber, input.caseNumber)).get();
+      const row = this.sql.byNumber.get(input.caseNumber) as Record<string, unknown> | undefined;
       if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
-      const current = toRecord(row);
+      const current = rowToCase(row);
       if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
         throw new DomainError('CONFLICT', `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`, {
           field: 'expectedVersion',
@@ -193,40 +166,35 @@ export class CaseStore {
       }
       const action = typeof input.action === 'function' ? input.action(current) : input.action;
       const next = applyCaseEvent(snapshotOf(current), { action, actor: input.event.actor, at: input.event.at });
-      const updated = this.db
-        .update(cases)
-        .set({ ...snapshotColumns(next), updatedAt: input.event.at })
-        .where(and(eq(cases.id, current.id), eq(cases.version, current.version)))
-        .returning()
-        .get();
+      const values = bindValues({ ...next, updatedAt: input.event.at }, [...SNAPSHOT_COLUMNS, 'updatedAt']);
+      const updated = this.sql.updateSnapshot.get({ ...values, id: current.id, prevVersion: current.version }) as Record<string, unknown> | undefined;
       if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
       const event = this.insertEvent(current.id, current.caseNumber, input.event, action, current.state, next);
-      return { record: toRecord(updated), event };
+      return { record: rowToCase(updated), event };
     });
   }
 
   async getByNumber(caseNumber: string): Promise<CaseRecord | null> {
-    const row = this.db.select().from(cases).where(eq(cases.caseNumber, caseNumber)).get();
-    return row ? toRecord(row) : null;
+    const row = this.sql.byNumber.get(caseNumber) as Record<string, unknown> | undefined;
+    return row ? rowToCase(row) : null;
   }
 
   async getById(id: number): Promise<CaseRecord | null> {
-    const row = this.db.select().from(cases).where(eq(cases.id, id)).get();
-    return row ? toRecord(row) : null;
+    const row = this.sql.byId.get(id) as Record<string, unknown> | undefined;
+    return row ? rowToCase(row) : null;
   }
 
   async listEvents(caseId: number): Promise<StoredCaseEvent[]> {
-    return this.db.select().from(caseEvents).where(eq(caseEvents.caseId, caseId)).orderBy(asc(caseEvents.seq)).all().map(toEvent);
+    return (this.sql.eventsOf.all(caseId) as Array<Record<string, unknown>>).map(rowToEvent);
   }
 
   /** Events with id > afterId, in id order: the live stream's backlog. */
   async listEventsAfter(afterId: number, limit = 1000): Promise<StoredCaseEvent[]> {
-    return this.db.select().from(caseEvents).where(gt(caseEvents.id, afterId)).orderBy(asc(caseEvents.id)).limit(limit).all().map(toEvent);
+    return (this.sql.eventsAfter.all(afterId, limit) as Array<Record<string, unknown>>).map(rowToEvent);
   }
 
   async lastEventId(): Promise<number> {
-    const r = this.db.select({ m: sql<number | null>`max(${caseEvents.id})` }).from(caseEvents).get();
-    return r?.m ?? 0;
+    return (this.sql.lastEventId.get() as { m: number | null }).m ?? 0;
   }
 
   private where(f: CaseFilter): SQL | undefined {

@@ -1,0 +1,87 @@
+import type Database from 'better-sqlite3';
+import type { CaseAction, CaseState } from '@citygrid/domain';
+import type { CaseRecord, StoredCaseEvent } from './case-types.ts';
+
+/**
+ * The hot write path of the case store as cached prepared statements (drizzle builds and prepares
+ * SQL on every call, which cost more than the writes themselves). SQLite dialect; the schema is
+ * still defined once, in schema/index.ts.
+ */
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const camelCache = new Map<string, string>();
+const camel = (k: string) => {
+  let c = camelCache.get(k);
+  if (!c) {
+    c = k.replace(/_([a-z])/g, (_m, x: string) => x.toUpperCase());
+    camelCache.set(k, c);
+  }
+  return c;
+};
+
+const CASE_COLUMNS = [
+  'caseNumber', 'source', 'nature', 'minorClassCode', 'hotlineCategory', 'description', 'urgency', 'callerName', 'callerPhone',
+  'lat', 'lng', 'address', 'gridVersionId', 'cellCode', 'communityCode', 'subDistrictCode', 'routeRuleId', 'routeExplanation',
+  'limitAmount', 'limitUnit', 'reportedAt', 'reporterEmail', 'updatedAt',
+] as const;
+export const SNAPSHOT_COLUMNS = [
+  'state', 'unitCode', 'version', 'verified', 'dispatchCount', 'redispatchCount', 'reworkCount', 'extensionCount', 'returnCount',
+  'extensionAmount', 'pendingExtensionAmount', 'satisfaction', 'mergedInto', 'firstDispatchedAt', 'dispatchedAt', 'dueAt',
+  'disposedAt', 'closedAt', 'disposedLate',
+] as const;
+const BOOLEAN_COLUMNS = new Set(['verified', 'disposedLate']);
+
+export function rowToCase(row: Record<string, unknown>): CaseRecord {
+  const out: Record<string, unknown> = {};
+  for (const k in row) {
+    const key = camel(k);
+    out[key] = BOOLEAN_COLUMNS.has(key) ? row[k] === 1 || row[k] === true : row[k];
+  }
+  return out as unknown as CaseRecord;
+}
+
+export function rowToEvent(row: Record<string, unknown>): StoredCaseEvent {
+  const out: Record<string, unknown> = {};
+  for (const k in row) out[camel(k)] = row[k];
+  out.attachments = typeof out.attachments === 'string' ? JSON.parse(out.attachments) : (out.attachments ?? []);
+  out.action = typeof out.action === 'string' ? (JSON.parse(out.action) as CaseAction) : out.action;
+  out.fromState = (out.fromState ?? null) as CaseState | null;
+  return out as unknown as StoredCaseEvent;
+}
+
+/** Values for a statement's named parameters: booleans as 0/1, undefined as null. */
+export function bindValues(obj: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const v = obj[k];
+    out[k] = typeof v === 'boolean' ? (v ? 1 : 0) : v === undefined ? null : v;
+  }
+  return out;
+}
+
+export function prepareCaseStatements(sqlite: Database.Database) {
+  const allCaseCols = [...CASE_COLUMNS, ...SNAPSHOT_COLUMNS];
+  return {
+    allCaseCols,
+    insertCase: sqlite.prepare(
+      `insert into cases (${allCaseCols.map(snake).join(', ')}) values (${allCaseCols.map((c) => `@${c}`).join(', ')}) returning *`,
+    ),
+    updateSnapshot: sqlite.prepare(
+      `update cases set ${[...SNAPSHOT_COLUMNS, 'updatedAt'].map((c) => `${snake(c)} = @${c}`).join(', ')} where id = @id and version = @prevVersion returning *`,
+    ),
+    byNumber: sqlite.prepare('select * from cases where case_number = ?'),
+    byId: sqlite.prepare('select * from cases where id = ?'),
+    insertEvent: sqlite.prepare(
+      `insert into case_events (case_id, case_number, seq, type, actor_user_id, actor_role, actor_name, actor_unit_code, at, from_state, to_state, reason, note, attachments, action)
+       values (@caseId, @caseNumber, @seq, @type, @actorUserId, @actorRole, @actorName, @actorUnitCode, @at, @fromState, @toState, @reason, @note, @attachments, @action) returning id`,
+    ),
+    nextNumber: sqlite.prepare(
+      'insert into case_number_counters (day, last) values (?, 1) on conflict (day) do update set last = last + 1 returning last',
+    ),
+    idemGet: sqlite.prepare('select request_hash as requestHash, case_id as caseId from idempotency_keys where key = ?'),
+    idemPut: sqlite.prepare('insert into idempotency_keys (key, request_hash, case_id, created_at) values (?, ?, ?, ?)'),
+    eventsOf: sqlite.prepare('select * from case_events where case_id = ? order by seq'),
+    eventsAfter: sqlite.prepare('select * from case_events where id > ? order by id limit ?'),
+    lastEventId: sqlite.prepare('select max(id) as m from case_events'),
+  };
+}
+export type CaseStatements = ReturnType<typeof prepareCaseStatements>;
