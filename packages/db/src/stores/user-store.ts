@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, lt, sql } from 'drizzle-orm';
+import type { Statement } from 'better-sqlite3';
+import { asc, eq, lt, sql } from 'drizzle-orm';
 import type { Role } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { apiKeys, securityLog, sessions, users } from '../schema/index.ts';
@@ -18,6 +19,7 @@ const toUser = (r: typeof users.$inferSelect): UserRecord => ({ ...r, role: r.ro
 
 /** Users, sessions, Open311 API keys and the security log. */
 export class UserStore {
+  private findSessionStmt: Statement | undefined;
   constructor(private readonly database: CitygridDatabase) {}
   private get db() {
     return this.database.db;
@@ -49,13 +51,17 @@ export class UserStore {
     this.db.insert(sessions).values(s).run();
   }
   async findSession(tokenHash: string, now: string): Promise<{ user: UserRecord; csrfToken: string } | null> {
-    const r = this.db
-      .select()
-      .from(sessions)
-      .innerJoin(users, eq(sessions.userId, users.id))
-      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now), eq(users.active, true)))
-      .get();
-    return r ? { user: toUser(r.users), csrfToken: r.sessions.csrfToken } : null;
+    // every request resolves its session: a cached prepared statement, not a built query
+    this.findSessionStmt ??= this.database.sqlite.prepare(
+      `select u.id, u.username, u.display_name as displayName, u.role, u.unit_code as unitCode, u.password_hash as passwordHash,
+              u.active, u.created_at as createdAt, s.csrf_token as csrfToken
+         from sessions s join users u on u.id = s.user_id
+        where s.token_hash = ? and s.expires_at > ? and u.active = 1`,
+    );
+    const r = this.findSessionStmt.get(tokenHash, now) as (Omit<UserRecord, 'active'> & { csrfToken: string; active: number }) | undefined;
+    if (!r) return null;
+    const { csrfToken, active, ...u } = r;
+    return { user: { ...u, active: active === 1 }, csrfToken };
   }
   async deleteSession(tokenHash: string): Promise<void> {
     this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
