@@ -52,7 +52,7 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
 
   app.get('/health', (_req, res) => {
     const row = services.database.sqlite.prepare('select count(*) as n from cases').get() as { n: number };
-    res.json({ status: 'ok', cases: row.n, gridVersion: services.reference.snapshot.gridVersion.version, liveSubscribers: services.bus.listenerCount });
+    res.json({ status: 'ok', cases: row.n, gridVersion: services.reference.snapshot.gridVersion.version, liveConnections: services.live.size, pid: process.pid });
   });
 
   /** Deployment settings the web app needs before login (basemap). */
@@ -60,6 +60,12 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     res.json({ tileUrl: config.TILE_URL || null, tileAttribution: config.TILE_ATTRIBUTION || null });
   });
 
+  // auth.* set cookies, which a streamed (jsonl) batch cannot do once its headers are out: answer
+  // those calls unstreamed whatever the client link asked for
+  app.use('/api/trpc', (req, _res, next) => {
+    if (/^\/auth\./.test(req.path)) delete req.headers['trpc-accept'];
+    next();
+  });
   app.use(
     '/api/trpc',
     createExpressMiddleware({
@@ -72,6 +78,32 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
       },
     }),
   );
+
+  // --- the live case stream for dashboards: one shared serialisation for every connection ---
+  app.get('/api/live', async (req, res) => {
+    const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: null, method: 'GET' });
+    if (!ctx.session) {
+      res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
+      return;
+    }
+    const raw = header(req, 'last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : null);
+    const lastEventId = raw !== null && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.flushHeaders();
+    res.socket?.setNoDelay(true);
+    let detach: (() => void) | null = null;
+    let closed = false;
+    req.on('close', () => {
+      closed = true;
+      detach?.();
+    });
+    detach = await services.live.connect(
+      { write: (s) => res.write(s), get buffered() { return res.writableLength; }, close: () => res.end() },
+      ctx.session.user,
+      lastEventId,
+    );
+    if (closed) detach();
+  });
 
   // --- attachments (photos of disposal), cookie-authenticated ---
   const authed = async (req: Request, res: Response) => {

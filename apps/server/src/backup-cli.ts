@@ -27,8 +27,8 @@ if (extra.length > 0) usage(`unexpected arguments: ${extra.join(' ')}`);
 try {
   if (command === 'backup') {
     const t0 = Date.now();
-    const { pages } = await backupDatabase(from, to);
-    console.log(`backed up ${from} to ${to}: ${pages} pages, ${fileSize(to)} bytes, integrity ok, ${Date.now() - t0} ms`);
+    const { pages, restarts } = await backupDatabase(from, to);
+    console.log(`backed up ${from} to ${to}: ${pages} pages, ${fileSize(to)} bytes, integrity ok, ${Date.now() - t0} ms${restarts ? `, restarted ${restarts}× by concurrent writes` : ''}`);
   } else {
     const { replaced } = await restoreDatabase(from, to);
     console.log(`restored ${to} from ${from} (integrity ok)${replaced ? `; the previous database is kept as ${replaced}` : ''}`);

@@ -76,7 +76,7 @@ const removeSidecars = (file: string) => {
  * the backup copies a consistent snapshot; if a writer changes the source between two steps SQLite
  * restarts the copy, and each restart copies more pages per step, so the backup always finishes.
  */
-export async function backupDatabase(sourceFile: string, destFile: string): Promise<{ pages: number }> {
+export async function backupDatabase(sourceFile: string, destFile: string, opts: { pagesPerStep?: number } = {}): Promise<{ pages: number; restarts: number }> {
   const source = resolve(sourceFile);
   const dest = resolve(destFile);
   if (!existsSync(source)) throw new BackupError(`no database at ${source}`);
@@ -85,15 +85,19 @@ export async function backupDatabase(sourceFile: string, destFile: string): Prom
   const tmp = join(dirname(dest), `.${basename(dest)}.${process.pid}.${Date.now()}.tmp`);
   const db = openSqliteFile(source);
   let pages = 0;
+  let restarts = 0;
   try {
-    let rate = 1000;
+    let rate = Math.max(1, opts.pagesPerStep ?? 1000);
     let lastRemaining = Number.POSITIVE_INFINITY;
     const result = await db.backup(tmp, {
-      progress: ({ totalPages, remainingPages }) => {
-        // a restart (the source changed) shows as more pages remaining than last time
-        if (remainingPages > lastRemaining) rate = Math.min(rate * 4, 0x7fffffff);
+      progress: ({ remainingPages }) => {
+        // a restart (the source changed between steps) shows as more pages remaining than last time
+        if (remainingPages > lastRemaining) {
+          restarts++;
+          rate = Math.min(rate * 4, 0x7fffffff);
+        }
         lastRemaining = remainingPages;
-        return Math.max(rate, Math.ceil(totalPages / 64));
+        return rate;
       },
     });
     pages = result.totalPages;
@@ -115,7 +119,7 @@ export async function backupDatabase(sourceFile: string, destFile: string): Prom
   } finally {
     db.close();
   }
-  return { pages };
+  return { pages, restarts };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveCaseEvent } from '@citygrid/api';
+import { EventSource } from 'eventsource';
 import { CITY_CENTRE, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
 
 let server: TestServer;
@@ -80,5 +81,49 @@ describe('the live case stream', () => {
     await until(() => live.got.some((e) => e.caseNumber === water.caseNumber && e.type === 'dispatch'));
     live.stop();
     expect(live.got.every((e) => e.case.unitCode === 'U12')).toBe(true);
+  });
+});
+
+/** A browser-like EventSource on GET /api/live with the session cookie. */
+function liveSource(s: Session, lastEventId?: number) {
+  const got: LiveCaseEvent[] = [];
+  const url = `${server.url}/api/live${lastEventId === undefined ? '' : `?lastEventId=${lastEventId}`}`;
+  const es = new EventSource(url, { fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie: s.cookie } }) });
+  es.onmessage = (m) => got.push(JSON.parse(m.data as string) as LiveCaseEvent);
+  const opened = new Promise<void>((r) => (es.onopen = () => r()));
+  return { got, opened, close: () => es.close() };
+}
+
+describe('the shared-serialisation live stream (GET /api/live)', () => {
+  it('streams committed events, resumes from a last id with nothing missed or doubled, and scopes unit staff', async () => {
+    const a = liveSource(supervisor);
+    await a.opened;
+    const first = await file('共享流：第一件');
+    await until(() => a.got.some((e) => e.caseNumber === first.caseNumber && e.type === 'dispatch'));
+    a.close();
+    const lastSeen = a.got.at(-1)!.id;
+    const missed = await file('共享流：断线期间');
+    const b = liveSource(supervisor, lastSeen);
+    await b.opened;
+    const later = await file('共享流：重连之后');
+    await until(() => b.got.some((e) => e.caseNumber === later.caseNumber && e.type === 'dispatch'));
+    b.close();
+    const db = server.services.database.sqlite.prepare('select id from case_events where id > ? order by id').all(lastSeen) as Array<{ id: number }>;
+    expect(b.got.map((e) => e.id)).toEqual(db.map((r) => r.id));
+    expect(b.got.some((e) => e.caseNumber === missed.caseNumber)).toBe(true);
+
+    const u12 = await loginAs(server, 'unit-u12');
+    const c = liveSource(u12, lastSeen);
+    await c.opened;
+    const water = await operator.client.intake.create.mutate({ nature: 'report', minorClassCode: 'C0101', description: '上水井盖缺失', urgency: 'normal', location: CITY_CENTRE });
+    await until(() => c.got.some((e) => e.caseNumber === water.caseNumber && e.type === 'dispatch'));
+    c.close();
+    expect(c.got.length).toBeGreaterThan(0);
+    expect(c.got.every((e) => e.case.unitCode === 'U12')).toBe(true);
+  });
+
+  it('refuses a connection without a session', async () => {
+    const res = await fetch(`${server.url}/api/live`);
+    expect(res.status).toBe(401);
   });
 });

@@ -61,6 +61,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock; l
     server,
     createdUsers,
     close: async () => {
+      services.live.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

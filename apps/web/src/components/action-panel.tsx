@@ -5,6 +5,7 @@ import { attachmentUrl, uploadAttachment } from '../lib/attachments';
 import { useReference } from '../lib/reference';
 import { fieldErrors, isConflict, useTRPC, type ActionType, type CaseView, type DispatchActInput, type ReviewActInput, type Role, type UnitActInput } from '../lib/trpc';
 import { useLocalName } from '../i18n';
+import { useFieldErrorText } from '../lib/i18n-errors';
 
 /** What each action needs from the user. */
 const NEEDS_REASON: ReadonlySet<ActionType> = new Set(['void', 'redispatch', 'request_return', 'refuse_return', 'request_extension', 'refuse_extension', 'request_park', 'refuse_park', 'rework']);
@@ -33,18 +34,24 @@ export function ActionPanel({ view, role, suggestedUnitCode, duplicates, onDone,
   const [open, setOpen] = useState<ActionType | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error' | 'conflict'; text: string } | null>(null);
   const actions = view.allowedActions;
-  if (actions.length === 0) return <p className="muted" data-testid="no-actions">{t('case.noActions')}</p>;
+  // a live refresh may take the open action away
+  const shown = open && actions.includes(open) ? open : null;
   return (
     <div className="action-panel">
+      {actions.length === 0 && (
+        <p className="muted" data-testid="no-actions">
+          {t('case.noActions')}
+        </p>
+      )}
       <div className="action-buttons">
         {actions.map((a) => (
           <button
             key={a}
             type="button"
             data-testid={`action-${a}`}
-            className={`${PRIMARY.has(a) ? 'primary' : ''} ${open === a ? 'pressed' : ''}`}
+            className={`${PRIMARY.has(a) ? 'primary' : ''} ${shown === a ? 'pressed' : ''}`}
             onClick={() => {
-              setOpen(open === a ? null : a);
+              setOpen(shown === a ? null : a);
               setMessage(null);
             }}
           >
@@ -57,10 +64,10 @@ export function ActionPanel({ view, role, suggestedUnitCode, duplicates, onDone,
           {message.text}
         </div>
       )}
-      {open && (
+      {shown && (
         <ActionForm
-          key={`${open}-${view.record.version}`}
-          type={open}
+          key={shown}
+          type={shown}
           view={view}
           role={role}
           suggestedUnitCode={suggestedUnitCode ?? null}
@@ -68,7 +75,7 @@ export function ActionPanel({ view, role, suggestedUnitCode, duplicates, onDone,
           onCancel={() => setOpen(null)}
           onDone={(v) => {
             setOpen(null);
-            setMessage({ kind: 'ok', text: `${t(`actions.${open}`)} · ${t('case.done')}` });
+            setMessage({ kind: 'ok', text: `${t(`actions.${shown}`)} · ${t('case.done')}` });
             onDone?.(v);
           }}
           onConflict={async () => {
@@ -106,6 +113,7 @@ function ActionForm({
   const queryClient = useQueryClient();
   const ref = useReference();
   const localName = useLocalName();
+  const fieldText = useFieldErrorText();
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
   const [amount, setAmount] = useState('');
@@ -129,7 +137,7 @@ function ActionForm({
   const reviewAct = useMutation(trpc.review.act.mutationOptions(opts));
   const router = routerFor(role, type);
   const m = router === 'unit' ? unitAct : router === 'review' ? reviewAct : dispatchAct;
-  const errors = m.error && !isConflict(m.error) ? fieldErrors(m.error) : {};
+  const errors = m.error && !isConflict(m.error) ? fieldErrors(m.error, fieldText) : {};
   const errOf = (f: string) => errors[`action.${f}`] ?? errors[f];
   const general = m.error && !isConflict(m.error) && Object.keys(errors).length === 0 ? m.error.message : null;
 

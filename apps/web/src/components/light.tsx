@@ -17,7 +17,7 @@ export function CaseClock({ c, now }: { c: TimedCase; now: Date }) {
   return (
     <span className={`case-clock clock-${l?.light ?? 'none'}`} data-testid="case-clock">
       <LightDot light={l?.light ?? null} />
-      <span className="num">{l ? formatRemaining(l.remainingMs, t) : t(`states.${c.state}`)}</span>
+      <span className="num">{l ? formatRemaining(l.remainingMs < 0 && c.dueAt ? -(now.getTime() - Date.parse(c.dueAt)) : l.remainingMs, t) : t(`states.${c.state}`)}</span>
     </span>
   );
 }

@@ -1,48 +1,66 @@
-import { useEffect, useRef } from 'react';
-import { useSubscription } from '@trpc/tanstack-react-query';
-import { useTRPC, type LiveCaseEvent } from './trpc';
+import { useEffect, useRef, useState } from 'react';
+import type { LiveCaseEvent } from './trpc';
 import { debugState } from './debug';
 
 export type LiveStatus = 'connected' | 'connecting' | 'error' | 'idle';
 
 /**
- * The ONE live stream of a screen (`live.onCaseEvent` over SSE). Events arrive in batches (at most
- * every `flushMs`) so a burst re-renders once; the link resumes with lastEventId after a drop.
+ * The ONE live stream of a screen: `GET /api/live` (server-sent events, one shared serialisation on
+ * the server for every dashboard). The browser's EventSource reconnects by itself and sends
+ * `Last-Event-ID`, so the server replays whatever was missed; if the stream is closed for good (e.g.
+ * the server restarted and the connection was refused for a while) we open a new one from the last
+ * id we saw. Events are handed over in batches (at most every `flushMs`) so a burst re-renders once.
  */
 export function useLiveCaseEvents(onEvents: (events: LiveCaseEvent[]) => void, flushMs = 150): LiveStatus {
-  const trpc = useTRPC();
+  const [status, setStatus] = useState<LiveStatus>('connecting');
   const handler = useRef(onEvents);
-  const buffer = useRef<LiveCaseEvent[]>([]);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
     handler.current = onEvents;
   }, [onEvents]);
-  useEffect(
-    () => () => {
-      if (timer.current) clearTimeout(timer.current);
-    },
-    [],
-  );
 
-  const sub = useSubscription(
-    trpc.live.onCaseEvent.subscriptionOptions(undefined, {
-      onData: (envelope) => {
-        const event = envelope.data;
-        debugState.lastEventId = Math.max(debugState.lastEventId ?? 0, Number(envelope.id));
-        buffer.current.push(event);
-        if (!timer.current) {
-          timer.current = setTimeout(() => {
-            timer.current = null;
-            const batch = buffer.current;
-            buffer.current = [];
-            if (batch.length > 0) handler.current(batch);
-          }, flushMs);
-        }
-      },
-    }),
-  );
-  if (sub.status === 'pending') return 'connected';
-  if (sub.status === 'connecting') return 'connecting';
-  if (sub.status === 'error') return 'error';
-  return 'idle';
+  useEffect(() => {
+    let buffer: LiveCaseEvent[] = [];
+    let flushTimer: ReturnType<typeof setTimeout> | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | null = null;
+    let lastId: number | null = null;
+    let source: EventSource | null = null;
+    let stopped = false;
+
+    const flush = () => {
+      flushTimer = null;
+      const batch = buffer;
+      buffer = [];
+      if (batch.length > 0) handler.current(batch);
+    };
+    const open = () => {
+      if (stopped) return;
+      setStatus('connecting');
+      source = new EventSource(lastId === null ? '/api/live' : `/api/live?lastEventId=${lastId}`);
+      source.onopen = () => setStatus('connected');
+      source.onmessage = (msg) => {
+        const event = JSON.parse(msg.data as string) as LiveCaseEvent;
+        if (lastId !== null && event.id <= lastId) return;
+        lastId = event.id;
+        debugState.lastEventId = event.id;
+        buffer.push(event);
+        flushTimer ??= setTimeout(flush, flushMs);
+      };
+      source.onerror = () => {
+        if (!source || source.readyState === EventSource.CLOSED) {
+          setStatus('error');
+          source?.close();
+          retryTimer = setTimeout(open, 2000);
+        } else setStatus('connecting');
+      };
+    };
+    open();
+    return () => {
+      stopped = true;
+      source?.close();
+      if (flushTimer) clearTimeout(flushTimer);
+      if (retryTimer) clearTimeout(retryTimer);
+    };
+  }, [flushMs]);
+
+  return status;
 }

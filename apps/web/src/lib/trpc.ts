@@ -1,5 +1,5 @@
 import { QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchStreamLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { inferInput, inferOutput, TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import superjson from 'superjson';
@@ -32,12 +32,19 @@ export function createQueryClient(): QueryClient {
 
 export function createClient() {
   const url = '/api/trpc';
+  const headers = () => ({ 'x-csrf-token': csrfToken ?? 'login' });
   return createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
         true: httpSubscriptionLink({ url, transformer: superjson, eventSourceOptions: () => ({ withCredentials: true }) }),
-        false: httpBatchStreamLink({ url, transformer: superjson, headers: () => ({ 'x-csrf-token': csrfToken ?? 'login' }) }),
+        // auth.* sets/clears the session cookie, which a streamed response cannot do (its headers are
+        // already sent when the procedure runs): those go through the plain batch link
+        false: splitLink({
+          condition: (op) => op.path.startsWith('auth.'),
+          true: httpBatchLink({ url, transformer: superjson, headers }),
+          false: httpBatchStreamLink({ url, transformer: superjson, headers }),
+        }),
       }),
     ],
   });
@@ -68,7 +75,7 @@ export type UnitActInput = inferInput<Api['unitWork']['act']>;
 export type DispatchActInput = inferInput<Api['dispatch']['act']>;
 export type ReviewActInput = inferInput<Api['review']['act']>;
 export type LiveEnvelope = Api['live']['onCaseEvent']['~types']['output'];
-export type LiveCaseEvent = LiveEnvelope extends { data: infer D } ? D : never;
+export type LiveCaseEvent = LiveEnvelope extends AsyncIterable<infer T, unknown, unknown> ? (T extends { data: infer D } ? D : never) : never;
 
 /** Error details the server's errorFormatter adds: field issues and the domain error code. */
 export interface ServerErrorData {
@@ -81,8 +88,15 @@ export function errorData(e: unknown): ServerErrorData {
   return e instanceof TRPCClientError ? ((e.data as ServerErrorData | undefined) ?? {}) : {};
 }
 export const isConflict = (e: unknown) => errorData(e).code === 'CONFLICT' || errorData(e).domain?.code === 'CONFLICT';
-export function fieldErrors(e: unknown): Record<string, string> {
+/**
+ * Field errors by path (`description`, `action.reason`…). `translate` maps the last path segment to a
+ * localized message when one exists; otherwise the server's own message is kept.
+ */
+export function fieldErrors(e: unknown, translate?: (field: string) => string | null): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of errorData(e).fields ?? []) out[f.field] ??= f.message;
+  for (const f of errorData(e).fields ?? []) {
+    const leaf = f.field.split('.').find((p) => translate?.(p)) ?? '';
+    out[f.field] ??= (leaf && translate?.(leaf)) || f.message;
+  }
   return out;
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from 'react';
 import { CircleMarker, MapContainer, Polygon, useMap } from 'react-leaflet';
-import type { LatLngTuple, PathOptions } from 'leaflet';
+import { latLngBounds, type LatLngTuple, type PathOptions } from 'leaflet';
 import { CITY_CENTER, ringToLatLngs } from './constants';
 import { useReference } from '../lib/reference';
 import { BaseTiles } from './base-tiles';
@@ -8,12 +8,13 @@ import { BaseTiles } from './base-tiles';
 const CELL_STYLE: PathOptions = { color: '#5b8def', weight: 2, fillOpacity: 0.12 };
 const POINT_STYLE: PathOptions = { color: '#fff', weight: 2, fillColor: '#e5484d', fillOpacity: 1 };
 
-function Recenter({ center }: { center: LatLngTuple }) {
+function Recenter({ center, ring }: { center: LatLngTuple; ring: LatLngTuple[] | null }) {
   const map = useMap();
   const [lat, lng] = center;
   useEffect(() => {
-    map.setView([lat, lng], Math.max(map.getZoom(), 15));
-  }, [map, lat, lng]);
+    if (ring) map.fitBounds(latLngBounds([...ring, [lat, lng]]), { padding: [14, 14], animate: false });
+    else map.setView([lat, lng], 16, { animate: false });
+  }, [map, lat, lng, ring]);
   return null;
 }
 
@@ -29,7 +30,7 @@ export function CaseMiniMap({ lat, lng, cellCode }: { lat: number | null; lng: n
         <BaseTiles />
         {ring && <Polygon positions={ring} pathOptions={CELL_STYLE} interactive={false} />}
         {center && <CircleMarker center={center} radius={7} pathOptions={POINT_STYLE} interactive={false} />}
-        {center && <Recenter center={center} />}
+        {center && <Recenter center={center} ring={ring} />}
       </MapContainer>
     </div>
   );

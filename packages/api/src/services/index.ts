@@ -1,6 +1,7 @@
 import type { CitygridDatabase } from '@citygrid/db';
 import { CaseStore, GroupCommitWriter, ReferenceStore, UserStore } from '@citygrid/db';
 import { CaseBus } from '../live/case-bus.ts';
+import { LiveHub } from '../live/live-hub.ts';
 import { AttachmentService } from './attachment-service.ts';
 import { AuthService, OWASP_ARGON2, type Argon2Params } from './auth-service.ts';
 import { CaseService } from './case-service.ts';
@@ -20,6 +21,8 @@ export interface Services {
   cases: CaseService;
   attachments: AttachmentService;
   dashboard: DashboardService;
+  /** Shared-serialisation SSE for dashboards (`GET /api/live`). */
+  live: LiveHub;
 }
 
 /** Compose the service layer over an open, seeded database. */
@@ -45,6 +48,7 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
     cases,
     attachments: new AttachmentService(opts.database.attachmentsDir, caseStore, clock),
     dashboard: new DashboardService(cases, reference, clock),
+    live: new LiveHub(bus, cases),
   };
 }
 
