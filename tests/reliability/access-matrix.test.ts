@@ -321,7 +321,7 @@ describe('case actions × every user: the role and the unit decide, and a refusa
   // KNOWN PRODUCT BUG (reported): CaseStore.applyAction checks expectedVersion before the unit
   // check (CaseService.assertCanSee runs inside the action builder), so another unit's staff with a
   // stale version get 409 "now <state>, version <n>" instead of 403. Remove `.fails` once fixed.
-  it.fails('refuses another unit’s staff with 403 whatever version they send, without revealing the case’s state', async () => {
+  it('refuses another unit’s staff with 403 whatever version they send, without revealing the case’s state', async () => {
     const c = await caseIn('accepted');
     for (const expectedVersion of [c.version, c.version - 1, c.version + 5]) {
       const before = rowOf(c.caseNumber);

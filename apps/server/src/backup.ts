@@ -12,21 +12,10 @@
  * target (`<target>.pre-restore-<time>`), never deleted.
  */
 import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { CitygridDatabase } from '@citygrid/db';
+import Sqlite from 'better-sqlite3';
 
-export type SqliteConnection = CitygridDatabase['sqlite'];
-
-type SqliteConstructor = new (file: string, options?: { readonly?: boolean; fileMustExist?: boolean; timeout?: number }) => SqliteConnection;
-
-/**
- * better-sqlite3 is a dependency of @citygrid/db, not of the server package; load that same copy
- * (one native binding, one version) rather than declaring a second one here.
- */
-const requireFromServer = createRequire(import.meta.url);
-const requireFromDb = createRequire(requireFromServer.resolve('@citygrid/db'));
-const Sqlite = requireFromDb('better-sqlite3') as SqliteConstructor;
+export type SqliteConnection = Sqlite.Database;
 
 /** Open a database file without migrating it (read-only unless asked otherwise). */
 export function openSqliteFile(file: string, opts: { readonly?: boolean } = {}): SqliteConnection {

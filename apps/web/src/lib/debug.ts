@@ -1,14 +1,24 @@
-/** Read-only hooks for end-to-end tests, exposed as `window.__citygrid` in every build. */
+import type { Map as LeafletMap } from 'leaflet';
+
+/** Which Leaflet map a debug call is about. */
+export type DebugMapName = 'command' | 'intake';
+
+/** Hooks for end-to-end tests and benchmarks, exposed as `window.__citygrid` in every build. */
 export interface CitygridDebug {
   markerCount(): number;
   lastEventId(): number | null;
   markerColor(caseNumber: string): string | null;
+  /** The Leaflet map of a screen while it is mounted (benchmarks script pans and zooms through it). */
+  map(name?: DebugMapName): LeafletMap | null;
+  /** Viewport (client) coordinates of a point on a mounted map, for a test to click at. */
+  clientPointOf(lat: number, lng: number, name?: DebugMapName): { x: number; y: number } | null;
 }
 
 const state: {
   lastEventId: number | null;
   markers: { count(): number; color(caseNumber: string): string | null } | null;
-} = { lastEventId: null, markers: null };
+  maps: Partial<Record<DebugMapName, LeafletMap>>;
+} = { lastEventId: null, markers: null, maps: {} };
 
 export const debugState = state;
 
@@ -17,6 +27,14 @@ export function installDebug(): void {
     markerCount: () => state.markers?.count() ?? 0,
     lastEventId: () => state.lastEventId,
     markerColor: (caseNumber: string) => state.markers?.color(caseNumber) ?? null,
+    map: (name: DebugMapName = 'command') => state.maps[name] ?? null,
+    clientPointOf: (lat: number, lng: number, name: DebugMapName = 'command') => {
+      const map = state.maps[name];
+      if (!map) return null;
+      const p = map.latLngToContainerPoint([lat, lng]);
+      const box = map.getContainer().getBoundingClientRect();
+      return { x: box.left + p.x, y: box.top + p.y };
+    },
   });
   Object.defineProperty(window, '__citygrid', { value: api, configurable: true, enumerable: false, writable: false });
 }

@@ -6,6 +6,7 @@ import { CITY_CENTER } from './constants';
 import { CellsLayer, CommunityLayer } from './cells-layer';
 import { BaseTiles } from './base-tiles';
 import { useReference } from '../lib/reference';
+import { DebugMapHandle } from './debug-map-handle';
 
 const POINT: PathOptions = { color: '#fff', weight: 2, fillColor: '#e5484d', fillOpacity: 1 };
 
@@ -48,6 +49,7 @@ export function IntakeMap({
         <CellsLayer cells={ref.data.cells} styleOf={styleOf} interactive={false} />
         <CommunityLayer communities={ref.data.communities} weight={1.5} />
         <ClickToPick onPick={onPick} />
+        <DebugMapHandle name="intake" />
         <FitOnResize bounds={bounds} refit={location === null} />
         {location && <CircleMarker center={[location.lat, location.lng]} radius={8} pathOptions={POINT} interactive={false} />}
         {location && <FlyTo lat={location.lat} lng={location.lng} />}

@@ -15,6 +15,7 @@ import { FitOnResize, useGridBounds } from '../map/grid-bounds';
 import { CellsLayer, CommunityLayer } from '../map/cells-layer';
 import { CaseClusterLayer } from '../map/case-cluster-layer';
 import { BaseTiles } from '../map/base-tiles';
+import { DebugMapHandle } from '../map/debug-map-handle';
 import { LiveStatusBadge } from '../components/live-status';
 import { CaseDrawer } from '../components/case-drawer';
 import { TrendChart } from '../components/trend-chart';
@@ -232,6 +233,7 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
           <CommunityLayer communities={ref.data.communities} />
           <CaseClusterLayer cases={cases} calendar={ref.calendar} now={now} onCaseClick={onCaseClick} />
           <FitOnResize bounds={gridBounds} refit />
+          <DebugMapHandle name="command" />
         </MapContainer>
         <div className="map-overlay top-left">
           <div className="map-title">

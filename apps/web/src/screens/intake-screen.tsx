@@ -392,7 +392,14 @@ export default function IntakeScreen() {
               {result.caseNumber}
             </div>
             <div className="result-facts">
-              {result.mergedInto && <span>{t('intake.mergedInto', { n: result.mergedInto })}</span>}
+              <span className={`state-badge state-${result.state}`} data-testid="result-state" data-state={result.state}>
+                {t(`states.${result.state}`)}
+              </span>
+              {result.mergedInto && (
+                <span data-testid="result-merged-into" data-case-number={result.mergedInto}>
+                  {t('intake.mergedInto', { n: result.mergedInto })}
+                </span>
+              )}
               {result.unitName && (
                 <span>
                   {t('intake.unit')}：{localName(ref.unit(result.unitCode)) || result.unitName}

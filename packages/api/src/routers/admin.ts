@@ -35,7 +35,7 @@ export const adminRouter = createTRPCRouter({
       return input;
     }),
   routingRules: adminProcedure.query(({ ctx }) => ctx.services.reference.snapshot.routingRules),
-  replaceRoutingRules: adminProcedure.input(z.object({ rules: z.array(z.unknown()).max(10_000) })).mutation(async ({ ctx, input }) => {
+  replaceRoutingRules: adminProcedure.input(z.object({ rules: z.array(z.unknown()).min(1, 'at least one rule').max(10_000) })).mutation(async ({ ctx, input }) => {
     const s = ctx.services.reference.snapshot;
     const rules = parseRoutingRules(input.rules, { units: s.units, minorClasses: s.minorClasses });
     await ctx.services.referenceStore.replaceRoutingRules(rules);

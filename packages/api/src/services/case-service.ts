@@ -245,6 +245,10 @@ export class CaseService {
       const target = await this.store.getByNumber(req.targetCaseNumber);
       if (!target || !isOpenState(target.state)) throw new DomainError('BAD_INPUT', `no open case ${req.targetCaseNumber}`, { field: 'action.targetCaseNumber' });
     }
+    // scope before concurrency: another unit must not learn a case's state from a version conflict
+    const seen = await this.store.getByNumber(caseNumber);
+    if (!seen) throw new DomainError('NOT_FOUND', `no case ${caseNumber}`, { field: 'caseNumber' });
+    this.assertCanSee(seen, user);
     const now = this.clock.now();
     const { record, event } = await this.store.applyAction({
       caseNumber,
@@ -273,7 +277,8 @@ export class CaseService {
 
   async view(record: CaseRecord, user: SessionUser): Promise<CaseView> {
     this.assertCanSee(record, user);
-    const events = await this.store.listEvents(record.id);
+    // a group-committed batch may already hold later events of this case: show the history as of this version
+    const events = (await this.store.listEvents(record.id)).filter((e) => e.seq <= record.version);
     const light = this.lightOf(record);
     return {
       record,

@@ -1,0 +1,97 @@
+/**
+ * A fast bulk seed of open cases for the map tests and the map benchmark: straight through the case
+ * store, inside bulk transactions, every case written through the state machine as events.
+ */
+import type { Services } from '../../../packages/api/src/index.ts';
+import type { NewCaseFields } from '../../../packages/db/src/index.ts';
+import { bboxOf, isPointInRing, type UnitCode } from '../../../packages/domain/src/index.ts';
+
+/** A deterministic PRNG (mulberry32), so a seeded map looks the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Ring = Parameters<typeof isPointInRing>[0];
+
+/** A random point inside a cell (rejection sampling in its bounding box). */
+function pointIn(ring: Ring, random: () => number): { lat: number; lng: number } {
+  const b = bboxOf(ring);
+  for (let i = 0; i < 50; i++) {
+    const lng = b.minLng + random() * (b.maxLng - b.minLng);
+    const lat = b.minLat + random() * (b.maxLat - b.minLat);
+    if (isPointInRing(ring, lng, lat)) return { lat, lng };
+  }
+  return { lat: (b.minLat + b.maxLat) / 2, lng: (b.minLng + b.maxLng) / 2 };
+}
+
+/**
+ * `count` open cases spread over the grid's cells, each report → file → dispatch to the unit the
+ * routing rules name (in that unit's queue, not yet accepted), reported within the last few hours.
+ * Nothing is published on the live bus: screens opened afterwards read them from the database.
+ */
+export function seedOpenCases(services: Pick<Services, 'cases' | 'reference'>, count: number, seed = 12319): number {
+  const store = services.cases.caseStore;
+  const ref = services.reference;
+  const random = rng(seed);
+  const { cells, minorClasses, units } = ref.snapshot;
+  const operator = { actor: { userId: null, role: 'operator' as const, unitCode: null }, actorName: '受理员' };
+  const system = { actor: { userId: null, role: 'system' as const, unitCode: null }, actorName: '自动派遣' };
+  const now = Date.now();
+  const BATCH = 2000;
+  let made = 0;
+  for (let i = 0; i < count; i += BATCH) {
+    store.transaction(() => {
+      for (let k = i; k < Math.min(count, i + BATCH); k++) {
+        const m = minorClasses[Math.floor(random() * minorClasses.length)]!;
+        const cell = cells[Math.floor(random() * cells.length)]!;
+        const p = pointIn(cell.ring, random);
+        const place = ref.place(p);
+        const limit = ref.limitFor(m, 'normal');
+        const route = ref.route(m.code, place.cell);
+        const unitCode = (route?.unitCode ?? m.defaultUnitCodes[0] ?? units[0]!.code) as UnitCode;
+        const reported = new Date(now - (60_000 + random() * 6 * 3_600_000));
+        const at = reported.toISOString();
+        const fields: NewCaseFields = {
+          source: 'hotline',
+          nature: 'complaint',
+          minorClassCode: m.code,
+          hotlineCategory: m.hotlineCategory,
+          description: `${m.name}：批量生成的待办案件 ${k + 1}`,
+          urgency: 'normal',
+          callerName: null,
+          callerPhone: null,
+          lat: p.lat,
+          lng: p.lng,
+          address: place.communityName ? `${place.communityName}附近` : null,
+          gridVersionId: place.cell ? ref.gridVersionId : null,
+          cellCode: place.cell?.code ?? null,
+          communityCode: place.cell?.communityCode ?? null,
+          subDistrictCode: place.cell?.subDistrictCode ?? null,
+          routeRuleId: route?.ruleId ?? null,
+          routeExplanation: route?.explanation ?? null,
+          limitAmount: limit.amount,
+          limitUnit: limit.unit,
+          reportedAt: at,
+          reporterEmail: null,
+        };
+        store.createCaseNow({
+          fields,
+          events: [
+            { ...operator, at, action: { type: 'report' } },
+            { ...operator, at, action: { type: 'file' } },
+            { ...system, at, action: { type: 'dispatch', unitCode, dueAt: ref.due(reported, limit) } },
+          ],
+        });
+        made++;
+      }
+    });
+  }
+  return made;
+}

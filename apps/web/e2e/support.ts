@@ -1,0 +1,141 @@
+/**
+ * Shared pieces of the browser tests: the production build, a real server on a fresh database,
+ * headless Chromium, logging in through the login screen, screenshots, and a tiny PNG.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../../server/src/test-support.ts';
+
+export { seedOpenCases } from './seed-open-cases.ts';
+export { CITY_CENTRE, DEMO_PASSWORD, Session, errorOf, loginAs, startTestServer, type TestServer } from '../../server/src/test-support.ts';
+
+export const WEB_ROOT = resolve(import.meta.dirname, '..');
+export const REPO_ROOT = resolve(WEB_ROOT, '../..');
+export const WEB_DIST = join(WEB_ROOT, 'dist');
+export const SCREENS_DIR = join(REPO_ROOT, 'test-results/screens');
+
+export const WORK_VIEWPORT = { width: 1366, height: 768 };
+export const MAP_VIEWPORT = { width: 1920, height: 1080 };
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+
+function newestMtime(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+/** Build the web app unless `dist/index.html` is newer than every source it is built from. */
+export function ensureWebBuild(): void {
+  const index = join(WEB_DIST, 'index.html');
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(WEB_ROOT, p)).filter((p) => existsSync(p));
+  const newestSource = Math.max(...sources.map(newestMtime));
+  if (existsSync(index) && statSync(index).mtimeMs >= newestSource) return;
+  const r = spawnSync('pnpm', ['exec', 'vite', 'build'], { cwd: WEB_ROOT, encoding: 'utf8', stdio: 'pipe' });
+  if (r.status !== 0) throw new Error(`vite build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+}
+
+/** A real server on a fresh temporary database that serves the production build. */
+export async function startWebServer(): Promise<TestServer> {
+  ensureWebBuild();
+  return startTestServer({ WEB_DIST });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A fresh browser context (its own cookies), Chinese UI, at the given viewport. */
+export async function newContext(browser: Browser, viewport = WORK_VIEWPORT): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  context.setDefaultTimeout(15_000);
+  return context;
+}
+
+/** Open the app, log in through the login screen, and land on the role's first screen. */
+export async function loginPage(context: BrowserContext, baseUrl: string, username: string, password = 'citygrid-demo'): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('current-user').waitFor();
+  return page;
+}
+
+/** Go to a hash route of the already loaded app (no reload). */
+export async function goToRoute(page: Page, route: string): Promise<void> {
+  await page.evaluate((r) => {
+    window.location.hash = r;
+  }, route);
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENS_DIR, { recursive: true });
+  const path = join(SCREENS_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** The map screen's debug hooks (`window.__citygrid`), read from the page. */
+export const mapDebug = {
+  markerCount: (page: Page) => page.evaluate(() => window.__citygrid.markerCount()),
+  markerColor: (page: Page, caseNumber: string) => page.evaluate((cn) => window.__citygrid.markerColor(cn), caseNumber),
+  lastEventId: (page: Page) => page.evaluate(() => window.__citygrid.lastEventId()),
+};
+
+/** Poll `read` in the page until `ok` holds (the page is never reloaded). */
+export async function waitUntil<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 8_000): Promise<T> {
+  const t0 = Date.now();
+  let last: T = await read();
+  while (!ok(last)) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await read();
+  }
+  return last;
+}
+
+// --- a small, valid PNG built in memory ---
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([len, body, crc]);
+}
+
+/** A `size`×`size` RGB PNG of one colour (a stand-in for a disposal photo). */
+export function makePng(size = 16, rgb: [number, number, number] = [48, 164, 108]): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // colour type: truecolour
+  const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => rgb).flat())]);
+  const raw = Buffer.concat(Array.from({ length: size }, () => row));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+declare global {
+  interface Window {
+    __citygrid: import('../src/lib/debug.ts').CitygridDebug;
+  }
+}
