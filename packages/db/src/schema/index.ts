@@ -186,6 +186,8 @@ export const cases = sqliteTable(
     index('cases_class_state').on(t.minorClassCode, t.state),
     index('cases_due_at').on(t.dueAt),
     index('cases_closed_at').on(t.closedAt),
+    // the evaluation cohort is "first dispatched in the period"
+    index('cases_first_dispatched_at').on(t.firstDispatchedAt),
   ],
 );
 

@@ -233,19 +233,43 @@ export function createWorkCalendar(data: WorkCalendarData): WorkCalendar {
     }
   };
 
+  /** Working time of `day` inside [aMs, bMs). */
+  const workingMsOfDay = (day: number, aMs: number, bMs: number): number => {
+    if (!isWorkingDayIndex(day)) return 0;
+    const base = dayStartMs(day);
+    let total = 0;
+    for (const period of periods) {
+      const from = Math.max(base + period.start, aMs);
+      const to = Math.min(base + period.end, bMs);
+      if (to > from) total += to - from;
+    }
+    return total;
+  };
+
+  // Prefix sums of working days (cumulative count before each day) over a wide window, so that the
+  // working time between two instants months apart costs O(1) instead of a loop over the days.
+  const PREFIX_FROM = localDayOf(Date.UTC(2015, 0, 1));
+  const PREFIX_DAYS = 366 * 20;
+  let prefix: Int32Array | null = null;
+  const workingDaysBefore = (day: number): number => {
+    if (!prefix) {
+      prefix = new Int32Array(PREFIX_DAYS + 1);
+      for (let i = 0; i < PREFIX_DAYS; i++) prefix[i + 1] = prefix[i]! + (isWorkingDayIndex(PREFIX_FROM + i) ? 1 : 0);
+    }
+    return prefix[day - PREFIX_FROM]!;
+  };
+  const inPrefix = (day: number) => day >= PREFIX_FROM && day <= PREFIX_FROM + PREFIX_DAYS;
+
   const workingMsBetweenMs = (aMs: number, bMs: number): number => {
     if (bMs <= aMs) return 0;
-    let total = 0;
+    const firstDay = localDayOf(aMs);
     const lastDay = localDayOf(bMs);
-    for (let day = localDayOf(aMs); day <= lastDay; day += 1) {
-      if (!isWorkingDayIndex(day)) continue;
-      const base = dayStartMs(day);
-      for (const period of periods) {
-        const from = Math.max(base + period.start, aMs);
-        const to = Math.min(base + period.end, bMs);
-        if (to > from) total += to - from;
-      }
+    if (lastDay - firstDay > 2 && inPrefix(firstDay + 1) && inPrefix(lastDay)) {
+      const fullDays = workingDaysBefore(lastDay) - workingDaysBefore(firstDay + 1);
+      return workingMsOfDay(firstDay, aMs, bMs) + fullDays * workingDayMs + workingMsOfDay(lastDay, aMs, bMs);
     }
+    let total = 0;
+    for (let day = firstDay; day <= lastDay; day += 1) total += workingMsOfDay(day, aMs, bMs);
     return total;
   };
 

@@ -1,0 +1,1 @@
+CREATE INDEX `cases_first_dispatched_at` ON `cases` (`first_dispatched_at`);
