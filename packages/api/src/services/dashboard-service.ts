@@ -40,7 +40,7 @@ export class DashboardService {
 
   async openCases(filter: CaseFilter = {}, limit = 20_000): Promise<OpenCase[]> {
     const now = this.clock.now();
-    const rows = await this.cases.list({ ...filter, states: filter.states?.length ? filter.states : OPEN_STATES, orderBy: 'due', limit });
+    const rows = await this.cases.list({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), orderBy: 'due', limit });
     return rows.map((r) => {
       const l = this.cases.lightOf(r, now);
       return { ...summarizeCase(r), light: l?.light ?? null, usedFraction: l?.usedFraction ?? null };
@@ -96,7 +96,7 @@ export class DashboardService {
     const store = this.cases.caseStore;
     const now = this.clock.now().toISOString();
     const [open, overdue] = await Promise.all([
-      store.countBy('cellCode', { ...filter, states: OPEN_STATES }),
+      store.countBy('cellCode', { ...filter, states: filter.states?.length ? filter.states : OPEN_STATES }),
       store.countBy('cellCode', { ...filter, states: ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested'], overdueAt: now }),
     ]);
     const toRec = (xs: Array<{ key: string | null; n: number }>) => Object.fromEntries(xs.filter((x) => x.key).map((x) => [x.key!, x.n]));

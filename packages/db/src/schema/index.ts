@@ -188,6 +188,8 @@ export const cases = sqliteTable(
     index('cases_closed_at').on(t.closedAt),
     // the evaluation cohort is "first dispatched in the period"
     index('cases_first_dispatched_at').on(t.firstDispatchedAt),
+    // the live map and queues read open cases only: a partial index keeps that a small read
+    index('cases_open_due').on(t.dueAt).where(sql`state not in ('closed', 'callback_done', 'voided', 'merged')`),
   ],
 );
 

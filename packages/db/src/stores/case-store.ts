@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { applyCaseEvent, DomainError, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
@@ -17,6 +18,9 @@ import type {
 type CaseRow = typeof cases.$inferSelect;
 
 const toRecord = (r: CaseRow): CaseRecord => ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
+
+/** Must match the partial index `cases_open_due` word for word so the planner can use it. */
+const OPEN_PREDICATE = "state not in ('closed', 'callback_done', 'voided', 'merged')";
 
 /** Pick the snapshot part of a stored case (what the event log determines). */
 export function snapshotOf(r: CaseRecord): CaseSnapshot {
@@ -199,6 +203,7 @@ export class CaseStore {
 
   private where(f: CaseFilter): SQL | undefined {
     const c: SQL[] = [];
+    if (f.openOnly) c.push(sql.raw(OPEN_PREDICATE));
     if (f.states?.length) c.push(inArray(cases.state, [...f.states]));
     if (f.unitCode) c.push(eq(cases.unitCode, f.unitCode));
     if (f.cellCode) c.push(eq(cases.cellCode, f.cellCode));
@@ -225,15 +230,27 @@ export class CaseStore {
         : f.orderBy === 'updated_desc'
           ? [desc(cases.updatedAt), desc(cases.id)]
           : [desc(cases.reportedAt), desc(cases.id)];
-    return this.db
+    const q = this.db
       .select()
       .from(cases)
       .where(this.where(f))
       .orderBy(...order)
       .limit(f.limit ?? 100)
       .offset(f.offset ?? 0)
-      .all()
-      .map(toRecord);
+      .toSQL();
+    // drizzle builds the SQL; rows are read through a cached statement (its row mapping costs ~40 µs a row)
+    return (this.cachedStatement(q.sql).all(...(q.params as unknown[])) as Array<Record<string, unknown>>).map(rowToCase);
+  }
+
+  private statements = new Map<string, Statement>();
+  private cachedStatement(text: string): Statement {
+    let st = this.statements.get(text);
+    if (!st) {
+      if (this.statements.size > 500) this.statements.clear();
+      st = this.database.sqlite.prepare(text);
+      this.statements.set(text, st);
+    }
+    return st;
   }
 
   async count(f: CaseFilter): Promise<number> {

@@ -57,6 +57,8 @@ export interface EventToApply {
 
 export interface CaseFilter {
   states?: readonly CaseState[];
+  /** Only cases not yet closed, voided or merged (served by a partial index). */
+  openOnly?: boolean;
   unitCode?: string;
   cellCode?: string;
   communityCode?: string;

@@ -1,0 +1,1 @@
+CREATE INDEX `cases_open_due` ON `cases` (`due_at`) WHERE state not in ('closed', 'callback_done', 'voided', 'merged');
