@@ -19,7 +19,7 @@ if (!existsSync('/usr/bin/chromium')) {
 }
 
 const steps = [
-  ['typecheck', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']],
+  ['typecheck', ['run', 'typecheck']],
   ['lint', ['exec', 'eslint', '.']],
   ['drizzle check', ['--filter', '@citygrid/db', 'exec', 'drizzle-kit', 'check']],
   ['build', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']],

@@ -1,0 +1,49 @@
+/**
+ * `pnpm bench`: every benchmark module in turn; prints each figure with its same-run baseline and
+ * ratio, and writes bench/results.json. Benchmarks never fail on timings. `pnpm bench grid intake`
+ * runs only the named modules.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { BenchFigure } from './types.ts';
+import { ROOT } from './lib.ts';
+
+const MODULES = ['grid', 'intake', 'fanout', 'dashboard', 'map'] as const;
+const only = process.argv.slice(2);
+const chosen = MODULES.filter((m) => only.length === 0 || only.includes(m));
+
+const fmt = (v: number) => (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+const started = new Date();
+const figures: BenchFigure[] = [];
+const failures: Array<{ module: string; error: string }> = [];
+for (const name of chosen) {
+  const file = join(ROOT, 'bench', `${name}.ts`);
+  if (!existsSync(file)) continue;
+  const t0 = Date.now();
+  console.log(`\n▶ ${name}`);
+  try {
+    const mod = (await import(file)) as { default: () => Promise<BenchFigure[]> };
+    const got = await mod.default();
+    figures.push(...got);
+    for (const f of got) {
+      const base = f.baseline ? `  vs ${fmt(f.baseline.value)} ${f.unit} (${f.baseline.name})  ratio ${f.ratio !== undefined ? f.ratio.toFixed(2) : '-'}` : '';
+      console.log(`  ${f.name}: ${fmt(f.value)} ${f.unit}${base}${f.note ? `  — ${f.note}` : ''}`);
+    }
+  } catch (e) {
+    failures.push({ module: name, error: String((e as Error)?.stack ?? e) });
+    console.error(`  ${name} failed: ${String(e)}`);
+  }
+  console.log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+const result = {
+  date: started.toISOString(),
+  durationS: Math.round((Date.now() - started.getTime()) / 1000),
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  figures,
+  failures,
+};
+writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(result, null, 2)}\n`);
+console.log(`\n${figures.length} figures in ${result.durationS} s → bench/results.json${failures.length ? `; ${failures.length} module(s) failed: ${failures.map((f) => f.module).join(', ')}` : ''}`);
+process.exit(0);
