@@ -99,6 +99,18 @@ export class ReferenceService {
     return { cell: r.cell, communityName: this.communityNames.get(r.cell.communityCode) ?? null, subDistrictName: this.subDistrictNames.get(r.cell.subDistrictCode) ?? null };
   }
 
+  /** The location and routing columns a new case stores (its cell of the current grid version). */
+  placementFields(place: Placement, route: RouteDecision | null) {
+    return {
+      gridVersionId: place.cell ? this.gridVersionId : null,
+      cellCode: place.cell?.code ?? null,
+      communityCode: place.cell?.communityCode ?? null,
+      subDistrictCode: place.cell?.subDistrictCode ?? null,
+      routeRuleId: route?.ruleId ?? null,
+      routeExplanation: route?.explanation ?? null,
+    };
+  }
+
   route(minorClassCode: string, cell: GridCell | null): RouteDecision | null {
     return this.router.resolve(minorClassCode as MinorClassCode, cell ? { cellCode: cell.code, communityCode: cell.communityCode, subDistrictCode: cell.subDistrictCode } : null);
   }
