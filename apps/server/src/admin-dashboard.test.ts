@@ -163,3 +163,22 @@ describe('photos of disposal', () => {
     expect((await fetch(`${server.url}/api/attachments/${sha256}`)).status).toBe(401);
   });
 });
+
+describe('evaluation export for Excel', () => {
+  it('downloads the unit table as UTF-8 CSV with a BOM, and refuses unit staff and bad periods naming the field', async () => {
+    const url = `${server.url}/api/export/evaluation.csv?groupBy=unit&from=2026-11-24T00:00:00%2B08:00&to=2026-11-25T00:00:00%2B08:00`;
+    const res = await fetch(url, { headers: { cookie: supervisor.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // UTF-8 BOM for Excel
+    const text = bytes.toString('utf8');
+    const lines = text.trim().split('\r\n');
+    expect(lines[1]).toContain('按期结案率%');
+    expect(lines.some((l) => l.startsWith('环境卫生服务中心,U09,'))).toBe(true);
+    expect((await fetch(url, { headers: { cookie: unit09.cookie } })).status).toBe(403);
+    const bad = await fetch(`${server.url}/api/export/evaluation.csv?from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z`, { headers: { cookie: supervisor.cookie } });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('to');
+  });
+});

@@ -4,7 +4,7 @@ import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, handleOpen311, type CookieJar, type Services } from '@citygrid/api';
+import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, evaluationToCsv, handleOpen311, type CookieJar, type Services } from '@citygrid/api';
 import { isDomainError } from '@citygrid/domain';
 import type { ServerConfig } from './env.ts';
 
@@ -103,6 +103,27 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
       lastEventId,
     );
     if (closed) detach();
+  });
+
+  // --- evaluation export for Excel (综合考评), supervisors and leads ---
+  const GROUP_LABELS = { unit: '单位', community: '社区', category: '类别', cell: '网格' } as const;
+  app.get('/api/export/evaluation.csv', async (req, res) => {
+    const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: null, method: 'GET' });
+    if (!ctx.session) return void res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
+    if (ctx.session.user.role === 'unit_staff') return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'supervisors only' } });
+    const q = req.query as Record<string, string | undefined>;
+    const groupBy = (q.groupBy ?? 'unit') as keyof typeof GROUP_LABELS;
+    const from = Date.parse(q.from ?? '');
+    const to = Date.parse(q.to ?? '');
+    if (!(groupBy in GROUP_LABELS)) return void res.status(400).json({ error: { code: 'BAD_INPUT', message: 'groupBy: unit, community, category or cell', field: 'groupBy' } });
+    if (Number.isNaN(from)) return void res.status(400).json({ error: { code: 'BAD_INPUT', message: 'from: an ISO-8601 instant', field: 'from' } });
+    if (Number.isNaN(to) || to <= from) return void res.status(400).json({ error: { code: 'BAD_INPUT', message: 'to: an ISO-8601 instant after from', field: 'to' } });
+    const period = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    const rows = await services.dashboard.evaluation({ ...period, groupBy });
+    res
+      .set('Content-Type', 'text/csv; charset=utf-8')
+      .set('Content-Disposition', `attachment; filename="evaluation-${groupBy}-${period.from.slice(0, 10)}.csv"`)
+      .send(evaluationToCsv(rows, period, GROUP_LABELS[groupBy]));
   });
 
   // --- attachments (photos of disposal), cookie-authenticated ---

@@ -58,3 +58,4 @@ export * from './clock.ts';
 export * from './dashboard-service.ts';
 export * from './reference-service.ts';
 export * from './attachment-service.ts';
+export * from './evaluation-export.ts';
