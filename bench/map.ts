@@ -43,6 +43,8 @@ async function createDatabase(file: string, openCases: number): Promise<void> {
 interface RunResult {
   firstRenderMs: number;
   frameMs: number[];
+  /** Bytes of the response that carries the open cases (tRPC batches it with the other dashboard queries). */
+  openCasesBytes: number;
 }
 
 // In-page code is kept as source text: tsx compiles this file with `keepNames`, whose `__name(...)`
@@ -107,6 +109,8 @@ const panZoomFrames = (ms: number) => `
   })
 `;
 
+const OPEN_CASES_BYTES = `performance.getEntriesByType('resource').filter((e) => e.name.includes('dashboard.openCases')).reduce((n, e) => n + e.decodedBodySize, 0)`;
+
 const LAST_RESPONSE_END = `Math.max(0, ...performance.getEntriesByType('resource').filter((e) => !e.name.includes('/api/live')).map((e) => e.responseEnd))`;
 
 async function measure(browser: Browser, server: Child, n: number): Promise<RunResult> {
@@ -132,7 +136,8 @@ async function measure(browser: Browser, server: Child, n: number): Promise<RunR
     }
     const fullAt = (await page.evaluate('window.__bench.fullAt')) as number;
     const frameMs = (await page.evaluate(panZoomFrames(SEQUENCE_MS))) as number[];
-    return { firstRenderMs: Math.max(fullAt, networkDoneAt), frameMs };
+    const openCasesBytes = (await page.evaluate(OPEN_CASES_BYTES)) as number;
+    return { firstRenderMs: Math.max(fullAt, networkDoneAt), frameMs, openCasesBytes };
   } finally {
     await context.close();
   }
@@ -174,6 +179,8 @@ export default async function runMapBench(): Promise<BenchFigure[]> {
     const frameMedian = (rs: RunResult[]) => median(rs.map((r) => median(r.frameMs)));
     const frameP95 = (rs: RunResult[]) => median(rs.map((r) => percentile(r.frameMs, 95)));
     const frames = (rs: RunResult[]) => median(rs.map((r) => r.frameMs.length));
+    const bytes = (rs: RunResult[]) => median(rs.map((r) => r.openCasesBytes)) / 1024;
+    const longest = (rs: RunResult[]) => Math.round(median(rs.map((r) => Math.max(...r.frameMs))));
     const figure = (name: string, value: number, base: number, note: string): BenchFigure => ({
       group: GROUP,
       name,
@@ -192,7 +199,11 @@ export default async function runMapBench(): Promise<BenchFigure[]> {
         frameMedian(without),
         `${SEQUENCE_MS / 1000} s of animated panBy/setZoom; ${frames(withCases)} vs ${frames(without)} frames; median of ${RUNS} runs`,
       ),
-      figure(`frame time while panning/zooming (p95), ${label}`, frameP95(withCases), frameP95(without), `same sequence; p95 of each run, median of ${RUNS}`),
+      figure(`frame time while panning/zooming (p95), ${label}`, frameP95(withCases), frameP95(without), `same sequence; p95 of each run, median of ${RUNS}; longest frame ${longest(withCases)} vs ${longest(without)} ms`),
+      {
+        ...figure(`open-cases response size, ${label}`, bytes(withCases), bytes(without), 'the tRPC batch that carries dashboard.openCases (with the other dashboard queries), uncompressed'),
+        unit: 'KiB',
+      },
     ];
   } finally {
     await browser?.close();
@@ -215,4 +226,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       ratio: f.ratio === undefined ? '' : `${formatNumber(f.ratio)}×`,
     })),
   );
+  for (const f of figures) if (f.note) console.log(`- ${f.name}: ${f.note}`);
 }

@@ -56,8 +56,9 @@ describe('the closed loop across roles, watched live on the command map', () => 
     );
     await operator.mouse.click(point!.x, point!.y);
     await expect.poll(() => operator.getByTestId('intake-location').textContent()).toContain('43.93');
-    await expect.poll(() => operator.getByTestId('preview-unit').textContent(), { timeout: 8_000 }).toContain(u09Name);
-    expect(await operator.getByTestId('preview-cell').textContent()).toMatch(/^152502\d{8}$/);
+    // the preview follows the clicked point: its grid cell, and the unit the routing rules name
+    await expect.poll(() => operator.getByTestId('preview-cell').textContent(), { timeout: 10_000 }).toMatch(/^152502\d{8}$/);
+    expect(await operator.getByTestId('preview-unit').textContent()).toContain(u09Name);
     await screenshot(operator, 'intake-filled');
 
     await operator.getByTestId('intake-description').press('Control+Enter');

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../../server/src/test-support.ts';
+import type { CitygridDebug } from '../src/lib/debug.ts';
 
 export { seedOpenCases } from './seed-open-cases.ts';
 export { CITY_CENTRE, DEMO_PASSWORD, Session, errorOf, loginAs, startTestServer, type TestServer } from '../../server/src/test-support.ts';
@@ -30,10 +31,11 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/** Build the web app unless `dist/index.html` is newer than every source it is built from. */
+/** Build the web app (`pnpm exec vite build`) unless `dist/index.html` is newer than every source it is built from. */
 export function ensureWebBuild(): void {
   const index = join(WEB_DIST, 'index.html');
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(WEB_ROOT, p)).filter((p) => existsSync(p));
+  // the app's own sources and the domain package it bundles
+  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json', '../../packages/domain/src'].map((p) => join(WEB_ROOT, p)).filter((p) => existsSync(p));
   const newestSource = Math.max(...sources.map(newestMtime));
   if (existsSync(index) && statSync(index).mtimeMs >= newestSource) return;
   const r = spawnSync('pnpm', ['exec', 'vite', 'build'], { cwd: WEB_ROOT, encoding: 'utf8', stdio: 'pipe' });
@@ -90,7 +92,7 @@ export const mapDebug = {
 };
 
 /** Poll `read` in the page until `ok` holds (the page is never reloaded). */
-export async function waitUntil<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 8_000): Promise<T> {
+export async function waitUntil<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
   const t0 = Date.now();
   let last: T = await read();
   while (!ok(last)) {
@@ -136,6 +138,6 @@ export function makePng(size = 16, rgb: [number, number, number] = [48, 164, 108
 
 declare global {
   interface Window {
-    __citygrid: import('../src/lib/debug.ts').CitygridDebug;
+    __citygrid: CitygridDebug;
   }
 }
