@@ -38,7 +38,8 @@ describe('a case of another unit', () => {
     const drawer = other.getByTestId('case-drawer');
     const refusal = drawer.getByTestId('error');
     await refusal.waitFor();
-    expect(await refusal.textContent()).toContain('not held by your unit');
+    expect(await refusal.textContent()).toContain('无权查看或操作此案件'); // localized, not the server's English
+    expect(await refusal.getByRole('button').count()).toBe(0); // no pointless retry
     expect(await drawer.locator('[data-testid^="action-"]').count()).toBe(0);
     expect(await drawer.getByTestId('case-state').count()).toBe(0);
     expect(await drawer.getByTestId('case-description').count()).toBe(0);

@@ -10,9 +10,14 @@ export function Loading({ label }: { label?: string }) {
   );
 }
 
+/** Errors a retry cannot fix: offering "retry" for them would only mislead. */
+const FINAL_CODES = new Set(['FORBIDDEN', 'NOT_FOUND']);
+
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
-  const { t } = useTranslation();
-  const message = error instanceof Error ? error.message : String(error);
+  const { t, i18n } = useTranslation();
+  const code = (error as { data?: { code?: string } } | null)?.data?.code;
+  const message = code && i18n.exists(`errorCodes.${code}`) ? t(`errorCodes.${code}`) : error instanceof Error ? error.message : String(error);
+  if (code && FINAL_CODES.has(code)) onRetry = undefined;
   return (
     <div className="status-box error" role="alert" data-testid="error">
       <strong>{t('app.error')}</strong>

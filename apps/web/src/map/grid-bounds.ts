@@ -20,12 +20,28 @@ export function FitOnResize({ bounds, refit }: { bounds: LatLngBounds | null; re
     refitRef.current = refit;
   }, [refit]);
   useEffect(() => {
+    let fitting = false;
+    let userActed = false;
+    // once the user pans or zooms, a resize keeps their view instead of re-fitting the grid
+    const acted = () => {
+      if (!fitting) userActed = true;
+    };
+    map.on('dragstart', acted);
+    map.on('zoomstart', acted);
     const ro = new ResizeObserver(() => {
       map.invalidateSize({ pan: false });
-      if (refitRef.current && bounds) map.fitBounds(bounds, { padding: [16, 16], animate: false });
+      if (refitRef.current && bounds && !userActed) {
+        fitting = true;
+        map.fitBounds(bounds, { padding: [16, 16], animate: false });
+        fitting = false;
+      }
     });
     ro.observe(map.getContainer());
-    return () => ro.disconnect();
+    return () => {
+      ro.disconnect();
+      map.off('dragstart', acted);
+      map.off('zoomstart', acted);
+    };
   }, [map, bounds]);
   return null;
 }
