@@ -122,3 +122,40 @@ export async function load(opts: { url: string; headers: Record<string, string>;
   });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
 }
+
+/**
+ * Open-loop load at an even pace: one request every 1/rate s on a schedule (not bursts of a
+ * second's quota, as autocannon's overallRate sends), latency measured per request from its
+ * scheduled start, so queueing delay counts.
+ */
+export async function paced(opts: { url: string; headers: Record<string, string>; body: string; rate: number; seconds: number }): Promise<LoadResult> {
+  const { Agent, request } = await import('undici');
+  const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
+  const interval = 1000 / opts.rate;
+  const total = Math.round(opts.rate * opts.seconds);
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const inflight: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(
+      request(opts.url, { method: 'POST', headers: opts.headers, body: opts.body, dispatcher: agent })
+        .then(async (res) => {
+          await res.body.arrayBuffer();
+          if (res.statusCode >= 300) non2xx++;
+          latencies.push(performance.now() - due);
+        })
+        .catch(() => {
+          errors++;
+        }),
+    );
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - t0) / 1000;
+  await agent.close();
+  return { rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.reduce((a, b) => Math.max(a, b), 0), errors, non2xx, requests: total };
+}
