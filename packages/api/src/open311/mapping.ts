@@ -4,23 +4,11 @@
  * holding the case, expected_datetime = its deadline, status = open/closed with the stage in
  * status_notes. Every datetime is written with Beijing's +08:00 offset.
  */
-import type { CaseState, MinorClass, TimeLimit } from '@citygrid/domain';
+import { CLOSED_STATES, OPEN_STATES, type CaseState, type MinorClass, type TimeLimit } from '@citygrid/domain';
 import type { CaseRecord } from '@citygrid/db';
 import type { RequestNature } from '../services/case-service.ts';
 
-/** Stages after which the case is no longer open for the reporter. */
-export const CLOSED_STATES: readonly CaseState[] = ['closed', 'callback_done', 'voided', 'merged'];
-export const OPEN311_OPEN_STATES: readonly CaseState[] = [
-  'reported',
-  'filed',
-  'dispatched',
-  'accepted',
-  'return_requested',
-  'extension_requested',
-  'park_requested',
-  'parked',
-  'disposed',
-];
+export { CLOSED_STATES, OPEN_STATES as OPEN311_OPEN_STATES };
 
 export const toOpen311Status = (s: CaseState): 'open' | 'closed' => (CLOSED_STATES.includes(s) ? 'closed' : 'open');
 

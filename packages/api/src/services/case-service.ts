@@ -7,6 +7,7 @@ import {
   extendDeadline,
   gcj02ToWgs84,
   isOpenState,
+  OPEN_STATES as DOMAIN_OPEN_STATES,
   listAllowedActions,
   TRANSITIONS,
   type Actor,
@@ -99,7 +100,7 @@ export type ActionRequest =
   | { type: 'callback'; satisfaction: number; note?: string };
 
 export const DISPATCH_QUEUE_STATES: CaseState[] = ['reported', 'filed', 'return_requested', 'extension_requested', 'park_requested'];
-export const OPEN_STATES: CaseState[] = ['reported', 'filed', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed'];
+export const OPEN_STATES: CaseState[] = [...DOMAIN_OPEN_STATES];
 export const UNIT_QUEUE_STATES: CaseState[] = ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed'];
 
 const hashRequest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');

@@ -28,8 +28,11 @@ export const UNIT_STATES: ReadonlySet<CaseState> = new Set([
   'park_requested',
   'parked',
 ]);
-/** Open = not yet closed (a closed case awaiting callback is no longer open for evaluation). */
-export const isOpenState = (s: CaseState) => !['voided', 'merged', 'closed', 'callback_done'].includes(s);
+/** Finished for the reporter and for evaluation (a closed case may still await its callback). */
+export const CLOSED_STATES: readonly CaseState[] = ['closed', 'callback_done', 'voided', 'merged'];
+/** Every other state: the case still needs someone to act. */
+export const OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) => !CLOSED_STATES.includes(s));
+export const isOpenState = (s: CaseState) => !CLOSED_STATES.includes(s);
 
 /** The part of a case that the event log determines. Everything here is derivable by replay. */
 export interface CaseSnapshot {
