@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
+import compression from 'compression';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,6 +48,19 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
         },
       },
       hsts: config.COOKIE_SECURE,
+    }),
+  );
+
+  // gzip for the big JSON (10,000 open cases is ~5 MB raw) and the built assets; never for event
+  // streams, which must reach the client frame by frame
+  app.use(
+    compression({
+      filter: (req, res) => {
+        const type = String(res.getHeader('Content-Type') ?? '');
+        if (type.includes('event-stream') || String(req.headers.accept ?? '').includes('event-stream')) return false;
+        if (req.path === '/api/live' || req.path.startsWith('/api/trpc/live.')) return false;
+        return compression.filter(req, res);
+      },
     }),
   );
 

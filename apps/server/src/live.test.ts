@@ -127,3 +127,17 @@ describe('the shared-serialisation live stream (GET /api/live)', () => {
     expect(res.status).toBe(401);
   });
 });
+
+describe('compression', () => {
+  it('gzips large JSON but never an event stream', async () => {
+    const boot = await fetch(`${server.url}/api/trpc/reference.bootstrap`, { headers: { cookie: supervisor.cookie, 'accept-encoding': 'gzip' } });
+    expect(boot.status).toBe(200);
+    expect(boot.headers.get('content-encoding')).toBe('gzip');
+    await boot.arrayBuffer();
+    const ctl = new AbortController();
+    const live = await fetch(`${server.url}/api/live`, { headers: { cookie: supervisor.cookie, 'accept-encoding': 'gzip', accept: 'text/event-stream' }, signal: ctl.signal });
+    expect(live.status).toBe(200);
+    expect(live.headers.get('content-encoding')).toBeNull();
+    ctl.abort();
+  });
+});
