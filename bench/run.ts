@@ -3,7 +3,7 @@
  * ratio, and writes bench/results.json. Benchmarks never fail on timings. `pnpm bench grid intake`
  * runs only the named modules.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchFigure } from './types.ts';
@@ -37,11 +37,15 @@ for (const name of chosen) {
   }
   console.log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
+// a partial run (`pnpm bench map`) replaces only its own modules' figures in results.json
+const previous = only.length > 0 && existsSync(join(ROOT, 'bench/results.json')) ? (JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as { figures: BenchFigure[] }).figures : [];
+const ranGroups = new Set(figures.map((f) => f.group));
 const result = {
   date: started.toISOString(),
+  modules: chosen,
   durationS: Math.round((Date.now() - started.getTime()) / 1000),
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-  figures,
+  figures: [...previous.filter((f) => !ranGroups.has(f.group)), ...figures],
   failures,
 };
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(result, null, 2)}\n`);
