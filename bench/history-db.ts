@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServices, seedHistory, seedReferenceData } from '../packages/api/src/index.ts';
+import { bulkSeedHistory, createServices, seedReferenceData } from '../packages/api/src/index.ts';
 import { openDatabase, ReferenceStore } from '../packages/db/src/index.ts';
 import { ROOT } from './lib.ts';
 
@@ -15,10 +15,8 @@ async function generate(file: string, base: number, log: (s: string) => void): P
   const database = openDatabase(file);
   await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
   const services = await createServices({ database });
-  database.sqlite.pragma('cache_size = -262144');
-  database.sqlite.pragma('synchronous = OFF');
   const t0 = Date.now();
-  await seedHistory(services.cases.caseStore, services.reference, {
+  await bulkSeedHistory(services.cases.caseStore, services.reference, database.sqlite, {
     count: base,
     days: 730,
     now: new Date(),
@@ -26,8 +24,6 @@ async function generate(file: string, base: number, log: (s: string) => void): P
     onProgress: (d, t) => (d % 20000 === 0 || d === t ? log(`  generated ${d}/${t} cases (${((Date.now() - t0) / 1000).toFixed(0)} s)`) : undefined),
   });
   services.live.close();
-  database.sqlite.pragma('synchronous = FULL');
-  database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   database.close();
 }
 

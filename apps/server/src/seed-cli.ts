@@ -1,13 +1,15 @@
 /**
- * `pnpm seed -- --cases 1000000 [--days 730] [--db data/citygrid.db]`: add a generated history to a
+ * `pnpm seed --cases 1000000 [--days 730] [--db data/citygrid.db]`: add a generated history to a
  * database (created, migrated and reference-seeded if new), with a progress display.
  */
 import { parseArgs } from 'node:util';
-import { createServices, seedHistory, seedReferenceData } from '@citygrid/api';
+import { bulkSeedHistory, createServices, seedReferenceData } from '@citygrid/api';
 import { openDatabase, ReferenceStore } from '@citygrid/db';
 import { loadConfig } from './env.ts';
 
 const { values } = parseArgs({
+  // `pnpm seed -- --cases …` passes the separator through: drop it
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: { cases: { type: 'string', default: '100000' }, days: { type: 'string', default: '730' }, db: { type: 'string' }, seed: { type: 'string', default: '7' } },
 });
 const count = Number(values.cases);
@@ -18,11 +20,8 @@ const file = values.db ?? loadConfig().DATABASE_PATH;
 const database = openDatabase(file);
 await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
 const services = await createServices({ database });
-// a bulk load of generated history, not acknowledged intake: a big cache, and fsync once at the end
-database.sqlite.pragma('cache_size = -262144');
-database.sqlite.pragma('synchronous = OFF');
 const t0 = Date.now();
-await seedHistory(services.cases.caseStore, services.reference, {
+await bulkSeedHistory(services.cases.caseStore, services.reference, database.sqlite, {
   count,
   days,
   now: new Date(),
@@ -33,8 +32,5 @@ await seedHistory(services.cases.caseStore, services.reference, {
     process.stdout.write(`\r  ${done.toLocaleString()} / ${total.toLocaleString()} cases  ${((100 * done) / total).toFixed(1)}%  ${Math.round(rate)} cases/s  eta ${Math.round((total - done) / rate)} s   `);
   },
 });
-database.sqlite.pragma('synchronous = FULL');
-database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
-database.sqlite.pragma('optimize');
 console.log(`\nseeded ${count.toLocaleString()} cases into ${file} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 database.close();

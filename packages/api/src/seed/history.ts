@@ -232,3 +232,19 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
   }
   return done;
 }
+
+/**
+ * A bulk load of generated history into an open database (seed CLI, benchmarks): a big page cache
+ * and no fsync per batch while loading, then back to synchronous=FULL and a checkpoint. Not for
+ * acknowledged intake.
+ */
+export async function bulkSeedHistory(store: CaseStore, ref: ReferenceService, sqlite: { pragma(s: string): unknown }, opts: HistoryOptions): Promise<number> {
+  sqlite.pragma('cache_size = -262144');
+  sqlite.pragma('synchronous = OFF');
+  try {
+    return await seedHistory(store, ref, opts);
+  } finally {
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}

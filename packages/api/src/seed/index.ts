@@ -1,2 +1,2 @@
 export { seedReferenceData, seedDemoUsers, DEMO_USERS, DEMO_PASSWORD, type DemoUser } from './reference.ts';
-export { seedHistory, type HistoryOptions } from './history.ts';
+export { bulkSeedHistory, seedHistory, type HistoryOptions } from './history.ts';
