@@ -22,17 +22,8 @@ export const SCALE = Math.max(1, Number(process.env.RELIABILITY_SCALE ?? 1) || 1
 export const SEED = Number(process.env.RELIABILITY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 console.info(`[reliability] RELIABILITY_SEED=${SEED} RELIABILITY_SCALE=${SCALE}`);
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG: the domain's mulberry32. */
+export { createSeededRandom as rng } from '../../packages/domain/src/grid/prng.ts';
 
 /**
  * fast-check settings for the suite: seeded from SEED, stopping at the first failure (shrinking

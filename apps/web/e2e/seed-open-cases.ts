@@ -4,19 +4,7 @@
  */
 import type { Services } from '../../../packages/api/src/index.ts';
 import type { NewCaseFields } from '../../../packages/db/src/index.ts';
-import { bboxOf, isPointInRing, type UnitCode } from '../../../packages/domain/src/index.ts';
-
-/** A deterministic PRNG (mulberry32), so a seeded map looks the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { bboxOf, createSeededRandom, isPointInRing, type UnitCode } from '../../../packages/domain/src/index.ts';
 
 type Ring = Parameters<typeof isPointInRing>[0];
 
@@ -39,7 +27,7 @@ function pointIn(ring: Ring, random: () => number): { lat: number; lng: number }
 export function seedOpenCases(services: Pick<Services, 'cases' | 'reference'>, count: number, seed = 12319): number {
   const store = services.cases.caseStore;
   const ref = services.reference;
-  const random = rng(seed);
+  const random = createSeededRandom(seed);
   const { cells, minorClasses, units } = ref.snapshot;
   const operator = { actor: { userId: null, role: 'operator' as const, unitCode: null }, actorName: '受理员' };
   const system = { actor: { userId: null, role: 'system' as const, unitCode: null }, actorName: '自动派遣' };

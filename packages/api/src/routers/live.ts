@@ -1,10 +1,8 @@
 import { tracked } from '@trpc/server';
 import { z } from 'zod';
-import type { CaseRecord } from '@citygrid/db';
 import { authedProcedure, createTRPCRouter } from '../trpc.ts';
-import { summarizeCase, toLiveEvent, type LiveCaseEvent } from '../live/case-bus.ts';
-
-const BACKLOG_PAGE = 1000;
+import type { LiveCaseEvent } from '../live/case-bus.ts';
+import { readBacklog } from '../live/live-hub.ts';
 
 /**
  * One resumable stream of case events per screen. The bus is subscribed BEFORE the backlog is read,
@@ -28,19 +26,9 @@ export const liveRouter = createTRPCRouter({
       signal?.addEventListener('abort', onAbort);
       try {
         let last = input?.lastEventId ?? (await cases.caseStore.lastEventId());
-        // backlog since the client's last event, page by page
-        for (;;) {
-          const page = await cases.listEventsAfter(last, BACKLOG_PAGE);
-          if (page.length === 0) break;
-          const records = new Map<string, CaseRecord | null>();
-          for (const e of page) {
-            if (!records.has(e.caseNumber)) records.set(e.caseNumber, await cases.getRecord(e.caseNumber));
-            const rec = records.get(e.caseNumber);
-            last = e.id;
-            if (!rec) continue;
-            const live = toLiveEvent(e, summarizeCase(rec));
-            if (visible(live)) yield tracked(String(e.id), live);
-          }
+        for await (const e of readBacklog(cases, last)) {
+          last = e.id;
+          if (visible(e)) yield tracked(String(e.id), e);
           if (signal?.aborted) return;
         }
         while (!signal?.aborted) {

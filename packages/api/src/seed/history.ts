@@ -81,7 +81,8 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
     // intake peaks in working hours (Beijing): draw a day, then an hour weighted to 8–18
     const day = Math.floor(rnd() * opts.days);
     const hourLocal = rnd() < 0.8 ? 8 + rnd() * 10 : rnd() * 24;
-    return start + day * 24 * HOUR + (hourLocal - 8) * HOUR + 8 * HOUR - 8 * HOUR;
+    // `start` is a UTC instant; Beijing hour h of a day is h − 8 hours UTC
+    return start + day * 24 * HOUR + (hourLocal - 8) * HOUR;
   }).sort((a, b) => a - b);
 
   let done = 0;

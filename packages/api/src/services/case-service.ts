@@ -241,19 +241,14 @@ export class CaseService {
       const target = await this.store.getByNumber(req.targetCaseNumber);
       if (!target || !isOpenState(target.state)) throw new DomainError('BAD_INPUT', `no open case ${req.targetCaseNumber}`, { field: 'action.targetCaseNumber' });
     }
-    // scope before concurrency: another unit must not learn a case's state from a version conflict
-    const seen = await this.store.getByNumber(caseNumber);
-    if (!seen) throw new DomainError('NOT_FOUND', `no case ${caseNumber}`, { field: 'caseNumber' });
-    this.assertCanSee(seen, user);
     const now = this.clock.now();
     const { record, event } = await this.store.applyAction({
       caseNumber,
       expectedVersion,
       event: { ...actorOf(user), at: now.toISOString() },
-      action: (current) => {
-        this.assertCanSee(current, user);
-        return this.buildAction(req, current, now);
-      },
+      // scope before concurrency: another unit must not learn a case's state from a version conflict
+      authorize: (current) => this.assertCanSee(current, user),
+      action: (current) => this.buildAction(req, current, now),
     });
     this.publish(record, [event]);
     return this.view(record, user);

@@ -1,5 +1,5 @@
 import type { CaseFilter, EvaluationGroup, EvaluationRow } from '@citygrid/db';
-import type { TrafficLight } from '@citygrid/domain';
+import type { CaseState, TrafficLight } from '@citygrid/domain';
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { CaseService } from './case-service.ts';
 import { OPEN_STATES } from './case-service.ts';
@@ -26,6 +26,8 @@ export interface EvaluationFigures extends EvaluationRow {
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+/** States in which a unit holds the case and its disposal clock runs: the ones that can be overdue. */
+const CLOCK_RUNNING_STATES: CaseState[] = ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested'];
 const DAY = 86_400_000;
 /** Start of the Beijing day containing `d`, as a UTC instant. */
 export const beijingDayStart = (d: Date) => new Date(Math.floor((d.getTime() + 8 * 3600_000) / DAY) * DAY - 8 * 3600_000);
@@ -75,7 +77,7 @@ export class DashboardService {
     const [intake, open, overdue, closed] = await Promise.all([
       store.count({ reportedFrom: start, reportedTo: end }),
       store.count({ states: OPEN_STATES }),
-      store.count({ states: OPEN_STATES.filter((s) => s !== 'disposed' && s !== 'parked' && s !== 'reported' && s !== 'filed'), overdueAt: now.toISOString() }),
+      store.count({ states: CLOCK_RUNNING_STATES, overdueAt: now.toISOString() }),
       store.countClosedBetween(start, end),
     ]);
     return { intake, open, overdue, closed };
@@ -97,7 +99,7 @@ export class DashboardService {
     const now = this.clock.now().toISOString();
     const [open, overdue] = await Promise.all([
       store.countBy('cellCode', { ...filter, states: filter.states?.length ? filter.states : OPEN_STATES }),
-      store.countBy('cellCode', { ...filter, states: ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested'], overdueAt: now }),
+      store.countBy('cellCode', { ...filter, states: CLOCK_RUNNING_STATES, overdueAt: now }),
     ]);
     const toRec = (xs: Array<{ key: string | null; n: number }>) => Object.fromEntries(xs.filter((x) => x.key).map((x) => [x.key!, x.n]));
     return { open: toRec(open), overdue: toRec(overdue) };

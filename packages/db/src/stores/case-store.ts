@@ -62,6 +62,8 @@ export interface ApplyActionInput {
   caseNumber: string;
   /** Optimistic concurrency: the version the actor saw. Omit only for system actions. */
   expectedVersion?: number;
+  /** May this actor see the case at all? Runs before the version check, so a refusal reveals nothing. */
+  authorize?: (current: CaseRecord) => void;
   event: EventToApply;
   /** Built inside the transaction from the current record (e.g. a deadline from its limit). */
   action: CaseAction | ((current: CaseRecord) => CaseAction);
@@ -161,6 +163,7 @@ export class CaseStore {
       const row = this.sql.byNumber.get(input.caseNumber) as Record<string, unknown> | undefined;
       if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
       const current = rowToCase(row);
+      input.authorize?.(current);
       if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
         throw new DomainError('CONFLICT', `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`, {
           field: 'expectedVersion',
