@@ -43,6 +43,11 @@ export interface IntakeInput {
   idempotencyKey?: string | null;
   source?: 'hotline' | 'open311' | 'inspector';
   reporterEmail?: string | null;
+  /** Open311: the report's photo URL and the token its POST returned. */
+  mediaUrl?: string | null;
+  open311Token?: string | null;
+  /** The caller agreed that the report (coarsened, without names) may be published. */
+  publicConsent?: boolean;
 }
 
 export interface IntakeResult {
@@ -188,6 +193,9 @@ export class CaseService {
         limitUnit: limit.unit,
         reportedAt: at,
         reporterEmail: input.reporterEmail ?? null,
+        mediaUrl: input.mediaUrl ?? null,
+        open311Token: input.open311Token ?? null,
+        publicConsent: input.publicConsent ?? false,
       },
       events,
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hashRequest(body) } } : {}),

@@ -150,7 +150,7 @@ export class CaseStore {
     }
     const caseNumber = this.nextCaseNumber(input.fields.reportedAt);
     const last = applied[applied.length - 1]!;
-    const values = bindValues({ ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at }, this.sql.allCaseCols);
+    const values = bindValues({ publicConsent: false, ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at }, this.sql.allCaseCols);
     const record = rowToCase(this.sql.insertCase.get(values) as Record<string, unknown>);
     const events = applied.map((a) => this.insertEvent(record.id, caseNumber, a.e, a.action, a.from, a.next));
     if (input.idempotency) this.sql.idemPut.run(input.idempotency.key, input.idempotency.requestHash, record.id, first.at);
@@ -198,6 +198,16 @@ export class CaseStore {
   /** Events with id > afterId, in id order: the live stream's backlog. */
   async listEventsAfter(afterId: number, limit = 1000): Promise<StoredCaseEvent[]> {
     return (this.sql.eventsAfter.all(afterId, limit) as Array<Record<string, unknown>>).map(rowToEvent);
+  }
+
+  /** Events with from <= at < to (ISO instants), oldest first: the Open311 updates feed. */
+  async listEventsBetween(from: string, to: string, limit = 1000, offset = 0): Promise<StoredCaseEvent[]> {
+    return (this.sql.eventsBetween.all(from, to, limit, offset) as Array<Record<string, unknown>>).map(rowToEvent);
+  }
+
+  async getByOpen311Token(token: string): Promise<CaseRecord | null> {
+    const row = this.sql.byOpen311Token.get(token) as Record<string, unknown> | undefined;
+    return row ? rowToCase(row) : null;
   }
 
   async lastEventId(): Promise<number> {
