@@ -160,12 +160,13 @@ describe('Open311 POST requests', () => {
     const id = String(created.data[0]!['service_request_id']);
     expect(id).toMatch(/^\d{8}-\d{4}$/);
     expect(created.data[0]).toMatchObject({ account_id: null, service_notice: expect.any(String) });
-    expect(created.data[0]).not.toHaveProperty('token');
+    expect(created.data[0]).toHaveProperty('token');
 
     const record = (await services.cases.getRecord(id))!;
     expect(record).toMatchObject({ source: 'open311', state: 'reported', nature: 'help', urgency: 'urgent', callerName: '张三', callerPhone: '13800000000', reporterEmail: 'zhang@example.cn' });
 
-    const before = await json<Row[]>('GET', `/requests/${id}.json`);
+    // a partner with an API key reads the exact location and address (the public's are coarse)
+    const before = await json<Row[]>('GET', `/requests/${id}.json`, { api_key: 'test-key' });
     expect(before.status).toBe(200);
     expect(before.data).toHaveLength(1);
     const r = before.data[0]!;
@@ -206,12 +207,9 @@ describe('Open311 POST requests', () => {
     expect(res.body).toContain('<account_id/>');
   });
 
-  it('resolves a token of tok- plus the case number, and 404s unknown tokens', async () => {
+  it('404s unknown tokens, including the old guessable tok-<case number>', async () => {
     const id = String((await post({})).data[0]!['service_request_id']);
-    const { status, data } = await json<Row[]>('GET', `/tokens/tok-${id}.json`);
-    expect(status).toBe(200);
-    expect(data).toEqual([{ service_request_id: id, token: `tok-${id}` }]);
-    expect((await call('GET', '/tokens/tok-19990101-0001.json')).status).toBe(404);
+    expect((await call('GET', `/tokens/tok-${id}.json`)).status).toBe(404);
     expect((await call('GET', '/tokens/whatever.xml')).status).toBe(404);
   });
 
@@ -269,11 +267,11 @@ describe('Open311 GET requests', () => {
   it('never answers 5xx to random paths, queries and bodies', async () => {
     const text = fc.oneof(fc.string(), fc.constantFrom('', 'open', 'closed', '1', '0', '-1', '1e9', 'NaN', '2026-13-45', 'test-key', serviceCode, 'a,b,,c'));
     const path = fc.oneof(
-      fc.constantFrom('/discovery.json', '/services.xml', `/services/${serviceCode}.json`, '/requests.json', '/requests.xml', '/requests/x.json', '/tokens/tok-.xml', '/', '/requests', '/requests.JSON'),
+      fc.constantFrom('/discovery.json', '/services.xml', `/services/${serviceCode}.json`, '/requests.json', '/requests.xml', '/requests/x.json', '/tokens/tok-.xml', '/', '/requests', '/requests.JSON', '/servicerequestupdates.xml', '/servicerequestupdates.json'),
       fc.string().map((s) => `/${s}`),
-      fc.tuple(fc.constantFrom('services', 'requests', 'tokens'), fc.string(), fc.constantFrom('json', 'xml', 'csv')).map(([r, id, f]) => `/${r}/${encodeURIComponent(id)}.${f}`),
+      fc.tuple(fc.constantFrom('services', 'requests', 'tokens', 'servicerequestupdates'), fc.string(), fc.constantFrom('json', 'xml', 'csv')).map(([r, id, f]) => `/${r}/${encodeURIComponent(id)}.${f}`),
     );
-    const keys = fc.constantFrom('api_key', 'service_code', 'lat', 'long', 'address_string', 'address_id', 'description', 'email', 'phone', 'media_url', 'first_name', 'attribute[nature]', 'attribute[urgency]', 'status', 'page', 'page_size', 'start_date', 'end_date', 'service_request_id');
+    const keys = fc.constantFrom('api_key', 'service_code', 'lat', 'long', 'address_string', 'address_id', 'description', 'email', 'phone', 'media_url', 'first_name', 'attribute[nature]', 'attribute[urgency]', 'status', 'page', 'page_size', 'start_date', 'end_date', 'service_request_id', 'jurisdiction_id', 'update_id', 'updated_datetime');
     const value = fc.oneof(text, fc.array(text, { maxLength: 3 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.object({ maxDepth: 1 }));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'), path, fc.dictionary(keys, fc.oneof(text, fc.array(text, { maxLength: 3 }))), fc.dictionary(keys, value), async (method, p, query, body) => {
@@ -532,7 +530,7 @@ describe('Open311 service request updates (issue 15.3)', () => {
     expect(after.state).toBe(before.state);
     const events = await services.cases.caseStore.listEvents(after.id);
     const comment = events.at(-1)!;
-    expect(comment).toMatchObject({ id: Number(updateId), type: 'comment', actorRole: 'public', actorName: 'Open311 FixMyStreet', fromState: 'reported', toState: 'reported' });
+    expect(comment).toMatchObject({ id: Number(updateId), type: 'comment', actorRole: 'public', actorName: 'Open311 test', fromState: 'reported', toState: 'reported' });
     expect(comment.reason).toContain('CLOSED');
     expect(comment.note).toBe('已经修好了，谢谢');
     // the same update again is not a second event

@@ -82,7 +82,12 @@ export function prepareCaseStatements(sqlite: Database.Database) {
     eventsOf: sqlite.prepare('select * from case_events where case_id = ? order by seq'),
     eventsAfter: sqlite.prepare('select * from case_events where id > ? order by id limit ?'),
     lastEventId: sqlite.prepare('select max(id) as m from case_events'),
-    eventsBetween: sqlite.prepare('select * from case_events where at >= ? and at < ? order by at, id limit ? offset ?'),
+    eventsBetween: sqlite.prepare(
+      `select e.* from case_events e join cases c on c.id = e.case_id
+       where e.at >= @from and e.at < @to and e.type not in (select value from json_each(@excludeTypes))
+         and (@publicOnly = 0 or c.source <> 'hotline' or c.public_consent = 1)
+       order by e.at, e.id limit @limit offset @offset`,
+    ),
     byOpen311Token: sqlite.prepare('select * from cases where open311_token = ?'),
   };
 }

@@ -200,9 +200,20 @@ export class CaseStore {
     return (this.sql.eventsAfter.all(afterId, limit) as Array<Record<string, unknown>>).map(rowToEvent);
   }
 
-  /** Events with from <= at < to (ISO instants), oldest first: the Open311 updates feed. */
-  async listEventsBetween(from: string, to: string, limit = 1000, offset = 0): Promise<StoredCaseEvent[]> {
-    return (this.sql.eventsBetween.all(from, to, limit, offset) as Array<Record<string, unknown>>).map(rowToEvent);
+  /**
+   * Events with from <= at < to (ISO instants), oldest first, for feeds (Open311 request updates).
+   * `publicOnly` leaves out hotline cases whose caller did not agree to publication.
+   */
+  async listEventsBetween(f: { from: string; to: string; excludeTypes?: readonly string[]; publicOnly?: boolean; limit?: number; offset?: number }): Promise<StoredCaseEvent[]> {
+    const rows = this.sql.eventsBetween.all({
+      from: f.from,
+      to: f.to,
+      excludeTypes: JSON.stringify(f.excludeTypes ?? []),
+      publicOnly: f.publicOnly ? 1 : 0,
+      limit: f.limit ?? 1000,
+      offset: f.offset ?? 0,
+    }) as Array<Record<string, unknown>>;
+    return rows.map(rowToEvent);
   }
 
   async getByOpen311Token(token: string): Promise<CaseRecord | null> {
@@ -225,6 +236,7 @@ export class CaseStore {
     if (f.minorClassCode) c.push(eq(cases.minorClassCode, f.minorClassCode));
     if (f.hotlineCategory) c.push(eq(cases.hotlineCategory, f.hotlineCategory));
     if (f.callerPhone) c.push(eq(cases.callerPhone, f.callerPhone));
+    if (f.publicOnly) c.push(sql`(${cases.source} <> 'hotline' or ${cases.publicConsent} = 1)`);
     if (f.reportedFrom) c.push(sql`${cases.reportedAt} >= ${f.reportedFrom}`);
     if (f.reportedTo) c.push(lt(cases.reportedAt, f.reportedTo));
     if (f.overdueAt) c.push(lt(cases.dueAt, f.overdueAt));

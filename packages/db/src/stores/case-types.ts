@@ -72,6 +72,8 @@ export interface CaseFilter {
   minorClassCode?: string;
   hotlineCategory?: string;
   callerPhone?: string;
+  /** Only cases that may be published without an API key (not hotline cases without the caller's consent). */
+  publicOnly?: boolean;
   reportedFrom?: string;
   reportedTo?: string;
   overdueAt?: string; // only cases with dueAt < this instant
