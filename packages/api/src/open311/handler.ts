@@ -16,7 +16,6 @@
 import { randomBytes } from 'node:crypto';
 import { isDomainError, ringCentroid, TRANSITIONS, type CaseAction, type CaseState, type DomainError } from '@citygrid/domain';
 import type { CaseFilter, CaseRecord, StoredCaseEvent } from '@citygrid/db';
-import { summarizeCase, toLiveEvent } from '../live/case-bus.ts';
 import type { Services } from '../services/index.ts';
 import { REQUEST_NATURES, type RequestNature } from '../services/case-service.ts';
 import {
@@ -655,19 +654,16 @@ async function postUpdate(services: Services, req: Open311Request, body: Record<
     .filter((x) => x !== '')
     .join('; ')
     .slice(0, 1000);
-  const action: CaseAction = {
-    type: 'comment',
-    reason,
-    note: description ?? mediaUrl ?? '',
-    ...(mediaUrl ? { mediaUrl } : {}),
-    ...(externalId ? { externalId } : {}),
-    ...(status ? { requestedStatus: status } : {}),
-  };
-  const { record: after, event } = await services.cases.caseStore.applyAction({
-    caseNumber: record.caseNumber,
-    event: { actor: { userId: null, role: 'public', unitCode: null }, actorName, at: services.clock.now().toISOString() },
-    action,
-  });
-  services.bus.publish([toLiveEvent(event, summarizeCase(after))]);
+  const { event } = await services.cases.addPartnerComment(
+    record.caseNumber,
+    {
+      reason,
+      note: description ?? mediaUrl ?? '',
+      ...(mediaUrl ? { mediaUrl } : {}),
+      ...(externalId ? { externalId } : {}),
+      ...(status ? { requestedStatus: status } : {}),
+    },
+    actorName,
+  );
   return respond(format, 200, 'service_request_updates', [{ update_id: String(event.id) }]);
 }

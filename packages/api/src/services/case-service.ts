@@ -324,6 +324,20 @@ export class CaseService {
   listEventsAfter(afterId: number, limit?: number) {
     return this.store.listEventsAfter(afterId, limit);
   }
+  /**
+   * A citizen's comment arriving through a partner app (Open311 POST servicerequestupdates): one
+   * `comment` event by the partner (role public) in the case history. It never changes the state.
+   */
+  async addPartnerComment(caseNumber: string, comment: Omit<Extract<CaseAction, { type: 'comment' }>, 'type'>, partnerName: string): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
+    const { record, event } = await this.store.applyAction({
+      caseNumber,
+      event: { actor: { userId: null, role: 'public', unitCode: null }, actorName: partnerName, at: this.clock.now().toISOString() },
+      action: { type: 'comment', ...comment },
+    });
+    this.publish(record, [event]);
+    return { record, event };
+  }
+
   get caseStore(): CaseStore {
     return this.store;
   }
