@@ -202,6 +202,7 @@ const LEGAL_FROM: Record<Exclude<CaseActionType, 'report'>, string> = {
   approve_return: 'return_requested', refuse_return: 'return_requested', request_extension: 'accepted', approve_extension: 'extension_requested',
   refuse_extension: 'extension_requested', request_park: 'accepted', approve_park: 'park_requested', refuse_park: 'park_requested', resume: 'parked',
   report_disposal: 'accepted', close: 'disposed', rework: 'disposed', callback: 'closed',
+  comment: 'reported', // only partner apps over Open311 (role public): no staff procedure takes it
 };
 
 /** May `who` take `type` through `procedure` on a case held by U09? (the policy, from the closed loop) */

@@ -45,6 +45,7 @@ function sampleAction(type: CaseActionType, unit = U1): CaseAction {
     case 'close': return { type };
     case 'rework': return { type, reason: '现场仍有垃圾', dueAt: due };
     case 'callback': return { type, satisfaction: 5 };
+    case 'comment': return { type, reason: 'Open311 FixMyStreet', note: '还没有修好' };
   }
 }
 

@@ -27,7 +27,12 @@ export type CaseAction =
   | { type: 'report_disposal'; note: string; attachments?: readonly string[] } // 处理反馈
   | { type: 'close'; note?: string } // 核查通过 → 结案
   | { type: 'rework'; reason: string; dueAt: string } // 核查不通过 → 返工, same unit
-  | { type: 'callback'; satisfaction: number; note?: string }; // 回访
+  | { type: 'callback'; satisfaction: number; note?: string } // 回访
+  /**
+   * 补充意见: a citizen's comment arriving from a partner app (Open311 POST servicerequestupdates).
+   * History only: it never changes the state; `requestedStatus` is what the citizen's app said.
+   */
+  | { type: 'comment'; reason: string; note: string; mediaUrl?: string; externalId?: string; requestedStatus?: string };
 
 export type CaseActionType = CaseAction['type'];
 
@@ -47,6 +52,8 @@ const LEAD = ['shift_lead'] as const;
 const DISPATCH = ['dispatcher', 'shift_lead', 'system'] as const;
 const UNIT = ['unit_staff'] as const;
 const HELD: CaseState[] = ['dispatched', 'accepted'];
+/** Every state a case can still take an event in (all but the terminal ones). */
+const NOT_TERMINAL: CaseState[] = ['reported', 'filed', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed', 'closed'];
 
 /** The closed loop as data: which action, from which states, by whom, needing what. */
 export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
@@ -72,6 +79,7 @@ export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
   close: { from: ['disposed'], to: 'closed', roles: ['inspector', 'shift_lead'], requires: [], unitScoped: false, label: '核查结案' },
   rework: { from: ['disposed'], to: 'dispatched', roles: ['inspector', 'shift_lead'], requires: ['reason', 'dueAt'], unitScoped: false, label: '返工' },
   callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
+  comment: { from: NOT_TERMINAL, to: 'same', roles: ['public'], requires: ['reason', 'note'], unitScoped: false, label: '市民补充' },
 };
 
 export const MAX_EXTENSIONS = 1; // 延期 is usually granted once
