@@ -9,7 +9,7 @@
  * Errors are always a list of {code, description} with HTTP 400, 403 or 404; the description
  * names the offending field.
  */
-import { isDomainError, type CaseState, type DomainError } from '@citygrid/domain';
+import { isDomainError, normalizePhoneNumber, type CaseState, type DomainError } from '@citygrid/domain';
 import type { CaseFilter, CaseRecord } from '@citygrid/db';
 import type { Services } from '../services/index.ts';
 import { REQUEST_NATURES, type RequestNature } from '../services/case-service.ts';
@@ -297,8 +297,9 @@ async function postRequest(services: Services, req: Open311Request, format: Form
   if (email && !EMAIL.test(email)) throw bad('email is not a valid e-mail address');
   const firstName = optionalText(body, 'first_name', 50);
   const lastName = optionalText(body, 'last_name', 50);
-  const phone = optionalText(body, 'phone', 30);
-  if (phone && !/^[0-9+\-() ]{3,30}$/.test(phone)) throw bad('phone may contain only digits, spaces and + - ( )');
+  const phoneText = optionalText(body, 'phone', 30);
+  const phone = phoneText === null ? null : normalizePhoneNumber(phoneText);
+  if (phoneText !== null && phone === null) throw bad('phone is not a possible phone number (mobile, or landline with or without 0479)');
   const mediaUrl = optionalText(body, 'media_url', 2000);
   if (mediaUrl) {
     let ok = false;
