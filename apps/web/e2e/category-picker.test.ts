@@ -73,6 +73,7 @@ describe('the category picker on the intake screen', () => {
     const search = page.getByTestId('intake-category-search');
     await search.fill('路灯');
     await page.getByTestId('category-filter-hidden').waitFor();
+    await screenshot(page, 'intake-category-filter-hidden-zh');
     await page.getByTestId('category-option-C0110').click();
     expect(await pickedCode(page)).toBe('C0110');
   });
@@ -106,9 +107,16 @@ describe('the category picker on the intake screen', () => {
     expect(await hint.textContent()).toContain('No exact match');
     await screenshot(page, 'intake-category-no-match-en');
 
+    // the nearest classes are only suggestions: Enter alone picks none of them
+    await search.press('Enter');
+    expect(await pickedCode(page)).toBe('');
     await search.press('ArrowDown');
     await search.press('Enter');
     expect(await pickedCode(page)).not.toBe('');
+
+    await search.fill('供暖不热');
+    await search.press('Enter');
+    expect(await pickedCode(page)).toBe('E0601');
     await screenshot(page, 'intake-category-picked-en');
   });
 });
