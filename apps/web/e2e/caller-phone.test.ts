@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { CITY_CENTRE, WORK_VIEWPORT, launchBrowser, loginAs, loginPage, newContext, screenshot, startWebServer, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  WORK_VIEWPORT,
+  launchBrowser,
+  loginAs,
+  loginPage,
+  newContext,
+  screenshot,
+  startWebServer,
+  type TestServer,
+} from './support.ts';
 
 /** The caller's phone number on the intake screen: history however it is written, impossible numbers refused. */
 let server: TestServer;
@@ -17,7 +27,14 @@ afterAll(async () => {
 describe('the caller phone field on the intake screen', () => {
   it('shows the history of a caller filed as "138 0000 0001" when the operator types 13800000001', async () => {
     const api = await loginAs(server, 'operator');
-    const filed = await api.client.intake.create.mutate({ callerPhone: '138 0000 0001', nature: 'complaint', minorClassCode: 'C0302', description: '垃圾箱满了没人清', urgency: 'normal', location: CITY_CENTRE });
+    const filed = await api.client.intake.create.mutate({
+      callerPhone: '138 0000 0001',
+      nature: 'complaint',
+      minorClassCode: 'C0302',
+      description: '垃圾箱满了没人清',
+      urgency: 'normal',
+      location: CITY_CENTRE,
+    });
 
     const page = await loginPage(await newContext(browser, WORK_VIEWPORT), server.url, 'operator');
     await page.getByTestId('intake-phone').fill('13800000001');

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { WORK_VIEWPORT, launchBrowser, loginPage, newContext, screenshot, startWebServer, type TestServer } from './support.ts';
+import {
+  WORK_VIEWPORT,
+  launchBrowser,
+  loginPage,
+  newContext,
+  screenshot,
+  startWebServer,
+  type TestServer,
+} from './support.ts';
 
 /**
  * The operator's category picker (小类) on the intake screen: what Enter picks when the search text

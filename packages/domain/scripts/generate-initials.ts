@@ -15,11 +15,15 @@ import { DELIBERATE_INITIALS, cleanInitials } from '../src/reference/pinyin-read
 const FILE = join(import.meta.dirname, '../src/reference/data/categories.json');
 
 export const libraryInitials = (text: string) =>
-  cleanInitials(pinyin(text, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'consecutive' }).join(''));
+  cleanInitials(
+    pinyin(text, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'consecutive' }).join(''),
+  );
 
 const initialsOf = (text: string) => DELIBERATE_INITIALS[text] ?? libraryInitials(text);
 
-const data = JSON.parse(readFileSync(FILE, 'utf8')) as { minorClasses: Array<Record<string, unknown> & { name: string; keywords: string[] }> };
+const data = JSON.parse(readFileSync(FILE, 'utf8')) as {
+  minorClasses: Array<Record<string, unknown> & { name: string; keywords: string[] }>;
+};
 data.minorClasses = data.minorClasses.map((m) => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(m)) {

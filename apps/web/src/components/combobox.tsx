@@ -38,13 +38,27 @@ export interface ComboboxProps<T> {
  * debounced copy of it — so what Enter picks is always what the list shows for what is typed.
  */
 export function Combobox<T>(props: ComboboxProps<T>) {
-  const { label, testId, placeholder, value, onValueChange, options, onPick, itemKey, itemTestId, renderItem, header, className } = props;
+  const {
+    label,
+    testId,
+    placeholder,
+    value,
+    onValueChange,
+    options,
+    onPick,
+    itemKey,
+    itemTestId,
+    renderItem,
+    header,
+    className,
+  } = props;
   const listId = useId();
   const [open, setOpen] = useState(false);
   // the active row belongs to the text it was chosen for; for any other text the default row applies
   const [active, setActive] = useState<{ text: string; index: number } | null>(null);
   const current = useMemo(() => options(value), [options, value]);
-  const activeIndex = (text: string, opts: ComboboxOptions<T>) => (active && active.text === text ? active.index : opts.defaultIndex);
+  const activeIndex = (text: string, opts: ComboboxOptions<T>) =>
+    active && active.text === text ? active.index : opts.defaultIndex;
   const shownIndex = activeIndex(value, current);
 
   const pick = (item: T) => {
@@ -90,7 +104,11 @@ export function Combobox<T>(props: ComboboxProps<T>) {
         aria-expanded={open}
         aria-controls={listId}
         aria-autocomplete="list"
-        aria-activedescendant={open && shownIndex >= 0 && current.items[shownIndex] !== undefined ? `${listId}-${shownIndex}` : undefined}
+        aria-activedescendant={
+          open && shownIndex >= 0 && current.items[shownIndex] !== undefined
+            ? `${listId}-${shownIndex}`
+            : undefined
+        }
         placeholder={placeholder}
         value={value}
         onChange={(e) => {
@@ -106,22 +124,22 @@ export function Combobox<T>(props: ComboboxProps<T>) {
         <div className="combo-list">
           {header}
           <div id={listId} role="listbox">
-          {current.items.map((item, i) => (
-            <div
-              key={itemKey(item)}
-              id={`${listId}-${i}`}
-              role="option"
-              aria-selected={i === shownIndex}
-              className={`combo-option ${i === shownIndex ? 'active' : ''}`}
-              data-testid={itemTestId?.(item)}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                pick(item);
-              }}
-            >
-              {renderItem(item)}
-            </div>
-          ))}
+            {current.items.map((item, i) => (
+              <div
+                key={itemKey(item)}
+                id={`${listId}-${i}`}
+                role="option"
+                aria-selected={i === shownIndex}
+                className={`combo-option ${i === shownIndex ? 'active' : ''}`}
+                data-testid={itemTestId?.(item)}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  pick(item);
+                }}
+              >
+                {renderItem(item)}
+              </div>
+            ))}
           </div>
         </div>
       )}

@@ -3,13 +3,28 @@ import { normalizePhoneNumber } from './normalize-phone.ts';
 
 describe('normalizePhoneNumber', () => {
   it('gives one form for a mobile number however it is written', () => {
-    for (const raw of ['13800000001', '138 0000 0001', '138-0000-0001', '+86 138-0000-0001', '+8613800000001', '0086 13800000001', ' 138 0000 0001 ']) {
+    for (const raw of [
+      '13800000001',
+      '138 0000 0001',
+      '138-0000-0001',
+      '+86 138-0000-0001',
+      '+8613800000001',
+      '0086 13800000001',
+      ' 138 0000 0001 ',
+    ]) {
       expect(normalizePhoneNumber(raw), raw).toBe('13800000001');
     }
   });
 
   it('gives one form for a Xilinhot landline with or without the 0479 area code', () => {
-    for (const raw of ['8221234', '822 1234', '0479 822 1234', '0479-8221234', '(0479)8221234', '+86 479 822 1234']) {
+    for (const raw of [
+      '8221234',
+      '822 1234',
+      '0479 822 1234',
+      '0479-8221234',
+      '(0479)8221234',
+      '+86 479 822 1234',
+    ]) {
       expect(normalizePhoneNumber(raw), raw).toBe('4798221234');
     }
   });
@@ -24,7 +39,18 @@ describe('normalizePhoneNumber', () => {
   });
 
   it('refuses numbers that cannot be a caller', () => {
-    for (const raw of ['0000000', '00000000', '0479 0000000', '1390000000', '138000000011', '12319', '123', '', 'call me', '138 0000 000x']) {
+    for (const raw of [
+      '0000000',
+      '00000000',
+      '0479 0000000',
+      '1390000000',
+      '138000000011',
+      '12319',
+      '123',
+      '',
+      'call me',
+      '138 0000 000x',
+    ]) {
       expect(normalizePhoneNumber(raw), raw).toBeNull();
     }
   });

@@ -3,8 +3,10 @@ import { loadReferenceCategories } from './categories.ts';
 import { searchCategories } from './category-search.ts';
 
 const { minorClasses, hotlineCategories } = loadReferenceCategories();
-const search = (q: string, hotlineCategory = '') => searchCategories(minorClasses, q, { hotlineCategory, hotlineCategories });
-const codes = (q: string, hotlineCategory = '') => search(q, hotlineCategory).items.map((i) => i.minorClass.code);
+const search = (q: string, hotlineCategory = '') =>
+  searchCategories(minorClasses, q, { hotlineCategory, hotlineCategories });
+const codes = (q: string, hotlineCategory = '') =>
+  search(q, hotlineCategory).items.map((i) => i.minorClass.code);
 const first = (q: string) => codes(q)[0];
 
 describe('searchCategories', () => {
@@ -63,7 +65,11 @@ describe('searchCategories', () => {
     expect(r.items.find((i) => i.minorClass.code === 'C0110')?.outsideFilter).toBe(true);
     const g = search('垃圾', 'sanitation');
     const firstOutside = g.items.findIndex((i) => i.outsideFilter);
-    expect(g.items.slice(0, firstOutside === -1 ? undefined : firstOutside).every((i) => i.minorClass.hotlineCategory === 'sanitation')).toBe(true);
+    expect(
+      g.items
+        .slice(0, firstOutside === -1 ? undefined : firstOutside)
+        .every((i) => i.minorClass.hotlineCategory === 'sanitation'),
+    ).toBe(true);
   });
 
   it('lists the filtered classes in code order for an empty query', () => {

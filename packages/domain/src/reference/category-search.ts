@@ -1,7 +1,10 @@
 import type { HotlineCategory, MinorClass } from './types.ts';
 
 /** What the picker needs of a minor class (the API's serialised classes fit as they are). */
-export type SearchableClass = Pick<MinorClass, 'code' | 'name' | 'nameEn' | 'pinyinInitials' | 'keywords' | 'keywordInitials' | 'hotlineCategory'>;
+export type SearchableClass = Pick<
+  MinorClass,
+  'code' | 'name' | 'nameEn' | 'pinyinInitials' | 'keywords' | 'keywordInitials' | 'hotlineCategory'
+>;
 
 export interface CategorySearchOptions {
   /** A hotline category (热线类别) the operator chose to narrow by; '' or undefined for all. */
@@ -68,9 +71,12 @@ function scoreText(m: SearchableClass, q: string, categoryName: string): number 
   if (name.includes(q)) return 70;
   if (kws.some((k) => k.includes(q))) return 65;
   // the caller said more than the phrase: 供暖不热了 contains 供暖不热; longer phrases count more
-  const contained = [name, ...kws].filter((t) => t.length >= 2 && q.includes(t)).reduce((a, t) => Math.max(a, t.length), 0);
+  const contained = [name, ...kws]
+    .filter((t) => t.length >= 2 && q.includes(t))
+    .reduce((a, t) => Math.max(a, t.length), 0);
   if (contained > 0) return 50 + Math.min(contained, 9);
-  if (categoryName && (categoryName.includes(q) || (categoryName.length >= 2 && q.includes(categoryName)))) return 45;
+  if (categoryName && (categoryName.includes(q) || (categoryName.length >= 2 && q.includes(categoryName))))
+    return 45;
   if (q.length >= 2 && categoryName) {
     // 供热 finds 集中供热: any two characters of the query in a row inside the category name
     for (let i = 0; i + 2 <= q.length; i++) if (categoryName.includes(q.slice(i, i + 2))) return 45;
@@ -121,7 +127,10 @@ function nearness(m: SearchableClass, q: string): number {
     };
     return Math.max(inOrder(m.pinyinInitials), ...(m.keywordInitials ?? []).map(inOrder)) >= 1 ? 0.5 : 0;
   }
-  return Math.max(similarity(q, normalizeCategoryQuery(m.name)), ...m.keywords.map((k) => similarity(q, normalizeCategoryQuery(k))));
+  return Math.max(
+    similarity(q, normalizeCategoryQuery(m.name)),
+    ...m.keywords.map((k) => similarity(q, normalizeCategoryQuery(k))),
+  );
 }
 
 /**
@@ -131,15 +140,28 @@ function nearness(m: SearchableClass, q: string): number {
  * matches follow, counted in `outsideFilter`, so the picker can say the filter would hide them.
  * When nothing matches, the nearest classes are returned with `kind: 'nearest'`.
  */
-export function searchCategories<M extends SearchableClass>(classes: readonly M[], query: string, opts: CategorySearchOptions = {}): CategorySearchResult<M> {
+export function searchCategories<M extends SearchableClass>(
+  classes: readonly M[],
+  query: string,
+  opts: CategorySearchOptions = {},
+): CategorySearchResult<M> {
   const limit = opts.limit ?? 12;
   const filter = opts.hotlineCategory ?? '';
   const inFilter = (m: M) => !filter || m.hotlineCategory === filter;
   const q = normalizeCategoryQuery(query);
   if (!q) {
-    return { kind: 'all', outsideFilter: 0, items: classes.filter(inFilter).slice(0, limit).map((m) => ({ minorClass: m, outsideFilter: false })) };
+    return {
+      kind: 'all',
+      outsideFilter: 0,
+      items: classes
+        .filter(inFilter)
+        .slice(0, limit)
+        .map((m) => ({ minorClass: m, outsideFilter: false })),
+    };
   }
-  const categoryNames = new Map((opts.hotlineCategories ?? []).map((c) => [c.code as string, normalizeCategoryQuery(c.name)]));
+  const categoryNames = new Map(
+    (opts.hotlineCategories ?? []).map((c) => [c.code as string, normalizeCategoryQuery(c.name)]),
+  );
   const latin = LATIN.test(q);
   const scored: Array<{ m: M; s: number }> = [];
   for (const m of classes) {
@@ -160,6 +182,9 @@ export function searchCategories<M extends SearchableClass>(classes: readonly M[
   const ranked = kind === 'nearest' ? scored.slice(0, opts.nearestLimit ?? 5) : scored;
   const inside = ranked.filter((x) => inFilter(x.m));
   const outside = ranked.filter((x) => !inFilter(x.m));
-  const items = [...inside.map((x) => ({ minorClass: x.m, outsideFilter: false })), ...outside.map((x) => ({ minorClass: x.m, outsideFilter: true }))].slice(0, limit);
+  const items = [
+    ...inside.map((x) => ({ minorClass: x.m, outsideFilter: false })),
+    ...outside.map((x) => ({ minorClass: x.m, outsideFilter: true })),
+  ].slice(0, limit);
   return { kind, items, outsideFilter: items.filter((i) => i.outsideFilter).length };
 }
