@@ -14,7 +14,7 @@
  * names the offending field.
  */
 import { randomBytes } from 'node:crypto';
-import { isDomainError, ringCentroid, TRANSITIONS, type CaseAction, type CaseState, type DomainError } from '@citygrid/domain';
+import { isDomainError, normalizePhoneNumber, ringCentroid, TRANSITIONS, type CaseAction, type CaseState, type DomainError } from '@citygrid/domain';
 import type { CaseFilter, CaseRecord, StoredCaseEvent } from '@citygrid/db';
 import type { Services } from '../services/index.ts';
 import { REQUEST_NATURES, type RequestNature } from '../services/case-service.ts';
@@ -404,8 +404,9 @@ async function postRequest(services: Services, req: Open311Request, body: Record
   if (email && !EMAIL.test(email)) throw bad('email is not a valid e-mail address');
   const firstName = optionalText(body, 'first_name', 50);
   const lastName = optionalText(body, 'last_name', 50);
-  const phone = optionalText(body, 'phone', 30);
-  if (phone && !/^[0-9+\-() ]{3,30}$/.test(phone)) throw bad('phone may contain only digits, spaces and + - ( )');
+  const phoneText = optionalText(body, 'phone', 30);
+  const phone = phoneText === null ? null : normalizePhoneNumber(phoneText);
+  if (phoneText !== null && phone === null) throw bad('phone is not a possible phone number (mobile, or landline with or without 0479)');
   const mediaUrl = optionalMediaUrl(body);
 
   const natureS = attributeValue(body, 'nature');
