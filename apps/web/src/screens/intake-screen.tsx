@@ -7,6 +7,7 @@ import { formatDateTime } from '../lib/format';
 import { useLocalName } from '../i18n';
 import { IntakeMap } from '../map/intake-map';
 import { useFieldErrorText } from '../lib/i18n-errors';
+import { useErrorText } from '../components/status';
 
 const NATURES = ['complaint', 'enquiry', 'help', 'report', 'suggestion', 'praise'] as const;
 type Nature = (typeof NATURES)[number];
@@ -53,6 +54,7 @@ export default function IntakeScreen() {
   const ref = useReference();
   const localName = useLocalName();
   const fieldText = useFieldErrorText();
+  const errorText = useErrorText();
 
   const phoneRef = useRef<HTMLInputElement>(null);
   const [key, setKey] = useState(newKey);
@@ -171,7 +173,7 @@ export default function IntakeScreen() {
   );
   const errors = create.error ? fieldErrors(create.error, fieldText) : {};
   const errorOf = (...fields: string[]) => fields.map((f) => errors[f] ?? Object.entries(errors).find(([k]) => k.startsWith(`${f}.`))?.[1]).find(Boolean);
-  const generalError = create.error && Object.keys(errors).length === 0 ? create.error.message : null;
+  const generalError = create.error && Object.keys(errors).length === 0 ? errorText(create.error) : null;
 
   const submit = (duplicateOf?: string) => {
     if (create.isPending) return;
@@ -421,7 +423,7 @@ export default function IntakeScreen() {
           <h3>{t('intake.preview')}</h3>
           {!minorClassCode && <p className="muted">{t('intake.selectCategoryFirst')}</p>}
           {minorClassCode && preview.isPending && <p className="muted">{t('app.loading')}</p>}
-          {minorClassCode && preview.isError && <p className="form-error">{preview.error.message}</p>}
+          {minorClassCode && preview.isError && <p className="form-error">{errorText(preview.error)}</p>}
           {pv && (
             <dl className="facts compact">
               <dt>{t('intake.cell')}</dt>
