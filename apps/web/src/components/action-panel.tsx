@@ -280,7 +280,11 @@ function ActionForm({
               </figure>
             ))}
           </div>
-          {uploadError && <span className="field-error">{uploadError}</span>}
+          {uploadError && (
+            <span className="field-error" data-testid="upload-error">
+              {uploadError}
+            </span>
+          )}
           {errOf('attachments') && <span className="field-error">{errOf('attachments')}</span>}
         </div>
       )}
