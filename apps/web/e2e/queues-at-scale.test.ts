@@ -51,6 +51,12 @@ describe('the review queue on a seeded database', () => {
     await page.getByTestId(`case-row-${wanted}`).click();
     await expect.poll(() => page.getByTestId('case-state').getAttribute('data-state'), POLL).toBe('closed');
     await screenshot(page, 'review-search-zh');
+
+    // the same queue in English: the counts stay true, the labels come from the message files
+    await page.getByTestId('queue-search').fill('');
+    await page.getByTestId('language-switch').selectOption('en');
+    await expect.poll(() => page.getByTestId('queue-range').textContent(), POLL).toBe(`1–50 of ${awaiting.toLocaleString('en')}`);
+    await screenshot(page, 'review-queue-en');
   });
 
   it('the dispatch and unit queues show their true totals and search by caller phone', async () => {
@@ -59,6 +65,9 @@ describe('the review queue on a seeded database', () => {
     const inDispatch = (db().prepare("select count(*) as n from cases where state in ('reported','filed','return_requested','extension_requested','park_requested')").get() as { n: number }).n;
     await expect.poll(() => dispatcher.getByTestId('queue-count').textContent().then(digits), POLL).toBe(String(inDispatch));
     await screenshot(dispatcher, 'dispatch-queue-zh');
+    await dispatcher.getByTestId('language-switch').selectOption('en');
+    await expect.poll(() => dispatcher.getByTestId('queue-count').textContent(), POLL).toBe(`${inDispatch} cases`);
+    await screenshot(dispatcher, 'dispatch-queue-en');
 
     const unit = await loginPage(await newContext(browser, WORK_VIEWPORT), server.url, 'unit-u09');
     await goToRoute(unit, '/unit');

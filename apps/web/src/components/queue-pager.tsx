@@ -27,7 +27,17 @@ export function QueueSearch({ onSearch }: { onSearch: (text: string) => void }) 
 }
 
 /** "1–50 of 2,977" with first / previous / next / last page buttons. */
-export function QueuePager({ total, offset, pageSize, onOffset }: { total: number; offset: number; pageSize: number; onOffset: (offset: number) => void }) {
+export function QueuePager({
+  total,
+  offset,
+  pageSize,
+  onOffset,
+}: {
+  total: number;
+  offset: number;
+  pageSize: number;
+  onOffset: (offset: number) => void;
+}) {
   const { t, i18n } = useTranslation();
   const fmt = new Intl.NumberFormat(i18n.language === 'en' ? 'en' : 'zh-CN');
   const lastOffset = total > 0 ? Math.floor((total - 1) / pageSize) * pageSize : 0;
@@ -38,16 +48,48 @@ export function QueuePager({ total, offset, pageSize, onOffset }: { total: numbe
       <span className="muted small num" data-testid="queue-range">
         {t('queue.range', { from: fmt.format(from), to: fmt.format(to), total: fmt.format(total) })}
       </span>
-      <button type="button" className="ghost" disabled={offset <= 0} onClick={() => onOffset(0)} data-testid="page-first" aria-label={t('queue.firstPage')} title={t('queue.firstPage')}>
+      <button
+        type="button"
+        className="ghost"
+        disabled={offset <= 0}
+        onClick={() => onOffset(0)}
+        data-testid="page-first"
+        aria-label={t('queue.firstPage')}
+        title={t('queue.firstPage')}
+      >
         «
       </button>
-      <button type="button" className="ghost" disabled={offset <= 0} onClick={() => onOffset(Math.max(0, offset - pageSize))} data-testid="page-prev" aria-label={t('queue.prevPage')} title={t('queue.prevPage')}>
+      <button
+        type="button"
+        className="ghost"
+        disabled={offset <= 0}
+        onClick={() => onOffset(Math.max(0, offset - pageSize))}
+        data-testid="page-prev"
+        aria-label={t('queue.prevPage')}
+        title={t('queue.prevPage')}
+      >
         ‹
       </button>
-      <button type="button" className="ghost" disabled={offset >= lastOffset} onClick={() => onOffset(offset + pageSize)} data-testid="page-next" aria-label={t('queue.nextPage')} title={t('queue.nextPage')}>
+      <button
+        type="button"
+        className="ghost"
+        disabled={offset >= lastOffset}
+        onClick={() => onOffset(offset + pageSize)}
+        data-testid="page-next"
+        aria-label={t('queue.nextPage')}
+        title={t('queue.nextPage')}
+      >
         ›
       </button>
-      <button type="button" className="ghost" disabled={offset >= lastOffset} onClick={() => onOffset(lastOffset)} data-testid="page-last" aria-label={t('queue.lastPage')} title={t('queue.lastPage')}>
+      <button
+        type="button"
+        className="ghost"
+        disabled={offset >= lastOffset}
+        onClick={() => onOffset(lastOffset)}
+        data-testid="page-last"
+        aria-label={t('queue.lastPage')}
+        title={t('queue.lastPage')}
+      >
         »
       </button>
     </div>

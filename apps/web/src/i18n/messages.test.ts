@@ -45,22 +45,47 @@ describe('the message files', () => {
 describe('field issue texts', () => {
   const make = async (lng: 'zh' | 'en') => {
     const i = i18next.createInstance();
-    await i.init({ lng, resources: { zh: { translation: zh }, en: { translation: en } }, interpolation: { escapeValue: false } });
+    await i.init({
+      lng,
+      resources: { zh: { translation: zh }, en: { translation: en } },
+      interpolation: { escapeValue: false },
+    });
     return i;
   };
 
   it('a too-long description names the field and its maximum, in both languages', async () => {
-    const issue = { field: 'description', message: 'Too big', code: 'too_big', params: { maximum: 4000, origin: 'string' } };
+    const issue = {
+      field: 'description',
+      message: 'Too big',
+      code: 'too_big',
+      params: { maximum: 4000, origin: 'string' },
+    };
     const zhI = await make('zh');
     expect(fieldIssueText(zhI.t, zhI, issue)).toBe('“问题描述”最多 4,000 个字，请删减后再提交');
     const enI = await make('en');
-    expect(fieldIssueText(enI.t, enI, issue)).toBe('Description: at most 4,000 characters; shorten it and submit again');
+    expect(fieldIssueText(enI.t, enI, issue)).toBe(
+      'Description: at most 4,000 characters; shorten it and submit again',
+    );
   });
 
   it('a too-short reason keeps its own explanation; a refused upload says what to upload', async () => {
     const zhI = await make('zh');
-    expect(fieldIssueText(zhI.t, zhI, { field: 'action.reason', message: 'x', code: 'too_small', params: { minimum: 2, origin: 'string' } })).toBe(zh.fieldErrors.reason);
+    expect(
+      fieldIssueText(zhI.t, zhI, {
+        field: 'action.reason',
+        message: 'x',
+        code: 'too_small',
+        params: { minimum: 2, origin: 'string' },
+      }),
+    ).toBe(zh.fieldErrors.reason);
     const enI = await make('en');
-    expect(fieldIssueText(enI.t, enI, { field: 'file', message: 'only images', code: 'BAD_INPUT', params: { reason: 'not_image' } })).toBe(en.fieldErrors.file_not_image);
+    expect(
+      fieldIssueText(enI.t, enI, {
+        field: 'file',
+        message: 'only images',
+        code: 'BAD_INPUT',
+        params: { reason: 'not_image' },
+      }),
+    ).toBe(en.fieldErrors.file_not_image);
   });
 });

@@ -23,15 +23,21 @@ export function fieldIssueText(t: TFunction, i18n: I18n, issue: FieldIssue): str
   const leaf = [...path].reverse().find((p) => !/^\d+$/.test(p)) ?? issue.field;
   const field = i18n.exists(`fieldNames.${leaf}`) ? t(`fieldNames.${leaf}`) : leaf;
   const p = issue.params ?? {};
-  const fmt = (n: unknown) => (typeof n === 'number' ? n.toLocaleString(i18n.language === 'en' ? 'en' : 'zh-CN') : String(n));
-  const kind = p.origin === 'string' ? 'string' : p.origin === 'array' || p.origin === 'set' ? 'array' : 'number';
+  const fmt = (n: unknown) =>
+    typeof n === 'number' ? n.toLocaleString(i18n.language === 'en' ? 'en' : 'zh-CN') : String(n);
+  const kind =
+    p.origin === 'string' ? 'string' : p.origin === 'array' || p.origin === 'set' ? 'array' : 'number';
   // a domain refusal with a coded reason: `fieldErrors.file_not_image`
-  if (typeof p.reason === 'string' && i18n.exists(`fieldErrors.${leaf}_${p.reason}`)) return t(`fieldErrors.${leaf}_${p.reason}`, { field, maximum: fmt(p.maximum) });
-  if (issue.code === 'too_big' && p.maximum !== undefined) return t(TOO_BIG[kind], { field, maximum: fmt(p.maximum) });
+  if (typeof p.reason === 'string' && i18n.exists(`fieldErrors.${leaf}_${p.reason}`))
+    return t(`fieldErrors.${leaf}_${p.reason}`, { field, maximum: fmt(p.maximum) });
+  if (issue.code === 'too_big' && p.maximum !== undefined)
+    return t(TOO_BIG[kind], { field, maximum: fmt(p.maximum) });
   if (i18n.exists(`fieldErrors.${leaf}`)) return t(`fieldErrors.${leaf}`);
-  if (issue.code === 'too_small' && p.minimum !== undefined) return t(TOO_SMALL[kind], { field, minimum: fmt(p.minimum) });
+  if (issue.code === 'too_small' && p.minimum !== undefined)
+    return t(TOO_SMALL[kind], { field, minimum: fmt(p.minimum) });
   if (issue.code === 'invalid_type' && p.expected === 'nonoptional') return t('issues.required', { field });
-  if (issue.code && /^invalid_(type|format|value)$/.test(issue.code)) return t(`issues.${issue.code}`, { field });
+  if (issue.code && /^invalid_(type|format|value)$/.test(issue.code))
+    return t(`issues.${issue.code}`, { field });
   return t('issues.invalid', { field });
 }
 

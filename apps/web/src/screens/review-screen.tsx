@@ -38,16 +38,25 @@ export default function ReviewScreen() {
 
   const row = (r: ReviewQueueItem) => (
     <li key={r.caseNumber}>
-      <button type="button" className={`queue-row ${selected === r.caseNumber ? 'selected' : ''}`} onClick={() => setSelected(r.caseNumber)} data-testid={`case-row-${r.caseNumber}`}>
+      <button
+        type="button"
+        className={`queue-row ${selected === r.caseNumber ? 'selected' : ''}`}
+        onClick={() => setSelected(r.caseNumber)}
+        data-testid={`case-row-${r.caseNumber}`}
+      >
         <span className="num strong">{r.caseNumber}</span>
         <span className={`state-badge state-${r.state}`}>{t(`states.${r.state}`)}</span>
         {r.disposedLate && <span className="urgent-badge">{t('queue.late')}</span>}
         {r.reworkCount > 0 && <span className="chip small">{t('queue.reworks', { n: r.reworkCount })}</span>}
-        <span className="num muted small">{formatShort(r.state === 'closed' ? r.closedAt : r.disposedAt)}</span>
+        <span className="num muted small">
+          {formatShort(r.state === 'closed' ? r.closedAt : r.disposedAt)}
+        </span>
         <span className="row-sub">
           <span>{localName(ref.minorClass(r.minorClassCode)) || r.minorClassName}</span>
           <span className="muted">{localName(ref.unit(r.unitCode)) || (r.unitName ?? '')}</span>
-          <span className="muted">{localName(ref.community(r.communityCode)) || (r.communityName ?? '')}</span>
+          <span className="muted">
+            {localName(ref.community(r.communityCode)) || (r.communityName ?? '')}
+          </span>
           {r.state === 'closed' && r.callerPhone && (
             <span className="num">
               {r.callerName ?? ''} {r.callerPhone}
