@@ -183,8 +183,8 @@ describe('access with the unit dimension: every procedure × every role × own/o
     await s('dispatcher').client.dispatch.act.mutate({ caseNumber: c.caseNumber, expectedVersion: c.version, action: { type: 'redispatch', unitCode: 'U12', reason: '属自来水公司' } });
     expect((await s('unit_other').client.cases.get.query({ caseNumber: c.caseNumber })).record.unitCode).toBe('U12');
     expect((await errorOf(s('unit_staff').client.cases.get.query({ caseNumber: c.caseNumber }))).httpStatus).toBe(403);
-    expect(await s('unit_other').client.unitWork.queue.query({}).then((q) => q.some((r) => r.caseNumber === c.caseNumber))).toBe(true);
-    expect(await s('unit_staff').client.unitWork.queue.query({}).then((q) => q.some((r) => r.caseNumber === c.caseNumber))).toBe(false);
+    expect(await s('unit_other').client.unitWork.queue.query({}).then((q) => q.items.some((r) => r.caseNumber === c.caseNumber))).toBe(true);
+    expect(await s('unit_staff').client.unitWork.queue.query({}).then((q) => q.items.some((r) => r.caseNumber === c.caseNumber))).toBe(false);
   });
 });
 

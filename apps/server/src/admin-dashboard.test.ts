@@ -133,7 +133,7 @@ describe('administration', () => {
       await x.login('new.staff', 'a-long-password');
       return x;
     })();
-    expect((await real.client.unitWork.queue.query({})).length).toBeGreaterThan(0);
+    expect((await real.client.unitWork.queue.query({})).total).toBeGreaterThan(0);
   });
 });
 

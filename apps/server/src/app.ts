@@ -5,7 +5,7 @@ import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, evaluationToCsv, handleOpen311, type CookieJar, type Services } from '@citygrid/api';
+import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, evaluationToCsv, fieldIssuesOf, handleOpen311, type CookieJar, type Services } from '@citygrid/api';
 import { isDomainError } from '@citygrid/domain';
 import type { ServerConfig } from './env.ts';
 
@@ -150,7 +150,8 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     return ctx.session;
   };
   const sendError = (res: Response, e: unknown) => {
-    if (isDomainError(e)) res.status(DOMAIN_TO_HTTP[e.code]).json({ error: { code: e.code, message: e.message, field: e.details.field ?? null } });
+    // `fields` carries the same coded issues as tRPC errors, so the web app shows them in its own language
+    if (isDomainError(e)) res.status(DOMAIN_TO_HTTP[e.code]).json({ error: { code: e.code, message: e.message, field: e.details.field ?? null, fields: fieldIssuesOf(e) } });
     else {
       console.error(e);
       res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });

@@ -39,7 +39,7 @@ describe('the closed loop over HTTP on a real SQLite file', () => {
     expect(created.routeExplanation).toContain('环境卫生服务中心');
     expect(Date.parse(created.dueAt!)).toBeGreaterThan(Date.now());
 
-    const queue = await unit09.client.unitWork.queue.query({});
+    const queue = (await unit09.client.unitWork.queue.query({})).items;
     const row = queue.find((q) => q.caseNumber === created.caseNumber);
     expect(row).toBeDefined();
     expect(row!.light).toBe('green');
@@ -77,7 +77,7 @@ describe('the closed loop over HTTP on a real SQLite file', () => {
     expect(created.outsideGrid).toBe(true);
     expect(created.state).toBe('filed');
     expect(created.unitCode).toBeNull();
-    const queue = await dispatcher.client.dispatch.queue.query();
+    const queue = (await dispatcher.client.dispatch.queue.query()).items;
     const item = queue.find((q) => q.caseNumber === created.caseNumber);
     expect(item?.reasonCode).toBe('outside_grid');
     const view = await dispatcher.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: item!.version, action: { type: 'dispatch', unitCode: 'U09' } });
@@ -95,8 +95,8 @@ describe('the closed loop over HTTP on a real SQLite file', () => {
     expect(v.record.unitCode).toBe('U12');
     expect(v.record.redispatchCount).toBe(1);
     // the old unit no longer sees it; the new one does
-    expect((await unit09.client.unitWork.queue.query({})).some((q) => q.caseNumber === created.caseNumber)).toBe(false);
-    expect((await unit12.client.unitWork.queue.query({})).some((q) => q.caseNumber === created.caseNumber)).toBe(true);
+    expect((await unit09.client.unitWork.queue.query({})).items.some((q) => q.caseNumber === created.caseNumber)).toBe(false);
+    expect((await unit12.client.unitWork.queue.query({})).items.some((q) => q.caseNumber === created.caseNumber)).toBe(true);
   });
 
   it('refuses a return request and keeps the case with the unit', async () => {

@@ -33,11 +33,36 @@ export function toTRPCError(e: DomainError): TRPCError {
   return new TRPCError({ code: DOMAIN_TO_TRPC[e.code], message: e.message, cause: e });
 }
 
-/** Field-level issues from zod or a domain error, for the client: [{ field: 'location.lat', message }]. */
-export function fieldIssuesOf(cause: unknown): Array<{ field: string; message: string }> {
-  if (cause instanceof ZodError) {
-    return cause.issues.map((i) => ({ field: i.path.map(String).join('.') || '(input)', message: i.message }));
+/**
+ * One field-level problem, for the client to show in its own language: `code` is the zod issue code
+ * (`too_big`, `too_small`, `invalid_type`, `invalid_format`, `invalid_value`…) or the domain error code,
+ * `params` its figures (`maximum`, `minimum`, `origin`…). `message` is the server's English text for logs and API users.
+ */
+export interface FieldIssue {
+  field: string;
+  message: string;
+  code: string;
+  params: Record<string, string | number | boolean>;
+}
+
+const PARAM_KEYS = ['maximum', 'minimum', 'origin', 'inclusive', 'expected', 'format', 'reason'] as const;
+
+function paramsOf(source: Record<string, unknown>): FieldIssue['params'] {
+  const out: FieldIssue['params'] = {};
+  for (const k of PARAM_KEYS) {
+    const v = source[k];
+    if (typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+    else if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
+    else if (typeof v === 'bigint') out[k] = Number(v);
   }
-  if (cause instanceof DomainError && cause.details.field) return [{ field: cause.details.field, message: cause.message }];
+  return out;
+}
+
+/** Field-level issues from zod or a domain error, for the client: [{ field: 'location.lat', message, code, params }]. */
+export function fieldIssuesOf(cause: unknown): FieldIssue[] {
+  if (cause instanceof ZodError) {
+    return cause.issues.map((i) => ({ field: i.path.map(String).join('.') || '(input)', message: i.message, code: i.code, params: paramsOf(i as unknown as Record<string, unknown>) }));
+  }
+  if (cause instanceof DomainError && cause.details.field) return [{ field: cause.details.field, message: cause.message, code: cause.code, params: paramsOf(cause.details) }];
   return [];
 }

@@ -1,7 +1,7 @@
 export { appRouter, type AppRouter } from './root.ts';
 export { createCallerFactory } from './trpc.ts';
 export { createContext, SESSION_COOKIE, CSRF_HEADER, type Context, type CookieJar, type SessionUser } from './context.ts';
-export { DOMAIN_TO_HTTP, DOMAIN_TO_TRPC } from './errors.ts';
+export { DOMAIN_TO_HTTP, DOMAIN_TO_TRPC, fieldIssuesOf, type FieldIssue } from './errors.ts';
 export * from './services/index.ts';
 export * from './live/case-bus.ts';
 export { handleOpen311, type Open311Request, type Open311Response } from './open311/handler.ts';

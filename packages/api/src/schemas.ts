@@ -83,6 +83,18 @@ export function actionInput<K extends ActionKey>(...types: K[]) {
 }
 
 export const ZCaseStateSchema = z.enum(CASE_STATES);
+
+/**
+ * One page of a work queue: offset paging over a stable order (the order ends in the row id), plus a
+ * server-side search over the whole queue (case number, phone, description, address).
+ */
+export const QUEUE_PAGE_SIZE = 50;
+export const ZQueuePageSchema = z.object({
+  limit: z.number().int().min(1).max(200).default(QUEUE_PAGE_SIZE),
+  offset: z.number().int().min(0).max(10_000_000).default(0),
+  search: z.string().trim().max(100).optional(),
+});
+export type QueuePage = z.infer<typeof ZQueuePageSchema>;
 export const ZRoleSchema = z.enum(ROLES);
 
 const isoInstant = z.iso.datetime({ offset: true });

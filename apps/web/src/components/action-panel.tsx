@@ -6,6 +6,7 @@ import { useReference } from '../lib/reference';
 import { fieldErrors, isConflict, useTRPC, type ActionType, type CaseView, type DispatchActInput, type ReviewActInput, type Role, type UnitActInput } from '../lib/trpc';
 import { useLocalName } from '../i18n';
 import { useFieldErrorText } from '../lib/i18n-errors';
+import { useErrorText } from './status';
 
 /** What each action needs from the user. */
 const NEEDS_REASON: ReadonlySet<ActionType> = new Set(['void', 'redispatch', 'request_return', 'refuse_return', 'request_extension', 'refuse_extension', 'request_park', 'refuse_park', 'rework']);
@@ -114,6 +115,7 @@ function ActionForm({
   const ref = useReference();
   const localName = useLocalName();
   const fieldText = useFieldErrorText();
+  const errorText = useErrorText();
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
   const [amount, setAmount] = useState('');
@@ -139,7 +141,7 @@ function ActionForm({
   const m = router === 'unit' ? unitAct : router === 'review' ? reviewAct : dispatchAct;
   const errors = m.error && !isConflict(m.error) ? fieldErrors(m.error, fieldText) : {};
   const errOf = (f: string) => errors[`action.${f}`] ?? errors[f];
-  const general = m.error && !isConflict(m.error) && Object.keys(errors).length === 0 ? m.error.message : null;
+  const general = m.error && !isConflict(m.error) && Object.keys(errors).length === 0 ? errorText(m.error) : null;
 
   const build = (): Payload => {
     const p: Payload = { type };
@@ -181,7 +183,7 @@ function ActionForm({
       }
       setPhotos((p) => [...p, ...added.filter((a) => !p.some((x) => x.sha === a.sha))]);
     } catch (err) {
-      setUploadError(err instanceof Error ? err.message : String(err));
+      setUploadError(errorText(err));
     } finally {
       setUploading(false);
     }
@@ -278,7 +280,11 @@ function ActionForm({
               </figure>
             ))}
           </div>
-          {uploadError && <span className="field-error">{uploadError}</span>}
+          {uploadError && (
+            <span className="field-error" data-testid="upload-error">
+              {uploadError}
+            </span>
+          )}
           {errOf('attachments') && <span className="field-error">{errOf('attachments')}</span>}
         </div>
       )}

@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useTRPC, type CaseView, type Role } from '../lib/trpc';
 import { formatDateTime } from '../lib/format';
-import { useReference } from '../lib/reference';
+import { useCellName, useReference } from '../lib/reference';
 import { useNow } from '../lib/use-now';
 import { attachmentUrl } from '../lib/attachments';
 import { useLocalName } from '../i18n';
@@ -64,11 +64,18 @@ function CaseBody({
   duplicates?: Array<{ caseNumber: string; distanceM: number }> | undefined;
   refetch: () => Promise<CaseView | undefined>;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const ref = useReference();
   const localName = useLocalName();
+  const cellName = useCellName();
   const now = useNow(30_000);
   const r = view.record;
+  const english = i18n.language === 'en';
+  // the routing explanation is stored in Chinese; the server gives its English twin when it can
+  const routeText = (text: string) => (english && text === r.routeExplanation && view.routeExplanationEn ? view.routeExplanationEn : text);
+  // who acted: in English the role (and unit) from the message files, the stored Chinese label as a tooltip
+  const actorLabel = (e: CaseView['events'][number]) =>
+    english ? [t(`roles.${e.actorRole}`, { defaultValue: e.actorRole }), e.actorUnitCode ? localName(ref.unit(e.actorUnitCode)) : ''].filter(Boolean).join(' · ') : e.actorName;
   const unit = ref.unit(r.unitCode);
   const community = ref.community(r.communityCode);
   const mc = ref.minorClass(r.minorClassCode);
@@ -92,7 +99,15 @@ function CaseBody({
         <dt>{t('case.community')}</dt>
         <dd>{community ? localName(community) : (view.communityName ?? '—')}</dd>
         <dt>{t('case.cell')}</dt>
-        <dd className="num">{r.cellCode ?? '—'}</dd>
+        <dd data-testid="case-cell">
+          {r.cellCode ? (
+            <>
+              {cellName(r.cellCode)} <span className="num muted small">{r.cellCode}</span>
+            </>
+          ) : (
+            '—'
+          )}
+        </dd>
         <dt>{t('case.reportedAt')}</dt>
         <dd className="num">{formatDateTime(r.reportedAt)}</dd>
         <dt>{t('case.dueAt')}</dt>
@@ -117,7 +132,9 @@ function CaseBody({
         {r.routeExplanation && (
           <>
             <dt>{t('case.route')}</dt>
-            <dd className="small">{r.routeExplanation}</dd>
+            <dd className="small" data-testid="case-route">
+              {routeText(r.routeExplanation)}
+            </dd>
           </>
         )}
         {r.pendingExtensionAmount > 0 && (
@@ -161,13 +178,13 @@ function CaseBody({
               <div className="history-head">
                 <span className="num muted">{formatDateTime(e.at)}</span>
                 <strong>{t(`actions.${e.type}`)}</strong>
-                <span>
-                  {e.actorName} <span className="muted small">{t(`roles.${e.actorRole}`, { defaultValue: e.actorRole })}</span>
+                <span title={e.actorName} data-testid="history-actor">
+                  {actorLabel(e)} {!english && <span className="muted small">{t(`roles.${e.actorRole}`, { defaultValue: e.actorRole })}</span>}
                 </span>
                 {e.fromState !== e.toState && <span className="muted small">→ {t(`states.${e.toState}`)}</span>}
               </div>
-              {(e.reason || e.note) && <div className="history-text">{e.reason ?? e.note}</div>}
-              {e.type === 'comment' && e.note && <div className="history-text">{e.note}</div>}
+              {(e.reason || e.note) && <div className="history-text">{routeText(e.reason ?? e.note ?? '')}</div>}
+              {e.type === 'comment' && e.reason && e.note && <div className="history-text">{e.note}</div>}
               {e.type === 'callback' && e.action.type === 'callback' && <div className="history-text">{t('case.satisfactionN', { n: e.action.satisfaction })}</div>}
               {e.attachments.length > 0 && (
                 <div className="thumbs">

@@ -1,4 +1,7 @@
+import { TRPCClientError } from '@trpc/client';
 import { useTranslation } from 'react-i18next';
+import { errorData } from '../lib/trpc';
+import { fieldIssueText } from '../lib/i18n-errors';
 
 export function Loading({ label }: { label?: string }) {
   const { t } = useTranslation();
@@ -13,10 +16,24 @@ export function Loading({ label }: { label?: string }) {
 /** Errors a retry cannot fix: offering "retry" for them would only mislead. */
 const FINAL_CODES = new Set(['FORBIDDEN', 'NOT_FOUND']);
 
-export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/** The person's-language text of an error: its field issues, else its code, else a generic "try again". */
+export function useErrorText(): (error: unknown) => string {
   const { t, i18n } = useTranslation();
-  const code = (error as { data?: { code?: string } } | null)?.data?.code;
-  const message = code && i18n.exists(`errorCodes.${code}`) ? t(`errorCodes.${code}`) : error instanceof Error ? error.message : String(error);
+  return (error: unknown) => {
+    const data = errorData(error);
+    if (data.fields?.length) return data.fields.map((f) => fieldIssueText(t, i18n, f)).join('；');
+    const code = data.code;
+    if (code && i18n.exists(`errorCodes.${code}`)) return t(`errorCodes.${code}`);
+    // a fetch that never reached the server
+    if (error instanceof TypeError || (error instanceof TRPCClientError && !data.code)) return t('errorCodes.NETWORK');
+    return t('errorCodes.UNKNOWN');
+  };
+}
+
+export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation();
+  const code = errorData(error).code;
+  const message = useErrorText()(error);
   if (code && FINAL_CODES.has(code)) onRetry = undefined;
   return (
     <div className="status-box error" role="alert" data-testid="error">

@@ -1,4 +1,4 @@
-import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { computeTrafficLight, createWorkCalendar, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
@@ -45,6 +45,25 @@ export function ReferenceProvider({ children }: { children: ReactNode }) {
   if (q.isError) return <ErrorBox error={q.error} onRetry={() => void q.refetch()} />;
   if (!value) return <Loading label={t('app.loading')} />;
   return <ReferenceContext.Provider value={value}>{children}</ReferenceContext.Provider>;
+}
+
+/**
+ * A grid cell's name in the current language. Cells are named after their community and number
+ * (锡林社区第01网格); in English that is "Xilin Community, cell 01".
+ */
+export function useCellName(): (code: string | null | undefined) => string {
+  const ref = useReference();
+  const { t, i18n } = useTranslation();
+  return useCallback(
+    (code) => {
+      const cell = ref.cell(code);
+      if (!cell) return code ?? '';
+      if (i18n.language !== 'en') return cell.name;
+      const community = ref.community(cell.communityCode);
+      return t('case.cellName', { community: community?.nameEn ?? cell.communityCode, n: String(cell.code).slice(-2) });
+    },
+    [ref, t, i18n.language],
+  );
 }
 
 export function useReference(): Reference {

@@ -1,3 +1,4 @@
+import type { FieldIssue } from './i18n-errors';
 import { QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
@@ -65,9 +66,9 @@ export type CaseView = inferOutput<Api['cases']['get']>;
 export type CaseEvent = CaseView['events'][number];
 export type CaseState = CaseView['record']['state'];
 export type ActionType = CaseView['allowedActions'][number];
-export type UnitQueueItem = inferOutput<Api['unitWork']['queue']>[number];
-export type DispatchQueueItem = inferOutput<Api['dispatch']['queue']>[number];
-export type ReviewQueueItem = inferOutput<Api['review']['queue']>[number];
+export type UnitQueueItem = inferOutput<Api['unitWork']['queue']>['items'][number];
+export type DispatchQueueItem = inferOutput<Api['dispatch']['queue']>['items'][number];
+export type ReviewQueueItem = inferOutput<Api['review']['queue']>['items'][number];
 export type OpenCase = inferOutput<Api['dashboard']['openCases']>[number];
 export type CaseFilter = NonNullable<inferInput<Api['dashboard']['openCases']>>;
 export type EvaluationRow = inferOutput<Api['dashboard']['evaluation']>[number];
@@ -77,26 +78,31 @@ export type ReviewActInput = inferInput<Api['review']['act']>;
 export type LiveEnvelope = Api['live']['onCaseEvent']['~types']['output'];
 export type LiveCaseEvent = LiveEnvelope extends AsyncIterable<infer T, unknown, unknown> ? (T extends { data: infer D } ? D : never) : never;
 
-/** Error details the server's errorFormatter adds: field issues and the domain error code. */
+/** Error details the server's errorFormatter adds: coded field issues and the domain error code. */
 export interface ServerErrorData {
   code?: string;
   httpStatus?: number;
-  fields?: Array<{ field: string; message: string }>;
+  fields?: FieldIssue[];
   domain?: { code?: string; field?: string; state?: string } | null;
 }
+/** An error answer from a plain `/api/*` endpoint (not tRPC), with the same coded details. */
+export class ServerError extends Error {
+  constructor(
+    message: string,
+    readonly data: ServerErrorData,
+  ) {
+    super(message);
+    this.name = 'ServerError';
+  }
+}
 export function errorData(e: unknown): ServerErrorData {
+  if (e instanceof ServerError) return e.data;
   return e instanceof TRPCClientError ? ((e.data as ServerErrorData | undefined) ?? {}) : {};
 }
 export const isConflict = (e: unknown) => errorData(e).code === 'CONFLICT' || errorData(e).domain?.code === 'CONFLICT';
-/**
- * Field errors by path (`description`, `action.reason`…). `translate` maps the last path segment to a
- * localized message when one exists; otherwise the server's own message is kept.
- */
-export function fieldErrors(e: unknown, translate?: (field: string) => string | null): Record<string, string> {
+/** Field errors by path (`description`, `action.reason`…), each in the person's language when `translate` is given. */
+export function fieldErrors(e: unknown, translate?: (issue: FieldIssue) => string | null): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const f of errorData(e).fields ?? []) {
-    const leaf = f.field.split('.').find((p) => translate?.(p)) ?? '';
-    out[f.field] ??= (leaf && translate?.(leaf)) || f.message;
-  }
+  for (const f of errorData(e).fields ?? []) out[f.field] ??= translate?.(f) || f.message;
   return out;
 }

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
 import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCase, type SessionUser } from '../lib/trpc';
-import { isOpen, lightOf, useReference } from '../lib/reference';
+import { isOpen, lightOf, useCellName, useReference } from '../lib/reference';
 import { useLiveCaseEvents } from '../lib/live';
 import { useNow } from '../lib/use-now';
 import { formatClock, formatPercent } from '../lib/format';
@@ -80,6 +80,7 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const ref = useReference();
+  const cellName = useCellName();
   const localName = useLocalName();
   const me = queryClient.getQueryData(trpc.auth.me.queryKey()) as { user: SessionUser } | null | undefined;
   const role = me?.user.role ?? 'supervisor';
@@ -317,7 +318,7 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
         {selectedCell ? (
           <section className="side-section grow" data-testid="cell-cases">
             <div className="section-head">
-              <h3>{t('map.cellCases', { name: ref.cell(selectedCell)?.name ?? selectedCell })}</h3>
+              <h3>{t('map.cellCases', { name: cellName(selectedCell) })}</h3>
               <button type="button" className="ghost small" onClick={() => setSelectedCell(null)}>
                 ✕
               </button>

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useTRPC, type DispatchQueueItem } from '../lib/trpc';
 import { useQueueLive } from '../lib/queue-live';
@@ -9,9 +9,11 @@ import { formatShort } from '../lib/format';
 import { useLocalName } from '../i18n';
 import { CaseDrawer } from '../components/case-drawer';
 import { LiveStatusBadge } from '../components/live-status';
+import { QueuePager, QueueSearch, clampOffset } from '../components/queue-pager';
 import { Empty, ErrorBox, Loading } from '../components/status';
 
 const REASONS = ['to_file', 'outside_grid', 'no_location', 'no_rule', 'return', 'extension', 'park'] as const;
+const PAGE_SIZE = 50;
 
 export default function DispatchScreen() {
   const { t } = useTranslation();
@@ -20,19 +22,25 @@ export default function DispatchScreen() {
   const ref = useReference();
   const localName = useLocalName();
   const [selected, setSelected] = useState<DispatchQueueItem | null>(null);
-  const q = useQuery({ ...trpc.dispatch.queue.queryOptions(), refetchInterval: 60_000 });
+  const [search, setSearch] = useState('');
+  const [offset, setOffset] = useState(0);
+  const q = useQuery({ ...trpc.dispatch.queue.queryOptions({ offset, limit: PAGE_SIZE, ...(search ? { search } : {}) }), placeholderData: keepPreviousData, refetchInterval: 60_000 });
   const live = useQueueLive(trpc.dispatch.queue.pathKey());
+  const items = useMemo(() => q.data?.items ?? [], [q.data]);
+  const shown = clampOffset(offset, q.data?.total, PAGE_SIZE);
+  if (shown !== offset) setOffset(shown);
+  // this page's rows by reason; the chips count the reason over the whole queue
   const groups = useMemo(() => {
     const by = new Map<string, DispatchQueueItem[]>();
-    for (const item of q.data ?? []) {
+    for (const item of items) {
       const list = by.get(item.reasonCode) ?? [];
       list.push(item);
       by.set(item.reasonCode, list);
     }
-    return REASONS.map((r) => ({ reason: r, items: by.get(r) ?? [] })).filter((g) => g.items.length > 0);
-  }, [q.data]);
+    return REASONS.map((r) => ({ reason: r, items: by.get(r) ?? [], total: q.data?.reasonCounts[r] ?? 0 }));
+  }, [items, q.data]);
   // keep the selection's suggestion/duplicates fresh as the queue refetches
-  const current = selected ? ((q.data ?? []).find((i) => i.caseNumber === selected.caseNumber) ?? selected) : null;
+  const current = selected ? (items.find((i) => i.caseNumber === selected.caseNumber) ?? selected) : null;
 
   return (
     <div className="queue-layout">
@@ -41,24 +49,33 @@ export default function DispatchScreen() {
           <h2>{t('queue.dispatchTitle')}</h2>
           <LiveStatusBadge status={live} />
           <span className="muted small num" data-testid="queue-count">
-            {t('queue.count', { n: q.data?.length ?? 0 })}
+            {t('queue.count', { n: q.data?.total ?? 0 })}
           </span>
         </div>
         <nav className="group-tabs">
-          {groups.map((g) => (
+          {groups.filter((g) => g.total > 0).map((g) => (
             <a key={g.reason} href={`#/dispatch`} onClick={(e) => { e.preventDefault(); document.getElementById(`group-${g.reason}`)?.scrollIntoView({ block: 'start' }); }} className="chip">
-              {t(`reasons.${g.reason}`)} <span className="num">{g.items.length}</span>
+              {t(`reasons.${g.reason}`)} <span className="num" data-testid={`reason-count-${g.reason}`}>{g.total}</span>
             </a>
           ))}
         </nav>
+        <div className="queue-filters">
+          <QueueSearch
+            onSearch={(text) => {
+              setSearch(text);
+              if (text !== search) setOffset(0);
+            }}
+          />
+          {q.data && <QueuePager total={q.data.total} offset={shown} pageSize={PAGE_SIZE} onOffset={setOffset} />}
+        </div>
         {q.isPending && <Loading />}
         {q.isError && <ErrorBox error={q.error} onRetry={() => void q.refetch()} />}
-        {q.data && q.data.length === 0 && <Empty />}
+        {q.data && items.length === 0 && <Empty label={search ? t('queue.noMatch') : undefined} />}
         <div className="queue-list" data-testid="queue-list">
-          {groups.map((g) => (
+          {groups.filter((g) => g.items.length > 0).map((g) => (
             <section key={g.reason} id={`group-${g.reason}`} className="queue-group" data-testid={`group-${g.reason}`}>
               <h3 className="group-head">
-                {t(`reasons.${g.reason}`)} <span className="num muted">{g.items.length}</span>
+                {t(`reasons.${g.reason}`)} <span className="num muted">{g.total}</span>
               </h3>
               <ul>
                 {g.items.map((r) => (
@@ -69,7 +86,7 @@ export default function DispatchScreen() {
                       <span className="num muted small">{formatShort(r.reportedAt)}</span>
                       <span className="row-sub">
                         <span>{localName(ref.minorClass(r.minorClassCode)) || r.minorClassName}</span>
-                        <span className="muted">{r.communityName ?? r.address ?? ''}</span>
+                        <span className="muted">{localName(ref.community(r.communityCode)) || r.communityName || r.address || ''}</span>
                         {r.unitCode && <span className="muted">{localName(ref.unit(r.unitCode)) || r.unitName}</span>}
                         {r.pendingExtensionAmount > 0 && (
                           <span className="warn-text">{t('case.pendingExtension', { amount: r.pendingExtensionAmount, unit: t(`limitUnits.${r.limitUnit}`) })}</span>

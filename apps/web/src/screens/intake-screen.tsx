@@ -9,6 +9,7 @@ import { IntakeMap } from '../map/intake-map';
 import { useFieldErrorText } from '../lib/i18n-errors';
 import { searchCategories, type CategorySearchItem, type CategorySearchResult } from '@citygrid/domain';
 import { Combobox } from '../components/combobox';
+import { useErrorText } from '../components/status';
 
 const NATURES = ['complaint', 'enquiry', 'help', 'report', 'suggestion', 'praise'] as const;
 type Nature = (typeof NATURES)[number];
@@ -31,6 +32,7 @@ export default function IntakeScreen() {
   const ref = useReference();
   const localName = useLocalName();
   const fieldText = useFieldErrorText();
+  const errorText = useErrorText();
 
   const phoneRef = useRef<HTMLInputElement>(null);
   const [key, setKey] = useState(newKey);
@@ -158,7 +160,7 @@ export default function IntakeScreen() {
   );
   const errors = create.error ? fieldErrors(create.error, fieldText) : {};
   const errorOf = (...fields: string[]) => fields.map((f) => errors[f] ?? Object.entries(errors).find(([k]) => k.startsWith(`${f}.`))?.[1]).find(Boolean);
-  const generalError = create.error && Object.keys(errors).length === 0 ? create.error.message : null;
+  const generalError = create.error && Object.keys(errors).length === 0 ? errorText(create.error) : null;
 
   const submit = (duplicateOf?: string) => {
     if (create.isPending) return;
@@ -386,7 +388,7 @@ export default function IntakeScreen() {
           <h3>{t('intake.preview')}</h3>
           {!minorClassCode && <p className="muted">{t('intake.selectCategoryFirst')}</p>}
           {minorClassCode && preview.isPending && <p className="muted">{t('app.loading')}</p>}
-          {minorClassCode && preview.isError && <p className="form-error">{preview.error.message}</p>}
+          {minorClassCode && preview.isError && <p className="form-error">{errorText(preview.error)}</p>}
           {pv && (
             <dl className="facts compact">
               <dt>{t('intake.cell')}</dt>

@@ -1,41 +1,62 @@
-import { useMemo, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useTRPC, type ReviewQueueItem } from '../lib/trpc';
 import { useQueueLive } from '../lib/queue-live';
 import { useSessionUser } from '../lib/session';
+import { useReference } from '../lib/reference';
 import { formatShort } from '../lib/format';
+import { useLocalName } from '../i18n';
 import { CaseDrawer } from '../components/case-drawer';
 import { LiveStatusBadge } from '../components/live-status';
+import { QueuePager, QueueSearch, clampOffset } from '../components/queue-pager';
 import { Empty, ErrorBox, Loading } from '../components/status';
+
+const SECTIONS = ['disposed', 'closed'] as const;
+type Section = (typeof SECTIONS)[number];
+const PAGE_SIZE = 50;
 
 export default function ReviewScreen() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const user = useSessionUser();
+  const ref = useReference();
+  const localName = useLocalName();
   const [selected, setSelected] = useState<string | null>(null);
-  const q = useQuery({ ...trpc.review.queue.queryOptions(), refetchInterval: 60_000 });
+  const [section, setSection] = useState<Section>('disposed');
+  const [search, setSearch] = useState('');
+  const [offset, setOffset] = useState(0);
+  const q = useQuery({
+    ...trpc.review.queue.queryOptions({ section, offset, limit: PAGE_SIZE, ...(search ? { search } : {}) }),
+    placeholderData: keepPreviousData,
+    refetchInterval: 60_000,
+  });
   const live = useQueueLive(trpc.review.queue.pathKey());
-  const sections = useMemo(() => {
-    const all = q.data ?? [];
-    return [
-      { key: 'disposed', title: t('queue.disposedSection'), items: all.filter((r) => r.state === 'disposed') },
-      { key: 'closed', title: t('queue.closedSection'), items: all.filter((r) => r.state === 'closed') },
-    ];
-  }, [q.data, t]);
+  const data = q.data?.section === section ? q.data : undefined;
+  const shown = clampOffset(offset, data?.total, PAGE_SIZE);
+  if (shown !== offset) setOffset(shown);
 
   const row = (r: ReviewQueueItem) => (
     <li key={r.caseNumber}>
-      <button type="button" className={`queue-row ${selected === r.caseNumber ? 'selected' : ''}`} onClick={() => setSelected(r.caseNumber)} data-testid={`case-row-${r.caseNumber}`}>
+      <button
+        type="button"
+        className={`queue-row ${selected === r.caseNumber ? 'selected' : ''}`}
+        onClick={() => setSelected(r.caseNumber)}
+        data-testid={`case-row-${r.caseNumber}`}
+      >
         <span className="num strong">{r.caseNumber}</span>
         <span className={`state-badge state-${r.state}`}>{t(`states.${r.state}`)}</span>
         {r.disposedLate && <span className="urgent-badge">{t('queue.late')}</span>}
         {r.reworkCount > 0 && <span className="chip small">{t('queue.reworks', { n: r.reworkCount })}</span>}
-        <span className="num muted small">{formatShort(r.state === 'closed' ? r.closedAt : r.disposedAt)}</span>
+        <span className="num muted small">
+          {formatShort(r.state === 'closed' ? r.closedAt : r.disposedAt)}
+        </span>
         <span className="row-sub">
-          <span>{r.minorClassName}</span>
-          <span className="muted">{r.unitName ?? ''}</span>
-          <span className="muted">{r.communityName ?? ''}</span>
+          <span>{localName(ref.minorClass(r.minorClassCode)) || r.minorClassName}</span>
+          <span className="muted">{localName(ref.unit(r.unitCode)) || (r.unitName ?? '')}</span>
+          <span className="muted">
+            {localName(ref.community(r.communityCode)) || (r.communityName ?? '')}
+          </span>
           {r.state === 'closed' && r.callerPhone && (
             <span className="num">
               {r.callerName ?? ''} {r.callerPhone}
@@ -54,21 +75,46 @@ export default function ReviewScreen() {
           <h2>{t('queue.reviewTitle')}</h2>
           <LiveStatusBadge status={live} />
           <span className="muted small num" data-testid="queue-count">
-            {t('queue.count', { n: q.data?.length ?? 0 })}
+            {t('queue.count', { n: (q.data?.counts.disposed ?? 0) + (q.data?.counts.closed ?? 0) })}
           </span>
+        </div>
+        <nav className="group-tabs" role="tablist">
+          {SECTIONS.map((s) => (
+            <button
+              key={s}
+              type="button"
+              role="tab"
+              aria-selected={section === s}
+              className={`chip ${section === s ? 'active' : ''}`}
+              onClick={() => {
+                setSection(s);
+                setOffset(0);
+              }}
+              data-testid={`section-${s}`}
+            >
+              {t(s === 'disposed' ? 'queue.disposedSection' : 'queue.closedSection')}{' '}
+              <span className="num" data-testid={`section-count-${s}`}>
+                {q.data ? q.data.counts[s] : '…'}
+              </span>
+            </button>
+          ))}
+        </nav>
+        <div className="queue-filters">
+          <QueueSearch
+            onSearch={(text) => {
+              setSearch(text);
+              if (text !== search) setOffset(0);
+            }}
+          />
+          {data && <QueuePager total={data.total} offset={shown} pageSize={PAGE_SIZE} onOffset={setOffset} />}
         </div>
         {q.isPending && <Loading />}
         {q.isError && <ErrorBox error={q.error} onRetry={() => void q.refetch()} />}
+        {data && data.items.length === 0 && <Empty label={search ? t('queue.noMatch') : undefined} />}
         <div className="queue-list" data-testid="queue-list">
-          {sections.map((s) => (
-            <section key={s.key} className="queue-group" data-testid={`group-${s.key}`}>
-              <h3 className="group-head">
-                {s.title} <span className="num muted">{s.items.length}</span>
-              </h3>
-              {q.data && s.items.length === 0 && <p className="muted small">{t('app.empty')}</p>}
-              <ul>{s.items.map(row)}</ul>
-            </section>
-          ))}
+          <section className="queue-group" data-testid={`group-${section}`}>
+            <ul>{(data?.items ?? []).map(row)}</ul>
+          </section>
         </div>
       </section>
       {selected ? (

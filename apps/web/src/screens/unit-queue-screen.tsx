@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useTRPC, type CaseState } from '../lib/trpc';
@@ -11,9 +11,11 @@ import { useLocalName } from '../i18n';
 import { CaseDrawer } from '../components/case-drawer';
 import { LiveStatusBadge } from '../components/live-status';
 import { LightDot } from '../components/light';
+import { QueuePager, QueueSearch, clampOffset } from '../components/queue-pager';
 import { Empty, ErrorBox, Loading } from '../components/status';
 
 const UNIT_STATES: CaseState[] = ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed'];
+const PAGE_SIZE = 50;
 
 export default function UnitQueueScreen() {
   const { t } = useTranslation();
@@ -24,21 +26,19 @@ export default function UnitQueueScreen() {
   const now = useNow(30_000);
   const [state, setState] = useState<CaseState | ''>('');
   const [search, setSearch] = useState('');
-  const [debounced, setDebounced] = useState('');
+  const [offset, setOffset] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
-  useEffect(() => {
-    const id = setTimeout(() => setDebounced(search.trim()), 250);
-    return () => clearTimeout(id);
-  }, [search]);
 
-  const input = useMemo(() => ({ ...(state ? { states: [state] } : {}), ...(debounced ? { search: debounced } : {}) }), [state, debounced]);
+  const input = useMemo(() => ({ offset, limit: PAGE_SIZE, ...(state ? { states: [state] } : {}), ...(search ? { search } : {}) }), [state, search, offset]);
   const q = useQuery({ ...trpc.unitWork.queue.queryOptions(input), placeholderData: keepPreviousData, refetchInterval: 60_000 });
+  const shown = clampOffset(offset, q.data?.total, PAGE_SIZE);
+  if (shown !== offset) setOffset(shown);
   const live = useQueueLive(trpc.unitWork.queue.pathKey());
   const unit = ref.unit(user.unitCode);
 
   // the server computes light and remaining time on the working calendar; the list refetches every
   // minute and turns red on its own the moment a deadline passes
-  const rows = q.data ?? [];
+  const rows = q.data?.items ?? [];
 
   return (
     <div className="queue-layout">
@@ -50,7 +50,10 @@ export default function UnitQueueScreen() {
           <LiveStatusBadge status={live} />
         </div>
         <div className="queue-filters">
-          <select value={state} onChange={(e) => setState(e.target.value as CaseState | '')} data-testid="filter-state" aria-label={t('queue.filterState')}>
+          <select value={state} onChange={(e) => {
+              setState(e.target.value as CaseState | '');
+              setOffset(0);
+            }} data-testid="filter-state" aria-label={t('queue.filterState')}>
             <option value="">
               {t('queue.filterState')}：{t('app.all')}
             </option>
@@ -60,14 +63,20 @@ export default function UnitQueueScreen() {
               </option>
             ))}
           </select>
-          <input type="search" placeholder={t('queue.search')} value={search} onChange={(e) => setSearch(e.target.value)} data-testid="filter-search" />
+          <QueueSearch
+            onSearch={(text) => {
+              setSearch(text);
+              if (text !== search) setOffset(0);
+            }}
+          />
           <span className="muted small num" data-testid="queue-count">
-            {t('queue.count', { n: q.data?.length ?? 0 })}
+            {t('queue.count', { n: q.data?.total ?? 0 })}
           </span>
         </div>
+        {q.data && <QueuePager total={q.data.total} offset={shown} pageSize={PAGE_SIZE} onOffset={setOffset} />}
         {q.isPending && <Loading />}
         {q.isError && <ErrorBox error={q.error} onRetry={() => void q.refetch()} />}
-        {q.data && q.data.length === 0 && <Empty />}
+        {q.data && rows.length === 0 && <Empty label={search ? t('queue.noMatch') : undefined} />}
         <ul className="queue-list" data-testid="queue-list">
           {rows.map((r) => {
             const overdueNow = r.light !== null && r.dueAt !== null && now.getTime() > Date.parse(r.dueAt);
@@ -83,8 +92,8 @@ export default function UnitQueueScreen() {
                   {r.urgency === 'urgent' && <span className="urgent-badge">{t('case.urgent')}</span>}
                   <span className={`num remaining clock-${light ?? 'none'}`}>{light ? formatRemaining(remaining, t) : formatShort(r.dueAt)}</span>
                   <span className="row-sub">
-                    <span>{r.minorClassName}</span>
-                    <span className="muted">{r.communityName ?? ''}</span>
+                    <span>{localName(ref.minorClass(r.minorClassCode)) || r.minorClassName}</span>
+                    <span className="muted">{localName(ref.community(r.communityCode)) || (r.communityName ?? '')}</span>
                     <span className="muted ellipsis">{r.description}</span>
                   </span>
                 </button>

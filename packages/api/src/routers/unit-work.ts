@@ -1,23 +1,26 @@
 import { z } from 'zod';
 import { createTRPCRouter, unitStaffProcedure } from '../trpc.ts';
-import { actionInput, ZCaseStateSchema } from '../schemas.ts';
+import { actionInput, ZCaseStateSchema, ZQueuePageSchema } from '../schemas.ts';
 import { UNIT_QUEUE_STATES } from '../services/case-service.ts';
 
 /** Department staff (专业部门): their own unit's cases, nothing else. */
 export const unitWorkRouter = createTRPCRouter({
+  /** One page of the unit's queue (earliest deadline first) and its true total. */
   queue: unitStaffProcedure
-    .input(z.object({ states: z.array(ZCaseStateSchema).max(20).optional(), search: z.string().max(100).optional() }).default({}))
+    .input(ZQueuePageSchema.extend({ states: z.array(ZCaseStateSchema).max(20).optional() }).default({ limit: 50, offset: 0 }))
     .query(async ({ ctx, input }) => {
       const { cases, reference } = ctx.services;
-      const rows = await cases.list({ unitCode: ctx.unitCode, states: input.states?.length ? input.states : UNIT_QUEUE_STATES, search: input.search, orderBy: 'due', limit: 500 });
-      return rows.map((r) => {
+      const filter = { unitCode: ctx.unitCode, states: input.states?.length ? input.states : UNIT_QUEUE_STATES, search: input.search || undefined };
+      const [rows, total] = await Promise.all([cases.list({ ...filter, orderBy: 'due', limit: input.limit, offset: input.offset }), cases.count(filter)]);
+      const items = rows.map((r) => {
         const l = cases.lightOf(r);
         return {
           caseNumber: r.caseNumber, version: r.version, state: r.state, dueAt: r.dueAt, dispatchedAt: r.dispatchedAt, light: l?.light ?? null, remainingMs: l?.remainingMs ?? null,
-          usedFraction: l?.usedFraction ?? null, description: r.description, minorClassName: reference.minorClass(r.minorClassCode).name, address: r.address,
-          communityName: reference.communityName(r.communityCode), cellCode: r.cellCode, urgency: r.urgency, reworkCount: r.reworkCount, lat: r.lat, lng: r.lng,
+          usedFraction: l?.usedFraction ?? null, description: r.description, minorClassCode: r.minorClassCode, minorClassName: reference.minorClass(r.minorClassCode).name, address: r.address,
+          communityCode: r.communityCode, communityName: reference.communityName(r.communityCode), cellCode: r.cellCode, urgency: r.urgency, reworkCount: r.reworkCount, lat: r.lat, lng: r.lng,
         };
       });
+      return { total, offset: input.offset, limit: input.limit, items };
     }),
   act: unitStaffProcedure
     .input(actionInput('accept', 'request_return', 'request_extension', 'request_park', 'report_disposal', 'resume'))

@@ -30,10 +30,10 @@ export class AttachmentService {
   }
 
   async save(bytes: Uint8Array, user: SessionUser): Promise<{ sha256: string; mime: string; size: number }> {
-    if (bytes.length === 0) throw new DomainError('BAD_INPUT', 'the file is empty', { field: 'file' });
-    if (bytes.length > MAX_ATTACHMENT_BYTES) throw new DomainError('BAD_INPUT', `the file is larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`, { field: 'file' });
+    if (bytes.length === 0) throw new DomainError('BAD_INPUT', 'the file is empty', { field: 'file', reason: 'empty' });
+    if (bytes.length > MAX_ATTACHMENT_BYTES) throw new DomainError('BAD_INPUT', `the file is larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`, { field: 'file', reason: 'too_large', maximum: MAX_ATTACHMENT_BYTES / 1024 / 1024 });
     const mime = sniffImageType(bytes);
-    if (!mime) throw new DomainError('BAD_INPUT', 'only JPEG, PNG, WebP or GIF images are accepted', { field: 'file' });
+    if (!mime) throw new DomainError('BAD_INPUT', 'only JPEG, PNG, WebP or GIF images are accepted', { field: 'file', reason: 'not_image' });
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = this.pathOf(sha256);
     await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });

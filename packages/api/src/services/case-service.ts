@@ -74,6 +74,8 @@ export interface CaseView {
   unitName: string | null;
   communityName: string | null;
   minorClassName: string;
+  /** The routing explanation in English, when it can be given (the stored one is Chinese). */
+  routeExplanationEn: string | null;
   light: TrafficLight | null;
   usedFraction: number | null;
   remainingMs: number | null;
@@ -285,6 +287,7 @@ export class CaseService {
       unitName: this.ref.unitName(record.unitCode),
       communityName: this.ref.communityName(record.communityCode),
       minorClassName: this.ref.minorClass(record.minorClassCode).name,
+      routeExplanationEn: this.ref.routeExplanationEn(record),
       light: light?.light ?? null,
       usedFraction: light?.usedFraction ?? null,
       remainingMs: light?.remainingMs ?? null,

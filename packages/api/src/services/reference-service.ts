@@ -115,6 +115,17 @@ export class ReferenceService {
     return this.router.resolve(minorClassCode as MinorClassCode, cell ? { cellCode: cell.code, communityCode: cell.communityCode, subDistrictCode: cell.subDistrictCode } : null);
   }
 
+  /**
+   * The English wording of a stored routing explanation: the same rule resolved again gives the same
+   * Chinese text, and then its English twin; null when the rules or the grid changed since.
+   */
+  routeExplanationEn(record: { minorClassCode: string; cellCode: string | null; routeExplanation: string | null }): string | null {
+    if (!record.routeExplanation) return null;
+    const cell = record.cellCode ? (this.snapshot.cells.find((c) => c.code === record.cellCode) ?? null) : null;
+    const again = this.route(record.minorClassCode, cell);
+    return again && again.explanation === record.routeExplanation ? again.explanationEn : null;
+  }
+
   limitFor(m: MinorClass, urgency: 'normal' | 'urgent'): TimeLimit {
     return urgency === 'urgent' && m.urgentTimeLimit ? m.urgentTimeLimit : m.timeLimit;
   }

@@ -242,7 +242,10 @@ export class CaseStore {
     if (f.overdueAt) c.push(lt(cases.dueAt, f.overdueAt));
     if (f.search) {
       const s = `%${f.search}%`;
-      const any = or(like(cases.caseNumber, s), like(cases.description, s), like(cases.address, s));
+      // a phone typed with spaces or dashes (138 0000 0000) still finds the stored digits
+      const digits = f.search.replace(/[\s-]/g, '');
+      const byPhone = /^\+?\d{3,}$/.test(digits) ? [like(cases.callerPhone, `%${digits}%`)] : [];
+      const any = or(like(cases.caseNumber, s), like(cases.description, s), like(cases.address, s), ...byPhone);
       if (any) c.push(any);
     }
     return c.length ? and(...c) : undefined;
@@ -280,6 +283,14 @@ export class CaseStore {
 
   async count(f: CaseFilter): Promise<number> {
     return this.db.select({ n: sql<number>`count(*)` }).from(cases).where(this.where(f)).get()?.n ?? 0;
+  }
+
+  /** Counts of cases for a filter by where they are: no location, outside the grid, or in a cell. */
+  async countByLocationKind(f: CaseFilter): Promise<Record<'no_location' | 'outside_grid' | 'in_grid', number>> {
+    const kind = sql<string>`case when ${cases.lat} is null then 'no_location' when ${cases.cellCode} is null then 'outside_grid' else 'in_grid' end`;
+    const out = { no_location: 0, outside_grid: 0, in_grid: 0 };
+    for (const r of this.db.select({ kind, n: sql<number>`count(*)` }).from(cases).where(this.where(f)).groupBy(kind).all()) out[r.kind as keyof typeof out] = r.n;
+    return out;
   }
 
   /** Open cases of a class within a bounding box (callers refine by true distance). */

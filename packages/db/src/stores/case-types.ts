@@ -77,6 +77,7 @@ export interface CaseFilter {
   reportedFrom?: string;
   reportedTo?: string;
   overdueAt?: string; // only cases with dueAt < this instant
+  /** Part of a case number, description, address, or caller phone (spaces and dashes ignored). */
   search?: string;
   orderBy?: 'due' | 'reported_desc' | 'updated_desc';
   limit?: number;
