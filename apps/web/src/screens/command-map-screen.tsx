@@ -3,7 +3,8 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useTranslation } from 'react-i18next';
 import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
-import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCase, type SessionUser } from '../lib/trpc';
+import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCase } from '../lib/trpc';
+import { useSessionUser } from '../lib/session';
 import { isOpen, lightOf, useReference } from '../lib/reference';
 import { useLiveCaseEvents } from '../lib/live';
 import { useNow } from '../lib/use-now';
@@ -81,8 +82,7 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
   const queryClient = useQueryClient();
   const ref = useReference();
   const localName = useLocalName();
-  const me = queryClient.getQueryData(trpc.auth.me.queryKey()) as { user: SessionUser } | null | undefined;
-  const role = me?.user.role ?? 'supervisor';
+  const role = useSessionUser().role;
   const now = useNow(60_000);
   const gridBounds = useGridBounds();
 
