@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { WORK_VIEWPORT, goToRoute, loginAs, launchBrowser, loginPage, newContext, screenshot, seedOpenCases, startWebServer, type TestServer } from './support.ts';
+import {
+  WORK_VIEWPORT,
+  goToRoute,
+  loginAs,
+  launchBrowser,
+  loginPage,
+  newContext,
+  screenshot,
+  seedOpenCases,
+  startWebServer,
+  type TestServer,
+} from './support.ts';
 
 /**
  * Logging out on a shared command-hall PC: the login form at once, no case data left in the page,
@@ -22,18 +33,30 @@ const TRACK_EVENT_SOURCES = () => {
     }
   }
   window.EventSource = Tracked;
-  (window as unknown as { __openEventSources: () => number }).__openEventSources = () => opened.filter((s) => s.readyState !== 2).length;
+  (window as unknown as { __openEventSources: () => number }).__openEventSources = () =>
+    opened.filter((s) => s.readyState !== 2).length;
 };
-const openEventSources = (page: Page) => page.evaluate(() => (window as unknown as { __openEventSources: () => number }).__openEventSources());
+const openEventSources = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __openEventSources: () => number }).__openEventSources());
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
   seedOpenCases(server.services, 60);
   // a case every one of the five can open: moved by the shift lead to unit U01
-  const first = server.services.database.sqlite.prepare(`select case_number as caseNumber, version from cases order by id limit 1`).get() as { caseNumber: string; version: number };
+  const first = server.services.database.sqlite
+    .prepare(`select case_number as caseNumber, version from cases order by id limit 1`)
+    .get() as { caseNumber: string; version: number };
   const lead = await loginAs(server, 'lead');
-  await lead.client.dispatch.act.mutate({ caseNumber: first.caseNumber, expectedVersion: first.version, action: { type: 'redispatch', unitCode: 'U01', reason: '测试：改派至U01' } });
-  aCase = server.services.database.sqlite.prepare(`select case_number as caseNumber, description from cases where case_number = ? and unit_code = 'U01'`).get(first.caseNumber) as typeof aCase;
+  await lead.client.dispatch.act.mutate({
+    caseNumber: first.caseNumber,
+    expectedVersion: first.version,
+    action: { type: 'redispatch', unitCode: 'U01', reason: '测试：改派至U01' },
+  });
+  aCase = server.services.database.sqlite
+    .prepare(
+      `select case_number as caseNumber, description from cases where case_number = ? and unit_code = 'U01'`,
+    )
+    .get(first.caseNumber) as typeof aCase;
   expect(aCase?.caseNumber).toMatch(/^\d{8}-\d{4}$/);
 });
 afterAll(async () => {
@@ -63,7 +86,9 @@ describe('logout', () => {
       const page = await loginPage(context, server.url, username);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      const { name } = server.services.database.sqlite.prepare('select display_name as name from users where username = ?').get(username) as { name: string };
+      const { name } = server.services.database.sqlite
+        .prepare('select display_name as name from users where username = ?')
+        .get(username) as { name: string };
       expect(await page.getByTestId('current-user').innerText()).toContain(name);
 
       // open the case so its number and description are in the page (and in the query cache)
@@ -102,7 +127,9 @@ describe('logout', () => {
       const input = encodeURIComponent(JSON.stringify({ json: { caseNumber: aCase.caseNumber } }));
       expect((await fetch(`${server.url}/api/trpc/cases.get?input=${input}`, { headers })).status).toBe(401);
       expect((await fetch(`${server.url}/api/live`, { headers })).status).toBe(401);
-      const me = (await (await fetch(`${server.url}/api/trpc/auth.me`, { headers })).json()) as { result: { data: { json: unknown } } };
+      const me = (await (await fetch(`${server.url}/api/trpc/auth.me`, { headers })).json()) as {
+        result: { data: { json: unknown } };
+      };
       expect(me.result.data.json).toBeNull();
 
       // and the next person logs in on the same page, without a reload, to their own screen
@@ -131,6 +158,40 @@ describe('logout', () => {
     expect(text).not.toContain(aCase.caseNumber);
     expect(await openEventSources(page)).toBe(0);
     await screenshot(page, 'session-expired-login');
+    await context.close();
+  });
+
+  it('opens a read-only wall-display session from the login form, and the server refuses it any change', async () => {
+    const context = await newContext(browser, WORK_VIEWPORT);
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('login-username').fill('supervisor');
+    await page.getByTestId('login-password').fill('citygrid-demo');
+    await page.getByTestId('login-wall').check();
+    await page.getByTestId('login-submit').click();
+    // straight to the map in wall mode
+    await page.getByTestId('exit-wall').waitFor();
+    expect(page.url()).toContain('wall=1');
+    const cookie = await sessionCookie(page);
+    const me = (await (await fetch(`${server.url}/api/trpc/auth.me`, { headers: { cookie } })).json()) as {
+      result: { data: { json: { kind: string; csrfToken: string } } };
+    };
+    expect(me.result.data.json.kind).toBe('wall');
+    const res = await fetch(`${server.url}/api/trpc/intake.create`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': me.result.data.json.csrfToken },
+      body: JSON.stringify({
+        json: {
+          callerPhone: '13800000033',
+          nature: 'complaint',
+          minorClassCode: 'C0302',
+          description: '墙屏不应能受理',
+          urgency: 'normal',
+          location: { lat: 43.934, lng: 116.086 },
+        },
+      }),
+    });
+    expect(res.status).toBe(403);
     await context.close();
   });
 });

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { MAP_VIEWPORT, launchBrowser, loginPage, newContext, screenshot, seedOpenCases, startWebServer, waitUntil, type TestServer } from './support.ts';
+import {
+  MAP_VIEWPORT,
+  launchBrowser,
+  loginPage,
+  newContext,
+  screenshot,
+  seedOpenCases,
+  startWebServer,
+  waitUntil,
+  type TestServer,
+} from './support.ts';
 
 /** The map legend sits over the map's bottom-left corner: it must not take clicks meant for the map. */
 let server: TestServer;
@@ -30,10 +40,15 @@ async function bringClusterTo(page: Page, to: { x: number; y: number }) {
   );
   // wait for the cluster layer to settle where the cluster was brought
   return waitUntil(
-    () => page.evaluate(({ x, y }) => {
-      const el = document.elementFromPoint(x, y);
-      return { inLegend: !!el?.closest('[data-testid="legend"]'), onCluster: !!el?.closest('.case-cluster'), inMap: !!el?.closest('.leaflet-container') };
-    }, to),
+    () =>
+      page.evaluate(({ x, y }) => {
+        const el = document.elementFromPoint(x, y);
+        return {
+          inLegend: !!el?.closest('[data-testid="legend"]'),
+          onCluster: !!el?.closest('.case-cluster'),
+          inMap: !!el?.closest('.leaflet-container'),
+        };
+      }, to),
     (v) => v.onCluster || v.inLegend,
     'a cluster (or the legend) at the point',
   );
