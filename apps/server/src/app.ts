@@ -125,6 +125,7 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: null, method: 'GET' });
     if (!ctx.session) return void res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
     if (ctx.session.user.role === 'unit_staff') return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'supervisors only' } });
+    if (ctx.session.kind === 'wall') return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'a wall-display session is read-only' } });
     const q = req.query as Record<string, string | undefined>;
     const groupBy = (q.groupBy ?? 'unit') as keyof typeof GROUP_LABELS;
     const from = Date.parse(q.from ?? '');
@@ -145,6 +146,11 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: header(req, CSRF_HEADER), method: req.method });
     if (!ctx.session) {
       res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
+      return null;
+    }
+    // attachments (photos, uploads) are case work, not the map: closed to wall-display sessions
+    if (ctx.session.kind === 'wall') {
+      res.status(403).json({ error: { code: 'FORBIDDEN', message: 'a wall-display session is read-only' } });
       return null;
     }
     return ctx.session;

@@ -18,6 +18,8 @@ const ZEnvSchema = z.object({
   WEB_DIST: z.string().default(''),
   /** Lower argon2 cost (tests only). */
   ARGON2_FAST: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** How often expired sessions and stale login-throttle entries are purged. */
+  SESSION_PURGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
   DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
 });
 

@@ -46,6 +46,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock; l
     });
     log(`seeded ${config.SEED_HISTORY_CASES} cases of history in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
+  const stopHousekeeping = services.auth.startHousekeeping(config.SESSION_PURGE_INTERVAL_MS, (e) => console.error('session purge failed:', e));
   const app = createApp(services, config);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -61,6 +62,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock; l
     server,
     createdUsers,
     close: async () => {
+      stopHousekeeping();
       services.live.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

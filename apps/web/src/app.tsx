@@ -1,7 +1,8 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
-import { QueryClientProvider, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { createClient, createQueryClient, setCsrfToken, TRPCProvider, useTRPC, type SessionUser } from './lib/trpc';
+import { createClient, createQueryClient, setCsrfToken, TRPCProvider, useTRPC, useTRPCClient, type Me, type SessionUser } from './lib/trpc';
+import { listenSessionLost, reportIfUnauthorized, SessionContext, useSession, type SessionState } from './lib/session';
 import { navigate, useRoute } from './lib/router';
 import { landingOf, mayUse, SCREENS_BY_ROLE, type ScreenKey } from './lib/roles';
 import { ReferenceProvider } from './lib/reference';
@@ -17,7 +18,7 @@ const CommandMapScreen = lazy(() => import('./screens/command-map-screen'));
 const CaseScreen = lazy(() => import('./screens/case-screen'));
 
 export function App() {
-  const [queryClient] = useState(createQueryClient);
+  const [queryClient] = useState(() => createQueryClient(reportIfUnauthorized));
   const [trpcClient] = useState(createClient);
   return (
     <QueryClientProvider client={queryClient}>
@@ -28,37 +29,95 @@ export function App() {
   );
 }
 
+type SessionPhase = { phase: 'in'; me: NonNullable<Me> } | { phase: 'out'; notice: 'expired' | null };
+
+/**
+ * Who is logged in. The first answer comes from `auth.me`; after that login, logout and a lost
+ * session (any call answered UNAUTHORIZED) switch the phase here, in React state, so the login form
+ * replaces the shell in the same render: every screen unmounts (its live EventSource closes, its
+ * state goes) and the query cache is emptied, so no case data stays in the page.
+ */
 function Session() {
   const trpc = useTRPC();
-  const me = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: Infinity, retry: 1 });
-  if (me.isPending) return <Loading />;
-  if (me.isError) return <ErrorBox error={me.error} onRetry={() => void me.refetch()} />;
-  if (!me.data) {
-    setCsrfToken(null);
-    return <LoginScreen />;
+  const trpcClient = useTRPCClient();
+  const queryClient = useQueryClient();
+  const [phase, setPhase] = useState<SessionPhase | null>(null);
+  const boot = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: Infinity, retry: 1, enabled: phase === null });
+  const current: SessionPhase | null = phase ?? (boot.data === undefined ? null : boot.data ? { phase: 'in', me: boot.data } : { phase: 'out', notice: null });
+  if (current?.phase === 'in') setCsrfToken(current.me.csrfToken);
+
+  const endSession = useCallback(
+    (notice: 'expired' | null, revoke: boolean) => {
+      if (revoke) {
+        // the request carries the current CSRF token; the token is dropped once it has been answered
+        void trpcClient.auth.logout
+          .mutate()
+          .catch(() => undefined)
+          .finally(() => setCsrfToken(null));
+      } else setCsrfToken(null);
+      setPhase({ phase: 'out', notice });
+      navigate('/', true);
+    },
+    [trpcClient],
+  );
+  const loggedIn = current?.phase === 'in';
+  // once the shell is gone (this effect runs after the commit that unmounted it), drop every cached answer
+  useEffect(() => {
+    if (phase?.phase !== 'out') return;
+    void queryClient.cancelQueries();
+    queryClient.clear();
+  }, [phase, queryClient]);
+  useEffect(() => {
+    if (!loggedIn) return;
+    listenSessionLost(() => endSession('expired', false));
+    return () => listenSessionLost(null);
+  }, [loggedIn, endSession]);
+
+  const me = current?.phase === 'in' ? current.me : null;
+  const session = useMemo<SessionState | null>(() => (me ? { user: me.user, kind: me.kind, logout: () => endSession(null, true) } : null), [me, endSession]);
+
+  if (current === null) {
+    if (boot.isError) return <ErrorBox error={boot.error} onRetry={() => void boot.refetch()} />;
+    return <Loading />;
   }
-  setCsrfToken(me.data.csrfToken);
+  if (current.phase === 'out' || !session) {
+    return (
+      <LoginScreen
+        notice={current.phase === 'out' ? current.notice : null}
+        onLoggedIn={(res) => {
+          setCsrfToken(res.csrfToken);
+          queryClient.setQueryData(trpc.auth.me.queryKey(), res);
+          setPhase({ phase: 'in', me: res });
+        }}
+      />
+    );
+  }
   return (
-    <ReferenceProvider>
-      <Shell user={me.data.user} />
-    </ReferenceProvider>
+    <SessionContext.Provider value={session}>
+      <ReferenceProvider>
+        <Shell key={session.user.id} user={session.user} />
+      </ReferenceProvider>
+    </SessionContext.Provider>
   );
 }
 
 function Shell({ user }: { user: SessionUser }) {
   const route = useRoute();
   const wall = route.path === '/map' && route.params.get('wall') === '1';
+  const { kind } = useSession();
   const first = route.segments[0] ?? '';
   const screen = (['intake', 'unit', 'dispatch', 'review', 'map'] as const).find((s) => s === first) ?? null;
-  const allowed = screen !== null && mayUse(user.role, screen);
+  // a wall-display session shows the command map only (the server refuses it everything else)
+  const allowed = screen !== null && (kind === 'wall' ? screen === 'map' : mayUse(user.role, screen));
+  const caseRoute = first === 'case' && kind !== 'wall';
 
   useEffect(() => {
-    if (first === 'case') return;
-    if (!allowed) navigate(`/${landingOf(user.role)}`, true);
-  }, [allowed, first, user.role]);
+    if (caseRoute) return;
+    if (!allowed) navigate(kind === 'wall' ? '/map?wall=1' : `/${landingOf(user.role)}`, true);
+  }, [allowed, caseRoute, kind, user.role]);
 
   let body: React.ReactNode = <Loading />;
-  if (first === 'case' && route.segments[1]) body = <CaseScreen caseNumber={route.segments[1]} />;
+  if (caseRoute && route.segments[1]) body = <CaseScreen caseNumber={route.segments[1]} />;
   else if (allowed && screen === 'intake') body = <IntakeScreen />;
   else if (allowed && screen === 'unit') body = <UnitQueueScreen />;
   else if (allowed && screen === 'dispatch') body = <DispatchScreen />;
@@ -77,18 +136,7 @@ function Shell({ user }: { user: SessionUser }) {
 
 function Header({ user, current }: { user: SessionUser; current: ScreenKey | null }) {
   const { t, i18n } = useTranslation();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
-  const logout = useMutation(
-    trpc.auth.logout.mutationOptions({
-      onSettled: () => {
-        setCsrfToken(null);
-        queryClient.clear();
-        queryClient.setQueryData(trpc.auth.me.queryKey(), null);
-        navigate('/', true);
-      },
-    }),
-  );
+  const { logout, kind } = useSession();
   return (
     <header className="header">
       <div className="brand">
@@ -96,7 +144,7 @@ function Header({ user, current }: { user: SessionUser; current: ScreenKey | nul
         <span className="brand-name">{t('app.name')}</span>
       </div>
       <nav className="nav" aria-label="main">
-        {SCREENS_BY_ROLE[user.role].map((s) => (
+        {(kind === 'wall' ? (['map'] as const) : SCREENS_BY_ROLE[user.role]).map((s) => (
           <a key={s} href={`#/${s}`} className={s === current ? 'active' : ''} data-testid={`nav-${s}`}>
             {t(`nav.${s}`)}
           </a>
@@ -119,7 +167,7 @@ function Header({ user, current }: { user: SessionUser; current: ScreenKey | nul
           <option value="zh">中文</option>
           <option value="en">English</option>
         </select>
-        <button type="button" className="ghost" data-testid="logout" onClick={() => logout.mutate()} disabled={logout.isPending}>
+        <button type="button" className="ghost" data-testid="logout" onClick={logout}>
           {t('app.logout')}
         </button>
       </div>

@@ -18,7 +18,8 @@ export interface CookieJar {
 /** What every procedure sees. Built per request by the HTTP adapter in apps/server. */
 export interface Context {
   services: Services;
-  session: { user: SessionUser; csrfToken: string; tokenHash: string } | null;
+  /** `kind: 'wall'` is a read-only wall-display session (see `WALL_READABLE` in trpc.ts). */
+  session: { user: SessionUser; csrfToken: string; tokenHash: string; kind: 'staff' | 'wall' } | null;
   request: { ip: string | null; csrfHeader: string | null; method: string };
   cookies: CookieJar;
 }

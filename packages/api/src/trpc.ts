@@ -52,8 +52,20 @@ const csrf = t.middleware(({ ctx, type, next }) => {
 
 export const publicProcedure = t.procedure.use(domainErrors).use(csrf);
 
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+/**
+ * What a wall-display session may call: reading the map and dashboard (and its reference data and
+ * live stream), and ending itself. Everything else, every mutation above all, is refused.
+ */
+export const WALL_READABLE = { queries: ['auth.', 'reference.', 'dashboard.', 'live.'], mutations: ['auth.logout'] } as const;
+export const wallMayCall = (path: string, type: 'query' | 'mutation' | 'subscription') =>
+  type === 'mutation' ? (WALL_READABLE.mutations as readonly string[]).includes(path) : WALL_READABLE.queries.some((p) => path.startsWith(p));
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, path, type, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'please log in' });
+  if (ctx.session.kind === 'wall' && !wallMayCall(path, type)) {
+    await ctx.services.auth.logDenied(ctx.session.user, `wall-display session: ${type} ${path}`, ctx.request.ip);
+    throw new TRPCError({ code: 'FORBIDDEN', message: `a wall-display session is read-only and may not call ${path}` });
+  }
   return next({ ctx: { ...ctx, user: ctx.session.user, session: ctx.session } });
 });
 

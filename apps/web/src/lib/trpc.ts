@@ -1,5 +1,5 @@
 import type { FieldIssue } from './i18n-errors';
-import { QueryClient } from '@tanstack/react-query';
+import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { inferInput, inferOutput, TRPCOptionsProxy } from '@trpc/tanstack-react-query';
@@ -15,8 +15,11 @@ export const setCsrfToken = (t: string | null) => {
 };
 export const getCsrfToken = () => csrfToken;
 
-export function createQueryClient(): QueryClient {
+/** `onError` sees every failed query and mutation (the session uses it to notice UNAUTHORIZED). */
+export function createQueryClient(onError: (e: unknown) => void = () => {}): QueryClient {
   return new QueryClient({
+    queryCache: new QueryCache({ onError }),
+    mutationCache: new MutationCache({ onError }),
     defaultOptions: {
       queries: {
         staleTime: 15_000,

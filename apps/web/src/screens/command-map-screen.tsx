@@ -3,7 +3,8 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useTranslation } from 'react-i18next';
 import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
-import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCase, type SessionUser } from '../lib/trpc';
+import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCase } from '../lib/trpc';
+import { useSessionUser } from '../lib/session';
 import { isOpen, lightOf, useCellName, useReference } from '../lib/reference';
 import { useLiveCaseEvents } from '../lib/live';
 import { useNow } from '../lib/use-now';
@@ -23,6 +24,7 @@ import { ErrorBox, Loading } from '../components/status';
 import { LightDot } from '../components/light';
 
 type CellMode = 'open' | 'overdue';
+const LEGEND_KEY = 'citygrid.mapLegend';
 const NO_CASES: OpenCase[] = [];
 type Period = 'thisMonth' | 'lastMonth' | 'last30' | 'thisYear';
 const PERIODS: Period[] = ['thisMonth', 'lastMonth', 'last30', 'thisYear'];
@@ -82,8 +84,7 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
   const ref = useReference();
   const cellName = useCellName();
   const localName = useLocalName();
-  const me = queryClient.getQueryData(trpc.auth.me.queryKey()) as { user: SessionUser } | null | undefined;
-  const role = me?.user.role ?? 'supervisor';
+  const role = useSessionUser().role;
   const now = useNow(60_000);
   const gridBounds = useGridBounds();
 
@@ -225,6 +226,14 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
 
   const setFilter = (k: keyof Filters, v: string) => setFilters((f) => ({ ...f, [k]: v }));
 
+  // legend: open by default, remembered per browser (a wall display can keep it folded)
+  const [legendOpen, setLegendOpen] = useState(() => localStorage.getItem(LEGEND_KEY) !== 'closed');
+  const toggleLegend = () =>
+    setLegendOpen((open) => {
+      localStorage.setItem(LEGEND_KEY, open ? 'closed' : 'open');
+      return !open;
+    });
+
   return (
     <div className={`command ${wall ? 'command-wall' : ''}`} data-testid="command-map">
       <div className="command-map">
@@ -253,29 +262,41 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
             ))}
           </div>
         </div>
-        <div className="map-overlay bottom-left legend" data-testid="legend">
-          <div className="legend-title">
-            {t('map.legend')} · {t(mode === 'open' ? 'map.layerOpen' : 'map.layerOverdue')}
-          </div>
-          <div className="legend-row">
-            {BREAKS[mode].map((b, i) => {
-              const nextB = BREAKS[mode][i + 1];
-              return (
-                <span key={b} className="legend-item">
-                  <span className="swatch" style={{ background: RAMP[mode][i] }} />
-                  {nextB === undefined ? `≥${b}` : nextB - 1 === b ? `${b}` : `${b}–${nextB - 1}`}
-                </span>
-              );
-            })}
-          </div>
-          <div className="legend-row">
-            {(['green', 'yellow', 'red', 'grey', 'blue', 'parked'] as const).map((k) => (
-              <span key={k} className="legend-item">
-                <span className={`dot marker-${k}`} />
-                {k === 'parked' ? t('states.parked') : t(`lights.${k}`)}
-              </span>
-            ))}
-          </div>
+        {/* the legend never takes the map's clicks (pointer-events: none), only its own toggle does */}
+        <div className={`map-overlay bottom-left legend${legendOpen ? '' : ' collapsed'}`} data-testid="legend">
+          <button
+            type="button"
+            className="legend-toggle"
+            aria-expanded={legendOpen}
+            title={t(legendOpen ? 'map.legendHide' : 'map.legendShow')}
+            onClick={toggleLegend}
+            data-testid="legend-toggle"
+          >
+            <span aria-hidden="true">{legendOpen ? '▾' : '▸'}</span> {t('map.legend')} · {t(mode === 'open' ? 'map.layerOpen' : 'map.layerOverdue')}
+          </button>
+          {legendOpen && (
+            <div className="legend-body" data-testid="legend-body">
+              <div className="legend-row">
+                {BREAKS[mode].map((b, i) => {
+                  const nextB = BREAKS[mode][i + 1];
+                  return (
+                    <span key={b} className="legend-item">
+                      <span className="swatch" style={{ background: RAMP[mode][i] }} />
+                      {nextB === undefined ? `≥${b}` : nextB - 1 === b ? `${b}` : `${b}–${nextB - 1}`}
+                    </span>
+                  );
+                })}
+              </div>
+              <div className="legend-row">
+                {(['green', 'yellow', 'red', 'grey', 'blue', 'parked'] as const).map((k) => (
+                  <span key={k} className="legend-item">
+                    <span className={`dot marker-${k}`} />
+                    {k === 'parked' ? t('states.parked') : t(`lights.${k}`)}
+                  </span>
+                ))}
+              </div>
+            </div>
+          )}
         </div>
         {wall ? (
           <button type="button" className="map-overlay top-right ghost" onClick={exitWall} data-testid="exit-wall">

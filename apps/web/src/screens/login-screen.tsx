@@ -1,26 +1,28 @@
 import { useState, type FormEvent } from 'react';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { errorData, setCsrfToken, useTRPC } from '../lib/trpc';
+import { errorData, useTRPC, type Me } from '../lib/trpc';
+import { navigate } from '../lib/router';
 import { setLanguage, type Language } from '../i18n';
 
-export function LoginScreen() {
+/** `notice`: why the form is shown (the session expired or was ended elsewhere). */
+export function LoginScreen({ notice, onLoggedIn }: { notice: 'expired' | null; onLoggedIn: (me: NonNullable<Me>) => void }) {
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  const [wall, setWall] = useState(false);
   const login = useMutation(
     trpc.auth.login.mutationOptions({
       onSuccess: (res) => {
-        setCsrfToken(res.csrfToken);
-        queryClient.setQueryData(trpc.auth.me.queryKey(), res);
+        if (res.kind === 'wall') navigate('/map?wall=1', true);
+        onLoggedIn(res);
       },
     }),
   );
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    login.mutate({ username, password });
+    login.mutate({ username, password, ...(wall ? { wall: true } : {}) });
   };
   const err = login.error ? errorData(login.error) : null;
   return (
@@ -38,9 +40,18 @@ export function LoginScreen() {
           {t('login.password')}
           <input data-testid="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
         </label>
+        <label className="login-wall">
+          <input type="checkbox" data-testid="login-wall" checked={wall} onChange={(e) => setWall(e.target.checked)} />
+          {t('login.wall')}
+        </label>
+        {notice && !err && (
+          <div className="form-notice" role="status" data-testid="login-notice">
+            {t('login.expired')}
+          </div>
+        )}
         {err && (
           <div className="form-error" role="alert" data-testid="login-error">
-            {err.code === 'TOO_MANY_REQUESTS' ? t('login.tooMany') : t('login.failed')}
+            {err.code === 'TOO_MANY_REQUESTS' ? t('login.tooMany') : err.code === 'FORBIDDEN' && err.domain?.field === 'wall' ? t('login.wallRefused') : t('login.failed')}
           </div>
         )}
         <button type="submit" className="primary" data-testid="login-submit" disabled={login.isPending}>

@@ -9,9 +9,31 @@ import type { Clock } from './clock.ts';
 export const OWASP_ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 export type Argon2Params = { memoryCost: number; timeCost: number; parallelism: number };
 
-const SESSION_TTL_S = 12 * 3600;
+export type SessionKind = 'staff' | 'wall';
+
+/**
+ * Session lifetimes. A session slides forward while it is used (each request pushes its expiry to
+ * now + idle) but never past its absolute cap. Staff sessions end after 2 h unused or 12 h (a shift)
+ * at most; wall-display sessions are read-only and last while the display keeps polling (7 days idle,
+ * 180 days at most) so the command hall's wall is not logged out in the night.
+ */
+export const SESSION_POLICY: Record<SessionKind, { idleS: number; absoluteS: number }> = {
+  staff: { idleS: 2 * 3600, absoluteS: 12 * 3600 },
+  wall: { idleS: 7 * 24 * 3600, absoluteS: 180 * 24 * 3600 },
+};
+/** Renewal writes only when it moves the expiry by more than this (one write a minute at most). */
+const RENEW_STEP_MS = 60_000;
+/** Roles that may open a wall-display session: those whose screens include the command map. */
+const WALL_ROLES: readonly Role[] = ['operator', 'shift_lead', 'dispatcher', 'inspector', 'supervisor', 'admin'];
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60_000;
+
+export interface ResolvedSession {
+  user: SessionUser;
+  csrfToken: string;
+  tokenHash: string;
+  kind: SessionKind;
+}
 
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const toSessionUser = (u: UserRecord): SessionUser => ({
@@ -46,7 +68,12 @@ export class AuthService {
     return list;
   }
 
-  async login(username: string, password: string, ip: string | null): Promise<{ user: SessionUser; token: string; csrfToken: string; maxAgeSeconds: number }> {
+  async login(
+    username: string,
+    password: string,
+    ip: string | null,
+    opts: { wall?: boolean } = {},
+  ): Promise<{ user: SessionUser; token: string; csrfToken: string; maxAgeSeconds: number; kind: SessionKind }> {
     const at = this.clock.now().toISOString();
     const keys = [`u:${username}`, `ip:${ip ?? '-'}`];
     if (this.recentFailures(keys[0]!).length >= MAX_FAILURES || this.recentFailures(keys[1]!).length >= MAX_FAILURES * 4) {
@@ -60,22 +87,74 @@ export class AuthService {
       await this.users.logSecurity({ at, kind: 'login_failed', username, detail: user ? 'wrong password' : 'unknown user', ip });
       throw new DomainError('UNAUTHENTICATED', 'wrong username or password', { field: 'password' });
     }
+    const kind: SessionKind = opts.wall ? 'wall' : 'staff';
+    if (kind === 'wall' && !WALL_ROLES.includes(user.role)) {
+      await this.users.logSecurity({ at, kind: 'denied', username, userId: user.id, detail: 'wall-display session for a role without the map', ip });
+      throw new DomainError('FORBIDDEN', 'this account may not open a wall-display session', { field: 'wall' });
+    }
     this.failures.delete(keys[0]!);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
-    const expiresAt = new Date(this.clock.now().getTime() + SESSION_TTL_S * 1000).toISOString();
-    await this.users.createSession({ tokenHash: sha256(token), userId: user.id, csrfToken, createdAt: at, expiresAt });
-    return { user: toSessionUser(user), token, csrfToken, maxAgeSeconds: SESSION_TTL_S };
+    const policy = SESSION_POLICY[kind];
+    const nowMs = this.clock.now().getTime();
+    await this.users.createSession({
+      tokenHash: sha256(token),
+      userId: user.id,
+      csrfToken,
+      createdAt: at,
+      expiresAt: new Date(nowMs + policy.idleS * 1000).toISOString(),
+      kind,
+      absoluteExpiresAt: new Date(nowMs + policy.absoluteS * 1000).toISOString(),
+    });
+    await this.users.logSecurity({ at, kind: 'login', username, userId: user.id, detail: kind === 'wall' ? 'wall-display session' : 'staff session', ip });
+    // the cookie lives as long as the absolute cap; the server's sliding expiry decides before that
+    return { user: toSessionUser(user), token, csrfToken, maxAgeSeconds: policy.absoluteS, kind };
   }
 
-  async resolveSession(token: string): Promise<{ user: SessionUser; csrfToken: string; tokenHash: string } | null> {
+  /** The session of a cookie token, renewed (sliding expiry, capped) because it is being used. */
+  async resolveSession(token: string): Promise<ResolvedSession | null> {
     const tokenHash = sha256(token);
-    const s = await this.users.findSession(tokenHash, this.clock.now().toISOString());
-    return s ? { user: toSessionUser(s.user), csrfToken: s.csrfToken, tokenHash } : null;
+    const now = this.clock.now();
+    const s = await this.users.findSession(tokenHash, now.toISOString());
+    if (!s) return null;
+    const cap = s.absoluteExpiresAt ? Date.parse(s.absoluteExpiresAt) : Date.parse(s.expiresAt);
+    const renewed = Math.min(now.getTime() + SESSION_POLICY[s.kind].idleS * 1000, cap);
+    if (renewed - Date.parse(s.expiresAt) > RENEW_STEP_MS) await this.users.renewSession(tokenHash, new Date(renewed).toISOString());
+    return { user: toSessionUser(s.user), csrfToken: s.csrfToken, tokenHash, kind: s.kind };
   }
 
-  logout(tokenHash: string): Promise<void> {
-    return this.users.deleteSession(tokenHash);
+  async logout(session: { tokenHash: string; user: SessionUser }, ip: string | null): Promise<void> {
+    await this.users.deleteSession(session.tokenHash);
+    await this.users.logSecurity({ at: this.clock.now().toISOString(), kind: 'logout', username: session.user.username, userId: session.user.id, detail: 'session ended', ip });
+  }
+
+  /**
+   * Housekeeping: delete sessions past their expiry and forget throttle entries whose failures are
+   * all older than the window. One delete on a small table and one pass over the in-memory map.
+   */
+  async purgeExpired(): Promise<{ sessions: number; throttleKeys: number }> {
+    const now = this.clock.now().getTime();
+    let throttleKeys = 0;
+    for (const [key, list] of this.failures) {
+      if (list.every((t) => now - t >= FAILURE_WINDOW_MS)) {
+        this.failures.delete(key);
+        throttleKeys++;
+      }
+    }
+    const sessions = await this.users.deleteExpiredSessions(new Date(now).toISOString());
+    return { sessions, throttleKeys };
+  }
+
+  /** How many login-throttle keys are held in memory (for tests). */
+  get throttleKeyCount(): number {
+    return this.failures.size;
+  }
+
+  /** Run `purgeExpired` every `intervalMs` (unref'd timer); returns the stop function. */
+  startHousekeeping(intervalMs: number, onError: (e: unknown) => void = () => {}): () => void {
+    const timer = setInterval(() => void this.purgeExpired().catch(onError), intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   async logDenied(user: SessionUser, what: string, ip: string | null): Promise<void> {

@@ -107,7 +107,12 @@ export const sessions = sqliteTable('sessions', {
   userId: integer().notNull(),
   csrfToken: text().notNull(),
   createdAt: text().notNull(),
+  /** Sliding expiry: pushed forward (up to `absoluteExpiresAt`) while the session is used. */
   expiresAt: text().notNull(),
+  /** staff | wall (a read-only, long-lived session for the command hall's wall display). */
+  kind: text().notNull().default('staff'),
+  /** Hard cap that renewal never passes; null on sessions created before sliding expiry. */
+  absoluteExpiresAt: text(),
 });
 
 export const apiKeys = sqliteTable('api_keys', {
@@ -119,7 +124,7 @@ export const apiKeys = sqliteTable('api_keys', {
 export const securityLog = sqliteTable('security_log', {
   id: integer().primaryKey({ autoIncrement: true }),
   at: text().notNull(),
-  kind: text().notNull(), // login_failed | login_throttled | denied
+  kind: text().notNull(), // login | logout | login_failed | login_throttled | denied
   username: text(),
   userId: integer(),
   detail: text().notNull(),

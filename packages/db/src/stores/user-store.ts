@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { asc, eq, lt, sql } from 'drizzle-orm';
+import { asc, eq, lte, or, sql } from 'drizzle-orm';
 import type { Role } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { apiKeys, securityLog, sessions, users } from '../schema/index.ts';
@@ -15,11 +15,30 @@ export interface UserRecord {
   createdAt: string;
 }
 
+export type SessionKind = 'staff' | 'wall';
+export interface NewSession {
+  tokenHash: string;
+  userId: number;
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+  kind: SessionKind;
+  absoluteExpiresAt: string | null;
+}
+export interface SessionRecord {
+  user: UserRecord;
+  csrfToken: string;
+  kind: SessionKind;
+  expiresAt: string;
+  absoluteExpiresAt: string | null;
+}
+
 const toUser = (r: typeof users.$inferSelect): UserRecord => ({ ...r, role: r.role as Role });
 
 /** Users, sessions, Open311 API keys and the security log. */
 export class UserStore {
   private findSessionStmt: Statement | undefined;
+  private renewSessionStmt: Statement | undefined;
   constructor(private readonly database: CitygridDatabase) {}
   private get db() {
     return this.database.db;
@@ -47,27 +66,36 @@ export class UserStore {
     return r ? toUser(r) : null;
   }
 
-  async createSession(s: { tokenHash: string; userId: number; csrfToken: string; createdAt: string; expiresAt: string }): Promise<void> {
+  async createSession(s: NewSession): Promise<void> {
     this.db.insert(sessions).values(s).run();
   }
-  async findSession(tokenHash: string, now: string): Promise<{ user: UserRecord; csrfToken: string } | null> {
+  async findSession(tokenHash: string, now: string): Promise<SessionRecord | null> {
     // every request resolves its session: a cached prepared statement, not a built query
     this.findSessionStmt ??= this.database.sqlite.prepare(
       `select u.id, u.username, u.display_name as displayName, u.role, u.unit_code as unitCode, u.password_hash as passwordHash,
-              u.active, u.created_at as createdAt, s.csrf_token as csrfToken
+              u.active, u.created_at as createdAt, s.csrf_token as csrfToken, s.kind as kind, s.expires_at as expiresAt,
+              s.absolute_expires_at as absoluteExpiresAt
          from sessions s join users u on u.id = s.user_id
-        where s.token_hash = ? and s.expires_at > ? and u.active = 1`,
+        where s.token_hash = ? and s.expires_at > ? and (s.absolute_expires_at is null or s.absolute_expires_at > ?) and u.active = 1`,
     );
-    const r = this.findSessionStmt.get(tokenHash, now) as (Omit<UserRecord, 'active'> & { csrfToken: string; active: number }) | undefined;
+    const r = this.findSessionStmt.get(tokenHash, now, now) as
+      | (Omit<UserRecord, 'active'> & { csrfToken: string; active: number; kind: string; expiresAt: string; absoluteExpiresAt: string | null })
+      | undefined;
     if (!r) return null;
-    const { csrfToken, active, ...u } = r;
-    return { user: { ...u, active: active === 1 }, csrfToken };
+    const { csrfToken, active, kind, expiresAt, absoluteExpiresAt, ...u } = r;
+    return { user: { ...u, active: active === 1 }, csrfToken, kind: kind === 'wall' ? 'wall' : 'staff', expiresAt, absoluteExpiresAt };
+  }
+  /** Slide a session's expiry forward (renewal while it is used). */
+  async renewSession(tokenHash: string, expiresAt: string): Promise<void> {
+    this.renewSessionStmt ??= this.database.sqlite.prepare('update sessions set expires_at = ? where token_hash = ?');
+    this.renewSessionStmt.run(expiresAt, tokenHash);
   }
   async deleteSession(tokenHash: string): Promise<void> {
     this.db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).run();
   }
-  async deleteExpiredSessions(now: string): Promise<void> {
-    this.db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+  /** Delete sessions past their sliding or absolute expiry; returns how many went. */
+  async deleteExpiredSessions(now: string): Promise<number> {
+    return this.db.delete(sessions).where(or(lte(sessions.expiresAt, now), lte(sessions.absoluteExpiresAt, now))).run().changes;
   }
 
   async addApiKey(k: { keyHash: string; name: string; createdAt: string }): Promise<void> {
