@@ -188,7 +188,8 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
       }
       // disposal: about nine in ten within the limit; the late tail overruns by at most a few days
       const late = rnd() < 0.08;
-      const tDisp = late ? Date.parse(due) + Math.min(0.5 * rnd() * limitMs, (6 + rnd() * 90) * HOUR) : dispatchedAt + (0.2 + rnd() * 0.75) * limitMs;
+      const overrun = Math.min((0.2 + rnd() * 1.3) * limitMs + rnd() * 48 * HOUR, 10 * 24 * HOUR);
+      const tDisp = late ? Date.parse(due) + overrun : dispatchedAt + (0.2 + rnd() * 0.75) * limitMs;
       steps.push({ ...staff(unit), at: at(Math.max(tDisp, t + 60_000)), action: { type: 'report_disposal', note: '已按要求处置完毕', attachments: [] } });
       let tc = Math.max(tDisp, t + 60_000) + (0.5 + rnd() * 6) * HOUR;
       if (rnd() < 0.05) {
