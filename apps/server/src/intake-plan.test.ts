@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bboxOf, replayCaseEvents, wgs84ToBd09, wgs84ToGcj02, type LatLng } from '@citygrid/domain';
-import { CITY_CENTRE, OUTSIDE_GRID, loginMany, startTestServer, TestClock, type Session, type TestServer } from './test-support.ts';
+import {
+  CITY_CENTRE,
+  OUTSIDE_GRID,
+  loginMany,
+  startTestServer,
+  TestClock,
+  type Session,
+  type TestServer,
+} from './test-support.ts';
 
 let server: TestServer;
 let operator: Session;
@@ -18,18 +26,27 @@ const base = {
   urgency: 'normal' as 'normal' | 'urgent',
   location: CITY_CENTRE as { lat: number; lng: number; crs?: 'wgs84' | 'gcj02' | 'bd09' },
 };
-const intake = (s: Session, extra: Partial<typeof base> & { duplicateOf?: string } = {}) => s.client.intake.create.mutate({ ...base, ...extra });
+const intake = (s: Session, extra: Partial<typeof base> & { duplicateOf?: string } = {}) =>
+  s.client.intake.create.mutate({ ...base, ...extra });
 
 beforeAll(async () => {
   server = await startTestServer({}, { clock });
-  [operator, lead, dispatcher, unit09] = await loginMany(server, ['operator', 'lead', 'dispatcher', 'unit-u09'] as const);
+  [operator, lead, dispatcher, unit09] = await loginMany(server, [
+    'operator',
+    'lead',
+    'dispatcher',
+    'unit-u09',
+  ] as const);
 });
 afterAll(async () => server?.stop());
 
 describe('one intake planner: the preview is what gets filed', () => {
   it('sends a component report outside the grid to the manual dispatch queue with its reason, no unit assigned', async () => {
     // C0302 is owner-first: the router alone would hand it to the class's owner even without a cell
-    const preview = await operator.client.intake.preview.query({ minorClassCode: 'C0302', location: OUTSIDE_GRID });
+    const preview = await operator.client.intake.preview.query({
+      minorClassCode: 'C0302',
+      location: OUTSIDE_GRID,
+    });
     expect(preview.outsideGrid).toBe(true);
     expect(preview.unitCode).toBeNull();
     const created = await intake(operator, { location: OUTSIDE_GRID });
@@ -41,7 +58,10 @@ describe('one intake planner: the preview is what gets filed', () => {
     expect(view.events.map((e) => e.type)).toEqual(['report', 'file']);
     expect(view.events[1]!.action).toMatchObject({ type: 'file', manualDispatch: 'outside_grid' });
     const queue = await lead.client.dispatch.queue.query();
-    expect(queue.find((q) => q.caseNumber === created.caseNumber)).toMatchObject({ reasonCode: 'outside_grid', unitCode: null });
+    expect(queue.find((q) => q.caseNumber === created.caseNumber)).toMatchObject({
+      reasonCode: 'outside_grid',
+      unitCode: null,
+    });
   });
 
   it('previews and files a GCJ-02 point near a cell boundary into the same cell', async () => {
@@ -73,7 +93,12 @@ describe('one intake planner: the preview is what gets filed', () => {
   it('files exactly what the preview showed, for any point, coordinate system, class and urgency', async () => {
     const snap = server.services.reference.snapshot;
     const all = snap.cells.map((c) => bboxOf(c.ring));
-    const box = { minLat: Math.min(...all.map((b) => b.minLat)) - 0.01, maxLat: Math.max(...all.map((b) => b.maxLat)) + 0.01, minLng: Math.min(...all.map((b) => b.minLng)) - 0.01, maxLng: Math.max(...all.map((b) => b.maxLng)) + 0.01 };
+    const box = {
+      minLat: Math.min(...all.map((b) => b.minLat)) - 0.01,
+      maxLat: Math.max(...all.map((b) => b.maxLat)) + 0.01,
+      minLng: Math.min(...all.map((b) => b.minLng)) - 0.01,
+      maxLng: Math.max(...all.map((b) => b.maxLng)) + 0.01,
+    };
     const classes = snap.minorClasses.map((m) => m.code);
     await fc.assert(
       fc.asyncProperty(
@@ -88,7 +113,13 @@ describe('one intake planner: the preview is what gets filed', () => {
           const location = { lat: input.lat, lng: input.lng, crs };
           const preview = await operator.client.intake.preview.query({ minorClassCode, location, urgency });
           const created = await intake(operator, { minorClassCode, location, urgency });
-          expect({ cell: created.cellCode, unit: created.unitCode, rule: created.routeRuleId, due: created.dueAt, outside: created.outsideGrid }).toEqual({
+          expect({
+            cell: created.cellCode,
+            unit: created.unitCode,
+            rule: created.routeRuleId,
+            due: created.dueAt,
+            outside: created.outsideGrid,
+          }).toEqual({
             cell: preview.cellCode,
             unit: preview.unitCode,
             rule: preview.ruleId,
@@ -106,9 +137,15 @@ describe('one intake planner: the preview is what gets filed', () => {
     const p = { lat: 43.9391, lng: 116.0812 };
     const first = await intake(operator, { location: p, description: '附近重复检查：原案' });
     const g = wgs84ToGcj02(p);
-    const preview = await operator.client.intake.preview.query({ minorClassCode: 'C0302', location: { ...g, crs: 'gcj02' } });
+    const preview = await operator.client.intake.preview.query({
+      minorClassCode: 'C0302',
+      location: { ...g, crs: 'gcj02' },
+    });
     expect(preview.nearby.map((n) => n.caseNumber)).toContain(first.caseNumber);
-    const nearby = await operator.client.intake.nearby.query({ minorClassCode: 'C0302', location: { ...g, crs: 'gcj02' } });
+    const nearby = await operator.client.intake.nearby.query({
+      minorClassCode: 'C0302',
+      location: { ...g, crs: 'gcj02' },
+    });
     expect(nearby.map((n) => n.caseNumber)).toContain(first.caseNumber);
   });
 });
@@ -116,26 +153,58 @@ describe('one intake planner: the preview is what gets filed', () => {
 describe('the history tells the whole story', () => {
   it('records how long an extension is and the new deadline', async () => {
     const created = await intake(operator);
-    let v = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } });
-    v = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'request_extension', reason: '需要订购新垃圾箱', amount: 4 } });
-    v = await lead.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'approve_extension' } });
+    let v = await unit09.client.unitWork.act.mutate({
+      caseNumber: created.caseNumber,
+      expectedVersion: created.version,
+      action: { type: 'accept' },
+    });
+    v = await unit09.client.unitWork.act.mutate({
+      caseNumber: created.caseNumber,
+      expectedVersion: v.record.version,
+      action: { type: 'request_extension', reason: '需要订购新垃圾箱', amount: 4 },
+    });
+    v = await lead.client.dispatch.act.mutate({
+      caseNumber: created.caseNumber,
+      expectedVersion: v.record.version,
+      action: { type: 'approve_extension' },
+    });
     const ev = v.events.find((e) => e.type === 'approve_extension')!;
-    expect(ev.action).toMatchObject({ type: 'approve_extension', amount: 4, unit: v.record.limitUnit, dueAt: v.record.dueAt });
+    expect(ev.action).toMatchObject({
+      type: 'approve_extension',
+      amount: 4,
+      unit: v.record.limitUnit,
+      dueAt: v.record.dueAt,
+    });
   });
 
   it('shows on the original case every call merged into it, at intake and by a dispatcher', async () => {
     const original = await intake(operator, { description: '原案：垃圾箱破损' });
-    const dup1 = await intake(operator, { duplicateOf: original.caseNumber, description: '同一问题再次来电' });
+    const dup1 = await intake(operator, {
+      duplicateOf: original.caseNumber,
+      description: '同一问题再次来电',
+    });
     const filedDup = await intake(operator, { location: OUTSIDE_GRID, description: '同一问题（位置不准）' });
     const current = await lead.client.cases.get.query({ caseNumber: original.caseNumber });
-    await dispatcher.client.dispatch.act.mutate({ caseNumber: filedDup.caseNumber, expectedVersion: filedDup.version, action: { type: 'merge', targetCaseNumber: original.caseNumber } });
+    await dispatcher.client.dispatch.act.mutate({
+      caseNumber: filedDup.caseNumber,
+      expectedVersion: filedDup.version,
+      action: { type: 'merge', targetCaseNumber: original.caseNumber },
+    });
     const view = await lead.client.cases.get.query({ caseNumber: original.caseNumber });
-    const links = view.events.filter((e) => e.type === 'link_duplicate').map((e) => (e.action as { duplicateCaseNumber: string }).duplicateCaseNumber);
+    const links = view.events
+      .filter((e) => e.type === 'link_duplicate')
+      .map((e) => (e.action as { duplicateCaseNumber: string }).duplicateCaseNumber);
     expect(links).toEqual([dup1.caseNumber, filedDup.caseNumber]);
     expect(view.record.duplicateCount).toBe(2);
     expect(view.record.state).toBe(current.record.state);
     expect(view.allowedActions).not.toContain('link_duplicate');
-    const replayed = replayCaseEvents(view.events.map((e) => ({ action: e.action, actor: { userId: e.actorUserId, role: e.actorRole as never, unitCode: e.actorUnitCode as never }, at: e.at })));
+    const replayed = replayCaseEvents(
+      view.events.map((e) => ({
+        action: e.action,
+        actor: { userId: e.actorUserId, role: e.actorRole as never, unitCode: e.actorUnitCode as never },
+        at: e.at,
+      })),
+    );
     expect(replayed.version).toBe(view.record.version);
     expect(replayed.duplicateCount).toBe(2);
   });
@@ -153,7 +222,11 @@ describe('the history tells the whole story', () => {
   it('replaces the routing basis when a person redispatches, and names the unit in the event', async () => {
     const created = await intake(operator);
     expect(created.routeExplanation).toContain('环境卫生服务中心');
-    const v = await dispatcher.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'redispatch', unitCode: 'U12', reason: '改派自来水公司' } });
+    const v = await dispatcher.client.dispatch.act.mutate({
+      caseNumber: created.caseNumber,
+      expectedVersion: created.version,
+      action: { type: 'redispatch', unitCode: 'U12', reason: '改派自来水公司' },
+    });
     expect(v.record.unitCode).toBe('U12');
     expect(v.record.routeRuleId).toBeNull();
     expect(v.record.routeExplanation).toBeNull();
@@ -163,11 +236,21 @@ describe('the history tells the whole story', () => {
   it('never suggests the unit that has just returned the case', async () => {
     const created = await intake(operator);
     expect(created.unitCode).toBe('U09');
-    let v = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'request_return', reason: '不属于本单位职责' } });
-    let row = (await dispatcher.client.dispatch.queue.query()).find((q) => q.caseNumber === created.caseNumber)!;
+    const v = await unit09.client.unitWork.act.mutate({
+      caseNumber: created.caseNumber,
+      expectedVersion: created.version,
+      action: { type: 'request_return', reason: '不属于本单位职责' },
+    });
+    let row = (await dispatcher.client.dispatch.queue.query()).find(
+      (q) => q.caseNumber === created.caseNumber,
+    )!;
     expect(row.state).toBe('return_requested');
     expect(row.suggestedUnitCode).not.toBe('U09');
-    v = await dispatcher.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'approve_return' } });
+    await dispatcher.client.dispatch.act.mutate({
+      caseNumber: created.caseNumber,
+      expectedVersion: v.record.version,
+      action: { type: 'approve_return' },
+    });
     row = (await dispatcher.client.dispatch.queue.query()).find((q) => q.caseNumber === created.caseNumber)!;
     expect(row.state).toBe('filed');
     expect(row.suggestedUnitCode).not.toBe('U09');

@@ -71,8 +71,19 @@ export function planIntake(ctx: IntakePlanContext, input: IntakePlanInput): Inta
   // a point outside the grid has no cell, no community and no territory: a person decides (人工派遣)
   const route = outsideGrid
     ? null
-    : ctx.router.resolve(m.code as MinorClassCode, cell ? { cellCode: cell.code, communityCode: cell.communityCode, subDistrictCode: cell.subDistrictCode } : null);
-  const manualDispatch: ManualDispatchReason | null = route ? null : outsideGrid ? 'outside_grid' : point === null ? 'no_location' : 'no_rule';
+    : ctx.router.resolve(
+        m.code as MinorClassCode,
+        cell
+          ? { cellCode: cell.code, communityCode: cell.communityCode, subDistrictCode: cell.subDistrictCode }
+          : null,
+      );
+  const manualDispatch: ManualDispatchReason | null = route
+    ? null
+    : outsideGrid
+      ? 'outside_grid'
+      : point === null
+        ? 'no_location'
+        : 'no_rule';
   return {
     point,
     cell,
@@ -95,6 +106,8 @@ export function suggestDispatchUnit(input: {
   /** Units that returned this case (the holder of a pending or approved return). */
   readonly excluded: readonly string[];
 }): string | null {
-  const candidates = [input.route?.unitCode, ...input.minorClass.defaultUnitCodes].filter((u): u is NonNullable<typeof u> => !!u);
+  const candidates = [input.route?.unitCode, ...input.minorClass.defaultUnitCodes].filter(
+    (u): u is NonNullable<typeof u> => !!u,
+  );
   return candidates.find((u) => !input.excluded.includes(u)) ?? null;
 }
