@@ -73,7 +73,9 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
   for (const m of snap.minorClasses) classesByCat.set(m.hotlineCategory, [...(classesByCat.get(m.hotlineCategory) ?? []), m]);
   const cats = [...classesByCat.keys()];
   const units = snap.units;
-  const start = opts.now.getTime() - opts.days * 24 * HOUR;
+  // Beijing midnight `days - 1` days before today: the last day drawn is today (calls after `now` are dropped)
+  const DAY = 24 * HOUR;
+  const start = Math.floor((opts.now.getTime() + 8 * HOUR) / DAY) * DAY - 8 * HOUR - (opts.days - 1) * DAY;
   const sys = (name: string, role: Actor['role']): { actor: Actor; actorName: string } => ({ actor: { userId: null, role, unitCode: null }, actorName: name });
   const staff = (u: string): { actor: Actor; actorName: string } => ({ actor: { userId: null, role: 'unit_staff', unitCode: u as UnitCode }, actorName: `${ref.unitName(u)} 值班员` });
 
@@ -81,8 +83,8 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
     // intake peaks in working hours (Beijing): draw a day, then an hour weighted to 8–18
     const day = Math.floor(rnd() * opts.days);
     const hourLocal = rnd() < 0.8 ? 8 + rnd() * 10 : rnd() * 24;
-    // `start` is a UTC instant; Beijing hour h of a day is h − 8 hours UTC
-    return start + day * 24 * HOUR + (hourLocal - 8) * HOUR;
+    // `start` is a Beijing midnight (as a UTC instant): add the local hour
+    return start + day * DAY + hourLocal * HOUR;
   }).sort((a, b) => a - b);
 
   let done = 0;
