@@ -198,7 +198,7 @@ const PROCEDURE_ACTIONS: Record<Procedure, CaseActionType[]> = {
   'review.act': ['verify', 'close', 'rework', 'callback'],
 };
 const LEGAL_FROM: Record<Exclude<CaseActionType, 'report'>, string> = {
-  verify: 'reported', file: 'reported', void: 'filed', merge: 'filed', dispatch: 'filed', redispatch: 'dispatched', accept: 'dispatched', request_return: 'dispatched',
+  verify: 'reported', file: 'reported', void: 'filed', merge: 'filed', link_duplicate: 'dispatched', dispatch: 'filed', redispatch: 'dispatched', accept: 'dispatched', request_return: 'dispatched',
   approve_return: 'return_requested', refuse_return: 'return_requested', request_extension: 'accepted', approve_extension: 'extension_requested',
   refuse_extension: 'extension_requested', request_park: 'accepted', approve_park: 'park_requested', refuse_park: 'park_requested', resume: 'parked',
   report_disposal: 'accepted', close: 'disposed', rework: 'disposed', callback: 'closed',

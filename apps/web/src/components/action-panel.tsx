@@ -119,7 +119,8 @@ function ActionForm({
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
   const [amount, setAmount] = useState('');
-  const [unitCode, setUnitCode] = useState(suggestedUnitCode ?? view.record.unitCode ?? '');
+  // never preselect the unit that has just returned the case (回退: not its remit)
+  const [unitCode, setUnitCode] = useState(suggestedUnitCode ?? (view.record.returnCount > 0 ? '' : (view.record.unitCode ?? '')));
   const [target, setTarget] = useState(duplicates[0]?.caseNumber ?? '');
   const [satisfaction, setSatisfaction] = useState(5);
   const [photos, setPhotos] = useState<Array<{ sha: string; name: string }>>([]);

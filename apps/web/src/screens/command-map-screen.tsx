@@ -90,7 +90,7 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
 
   const [mode, setMode] = useState<CellMode>('open');
   const [filters, setFilters] = useState<Filters>({ hotlineCategory: '', unitCode: '', communityCode: '', state: '' });
-  const [period, setPeriod] = useState<Period>('thisMonth');
+  const [period, setPeriod] = useState<Period>('last30');
   const [selectedCell, setSelectedCell] = useState<string | null>(null);
   const [selectedCase, setSelectedCase] = useState<string | null>(null);
   const [ticker, setTicker] = useState<LiveCaseEvent[]>([]);

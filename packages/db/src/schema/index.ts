@@ -171,6 +171,7 @@ export const cases = sqliteTable(
     pendingExtensionAmount: real().notNull().default(0),
     satisfaction: integer(),
     mergedInto: text(),
+    duplicateCount: integer().notNull().default(0),
     reportedAt: text().notNull(),
     firstDispatchedAt: text(),
     dispatchedAt: text(),

@@ -31,6 +31,9 @@ export function snapshotOf(r: CaseRecord): CaseSnapshot {
     pendingExtensionAmount: r.pendingExtensionAmount,
     satisfaction: r.satisfaction,
     mergedInto: r.mergedInto,
+    duplicateCount: r.duplicateCount,
+    routeRuleId: r.routeRuleId,
+    routeExplanation: r.routeExplanation,
     firstDispatchedAt: r.firstDispatchedAt,
     dispatchedAt: r.dispatchedAt,
     dueAt: r.dueAt,
@@ -56,6 +59,20 @@ export interface CreateCaseInput {
   /** Events in order; the first must be `report`. Each may be a function of the snapshot so far. */
   events: ReadonlyArray<EventToApply & { action: CaseAction | ((s: CaseSnapshot) => CaseAction) }>;
   idempotency?: { key: string; requestHash: string };
+  /** Actions on other cases that belong to the same change (e.g. the original records a merged call), same transaction. */
+  follow?: (created: CaseRecord) => FollowUpAction[];
+}
+
+/** An action on another case, applied in the same transaction as the change that caused it. */
+export interface FollowUpAction {
+  caseNumber: string;
+  event: EventToApply;
+  action: CaseAction;
+}
+
+export interface AppliedChange {
+  record: CaseRecord;
+  events: StoredCaseEvent[];
 }
 
 export interface ApplyActionInput {
@@ -67,6 +84,8 @@ export interface ApplyActionInput {
   event: EventToApply;
   /** Built inside the transaction from the current record (e.g. a deadline from its limit). */
   action: CaseAction | ((current: CaseRecord) => CaseAction);
+  /** Actions on other cases that belong to the same change, same transaction. */
+  follow?: (updated: CaseRecord, action: CaseAction) => FollowUpAction[];
 }
 
 /**
@@ -121,12 +140,12 @@ export class CaseStore {
   }
 
   /** Create a case with its first events in one durable transaction. Idempotent on `idempotency.key`. */
-  createCase(input: CreateCaseInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean }> {
+  createCase(input: CreateCaseInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean; followed: AppliedChange[] }> {
     return this.writer.submit(() => this.createCaseNow(input));
   }
 
   /** The synchronous body of createCase, for callers already inside a transaction (bulk seeding). */
-  createCaseNow(input: CreateCaseInput): { record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean } {
+  createCaseNow(input: CreateCaseInput): { record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean; followed: AppliedChange[] } {
     if (input.idempotency) {
       const seen = this.sql.idemGet.get(input.idempotency.key) as { requestHash: string; caseId: number } | undefined;
       if (seen) {
@@ -135,7 +154,7 @@ export class CaseStore {
         }
         const row = this.sql.byId.get(seen.caseId) as Record<string, unknown> | undefined;
         if (!row) throw new DomainError('NOT_FOUND', 'case for idempotency key vanished', { field: 'idempotencyKey' });
-        return { record: rowToCase(row), events: [], replayed: true };
+        return { record: rowToCase(row), events: [], replayed: true, followed: [] };
       }
     }
     const first = input.events[0];
@@ -154,12 +173,22 @@ export class CaseStore {
     const record = rowToCase(this.sql.insertCase.get(values) as Record<string, unknown>);
     const events = applied.map((a) => this.insertEvent(record.id, caseNumber, a.e, a.action, a.from, a.next));
     if (input.idempotency) this.sql.idemPut.run(input.idempotency.key, input.idempotency.requestHash, record.id, first.at);
-    return { record, events, replayed: false };
+    const followed = (input.follow?.(record) ?? []).map((f) => this.applyActionNow(f));
+    return { record, events, replayed: false, followed };
   }
 
   /** Apply one action to a case: state machine check, optimistic concurrency, event append, projection update. */
-  applyAction(input: ApplyActionInput): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
+  applyAction(input: ApplyActionInput): Promise<{ record: CaseRecord; event: StoredCaseEvent; followed: AppliedChange[] }> {
     return this.writer.submit(() => {
+      const { record, event } = this.applyActionNow(input);
+      const followed = (input.follow?.(record, event.action) ?? []).map((f) => this.applyActionNow(f));
+      return { record, event, followed };
+    });
+  }
+
+  /** The synchronous body of applyAction for callers already inside the writer's transaction. */
+  private applyActionNow(input: Omit<ApplyActionInput, 'follow'>): { record: CaseRecord; event: StoredCaseEvent; events: StoredCaseEvent[] } {
+    {
       const row = this.sql.byNumber.get(input.caseNumber) as Record<string, unknown> | undefined;
       if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
       const current = rowToCase(row);
@@ -177,8 +206,8 @@ export class CaseStore {
       const updated = this.sql.updateSnapshot.get({ ...values, id: current.id, prevVersion: current.version }) as Record<string, unknown> | undefined;
       if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
       const event = this.insertEvent(current.id, current.caseNumber, input.event, action, current.state, next);
-      return { record: rowToCase(updated), event };
-    });
+      return { record: rowToCase(updated), event, events: [event] };
+    }
   }
 
   async getByNumber(caseNumber: string): Promise<CaseRecord | null> {

@@ -1,24 +1,26 @@
 import { DomainError } from '../errors.ts';
+import type { TimeLimitUnit } from '../calendar/work-calendar.ts';
 import type { UnitCode } from '../ids.ts';
 import type { ActorRole } from './roles.ts';
 import type { CaseSnapshot, CaseState } from './case-state.ts';
-import { INITIAL_SNAPSHOT } from './case-state.ts';
+import { INITIAL_SNAPSHOT, OPEN_STATES } from './case-state.ts';
 
 /** Every way a case can change. The event log stores exactly these, with actor and time. */
 export type CaseAction =
   | { type: 'report' } // 信息收集: the case exists
   | { type: 'verify'; note?: string } // 核实: an inspector confirmed it on site
-  | { type: 'file'; note?: string } // 立案
+  | { type: 'file'; note?: string; manualDispatch?: ManualDispatchReason } // 立案; why it waits for a dispatcher, if it does
   | { type: 'void'; reason: string } // 作废 / 不予立案
   | { type: 'merge'; targetCaseNumber: string; reason?: string } // duplicate of another case
-  | { type: 'dispatch'; unitCode: UnitCode; dueAt: string; note?: string } // 派遣: the clock starts
-  | { type: 'redispatch'; unitCode: UnitCode; dueAt: string; reason: string } // 改派 to another unit
+  | { type: 'link_duplicate'; duplicateCaseNumber: string } // the original case records a call merged into it
+  | { type: 'dispatch'; unitCode: UnitCode; dueAt: string; note?: string; route?: RouteBasis } // 派遣: the clock starts
+  | { type: 'redispatch'; unitCode: UnitCode; dueAt: string; reason: string; route?: RouteBasis } // 改派 to another unit
   | { type: 'accept'; note?: string } // the unit takes it
   | { type: 'request_return'; reason: string } // 回退申请
   | { type: 'approve_return'; note?: string } // back to the dispatch queue
   | { type: 'refuse_return'; reason: string }
   | { type: 'request_extension'; reason: string; amount: number } // 延期申请, amount in the limit's unit
-  | { type: 'approve_extension'; dueAt: string; note?: string }
+  | { type: 'approve_extension'; dueAt: string; note?: string; amount?: number; unit?: TimeLimitUnit } // how long, and the new deadline
   | { type: 'refuse_extension'; reason: string }
   | { type: 'request_park'; reason: string } // 挂账申请
   | { type: 'approve_park'; note?: string }
@@ -36,6 +38,15 @@ export type CaseAction =
 
 export type CaseActionType = CaseAction['type'];
 
+/** Why a filed case waits in the shift lead's manual dispatch queue instead of dispatching itself. */
+export type ManualDispatchReason = 'outside_grid' | 'no_location' | 'no_rule';
+
+/** 派遣依据 of an automatic dispatch: the routing rule (or fallback) that chose the unit. Absent = a person chose. */
+export interface RouteBasis {
+  readonly ruleId: string | null;
+  readonly explanation: string;
+}
+
 export interface TransitionRule {
   readonly from: readonly CaseState[] | 'none';
   readonly to: CaseState | 'same';
@@ -46,6 +57,8 @@ export interface TransitionRule {
   readonly unitScoped: boolean;
   /** Chinese name for the UI and the event log. */
   readonly label: string;
+  /** Recorded by the system as a side effect of another action; never offered to a person. */
+  readonly automatic?: boolean;
 }
 
 const LEAD = ['shift_lead'] as const;
@@ -54,6 +67,7 @@ const UNIT = ['unit_staff'] as const;
 const HELD: CaseState[] = ['dispatched', 'accepted'];
 /** Every state a case can still take an event in (all but the terminal ones). */
 const NOT_TERMINAL: CaseState[] = ['reported', 'filed', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed', 'closed'];
+const OPEN = OPEN_STATES;
 
 /** The closed loop as data: which action, from which states, by whom, needing what. */
 export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
@@ -62,6 +76,7 @@ export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
   file: { from: ['reported'], to: 'filed', roles: ['operator', 'shift_lead', 'system'], requires: [], unitScoped: false, label: '立案' },
   void: { from: ['reported', 'filed'], to: 'voided', roles: [...LEAD, 'dispatcher'], requires: ['reason'], unitScoped: false, label: '作废' },
   merge: { from: ['reported', 'filed'], to: 'merged', roles: ['operator', 'dispatcher', 'shift_lead'], requires: ['targetCaseNumber'], unitScoped: false, label: '合并重复' },
+  link_duplicate: { from: [...OPEN], to: 'same', roles: ['operator', 'dispatcher', 'shift_lead', 'system'], requires: ['duplicateCaseNumber'], unitScoped: false, label: '关联重复来电', automatic: true },
   dispatch: { from: ['filed'], to: 'dispatched', roles: DISPATCH, requires: ['unitCode', 'dueAt'], unitScoped: false, label: '派遣' },
   redispatch: { from: ['dispatched', 'accepted', 'return_requested'], to: 'dispatched', roles: ['dispatcher', 'shift_lead'], requires: ['unitCode', 'dueAt', 'reason'], unitScoped: false, label: '改派' },
   accept: { from: ['dispatched'], to: 'accepted', roles: UNIT, requires: [], unitScoped: true, label: '签收' },
@@ -105,7 +120,7 @@ const isBlank = (v: unknown) =>
 export function listAllowedActions(snapshot: CaseSnapshot, actor: Actor): CaseActionType[] {
   return (Object.keys(TRANSITIONS) as CaseActionType[]).filter((type) => {
     const rule = TRANSITIONS[type];
-    if (rule.from === 'none' || !rule.from.includes(snapshot.state)) return false;
+    if (rule.automatic || rule.from === 'none' || !rule.from.includes(snapshot.state)) return false;
     if (!rule.roles.includes(actor.role)) return false;
     if (rule.unitScoped && actor.role === 'unit_staff' && actor.unitCode !== snapshot.unitCode) return false;
     if (type === 'request_extension' && snapshot.extensionCount >= MAX_EXTENSIONS) return false;
@@ -157,6 +172,8 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
       return { ...base, verified: true };
     case 'merge':
       return { ...base, mergedInto: action.targetCaseNumber };
+    case 'link_duplicate':
+      return { ...base, duplicateCount: prev.duplicateCount + 1 };
     case 'dispatch':
       return {
         ...base,
@@ -166,6 +183,8 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
         firstDispatchedAt: prev.firstDispatchedAt ?? at,
         dispatchedAt: at,
         dueAt: action.dueAt,
+        routeRuleId: action.route?.ruleId ?? null,
+        routeExplanation: action.route?.explanation ?? null,
       };
     case 'redispatch':
       return {
@@ -175,6 +194,8 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
         redispatchCount: prev.unitCode !== action.unitCode ? prev.redispatchCount + 1 : prev.redispatchCount,
         dispatchedAt: at,
         dueAt: action.dueAt,
+        routeRuleId: action.route?.ruleId ?? null,
+        routeExplanation: action.route?.explanation ?? null,
       };
     case 'request_return':
       return { ...base, returnCount: prev.returnCount + 1 };
