@@ -46,6 +46,8 @@ describe('the evaluation figures (综合考评)', () => {
     v = await lead.client.review.act.mutate({ caseNumber: reworked.caseNumber, expectedVersion: v.record.version, action: { type: 'rework', reason: '未到位' } });
     await dispose(reworked.caseNumber, v.record.version);
     clock.set('2026-11-24T09:00:00Z'); // 17:00 Beijing: past the 15:30 deadline, the others are overdue now
+    // eight hours on, past the 2 h idle timeout of staff sessions: everyone signs in again
+    [operator, lead, unit09, admin, supervisor] = await loginMany(server, ['operator', 'lead', 'unit-u09', 'admin', 'supervisor'] as const);
     await dispose(late.caseNumber, late.version);
 
     const rows = await supervisor.client.dashboard.evaluation.query({ period: { from: '2026-11-24T00:00:00+08:00', to: '2026-11-25T00:00:00+08:00' }, groupBy: 'unit' });
