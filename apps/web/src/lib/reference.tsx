@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { computeTrafficLight, createWorkCalendar, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
+import { computeTrafficLight, createWorkCalendar, isOpenState, showsLight, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
 import { useTRPC, type Bootstrap, type CaseState } from './trpc';
 import { ErrorBox, Loading } from '../components/status';
 
@@ -72,8 +72,8 @@ export function useReference(): Reference {
   return r;
 }
 
-const OPEN: ReadonlySet<string> = new Set(['reported', 'filed', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed']);
-export const isOpen = (s: CaseState | string) => OPEN.has(s);
+/** Whether a case still needs someone to act: the domain's rule (`OPEN_STATES`). */
+export const isOpen = (s: CaseState | string) => isOpenState(s);
 
 export interface TimedCase {
   state: CaseState | string;
@@ -82,9 +82,9 @@ export interface TimedCase {
   limitUnit: string;
 }
 
-/** The same rule as the server: a light only while a unit holds a dispatched, running case. */
+/** The domain's rule (`showsLight`): a light only while a unit holds a dispatched, running case. */
 export function lightOf(c: TimedCase, calendar: WorkCalendar, now: Date): { light: TrafficLight; remainingMs: number; usedFraction: number } | null {
-  if (!c.dispatchedAt || !c.dueAt || !isOpen(c.state) || c.state === 'disposed' || c.state === 'parked') return null;
+  if (!c.dispatchedAt || !c.dueAt || !showsLight(c.state)) return null;
   try {
     return computeTrafficLight({ start: new Date(c.dispatchedAt), due: new Date(c.dueAt), now, limitUnit: c.limitUnit as TimeLimitUnit, calendar });
   } catch {

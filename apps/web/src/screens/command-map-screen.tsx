@@ -3,6 +3,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useTranslation } from 'react-i18next';
 import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
+import { OPEN_STATES, type CaseState } from '@citygrid/domain';
 import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCase } from '../lib/trpc';
 import { useSessionUser } from '../lib/session';
 import { isOpen, lightOf, useCellName, useReference } from '../lib/reference';
@@ -28,7 +29,8 @@ const LEGEND_KEY = 'citygrid.mapLegend';
 const NO_CASES: OpenCase[] = [];
 type Period = 'thisMonth' | 'lastMonth' | 'last30' | 'thisYear';
 const PERIODS: Period[] = ['thisMonth', 'lastMonth', 'last30', 'thisYear'];
-const MAP_STATES = ['reported', 'filed', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed'] as const;
+/** The map shows the open cases: the domain's `OPEN_STATES`. */
+const MAP_STATES = OPEN_STATES;
 
 /** Class breaks for the cell choropleth: 5 classes each. */
 const BREAKS: Record<CellMode, number[]> = { open: [0, 1, 3, 6, 11], overdue: [0, 1, 2, 4, 7] };
@@ -73,7 +75,7 @@ function toCaseFilter(f: Filters): CaseFilter {
   if (f.hotlineCategory) out.hotlineCategory = f.hotlineCategory;
   if (f.unitCode) out.unitCode = f.unitCode;
   if (f.communityCode) out.communityCode = f.communityCode;
-  if (f.state) out.states = [f.state as (typeof MAP_STATES)[number]];
+  if (f.state) out.states = [f.state as CaseState];
   return out;
 }
 

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { UNIT_QUEUE_STATES } from '@citygrid/domain';
 import { useTRPC, type CaseState } from '../lib/trpc';
 import { useQueueLive } from '../lib/queue-live';
 import { useSessionUser } from '../lib/session';
@@ -14,7 +15,6 @@ import { LightDot } from '../components/light';
 import { QueuePager, QueueSearch, clampOffset } from '../components/queue-pager';
 import { Empty, ErrorBox, Loading } from '../components/status';
 
-const UNIT_STATES: CaseState[] = ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed'];
 const PAGE_SIZE = 50;
 
 export default function UnitQueueScreen() {
@@ -57,7 +57,7 @@ export default function UnitQueueScreen() {
             <option value="">
               {t('queue.filterState')}：{t('app.all')}
             </option>
-            {UNIT_STATES.map((s) => (
+            {UNIT_QUEUE_STATES.map((s) => (
               <option key={s} value={s}>
                 {t(`states.${s}`)}
               </option>

@@ -1,6 +1,6 @@
 import { createTRPCRouter, dispatcherProcedure } from '../trpc.ts';
 import { actionInput, ZQueuePageSchema } from '../schemas.ts';
-import { DISPATCH_QUEUE_STATES } from '../services/case-service.ts';
+import { DISPATCH_QUEUE_STATES } from '@citygrid/domain';
 
 const REASON_OF_STATE = { reported: 'to_file', return_requested: 'return', extension_requested: 'extension', park_requested: 'park' } as const;
 

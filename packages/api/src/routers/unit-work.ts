@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createTRPCRouter, unitStaffProcedure } from '../trpc.ts';
 import { actionInput, ZCaseStateSchema, ZQueuePageSchema } from '../schemas.ts';
-import { UNIT_QUEUE_STATES } from '../services/case-service.ts';
+import { UNIT_QUEUE_STATES } from '@citygrid/domain';
 
 /** Department staff (专业部门): their own unit's cases, nothing else. */
 export const unitWorkRouter = createTRPCRouter({

@@ -5,8 +5,9 @@ import {
   DomainError,
   extendDeadline,
   isOpenState,
-  OPEN_STATES as DOMAIN_OPEN_STATES,
   listAllowedActions,
+  OPEN_STATES,
+  showsLight,
   suggestDispatchUnit,
   TRANSITIONS,
   type Actor,
@@ -106,9 +107,6 @@ export type ActionRequest =
   | { type: 'rework'; reason: string }
   | { type: 'callback'; satisfaction: number; note?: string };
 
-export const DISPATCH_QUEUE_STATES: CaseState[] = ['reported', 'filed', 'return_requested', 'extension_requested', 'park_requested'];
-export const OPEN_STATES: CaseState[] = [...DOMAIN_OPEN_STATES];
-export const UNIT_QUEUE_STATES: CaseState[] = ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed'];
 
 const hashRequest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
@@ -283,7 +281,7 @@ export class CaseService {
   }
 
   lightOf(r: Pick<CaseRecord, 'dispatchedAt' | 'dueAt' | 'limitUnit' | 'state'>, now = this.clock.now()) {
-    if (!r.dispatchedAt || !r.dueAt || !isOpenState(r.state) || r.state === 'disposed' || r.state === 'parked') return null;
+    if (!r.dispatchedAt || !r.dueAt || !showsLight(r.state)) return null;
     return computeTrafficLight({ start: new Date(r.dispatchedAt), due: new Date(r.dueAt), now, limitUnit: r.limitUnit as TimeLimitUnit, calendar: this.ref.calendar });
   }
 

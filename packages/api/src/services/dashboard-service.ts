@@ -1,8 +1,7 @@
 import type { CaseFilter, EvaluationGroup, EvaluationRow } from '@citygrid/db';
-import type { CaseState, TrafficLight } from '@citygrid/domain';
+import { CLOCK_RUNNING_STATES, OPEN_STATES, type CaseState, type TrafficLight } from '@citygrid/domain';
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { CaseService } from './case-service.ts';
-import { OPEN_STATES } from './case-service.ts';
 import type { Clock } from './clock.ts';
 import type { ReferenceService } from './reference-service.ts';
 
@@ -26,8 +25,6 @@ export interface EvaluationFigures extends EvaluationRow {
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-/** States in which a unit holds the case and its disposal clock runs: the ones that can be overdue. */
-const CLOCK_RUNNING_STATES: CaseState[] = ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested'];
 const DAY = 86_400_000;
 /** Start of the Beijing day containing `d`, as a UTC instant. */
 export const beijingDayStart = (d: Date) => new Date(Math.floor((d.getTime() + 8 * 3600_000) / DAY) * DAY - 8 * 3600_000);

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { OPEN_PREDICATE } from '../stores/case-predicates.ts';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /* ---------- reference data (seeded from packages/domain/src/reference/data, editable by import) ---------- */
@@ -201,7 +202,7 @@ export const cases = sqliteTable(
     // the evaluation cohort is "first dispatched in the period"
     index('cases_first_dispatched_at').on(t.firstDispatchedAt),
     // the live map and queues read open cases only: a partial index keeps that a small read
-    index('cases_open_due').on(t.dueAt).where(sql`state not in ('closed', 'callback_done', 'voided', 'merged')`),
+    index('cases_open_due').on(t.dueAt).where(sql.raw(OPEN_PREDICATE)),
   ],
 );
 

@@ -4,6 +4,7 @@ import { applyCaseEvent, DomainError, type CaseAction, type CaseSnapshot, type C
 import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
+import { OPEN_PREDICATE } from './case-predicates.ts';
 import { bindValues, prepareCaseStatements, rowToCase, rowToEvent, SNAPSHOT_COLUMNS, type CaseStatements } from './case-sql.ts';
 import type {
   CaseFilter,
@@ -19,8 +20,6 @@ type CaseRow = typeof cases.$inferSelect;
 
 const toRecord = (r: CaseRow): CaseRecord => ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
 
-/** Must match the partial index `cases_open_due` word for word so the planner can use it. */
-const OPEN_PREDICATE = "state not in ('closed', 'callback_done', 'voided', 'merged')";
 
 /** Pick the snapshot part of a stored case (what the event log determines). */
 export function snapshotOf(r: CaseRecord): CaseSnapshot {

@@ -18,21 +18,34 @@ export const CASE_STATES = [
 ] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
+/*
+ * The state sets below are the one home of every "which states count as ..." rule. The store builds
+ * its SQL predicates (and the partial index `cases_open_due`) from them, the services and the web
+ * import them; nothing above the domain writes a state list again.
+ */
+
+/** No event can follow these. */
 export const TERMINAL_STATES: ReadonlySet<CaseState> = new Set(['voided', 'merged', 'callback_done']);
-/** States in which a unit holds the case and the disposal clock matters. */
-export const UNIT_STATES: ReadonlySet<CaseState> = new Set([
-  'dispatched',
-  'accepted',
-  'return_requested',
-  'extension_requested',
-  'park_requested',
-  'parked',
-]);
+/** Every state a case can still take an event in (all but the terminal ones), in loop order. */
+export const NOT_TERMINAL_STATES: readonly CaseState[] = CASE_STATES.filter((s) => !TERMINAL_STATES.has(s));
 /** Finished for the reporter and for evaluation (a closed case may still await its callback). */
 export const CLOSED_STATES: readonly CaseState[] = ['closed', 'callback_done', 'voided', 'merged'];
 /** Every other state: the case still needs someone to act. */
 export const OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) => !CLOSED_STATES.includes(s));
-export const isOpenState = (s: CaseState) => !CLOSED_STATES.includes(s);
+export const isOpenState = (s: CaseState | string): boolean => (OPEN_STATES as readonly string[]).includes(s);
+/** A unit holds the case and its disposal clock runs: the states in which a case can be overdue. */
+export const CLOCK_RUNNING_STATES: readonly CaseState[] = ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested'];
+/** States in which a unit holds the case (the clock runs, or is suspended while parked). */
+export const UNIT_STATES: readonly CaseState[] = [...CLOCK_RUNNING_STATES, 'parked'];
+/** A unit's work queue: the cases it holds plus those it disposed, awaiting check. */
+export const UNIT_QUEUE_STATES: readonly CaseState[] = [...UNIT_STATES, 'disposed'];
+/** The dispatchers' queue: waiting for filing or dispatch, or a unit's request awaiting a decision. */
+export const DISPATCH_QUEUE_STATES: readonly CaseState[] = ['reported', 'filed', 'return_requested', 'extension_requested', 'park_requested'];
+/**
+ * Whether a case in this state shows a traffic light (once dispatched with a deadline): open, and
+ * neither disposed (awaiting check) nor parked (clock suspended).
+ */
+export const showsLight = (s: CaseState | string): boolean => isOpenState(s) && s !== 'disposed' && s !== 'parked';
 
 /** The part of a case that the event log determines. Everything here is derivable by replay. */
 export interface CaseSnapshot {

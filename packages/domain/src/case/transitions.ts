@@ -3,7 +3,7 @@ import type { TimeLimitUnit } from '../calendar/work-calendar.ts';
 import type { UnitCode } from '../ids.ts';
 import type { ActorRole } from './roles.ts';
 import type { CaseSnapshot, CaseState } from './case-state.ts';
-import { INITIAL_SNAPSHOT, OPEN_STATES } from './case-state.ts';
+import { INITIAL_SNAPSHOT, NOT_TERMINAL_STATES, OPEN_STATES } from './case-state.ts';
 
 /** Every way a case can change. The event log stores exactly these, with actor and time. */
 export type CaseAction =
@@ -66,7 +66,7 @@ const DISPATCH = ['dispatcher', 'shift_lead', 'system'] as const;
 const UNIT = ['unit_staff'] as const;
 const HELD: CaseState[] = ['dispatched', 'accepted'];
 /** Every state a case can still take an event in (all but the terminal ones). */
-const NOT_TERMINAL: CaseState[] = ['reported', 'filed', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed', 'closed'];
+const NOT_TERMINAL = NOT_TERMINAL_STATES;
 const OPEN = OPEN_STATES;
 
 /** The closed loop as data: which action, from which states, by whom, needing what. */
