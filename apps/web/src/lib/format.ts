@@ -1,6 +1,8 @@
 import type { TFunction } from 'i18next';
+import { LOCAL_TIME_ZONE } from '@citygrid/domain';
 
-const BEIJING = 'Asia/Shanghai';
+/** The office's time zone, from the working calendar's data. */
+const BEIJING = LOCAL_TIME_ZONE;
 const dtf = new Intl.DateTimeFormat('zh-CN', { timeZone: BEIJING, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });
 const tf = new Intl.DateTimeFormat('zh-CN', { timeZone: BEIJING, hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 const df = new Intl.DateTimeFormat('zh-CN', { timeZone: BEIJING, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false });

@@ -3,7 +3,7 @@ import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-quer
 import { useTranslation } from 'react-i18next';
 import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
-import { OPEN_STATES, type CaseState } from '@citygrid/domain';
+import { instantOfLocal, localWallClock, OPEN_STATES, type CaseState } from '@citygrid/domain';
 import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCase } from '../lib/trpc';
 import { useSessionUser } from '../lib/session';
 import { isOpen, lightOf, useCellName, useReference } from '../lib/reference';
@@ -45,13 +45,12 @@ const classOf = (n: number, mode: CellMode) => {
   return k;
 };
 
-const BEIJING_MS = 8 * 3600_000;
-/** [from, to) of a period, in Beijing calendar terms, as ISO instants. */
+/** [from, to) of a period, in Beijing calendar terms, as ISO instants (the domain's local-time arithmetic). */
 function periodRange(p: Period, now: Date): { from: string; to: string } {
-  const bj = new Date(now.getTime() + BEIJING_MS);
+  const bj = localWallClock(now);
   const y = bj.getUTCFullYear();
   const m = bj.getUTCMonth();
-  const at = (yy: number, mm: number, dd = 1) => new Date(Date.UTC(yy, mm, dd) - BEIJING_MS).toISOString();
+  const at = (yy: number, mm: number, dd = 1) => instantOfLocal(yy, mm, dd).toISOString();
   const endOfToday = at(y, m, bj.getUTCDate() + 1);
   if (p === 'thisMonth') return { from: at(y, m), to: endOfToday };
   if (p === 'lastMonth') return { from: at(y, m - 1), to: at(y, m) };

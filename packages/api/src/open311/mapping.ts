@@ -4,7 +4,7 @@
  * holding the case, expected_datetime = its deadline, status = open/closed with the stage in
  * status_notes. Every datetime is written with Beijing's +08:00 offset.
  */
-import { CLOSED_STATES, OPEN_STATES, type CaseState, type MinorClass, type TimeLimit } from '@citygrid/domain';
+import { CLOSED_STATES, formatUtcOffset, OPEN_STATES, toLocalIso, type CaseState, type MinorClass, type TimeLimit } from '@citygrid/domain';
 import type { CaseRecord } from '@citygrid/db';
 import type { RequestNature } from '../services/case-service.ts';
 import { namesOf, redactPersonalData } from './privacy.ts';
@@ -41,12 +41,9 @@ export const NATURE_NAMES: Record<RequestNature, string> = {
 };
 export const URGENCY_NAMES: Record<'normal' | 'urgent', string> = { normal: '一般', urgent: '紧急' };
 
-const BEIJING_OFFSET_MS = 8 * 3600_000;
-
 /** ISO-8601 with a +08:00 offset, to the second: `2026-11-24T10:15:00+08:00`. */
 export function toBeijingIso(instant: string | Date): string {
-  const t = typeof instant === 'string' ? Date.parse(instant) : instant.getTime();
-  return `${new Date(t + BEIJING_OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+  return toLocalIso(instant);
 }
 
 const W3C_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
@@ -58,7 +55,7 @@ const W3C_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\
 export function parseW3cDatetime(s: string): Date | null {
   const m = W3C_DATETIME.exec(s.trim());
   if (!m) return null;
-  const [, y, mo, d, h = '00', mi = '00', sec = '00', frac = '', tz = '+08:00'] = m;
+  const [, y, mo, d, h = '00', mi = '00', sec = '00', frac = '', tz = formatUtcOffset()] = m;
   if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
   const ms = frac ? frac.slice(0, 4).padEnd(4, '0') : '';
   const t = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}${ms}${tz}`);

@@ -10,6 +10,8 @@ import {
   type UnitCode,
   applyCaseEvent,
   type CaseSnapshot,
+  localDayStart,
+  localWallClock,
 } from '@citygrid/domain';
 import type { CaseStore, CreateCaseInput, NewCaseFields } from '@citygrid/db';
 import type { ReferenceService } from '../services/reference-service.ts';
@@ -75,7 +77,7 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
   const units = snap.units;
   // Beijing midnight `days - 1` days before today: the last day drawn is today (calls after `now` are dropped)
   const DAY = 24 * HOUR;
-  const start = Math.floor((opts.now.getTime() + 8 * HOUR) / DAY) * DAY - 8 * HOUR - (opts.days - 1) * DAY;
+  const start = localDayStart(opts.now).getTime() - (opts.days - 1) * DAY;
   const sys = (name: string, role: Actor['role']): { actor: Actor; actorName: string } => ({ actor: { userId: null, role, unitCode: null }, actorName: name });
   const staff = (u: string): { actor: Actor; actorName: string } => ({ actor: { userId: null, role: 'unit_staff', unitCode: u as UnitCode }, actorName: `${ref.unitName(u)} 值班员` });
 
@@ -93,7 +95,7 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
     const jobs: CreateCaseInput[] = [];
     for (const t0 of times.slice(i, i + BATCH)) {
       if (t0 > opts.now.getTime() - 60_000) continue;
-      const month = new Date(t0 + 8 * HOUR).getUTCMonth();
+      const month = localWallClock(t0).getUTCMonth();
       const weights = cats.map((c) => categoryWeight(c, month));
       let r = rnd() * weights.reduce((a, b) => a + b, 0);
       let cat = cats[0]!;

@@ -1,5 +1,5 @@
 import type { CaseFilter, EvaluationGroup, EvaluationRow } from '@citygrid/db';
-import { CLOCK_RUNNING_STATES, OPEN_STATES, type CaseState, type TrafficLight } from '@citygrid/domain';
+import { CLOCK_RUNNING_STATES, localDate, localDayStart, OPEN_STATES, type CaseState, type TrafficLight } from '@citygrid/domain';
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { CaseService } from './case-service.ts';
 import type { Clock } from './clock.ts';
@@ -26,8 +26,8 @@ export interface EvaluationFigures extends EvaluationRow {
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 const DAY = 86_400_000;
-/** Start of the Beijing day containing `d`, as a UTC instant. */
-export const beijingDayStart = (d: Date) => new Date(Math.floor((d.getTime() + 8 * 3600_000) / DAY) * DAY - 8 * 3600_000);
+/** Start of the Beijing day containing `d`, as a UTC instant (the domain's local-day arithmetic). */
+export const beijingDayStart = (d: Date) => localDayStart(d);
 
 /** The supervisors' figures: live snapshot, counts per cell and unit, and the evaluation (综合考评). */
 export class DashboardService {
@@ -86,7 +86,7 @@ export class DashboardService {
     const rows = await this.cases.caseStore.dailyIntake(from.toISOString(), end.toISOString());
     const byDay = new Map(rows.map((r) => [r.day, r.n]));
     return Array.from({ length: days }, (_, i) => {
-      const day = new Date(from.getTime() + i * DAY + 8 * 3600_000).toISOString().slice(0, 10);
+      const day = localDate(from.getTime() + i * DAY);
       return { day, n: byDay.get(day) ?? 0 };
     });
   }

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import { applyCaseEvent, DomainError, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
+import { applyCaseEvent, DomainError, localDate, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
@@ -44,8 +44,7 @@ export function snapshotOf(r: CaseRecord): CaseSnapshot {
 
 /** Beijing calendar date `YYYYMMDD` of an ISO instant. */
 export function beijingDay(iso: string): string {
-  const d = new Date(Date.parse(iso) + 8 * 3600_000);
-  return d.toISOString().slice(0, 10).replaceAll('-', '');
+  return localDate(iso).replaceAll('-', '');
 }
 
 const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {

@@ -18,3 +18,13 @@ export {
   type TrafficLightResult,
 } from './traffic-light.ts';
 export { defaultCalendarData, getDefaultWorkCalendar } from './default-calendar.ts';
+export {
+  formatUtcOffset,
+  instantOfLocal,
+  LOCAL_TIME_ZONE,
+  LOCAL_UTC_OFFSET_MINUTES,
+  localDate,
+  localDayStart,
+  localWallClock,
+  toLocalIso,
+} from './local-time.ts';
