@@ -23,14 +23,13 @@ const ACTORS: ActorDef[] = [
   { username: 'operator', role: 'operator', unitCode: null },
 ];
 
-type Procedure = 'dispatch.act' | 'unitWork.act' | 'review.act';
+/** One procedure carries every case action; the transitions table decides who may take which. */
+type Procedure = 'cases.act';
 const PROCEDURES: Record<Procedure, { roles: Role[]; actions: CaseActionType[] }> = {
-  'dispatch.act': {
-    roles: ['dispatcher', 'shift_lead'],
-    actions: ['verify', 'file', 'void', 'merge', 'dispatch', 'redispatch', 'approve_return', 'refuse_return', 'approve_extension', 'refuse_extension', 'approve_park', 'refuse_park', 'resume'],
+  'cases.act': {
+    roles: ['dispatcher', 'shift_lead', 'unit_staff', 'inspector', 'operator'],
+    actions: ['verify', 'file', 'void', 'merge', 'dispatch', 'redispatch', 'accept', 'request_return', 'approve_return', 'refuse_return', 'request_extension', 'approve_extension', 'refuse_extension', 'request_park', 'approve_park', 'refuse_park', 'resume', 'report_disposal', 'close', 'rework', 'callback'],
   },
-  'unitWork.act': { roles: ['unit_staff'], actions: ['accept', 'request_return', 'request_extension', 'request_park', 'report_disposal', 'resume'] },
-  'review.act': { roles: ['inspector', 'shift_lead', 'operator'], actions: ['verify', 'close', 'rework', 'callback'] },
 };
 const CLIENT_ACTIONS = (Object.keys(TRANSITIONS) as CaseActionType[]).filter((t) => t !== 'report');
 const CASES_PER_RUN = 4;
@@ -162,8 +161,7 @@ describe('concurrent actors on shared cases (model-based)', () => {
               const expectedVersion = Math.max(1, believed.version + c.skew);
               const input = { caseNumber: caseNumbers[c.caseIdx]!, expectedVersion, action: payload(type, c.pick, caseNumbers, caseNumbers[c.caseIdx]!) };
               const client = sessions[actorIdx]!.client;
-              const call =
-                procedure === 'dispatch.act' ? client.dispatch.act.mutate(input as never) : procedure === 'unitWork.act' ? client.unitWork.act.mutate(input as never) : client.review.act.mutate(input as never);
+              const call = client.cases.act.mutate(input as never);
               const base = { caseIdx: c.caseIdx, actorIdx, type, procedure, expectedVersion };
               try {
                 const view = await call;

@@ -65,7 +65,7 @@ function runLoad(operator: Session, unit: Session, round: number, random: () => 
         continue;
       }
       try {
-        const v = await unit.client.unitWork.act.mutate({ caseNumber: next.caseNumber, expectedVersion: 3, action: { type: 'accept', note: '签收' } });
+        const v = await unit.client.cases.act.mutate({ caseNumber: next.caseNumber, expectedVersion: 3, action: { type: 'accept', note: '签收' } });
         acceptedAcks.push({ caseNumber: next.caseNumber, version: v.record.version });
       } catch {
         return;

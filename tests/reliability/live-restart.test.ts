@@ -60,7 +60,7 @@ async function fileCases(operator: Session, unit: Session, n: number, tag: strin
     const created = await Promise.all(
       Array.from({ length: Math.min(4, n - i) }, (_, k) => operator.client.intake.create.mutate(intakeInput(`直播重启 ${tag} ${i + k}`, '13400000000'))),
     );
-    await Promise.all(created.filter((_, k) => k % 2 === 0).map((c) => unit.client.unitWork.act.mutate({ caseNumber: c.caseNumber, expectedVersion: c.version, action: { type: 'accept' } })));
+    await Promise.all(created.filter((_, k) => k % 2 === 0).map((c) => unit.client.cases.act.mutate({ caseNumber: c.caseNumber, expectedVersion: c.version, action: { type: 'accept' } })));
   }
 }
 

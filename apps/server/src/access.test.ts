@@ -18,12 +18,11 @@ const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
   'intake.callerHistory': ['operator', 'shift_lead'],
   'intake.nearby': ['operator', 'shift_lead'],
   'dispatch.queue': ['dispatcher', 'shift_lead'],
-  'dispatch.act': ['dispatcher', 'shift_lead'],
   'unitWork.queue': ['unit_staff'],
-  'unitWork.act': ['unit_staff'],
   'review.queue': ['inspector', 'shift_lead', 'operator'],
-  'review.act': ['inspector', 'shift_lead', 'operator'],
   'cases.get': STAFF,
+  // every role with at least one case action; which action is the case-action matrix's business
+  'cases.act': ['operator', 'inspector', 'shift_lead', 'dispatcher', 'unit_staff'],
   'cases.search': WATCHERS,
   'dashboard.openCases': WATCHERS,
   'dashboard.cellCounts': WATCHERS,
@@ -116,7 +115,7 @@ describe('access control: every procedure × every role', () => {
     const other = await loginAs(server, 'unit-u12');
     const read = await errorOf(other.client.cases.get.query({ caseNumber }));
     expect(read.httpStatus).toBe(403);
-    const act = await errorOf(other.client.unitWork.act.mutate({ caseNumber, expectedVersion: 3, action: { type: 'accept' } }));
+    const act = await errorOf(other.client.cases.act.mutate({ caseNumber, expectedVersion: 3, action: { type: 'accept' } }));
     expect(act.httpStatus).toBe(403);
     const own = await sessions.get('unit_staff')!.client.cases.get.query({ caseNumber });
     expect(own.record.unitCode).toBe('U09');

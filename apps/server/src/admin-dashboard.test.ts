@@ -21,8 +21,8 @@ const file = (extra: Record<string, unknown> = {}) =>
   operator.client.intake.create.mutate({ nature: 'complaint', minorClassCode: 'C0302', description: '垃圾箱满溢', urgency: 'normal', location: CITY_CENTRE, ...extra });
 
 async function dispose(caseNumber: string, version: number) {
-  const v = await unit09.client.unitWork.act.mutate({ caseNumber, expectedVersion: version, action: { type: 'report_disposal', note: '已处置', attachments: [] } });
-  return lead.client.review.act.mutate({ caseNumber, expectedVersion: v.record.version, action: { type: 'close' } });
+  const v = await unit09.client.cases.act.mutate({ caseNumber, expectedVersion: version, action: { type: 'report_disposal', note: '已处置', attachments: [] } });
+  return lead.client.cases.act.mutate({ caseNumber, expectedVersion: v.record.version, action: { type: 'close' } });
 }
 
 describe('deadlines on the working calendar', () => {
@@ -42,8 +42,8 @@ describe('the evaluation figures (综合考评)', () => {
     const open = await file();
     clock.advance(60 * 60_000); // 1 h later: within the 4 h limit
     await dispose(onTime.caseNumber, onTime.version);
-    let v = await unit09.client.unitWork.act.mutate({ caseNumber: reworked.caseNumber, expectedVersion: reworked.version, action: { type: 'report_disposal', note: '已处置', attachments: [] } });
-    v = await lead.client.review.act.mutate({ caseNumber: reworked.caseNumber, expectedVersion: v.record.version, action: { type: 'rework', reason: '未到位' } });
+    let v = await unit09.client.cases.act.mutate({ caseNumber: reworked.caseNumber, expectedVersion: reworked.version, action: { type: 'report_disposal', note: '已处置', attachments: [] } });
+    v = await lead.client.cases.act.mutate({ caseNumber: reworked.caseNumber, expectedVersion: v.record.version, action: { type: 'rework', reason: '未到位' } });
     await dispose(reworked.caseNumber, v.record.version);
     clock.set('2026-11-24T09:00:00Z'); // 17:00 Beijing: past the 15:30 deadline, the others are overdue now
     // eight hours on, past the 2 h idle timeout of staff sessions: everyone signs in again
@@ -152,7 +152,7 @@ describe('photos of disposal', () => {
     expect(res.status).toBe(201);
     const { sha256 } = (await res.json()) as { sha256: string };
     const c = await file({ minorClassCode: 'C0303', description: '转运站异味' });
-    const v = await unit09.client.unitWork.act.mutate({ caseNumber: c.caseNumber, expectedVersion: c.version, action: { type: 'report_disposal', note: '已清洗', attachments: [sha256] } });
+    const v = await unit09.client.cases.act.mutate({ caseNumber: c.caseNumber, expectedVersion: c.version, action: { type: 'report_disposal', note: '已清洗', attachments: [sha256] } });
     expect(v.events.at(-1)!.attachments).toEqual([sha256]);
 
     const get = (s: Session) => fetch(`${server.url}/api/attachments/${sha256}`, { headers: { cookie: s.cookie } });

@@ -69,13 +69,13 @@ describe('bad input gets a 4xx naming the field and changes nothing', () => {
       [{ caseNumber: c.caseNumber, expectedVersion: c.version, action: { type: 'request_extension', reason: '需要时间', amount: -3 } }, 'action.amount'],
     ];
     for (const [input, field] of checks) {
-      const r = await post(unit09, 'unitWork.act', input);
+      const r = await post(unit09, 'cases.act', input);
       expect(r.status, JSON.stringify(input)).toBeGreaterThanOrEqual(400);
       expect(r.status).toBeLessThan(500);
       expect(r.error!.data.fields.map((f) => f.field)).toContain(field);
     }
     // an uploaded-attachment reference that does not exist is refused by the service, naming it
-    const missing = await post(unit09, 'unitWork.act', { caseNumber: c.caseNumber, expectedVersion: c.version, action: { type: 'report_disposal', note: '好了', attachments: ['a'.repeat(64)] } });
+    const missing = await post(unit09, 'cases.act', { caseNumber: c.caseNumber, expectedVersion: c.version, action: { type: 'report_disposal', note: '好了', attachments: ['a'.repeat(64)] } });
     expect(missing.status).toBe(400);
     expect(missing.error!.data.fields[0]!.field).toBe('action.attachments.0');
     expect(snapshot()).toEqual(before);

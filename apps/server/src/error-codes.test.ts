@@ -26,7 +26,7 @@ describe('coded field errors', () => {
   });
 
   it('a one-character reason is refused as too short, with the minimum', async () => {
-    const r = await post(unit09, 'unitWork.act', { caseNumber: '20260101-0001', expectedVersion: 1, action: { type: 'request_return', reason: 'x' } });
+    const r = await post(unit09, 'cases.act', { caseNumber: '20260101-0001', expectedVersion: 1, action: { type: 'request_return', reason: 'x' } });
     expect(r.fields).toEqual([expect.objectContaining({ field: 'action.reason', code: 'too_small', params: expect.objectContaining({ minimum: 2 }) })]);
   });
 

@@ -153,17 +153,17 @@ describe('one intake planner: the preview is what gets filed', () => {
 describe('the history tells the whole story', () => {
   it('records how long an extension is and the new deadline', async () => {
     const created = await intake(operator);
-    let v = await unit09.client.unitWork.act.mutate({
+    let v = await unit09.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: created.version,
       action: { type: 'accept' },
     });
-    v = await unit09.client.unitWork.act.mutate({
+    v = await unit09.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: v.record.version,
       action: { type: 'request_extension', reason: '需要订购新垃圾箱', amount: 4 },
     });
-    v = await lead.client.dispatch.act.mutate({
+    v = await lead.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: v.record.version,
       action: { type: 'approve_extension' },
@@ -185,7 +185,7 @@ describe('the history tells the whole story', () => {
     });
     const filedDup = await intake(operator, { location: OUTSIDE_GRID, description: '同一问题（位置不准）' });
     const current = await lead.client.cases.get.query({ caseNumber: original.caseNumber });
-    await dispatcher.client.dispatch.act.mutate({
+    await dispatcher.client.cases.act.mutate({
       caseNumber: filedDup.caseNumber,
       expectedVersion: filedDup.version,
       action: { type: 'merge', targetCaseNumber: original.caseNumber },
@@ -222,7 +222,7 @@ describe('the history tells the whole story', () => {
   it('replaces the routing basis when a person redispatches, and names the unit in the event', async () => {
     const created = await intake(operator);
     expect(created.routeExplanation).toContain('环境卫生服务中心');
-    const v = await dispatcher.client.dispatch.act.mutate({
+    const v = await dispatcher.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: created.version,
       action: { type: 'redispatch', unitCode: 'U12', reason: '改派自来水公司' },
@@ -236,7 +236,7 @@ describe('the history tells the whole story', () => {
   it('never suggests the unit that has just returned the case', async () => {
     const created = await intake(operator);
     expect(created.unitCode).toBe('U09');
-    const v = await unit09.client.unitWork.act.mutate({
+    const v = await unit09.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: created.version,
       action: { type: 'request_return', reason: '不属于本单位职责' },
@@ -246,7 +246,7 @@ describe('the history tells the whole story', () => {
     )!;
     expect(row.state).toBe('return_requested');
     expect(row.suggestedUnitCode).not.toBe('U09');
-    await dispatcher.client.dispatch.act.mutate({
+    await dispatcher.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: v.record.version,
       action: { type: 'approve_return' },

@@ -44,21 +44,21 @@ describe('the closed loop over HTTP on a real SQLite file', () => {
     expect(row).toBeDefined();
     expect(row!.light).toBe('green');
 
-    let view = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: row!.version, action: { type: 'accept' } });
+    let view = await unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: row!.version, action: { type: 'accept' } });
     expect(view.record.state).toBe('accepted');
     expect(view.allowedActions).toEqual(expect.arrayContaining(['report_disposal', 'request_return', 'request_extension', 'request_park']));
-    view = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: view.record.version, action: { type: 'report_disposal', note: '已更换垃圾箱并清扫', attachments: [] } });
+    view = await unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: view.record.version, action: { type: 'report_disposal', note: '已更换垃圾箱并清扫', attachments: [] } });
     expect(view.record.state).toBe('disposed');
 
-    view = await inspector.client.review.act.mutate({ caseNumber: created.caseNumber, expectedVersion: view.record.version, action: { type: 'rework', reason: '现场仍有散落垃圾' } });
+    view = await inspector.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: view.record.version, action: { type: 'rework', reason: '现场仍有散落垃圾' } });
     expect(view.record.state).toBe('dispatched');
     expect(view.record.unitCode).toBe('U09');
     expect(view.record.reworkCount).toBe(1);
 
-    view = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: view.record.version, action: { type: 'report_disposal', note: '返工：已清扫干净', attachments: [] } });
-    view = await lead.client.review.act.mutate({ caseNumber: created.caseNumber, expectedVersion: view.record.version, action: { type: 'close', note: '核查通过' } });
+    view = await unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: view.record.version, action: { type: 'report_disposal', note: '返工：已清扫干净', attachments: [] } });
+    view = await lead.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: view.record.version, action: { type: 'close', note: '核查通过' } });
     expect(view.record.state).toBe('closed');
-    view = await operator.client.review.act.mutate({ caseNumber: created.caseNumber, expectedVersion: view.record.version, action: { type: 'callback', satisfaction: 4, note: '基本满意' } });
+    view = await operator.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: view.record.version, action: { type: 'callback', satisfaction: 4, note: '基本满意' } });
     expect(view.record.state).toBe('callback_done');
     expect(view.record.satisfaction).toBe(4);
 
@@ -80,18 +80,18 @@ describe('the closed loop over HTTP on a real SQLite file', () => {
     const queue = (await dispatcher.client.dispatch.queue.query()).items;
     const item = queue.find((q) => q.caseNumber === created.caseNumber);
     expect(item?.reasonCode).toBe('outside_grid');
-    const view = await dispatcher.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: item!.version, action: { type: 'dispatch', unitCode: 'U09' } });
+    const view = await dispatcher.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: item!.version, action: { type: 'dispatch', unitCode: 'U09' } });
     expect(view.record.state).toBe('dispatched');
     expect(view.record.dueAt).not.toBeNull();
   });
 
   it('returns a case on request and redispatches it to the right unit, counting the redispatch', async () => {
     const created = await intake(operator);
-    let v = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'request_return', reason: '属于自来水公司管辖' } });
+    let v = await unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'request_return', reason: '属于自来水公司管辖' } });
     expect(v.record.state).toBe('return_requested');
-    v = await dispatcher.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'approve_return' } });
+    v = await dispatcher.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'approve_return' } });
     expect(v.record.state).toBe('filed');
-    v = await dispatcher.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'dispatch', unitCode: 'U12' } });
+    v = await dispatcher.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'dispatch', unitCode: 'U12' } });
     expect(v.record.unitCode).toBe('U12');
     expect(v.record.redispatchCount).toBe(1);
     // the old unit no longer sees it; the new one does
@@ -101,56 +101,56 @@ describe('the closed loop over HTTP on a real SQLite file', () => {
 
   it('refuses a return request and keeps the case with the unit', async () => {
     const created = await intake(operator);
-    let v = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'request_return', reason: '不是我们的' } });
-    v = await lead.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'refuse_return', reason: '垃圾箱属环卫中心' } });
+    let v = await unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'request_return', reason: '不是我们的' } });
+    v = await lead.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'refuse_return', reason: '垃圾箱属环卫中心' } });
     expect(v.record.state).toBe('accepted');
     expect(v.record.unitCode).toBe('U09');
   });
 
   it('extends the deadline once on approval and refuses a second request', async () => {
     const created = await intake(operator);
-    let v = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } });
-    v = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'request_extension', reason: '需要订购新垃圾箱', amount: 4 } });
+    let v = await unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } });
+    v = await unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'request_extension', reason: '需要订购新垃圾箱', amount: 4 } });
     expect(v.record.state).toBe('extension_requested');
     const oldDue = Date.parse(v.record.dueAt!);
-    v = await lead.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'approve_extension' } });
+    v = await lead.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'approve_extension' } });
     expect(v.record.state).toBe('accepted');
     expect(Date.parse(v.record.dueAt!)).toBeGreaterThan(oldDue);
     expect(v.record.extensionCount).toBe(1);
-    const err = await errorOf(unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'request_extension', reason: '还需要时间', amount: 4 } }));
+    const err = await errorOf(unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'request_extension', reason: '还需要时间', amount: 4 } }));
     expect(err.httpStatus).toBe(422);
   });
 
   it('refuses an extension and leaves the deadline unchanged', async () => {
     const created = await intake(operator);
-    let v = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } });
-    v = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'request_extension', reason: '人手不足', amount: 8 } });
+    let v = await unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } });
+    v = await unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'request_extension', reason: '人手不足', amount: 8 } });
     const due = v.record.dueAt;
-    v = await lead.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'refuse_extension', reason: '可以按期完成' } });
+    v = await lead.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'refuse_extension', reason: '可以按期完成' } });
     expect(v.record.state).toBe('accepted');
     expect(v.record.dueAt).toBe(due);
   });
 
   it('parks seasonal work on approval and resumes it with a fresh deadline', async () => {
     const created = await intake(operator, { minorClassCode: 'C0205', description: '路面破损需冬季后修补' });
-    let v = await unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } }).catch(() => null);
+    let v = await unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } }).catch(() => null);
     expect(v).toBeNull(); // C0205 belongs to U10, not to U09
     const u10 = await loginAs(server, 'unit-u10');
-    v = await u10.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } });
-    v = await u10.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'request_park', reason: '冬季冻土无法施工' } });
-    const refused = await lead.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'refuse_park', reason: '可临时修补' } });
+    v = await u10.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } });
+    v = await u10.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'request_park', reason: '冬季冻土无法施工' } });
+    const refused = await lead.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'refuse_park', reason: '可临时修补' } });
     expect(refused.record.state).toBe('accepted');
-    v = await u10.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: refused.record.version, action: { type: 'request_park', reason: '冬季冻土无法施工，来年4月处理' } });
-    v = await lead.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'approve_park' } });
+    v = await u10.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: refused.record.version, action: { type: 'request_park', reason: '冬季冻土无法施工，来年4月处理' } });
+    v = await lead.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'approve_park' } });
     expect(v.record.state).toBe('parked');
-    v = await u10.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'resume', note: '已开工' } });
+    v = await u10.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: v.record.version, action: { type: 'resume', note: '已开工' } });
     expect(v.record.state).toBe('accepted');
   });
 
   it('voids a report that does not meet the filing criteria, with its reason', async () => {
     const created = await intake(operator, { location: null, address: '不详', minorClassCode: 'E0102' });
     expect(created.state).toBe('filed');
-    const v = await lead.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'void', reason: '重复来电，无具体地点' } });
+    const v = await lead.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'void', reason: '重复来电，无具体地点' } });
     expect(v.record.state).toBe('voided');
     expect(v.events.at(-1)).toMatchObject({ type: 'void', reason: '重复来电，无具体地点', actorRole: 'shift_lead' });
   });
@@ -174,9 +174,9 @@ describe('duplicates, idempotency and concurrency', () => {
   it('lets a dispatcher merge a filed duplicate into an open case', async () => {
     const original = await intake(operator);
     const dup = await intake(operator, { location: null, minorClassCode: 'E0102' });
-    const v = await dispatcher.client.dispatch.act.mutate({ caseNumber: dup.caseNumber, expectedVersion: dup.version, action: { type: 'merge', targetCaseNumber: original.caseNumber } });
+    const v = await dispatcher.client.cases.act.mutate({ caseNumber: dup.caseNumber, expectedVersion: dup.version, action: { type: 'merge', targetCaseNumber: original.caseNumber } });
     expect(v.record.state).toBe('merged');
-    const self = await errorOf(dispatcher.client.dispatch.act.mutate({ caseNumber: original.caseNumber, expectedVersion: 3, action: { type: 'merge', targetCaseNumber: original.caseNumber } }));
+    const self = await errorOf(dispatcher.client.cases.act.mutate({ caseNumber: original.caseNumber, expectedVersion: 3, action: { type: 'merge', targetCaseNumber: original.caseNumber } }));
     expect(self.httpStatus).toBe(400);
   });
 
@@ -196,8 +196,8 @@ describe('duplicates, idempotency and concurrency', () => {
   it('lets exactly one of two conflicting actors win and tells the other the current state', async () => {
     const created = await intake(operator);
     const [a, b] = await Promise.allSettled([
-      unit09.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } }),
-      dispatcher.client.dispatch.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'redispatch', unitCode: 'U12', reason: '改派自来水公司' } }),
+      unit09.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } }),
+      dispatcher.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'redispatch', unitCode: 'U12', reason: '改派自来水公司' } }),
     ]);
     const outcomes = [a, b].map((r) => r.status);
     expect(outcomes.filter((s) => s === 'fulfilled')).toHaveLength(1);

@@ -77,7 +77,7 @@ describe('session policy', () => {
 
     // the same account in a staff session may do all of this; the wall session may not
     const refusedMutation = await errorOf(
-      wall.client.dispatch.act.mutate({
+      wall.client.cases.act.mutate({
         caseNumber: '20260302-0001',
         expectedVersion: 1,
         action: { type: 'file' },

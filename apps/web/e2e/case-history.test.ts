@@ -45,27 +45,27 @@ describe('the case drawer history', () => {
       ['operator', 'unit-u09', 'dispatcher', 'unit-u12', 'lead'].map((u) => loginAs(server, u)),
     );
     const created = await operator!.client.intake.create.mutate(call);
-    let v = await unit09!.client.unitWork.act.mutate({
+    let v = await unit09!.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: created.version,
       action: { type: 'request_return', reason: '属于自来水公司管辖' },
     });
-    v = await dispatcher!.client.dispatch.act.mutate({
+    v = await dispatcher!.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: v.record.version,
       action: { type: 'redispatch', unitCode: 'U12', reason: '改派自来水公司' },
     });
-    v = await unit12!.client.unitWork.act.mutate({
+    v = await unit12!.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: v.record.version,
       action: { type: 'accept' },
     });
-    v = await unit12!.client.unitWork.act.mutate({
+    v = await unit12!.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: v.record.version,
       action: { type: 'request_extension', reason: '需要更换管道', amount: 4 },
     });
-    v = await lead!.client.dispatch.act.mutate({
+    v = await lead!.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: v.record.version,
       action: { type: 'approve_extension' },
@@ -109,7 +109,7 @@ describe('the case drawer history', () => {
       description: '垃圾箱倾倒（回退测试）',
     });
     expect(created.unitCode).toBe('U09');
-    await unit09!.client.unitWork.act.mutate({
+    await unit09!.client.cases.act.mutate({
       caseNumber: created.caseNumber,
       expectedVersion: created.version,
       action: { type: 'request_return', reason: '不属于本单位职责' },

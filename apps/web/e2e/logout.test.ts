@@ -47,7 +47,7 @@ beforeAll(async () => {
     .prepare(`select case_number as caseNumber, version from cases order by id limit 1`)
     .get() as { caseNumber: string; version: number };
   const lead = await loginAs(server, 'lead');
-  await lead.client.dispatch.act.mutate({
+  await lead.client.cases.act.mutate({
     caseNumber: first.caseNumber,
     expectedVersion: first.version,
     action: { type: 'redispatch', unitCode: 'U01', reason: '测试：改派至U01' },

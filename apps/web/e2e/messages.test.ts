@@ -42,7 +42,7 @@ describe('messages a person reads', () => {
     const unit = await loginAs(server, 'unit-u09');
     const created = await operator.client.intake.create.mutate({ nature: 'complaint', minorClassCode: 'C0302', description: 'Overflowing bin', urgency: 'normal', location: CITY_CENTRE });
     expect(created.routeExplanation).toMatch(HAN); // stored in Chinese
-    await unit.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } });
+    await unit.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } });
 
     const page = await loginPage(await newContext(browser, WORK_VIEWPORT), server.url, 'unit-u09');
     await english(page);

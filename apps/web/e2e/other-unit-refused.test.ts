@@ -47,7 +47,7 @@ describe('a case of another unit', () => {
 
     // the API refuses the action itself, and the case is unchanged
     const u12 = await loginAs(server, 'unit-u12');
-    const refused = await errorOf(u12.client.unitWork.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } }));
+    const refused = await errorOf(u12.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } }));
     expect(refused).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
     const after = await operator.client.cases.get.query({ caseNumber: created.caseNumber });
     expect(after.record).toMatchObject({ state: 'dispatched', version: created.version, unitCode: 'U09' });

@@ -47,40 +47,39 @@ export const ZIntakeSchema = z.object({
 
 const a = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ...shape });
 
-export const ACTION_SCHEMAS = {
-  verify: a('verify', { note }),
-  file: a('file', { note }),
-  void: a('void', { reason }),
-  merge: a('merge', { targetCaseNumber: ZCaseNumberSchema, reason: note }),
-  dispatch: a('dispatch', { unitCode, note }),
-  redispatch: a('redispatch', { unitCode, reason }),
-  accept: a('accept', { note }),
-  request_return: a('request_return', { reason }),
-  approve_return: a('approve_return', { note }),
-  refuse_return: a('refuse_return', { reason }),
-  request_extension: a('request_extension', { reason, amount: z.number().positive().max(1000) }),
-  approve_extension: a('approve_extension', { note }),
-  refuse_extension: a('refuse_extension', { reason }),
-  request_park: a('request_park', { reason }),
-  approve_park: a('approve_park', { note }),
-  refuse_park: a('refuse_park', { reason }),
-  resume: a('resume', { note }),
-  report_disposal: a('report_disposal', { note: z.string().trim().min(2, 'describe what was done').max(4000), attachments: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(10).default([]) }),
-  close: a('close', { note }),
-  rework: a('rework', { reason }),
-  callback: a('callback', { satisfaction: z.number().int().min(1).max(5), note }),
-} as const;
-type ActionKey = keyof typeof ACTION_SCHEMAS;
+/**
+ * An action a person asks for on an existing case, as a client sends it. Deadlines are never sent:
+ * the service computes them from the case's own limit. Which role may ask for which action is the
+ * domain's `TRANSITIONS` table (`mayRequestAction`), not this schema.
+ */
+export const ZActionRequestSchema = z.discriminatedUnion('type', [
+  a('verify', { note }),
+  a('file', { note }),
+  a('void', { reason }),
+  a('merge', { targetCaseNumber: ZCaseNumberSchema, reason: note }),
+  a('dispatch', { unitCode, note }),
+  a('redispatch', { unitCode, reason }),
+  a('accept', { note }),
+  a('request_return', { reason }),
+  a('approve_return', { note }),
+  a('refuse_return', { reason }),
+  a('request_extension', { reason, amount: z.number().positive().max(1000) }),
+  a('approve_extension', { note }),
+  a('refuse_extension', { reason }),
+  a('request_park', { reason }),
+  a('approve_park', { note }),
+  a('refuse_park', { reason }),
+  a('resume', { note }),
+  a('report_disposal', { note: z.string().trim().min(2, 'describe what was done').max(4000), attachments: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(10).default([]) }),
+  a('close', { note }),
+  a('rework', { reason }),
+  a('callback', { satisfaction: z.number().int().min(1).max(5), note }),
+]);
+/** The payload of an action as the service receives it (after parsing). */
+export type ActionRequest = z.output<typeof ZActionRequestSchema>;
 
-/** An `{ caseNumber, expectedVersion, action }` input accepting only the listed actions. */
-export function actionInput<K extends ActionKey>(...types: K[]) {
-  const options = types.map((t) => ACTION_SCHEMAS[t]) as unknown as [z.ZodObject, ...z.ZodObject[]];
-  return z.object({
-    caseNumber: ZCaseNumberSchema,
-    expectedVersion: ZVersionSchema,
-    action: z.discriminatedUnion('type', options) as unknown as z.ZodType<z.infer<(typeof ACTION_SCHEMAS)[K]>>,
-  });
-}
+/** `cases.act`: which case, at which version, and the action. */
+export const ZCaseActSchema = z.object({ caseNumber: ZCaseNumberSchema, expectedVersion: ZVersionSchema, action: ZActionRequestSchema });
 
 export const ZCaseStateSchema = z.enum(CASE_STATES);
 

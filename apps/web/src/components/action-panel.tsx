@@ -3,26 +3,69 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { attachmentUrl, uploadAttachment } from '../lib/attachments';
 import { useReference } from '../lib/reference';
-import { fieldErrors, isConflict, useTRPC, type ActionType, type CaseView, type DispatchActInput, type ReviewActInput, type Role, type UnitActInput } from '../lib/trpc';
+import { actionRequires } from '@citygrid/domain';
+import { fieldErrors, isConflict, useTRPC, type ActionPayload, type ActionType, type CaseView } from '../lib/trpc';
 import { useLocalName } from '../i18n';
 import { useFieldErrorText } from '../lib/i18n-errors';
 import { useErrorText } from './status';
 
-/** What each action needs from the user. */
-const NEEDS_REASON: ReadonlySet<ActionType> = new Set(['void', 'redispatch', 'request_return', 'refuse_return', 'request_extension', 'refuse_extension', 'request_park', 'refuse_park', 'rework']);
-const NEEDS_UNIT: ReadonlySet<ActionType> = new Set(['dispatch', 'redispatch']);
-const REVIEW_ACTIONS: ReadonlySet<ActionType> = new Set(['close', 'rework', 'callback']);
+/** What each action needs from the user: the domain's transitions table (`requires`). */
+const needsReason = (type: ActionType) => actionRequires(type, 'reason');
+const needsUnit = (type: ActionType) => actionRequires(type, 'unitCode');
 /** Primary actions are shown as filled buttons. */
 const PRIMARY: ReadonlySet<ActionType> = new Set(['accept', 'report_disposal', 'file', 'dispatch', 'close', 'approve_return', 'approve_extension', 'approve_park', 'callback', 'resume']);
 
-type Router = 'unit' | 'dispatch' | 'review';
-const routerFor = (role: Role, type: ActionType): Router => (role === 'unit_staff' ? 'unit' : REVIEW_ACTIONS.has(type) || (type === 'verify' && role === 'inspector') ? 'review' : 'dispatch');
+interface FormFields {
+  reason: string;
+  note: string;
+  amount: string;
+  unitCode: string;
+  target: string;
+  attachments: string[];
+  satisfaction: number;
+}
 
-type Payload = { type: ActionType } & Record<string, unknown>;
+/** The `cases.act` payload for an action from the form's fields; null for actions no person sends. */
+function buildAction(type: ActionType, f: FormFields): ActionPayload | null {
+  const reason = f.reason.trim();
+  const note = f.note.trim() || undefined;
+  switch (type) {
+    case 'void':
+    case 'request_return':
+    case 'refuse_return':
+    case 'refuse_extension':
+    case 'request_park':
+    case 'refuse_park':
+    case 'rework':
+      return { type, reason };
+    case 'redispatch':
+      return { type, reason, unitCode: f.unitCode };
+    case 'request_extension':
+      return { type, reason, amount: Number(f.amount) };
+    case 'dispatch':
+      return { type, unitCode: f.unitCode, note };
+    case 'merge':
+      return { type, targetCaseNumber: f.target.trim(), reason: note };
+    case 'report_disposal':
+      return { type, note: f.note.trim(), attachments: f.attachments };
+    case 'callback':
+      return { type, satisfaction: f.satisfaction, note };
+    case 'verify':
+    case 'file':
+    case 'accept':
+    case 'approve_return':
+    case 'approve_extension':
+    case 'approve_park':
+    case 'resume':
+    case 'close':
+      return { type, note };
+    default:
+      return null;
+  }
+}
 
 export interface ActionPanelProps {
   view: CaseView;
-  role: Role;
   suggestedUnitCode?: string | null;
   duplicates?: Array<{ caseNumber: string; distanceM: number }>;
   onDone?: (view: CaseView) => void;
@@ -30,7 +73,7 @@ export interface ActionPanelProps {
 }
 
 /** Buttons for exactly the actions `allowedActions` lists, each with its small form. */
-export function ActionPanel({ view, role, suggestedUnitCode, duplicates, onDone, onConflict }: ActionPanelProps) {
+export function ActionPanel({ view, suggestedUnitCode, duplicates, onDone, onConflict }: ActionPanelProps) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<ActionType | null>(null);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error' | 'conflict'; text: string } | null>(null);
@@ -70,7 +113,6 @@ export function ActionPanel({ view, role, suggestedUnitCode, duplicates, onDone,
           key={shown}
           type={shown}
           view={view}
-          role={role}
           suggestedUnitCode={suggestedUnitCode ?? null}
           duplicates={duplicates ?? []}
           onCancel={() => setOpen(null)}
@@ -93,7 +135,6 @@ export function ActionPanel({ view, role, suggestedUnitCode, duplicates, onDone,
 function ActionForm({
   type,
   view,
-  role,
   suggestedUnitCode,
   duplicates,
   onCancel,
@@ -102,7 +143,6 @@ function ActionForm({
 }: {
   type: ActionType;
   view: CaseView;
-  role: Role;
   suggestedUnitCode: string | null;
   duplicates: Array<{ caseNumber: string; distanceM: number }>;
   onCancel: () => void;
@@ -135,41 +175,15 @@ function ActionForm({
     onDone(v);
   };
   const opts = { onSuccess: settle, onError: (e: unknown) => (isConflict(e) ? void onConflict() : undefined) };
-  const unitAct = useMutation(trpc.unitWork.act.mutationOptions(opts));
-  const dispatchAct = useMutation(trpc.dispatch.act.mutationOptions(opts));
-  const reviewAct = useMutation(trpc.review.act.mutationOptions(opts));
-  const router = routerFor(role, type);
-  const m = router === 'unit' ? unitAct : router === 'review' ? reviewAct : dispatchAct;
+  const m = useMutation(trpc.cases.act.mutationOptions(opts));
   const errors = m.error && !isConflict(m.error) ? fieldErrors(m.error, fieldText) : {};
   const errOf = (f: string) => errors[`action.${f}`] ?? errors[f];
   const general = m.error && !isConflict(m.error) && Object.keys(errors).length === 0 ? errorText(m.error) : null;
 
-  const build = (): Payload => {
-    const p: Payload = { type };
-    const trimmedNote = note.trim();
-    if (NEEDS_REASON.has(type)) p.reason = reason.trim();
-    if (type === 'request_extension') p.amount = Number(amount);
-    if (NEEDS_UNIT.has(type)) p.unitCode = unitCode;
-    if (type === 'merge') {
-      p.targetCaseNumber = target.trim();
-      if (trimmedNote) p.reason = trimmedNote;
-    } else if (type === 'report_disposal') {
-      p.note = trimmedNote;
-      p.attachments = photos.map((x) => x.sha);
-    } else if (type === 'callback') {
-      p.satisfaction = satisfaction;
-      if (trimmedNote) p.note = trimmedNote;
-    } else if (!NEEDS_REASON.has(type) && trimmedNote) p.note = trimmedNote;
-    return p;
-  };
-
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const base = { caseNumber: view.record.caseNumber, expectedVersion: view.record.version };
-    const action = build();
-    if (router === 'unit') unitAct.mutate({ ...base, action: action as unknown as UnitActInput['action'] });
-    else if (router === 'review') reviewAct.mutate({ ...base, action: action as unknown as ReviewActInput['action'] });
-    else dispatchAct.mutate({ ...base, action: action as unknown as DispatchActInput['action'] });
+    const action = buildAction(type, { reason, note, amount, unitCode, target, attachments: photos.map((x) => x.sha), satisfaction });
+    if (action) m.mutate({ caseNumber: view.record.caseNumber, expectedVersion: view.record.version, action });
   };
 
   const onFiles = async (files: FileList | null) => {
@@ -194,7 +208,7 @@ function ActionForm({
   return (
     <form className="action-form" onSubmit={submit} data-testid={`action-form-${type}`}>
       <h4>{t(`actions.${type}`)}</h4>
-      {NEEDS_UNIT.has(type) && (
+      {needsUnit(type) && (
         <label>
           {t('case.unitSelect')}
           <select data-testid="field-unit" value={unitCode} onChange={(e) => setUnitCode(e.target.value)} required autoFocus>
@@ -243,14 +257,14 @@ function ActionForm({
           ))}
         </fieldset>
       )}
-      {NEEDS_REASON.has(type) && (
+      {needsReason(type) && (
         <label>
           {t('case.reason')}
-          <textarea data-testid="field-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} required minLength={2} autoFocus={!NEEDS_UNIT.has(type)} />
+          <textarea data-testid="field-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} required minLength={2} autoFocus={!needsUnit(type)} />
           {errOf('reason') && <span className="field-error">{errOf('reason')}</span>}
         </label>
       )}
-      {!NEEDS_REASON.has(type) && (
+      {!needsReason(type) && (
         <label>
           {t('case.note')}
           <textarea
@@ -260,7 +274,7 @@ function ActionForm({
             rows={2}
             required={type === 'report_disposal'}
             minLength={type === 'report_disposal' ? 2 : undefined}
-            autoFocus={!NEEDS_UNIT.has(type) && type !== 'merge'}
+            autoFocus={!needsUnit(type) && type !== 'merge'}
           />
           {errOf('note') && <span className="field-error">{errOf('note')}</span>}
         </label>

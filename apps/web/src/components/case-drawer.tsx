@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { useTRPC, type CaseView, type Role } from '../lib/trpc';
+import { useTRPC, type CaseView } from '../lib/trpc';
 import { formatDateTime } from '../lib/format';
 import { useCellName, useReference } from '../lib/reference';
 import { useNow } from '../lib/use-now';
@@ -14,14 +14,13 @@ import { CaseMiniMap } from '../map/case-mini-map';
 
 export interface CaseDrawerProps {
   caseNumber: string;
-  role: Role;
   onClose?: () => void;
   suggestedUnitCode?: string | null;
   duplicates?: Array<{ caseNumber: string; distanceM: number }>;
 }
 
 /** One case: facts, small map, the actions this user may take, and the full event history. */
-export function CaseDrawer({ caseNumber, role, onClose, suggestedUnitCode, duplicates }: CaseDrawerProps) {
+export function CaseDrawer({ caseNumber, onClose, suggestedUnitCode, duplicates }: CaseDrawerProps) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const q = useQuery(trpc.cases.get.queryOptions({ caseNumber }));
@@ -41,7 +40,6 @@ export function CaseDrawer({ caseNumber, role, onClose, suggestedUnitCode, dupli
         {q.data && (
           <CaseBody
             view={q.data}
-            role={role}
             suggestedUnitCode={suggestedUnitCode}
             duplicates={duplicates}
             refetch={async () => (await q.refetch()).data}
@@ -54,13 +52,11 @@ export function CaseDrawer({ caseNumber, role, onClose, suggestedUnitCode, dupli
 
 function CaseBody({
   view,
-  role,
   suggestedUnitCode,
   duplicates,
   refetch,
 }: {
   view: CaseView;
-  role: Role;
   suggestedUnitCode?: string | null | undefined;
   duplicates?: Array<{ caseNumber: string; distanceM: number }> | undefined;
   refetch: () => Promise<CaseView | undefined>;
@@ -175,7 +171,7 @@ function CaseBody({
       {r.lat !== null && <CaseMiniMap lat={r.lat} lng={r.lng} cellCode={r.cellCode} />}
       <section>
         <h4>{t('case.actions')}</h4>
-        <ActionPanel view={view} role={role} suggestedUnitCode={suggestedUnitCode ?? null} duplicates={duplicates ?? []} onConflict={refetch} />
+        <ActionPanel view={view} suggestedUnitCode={suggestedUnitCode ?? null} duplicates={duplicates ?? []} onConflict={refetch} />
       </section>
       <section>
         <h4>{t('case.history')}</h4>

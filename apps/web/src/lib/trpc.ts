@@ -75,9 +75,9 @@ export type ReviewQueueItem = inferOutput<Api['review']['queue']>['items'][numbe
 export type OpenCase = inferOutput<Api['dashboard']['openCases']>[number];
 export type CaseFilter = NonNullable<inferInput<Api['dashboard']['openCases']>>;
 export type EvaluationRow = inferOutput<Api['dashboard']['evaluation']>[number];
-export type UnitActInput = inferInput<Api['unitWork']['act']>;
-export type DispatchActInput = inferInput<Api['dispatch']['act']>;
-export type ReviewActInput = inferInput<Api['review']['act']>;
+/** What `cases.act` takes: the request type inferred from the server's one action schema. */
+export type ActInput = inferInput<Api['cases']['act']>;
+export type ActionPayload = ActInput['action'];
 export type LiveEnvelope = Api['live']['onCaseEvent']['~types']['output'];
 export type LiveCaseEvent = LiveEnvelope extends AsyncIterable<infer T, unknown, unknown> ? (T extends { data: infer D } ? D : never) : never;
 

@@ -5,7 +5,6 @@ import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
 import { instantOfLocal, localWallClock, OPEN_STATES, type CaseState } from '@citygrid/domain';
 import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCase } from '../lib/trpc';
-import { useSessionUser } from '../lib/session';
 import { isOpen, lightOf, useCellName, useReference } from '../lib/reference';
 import { useLiveCaseEvents } from '../lib/live';
 import { useNow } from '../lib/use-now';
@@ -85,7 +84,6 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
   const ref = useReference();
   const cellName = useCellName();
   const localName = useLocalName();
-  const role = useSessionUser().role;
   const now = useNow(60_000);
   const gridBounds = useGridBounds();
 
@@ -320,7 +318,7 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
         )}
         {selectedCase && (
           <div className="map-drawer">
-            <CaseDrawer caseNumber={selectedCase} role={role} onClose={() => setSelectedCase(null)} />
+            <CaseDrawer caseNumber={selectedCase} onClose={() => setSelectedCase(null)} />
           </div>
         )}
       </div>

@@ -3,7 +3,6 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useTRPC, type DispatchQueueItem } from '../lib/trpc';
 import { useQueueLive } from '../lib/queue-live';
-import { useSessionUser } from '../lib/session';
 import { useReference } from '../lib/reference';
 import { formatShort } from '../lib/format';
 import { useLocalName } from '../i18n';
@@ -18,7 +17,6 @@ const PAGE_SIZE = 50;
 export default function DispatchScreen() {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const user = useSessionUser();
   const ref = useReference();
   const localName = useLocalName();
   const [selected, setSelected] = useState<DispatchQueueItem | null>(null);
@@ -110,7 +108,6 @@ export default function DispatchScreen() {
         <CaseDrawer
           key={current.caseNumber}
           caseNumber={current.caseNumber}
-          role={user.role}
           onClose={() => setSelected(null)}
           suggestedUnitCode={current.suggestedUnitCode}
           duplicates={current.possibleDuplicates}

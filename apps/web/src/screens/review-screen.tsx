@@ -3,7 +3,6 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useTRPC, type ReviewQueueItem } from '../lib/trpc';
 import { useQueueLive } from '../lib/queue-live';
-import { useSessionUser } from '../lib/session';
 import { useReference } from '../lib/reference';
 import { formatShort } from '../lib/format';
 import { useLocalName } from '../i18n';
@@ -19,7 +18,6 @@ const PAGE_SIZE = 50;
 export default function ReviewScreen() {
   const { t } = useTranslation();
   const trpc = useTRPC();
-  const user = useSessionUser();
   const ref = useReference();
   const localName = useLocalName();
   const [selected, setSelected] = useState<string | null>(null);
@@ -118,7 +116,7 @@ export default function ReviewScreen() {
         </div>
       </section>
       {selected ? (
-        <CaseDrawer key={selected} caseNumber={selected} role={user.role} onClose={() => setSelected(null)} />
+        <CaseDrawer key={selected} caseNumber={selected} onClose={() => setSelected(null)} />
       ) : (
         <aside className="drawer placeholder">
           <Empty label={t('queue.select')} />

@@ -103,7 +103,7 @@ export default function UnitQueueScreen() {
         </ul>
       </section>
       {selected ? (
-        <CaseDrawer caseNumber={selected} role={user.role} onClose={() => setSelected(null)} />
+        <CaseDrawer caseNumber={selected} onClose={() => setSelected(null)} />
       ) : (
         <aside className="drawer placeholder">
           <Empty label={t('queue.select')} />

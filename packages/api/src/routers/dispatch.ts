@@ -1,5 +1,5 @@
 import { createTRPCRouter, dispatcherProcedure } from '../trpc.ts';
-import { actionInput, ZQueuePageSchema } from '../schemas.ts';
+import { ZQueuePageSchema } from '../schemas.ts';
 import { DISPATCH_QUEUE_STATES } from '@citygrid/domain';
 
 const REASON_OF_STATE = { reported: 'to_file', return_requested: 'return', extension_requested: 'extension', park_requested: 'park' } as const;
@@ -47,7 +47,4 @@ export const dispatchRouter = createTRPCRouter({
     );
     return { total, offset: input.offset, limit: input.limit, reasonCounts, items };
   }),
-  act: dispatcherProcedure
-    .input(actionInput('verify', 'file', 'void', 'merge', 'dispatch', 'redispatch', 'approve_return', 'refuse_return', 'approve_extension', 'refuse_extension', 'approve_park', 'refuse_park', 'resume'))
-    .mutation(({ ctx, input }) => ctx.services.cases.act(input.caseNumber, input.expectedVersion, input.action, ctx.user)),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createTRPCRouter, reviewProcedure } from '../trpc.ts';
-import { actionInput, ZQueuePageSchema } from '../schemas.ts';
+import { ZQueuePageSchema } from '../schemas.ts';
 
 /** The review queue's two sections: disposed (待核查, check and close) and closed (待回访, call back). */
 export const REVIEW_SECTIONS = ['disposed', 'closed'] as const;
@@ -25,7 +25,4 @@ export const reviewRouter = createTRPCRouter({
       }));
       return { section: input.section, total: counts[input.section], counts, offset: input.offset, limit: input.limit, items };
     }),
-  act: reviewProcedure
-    .input(actionInput('verify', 'close', 'rework', 'callback'))
-    .mutation(({ ctx, input }) => ctx.services.cases.act(input.caseNumber, input.expectedVersion, input.action, ctx.user)),
 });

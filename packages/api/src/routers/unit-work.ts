@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { createTRPCRouter, unitStaffProcedure } from '../trpc.ts';
-import { actionInput, ZCaseStateSchema, ZQueuePageSchema } from '../schemas.ts';
+import { ZCaseStateSchema, ZQueuePageSchema } from '../schemas.ts';
 import { UNIT_QUEUE_STATES } from '@citygrid/domain';
 
 /** Department staff (专业部门): their own unit's cases, nothing else. */
@@ -21,11 +21,5 @@ export const unitWorkRouter = createTRPCRouter({
         };
       });
       return { total, offset: input.offset, limit: input.limit, items };
-    }),
-  act: unitStaffProcedure
-    .input(actionInput('accept', 'request_return', 'request_extension', 'request_park', 'report_disposal', 'resume'))
-    .mutation(async ({ ctx, input }) => {
-      if (input.action.type === 'report_disposal') await ctx.services.attachments.assertExist(input.action.attachments ?? []);
-      return ctx.services.cases.act(input.caseNumber, input.expectedVersion, input.action, ctx.user);
     }),
 });

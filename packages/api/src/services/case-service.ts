@@ -22,6 +22,8 @@ import {
 } from '@citygrid/domain';
 import type { CaseFilter, CaseRecord, CaseStore, StoredCaseEvent } from '@citygrid/db';
 import type { SessionUser } from '../context.ts';
+import type { ActionRequest } from '../schemas.ts';
+export type { ActionRequest } from '../schemas.ts';
 import { summarizeCase, toLiveEvent, type CaseBus } from '../live/case-bus.ts';
 import type { Clock } from './clock.ts';
 import type { ReferenceService } from './reference-service.ts';
@@ -82,31 +84,6 @@ export interface CaseView {
   remainingMs: number | null;
   allowedActions: CaseActionType[];
 }
-
-/** The payload of an action as sent by a client; deadlines are always computed here, never sent. */
-export type ActionRequest =
-  | { type: 'verify'; note?: string }
-  | { type: 'file'; note?: string }
-  | { type: 'void'; reason: string }
-  | { type: 'merge'; targetCaseNumber: string; reason?: string }
-  | { type: 'dispatch'; unitCode: string; note?: string }
-  | { type: 'redispatch'; unitCode: string; reason: string }
-  | { type: 'accept'; note?: string }
-  | { type: 'request_return'; reason: string }
-  | { type: 'approve_return'; note?: string }
-  | { type: 'refuse_return'; reason: string }
-  | { type: 'request_extension'; reason: string; amount: number }
-  | { type: 'approve_extension'; note?: string }
-  | { type: 'refuse_extension'; reason: string }
-  | { type: 'request_park'; reason: string }
-  | { type: 'approve_park'; note?: string }
-  | { type: 'refuse_park'; reason: string }
-  | { type: 'resume'; note?: string }
-  | { type: 'report_disposal'; note: string; attachments?: string[] }
-  | { type: 'close'; note?: string }
-  | { type: 'rework'; reason: string }
-  | { type: 'callback'; satisfaction: number; note?: string };
-
 
 const hashRequest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 

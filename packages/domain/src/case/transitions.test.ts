@@ -168,3 +168,23 @@ describe('the case state machine', () => {
     );
   });
 });
+
+describe('who may ask for an action on an existing case (cases.act)', () => {
+  it('follows the transitions table, without intake-only, automatic and partner-app actions', async () => {
+    const { mayRequestAction, requestableActions, ACTING_ROLES } = await import('./transitions.ts');
+    expect(mayRequestAction('dispatcher', 'dispatch')).toBe(true);
+    expect(mayRequestAction('unit_staff', 'accept')).toBe(true);
+    expect(mayRequestAction('unit_staff', 'dispatch')).toBe(false);
+    // the operator files and merges only the call being taken
+    expect(mayRequestAction('operator', 'file')).toBe(false);
+    expect(mayRequestAction('operator', 'merge')).toBe(false);
+    expect(mayRequestAction('shift_lead', 'file')).toBe(true);
+    expect(mayRequestAction('operator', 'callback')).toBe(true);
+    for (const role of ['operator', 'inspector', 'shift_lead', 'dispatcher', 'unit_staff', 'system', 'public'] as const) {
+      expect(requestableActions(role)).not.toContain('report');
+      expect(requestableActions(role)).not.toContain('link_duplicate');
+      expect(requestableActions(role)).not.toContain('comment');
+    }
+    expect([...ACTING_ROLES].sort()).toEqual(['dispatcher', 'inspector', 'operator', 'shift_lead', 'unit_staff']);
+  });
+});

@@ -1,7 +1,7 @@
 import { DomainError } from '../errors.ts';
 import type { TimeLimitUnit } from '../calendar/work-calendar.ts';
 import type { UnitCode } from '../ids.ts';
-import type { ActorRole } from './roles.ts';
+import { ROLES, type ActorRole, type Role } from './roles.ts';
 import type { CaseSnapshot, CaseState } from './case-state.ts';
 import { INITIAL_SNAPSHOT, NOT_TERMINAL_STATES, OPEN_STATES } from './case-state.ts';
 
@@ -59,6 +59,11 @@ export interface TransitionRule {
   readonly label: string;
   /** Recorded by the system as a side effect of another action; never offered to a person. */
   readonly automatic?: boolean;
+  /**
+   * Roles that record this action only while taking a call (the operator files, or merges as a
+   * duplicate, the case being taken in), never as an action on an existing case.
+   */
+  readonly intakeOnly?: readonly ActorRole[];
 }
 
 const LEAD = ['shift_lead'] as const;
@@ -73,9 +78,9 @@ const OPEN = OPEN_STATES;
 export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
   report: { from: 'none', to: 'reported', roles: ['operator', 'inspector', 'shift_lead', 'public', 'system'], requires: [], unitScoped: false, label: '上报' },
   verify: { from: ['reported'], to: 'same', roles: ['inspector', 'shift_lead'], requires: [], unitScoped: false, label: '核实' },
-  file: { from: ['reported'], to: 'filed', roles: ['operator', 'shift_lead', 'system'], requires: [], unitScoped: false, label: '立案' },
+  file: { from: ['reported'], to: 'filed', roles: ['operator', 'shift_lead', 'system'], intakeOnly: ['operator'], requires: [], unitScoped: false, label: '立案' },
   void: { from: ['reported', 'filed'], to: 'voided', roles: [...LEAD, 'dispatcher'], requires: ['reason'], unitScoped: false, label: '作废' },
-  merge: { from: ['reported', 'filed'], to: 'merged', roles: ['operator', 'dispatcher', 'shift_lead'], requires: ['targetCaseNumber'], unitScoped: false, label: '合并重复' },
+  merge: { from: ['reported', 'filed'], to: 'merged', roles: ['operator', 'dispatcher', 'shift_lead'], intakeOnly: ['operator'], requires: ['targetCaseNumber'], unitScoped: false, label: '合并重复' },
   link_duplicate: { from: [...OPEN], to: 'same', roles: ['operator', 'dispatcher', 'shift_lead', 'system'], requires: ['duplicateCaseNumber'], unitScoped: false, label: '关联重复来电', automatic: true },
   dispatch: { from: ['filed'], to: 'dispatched', roles: DISPATCH, requires: ['unitCode', 'dueAt'], unitScoped: false, label: '派遣' },
   redispatch: { from: ['dispatched', 'accepted', 'return_requested'], to: 'dispatched', roles: ['dispatcher', 'shift_lead'], requires: ['unitCode', 'dueAt', 'reason'], unitScoped: false, label: '改派' },
@@ -96,6 +101,26 @@ export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
   callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
   comment: { from: NOT_TERMINAL, to: 'same', roles: ['public'], requires: ['reason', 'note'], unitScoped: false, label: '市民补充' },
 };
+
+/**
+ * May a signed-in person in `role` ask for `type` on an existing case (the one `cases.act`
+ * procedure)? The transitions table decides: not the intake's own `report`, not what the system
+ * records automatically, not what a role records only at intake, not the partner apps' comments.
+ */
+export function mayRequestAction(role: ActorRole, type: CaseActionType): boolean {
+  const rule = TRANSITIONS[type];
+  if (!rule || rule.from === 'none' || rule.automatic || role === 'system' || role === 'public') return false;
+  return rule.roles.includes(role) && !(rule.intakeOnly ?? []).includes(role);
+}
+
+/** The actions a person in `role` may ask for on an existing case. */
+export const requestableActions = (role: ActorRole): CaseActionType[] => (Object.keys(TRANSITIONS) as CaseActionType[]).filter((t) => mayRequestAction(role, t));
+
+/** Roles that may ask for at least one action on a case (who may call `cases.act` at all). */
+export const ACTING_ROLES: readonly Role[] = ROLES.filter((r) => requestableActions(r).length > 0);
+
+/** Whether an action needs `field` from the person (reason, unit, amount, ...): the rule's `requires`. */
+export const actionRequires = (type: CaseActionType, field: string): boolean => TRANSITIONS[type].requires.includes(field);
 
 export const MAX_EXTENSIONS = 1; // 延期 is usually granted once
 
