@@ -48,7 +48,7 @@ export function beijingDay(iso: string): string {
 }
 
 const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {
-  const v = (a as unknown as Record<string, unknown>)[key];
+  const v = (a as Readonly<Record<string, unknown>>)[key];
   return typeof v === 'string' ? v : null;
 };
 

@@ -180,7 +180,7 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
     throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'unitCode', action: action.type });
   }
   for (const field of rule.requires) {
-    if (isBlank((action as unknown as Record<string, unknown>)[field])) {
+    if (isBlank((action as Readonly<Record<string, unknown>>)[field])) {
       throw new DomainError('BAD_INPUT', `${field} is required to ${action.type}`, { field });
     }
   }
