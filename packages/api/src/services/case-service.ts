@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  canSeeCase,
   computeTrafficLight,
   distanceMeters,
   DomainError,
@@ -240,7 +241,7 @@ export class CaseService {
       expectedVersion,
       event: { ...actorOf(user), at: now.toISOString() },
       // scope before concurrency: another unit must not learn a case's state from a version conflict
-      authorize: (current) => this.assertCanSee(current, user),
+      viewer: { role: user.role, unitCode: user.unitCode },
       action: (current) => this.buildAction(req, current, now),
       // merging into an original: the original records the call merged into it, same transaction
       follow: (updated, action) => (action.type === 'merge' ? [this.linkDuplicate(action.targetCaseNumber, updated.caseNumber, actorOf(user), now.toISOString())] : []),
@@ -252,7 +253,7 @@ export class CaseService {
 
   /** Unit staff see only cases their unit holds; everyone else sees every case. */
   assertCanSee(r: CaseRecord, user: SessionUser | null): void {
-    if (user?.role === 'unit_staff' && r.unitCode !== user.unitCode) {
+    if (user && !canSeeCase(user, r.unitCode)) {
       throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'caseNumber' });
     }
   }

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import { applyCaseEvent, DomainError, localDate, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
+import { applyCaseEvent, canSeeCase, DomainError, localDate, type Viewer, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
@@ -77,8 +77,11 @@ export interface ApplyActionInput {
   caseNumber: string;
   /** Optimistic concurrency: the version the actor saw. Omit only for system actions. */
   expectedVersion?: number;
-  /** May this actor see the case at all? Runs before the version check, so a refusal reveals nothing. */
-  authorize?: (current: CaseRecord) => void;
+  /**
+   * Who asks, when a person does: the domain's `canSeeCase` decides whether they may see the case at
+   * all. Checked before the version, so a refusal reveals nothing about the case's state.
+   */
+  viewer?: Viewer;
   event: EventToApply;
   /** Built inside the transaction from the current record (e.g. a deadline from its limit). */
   action: CaseAction | ((current: CaseRecord) => CaseAction);
@@ -190,7 +193,9 @@ export class CaseStore {
       const row = this.sql.byNumber.get(input.caseNumber) as Record<string, unknown> | undefined;
       if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
       const current = rowToCase(row);
-      input.authorize?.(current);
+      if (input.viewer && !canSeeCase(input.viewer, current.unitCode)) {
+        throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'caseNumber' });
+      }
       if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
         throw new DomainError('CONFLICT', `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`, {
           field: 'expectedVersion',

@@ -11,3 +11,11 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 /** Actions taken by the system itself (automatic routing at intake) carry this role. */
 export type ActorRole = Role | 'system' | 'public';
+
+/** Who looks at a case: a role and, for unit staff, their unit. */
+export interface Viewer {
+  readonly role: ActorRole;
+  readonly unitCode: string | null;
+}
+/** Unit staff see only cases their unit holds; everyone else sees every case. */
+export const canSeeCase = (viewer: Viewer, caseUnitCode: string | null): boolean => viewer.role !== 'unit_staff' || caseUnitCode === viewer.unitCode;
