@@ -34,13 +34,18 @@ export class AttachmentService {
     if (bytes.length > MAX_ATTACHMENT_BYTES) throw new DomainError('BAD_INPUT', `the file is larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`, { field: 'file' });
     const mime = sniffImageType(bytes);
     if (!mime) throw new DomainError('BAD_INPUT', 'only JPEG, PNG, WebP or GIF images are accepted', { field: 'file' });
+    return this.storeBytes(bytes, mime, user.id);
+  }
+
+  /** Write checked bytes content-addressed (also used for citizens' photos, uploadedBy null). */
+  async storeBytes(bytes: Uint8Array, mime: string, uploadedBy: number | null): Promise<{ sha256: string; mime: string; size: number }> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = this.pathOf(sha256);
     await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
     const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
     await writeFile(tmp, bytes, { flush: true });
     await rename(tmp, path);
-    await this.store.addAttachment({ sha256, mime, size: bytes.length, uploadedBy: user.id, createdAt: this.clock.now().toISOString() });
+    await this.store.addAttachment({ sha256, mime, size: bytes.length, uploadedBy, createdAt: this.clock.now().toISOString() });
     return { sha256, mime, size: bytes.length };
   }
 
@@ -60,5 +65,11 @@ export class AttachmentService {
       if (!visible.some(Boolean)) throw new DomainError('FORBIDDEN', 'this attachment belongs to a case you cannot see', { field: 'sha256' });
     }
     return { bytes: await readFile(this.pathOf(sha)), mime: meta.mime };
+  }
+
+  /** Bytes of an attachment whose visibility the caller has already decided (the public tracking page). */
+  async readUnchecked(sha: string): Promise<{ bytes: Buffer; mime: string } | null> {
+    const meta = /^[0-9a-f]{64}$/.test(sha) ? await this.store.getAttachment(sha) : null;
+    return meta ? { bytes: await readFile(this.pathOf(sha)), mime: meta.mime } : null;
   }
 }

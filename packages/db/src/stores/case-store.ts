@@ -56,7 +56,12 @@ export interface CreateCaseInput {
   /** Events in order; the first must be `report`. Each may be a function of the snapshot so far. */
   events: ReadonlyArray<EventToApply & { action: CaseAction | ((s: CaseSnapshot) => CaseAction) }>;
   idempotency?: { key: string; requestHash: string };
+  /** More writes that belong to this case's creation, run inside the same transaction (not on replay). */
+  within?: (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
 }
+
+/** Runs inside the transaction that appended `events` (e.g. to write a notification outbox row). */
+export type CaseEventHook = (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
 
 export interface ApplyActionInput {
   caseNumber: string;
@@ -87,6 +92,17 @@ export class CaseStore {
   /** Run synchronous store work in one transaction (bulk seeding). */
   transaction<T>(work: () => T): T {
     return this.database.sqlite.transaction(work)();
+  }
+
+  private readonly eventHooks: CaseEventHook[] = [];
+
+  /** Register a hook run in the same transaction as every event appended by createCase/applyAction. */
+  addEventHook(hook: CaseEventHook): void {
+    this.eventHooks.push(hook);
+  }
+
+  private runHooks(record: CaseRecord, events: readonly StoredCaseEvent[]): void {
+    for (const hook of this.eventHooks) hook(record, events);
   }
 
   private get db() {
@@ -122,7 +138,14 @@ export class CaseStore {
 
   /** Create a case with its first events in one durable transaction. Idempotent on `idempotency.key`. */
   createCase(input: CreateCaseInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean }> {
-    return this.writer.submit(() => this.createCaseNow(input));
+    return this.writer.submit(() => {
+      const out = this.createCaseNow(input);
+      if (!out.replayed) {
+        input.within?.(out.record, out.events);
+        this.runHooks(out.record, out.events);
+      }
+      return out;
+    });
   }
 
   /** The synchronous body of createCase, for callers already inside a transaction (bulk seeding). */
@@ -177,7 +200,9 @@ export class CaseStore {
       const updated = this.sql.updateSnapshot.get({ ...values, id: current.id, prevVersion: current.version }) as Record<string, unknown> | undefined;
       if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
       const event = this.insertEvent(current.id, current.caseNumber, input.event, action, current.state, next);
-      return { record: rowToCase(updated), event };
+      const record = rowToCase(updated);
+      this.runHooks(record, [event]);
+      return { record, event };
     });
   }
 
