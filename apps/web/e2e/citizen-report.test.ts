@@ -156,6 +156,7 @@ describe('a citizen reports in traditional Mongolian', () => {
     expect(await citizen.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1)).toBe(true);
     expect(await clippedElements(citizen, 'y')).toEqual([]);
     expect(await smallTouchTargets(citizen)).toEqual([]);
+    await citizen.evaluate(() => window.scrollTo(0, 0));
     await screenshot(citizen, 'citizen-mn-form');
     await citizen.evaluate(() => window.scrollTo(document.documentElement.scrollWidth, 0));
     await screenshot(citizen, 'citizen-mn-form-end');
@@ -166,6 +167,7 @@ describe('a citizen reports in traditional Mongolian', () => {
     await codeEl.waitFor();
     const code = (await codeEl.getAttribute('data-code'))!;
     await citizen.getByTestId('tracking-qr').waitFor();
+    await citizen.evaluate(() => window.scrollTo(0, 0));
     await screenshot(citizen, 'citizen-mn-result');
     const record = await caseOfCode(server, code);
     const wgs = gcj02ToWgs84(gcj);

@@ -3,6 +3,8 @@ import { initReactI18next } from 'react-i18next';
 import en from './i18n/en.json';
 import mn from './i18n/mn-Mong.json';
 import zh from './i18n/zh.json';
+// the @font-face only: the font file itself downloads when Mongolian text is on screen (the switch, or the mn page)
+import '@fontsource/noto-sans-mongolian/mongolian-400.css';
 
 /** The citizen pages' languages: Chinese, traditional Mongolian (written vertically), English. */
 export const CITIZEN_LANGS = ['zh', 'mn', 'en'] as const;
@@ -20,13 +22,8 @@ function initialLang(): CitizenLang {
   return 'zh';
 }
 
-let fontLoaded = false;
-/** Switch language: messages, `<html lang>` (the CSS turns mn-Mong vertical), the Mongolian font on demand. */
+/** Switch language: messages and `<html lang>` (the CSS turns mn-Mong vertical, in the Mongolian font). */
 export function applyLanguage(lang: CitizenLang): void {
-  if (lang === 'mn' && !fontLoaded) {
-    fontLoaded = true;
-    void import('@fontsource/noto-sans-mongolian/mongolian-400.css');
-  }
   void i18n.changeLanguage(lang);
   document.documentElement.lang = HTML_LANG[lang];
   localStorage.setItem(STORAGE_KEY, lang);
