@@ -12,7 +12,10 @@ let lead: Session;
 let unit: Session;
 
 beforeAll(async () => {
-  server = await startTestServer({ CITIZEN_REPORTS_PER_PHONE_PER_DAY: 2, CITIZEN_REPORTS_PER_IP_PER_HOUR: 50 });
+  server = await startTestServer({
+    CITIZEN_REPORTS_PER_PHONE_PER_DAY: 2,
+    CITIZEN_REPORTS_PER_IP_PER_HOUR: 50,
+  });
   [lead, unit] = await loginMany(server, ['lead', 'unit-u09'] as const);
 });
 afterAll(async () => {
@@ -25,25 +28,44 @@ const newKey = () => `test-key-${Date.now()}-${keySeq++}-abcdef`;
 async function call(method: string, path: string, body?: unknown, raw?: Uint8Array) {
   const res = await fetch(`${server.url}/api/citizen${path}`, {
     method,
-    headers: raw ? { 'content-type': 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {},
+    headers: raw
+      ? { 'content-type': 'application/octet-stream' }
+      : body
+        ? { 'content-type': 'application/json' }
+        : {},
     body: raw ? Buffer.from(raw) : body ? JSON.stringify(body) : null,
   });
   const type = res.headers.get('content-type') ?? '';
-  return { status: res.status, json: type.includes('json') ? ((await res.json()) as Record<string, any>) : null, bytes: type.startsWith('image/') ? new Uint8Array(await res.arrayBuffer()) : null };
+  return {
+    status: res.status, // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read loosely in assertions
+    json: type.includes('json') ? ((await res.json()) as Record<string, any>) : null,
+    bytes: type.startsWith('image/') ? new Uint8Array(await res.arrayBuffer()) : null,
+  };
 }
 
 /** A minimal JPEG whose APP1 segment carries EXIF with a GPS position. */
 function jpegWithExif(): Uint8Array {
-  const seg = (marker: number, payload: number[]) => [0xff, marker, (payload.length + 2) >> 8, (payload.length + 2) & 0xff, ...payload];
+  const seg = (marker: number, payload: number[]) => [
+    0xff,
+    marker,
+    (payload.length + 2) >> 8,
+    (payload.length + 2) & 0xff,
+    ...payload,
+  ];
   const ascii = (s: string) => [...Buffer.from(s, 'latin1')];
   return new Uint8Array([
-    0xff, 0xd8,
+    0xff,
+    0xd8,
     ...seg(0xe0, [...ascii('JFIF\0'), 1, 1, 0, 0, 1, 0, 1, 0, 0]),
     ...seg(0xe1, [...ascii('Exif\0\0'), ...ascii('MM\0*GPSLatitude 43.934 GPSLongitude 116.086')]),
     ...seg(0xfe, ascii('taken at home')),
     ...seg(0xda, [1, 1, 0, 0, 63, 0]),
-    0x12, 0x34, 0x56, 0x78,
-    0xff, 0xd9,
+    0x12,
+    0x34,
+    0x56,
+    0x78,
+    0xff,
+    0xd9,
   ]);
 }
 
@@ -68,7 +90,12 @@ describe('a citizen report enters the standard loop at verify', () => {
     const row = server.services.citizen.store.reportByCode(r.json!.trackingCode as string)!;
     const record = (await server.services.cases.caseStore.getById(row.caseId))!;
     const expected = gcj02ToWgs84(gcj);
-    expect(record).toMatchObject({ state: 'reported', source: 'online', lat: expected.lat, lng: expected.lng });
+    expect(record).toMatchObject({
+      state: 'reported',
+      source: 'online',
+      lat: expected.lat,
+      lng: expected.lng,
+    });
     expect(record.cellCode).toMatch(/^152502\d{8}$/);
     expect(row.coordSystem).toBe('gcj02');
     // the tracking code is not the case number
@@ -99,13 +126,22 @@ describe('a citizen report enters the standard loop at verify', () => {
     expect((await call('POST', '/reports', report({ phone }))).status).toBe(201);
     const third = await call('POST', '/reports', report({ phone }));
     expect(third.status).toBe(429);
-    expect(third.json!.error).toMatchObject({ code: 'TOO_MANY_REQUESTS', reason: 'rate_limited_phone', field: 'phone' });
+    expect(third.json!.error).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      reason: 'rate_limited_phone',
+      field: 'phone',
+    });
   });
 });
 
 describe('photos', () => {
   it('checks photos by their bytes, strips EXIF before storing, and refuses oversized uploads', async () => {
-    const notImage = await call('POST', '/photos', undefined, Buffer.from('GIF? no, a text file named photo.jpg'));
+    const notImage = await call(
+      'POST',
+      '/photos',
+      undefined,
+      Buffer.from('GIF? no, a text file named photo.jpg'),
+    );
     expect(notImage.status).toBe(400);
     expect(notImage.json!.error.reason).toBe('photo_type');
     const big = await call('POST', '/photos', undefined, new Uint8Array(5 * 1024 * 1024).fill(0xff));
@@ -131,8 +167,14 @@ describe('the public timeline, the rating as callback, and SMS in the citizen’
     const row = server.services.citizen.store.reportByCode(code)!;
     const caseNumber = (await server.services.cases.caseStore.getById(row.caseId))!.caseNumber;
     let v = 1;
-    const act = async (s: Session, router: 'dispatch' | 'review' | 'unitWork', action: Record<string, unknown>) => {
-      const view = await (s.client[router].act.mutate as (i: unknown) => Promise<{ record: { version: number } }>)({ caseNumber, expectedVersion: v, action });
+    const act = async (
+      s: Session,
+      router: 'dispatch' | 'review' | 'unitWork',
+      action: Record<string, unknown>,
+    ) => {
+      const view = await (
+        s.client[router].act.mutate as (i: unknown) => Promise<{ record: { version: number } }>
+      )({ caseNumber, expectedVersion: v, action });
       v = view.record.version;
     };
     await act(lead, 'dispatch', { type: 'verify', note: '现场核实属实' });
@@ -140,15 +182,30 @@ describe('the public timeline, the rating as callback, and SMS in the citizen’
     await act(lead, 'dispatch', { type: 'dispatch', unitCode: 'U09' });
     await act(unit, 'unitWork', { type: 'accept' });
     // the unit's photo carries EXIF: the public must get it without
-    const res = await fetch(`${server.url}/api/attachments`, { method: 'POST', headers: { cookie: unit.cookie, 'x-csrf-token': unit.csrf }, body: Buffer.from(jpegWithExif()) });
+    const res = await fetch(`${server.url}/api/attachments`, {
+      method: 'POST',
+      headers: { cookie: unit.cookie, 'x-csrf-token': unit.csrf },
+      body: Buffer.from(jpegWithExif()),
+    });
     const { sha256 } = (await res.json()) as { sha256: string };
     await act(unit, 'unitWork', { type: 'report_disposal', note: '已清运', attachments: [sha256] });
     await act(lead, 'review', { type: 'close' });
 
     const t = await call('GET', `/track/${code.toLowerCase()}`);
     expect(t.status).toBe(200);
-    expect(t.json!.steps.map((s: { type: string }) => s.type)).toEqual(['received', 'verified', 'filed', 'dispatched', 'accepted', 'disposed', 'closed']);
-    expect(t.json!.steps[3].unit).toMatchObject({ code: 'U09', name: server.services.reference.unit('U09').name });
+    expect(t.json!.steps.map((s: { type: string }) => s.type)).toEqual([
+      'received',
+      'verified',
+      'filed',
+      'dispatched',
+      'accepted',
+      'disposed',
+      'closed',
+    ]);
+    expect(t.json!.steps[3].unit).toMatchObject({
+      code: 'U09',
+      name: server.services.reference.unit('U09').name,
+    });
     expect(t.json!.canRate).toBe(true);
     const text = JSON.stringify(t.json);
     for (const u of await server.services.users.list()) expect(text).not.toContain(u.displayName);
@@ -185,7 +242,11 @@ describe('the public timeline, the rating as callback, and SMS in the citizen’
     const code = created.json!.trackingCode as string;
     const row = server.services.citizen.store.reportByCode(code)!;
     const caseNumber = (await server.services.cases.caseStore.getById(row.caseId))!.caseNumber;
-    await lead.client.dispatch.act.mutate({ caseNumber, expectedVersion: 1, action: { type: 'void', reason: '现场未发现该问题' } });
+    await lead.client.dispatch.act.mutate({
+      caseNumber,
+      expectedVersion: 1,
+      action: { type: 'void', reason: '现场未发现该问题' },
+    });
     const t = await call('GET', `/track/${code}`);
     expect(t.json!.status).toBe('rejected');
     expect(t.json!.steps.at(-1)).toMatchObject({ type: 'rejected', reason: '现场未发现该问题' });
@@ -202,7 +263,11 @@ describe('the SMS sender', () => {
     await new Promise((r) => setTimeout(r, 50));
     const outbox = store.outboxOf(row.caseId);
     // the server's sender may already have delivered it; put it back as a fresh row for this test
-    server.services.database.sqlite.prepare("update notification_outbox set status = 'pending', attempts = 0, sent_at = null, locked_until = null, next_attempt_at = '2026-01-01T00:00:00.000Z' where case_id = ?").run(row.caseId);
+    server.services.database.sqlite
+      .prepare(
+        "update notification_outbox set status = 'pending', attempts = 0, sent_at = null, locked_until = null, next_attempt_at = '2026-01-01T00:00:00.000Z' where case_id = ?",
+      )
+      .run(row.caseId);
     server.services.database.sqlite.prepare('delete from sms_sink where outbox_id = ?').run(outbox[0]!.id);
 
     let now = Date.parse('2026-06-01T00:00:00Z');
@@ -214,12 +279,25 @@ describe('the SMS sender', () => {
       async send(m: SmsMessage) {
         if (failNext-- > 0) throw new Error('gateway timeout');
         delivered.push(m);
-        store.sinkPut({ outboxId: m.outboxId, phone: m.phone, lang: m.lang, kind: m.kind, templateId: m.templateId, params: m.params, text: m.text, sentAt: clock.now().toISOString() });
+        store.sinkPut({
+          outboxId: m.outboxId,
+          phone: m.phone,
+          lang: m.lang,
+          kind: m.kind,
+          templateId: m.templateId,
+          params: m.params,
+          text: m.text,
+          sentAt: clock.now().toISOString(),
+        });
       },
     };
     const sender = new NotificationSender(store, flaky, clock, { baseDelayMs: 1000, maxDelayMs: 60_000 });
     expect(await sender.runOnce()).toBe(0);
-    expect(store.outboxOf(row.caseId)[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: 'gateway timeout' });
+    expect(store.outboxOf(row.caseId)[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'gateway timeout',
+    });
     expect(await sender.runOnce()).toBe(0); // not due yet: backoff
     now += 1000;
     expect(await sender.runOnce()).toBe(0);
@@ -230,7 +308,9 @@ describe('the SMS sender', () => {
 
     // a crash after the provider accepted but before the row was marked: the restarted sender
     // sends it again with the same outbox id, and the sink keeps one message
-    server.services.database.sqlite.prepare("update notification_outbox set status = 'pending' where case_id = ?").run(row.caseId);
+    server.services.database.sqlite
+      .prepare("update notification_outbox set status = 'pending' where case_id = ?")
+      .run(row.caseId);
     const restarted = new NotificationSender(store, flaky, clock);
     now += 1;
     await restarted.runOnce();

@@ -24,7 +24,10 @@ describe('the citizen page’s first load', () => {
       return { asset: a, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
     });
     const total = sizes.reduce((n, s) => n + s.gzip, 0);
-    console.log(`citizen first load: ${(total / 1024).toFixed(1)} KiB gzipped (budget ${CITIZEN_FIRST_LOAD_BUDGET / 1024} KiB)`, sizes);
+    console.log(
+      `citizen first load: ${(total / 1024).toFixed(1)} KiB gzipped (budget ${CITIZEN_FIRST_LOAD_BUDGET / 1024} KiB)`,
+      sizes,
+    );
     expect(total).toBeLessThanOrEqual(CITIZEN_FIRST_LOAD_BUDGET);
     const code = assets.map((a) => readFileSync(join(WEB_DIST, a), 'utf8')).join('\n');
     expect(code).not.toContain('leaflet-container'); // Leaflet (its CSS) stays in the lazy map chunk

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, startWebServer, waitUntil, type TestServer } from './support.ts';
-import { axeViolations, clippedElements, mapPointOf, phoneContext, SMALL_PHONE_VIEWPORT, smallTouchTargets } from './citizen-support.ts';
+import {
+  axeViolations,
+  clippedElements,
+  mapPointOf,
+  phoneContext,
+  SMALL_PHONE_VIEWPORT,
+  smallTouchTargets,
+} from './citizen-support.ts';
 
 /**
  * A report written without signal is kept on the phone and arrives exactly once when the
@@ -18,7 +25,8 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const onlineCasesWith = async (description: string) => (await server.services.cases.list({ search: description, limit: 10 })).filter((c) => c.source === 'online');
+const onlineCasesWith = async (description: string) =>
+  (await server.services.cases.list({ search: description, limit: 10 })).filter((c) => c.source === 'online');
 
 async function fillReport(page: Page, description: string): Promise<void> {
   await page.getByTestId('category-public_facilities').click();
@@ -94,7 +102,13 @@ describe('reporting without signal', () => {
     expect(submits).toBe(1);
     const cases = await onlineCasesWith(description);
     expect(cases).toHaveLength(1);
-    expect(await page.getByTestId('outbox-sent').textContent()).toContain(server.services.citizen.store.reportByCaseId(cases[0]!.id)!.trackingCode);
-    await waitUntil(async () => page.evaluate(() => localStorage.getItem('citizen.outbox.v1')), (v) => v === '[]', 'the outbox to empty');
+    expect(await page.getByTestId('outbox-sent').textContent()).toContain(
+      server.services.citizen.store.reportByCaseId(cases[0]!.id)!.trackingCode,
+    );
+    await waitUntil(
+      async () => page.evaluate(() => localStorage.getItem('citizen.outbox.v1')),
+      (v) => v === '[]',
+      'the outbox to empty',
+    );
   });
 });

@@ -1,8 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '@citygrid/domain';
-import { CITY_CENTRE, WORK_VIEWPORT, goToRoute, launchBrowser, loginPage, makePng, newContext, screenshot, startWebServer, waitUntil, type TestServer } from './support.ts';
-import { axeViolations, caseOfCode, clippedElements, mapPointOf, phoneContext, smallTouchTargets } from './citizen-support.ts';
+import {
+  CITY_CENTRE,
+  WORK_VIEWPORT,
+  goToRoute,
+  launchBrowser,
+  loginPage,
+  makePng,
+  newContext,
+  screenshot,
+  startWebServer,
+  waitUntil,
+  type TestServer,
+} from './support.ts';
+import {
+  axeViolations,
+  caseOfCode,
+  clippedElements,
+  phoneContext,
+  smallTouchTargets,
+} from './citizen-support.ts';
 
 /**
  * 网上举报 on a 390×844 phone: a citizen reports in Chinese and another in traditional Mongolian,
@@ -41,9 +59,15 @@ async function leadFilesAndDispatches(lead: Page, caseNumber: string): Promise<v
   await expectCaseState(lead, 'dispatched');
 }
 
-async function smsKinds(phone: string, n: number): Promise<Array<{ kind: string; lang: string; text: string }>> {
+async function smsKinds(
+  phone: string,
+  n: number,
+): Promise<Array<{ kind: string; lang: string; text: string }>> {
   return waitUntil(
-    async () => server.services.citizen.store.sinkMessages(phone).map((m) => ({ kind: m.kind, lang: m.lang, text: m.text })),
+    async () =>
+      server.services.citizen.store
+        .sinkMessages(phone)
+        .map((m) => ({ kind: m.kind, lang: m.lang, text: m.text })),
     (l) => l.length >= n,
     `${n} SMS to ${phone}`,
   );
@@ -52,11 +76,15 @@ async function smsKinds(phone: string, n: number): Promise<Array<{ kind: string;
 describe('a citizen reports from a phone in Chinese', () => {
   it('reports with a photo and the phone’s location, and follows it through verify, dispatch, disposal and closing to a rating', async () => {
     const phone = '13900001111';
-    const citizen = await (await phoneContext(browser, { geolocation: { latitude: CITY_CENTRE.lat, longitude: CITY_CENTRE.lng } })).newPage();
+    const citizen = await (
+      await phoneContext(browser, { geolocation: { latitude: CITY_CENTRE.lat, longitude: CITY_CENTRE.lng } })
+    ).newPage();
     await citizen.goto(`${server.url}/report`);
     await citizen.getByTestId('category-sanitation').click();
     await citizen.getByTestId('class-C0302').click();
-    await citizen.getByTestId('photo-input').setInputFiles({ name: 'bin.png', mimeType: 'image/png', buffer: makePng(64, [200, 80, 40]) });
+    await citizen
+      .getByTestId('photo-input')
+      .setInputFiles({ name: 'bin.png', mimeType: 'image/png', buffer: makePng(64, [200, 80, 40]) });
     await citizen.locator('.thumb img').waitFor();
     // shrunk on the phone: re-encoded as JPEG through a canvas
     expect(await citizen.locator('.thumb img').getAttribute('src')).toMatch(/^data:image\/jpeg;base64,/);
@@ -79,7 +107,12 @@ describe('a citizen reports from a phone in Chinese', () => {
     await screenshot(citizen, 'citizen-zh-result');
 
     const record = await caseOfCode(server, code);
-    expect(record).toMatchObject({ state: 'reported', source: 'online', hotlineCategory: 'sanitation', callerPhone: phone });
+    expect(record).toMatchObject({
+      state: 'reported',
+      source: 'online',
+      hotlineCategory: 'sanitation',
+      callerPhone: phone,
+    });
     const caseNumber = record.caseNumber;
 
     // --- staff: verify, file and dispatch (lead), accept and dispose with a photo (unit), close (lead) ---
@@ -94,7 +127,9 @@ describe('a citizen reports from a phone in Chinese', () => {
     await unit.getByTestId('action-report_disposal').click();
     const form = unit.getByTestId('action-form-report_disposal');
     await form.getByTestId('field-note').fill('已清运满溢垃圾，垃圾箱复位');
-    await form.getByTestId('field-photos').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: makePng(32) });
+    await form
+      .getByTestId('field-photos')
+      .setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: makePng(32) });
     await form.locator('.thumbs img').waitFor();
     await form.getByTestId('action-submit').click();
     await expectCaseState(unit, 'disposed');
@@ -107,9 +142,18 @@ describe('a citizen reports from a phone in Chinese', () => {
     // --- the tracking page shows each step, the unit, the disposal photo; no staff names ---
     await citizen.getByTestId('result-track-link').click();
     await citizen.getByTestId('timeline').waitFor();
-    for (const step of ['received', 'verified', 'filed', 'dispatched', 'accepted', 'disposed', 'closed']) await citizen.getByTestId(`step-${step}`).waitFor();
-    expect(await citizen.getByTestId('step-dispatched').textContent()).toContain(server.services.reference.unit('U09').name);
-    await expect.poll(() => citizen.getByTestId('disposal-photo').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(32);
+    for (const step of ['received', 'verified', 'filed', 'dispatched', 'accepted', 'disposed', 'closed'])
+      await citizen.getByTestId(`step-${step}`).waitFor();
+    expect(await citizen.getByTestId('step-dispatched').textContent()).toContain(
+      server.services.reference.unit('U09').name,
+    );
+    await expect
+      .poll(() =>
+        citizen
+          .getByTestId('disposal-photo')
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBe(32);
     const pageText = (await citizen.locator('body').textContent())!;
     for (const u of await server.services.users.list()) expect(pageText).not.toContain(u.displayName);
     expect(pageText).not.toContain(phone);
@@ -140,12 +184,28 @@ describe('a citizen reports in traditional Mongolian', () => {
     await citizen.getByTestId('category-water').waitFor();
     await citizen.getByTestId('lang-mn').click();
     expect(await citizen.evaluate(() => document.documentElement.lang)).toBe('mn-Mong');
-    expect(await citizen.evaluate(() => getComputedStyle(document.documentElement).writingMode)).toBe('vertical-lr');
+    expect(await citizen.evaluate(() => getComputedStyle(document.documentElement).writingMode)).toBe(
+      'vertical-lr',
+    );
     await citizen.evaluate(() => document.fonts.ready);
-    await expect.poll(() => citizen.evaluate(() => document.fonts.check('20px "Noto Sans Mongolian"', '\u182e\u1823\u1829\u182d\u1823\u182f'))).toBe(true);
-    await expect.poll(() => citizen.evaluate(async () => (await document.fonts.load('20px "Noto Sans Mongolian"', '\u182e')).length)).toBeGreaterThan(0);
+    await expect
+      .poll(() =>
+        citizen.evaluate(() =>
+          document.fonts.check('20px "Noto Sans Mongolian"', '\u182e\u1823\u1829\u182d\u1823\u182f'),
+        ),
+      )
+      .toBe(true);
+    await expect
+      .poll(() =>
+        citizen.evaluate(
+          async () => (await document.fonts.load('20px "Noto Sans Mongolian"', '\u182e')).length,
+        ),
+      )
+      .toBeGreaterThan(0);
     // the category names come from the mn-Mong file, in the Mongolian script
-    expect(await citizen.getByTestId('category-water').textContent()).toMatch(/^[\u1800-\u18AF\u202F\u180E ]+$/);
+    expect(await citizen.getByTestId('category-water').textContent()).toMatch(
+      /^[\u1800-\u18AF\u202F\u180E ]+$/,
+    );
     // sideways: the page is wider than the phone, and nothing runs off the bottom
     await citizen.getByTestId('category-water').click();
     await citizen.getByTestId('class-E0112').click();
@@ -153,7 +213,9 @@ describe('a citizen reports in traditional Mongolian', () => {
     await citizen.getByTestId('phone').fill(phone);
     expect(await citizen.getByTestId('place-chosen').getAttribute('data-crs')).toBe('gcj02');
     expect(await citizen.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(true);
-    expect(await citizen.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1)).toBe(true);
+    expect(
+      await citizen.evaluate(() => document.documentElement.scrollHeight <= window.innerHeight + 1),
+    ).toBe(true);
     expect(await clippedElements(citizen, 'y')).toEqual([]);
     expect(await smallTouchTargets(citizen)).toEqual([]);
     await citizen.evaluate(() => window.scrollTo(0, 0));
@@ -173,7 +235,10 @@ describe('a citizen reports in traditional Mongolian', () => {
     const wgs = gcj02ToWgs84(gcj);
     expect(record.lat).toBeCloseTo(wgs.lat, 9);
     expect(record.lng).toBeCloseTo(wgs.lng, 9);
-    expect(server.services.citizen.store.reportByCode(code)).toMatchObject({ lang: 'mn', coordSystem: 'gcj02' });
+    expect(server.services.citizen.store.reportByCode(code)).toMatchObject({
+      lang: 'mn',
+      coordSystem: 'gcj02',
+    });
 
     // the lead files and dispatches: the citizen's page and SMS follow in Mongolian
     const lead = await loginPage(await newContext(browser, WORK_VIEWPORT), server.url, 'lead');

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Map as LeafletMap } from 'leaflet';
 import type { TestServer } from './support.ts';
 
 export const PHONE_VIEWPORT = { width: 390, height: 844 };
@@ -10,7 +11,14 @@ const require = createRequire(import.meta.url);
 export const AXE_PATH = require.resolve('axe-core/axe.min.js');
 
 /** A phone: touch, mobile viewport, Beijing time. */
-export async function phoneContext(browser: Browser, opts: { locale?: string; viewport?: { width: number; height: number }; geolocation?: { latitude: number; longitude: number } } = {}): Promise<BrowserContext> {
+export async function phoneContext(
+  browser: Browser,
+  opts: {
+    locale?: string;
+    viewport?: { width: number; height: number };
+    geolocation?: { latitude: number; longitude: number };
+  } = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     viewport: opts.viewport ?? PHONE_VIEWPORT,
     deviceScaleFactor: 2,
@@ -25,13 +33,32 @@ export async function phoneContext(browser: Browser, opts: { locale?: string; vi
 }
 
 /** axe-core in the page; the serious and critical violations (empty means the check passes). */
-export async function axeViolations(page: Page): Promise<Array<{ id: string; impact: string; nodes: string[] }>> {
+export async function axeViolations(
+  page: Page,
+): Promise<Array<{ id: string; impact: string; nodes: string[] }>> {
   // evaluated over the DevTools protocol: the page's CSP (script-src 'self') stays as it is
   await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: unknown,
+          ) => Promise<{
+            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
+          }>;
+        };
+      }
+    ).axe;
     const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) }));
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+      }));
   });
 }
 
@@ -39,15 +66,27 @@ export async function axeViolations(page: Page): Promise<Array<{ id: string; imp
 export async function smallTouchTargets(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = [];
-    const els = Array.from(document.querySelectorAll<HTMLElement>('button, a[href], input, textarea, select, label.choice, label.button'));
+    const els = Array.from(
+      document.querySelectorAll<HTMLElement>(
+        'button, a[href], input, textarea, select, label.choice, label.button',
+      ),
+    );
     for (const el of els) {
-      if (el instanceof HTMLInputElement && (el.type === 'radio' || el.type === 'checkbox' || el.type === 'file')) continue;
+      if (
+        el instanceof HTMLInputElement &&
+        (el.type === 'radio' || el.type === 'checkbox' || el.type === 'file')
+      )
+        continue;
       if (el.closest('.leaflet-container')) continue;
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       const style = getComputedStyle(el);
-      if (style.visibility === 'hidden' || style.display === 'none' || el.classList.contains('skip')) continue;
-      if (r.width < 44 || r.height < 44) out.push(`${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') ?? el.textContent?.trim().slice(0, 12)}] ${Math.round(r.width)}×${Math.round(r.height)}`);
+      if (style.visibility === 'hidden' || style.display === 'none' || el.classList.contains('skip'))
+        continue;
+      if (r.width < 44 || r.height < 44)
+        out.push(
+          `${el.tagName.toLowerCase()}[${el.getAttribute('data-testid') ?? el.textContent?.trim().slice(0, 12)}] ${Math.round(r.width)}×${Math.round(r.height)}`,
+        );
     }
     return out;
   });
@@ -58,11 +97,14 @@ export async function clippedElements(page: Page, axis: 'x' | 'y'): Promise<stri
   return page.evaluate((ax) => {
     const limit = ax === 'x' ? document.documentElement.clientWidth : document.documentElement.clientHeight;
     const out: string[] = [];
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('.card, button, legend, label, p, h1, h2, li'))) {
+    for (const el of Array.from(
+      document.querySelectorAll<HTMLElement>('.card, button, legend, label, p, h1, h2, li'),
+    )) {
       const r = el.getBoundingClientRect();
       if (r.width === 0 && r.height === 0) continue;
       const end = ax === 'x' ? r.right + window.scrollX : r.bottom + window.scrollY;
-      if (end > limit + 1) out.push(`${el.tagName.toLowerCase()}.${el.className} ends at ${Math.round(end)} > ${limit}`);
+      if (end > limit + 1)
+        out.push(`${el.tagName.toLowerCase()}.${el.className} ends at ${Math.round(end)} > ${limit}`);
     }
     return out.slice(0, 10);
   }, axis);
@@ -90,6 +132,6 @@ export async function caseOfCode(server: TestServer, code: string) {
 
 declare global {
   interface Window {
-    __citizenMap?: import('leaflet').Map;
+    __citizenMap?: LeafletMap;
   }
 }

@@ -3,7 +3,12 @@
    (localStorage outbox) and sent when the connection returns; API calls are never cached here. */
 const CACHE = 'citizen-shell-v1';
 self.addEventListener('install', (e) => {
-  e.waitUntil(caches.open(CACHE).then((c) => c.addAll(['/report', '/report.webmanifest', '/citizen-icon.svg'])).then(() => self.skipWaiting()));
+  e.waitUntil(
+    caches
+      .open(CACHE)
+      .then((c) => c.addAll(['/report', '/report.webmanifest', '/citizen-icon.svg']))
+      .then(() => self.skipWaiting()),
+  );
 });
 self.addEventListener('activate', (e) => {
   e.waitUntil(
@@ -15,9 +20,16 @@ self.addEventListener('activate', (e) => {
 });
 self.addEventListener('fetch', (e) => {
   const url = new URL(e.request.url);
-  if (e.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  if (e.request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/'))
+    return;
   const shell = url.pathname === '/report' || url.pathname.startsWith('/track');
-  if (!shell && !url.pathname.startsWith('/assets/') && !url.pathname.startsWith('/citizen-icon') && url.pathname !== '/report.webmanifest') return;
+  if (
+    !shell &&
+    !url.pathname.startsWith('/assets/') &&
+    !url.pathname.startsWith('/citizen-icon') &&
+    url.pathname !== '/report.webmanifest'
+  )
+    return;
   e.respondWith(
     fetch(e.request)
       .then((res) => {

@@ -19,7 +19,18 @@ export interface ReportPayload {
   photos: string[];
 }
 export interface PublicStep {
-  type: 'received' | 'verified' | 'filed' | 'dispatched' | 'accepted' | 'disposed' | 'closed' | 'rework' | 'rejected' | 'merged' | 'rated';
+  type:
+    | 'received'
+    | 'verified'
+    | 'filed'
+    | 'dispatched'
+    | 'accepted'
+    | 'disposed'
+    | 'closed'
+    | 'rework'
+    | 'rejected'
+    | 'merged'
+    | 'rated';
   at: string;
   unit?: { code: string; name: string; nameEn: string; department: string; departmentEn: string } | null;
   reason?: string | null;
@@ -59,16 +70,27 @@ async function request<T>(method: string, path: string, body?: unknown, raw?: Bl
   try {
     res = await fetch(`/api/citizen${path}`, {
       method,
-      headers: raw ? { 'content-type': raw.type || 'application/octet-stream' } : body !== undefined ? { 'content-type': 'application/json' } : {},
+      headers: raw
+        ? { 'content-type': raw.type || 'application/octet-stream' }
+        : body !== undefined
+          ? { 'content-type': 'application/json' }
+          : {},
       body: raw ?? (body !== undefined ? JSON.stringify(body) : null),
     });
   } catch (e) {
     throw new CitizenApiError(0, 'network', null, e instanceof Error ? e.message : 'network error');
   }
-  const json = (await res.json().catch(() => null)) as { error?: { reason?: string; field?: string | null; message?: string } } | null;
+  const json = (await res.json().catch(() => null)) as {
+    error?: { reason?: string; field?: string | null; message?: string };
+  } | null;
   if (!res.ok) {
     const err = json?.error;
-    throw new CitizenApiError(res.status, err?.reason ?? (res.status >= 500 ? 'generic' : 'bad_input'), err?.field ?? null, err?.message ?? `HTTP ${res.status}`);
+    throw new CitizenApiError(
+      res.status,
+      err?.reason ?? (res.status >= 500 ? 'generic' : 'bad_input'),
+      err?.field ?? null,
+      err?.message ?? `HTTP ${res.status}`,
+    );
   }
   return json as T;
 }
@@ -76,8 +98,10 @@ async function request<T>(method: string, path: string, body?: unknown, raw?: Bl
 export const citizenApi = {
   catalog: () => request<Catalog>('GET', '/catalog'),
   uploadPhoto: (blob: Blob) => request<{ sha256: string }>('POST', '/photos', undefined, blob),
-  submit: (p: ReportPayload) => request<{ trackingCode: string; replayed: boolean; outsideGrid: boolean }>('POST', '/reports', p),
+  submit: (p: ReportPayload) =>
+    request<{ trackingCode: string; replayed: boolean; outsideGrid: boolean }>('POST', '/reports', p),
   track: (code: string) => request<PublicTimeline>('GET', `/track/${encodeURIComponent(code)}`),
-  rate: (code: string, satisfaction: number) => request<PublicTimeline>('POST', `/track/${encodeURIComponent(code)}/rating`, { satisfaction }),
+  rate: (code: string, satisfaction: number) =>
+    request<PublicTimeline>('POST', `/track/${encodeURIComponent(code)}/rating`, { satisfaction }),
   photoUrl: (code: string, sha: string) => `/api/citizen/track/${encodeURIComponent(code)}/photos/${sha}`,
 };

@@ -84,10 +84,18 @@ export function CitizenApp() {
         </div>
         <LanguageSwitch />
         <nav className="c-nav" aria-label={t('app.title')}>
-          <a href="/report" aria-current={trackCode === null ? 'page' : undefined} onClick={(e) => (e.preventDefault(), go('/report'))}>
+          <a
+            href="/report"
+            aria-current={trackCode === null ? 'page' : undefined}
+            onClick={(e) => (e.preventDefault(), go('/report'))}
+          >
             {t('nav.report')}
           </a>
-          <a href="/track" aria-current={trackCode !== null ? 'page' : undefined} onClick={(e) => (e.preventDefault(), go('/track'))}>
+          <a
+            href="/track"
+            aria-current={trackCode !== null ? 'page' : undefined}
+            onClick={(e) => (e.preventDefault(), go('/track'))}
+          >
             {t('nav.track')}
           </a>
         </nav>

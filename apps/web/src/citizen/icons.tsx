@@ -7,7 +7,8 @@ const PATHS: Record<string, string> = {
   // a rubbish bin
   sanitation: 'M9 3h6l1 2h4v2H4V5h4zM6 9h12l-1 12H7z',
   // buildings
-  appearance: 'M3 21V8l6-4v17zM11 21V2h10v19zM13 5v2h2V5zm4 0v2h2V5zm-4 4v2h2V9zm4 0v2h2V9zm-4 4v2h2v-2zm4 0v2h2v-2z',
+  appearance:
+    'M3 21V8l6-4v17zM11 21V2h10v19zM13 5v2h2V5zm4 0v2h2V5zm-4 4v2h2V9zm4 0v2h2V9zm-4 4v2h2v-2zm4 0v2h2v-2z',
   // a water drop
   water: 'M12 2s-7 8-7 13a7 7 0 0 0 14 0c0-5-7-13-7-13z',
   // a shed with a cross
@@ -17,7 +18,8 @@ const PATHS: Record<string, string> = {
   // a flame (heating)
   heating: 'M12 2c1 4 6 6 6 12a6 6 0 0 1-12 0c0-3 2-5 3-6 0 2 1 3 2 3 0-4 1-6 1-9z',
   // a traffic light
-  traffic_order: 'M8 2h8v20H8zM12 4.5a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 5.5a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 5.5a2 2 0 1 0 0 4 2 2 0 0 0 0-4z',
+  traffic_order:
+    'M8 2h8v20H8zM12 4.5a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 5.5a2 2 0 1 0 0 4 2 2 0 0 0 0-4zm0 5.5a2 2 0 1 0 0 4 2 2 0 0 0 0-4z',
   // a billboard
   advertising: 'M2 4h20v11H2zM7 15h2v7H7zm8 0h2v7h-2z',
   // a market stall
@@ -27,7 +29,13 @@ const PATHS: Record<string, string> = {
 export function CategoryIcon({ code }: { code: string }) {
   return (
     <svg className="cat-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-      <path d={PATHS[code] ?? 'M4 4h16v16H4z'} fill="currentColor" fillRule="evenodd" stroke={code === 'illegal_construction' ? 'currentColor' : 'none'} strokeWidth="0" />
+      <path
+        d={PATHS[code] ?? 'M4 4h16v16H4z'}
+        fill="currentColor"
+        fillRule="evenodd"
+        stroke={code === 'illegal_construction' ? 'currentColor' : 'none'}
+        strokeWidth="0"
+      />
     </svg>
   );
 }

@@ -33,7 +33,14 @@ export default function LocationMap({
   onPick: (p: { lat: number; lng: number }) => void;
   label: string;
 }) {
-  const rings = useMemo(() => communities.map((c) => ({ code: c.code, positions: c.ring.map(([lng, lat]) => [lat, lng] as [number, number]) })), [communities]);
+  const rings = useMemo(
+    () =>
+      communities.map((c) => ({
+        code: c.code,
+        positions: c.ring.map(([lng, lat]) => [lat, lng] as [number, number]),
+      })),
+    [communities],
+  );
   const bounds = useMemo<LatLngBoundsExpression | undefined>(() => {
     const pts = rings.flatMap((r) => r.positions);
     if (pts.length === 0) return undefined;
@@ -46,11 +53,25 @@ export default function LocationMap({
   }, [rings]);
   return (
     <div className="map-box" role="region" aria-label={label} data-testid="location-map">
-      <MapContainer key={bounds ? 'grid' : 'empty'} center={CENTRE} zoom={13} {...(bounds ? { bounds } : {})} style={{ width: '100%', height: '100%' }} attributionControl={false}>
+      <MapContainer
+        key={bounds ? 'grid' : 'empty'}
+        center={CENTRE}
+        zoom={13}
+        {...(bounds ? { bounds } : {})}
+        style={{ width: '100%', height: '100%' }}
+        attributionControl={false}
+      >
         {rings.map((r) => (
           <Polygon key={r.code} positions={r.positions} pathOptions={GRID_STYLE} interactive={false} />
         ))}
-        {value && <CircleMarker center={[value.lat, value.lng]} radius={9} pathOptions={PIN_STYLE} interactive={false} />}
+        {value && (
+          <CircleMarker
+            center={[value.lat, value.lng]}
+            radius={9}
+            pathOptions={PIN_STYLE}
+            interactive={false}
+          />
+        )}
         <Picker onPick={onPick} />
       </MapContainer>
     </div>

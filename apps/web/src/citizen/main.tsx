@@ -14,5 +14,8 @@ createRoot(root).render(
 
 // installable and usable without signal once visited (see public/report-sw.js)
 if ('serviceWorker' in navigator && window.isSecureContext) {
-  window.addEventListener('load', () => void navigator.serviceWorker.register('/report-sw.js').catch(() => {}));
+  window.addEventListener(
+    'load',
+    () => void navigator.serviceWorker.register('/report-sw.js').catch(() => {}),
+  );
 }

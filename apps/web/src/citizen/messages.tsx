@@ -1,7 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { CitizenApiError } from './api';
 
-const FIELD_KEYS: Record<string, string> = { phone: 'field.phone', description: 'field.description', minorClassCode: 'field.class', location: 'field.place' };
+const FIELD_KEYS: Record<string, string> = {
+  phone: 'field.phone',
+  description: 'field.description',
+  minorClassCode: 'field.class',
+  location: 'field.place',
+};
 
 /** A refusal in the citizen's language: the server's reason key, the field it names. */
 export function ErrorText({ error }: { error: unknown }) {

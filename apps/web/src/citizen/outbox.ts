@@ -57,7 +57,10 @@ let flushing: Promise<void> | null = null;
  * leaves the phone on success or on a refusal that retrying cannot fix; a lost connection or a rate
  * limit leaves it for the next pass.
  */
-export function flushOutbox(onSent: (p: PendingReport, code: string) => void, onRefused: (p: PendingReport, e: CitizenApiError) => void): Promise<void> {
+export function flushOutbox(
+  onSent: (p: PendingReport, code: string) => void,
+  onRefused: (p: PendingReport, e: CitizenApiError) => void,
+): Promise<void> {
   if (flushing) return flushing;
   const pass = async () => {
     for (const p of pendingReports()) {
@@ -76,7 +79,9 @@ export function flushOutbox(onSent: (p: PendingReport, code: string) => void, on
     }
   };
   const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-  const run: Promise<void> = (locks ? (locks.request('citizen-outbox', pass) as unknown as Promise<void>) : pass()).finally(() => {
+  const run: Promise<void> = (
+    locks ? (locks.request('citizen-outbox', pass) as unknown as Promise<void>) : pass()
+  ).finally(() => {
     flushing = null;
   });
   flushing = run;
@@ -85,5 +90,7 @@ export function flushOutbox(onSent: (p: PendingReport, code: string) => void, on
 
 export function newIdempotencyKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join(
+    '',
+  );
 }

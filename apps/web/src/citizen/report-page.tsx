@@ -104,7 +104,11 @@ export function ReportPage() {
   }
 
   async function submit() {
-    const miss = [!classCode && 'field.class', !place && 'field.place', description.trim().length < 2 && 'field.description'].filter((x): x is string => !!x);
+    const miss = [
+      !classCode && 'field.class',
+      !place && 'field.place',
+      description.trim().length < 2 && 'field.description',
+    ].filter((x): x is string => !!x);
     setMissing(miss);
     if (miss.length > 0 || !classCode || !place) return;
     setError(null);
@@ -169,7 +173,11 @@ export function ReportPage() {
         <p>{t('result.hint')}</p>
         {outcome.hasPhone && <p className="muted">{t('result.smsSent')}</p>}
         <p className="link-line" lang="en">
-          <a href={`/track/${outcome.code}`} onClick={(e) => (e.preventDefault(), go(`/track/${outcome.code}`))} data-testid="result-track-link">
+          <a
+            href={`/track/${outcome.code}`}
+            onClick={(e) => (e.preventDefault(), go(`/track/${outcome.code}`))}
+            data-testid="result-track-link"
+          >
             {url}
           </a>
         </p>
@@ -220,8 +228,19 @@ export function ReportPage() {
         ) : (
           <div className="class-list" role="radiogroup" aria-label={t('form.class')}>
             {classes.map((m) => (
-              <label key={m.code} className="choice" data-testid={`class-${m.code}`} lang={lang === 'en' ? 'en' : 'zh-CN'}>
-                <input type="radio" name="class" value={m.code} checked={classCode === m.code} onChange={() => setClassCode(m.code)} />
+              <label
+                key={m.code}
+                className="choice"
+                data-testid={`class-${m.code}`}
+                lang={lang === 'en' ? 'en' : 'zh-CN'}
+              >
+                <input
+                  type="radio"
+                  name="class"
+                  value={m.code}
+                  checked={classCode === m.code}
+                  onChange={() => setClassCode(m.code)}
+                />
                 <span>{className(m)}</span>
               </label>
             ))}
@@ -235,7 +254,12 @@ export function ReportPage() {
           {photos.map((p, i) => (
             <div key={i} className="thumb">
               <img src={p} alt="" />
-              <button type="button" className="remove" aria-label={t('form.removePhoto', { n: i + 1 })} onClick={() => setPhotos((ps) => ps.filter((_, j) => j !== i))}>
+              <button
+                type="button"
+                className="remove"
+                aria-label={t('form.removePhoto', { n: i + 1 })}
+                onClick={() => setPhotos((ps) => ps.filter((_, j) => j !== i))}
+              >
                 ×
               </button>
             </div>
@@ -244,24 +268,50 @@ export function ReportPage() {
         {photos.length < 3 && (
           <label className="button secondary file-button" htmlFor={ids.photo}>
             {shrinking ? t('form.shrinking') : t('form.addPhoto')}
-            <input id={ids.photo} type="file" accept="image/*" multiple className="visually-hidden" onChange={(e) => void addPhotos(e.currentTarget.files).then(() => (e.target.value = ''))} data-testid="photo-input" />
+            <input
+              id={ids.photo}
+              type="file"
+              accept="image/*"
+              multiple
+              className="visually-hidden"
+              onChange={(e) => void addPhotos(e.currentTarget.files).then(() => (e.target.value = ''))}
+              data-testid="photo-input"
+            />
           </label>
         )}
       </fieldset>
 
       <fieldset className="card">
         <legend>{t('form.place')}</legend>
-        <button type="button" className="secondary" onClick={locate} disabled={locating} data-testid="use-location">
+        <button
+          type="button"
+          className="secondary"
+          onClick={locate}
+          disabled={locating}
+          data-testid="use-location"
+        >
           {locating ? t('form.locating') : t('form.useLocation')}
         </button>
-        {locationFailed && <p className="error" role="alert">{t('form.locationFailed')}</p>}
+        {locationFailed && (
+          <p className="error" role="alert">
+            {t('form.locationFailed')}
+          </p>
+        )}
         <p className="muted">{t('form.tapMap')}</p>
         <Suspense fallback={<div className="map-box placeholder" />}>
-          <LocationMap communities={catalog?.communities ?? []} value={place} onPick={(p) => setPlace({ ...p, coordSystem: 'wgs84' })} label={t('form.mapLabel')} />
+          <LocationMap
+            communities={catalog?.communities ?? []}
+            value={place}
+            onPick={(p) => setPlace({ ...p, coordSystem: 'wgs84' })}
+            label={t('form.mapLabel')}
+          />
         </Suspense>
         {place && (
           <p className="place-chosen" data-testid="place-chosen" data-crs={place.coordSystem}>
-            {t('form.placeChosen')}: <span lang="en">{place.lat.toFixed(5)}, {place.lng.toFixed(5)}</span>
+            {t('form.placeChosen')}:{' '}
+            <span lang="en">
+              {place.lat.toFixed(5)}, {place.lng.toFixed(5)}
+            </span>
           </p>
         )}
       </fieldset>
@@ -270,16 +320,40 @@ export function ReportPage() {
         <legend>
           <label htmlFor={ids.desc}>{t('form.description')}</label>
         </legend>
-        <textarea id={ids.desc} value={description} onChange={(e) => setDescription(e.target.value)} placeholder={t('form.descriptionPlaceholder')} maxLength={1000} rows={4} data-testid="description" />
+        <textarea
+          id={ids.desc}
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          placeholder={t('form.descriptionPlaceholder')}
+          maxLength={1000}
+          rows={4}
+          data-testid="description"
+        />
       </fieldset>
 
       <div className="card">
         <label htmlFor={ids.phone} className="field-label">
           {t('form.phone')}
         </label>
-        <input id={ids.phone} type="tel" inputMode="numeric" autoComplete="tel" value={phone} onChange={(e) => setPhone(e.target.value)} maxLength={20} data-testid="phone" lang="en" />
+        <input
+          id={ids.phone}
+          type="tel"
+          inputMode="numeric"
+          autoComplete="tel"
+          value={phone}
+          onChange={(e) => setPhone(e.target.value)}
+          maxLength={20}
+          data-testid="phone"
+          lang="en"
+        />
         <label className="choice" htmlFor={ids.pub}>
-          <input id={ids.pub} type="checkbox" checked={publicOk} onChange={(e) => setPublicOk(e.target.checked)} data-testid="public-ok" />
+          <input
+            id={ids.pub}
+            type="checkbox"
+            checked={publicOk}
+            onChange={(e) => setPublicOk(e.target.checked)}
+            data-testid="public-ok"
+          />
           <span>{t('form.public')}</span>
         </label>
       </div>

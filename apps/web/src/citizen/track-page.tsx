@@ -44,7 +44,15 @@ export default function TrackPage({ code }: { code: string }) {
         <label htmlFor={inputId} className="field-label">
           {t('track.enterCode')}
         </label>
-        <input id={inputId} value={typed} onChange={(e) => setTyped(e.target.value)} autoCapitalize="characters" autoComplete="off" lang="en" data-testid="track-input" />
+        <input
+          id={inputId}
+          value={typed}
+          onChange={(e) => setTyped(e.target.value)}
+          autoCapitalize="characters"
+          autoComplete="off"
+          lang="en"
+          data-testid="track-input"
+        />
         <button type="submit" className="secondary">
           {t('track.lookup')}
         </button>
@@ -66,7 +74,15 @@ function stepText(s: PublicStep, t: (k: string, o?: Record<string, unknown>) => 
   return t(`track.step.${s.type}`);
 }
 
-function Timeline({ data, onChange, onRefresh }: { data: PublicTimeline; onChange: (d: PublicTimeline) => void; onRefresh: () => void }) {
+function Timeline({
+  data,
+  onChange,
+  onRefresh,
+}: {
+  data: PublicTimeline;
+  onChange: (d: PublicTimeline) => void;
+  onRefresh: () => void;
+}) {
   const { t } = useTranslation();
   const [stars, setStars] = useState(0);
   const [rateError, setRateError] = useState<unknown>(null);
@@ -103,7 +119,12 @@ function Timeline({ data, onChange, onRefresh }: { data: PublicTimeline; onChang
       {data.photos.length > 0 && (
         <div className="photos">
           {data.photos.map((sha) => (
-            <img key={sha} className="thumb-img" src={citizenApi.photoUrl(data.trackingCode, sha)} alt={t('track.yourPhotoAlt')} />
+            <img
+              key={sha}
+              className="thumb-img"
+              src={citizenApi.photoUrl(data.trackingCode, sha)}
+              alt={t('track.yourPhotoAlt')}
+            />
           ))}
         </div>
       )}
@@ -121,7 +142,13 @@ function Timeline({ data, onChange, onRefresh }: { data: PublicTimeline; onChang
             )}
             {s.reason && <p className="reason">{t('track.reason', { reason: s.reason })}</p>}
             {(s.photos ?? []).map((sha) => (
-              <img key={sha} className="thumb-img" src={citizenApi.photoUrl(data.trackingCode, sha)} alt={t('track.photoAlt')} data-testid="disposal-photo" />
+              <img
+                key={sha}
+                className="thumb-img"
+                src={citizenApi.photoUrl(data.trackingCode, sha)}
+                alt={t('track.photoAlt')}
+                data-testid="disposal-photo"
+              />
             ))}
           </li>
         ))}
@@ -131,12 +158,27 @@ function Timeline({ data, onChange, onRefresh }: { data: PublicTimeline; onChang
           <legend>{t('track.rateTitle')}</legend>
           <div className="stars" role="radiogroup" aria-label={t('track.rateTitle')}>
             {[1, 2, 3, 4, 5].map((n) => (
-              <button key={n} type="button" role="radio" aria-checked={stars === n} aria-label={t('track.rateStar', { n })} className={n <= stars ? 'star on' : 'star'} onClick={() => setStars(n)} data-testid={`star-${n}`}>
+              <button
+                key={n}
+                type="button"
+                role="radio"
+                aria-checked={stars === n}
+                aria-label={t('track.rateStar', { n })}
+                className={n <= stars ? 'star on' : 'star'}
+                onClick={() => setStars(n)}
+                data-testid={`star-${n}`}
+              >
                 ★
               </button>
             ))}
           </div>
-          <button type="button" className="primary" disabled={stars < 1 || sending} onClick={() => void rate()} data-testid="rate-submit">
+          <button
+            type="button"
+            className="primary"
+            disabled={stars < 1 || sending}
+            onClick={() => void rate()}
+            data-testid="rate-submit"
+          >
             {t('track.rateSubmit')}
           </button>
           <ErrorText error={rateError} />

@@ -33,7 +33,18 @@ export interface CitizenReportResult {
 
 /** One public step of a report; never a staff name, never personal data. */
 export interface PublicStep {
-  type: 'received' | 'verified' | 'filed' | 'dispatched' | 'accepted' | 'disposed' | 'closed' | 'rework' | 'rejected' | 'merged' | 'rated';
+  type:
+    | 'received'
+    | 'verified'
+    | 'filed'
+    | 'dispatched'
+    | 'accepted'
+    | 'disposed'
+    | 'closed'
+    | 'rework'
+    | 'rejected'
+    | 'merged'
+    | 'rated';
   at: string;
   unit?: { code: string; name: string; nameEn: string; department: string; departmentEn: string } | null;
   reason?: string | null;
@@ -86,17 +97,29 @@ export class CitizenService {
   /** Check a photo by its bytes, strip its metadata (EXIF GPS) and store it. */
   async savePhoto(bytes: Uint8Array, ip: string): Promise<{ sha256: string; size: number }> {
     await this.deps.limits.photo(ip);
-    if (bytes.length === 0) throw new DomainError('BAD_INPUT', 'the photo is empty', { field: 'photo', reason: 'photo_type' });
-    if (bytes.length > MAX_CITIZEN_PHOTO_BYTES) throw new DomainError('BAD_INPUT', `a photo may be at most ${MAX_CITIZEN_PHOTO_BYTES / 1024 / 1024} MiB`, { field: 'photo', reason: 'photo_too_large' });
+    if (bytes.length === 0)
+      throw new DomainError('BAD_INPUT', 'the photo is empty', { field: 'photo', reason: 'photo_type' });
+    if (bytes.length > MAX_CITIZEN_PHOTO_BYTES)
+      throw new DomainError(
+        'BAD_INPUT',
+        `a photo may be at most ${MAX_CITIZEN_PHOTO_BYTES / 1024 / 1024} MiB`,
+        { field: 'photo', reason: 'photo_too_large' },
+      );
     const mime = sniffImageType(bytes);
     if (mime !== 'image/jpeg' && mime !== 'image/png' && mime !== 'image/webp') {
-      throw new DomainError('BAD_INPUT', 'only JPEG, PNG or WebP photos are accepted', { field: 'photo', reason: 'photo_type' });
+      throw new DomainError('BAD_INPUT', 'only JPEG, PNG or WebP photos are accepted', {
+        field: 'photo',
+        reason: 'photo_type',
+      });
     }
     let clean: Uint8Array;
     try {
       clean = stripImageMetadata(bytes, mime);
     } catch {
-      throw new DomainError('BAD_INPUT', 'the photo file is damaged', { field: 'photo', reason: 'photo_type' });
+      throw new DomainError('BAD_INPUT', 'the photo file is damaged', {
+        field: 'photo',
+        reason: 'photo_type',
+      });
     }
     const saved = await this.deps.attachments.storeBytes(clean, mime, null);
     return { sha256: saved.sha256, size: saved.size };
@@ -108,10 +131,18 @@ export class CitizenService {
     // a retried submission (the phone was offline, the answer was lost) is not a new report: no limit
     const seen = citizens.caseIdOfIdempotencyKey(idemKey);
     if (seen === null) await this.deps.limits.report(ip, input.phone);
-    if (input.photos.length > MAX_CITIZEN_PHOTOS) throw new DomainError('BAD_INPUT', `at most ${MAX_CITIZEN_PHOTOS} photos`, { field: 'photos', reason: 'too_many_photos' });
+    if (input.photos.length > MAX_CITIZEN_PHOTOS)
+      throw new DomainError('BAD_INPUT', `at most ${MAX_CITIZEN_PHOTOS} photos`, {
+        field: 'photos',
+        reason: 'too_many_photos',
+      });
     for (const [i, sha] of input.photos.entries()) {
       const meta = await caseStore.getAttachment(sha);
-      if (!meta || meta.uploadedBy !== null) throw new DomainError('BAD_INPUT', `photo ${i + 1} was not uploaded`, { field: `photos.${i}`, reason: 'photo_missing' });
+      if (!meta || meta.uploadedBy !== null)
+        throw new DomainError('BAD_INPUT', `photo ${i + 1} was not uploaded`, {
+          field: `photos.${i}`,
+          reason: 'photo_missing',
+        });
     }
     const trackingCode = generateTrackingCode();
     const result = await cases.intake(
@@ -140,17 +171,27 @@ export class CitizenService {
     );
     const record = await caseStore.getByNumber(result.caseNumber);
     const report = record ? citizens.reportByCaseId(record.id) : null;
-    if (!report) throw new DomainError('CONFLICT', 'this idempotency key belongs to a report made another way', { field: 'idempotencyKey' });
+    if (!report)
+      throw new DomainError('CONFLICT', 'this idempotency key belongs to a report made another way', {
+        field: 'idempotencyKey',
+      });
     this.deps.sender?.kick();
     return { trackingCode: report.trackingCode, replayed: result.replayed, outsideGrid: result.outsideGrid };
   }
 
-  private async findByCode(raw: string, ip: string): Promise<{ record: CaseRecord; report: NonNullable<ReturnType<CitizenStore['reportByCode']>> }> {
+  private async findByCode(
+    raw: string,
+    ip: string,
+  ): Promise<{ record: CaseRecord; report: NonNullable<ReturnType<CitizenStore['reportByCode']>> }> {
     await this.deps.limits.lookup(ip);
     const code = normalizeTrackingCode(raw);
     const report = code ? this.deps.citizens.reportByCode(code) : null;
     const record = report ? await this.deps.caseStore.getById(report.caseId) : null;
-    if (!report || !record) throw new DomainError('NOT_FOUND', 'no report with this tracking code', { field: 'code', reason: 'not_found' });
+    if (!report || !record)
+      throw new DomainError('NOT_FOUND', 'no report with this tracking code', {
+        field: 'code',
+        reason: 'not_found',
+      });
     return { record, report };
   }
 
@@ -160,7 +201,13 @@ export class CitizenService {
     const u = s.units.find((x) => x.code === code);
     if (!u) return null;
     const d = s.departments.find((x) => x.code === u.departmentCode);
-    return { code: u.code, name: u.name, nameEn: u.nameEn, department: d?.name ?? '', departmentEn: d?.nameEn ?? '' };
+    return {
+      code: u.code,
+      name: u.name,
+      nameEn: u.nameEn,
+      department: d?.name ?? '',
+      departmentEn: d?.nameEn ?? '',
+    };
   }
 
   private toStep(e: StoredCaseEvent): PublicStep | null {
@@ -214,7 +261,11 @@ export class CitizenService {
   /** The citizen's satisfaction once the case is closed: the case's callback (回访), actor `public`. */
   async rate(code: string, satisfaction: number, ip: string): Promise<PublicTimeline> {
     const { record } = await this.findByCode(code, ip);
-    if (record.state !== 'closed') throw new DomainError('ILLEGAL_TRANSITION', 'a report can be rated once it is closed, and only once', { field: 'satisfaction', reason: 'not_ratable' });
+    if (record.state !== 'closed')
+      throw new DomainError('ILLEGAL_TRANSITION', 'a report can be rated once it is closed, and only once', {
+        field: 'satisfaction',
+        reason: 'not_ratable',
+      });
     const { record: after, event } = await this.deps.caseStore.applyAction({
       caseNumber: record.caseNumber,
       expectedVersion: record.version,
@@ -229,9 +280,15 @@ export class CitizenService {
   async photo(code: string, sha: string, ip: string): Promise<{ bytes: Uint8Array; mime: string }> {
     const { record } = await this.findByCode(code, ip);
     const events = await this.deps.caseStore.listEvents(record.id);
-    const allowed = this.deps.citizens.reportHasPhoto(record.id, sha) || events.some((e) => e.type === 'report_disposal' && e.attachments.includes(sha));
+    const allowed =
+      this.deps.citizens.reportHasPhoto(record.id, sha) ||
+      events.some((e) => e.type === 'report_disposal' && e.attachments.includes(sha));
     const file = allowed ? await this.deps.attachments.readUnchecked(sha) : null;
-    if (!file) throw new DomainError('NOT_FOUND', 'no such photo for this report', { field: 'sha256', reason: 'not_found' });
+    if (!file)
+      throw new DomainError('NOT_FOUND', 'no such photo for this report', {
+        field: 'sha256',
+        reason: 'not_found',
+      });
     return { bytes: stripImageMetadata(file.bytes, file.mime), mime: file.mime };
   }
 }

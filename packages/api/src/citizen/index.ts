@@ -5,7 +5,15 @@ import type { CaseService } from '../services/case-service.ts';
 import type { Clock } from '../services/clock.ts';
 import type { ReferenceService } from '../services/reference-service.ts';
 import { CitizenService } from './citizen-service.ts';
-import { createNotificationHook, HttpSmsProvider, NotificationSender, SinkSmsProvider, type HttpSmsGatewayConfig, type SenderOptions, type SmsProvider } from './notifications.ts';
+import {
+  createNotificationHook,
+  HttpSmsProvider,
+  NotificationSender,
+  SinkSmsProvider,
+  type HttpSmsGatewayConfig,
+  type SenderOptions,
+  type SmsProvider,
+} from './notifications.ts';
 import { CitizenLimits, DEFAULT_CITIZEN_LIMITS, type CitizenLimitsConfig } from './rate-limits.ts';
 
 export type SmsConfig = { provider: 'sink' } | ({ provider: 'http' } & HttpSmsGatewayConfig);
@@ -31,15 +39,30 @@ export interface CitizenChannel {
 
 /** Compose the citizen channel and register its outbox hook on the case store. */
 export function createCitizenChannel(
-  deps: { database: CitygridDatabase; caseStore: CaseStore; cases: CaseService; attachments: AttachmentService; reference: ReferenceService; bus: CaseBus; clock: Clock },
+  deps: {
+    database: CitygridDatabase;
+    caseStore: CaseStore;
+    cases: CaseService;
+    attachments: AttachmentService;
+    reference: ReferenceService;
+    bus: CaseBus;
+    clock: Clock;
+  },
   opts: CitizenOptions = {},
 ): CitizenChannel {
   const store = new CitizenStore(deps.database);
-  deps.caseStore.addEventHook(createNotificationHook(store, deps.reference, deps.clock, (opts.publicUrl ?? '').replace(/\/$/, '')));
+  deps.caseStore.addEventHook(
+    createNotificationHook(store, deps.reference, deps.clock, (opts.publicUrl ?? '').replace(/\/$/, '')),
+  );
   const sms = opts.sms ?? { provider: 'sink' };
-  const provider = opts.smsProvider ?? (sms.provider === 'http' ? new HttpSmsProvider(sms) : new SinkSmsProvider(store, deps.clock));
+  const provider =
+    opts.smsProvider ??
+    (sms.provider === 'http' ? new HttpSmsProvider(sms) : new SinkSmsProvider(store, deps.clock));
   const sender = new NotificationSender(store, provider, deps.clock, opts.sender);
-  const limits = new CitizenLimits({ ...DEFAULT_CITIZEN_LIMITS, ...opts.limits }, opts.limiterStore === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', sqlite: deps.database.sqlite });
+  const limits = new CitizenLimits(
+    { ...DEFAULT_CITIZEN_LIMITS, ...opts.limits },
+    opts.limiterStore === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', sqlite: deps.database.sqlite },
+  );
   const service = new CitizenService({ ...deps, citizens: store, limits, sender });
   // every committed event may have queued a message: ask the sender for a pass
   deps.bus.subscribe(() => sender.kick());

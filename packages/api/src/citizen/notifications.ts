@@ -22,7 +22,12 @@ export function renderSms(kind: string, lang: string, params: Record<string, str
  * The outbox writer: a CaseStore hook, so it runs in the SAME transaction as the event it announces.
  * Who is told: the online reporter (their language) or a hotline caller who gave a mobile (Chinese).
  */
-export function createNotificationHook(citizens: CitizenStore, ref: ReferenceService, clock: Clock, publicUrl: string): CaseEventHook {
+export function createNotificationHook(
+  citizens: CitizenStore,
+  ref: ReferenceService,
+  clock: Clock,
+  publicUrl: string,
+): CaseEventHook {
   return (record, events) => {
     const phone = record.callerPhone?.replace(/\s/g, '') ?? '';
     if (!CN_MOBILE.test(phone)) return;
@@ -98,7 +103,16 @@ export class SinkSmsProvider implements SmsProvider {
     private readonly clock: Clock,
   ) {}
   async send(m: SmsMessage): Promise<void> {
-    this.citizens.sinkPut({ outboxId: m.outboxId, phone: m.phone, lang: m.lang, kind: m.kind, templateId: m.templateId, params: m.params, text: m.text, sentAt: this.clock.now().toISOString() });
+    this.citizens.sinkPut({
+      outboxId: m.outboxId,
+      phone: m.phone,
+      lang: m.lang,
+      kind: m.kind,
+      templateId: m.templateId,
+      params: m.params,
+      text: m.text,
+      sentAt: this.clock.now().toISOString(),
+    });
   }
 }
 
@@ -127,14 +141,25 @@ export class HttpSmsProvider implements SmsProvider {
   async send(m: SmsMessage): Promise<void> {
     const res = await this.fetchImpl(this.config.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(this.config.token ? { authorization: `Bearer ${this.config.token}` } : {}) },
-      body: JSON.stringify({ phoneNumbers: m.phone, signName: this.config.signName, templateCode: m.templateId, templateParam: JSON.stringify(m.params), outId: String(m.outboxId) }),
+      headers: {
+        'content-type': 'application/json',
+        ...(this.config.token ? { authorization: `Bearer ${this.config.token}` } : {}),
+      },
+      body: JSON.stringify({
+        phoneNumbers: m.phone,
+        signName: this.config.signName,
+        templateCode: m.templateId,
+        templateParam: JSON.stringify(m.params),
+        outId: String(m.outboxId),
+      }),
       signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
     });
     if (!res.ok) throw new Error(`SMS gateway answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
   }
   templateFor(kind: string, lang: string): string {
-    return this.config.templates[`${kind}.${lang}`] ?? this.config.templates[`${kind}.zh`] ?? `${kind}.${lang}`;
+    return (
+      this.config.templates[`${kind}.${lang}`] ?? this.config.templates[`${kind}.zh`] ?? `${kind}.${lang}`
+    );
   }
 }
 
@@ -169,11 +194,21 @@ export class NotificationSender {
     private readonly clock: Clock,
     opts: SenderOptions = {},
   ) {
-    this.o = { batch: 20, lockMs: 60_000, baseDelayMs: 5_000, maxDelayMs: 3_600_000, maxAttempts: 10, pollMs: 2_000, ...opts };
+    this.o = {
+      batch: 20,
+      lockMs: 60_000,
+      baseDelayMs: 5_000,
+      maxDelayMs: 3_600_000,
+      maxAttempts: 10,
+      pollMs: 2_000,
+      ...opts,
+    };
   }
 
   private templateId(r: OutboxRow): string {
-    return this.provider instanceof HttpSmsProvider ? this.provider.templateFor(r.kind, r.lang) : `${r.kind}.${r.lang}`;
+    return this.provider instanceof HttpSmsProvider
+      ? this.provider.templateFor(r.kind, r.lang)
+      : `${r.kind}.${r.lang}`;
   }
 
   /** Send what is due now; resolves with the number delivered. Runs one pass at a time. */
@@ -187,17 +222,31 @@ export class NotificationSender {
 
   private async pass(): Promise<number> {
     const now = this.clock.now();
-    const rows = this.citizens.claimDue(now.toISOString(), new Date(now.getTime() + this.o.lockMs).toISOString(), this.o.batch);
+    const rows = this.citizens.claimDue(
+      now.toISOString(),
+      new Date(now.getTime() + this.o.lockMs).toISOString(),
+      this.o.batch,
+    );
     let sent = 0;
     for (const r of rows) {
       try {
-        await this.provider.send({ outboxId: r.id, phone: r.phone, lang: r.lang, kind: r.kind, templateId: this.templateId(r), params: r.params, text: renderSms(r.kind, r.lang, r.params) });
+        await this.provider.send({
+          outboxId: r.id,
+          phone: r.phone,
+          lang: r.lang,
+          kind: r.kind,
+          templateId: this.templateId(r),
+          params: r.params,
+          text: renderSms(r.kind, r.lang, r.params),
+        });
         this.citizens.markSent(r.id, this.clock.now().toISOString());
         sent++;
       } catch (e) {
         const attempt = r.attempts + 1;
         const giveUp = attempt >= this.o.maxAttempts;
-        const next = new Date(this.clock.now().getTime() + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs)).toISOString();
+        const next = new Date(
+          this.clock.now().getTime() + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs),
+        ).toISOString();
         this.citizens.markRetry(r.id, e instanceof Error ? e.message : String(e), next, giveUp);
       }
     }
@@ -206,7 +255,10 @@ export class NotificationSender {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => void this.runOnce().catch((e: unknown) => console.error('SMS sender:', e)), this.o.pollMs);
+    this.timer = setInterval(
+      () => void this.runOnce().catch((e: unknown) => console.error('SMS sender:', e)),
+      this.o.pollMs,
+    );
     this.timer.unref();
   }
 

@@ -1,4 +1,9 @@
-import { RateLimiterMemory, RateLimiterRes, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRes,
+  RateLimiterSQLite,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import type Database from 'better-sqlite3';
 import { DomainError } from '@citygrid/domain';
 
@@ -9,7 +14,12 @@ export interface CitizenLimitsConfig {
   lookupsPerIpPerMinute: number;
 }
 
-export const DEFAULT_CITIZEN_LIMITS: CitizenLimitsConfig = { reportsPerIpPerHour: 10, reportsPerPhonePerDay: 5, photosPerIpPerHour: 40, lookupsPerIpPerMinute: 60 };
+export const DEFAULT_CITIZEN_LIMITS: CitizenLimitsConfig = {
+  reportsPerIpPerHour: 10,
+  reportsPerPhonePerDay: 5,
+  photosPerIpPerHour: 40,
+  lookupsPerIpPerMinute: 60,
+};
 
 /**
  * Limits on the citizen channel, per address and per phone number. The store is the seam: SQLite
@@ -23,10 +33,21 @@ export class CitizenLimits {
   private readonly photosByIp: RateLimiterAbstract;
   private readonly lookupsByIp: RateLimiterAbstract;
 
-  constructor(cfg: CitizenLimitsConfig, store: { kind: 'sqlite'; sqlite: Database.Database } | { kind: 'memory' }) {
+  constructor(
+    cfg: CitizenLimitsConfig,
+    store: { kind: 'sqlite'; sqlite: Database.Database } | { kind: 'memory' },
+  ) {
     const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
       store.kind === 'sqlite'
-        ? new RateLimiterSQLite({ storeClient: store.sqlite, storeType: 'better-sqlite3', tableName: 'rate_limits', tableCreated: true, keyPrefix, points, duration })
+        ? new RateLimiterSQLite({
+            storeClient: store.sqlite,
+            storeType: 'better-sqlite3',
+            tableName: 'rate_limits',
+            tableCreated: true,
+            keyPrefix,
+            points,
+            duration,
+          })
         : new RateLimiterMemory({ keyPrefix, points, duration });
     this.reportsByIp = make('report_ip', cfg.reportsPerIpPerHour, 3600);
     this.reportsByPhone = make('report_phone', cfg.reportsPerPhonePerDay, 86_400);
@@ -34,16 +55,25 @@ export class CitizenLimits {
     this.lookupsByIp = make('track_ip', cfg.lookupsPerIpPerMinute, 60);
   }
 
-  private async take(limiter: RateLimiterAbstract, key: string, field: string, reason: string): Promise<void> {
+  private async take(
+    limiter: RateLimiterAbstract,
+    key: string,
+    field: string,
+    reason: string,
+  ): Promise<void> {
     try {
       await limiter.consume(key);
     } catch (e) {
       if (e instanceof RateLimiterRes) {
-        throw new DomainError('TOO_MANY_REQUESTS', `too many requests from this ${field}; try again in ${Math.ceil(e.msBeforeNext / 1000)} s`, {
-          field,
-          reason,
-          retryAfterS: Math.ceil(e.msBeforeNext / 1000),
-        });
+        throw new DomainError(
+          'TOO_MANY_REQUESTS',
+          `too many requests from this ${field}; try again in ${Math.ceil(e.msBeforeNext / 1000)} s`,
+          {
+            field,
+            reason,
+            retryAfterS: Math.ceil(e.msBeforeNext / 1000),
+          },
+        );
       }
       throw e;
     }

@@ -82,33 +82,57 @@ export class CitizenStore {
 
   insertReportNow(r: Omit<CitizenReportRow, 'id'>): void {
     this.sqlite
-      .prepare('insert into citizen_reports (case_id, tracking_code, lang, public_ok, photos, coord_system, created_at) values (?, ?, ?, ?, ?, ?, ?)')
-      .run(r.caseId, r.trackingCode, r.lang, r.publicOk ? 1 : 0, JSON.stringify(r.photos), r.coordSystem, r.createdAt);
+      .prepare(
+        'insert into citizen_reports (case_id, tracking_code, lang, public_ok, photos, coord_system, created_at) values (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        r.caseId,
+        r.trackingCode,
+        r.lang,
+        r.publicOk ? 1 : 0,
+        JSON.stringify(r.photos),
+        r.coordSystem,
+        r.createdAt,
+      );
   }
 
   /** The case an idempotency key already created, if any (a retried submission). */
   caseIdOfIdempotencyKey(key: string): number | null {
-    const row = this.sqlite.prepare('select case_id as caseId from idempotency_keys where key = ?').get(key) as { caseId: number } | undefined;
+    const row = this.sqlite
+      .prepare('select case_id as caseId from idempotency_keys where key = ?')
+      .get(key) as { caseId: number } | undefined;
     return row?.caseId ?? null;
   }
 
   reportByCode(code: string): CitizenReportRow | null {
-    const row = this.sqlite.prepare('select * from citizen_reports where tracking_code = ?').get(code) as Record<string, unknown> | undefined;
+    const row = this.sqlite.prepare('select * from citizen_reports where tracking_code = ?').get(code) as
+      Record<string, unknown> | undefined;
     return row ? toReport(row) : null;
   }
 
   reportByCaseId(caseId: number): CitizenReportRow | null {
-    const row = this.sqlite.prepare('select * from citizen_reports where case_id = ?').get(caseId) as Record<string, unknown> | undefined;
+    const row = this.sqlite.prepare('select * from citizen_reports where case_id = ?').get(caseId) as
+      Record<string, unknown> | undefined;
     return row ? toReport(row) : null;
   }
 
   /** Is this photo part of a citizen report (so the public may fetch it through its tracking code)? */
   reportHasPhoto(caseId: number, sha: string): boolean {
-    return !!this.sqlite.prepare('select 1 from citizen_reports, json_each(photos) where case_id = ? and value = ?').get(caseId, sha);
+    return !!this.sqlite
+      .prepare('select 1 from citizen_reports, json_each(photos) where case_id = ? and value = ?')
+      .get(caseId, sha);
   }
 
   /** Queue a notification; a second row for the same (event, kind) is ignored. */
-  enqueueNow(o: { caseId: number; eventId: number | null; kind: string; phone: string; lang: string; params: Record<string, string>; at: string }): void {
+  enqueueNow(o: {
+    caseId: number;
+    eventId: number | null;
+    kind: string;
+    phone: string;
+    lang: string;
+    params: Record<string, string>;
+    at: string;
+  }): void {
     this.sqlite
       .prepare(
         'insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing',
@@ -133,31 +157,45 @@ export class CitizenStore {
   }
 
   markSent(id: number, at: string): void {
-    this.sqlite.prepare("update notification_outbox set status = 'sent', sent_at = ?, attempts = attempts + 1, locked_until = null, last_error = null where id = ?").run(at, id);
+    this.sqlite
+      .prepare(
+        "update notification_outbox set status = 'sent', sent_at = ?, attempts = attempts + 1, locked_until = null, last_error = null where id = ?",
+      )
+      .run(at, id);
   }
 
   markRetry(id: number, error: string, nextAttemptAt: string, giveUp: boolean): void {
     this.sqlite
-      .prepare('update notification_outbox set status = ?, attempts = attempts + 1, next_attempt_at = ?, locked_until = null, last_error = ? where id = ?')
+      .prepare(
+        'update notification_outbox set status = ?, attempts = attempts + 1, next_attempt_at = ?, locked_until = null, last_error = ? where id = ?',
+      )
       .run(giveUp ? 'failed' : 'pending', nextAttemptAt, error.slice(0, 500), id);
   }
 
   outboxOf(caseId: number): OutboxRow[] {
-    return (this.sqlite.prepare('select * from notification_outbox where case_id = ? order by id').all(caseId) as Array<Record<string, unknown>>).map(toOutbox);
+    return (
+      this.sqlite
+        .prepare('select * from notification_outbox where case_id = ? order by id')
+        .all(caseId) as Array<Record<string, unknown>>
+    ).map(toOutbox);
   }
 
   /** Record a message in the local sink; returns false when this outbox row was already delivered there. */
   sinkPut(s: Omit<SinkRow, 'id'>): boolean {
     const r = this.sqlite
-      .prepare('insert into sms_sink (outbox_id, phone, lang, kind, template_id, params, text, sent_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing')
+      .prepare(
+        'insert into sms_sink (outbox_id, phone, lang, kind, template_id, params, text, sent_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
+      )
       .run(s.outboxId, s.phone, s.lang, s.kind, s.templateId, JSON.stringify(s.params), s.text, s.sentAt);
     return r.changes === 1;
   }
 
   sinkMessages(phone?: string): SinkRow[] {
-    const rows = (phone
-      ? this.sqlite.prepare('select * from sms_sink where phone = ? order by id').all(phone)
-      : this.sqlite.prepare('select * from sms_sink order by id').all()) as Array<Record<string, unknown>>;
+    const rows = (
+      phone
+        ? this.sqlite.prepare('select * from sms_sink where phone = ? order by id').all(phone)
+        : this.sqlite.prepare('select * from sms_sink order by id').all()
+    ) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       id: r.id as number,
       outboxId: r.outbox_id as number,
