@@ -254,6 +254,40 @@ describe('the public timeline, the rating as callback, and SMS in the citizen’
   });
 });
 
+describe('hotline callers', () => {
+  it('texts a hotline caller who left a mobile number, in Chinese, when the call is dispatched and when the work is sent back for rework', async () => {
+    const [operator] = await loginMany(server, ['operator'] as const);
+    const phone = '13900000044';
+    const created = await operator!.client.intake.create.mutate({
+      callerPhone: phone,
+      nature: 'complaint',
+      minorClassCode: 'C0302',
+      description: '垃圾箱满溢（电话）',
+      urgency: 'normal',
+      location: CITY_CENTRE,
+    });
+    expect(created.state).toBe('dispatched');
+    let v = created.version;
+    const act = async (s: Session, router: 'review' | 'unitWork', action: Record<string, unknown>) => {
+      const view = await (
+        s.client[router].act.mutate as (i: unknown) => Promise<{ record: { version: number } }>
+      )({ caseNumber: created.caseNumber, expectedVersion: v, action });
+      v = view.record.version;
+    };
+    await act(unit, 'unitWork', { type: 'accept' });
+    await act(unit, 'unitWork', { type: 'report_disposal', note: '已清理' });
+    await act(lead, 'review', { type: 'rework', reason: '仍有垃圾' });
+    await server.services.citizen.sender.runOnce();
+    const sms = server.services.citizen.store.sinkMessages(phone);
+    expect(sms.map((m) => [m.kind, m.lang])).toEqual([
+      ['dispatched', 'zh'],
+      ['rework', 'zh'],
+    ]);
+    expect(sms[0]!.text).toContain(created.caseNumber);
+    expect(sms[1]!.text).toContain('返工');
+  });
+});
+
 describe('the SMS sender', () => {
   it('retries with backoff and delivers each message exactly once across a restart', async () => {
     const store = server.services.citizen.store;

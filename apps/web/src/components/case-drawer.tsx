@@ -10,6 +10,7 @@ import { ActionPanel } from './action-panel';
 import { CaseClock } from './light';
 import { ErrorBox, Loading } from './status';
 import { CaseMiniMap } from '../map/case-mini-map';
+import { CitizenFacts } from './citizen-facts';
 
 export interface CaseDrawerProps {
   caseNumber: string;
@@ -141,6 +142,7 @@ function CaseBody({
           {r.description}
         </p>
       </section>
+      <CitizenFacts caseNumber={r.caseNumber} />
       {r.lat !== null && <CaseMiniMap lat={r.lat} lng={r.lng} cellCode={r.cellCode} />}
       <section>
         <h4>{t('case.actions')}</h4>

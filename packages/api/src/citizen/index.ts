@@ -63,6 +63,7 @@ export function createCitizenChannel(
     { ...DEFAULT_CITIZEN_LIMITS, ...opts.limits },
     opts.limiterStore === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', sqlite: deps.database.sqlite },
   );
+  deps.attachments.addReferenceSource((sha) => store.caseNumbersWithPhoto(sha));
   const service = new CitizenService({ ...deps, citizens: store, limits, sender });
   // every committed event may have queued a message: ask the sender for a pass
   deps.bus.subscribe(() => sender.kick());

@@ -25,6 +25,13 @@ export class AttachmentService {
     private readonly clock: Clock,
   ) {}
 
+  private readonly referenceSources: Array<(sha: string) => string[]> = [];
+
+  /** Another place that attaches photos to cases (the citizen channel's reports). */
+  addReferenceSource(source: (sha: string) => string[]): void {
+    this.referenceSources.push(source);
+  }
+
   private pathOf(sha: string) {
     return join(this.dir, sha.slice(0, 2), sha);
   }
@@ -60,7 +67,7 @@ export class AttachmentService {
     const meta = /^[0-9a-f]{64}$/.test(sha) ? await this.store.getAttachment(sha) : null;
     if (!meta) throw new DomainError('NOT_FOUND', 'no such attachment', { field: 'sha256' });
     if (user.role === 'unit_staff' && meta.uploadedBy !== user.id) {
-      const numbers = await this.store.casesReferencingAttachment(sha);
+      const numbers = [...(await this.store.casesReferencingAttachment(sha)), ...this.referenceSources.flatMap((f) => f(sha))];
       const visible = await Promise.all(numbers.map(async (n) => (await this.store.getByNumber(n))?.unitCode === user.unitCode));
       if (!visible.some(Boolean)) throw new DomainError('FORBIDDEN', 'this attachment belongs to a case you cannot see', { field: 'sha256' });
     }

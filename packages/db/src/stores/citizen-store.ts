@@ -123,6 +123,15 @@ export class CitizenStore {
       .get(caseId, sha);
   }
 
+  /** Case numbers of the citizen reports that carry this photo. */
+  caseNumbersWithPhoto(sha: string): string[] {
+    return (
+      this.sqlite
+        .prepare('select c.case_number as n from citizen_reports r join cases c on c.id = r.case_id, json_each(r.photos) where json_each.value = ?')
+        .all(sha) as Array<{ n: string }>
+    ).map((r) => r.n);
+  }
+
   /** Queue a notification; a second row for the same (event, kind) is ignored. */
   enqueueNow(o: {
     caseId: number;
