@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, startWebServer, waitUntil, type TestServer } from './support.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ensureWebBuild,
+  launchBrowser,
+  screenshot,
+  startTestServer,
+  waitUntil,
+  WEB_DIST,
+  WEB_ROOT,
+  type TestServer,
+} from './support.ts';
 import {
   axeViolations,
   clippedElements,
@@ -18,7 +29,12 @@ let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
+  ensureWebBuild();
+  // one report per phone number a day, so the refusal can be seen
+  [server, browser] = await Promise.all([
+    startTestServer({ WEB_DIST, CITIZEN_REPORTS_PER_PHONE_PER_DAY: 1 }),
+    launchBrowser(),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -110,5 +126,28 @@ describe('reporting without signal', () => {
       (v) => v === '[]',
       'the outbox to empty',
     );
+  });
+
+  it('refuses a second report from the same phone number today, in the citizen’s language', async () => {
+    const mn = JSON.parse(readFileSync(join(WEB_ROOT, 'src/citizen/i18n/mn-Mong.json'), 'utf8')) as {
+      errors: Record<string, string>;
+    };
+    const page = await (await phoneContext(browser)).newPage();
+    await page.goto(`${server.url}/report?lang=mn`);
+    for (const n of [1, 2]) {
+      await page.getByTestId('category-public_facilities').waitFor();
+      await fillReport(page, `路灯 ${n} ${Date.now()}`);
+      await page.getByTestId('phone').fill('13900005555');
+      await page.getByTestId('submit-report').click();
+      if (n === 1) {
+        await page.getByTestId('tracking-code').waitFor();
+        await page.goto(`${server.url}/report?lang=mn`);
+      }
+    }
+    const refusal = page.getByTestId('citizen-error');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toBe(mn.errors.rate_limited_phone);
+    await page.evaluate(() => window.scrollTo(document.documentElement.scrollWidth, 0));
+    await screenshot(page, 'citizen-mn-refused');
   });
 });

@@ -16,13 +16,21 @@ export function CitizenFacts({ caseNumber }: { caseNumber: string }) {
         <span className="chip">{t('case.onlineReport')}</span>
       </h4>
       <p className="small">
-        {t('case.onlineDetails', { lang: t(`case.onlineLang.${r.lang}`), consent: r.publicOk ? t('case.onlinePublic') : t('case.onlinePrivate') })}
+        {t('case.onlineDetails', {
+          lang: t(`case.onlineLang.${r.lang}`),
+          consent: r.publicOk ? t('case.onlinePublic') : t('case.onlinePrivate'),
+        })}
       </p>
       {r.photos.length > 0 && (
         <div className="thumbs" aria-label={t('case.onlinePhotos')}>
           {r.photos.map((sha) => (
             <a key={sha} href={attachmentUrl(sha)} target="_blank" rel="noreferrer" className="thumb">
-              <img src={attachmentUrl(sha)} alt={t('case.onlinePhotos')} loading="lazy" data-testid="citizen-photo" />
+              <img
+                src={attachmentUrl(sha)}
+                alt={t('case.onlinePhotos')}
+                loading="lazy"
+                data-testid="citizen-photo"
+              />
             </a>
           ))}
         </div>

@@ -7,7 +7,16 @@ export const citizenRouter = createTRPCRouter({
   /** The report's language, consent and photos (null for cases from other channels); scoped like cases.get. */
   reportOf: authedProcedure
     .input(z.object({ caseNumber: ZCaseNumberSchema }))
-    .output(z.object({ lang: z.string(), publicOk: z.boolean(), photos: z.array(z.string()), coordSystem: z.string() }).nullable())
+    .output(
+      z
+        .object({
+          lang: z.string(),
+          publicOk: z.boolean(),
+          photos: z.array(z.string()),
+          coordSystem: z.string(),
+        })
+        .nullable(),
+    )
     .query(async ({ ctx, input }) => {
       const view = await ctx.services.cases.get(input.caseNumber, ctx.user);
       const r = ctx.services.citizen.store.reportByCaseId(view.record.id);

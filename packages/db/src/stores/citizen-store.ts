@@ -127,7 +127,9 @@ export class CitizenStore {
   caseNumbersWithPhoto(sha: string): string[] {
     return (
       this.sqlite
-        .prepare('select c.case_number as n from citizen_reports r join cases c on c.id = r.case_id, json_each(r.photos) where json_each.value = ?')
+        .prepare(
+          'select c.case_number as n from citizen_reports r join cases c on c.id = r.case_id, json_each(r.photos) where json_each.value = ?',
+        )
         .all(sha) as Array<{ n: string }>
     ).map((r) => r.n);
   }
