@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '@citygrid/domain';
-import { hasExif, NotificationSender, type SmsMessage } from '@citygrid/api';
+import { hasExif, NotificationSender, ZCitizenReportSchema, type SmsMessage } from '@citygrid/api';
 import { CITY_CENTRE, loginMany, startTestServer, type Session, type TestServer } from './test-support.ts';
 
 /**
@@ -131,6 +132,50 @@ describe('a citizen report enters the standard loop at verify', () => {
       reason: 'rate_limited_phone',
       field: 'phone',
     });
+  });
+});
+
+describe('bad input on the public endpoints', () => {
+  it('never answers 5xx to random bodies and paths, names a field on 400, and stores nothing', async () => {
+    const before = await server.services.cases.count({});
+    const valid = report();
+    const mutate = fc.oneof(
+      fc.anything(),
+      fc.record(
+        { ...Object.fromEntries(Object.keys(valid).map((k) => [k, fc.anything()])) },
+        { requiredKeys: [] },
+      ),
+      fc
+        .constantFrom(...Object.keys(valid))
+        .chain((k) =>
+          fc.anything().map((v) => ({ ...valid, idempotencyKey: 'fuzz-no-store-key-1', [k]: v })),
+        ),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        mutate,
+        fc.constantFrom('/reports', '/track/ABCDEFGHJKMN/rating', '/track/%ZZ', '/photos/x', '/catalog'),
+        async (body, path) => {
+          // a valid report is not bad input
+          if (
+            path === '/reports' &&
+            ZCitizenReportSchema.safeParse(JSON.parse(JSON.stringify(body) ?? 'null')).success
+          )
+            return;
+          const res = await fetch(`${server.url}/api/citizen${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body) ?? 'null',
+          });
+          expect(res.status).toBeLessThan(500);
+          if (res.status === 400)
+            expect(((await res.json()) as { error: { field: string | null } }).error.field).toBeTruthy();
+          else await res.arrayBuffer();
+        },
+      ),
+      { numRuns: 120 },
+    );
+    expect(await server.services.cases.count({})).toBe(before);
   });
 });
 
