@@ -98,6 +98,13 @@ describe('a citizen reports from a phone in Chinese', () => {
     expect(await smallTouchTargets(citizen)).toEqual([]);
     expect(await clippedElements(citizen, 'x')).toEqual([]);
     await screenshot(citizen, 'citizen-zh-form');
+    // the same form in English, then back to Chinese: nothing typed is lost by switching
+    await citizen.getByTestId('lang-en').click();
+    expect(await citizen.getByTestId('submit-report').textContent()).toBe('Send report');
+    await citizen.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(citizen, 'citizen-en-form');
+    await citizen.getByTestId('lang-zh').click();
+    expect(await citizen.getByTestId('description').inputValue()).toContain('垃圾箱满溢');
 
     await citizen.getByTestId('submit-report').click();
     const codeEl = citizen.getByTestId('tracking-code');

@@ -1,3 +1,4 @@
+/* global self, caches */
 /* The citizen pages' service worker: after one visit with signal, /report and /track open without
    one (network first, the last good copy as fallback). Reports themselves are kept by the page
    (localStorage outbox) and sent when the connection returns; API calls are never cached here. */
