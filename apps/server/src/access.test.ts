@@ -24,6 +24,7 @@ const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
   'review.queue': ['inspector', 'shift_lead', 'operator'],
   'review.act': ['inspector', 'shift_lead', 'operator'],
   'cases.get': STAFF,
+  'citizen.reportOf': STAFF,
   'cases.search': WATCHERS,
   'dashboard.openCases': WATCHERS,
   'dashboard.cellCounts': WATCHERS,
@@ -61,7 +62,7 @@ afterAll(async () => server?.stop());
 
 /** Raw HTTP call so every procedure can be reached by name with a harmless input. */
 async function call(s: Session, path: string, type: string): Promise<number> {
-  const input = path === 'cases.get' ? { caseNumber } : path === 'auth.login' ? { username: 'nobody', password: 'x' } : {};
+  const input = path === 'cases.get' || path === 'citizen.reportOf' ? { caseNumber } : path === 'auth.login' ? { username: 'nobody', password: 'x' } : {};
   const json = encodeURIComponent(JSON.stringify({ json: input }));
   const headers: Record<string, string> = { 'x-csrf-token': s.csrf, 'content-type': 'application/json' };
   if (s.cookie) headers.cookie = s.cookie;

@@ -5,7 +5,7 @@ import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, evaluationToCsv, fieldIssuesOf, handleOpen311, type CookieJar, type Services } from '@citygrid/api';
+import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, evaluationToCsv, fieldIssuesOf, handleCitizen, handleOpen311, type CookieJar, type Services } from '@citygrid/api';
 import { isDomainError } from '@citygrid/domain';
 import type { ServerConfig } from './env.ts';
 
@@ -205,8 +205,39 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     }
   });
 
+  // --- the citizen channel (网上举报): no login, no cookies; photos as raw bytes, reports as JSON ---
+  app.use(
+    '/api/citizen',
+    express.raw({ type: (req) => req.url === '/photos', limit: '4mb' }),
+    express.json({ limit: '20kb' }),
+    async (req, res) => {
+      const out = await handleCitizen(services.citizen.service, services.reference, {
+        method: req.method,
+        path: req.path,
+        body: Buffer.isBuffer(req.body) ? null : (req.body ?? null),
+        raw: Buffer.isBuffer(req.body) ? req.body : null,
+        ip: req.ip ?? 'unknown',
+      });
+      if ('bytes' in out) {
+        res.status(out.status).set({ 'Content-Type': out.contentType, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'private, max-age=3600' }).send(Buffer.from(out.bytes));
+      } else {
+        res.status(out.status).set(out.headers ?? {}).json(out.json);
+      }
+    },
+  );
+  // a body over the parser's limit: the same refusal shape as every other one
+  app.use('/api/citizen', (err: { status?: number; type?: string }, _req: Request, res: Response, next: (e?: unknown) => void) => {
+    if (err.status === 413) return void res.status(413).json({ error: { code: 'BAD_INPUT', reason: 'photo_too_large', field: 'photo', message: 'the upload is too large' } });
+    if (err.status === 400) return void res.status(400).json({ error: { code: 'BAD_INPUT', reason: 'bad_input', field: '(body)', message: 'the body is not valid JSON' } });
+    next(err);
+  });
+
   // --- the web app (production build) ---
   if (config.WEB_DIST && existsSync(join(config.WEB_DIST, 'index.html'))) {
+    // the citizen pages are their own small bundle (report.html), not the staff app
+    if (existsSync(join(config.WEB_DIST, 'report.html'))) {
+      app.get(['/report', /^\/track(\/.*)?$/], (_req, res) => res.set('Cache-Control', 'no-cache').sendFile(join(config.WEB_DIST, 'report.html')));
+    }
     app.use(express.static(config.WEB_DIST, { index: false, maxAge: '1h' }));
     app.get(/^\/(?!api\/|open311\/|health).*/, (_req, res) => res.sendFile(join(config.WEB_DIST, 'index.html')));
   } else {

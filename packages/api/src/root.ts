@@ -2,6 +2,7 @@ import { createTRPCRouter } from './trpc.ts';
 import { adminRouter } from './routers/admin.ts';
 import { authRouter } from './routers/auth.ts';
 import { casesRouter } from './routers/cases.ts';
+import { citizenRouter } from './routers/citizen.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
 import { dispatchRouter } from './routers/dispatch.ts';
 import { intakeRouter } from './routers/intake.ts';
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   dashboard: dashboardRouter,
   admin: adminRouter,
   live: liveRouter,
+  citizen: citizenRouter,
 });
 
 export type AppRouter = typeof appRouter;

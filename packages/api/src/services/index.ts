@@ -8,6 +8,7 @@ import { CaseService } from './case-service.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { DashboardService } from './dashboard-service.ts';
 import { ReferenceService } from './reference-service.ts';
+import { createCitizenChannel, type CitizenChannel, type CitizenOptions } from '../citizen/index.ts';
 
 export interface Services {
   database: CitygridDatabase;
@@ -23,10 +24,12 @@ export interface Services {
   dashboard: DashboardService;
   /** Shared-serialisation SSE for dashboards (`GET /api/live`). */
   live: LiveHub;
+  /** The citizen channel (网上举报): online reports, tracking, SMS outbox and sender. */
+  citizen: CitizenChannel;
 }
 
 /** Compose the service layer over an open, seeded database. */
-export async function createServices(opts: { database: CitygridDatabase; clock?: Clock; argon2?: Argon2Params }): Promise<Services> {
+export async function createServices(opts: { database: CitygridDatabase; clock?: Clock; argon2?: Argon2Params; citizen?: CitizenOptions }): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   const writer = new GroupCommitWriter(opts.database.sqlite);
   const bus = new CaseBus();
@@ -36,6 +39,8 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
   await reference.reload();
   const caseStore = new CaseStore(opts.database, writer);
   const cases = new CaseService(caseStore, reference, bus, clock);
+  const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
+  const citizen = createCitizenChannel({ database: opts.database, caseStore, cases, attachments, reference, bus, clock }, opts.citizen);
   return {
     database: opts.database,
     writer,
@@ -46,9 +51,10 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
     reference,
     auth: new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2),
     cases,
-    attachments: new AttachmentService(opts.database.attachmentsDir, caseStore, clock),
+    attachments,
     dashboard: new DashboardService(cases, reference, clock),
     live: new LiveHub(bus, cases),
+    citizen,
   };
 }
 

@@ -59,6 +59,8 @@ export interface CreateCaseInput {
   /** Events in order; the first must be `report`. Each may be a function of the snapshot so far. */
   events: ReadonlyArray<EventToApply & { action: CaseAction | ((s: CaseSnapshot) => CaseAction) }>;
   idempotency?: { key: string; requestHash: string };
+  /** More writes that belong to this case's creation, run inside the same transaction (not on replay). */
+  within?: (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
   /** Actions on other cases that belong to the same change (e.g. the original records a merged call), same transaction. */
   follow?: (created: CaseRecord) => FollowUpAction[];
 }
@@ -74,6 +76,9 @@ export interface AppliedChange {
   record: CaseRecord;
   events: StoredCaseEvent[];
 }
+
+/** Runs inside the transaction that appended `events` (e.g. to write a notification outbox row). */
+export type CaseEventHook = (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
 
 export interface ApplyActionInput {
   caseNumber: string;
@@ -106,6 +111,17 @@ export class CaseStore {
   /** Run synchronous store work in one transaction (bulk seeding). */
   transaction<T>(work: () => T): T {
     return this.database.sqlite.transaction(work)();
+  }
+
+  private readonly eventHooks: CaseEventHook[] = [];
+
+  /** Register a hook run in the same transaction as every event appended by createCase/applyAction. */
+  addEventHook(hook: CaseEventHook): void {
+    this.eventHooks.push(hook);
+  }
+
+  private runHooks(record: CaseRecord, events: readonly StoredCaseEvent[]): void {
+    for (const hook of this.eventHooks) hook(record, events);
   }
 
   private get db() {
@@ -141,7 +157,15 @@ export class CaseStore {
 
   /** Create a case with its first events in one durable transaction. Idempotent on `idempotency.key`. */
   createCase(input: CreateCaseInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean; followed: AppliedChange[] }> {
-    return this.writer.submit(() => this.createCaseNow(input));
+    return this.writer.submit(() => {
+      const out = this.createCaseNow(input);
+      if (!out.replayed) {
+        input.within?.(out.record, out.events);
+        this.runHooks(out.record, out.events);
+        for (const f of out.followed) this.runHooks(f.record, f.events);
+      }
+      return out;
+    });
   }
 
   /** The synchronous body of createCase, for callers already inside a transaction (bulk seeding). */
@@ -181,7 +205,9 @@ export class CaseStore {
   applyAction(input: ApplyActionInput): Promise<{ record: CaseRecord; event: StoredCaseEvent; followed: AppliedChange[] }> {
     return this.writer.submit(() => {
       const { record, event } = this.applyActionNow(input);
+      this.runHooks(record, [event]);
       const followed = (input.follow?.(record, event.action) ?? []).map((f) => this.applyActionNow(f));
+      for (const f of followed) this.runHooks(f.record, f.events);
       return { record, event, followed };
     });
   }

@@ -93,7 +93,7 @@ export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
   report_disposal: { from: HELD, to: 'disposed', roles: UNIT, requires: ['note'], unitScoped: true, label: '处置反馈' },
   close: { from: ['disposed'], to: 'closed', roles: ['inspector', 'shift_lead'], requires: [], unitScoped: false, label: '核查结案' },
   rework: { from: ['disposed'], to: 'dispatched', roles: ['inspector', 'shift_lead'], requires: ['reason', 'dueAt'], unitScoped: false, label: '返工' },
-  callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
+  callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead', 'public'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
   comment: { from: NOT_TERMINAL, to: 'same', roles: ['public'], requires: ['reason', 'note'], unitScoped: false, label: '市民补充' },
 };
 
