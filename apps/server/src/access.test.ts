@@ -26,6 +26,7 @@ const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
   'cases.get': STAFF,
   'cases.search': WATCHERS,
   'dashboard.openCases': WATCHERS,
+  'dashboard.openCaseMarkers': WATCHERS,
   'dashboard.cellCounts': WATCHERS,
   'dashboard.today': WATCHERS,
   'dashboard.trend': WATCHERS,

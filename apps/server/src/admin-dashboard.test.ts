@@ -182,3 +182,23 @@ describe('evaluation export for Excel', () => {
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('to');
   });
 });
+
+describe('the map markers (dashboard.openCaseMarkers)', () => {
+  it('lists every located open case as a slim tuple that matches the full open-case row, and drops a case once closed', async () => {
+    const fresh = await file();
+    const [full, markers] = await Promise.all([supervisor.client.dashboard.openCases.query({}), supervisor.client.dashboard.openCaseMarkers.query({})]);
+    const located = full.filter((c) => c.lat !== null && c.lng !== null);
+    expect(markers.map((m) => m[0]).sort()).toEqual(located.map((c) => c.caseNumber).sort());
+    const row = located.find((c) => c.caseNumber === fresh.caseNumber)!;
+    expect(markers.find((m) => m[0] === fresh.caseNumber)).toEqual([row.caseNumber, row.lat, row.lng, row.state, row.dispatchedAt, row.dueAt, row.limitUnit, row.minorClassCode]);
+    // the filter is the same as the full list's
+    const filtered = await supervisor.client.dashboard.openCaseMarkers.query({ unitCode: 'U12' });
+    expect(filtered.every((m) => full.find((c) => c.caseNumber === m[0])?.unitCode === 'U12')).toBe(true);
+    expect(filtered.some((m) => m[0] === fresh.caseNumber)).toBe(false);
+
+    await dispose(fresh.caseNumber, fresh.version);
+    const after = await supervisor.client.dashboard.openCaseMarkers.query({});
+    expect(after.some((m) => m[0] === fresh.caseNumber)).toBe(false);
+    expect(after).toHaveLength(markers.length - 1);
+  });
+});
