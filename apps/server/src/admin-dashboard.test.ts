@@ -190,7 +190,7 @@ describe('the map markers (dashboard.openCaseMarkers)', () => {
     const located = full.filter((c) => c.lat !== null && c.lng !== null);
     expect(markers.map((m) => m[0]).sort()).toEqual(located.map((c) => c.caseNumber).sort());
     const row = located.find((c) => c.caseNumber === fresh.caseNumber)!;
-    expect(markers.find((m) => m[0] === fresh.caseNumber)).toEqual([row.caseNumber, row.lat, row.lng, row.state, row.dispatchedAt, row.dueAt, row.limitUnit, row.minorClassCode]);
+    expect(markers.find((m) => m[0] === fresh.caseNumber)).toEqual([row.caseNumber, row.lat, row.lng, row.state, row.version, row.dispatchedAt, row.dueAt, row.limitUnit, row.minorClassCode]);
     // the filter is the same as the full list's
     const filtered = await supervisor.client.dashboard.openCaseMarkers.query({ unitCode: 'U12' });
     expect(filtered.every((m) => full.find((c) => c.caseNumber === m[0])?.unitCode === 'U12')).toBe(true);
