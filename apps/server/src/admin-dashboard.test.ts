@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadShippedGrid } from '@citygrid/domain';
+import type { OpenCaseMarker } from '@citygrid/api';
 import { loginMany, CITY_CENTRE, TestClock, errorOf, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
 
 // Tuesday 2026-11-24 09:00 Beijing time: a working day
@@ -186,18 +187,19 @@ describe('evaluation export for Excel', () => {
 describe('the map markers (dashboard.openCaseMarkers)', () => {
   it('lists every located open case as a slim tuple that matches the full open-case row, and drops a case once closed', async () => {
     const fresh = await file();
-    const [full, markers] = await Promise.all([supervisor.client.dashboard.openCases.query({}), supervisor.client.dashboard.openCaseMarkers.query({})]);
+    const markersOf = async (filter: Parameters<typeof supervisor.client.dashboard.openCaseMarkers.query>[0]) => JSON.parse(await supervisor.client.dashboard.openCaseMarkers.query(filter)) as OpenCaseMarker[];
+    const [full, markers] = await Promise.all([supervisor.client.dashboard.openCases.query({}), markersOf({})]);
     const located = full.filter((c) => c.lat !== null && c.lng !== null);
     expect(markers.map((m) => m[0]).sort()).toEqual(located.map((c) => c.caseNumber).sort());
     const row = located.find((c) => c.caseNumber === fresh.caseNumber)!;
     expect(markers.find((m) => m[0] === fresh.caseNumber)).toEqual([row.caseNumber, row.lat, row.lng, row.state, row.version, row.dispatchedAt, row.dueAt, row.limitUnit, row.minorClassCode]);
     // the filter is the same as the full list's
-    const filtered = await supervisor.client.dashboard.openCaseMarkers.query({ unitCode: 'U12' });
+    const filtered = await markersOf({ unitCode: 'U12' });
     expect(filtered.every((m) => full.find((c) => c.caseNumber === m[0])?.unitCode === 'U12')).toBe(true);
     expect(filtered.some((m) => m[0] === fresh.caseNumber)).toBe(false);
 
     await dispose(fresh.caseNumber, fresh.version);
-    const after = await supervisor.client.dashboard.openCaseMarkers.query({});
+    const after = await markersOf({});
     expect(after.some((m) => m[0] === fresh.caseNumber)).toBe(false);
     expect(after).toHaveLength(markers.length - 1);
   });

@@ -69,7 +69,7 @@ export type UnitQueueItem = inferOutput<Api['unitWork']['queue']>[number];
 export type DispatchQueueItem = inferOutput<Api['dispatch']['queue']>[number];
 export type ReviewQueueItem = inferOutput<Api['review']['queue']>[number];
 export type OpenCase = inferOutput<Api['dashboard']['openCases']>[number];
-export type OpenCaseMarker = inferOutput<Api['dashboard']['openCaseMarkers']>[number];
+export type { OpenCaseMarker } from '@citygrid/api';
 export type CaseFilter = NonNullable<inferInput<Api['dashboard']['openCases']>>;
 export type EvaluationRow = inferOutput<Api['dashboard']['evaluation']>[number];
 export type UnitActInput = inferInput<Api['unitWork']['act']>;

@@ -3,7 +3,7 @@ import { keepPreviousData, skipToken, useQuery, useQueryClient } from '@tanstack
 import { useTranslation } from 'react-i18next';
 import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
-import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCase, type OpenCaseMarker, type SessionUser } from '../lib/trpc';
+import { useTRPC, useTRPCClient, type CaseFilter, type LiveCaseEvent, type OpenCase, type OpenCaseMarker, type SessionUser } from '../lib/trpc';
 import { isOpen, lightOf, useReference } from '../lib/reference';
 import { useLiveCaseEvents } from '../lib/live';
 import { useNow } from '../lib/use-now';
@@ -76,6 +76,9 @@ function toCaseFilter(f: Filters): CaseFilter {
   return out;
 }
 
+/** Cache key of the parsed markers of one filter (the procedure's own key would hold its JSON text). */
+const markersKey = (f: CaseFilter) => ['dashboard.openCaseMarkers', 'parsed', f] as const;
+
 export default function CommandMapScreen({ wall }: { wall: boolean }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
@@ -97,7 +100,14 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
   const caseFilter = useMemo(() => toCaseFilter(filters), [filters]);
   const refetchInterval = wall ? 60_000 : false;
   // the map's markers as slim tuples, kept current from the live stream (a fifth of the full rows)
-  const openCases = useQuery({ ...trpc.dashboard.openCaseMarkers.queryOptions(caseFilter), staleTime: Infinity, placeholderData: keepPreviousData });
+  // (sent as one JSON text, parsed natively here: see the procedure)
+  const trpcClient = useTRPCClient();
+  const openCases = useQuery({
+    queryKey: markersKey(caseFilter),
+    queryFn: async ({ signal }) => JSON.parse(await trpcClient.dashboard.openCaseMarkers.query(caseFilter, { signal })) as OpenCaseMarker[],
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+  });
   const cellCounts = useQuery({ ...trpc.dashboard.cellCounts.queryOptions(caseFilter), placeholderData: keepPreviousData, refetchInterval });
   const today = useQuery({ ...trpc.dashboard.today.queryOptions(), refetchInterval });
   const trend = useQuery({ ...trpc.dashboard.trend.queryOptions({ days: 30 }), refetchInterval: wall ? 300_000 : false });
@@ -128,7 +138,7 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
         if (!prev || prev.id < e.id) latest.set(e.caseNumber, e);
       }
       const f = filtersRef.current;
-      const key = trpc.dashboard.openCaseMarkers.queryKey(toCaseFilter(f));
+      const key = markersKey(toCaseFilter(f));
       queryClient.setQueryData(key, (old: OpenCaseMarker[] | undefined) => {
         if (!old) return old;
         const index = new Map(old.map((m, i) => [m[0], i]));

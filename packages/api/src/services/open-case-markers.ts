@@ -1,5 +1,5 @@
 import type { CaseState } from '@citygrid/domain';
-import type { OpenCase } from './dashboard-service.ts';
+import type { CaseFilter, CaseStore } from '@citygrid/db';
 
 /**
  * One open case as the command map needs it, as a tuple to keep 10,000 of them small (about a
@@ -19,11 +19,13 @@ export type OpenCaseMarker = [
   minorClassCode: string,
 ];
 
-export function toOpenCaseMarkers(cases: readonly OpenCase[]): OpenCaseMarker[] {
-  const out: OpenCaseMarker[] = [];
-  for (const c of cases) {
-    if (c.lat === null || c.lng === null) continue;
-    out.push([c.caseNumber, c.lat, c.lng, c.state, c.version, c.dispatchedAt, c.dueAt, c.limitUnit, c.minorClassCode]);
-  }
-  return out;
+/** Over this many markers the list is cut (as `openCases` does). */
+const MARKER_LIMIT = 20_000;
+
+/**
+ * The open cases matching `filter` as map markers, read straight from the columns the tuple holds
+ * (no full row, no traffic light computed: the map colours them itself as the clock runs).
+ */
+export function listOpenCaseMarkers(store: Pick<CaseStore, 'listMarkerRows'>, filter: CaseFilter = {}): OpenCaseMarker[] {
+  return store.listMarkerRows({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), limit: MARKER_LIMIT });
 }
