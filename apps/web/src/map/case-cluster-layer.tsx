@@ -13,7 +13,7 @@ interface Entry {
   cls: MarkerClass;
 }
 /** A drawn cluster icon; `getChildCount` as leaflet.markercluster's clusters had it (the map bench counts through it). */
-type ClusterIcon = L.Marker & { getChildCount(): number };
+type ClusterIcon = L.Marker & { getChildCount(): number; expandAt: [lat: number, lng: number, zoom: number] };
 /** A drawn single case; `caseNumber` tells it apart from the other layers of the map. */
 type CaseDot = L.CircleMarker & { caseNumber: string; cls: MarkerClass };
 
@@ -65,7 +65,16 @@ export function CaseClusterLayer({ markers, calendar, now, onCaseClick }: { mark
     const byCase = entries.current;
     const worker = new Worker(new URL('./case-cluster.worker.ts', import.meta.url), { type: 'module' });
     const post = (msg: ClusterRequest) => worker.postMessage(msg);
-    const group = L.layerGroup().addTo(map);
+    // one click handler for every icon and dot of the group (a listener per marker costs on every redraw)
+    const group = L.featureGroup().addTo(map);
+    group.on('click', (e: L.LeafletMouseEvent) => {
+      const layer = e.propagatedFrom as Partial<CaseDot & { expandAt: [number, number, number] }> | undefined;
+      if (layer?.caseNumber) click.current(layer.caseNumber);
+      else if (layer?.expandAt) {
+        const [lat, lng, zoom] = layer.expandAt;
+        map.setView([lat, lng], Math.min(Math.max(zoom, map.getZoom() + 1), SINGLES_FROM_ZOOM));
+      }
+    });
     const icons = new Map<string, ClusterIcon>();
     const dots = new Map<string, CaseDot>();
 
@@ -97,7 +106,6 @@ export function CaseClusterLayer({ markers, calendar, now, onCaseClick }: { mark
       const dot = L.circleMarker([e.source[1], e.source[2]], styleOf(e.cls)) as CaseDot;
       dot.caseNumber = cn;
       dot.cls = e.cls;
-      dot.on('click', () => click.current(cn));
       return dot;
     };
     touchDot.current = (cn) => {
@@ -121,7 +129,7 @@ export function CaseClusterLayer({ markers, calendar, now, onCaseClick }: { mark
         if (icons.has(key)) continue;
         const icon = L.marker([lat, lng], { icon: clusterIcon(count, worst), keyboard: false }) as ClusterIcon;
         icon.getChildCount = () => count;
-        icon.on('click', () => map.setView([lat, lng], Math.min(Math.max(expansionZoom, map.getZoom() + 1), SINGLES_FROM_ZOOM)));
+        icon.expandAt = [lat, lng, expansionZoom];
         icons.set(key, icon);
         group.addLayer(icon);
       }
@@ -160,7 +168,8 @@ export function CaseClusterLayer({ markers, calendar, now, onCaseClick }: { mark
 
     let lastQuery = 0;
     const query = () => {
-      const b = map.getBounds().pad(0.5);
+      // a small margin: what pans into view is drawn at the next moveend; every icon drawn costs
+      const b = map.getBounds().pad(0.1);
       const clampLat = (v: number) => Math.max(-85, Math.min(85, v));
       const clampLng = (v: number) => Math.max(-180, Math.min(180, v));
       post({ type: 'query', id: ++lastQuery, bbox: [clampLng(b.getWest()), clampLat(b.getSouth()), clampLng(b.getEast()), clampLat(b.getNorth())], zoom: map.getZoom() });
