@@ -27,6 +27,7 @@ const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
   'citizen.reportOf': STAFF,
   'cases.search': WATCHERS,
   'dashboard.openCases': WATCHERS,
+  'dashboard.openCaseMarkers': WATCHERS,
   'dashboard.cellCounts': WATCHERS,
   'dashboard.today': WATCHERS,
   'dashboard.trend': WATCHERS,

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { applyCaseEvent, DomainError, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
@@ -16,6 +16,9 @@ import type {
 } from './case-types.ts';
 
 type CaseRow = typeof cases.$inferSelect;
+
+/** One located case as the map's markers need it (see `CaseStore.listMarkerRows`). */
+export type MarkerRow = [caseNumber: string, lat: number, lng: number, state: CaseState, version: number, dispatchedAt: string | null, dueAt: string | null, limitUnit: string, minorClassCode: string];
 
 const toRecord = (r: CaseRow): CaseRecord => ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
 
@@ -323,6 +326,33 @@ export class CaseStore {
       .toSQL();
     // drizzle builds the SQL; rows are read through a cached statement (its row mapping costs ~40 µs a row)
     return (this.cachedStatement(q.sql).all(...(q.params as unknown[])) as Array<Record<string, unknown>>).map(rowToCase);
+  }
+
+  /**
+   * The cases matching `f` that have a position, as rows of the columns the map's markers need
+   * ([caseNumber, lat, lng, state, version, dispatchedAt, dueAt, limitUnit, minorClassCode]), read
+   * as raw arrays: no full row is built for any of them.
+   */
+  listMarkerRows(f: CaseFilter): MarkerRow[] {
+    const q = this.db
+      .select({
+        caseNumber: cases.caseNumber,
+        lat: cases.lat,
+        lng: cases.lng,
+        state: cases.state,
+        version: cases.version,
+        dispatchedAt: cases.dispatchedAt,
+        dueAt: cases.dueAt,
+        limitUnit: cases.limitUnit,
+        minorClassCode: cases.minorClassCode,
+      })
+      .from(cases)
+      .where(and(this.where(f), isNotNull(cases.lat), isNotNull(cases.lng)))
+      .limit(f.limit ?? 100)
+      .toSQL();
+    return this.cachedStatement(q.sql)
+      .raw(true)
+      .all(...(q.params as unknown[])) as MarkerRow[];
   }
 
   private statements = new Map<string, Statement>();
