@@ -7,3 +7,4 @@ export * from './live/case-bus.ts';
 export { handleOpen311, type Open311Request, type Open311Response } from './open311/handler.ts';
 export * from './seed/index.ts';
 export * from './live/live-hub.ts';
+export { ZReportInputSchema } from './routers/reports.ts';

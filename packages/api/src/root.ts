@@ -7,7 +7,9 @@ import { dispatchRouter } from './routers/dispatch.ts';
 import { intakeRouter } from './routers/intake.ts';
 import { liveRouter } from './routers/live.ts';
 import { referenceRouter } from './routers/reference.ts';
+import { reportsRouter } from './routers/reports.ts';
 import { reviewRouter } from './routers/review.ts';
+import { superviseRouter } from './routers/supervise.ts';
 import { unitWorkRouter } from './routers/unit-work.ts';
 
 /** One router per area of work. */
@@ -21,6 +23,8 @@ export const appRouter = createTRPCRouter({
   cases: casesRouter,
   dashboard: dashboardRouter,
   admin: adminRouter,
+  reports: reportsRouter,
+  supervise: superviseRouter,
   live: liveRouter,
 });
 

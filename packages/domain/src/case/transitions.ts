@@ -27,7 +27,9 @@ export type CaseAction =
   | { type: 'report_disposal'; note: string; attachments?: readonly string[] } // 处理反馈
   | { type: 'close'; note?: string } // 核查通过 → 结案
   | { type: 'rework'; reason: string; dueAt: string } // 核查不通过 → 返工, same unit
-  | { type: 'callback'; satisfaction: number; note?: string }; // 回访
+  | { type: 'callback'; satisfaction: number; note?: string } // 回访
+  | { type: 'urge'; reason: string } // 催办: a supervisor presses the unit on an overdue case (no state change)
+  | { type: 'escalate'; reason: string }; // 督办: formal supervision of an overdue case (no state change)
 
 export type CaseActionType = CaseAction['type'];
 
@@ -47,6 +49,11 @@ const LEAD = ['shift_lead'] as const;
 const DISPATCH = ['dispatcher', 'shift_lead', 'system'] as const;
 const UNIT = ['unit_staff'] as const;
 const HELD: CaseState[] = ['dispatched', 'accepted'];
+/** A unit holds the case and its disposal clock runs: the states in which a case can be overdue. */
+const CLOCK_RUNNING: CaseState[] = ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested'];
+const SUPERVISE = ['supervisor', 'shift_lead'] as const;
+/** Actions allowed only when the case is overdue at the event's time. */
+const OVERDUE_ONLY: ReadonlySet<CaseActionType> = new Set(['urge', 'escalate']);
 
 /** The closed loop as data: which action, from which states, by whom, needing what. */
 export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
@@ -72,7 +79,12 @@ export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
   close: { from: ['disposed'], to: 'closed', roles: ['inspector', 'shift_lead'], requires: [], unitScoped: false, label: '核查结案' },
   rework: { from: ['disposed'], to: 'dispatched', roles: ['inspector', 'shift_lead'], requires: ['reason', 'dueAt'], unitScoped: false, label: '返工' },
   callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
+  urge: { from: CLOCK_RUNNING, to: 'same', roles: SUPERVISE, requires: ['reason'], unitScoped: false, label: '催办' },
+  escalate: { from: CLOCK_RUNNING, to: 'same', roles: SUPERVISE, requires: ['reason'], unitScoped: false, label: '督办' },
 };
+
+/** Whether the case is past its deadline at `at` (urge and escalate need this). */
+export const isOverdueAt = (snapshot: Pick<CaseSnapshot, 'dueAt'>, at: string) => snapshot.dueAt !== null && Date.parse(at) > Date.parse(snapshot.dueAt);
 
 export const MAX_EXTENSIONS = 1; // 延期 is usually granted once
 
@@ -93,14 +105,18 @@ export interface CaseEventInput {
 const isBlank = (v: unknown) =>
   v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (typeof v === 'number' && !Number.isFinite(v));
 
-/** Which actions this actor may take on a case in this snapshot (for UIs: offer only these). */
-export function listAllowedActions(snapshot: CaseSnapshot, actor: Actor): CaseActionType[] {
+/**
+ * Which actions this actor may take on a case in this snapshot (for UIs: offer only these). `at`, when
+ * given, is the current instant: urge and escalate are offered only on a case overdue at `at`.
+ */
+export function listAllowedActions(snapshot: CaseSnapshot, actor: Actor, at?: string): CaseActionType[] {
   return (Object.keys(TRANSITIONS) as CaseActionType[]).filter((type) => {
     const rule = TRANSITIONS[type];
     if (rule.from === 'none' || !rule.from.includes(snapshot.state)) return false;
     if (!rule.roles.includes(actor.role)) return false;
     if (rule.unitScoped && actor.role === 'unit_staff' && actor.unitCode !== snapshot.unitCode) return false;
     if (type === 'request_extension' && snapshot.extensionCount >= MAX_EXTENSIONS) return false;
+    if (OVERDUE_ONLY.has(type) && (at === undefined || !isOverdueAt(snapshot, at))) return false;
     return true;
   });
 }
@@ -137,6 +153,13 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
     }
   }
   if (Number.isNaN(Date.parse(at))) throw new DomainError('BAD_INPUT', 'event time is not an ISO instant', { field: 'at' });
+  if (OVERDUE_ONLY.has(action.type) && snapshot !== null && !isOverdueAt(snapshot, at)) {
+    throw new DomainError('ILLEGAL_TRANSITION', `${rule.label} (${action.type}) needs an overdue case; this one is due ${snapshot.dueAt ?? 'never'}`, {
+      field: 'action',
+      state: snapshot.state,
+      action: action.type,
+    });
+  }
 
   const prev = snapshot ?? INITIAL_SNAPSHOT;
   const to: CaseState = rule.to === 'same' ? prev.state : rule.to;
