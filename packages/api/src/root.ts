@@ -11,6 +11,7 @@ import { reportsRouter } from './routers/reports.ts';
 import { reviewRouter } from './routers/review.ts';
 import { superviseRouter } from './routers/supervise.ts';
 import { unitWorkRouter } from './routers/unit-work.ts';
+import { wallRouter } from './routers/wall.ts';
 
 /** One router per area of work. */
 export const appRouter = createTRPCRouter({
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   admin: adminRouter,
   reports: reportsRouter,
   supervise: superviseRouter,
+  wall: wallRouter,
   live: liveRouter,
 });
 

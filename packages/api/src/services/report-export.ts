@@ -40,7 +40,7 @@ export async function reportToXlsx(r: Report): Promise<Buffer> {
   const ws = wb.addWorksheet('考评', { views: [{ state: 'frozen', ySplit: 4 }] });
   ws.columns = COLUMNS.map((c) => ({ width: c.width }));
   ws.addRow([reportTitle(r)]).font = { bold: true, size: 14 };
-  ws.addRow([`本期 ${r.period.label}　上期 ${r.previous.label}　去年同期 ${r.lastYear.label}　生成 ${r.generatedAt}`]);
+  ws.addRow([`本期 ${r.period.label} · 上期 ${r.previous.label} · 去年同期 ${r.lastYear.label} · 生成 ${r.generatedAt}`]);
   ws.addRow([]);
   const head = ws.addRow(COLUMNS.map((c) => c.header));
   head.font = { bold: true };
