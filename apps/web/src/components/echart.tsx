@@ -3,7 +3,7 @@
  * chart types and components the reports and the wall draw. Import this module lazily: it is a
  * chunk of its own, so the staff screens' bundle does not carry it.
  */
-import ReactEChartsCore from 'echarts-for-react/lib/core';
+import ReactEChartsCore from 'echarts-for-react/esm/core';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, PieChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';

@@ -40,7 +40,7 @@ export function WallCasesLayer({ cases, fresh, calendar, now, scale }: { cases: 
     const g = group.current;
     if (!g) return;
     const seen = new Set<string>();
-    const radius = Math.max(3, 4 * scale);
+    const radius = Math.max(4, 5.5 * scale);
     for (const c of cases) {
       if (c.lat === null || c.lng === null) continue;
       seen.add(c.caseNumber);

@@ -121,7 +121,7 @@ export default function WallScreen() {
   const freshSet = useMemo(() => new Set(fresh.keys()), [fresh]);
   const tickerRows = useMemo(() => {
     const seen = new Set(ticker.map((e) => e.id));
-    return [...ticker, ...(recent.data ?? []).filter((e) => !seen.has(e.id))].slice(0, 14);
+    return [...ticker, ...(recent.data ?? []).filter((e) => !seen.has(e.id))].slice(0, 10);
   }, [ticker, recent.data]);
 
   // --- cells ---
@@ -141,10 +141,10 @@ export default function WallScreen() {
     return Object.keys(open)
       .map((code) => ({ code, open: open[code] ?? 0, overdue: overdue[code] ?? 0 }))
       .sort((a, b) => b.overdue - a.overdue || b.open - a.open)
-      .slice(0, 6);
+      .slice(0, 5);
   }, [cellCounts.data]);
   const unitRank = useMemo(
-    () => (byUnit.data ?? []).filter((r) => r.key && r.dispatched >= 3).sort((a, b) => (b.onTimeCloseRate ?? -1) - (a.onTimeCloseRate ?? -1)).slice(0, 6),
+    () => (byUnit.data ?? []).filter((r) => r.key && r.dispatched >= 3).sort((a, b) => (b.onTimeCloseRate ?? -1) - (a.onTimeCloseRate ?? -1)).slice(0, 5),
     [byUnit.data],
   );
 
@@ -156,14 +156,14 @@ export default function WallScreen() {
           animation: false,
           grid: { left: chartFont * 3, right: chartFont, top: chartFont, bottom: chartFont * 2 },
           xAxis: { type: 'category', data: trend.data.slice(-days).map((d) => d.day.slice(5)), ...axis, axisLabel: { ...axis.axisLabel, interval: days > 7 ? Math.ceil(days / 6) - 1 : 0 } },
-          yAxis: { type: 'value', minInterval: 1, ...axis },
+          yAxis: { type: 'value', minInterval: 1, splitNumber: 3, ...axis },
           series: [{ type: days > 7 ? 'line' : 'bar', data: trend.data.slice(-days).map((d) => d.n), itemStyle: { color: '#5ba3ff' }, areaStyle: days > 7 ? { opacity: 0.2 } : undefined, smooth: true, symbol: 'none' }],
         }
       : null;
   const categoryOption: EChartsOption | null = byCategory.data
     ? {
         animation: false,
-        grid: { left: chartFont * 6, right: chartFont * 2.5, top: chartFont * 0.5, bottom: chartFont * 0.5 },
+        grid: { left: chartFont * 0.5, right: chartFont * 2.5, top: chartFont * 0.5, bottom: chartFont * 0.5, containLabel: true },
         xAxis: { type: 'value', show: false },
         yAxis: {
           type: 'category',
