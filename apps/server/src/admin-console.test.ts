@@ -174,13 +174,15 @@ describe('催办 and 督办', () => {
 });
 
 describe('reports', () => {
-  it('a monthly report compares with the month before and the year before, and downloads as a real .xlsx', async () => {
+  it('a monthly report of the running month compares its days so far with the same days before, and downloads as a real .xlsx', async () => {
     const r = await supervisor.client.reports.build.query({ kind: 'monthly', date: '2026-11-24', groupBy: 'unit' });
-    expect(r.period).toMatchObject({ from: '2026-10-31T16:00:00.000Z', to: '2026-11-30T16:00:00.000Z', label: '2026-11-01 — 2026-11-30' });
-    expect(r.previous.label).toBe('2026-10-01 — 2026-10-31');
-    expect(r.lastYear.label).toBe('2025-11-01 — 2025-11-30');
+    // today is 24 November: the month so far against 1–24 October and 1–24 November 2025
+    expect(r.partial).toBe(true);
+    expect(r.period).toMatchObject({ from: '2026-10-31T16:00:00.000Z', to: '2026-11-24T16:00:00.000Z', label: '2026-11-01 — 2026-11-24' });
+    expect(r.previous.label).toBe('2026-10-01 — 2026-10-24');
+    expect(r.lastYear.label).toBe('2025-11-01 — 2025-11-24');
     expect(r.totals.dispatched).toBe(r.rows.reduce((n, x) => n + x.dispatched, 0));
-    expect(r.daily).toHaveLength(30);
+    expect(r.daily).toHaveLength(24);
     expect(r.hotspotRule.zh).toContain('标准差');
 
     const res = await fetch(`${server.url}/api/export/report.xlsx?kind=monthly&date=2026-11-24&groupBy=unit`, { headers: { cookie: supervisor.cookie } });
@@ -195,7 +197,7 @@ describe('reports', () => {
     const row = ws.getRows(5, r.rows.length)!.find((x) => x.getCell(2).value === 'U09')!;
     expect(row.getCell(3).value).toBe(u09.dispatched);
     expect(row.getCell(7).value).toBeCloseTo(u09.closeRate!);
-    expect(wb.getWorksheet('每日受理')!.rowCount).toBe(31);
+    expect(wb.getWorksheet('每日受理')!.rowCount).toBe(25);
   });
 
   it('the CSV neutralises a formula in a name, and bad input names the field', async () => {

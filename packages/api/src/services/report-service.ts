@@ -42,6 +42,8 @@ export interface Report {
   kind: ReportKind;
   groupBy: ReportGroup;
   period: Period;
+  /** The period is still running: it and its comparisons are cut to the days elapsed so far. */
+  partial: boolean;
   previous: Period;
   lastYear: Period;
   generatedAt: string;
@@ -81,7 +83,23 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * - daily: the day of `date`; weekly: Monday to Sunday of the week containing `date`;
  *   monthly: the calendar month of `date`; custom: `date` to `to` inclusive.
  */
-export function reportPeriods(kind: ReportKind, date: string, to?: string): { period: Period; previous: Period; lastYear: Period } {
+export function reportPeriods(kind: ReportKind, date: string, to?: string, now?: Date): { period: Period; previous: Period; lastYear: Period; partial: boolean } {
+  const full = fullPeriods(kind, date, to);
+  if (!now) return { ...full, partial: false };
+  // a period still running is reported to the end of today, and compared with the same number of
+  // days at the start of the previous period and of last year's (like for like, not a part against a whole)
+  const endOfToday = bjMidnight(bjDate(now.getTime())) + DAY;
+  const start = Date.parse(full.period.from);
+  if (Date.parse(full.period.to) <= endOfToday || start >= endOfToday) return { ...full, partial: false };
+  const days = Math.round((endOfToday - start) / DAY);
+  const cut = (p: Period) => {
+    const fromDate = bjDate(Date.parse(p.from));
+    return period(fromDate, addDays(fromDate, days));
+  };
+  return { period: cut(full.period), previous: cut(full.previous), lastYear: cut(full.lastYear), partial: true };
+}
+
+function fullPeriods(kind: ReportKind, date: string, to?: string): { period: Period; previous: Period; lastYear: Period } {
   if (!DATE.test(date) || Number.isNaN(bjMidnight(date))) throw new DomainError('BAD_INPUT', 'date: YYYY-MM-DD', { field: 'date' });
   if (kind === 'daily') {
     const next = addDays(date, 1);
@@ -122,7 +140,7 @@ export class ReportService {
   ) {}
 
   async build(opts: { kind: ReportKind; date: string; to?: string | undefined; groupBy: ReportGroup }): Promise<Report> {
-    const { period: p, previous, lastYear } = reportPeriods(opts.kind, opts.date, opts.to);
+    const { period: p, previous, lastYear, partial } = reportPeriods(opts.kind, opts.date, opts.to, this.clock.now());
     const column = { unit: 'unit_code', community: 'community_code', category: 'hotline_category', cell: 'cell_code' } as const;
     const [cur, prev, yoy, curTotal, prevTotal, yoyTotal] = await Promise.all([
       this.dashboard.evaluation({ from: p.from, to: p.to, groupBy: opts.groupBy }),
@@ -158,6 +176,7 @@ export class ReportService {
       kind: opts.kind,
       groupBy: opts.groupBy,
       period: p,
+      partial,
       previous,
       lastYear,
       generatedAt: this.clock.now().toISOString(),

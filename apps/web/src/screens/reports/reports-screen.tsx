@@ -16,6 +16,9 @@ type Group = 'unit' | 'community' | 'category' | 'cell';
 const KINDS: Kind[] = ['daily', 'weekly', 'monthly', 'custom'];
 const GROUPS: Group[] = ['unit', 'community', 'category', 'cell'];
 const todayBeijing = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const TEXT = '#93a3bd';
+/** Axis colours readable on the dark screen and on paper. */
+const AXIS = { axisLabel: { color: TEXT }, axisLine: { lineStyle: { color: '#5a6b88' } }, splitLine: { lineStyle: { color: '#2a3b5a' } } };
 const signed = (v: number | null) => (v === null ? '—' : `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`);
 
 /** 日报 / 周报 / 月报 and any period: figures, comparisons, charts, hotspots; printable; .xlsx and .csv. */
@@ -48,8 +51,8 @@ export default function ReportsScreen() {
             animation: false,
             grid: { left: 40, right: 16, top: 16, bottom: 28 },
             tooltip: { trigger: 'axis' },
-            xAxis: { type: 'category', data: r.daily.map((d) => d.day.slice(5)) },
-            yAxis: { type: 'value', minInterval: 1 },
+            xAxis: { type: 'category', data: r.daily.map((d) => d.day.slice(5)), ...AXIS },
+            yAxis: { type: 'value', minInterval: 1, ...AXIS },
             series: [{ type: r.daily.length > 1 ? 'line' : 'bar', data: r.daily.map((d) => d.n), areaStyle: { opacity: 0.15 }, smooth: true, name: t('reports.daily') }],
           }
         : null,
@@ -61,11 +64,12 @@ export default function ReportsScreen() {
       r
         ? {
             animation: false,
-            legend: { top: 0 },
+            textStyle: { color: TEXT },
+            legend: { top: 0, textStyle: { color: TEXT } },
             grid: { left: 40, right: 48, top: 28, bottom: 70 },
             tooltip: { trigger: 'axis' },
-            xAxis: { type: 'category', data: top.map((x) => nameOf(x.key, x.name)), axisLabel: { rotate: 35, fontSize: 11 } },
-            yAxis: [{ type: 'value', minInterval: 1 }, { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } }],
+            xAxis: { type: 'category', data: top.map((x) => nameOf(x.key, x.name)), ...AXIS, axisLabel: { ...AXIS.axisLabel, rotate: 35, fontSize: 11 } },
+            yAxis: [{ type: 'value', minInterval: 1, ...AXIS }, { type: 'value', min: 0, max: 100, ...AXIS, axisLabel: { ...AXIS.axisLabel, formatter: '{value}%' } }],
             series: [
               { type: 'bar', name: t('reports.cols.dispatched'), data: top.map((x) => x.dispatched) },
               { type: 'line', name: t('reports.cols.onTimeCloseRate'), yAxisIndex: 1, data: top.map((x) => (x.onTimeCloseRate === null ? null : Math.round(x.onTimeCloseRate * 1000) / 10)) },
@@ -113,7 +117,7 @@ export default function ReportsScreen() {
           <header className="report-head">
             <h1>{t('reports.title2', { kind: t(`reports.kinds.${r.kind}`) })} · {t(`reports.groups.${r.groupBy}`)}</h1>
             <p className="muted">
-              <span data-testid="report-period">{t('reports.period', { p: r.period.label })}</span> · {t('reports.previous', { p: r.previous.label })} · {t('reports.lastYear', { p: r.lastYear.label })} · {t('reports.generated', { at: formatDateTime(r.generatedAt) })}
+              <span data-testid="report-period">{t('reports.period', { p: r.period.label })}{r.partial ? ` ${t('reports.toDate')}` : ''}</span> · {t('reports.previous', { p: r.previous.label })} · {t('reports.lastYear', { p: r.lastYear.label })} · {t('reports.generated', { at: formatDateTime(r.generatedAt) })}
             </p>
           </header>
           <section className="report-headline" data-testid="report-headline">
