@@ -1,7 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { TestClock } from '../../server/src/test-support.ts';
-import { CITY_CENTRE, WORK_VIEWPORT, ensureWebBuild, goToRoute, launchBrowser, loginPage, newContext, screenshot, startTestServer, waitUntil, WEB_DIST, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  WORK_VIEWPORT,
+  ensureWebBuild,
+  goToRoute,
+  launchBrowser,
+  loginPage,
+  newContext,
+  screenshot,
+  startTestServer,
+  waitUntil,
+  WEB_DIST,
+  type TestServer,
+} from './support.ts';
 
 /**
  * The admin console, driven as an administrator would: each screen makes a change, the change shows
@@ -35,7 +48,12 @@ async function auditRow(target: string) {
   const row = admin.locator(`[data-testid="audit-row"][data-target="${target}"]`).first();
   await row.waitFor();
   const cells = await row.locator('td').allTextContents();
-  return { action: await row.getAttribute('data-action'), actor: cells[1] ?? '', before: cells[4] ?? '', after: cells[5] ?? '' };
+  return {
+    action: await row.getAttribute('data-action'),
+    actor: cells[1] ?? '',
+    before: cells[4] ?? '',
+    after: cells[5] ?? '',
+  };
 }
 
 describe('the admin console', () => {
@@ -66,7 +84,11 @@ describe('the admin console', () => {
     // disabled: the login is refused
     await openTab('users');
     await admin.getByTestId('user-toggle-zhao.min').click();
-    await waitUntil(() => admin.getByTestId('user-status-zhao.min').getAttribute('data-active'), (v) => v === 'false', 'the user disabled');
+    await waitUntil(
+      () => admin.getByTestId('user-status-zhao.min').getAttribute('data-active'),
+      (v) => v === 'false',
+      'the user disabled',
+    );
     const ctx2 = await newContext(browser, WORK_VIEWPORT);
     const page = await ctx2.newPage();
     await page.goto(`${server.url}/`);
@@ -91,7 +113,11 @@ describe('the admin console', () => {
     await admin.getByTestId('route-test-lng').fill(String(CITY_CENTRE.lng));
     await admin.getByTestId('route-test-class').selectOption('C0302');
     await admin.getByTestId('route-test-run').click();
-    await waitUntil(() => admin.getByTestId('route-test-unit').getAttribute('data-code'), (c) => c === 'U09', 'the route to U09');
+    await waitUntil(
+      () => admin.getByTestId('route-test-unit').getAttribute('data-code'),
+      (c) => c === 'U09',
+      'the route to U09',
+    );
     const why = (await admin.getByTestId('route-test-why').textContent()) ?? '';
     expect(why).toContain('→');
     const cell = server.services.reference.place(CITY_CENTRE).cell!.code;
@@ -105,11 +131,17 @@ describe('the admin console', () => {
     await admin.getByTestId('rule-add').click();
     await admin.getByTestId('admin-ok').waitFor();
     await admin.getByTestId('route-test-run').click();
-    await waitUntil(() => admin.getByTestId('route-test-unit').getAttribute('data-code'), (c) => c === 'U05', 'the new rule to win');
+    await waitUntil(
+      () => admin.getByTestId('route-test-unit').getAttribute('data-code'),
+      (c) => c === 'U05',
+      'the new rule to win',
+    );
     expect(await admin.getByTestId('route-test-why').textContent()).toContain(cell);
     expect(await admin.locator('[data-testid^="candidate-"][data-wins="true"]').count()).toBe(1);
     // in effect for the hotline: the same point and class now preview to U05
-    expect(server.services.reference.route('C0302', server.services.reference.place(CITY_CENTRE).cell)?.unitCode).toBe('U05');
+    expect(
+      server.services.reference.route('C0302', server.services.reference.place(CITY_CENTRE).cell)?.unitCode,
+    ).toBe('U05');
     const entry = await auditRow('routing_rules');
     expect(entry.action).toBe('routing.replace');
     expect(entry.after).toContain(cell);
@@ -119,8 +151,15 @@ describe('the admin console', () => {
     await openTab('limits');
     await admin.getByTestId('limit-amount-C0302').fill('2');
     await admin.getByTestId('limit-save-C0302').click();
-    await waitUntil(() => admin.getByTestId('limit-current-C0302').textContent(), (s) => (s ?? '').startsWith('2 '), 'the new limit shown');
-    expect(server.services.reference.minorClass('C0302').timeLimit).toEqual({ amount: 2, unit: 'working_hours' });
+    await waitUntil(
+      () => admin.getByTestId('limit-current-C0302').textContent(),
+      (s) => (s ?? '').startsWith('2 '),
+      'the new limit shown',
+    );
+    expect(server.services.reference.minorClass('C0302').timeLimit).toEqual({
+      amount: 2,
+      unit: 'working_hours',
+    });
     const entry = await auditRow('minor_class:C0302');
     expect(entry.action).toBe('time_limit.set');
     expect(entry.before).toContain('"amount": 4');
@@ -135,7 +174,11 @@ describe('the admin console', () => {
     await admin.getByTestId('calendar-makeup').fill('2028-04-29 劳动节调休上班');
     await admin.getByTestId('calendar-load').click();
     await admin.getByTestId('calendar-year-2028').waitFor();
-    await waitUntil(() => admin.getByTestId('calendar-status').getAttribute('data-warning'), (v) => v === 'false', 'the warning gone');
+    await waitUntil(
+      () => admin.getByTestId('calendar-status').getAttribute('data-warning'),
+      (v) => v === 'false',
+      'the warning gone',
+    );
     await admin.getByTestId('calendar-warning').waitFor({ state: 'detached' });
     await screenshot(admin, 'admin-calendar');
     // Monday 2028-01-03 is now a day off
@@ -154,7 +197,13 @@ describe('the admin console', () => {
       fetch(`${server.url}/open311/v2/requests.json`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ api_key: key, service_code: 'C0302', lat: String(CITY_CENTRE.lat), long: String(CITY_CENTRE.lng), description: '垃圾箱满溢' }),
+        body: new URLSearchParams({
+          api_key: key,
+          service_code: 'C0302',
+          lat: String(CITY_CENTRE.lat),
+          long: String(CITY_CENTRE.lng),
+          description: '垃圾箱满溢',
+        }),
       });
     expect((await post()).status).toBe(200);
     const row = admin.locator('[data-testid^="key-row-"]').filter({ hasText: '随手拍' });
@@ -172,7 +221,11 @@ describe('the admin console', () => {
     await admin.getByTestId('unit-edit-U05').click();
     await admin.getByTestId('unit-name').fill('市政设施维护中心（新）');
     await admin.getByTestId('unit-save').click();
-    await waitUntil(() => admin.getByTestId('unit-name-U05').textContent(), (s) => s === '市政设施维护中心（新）', 'the new name');
+    await waitUntil(
+      () => admin.getByTestId('unit-name-U05').textContent(),
+      (s) => s === '市政设施维护中心（新）',
+      'the new name',
+    );
     expect(server.services.reference.unit('U05').name).toBe('市政设施维护中心（新）');
     const entry = await auditRow('unit:U05');
     expect(entry.action).toBe('unit.update');

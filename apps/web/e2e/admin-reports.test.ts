@@ -3,7 +3,21 @@ import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { TestClock } from '../../server/src/test-support.ts';
-import { CITY_CENTRE, WORK_VIEWPORT, ensureWebBuild, goToRoute, launchBrowser, loginAs, loginPage, newContext, screenshot, startTestServer, waitUntil, WEB_DIST, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  WORK_VIEWPORT,
+  ensureWebBuild,
+  goToRoute,
+  launchBrowser,
+  loginAs,
+  loginPage,
+  newContext,
+  screenshot,
+  startTestServer,
+  waitUntil,
+  WEB_DIST,
+  type TestServer,
+} from './support.ts';
 
 /**
  * Reports a leader hands upward (a monthly report, its charts, its .xlsx read back cell by cell, the
@@ -16,10 +30,19 @@ let overdueCase: { caseNumber: string; unitCode: string };
 
 beforeAll(async () => {
   ensureWebBuild();
-  [server, browser] = await Promise.all([startTestServer({ WEB_DIST, SEED_HISTORY_CASES: 3000, SEED_HISTORY_DAYS: 400 }, { clock }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startTestServer({ WEB_DIST, SEED_HISTORY_CASES: 3000, SEED_HISTORY_DAYS: 400 }, { clock }),
+    launchBrowser(),
+  ]);
   // a call logged now, overdue two days later (sessions are opened after the clock moves)
   const operator = await loginAs(server, 'operator');
-  const c = await operator.client.intake.create.mutate({ nature: 'complaint', minorClassCode: 'C0302', description: '垃圾箱满溢，多日无人清理', urgency: 'normal', location: CITY_CENTRE });
+  const c = await operator.client.intake.create.mutate({
+    nature: 'complaint',
+    minorClassCode: 'C0302',
+    description: '垃圾箱满溢，多日无人清理',
+    urgency: 'normal',
+    location: CITY_CENTRE,
+  });
   overdueCase = { caseNumber: c.caseNumber, unitCode: c.unitCode! };
   clock.advance(2 * 86_400_000);
 });
@@ -29,7 +52,12 @@ afterAll(async () => {
 });
 
 async function openReports(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 1000 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
   context.setDefaultTimeout(20_000);
   const page = await loginPage(context, server.url, 'supervisor');
   await goToRoute(page, '/reports');
@@ -50,7 +78,10 @@ describe('reports', () => {
     expect(shownTotal).toBeGreaterThan(0);
     await screenshot(page, 'report-monthly');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-xlsx').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('report-xlsx').click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^report-monthly-unit-\d{4}-\d{2}-01\.xlsx$/);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(readFileSync((await download.path())!) as never);
@@ -84,7 +115,11 @@ describe('reports', () => {
     await page.getByTestId('language-switch').selectOption('en');
     await page.getByTestId('report-kind').selectOption('weekly');
     await page.getByTestId('report-group').selectOption('community');
-    await waitUntil(() => page.getByTestId('report-period').textContent(), (s) => /Period \d{4}-\d{2}-\d{2} — \d{4}-\d{2}-\d{2}/.test(s ?? ''), 'the weekly period');
+    await waitUntil(
+      () => page.getByTestId('report-period').textContent(),
+      (s) => /Period \d{4}-\d{2}-\d{2} — \d{4}-\d{2}-\d{2}/.test(s ?? ''),
+      'the weekly period',
+    );
     await page.locator('[data-testid="chart-group"] svg').first().waitFor();
     await screenshot(page, 'report-weekly-en');
     await page.context().close();
@@ -111,10 +146,18 @@ describe('催办 and 督办', () => {
     await sup.getByTestId('action-escalate').click();
     await sup.getByTestId('field-reason').fill('超期未处置，列入督办');
     await sup.getByTestId('action-form-escalate').locator('button[type="submit"]').click();
-    await waitUntil(() => sup.getByTestId('action-message').textContent(), (s) => (s ?? '').includes('督办'), 'the escalation done');
+    await waitUntil(
+      () => sup.getByTestId('action-message').textContent(),
+      (s) => (s ?? '').includes('督办'),
+      'the escalation done',
+    );
 
     // the unit's open drawer shows both events without a reload
-    await waitUntil(() => unit.locator('.case-drawer, [data-testid="case-drawer"]').first().textContent(), (s) => (s ?? '').includes('催办') && (s ?? '').includes('督办'), 'the urge and escalation on the unit’s screen');
+    await waitUntil(
+      () => unit.locator('.case-drawer, [data-testid="case-drawer"]').first().textContent(),
+      (s) => (s ?? '').includes('催办') && (s ?? '').includes('督办'),
+      'the urge and escalation on the unit’s screen',
+    );
     expect(await unit.evaluate(() => (window as unknown as { __same?: boolean }).__same)).toBe(true);
     expect(await unit.locator('body').textContent()).toContain('已超期两天，请今日内处置');
     await screenshot(unit, 'unit-sees-urge');
@@ -124,7 +167,11 @@ describe('催办 and 督办', () => {
     await goToRoute(sup, '/reports');
     await sup.getByTestId('report-kind').selectOption('daily');
     await sup.getByTestId('report-date').fill(today);
-    await waitUntil(() => sup.getByTestId('headline-urged').textContent(), (s) => s === '1', 'the urge counted');
+    await waitUntil(
+      () => sup.getByTestId('headline-urged').textContent(),
+      (s) => s === '1',
+      'the urge counted',
+    );
     await sup.context().close();
     await unit.context().close();
   });

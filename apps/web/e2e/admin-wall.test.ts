@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CITY_CENTRE, ensureWebBuild, goToRoute, launchBrowser, loginAs, loginPage, newContext, screenshot, startTestServer, waitUntil, WEB_DIST, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  ensureWebBuild,
+  goToRoute,
+  launchBrowser,
+  loginAs,
+  loginPage,
+  newContext,
+  screenshot,
+  startTestServer,
+  waitUntil,
+  WEB_DIST,
+  type TestServer,
+} from './support.ts';
 
 /**
  * The command-hall wall at 1920×1080 and 3840×2160: the same layout scaled to the screen, its
@@ -11,7 +24,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   ensureWebBuild();
-  [server, browser] = await Promise.all([startTestServer({ WEB_DIST, SEED_HISTORY_CASES: 3000, SEED_HISTORY_DAYS: 60 }), launchBrowser()]);
+  [server, browser] = await Promise.all([
+    startTestServer({ WEB_DIST, SEED_HISTORY_CASES: 3000, SEED_HISTORY_DAYS: 60 }),
+    launchBrowser(),
+  ]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -27,10 +43,13 @@ function smallestText(page: Page) {
     const vw = window.innerWidth;
     const vh = window.innerHeight;
     for (const el of Array.from(document.querySelectorAll<Element>('body *'))) {
-      const hasText = Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+      const hasText = Array.from(el.childNodes).some(
+        (n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '',
+      );
       if (!hasText) continue;
       const r = el.getBoundingClientRect();
-      if (r.width === 0 || r.height === 0 || r.bottom <= 0 || r.right <= 0 || r.top >= vh || r.left >= vw) continue;
+      if (r.width === 0 || r.height === 0 || r.bottom <= 0 || r.right <= 0 || r.top >= vh || r.left >= vw)
+        continue;
       const cs = getComputedStyle(el);
       if (cs.visibility === 'hidden' || cs.display === 'none' || Number(cs.opacity) === 0) continue;
       const size = parseFloat(cs.fontSize);
@@ -50,8 +69,13 @@ async function openWall(width: number, height: number): Promise<Page> {
   await goToRoute(page, '/wall');
   await page.getByTestId('wall-screen').waitFor();
   await page.locator('[data-testid="live-status"][data-status="connected"]').waitFor();
-  await waitUntil(() => page.getByTestId('wall-open').textContent(), (s) => /^\d+$/.test(s?.trim() ?? ''), 'the headline figures');
-  for (const id of ['wall-categories', 'wall-trend7', 'wall-trend30']) await page.locator(`[data-testid="${id}"] svg`).first().waitFor();
+  await waitUntil(
+    () => page.getByTestId('wall-open').textContent(),
+    (s) => /^\d+$/.test(s?.trim() ?? ''),
+    'the headline figures',
+  );
+  for (const id of ['wall-categories', 'wall-trend7', 'wall-trend30'])
+    await page.locator(`[data-testid="${id}"] svg`).first().waitFor();
   await page.locator('[data-testid="wall-ticker-item"]').first().waitFor();
   return page;
 }
@@ -66,18 +90,35 @@ describe('the command-hall wall', () => {
     expect(await page.locator('[data-testid="wall-units"] li').count()).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="wall-ticker-item"]').count()).toBeGreaterThan(5);
     // nothing scrolls: the layout fits the screen
-    expect(await page.evaluate(() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth])).toEqual([1080, 1920]);
+    expect(
+      await page.evaluate(() => [
+        document.documentElement.scrollHeight,
+        document.documentElement.scrollWidth,
+      ]),
+    ).toEqual([1080, 1920]);
     const m = await smallestText(page);
-    console.log(`wall 1920×1080: smallest text ${m.min}px = ${(m.ratio * 100).toFixed(2)}% of ${m.height}px (${m.what}); ${m.count} text elements`);
+    console.log(
+      `wall 1920×1080: smallest text ${m.min}px = ${(m.ratio * 100).toFixed(2)}% of ${m.height}px (${m.what}); ${m.count} text elements`,
+    );
     expect(m.ratio).toBeGreaterThanOrEqual(0.013);
     await screenshot(page, 'wall-1920x1080');
 
     // a call logged now lands on the wall at once: ticker and highlighted on the map
     const before = Number(await page.getByTestId('wall-open-markers').getAttribute('data-count'));
     const operator = await loginAs(server, 'operator');
-    const c = await operator.client.intake.create.mutate({ nature: 'complaint', minorClassCode: 'C0302', description: '大屏测试：垃圾箱满溢', urgency: 'normal', location: CITY_CENTRE });
+    const c = await operator.client.intake.create.mutate({
+      nature: 'complaint',
+      minorClassCode: 'C0302',
+      description: '大屏测试：垃圾箱满溢',
+      urgency: 'normal',
+      location: CITY_CENTRE,
+    });
     await page.locator(`[data-testid="wall-ticker-item"][data-case="${c.caseNumber}"]`).first().waitFor();
-    await waitUntil(() => page.getByTestId('wall-open-markers').getAttribute('data-fresh'), (n) => Number(n) >= 1, 'the new case highlighted');
+    await waitUntil(
+      () => page.getByTestId('wall-open-markers').getAttribute('data-fresh'),
+      (n) => Number(n) >= 1,
+      'the new case highlighted',
+    );
     expect(Number(await page.getByTestId('wall-open-markers').getAttribute('data-count'))).toBe(before + 1);
     await page.waitForTimeout(400);
     await screenshot(page, 'wall-1920x1080-new-case');
@@ -87,12 +128,19 @@ describe('the command-hall wall', () => {
   it('scales the same layout to 3840×2160: text doubles with the height, smallest text ≥ 1.3 % of the height', async () => {
     const page = await openWall(3840, 2160);
     const m = await smallestText(page);
-    console.log(`wall 3840×2160: smallest text ${m.min}px = ${(m.ratio * 100).toFixed(2)}% of ${m.height}px (${m.what}); ${m.count} text elements`);
+    console.log(
+      `wall 3840×2160: smallest text ${m.min}px = ${(m.ratio * 100).toFixed(2)}% of ${m.height}px (${m.what}); ${m.count} text elements`,
+    );
     expect(m.ratio).toBeGreaterThanOrEqual(0.013);
     // the side panels keep their share of the screen (not a fixed width)
     const side = await page.locator('.wall-right').boundingBox();
     expect(side!.width / 3840).toBeGreaterThan(0.2);
-    expect(await page.evaluate(() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth])).toEqual([2160, 3840]);
+    expect(
+      await page.evaluate(() => [
+        document.documentElement.scrollHeight,
+        document.documentElement.scrollWidth,
+      ]),
+    ).toEqual([2160, 3840]);
     await screenshot(page, 'wall-3840x2160');
     // the English wall, after a reload (an unattended wall comes back by itself)
     await page.evaluate(() => localStorage.setItem('citygrid.lang', 'en'));
@@ -108,7 +156,11 @@ describe('the command-hall wall', () => {
   });
 
   it('opens from the old #/map?wall=1 address as well', async () => {
-    const page = await loginPage(await newContext(browser, { width: 1920, height: 1080 }), server.url, 'supervisor');
+    const page = await loginPage(
+      await newContext(browser, { width: 1920, height: 1080 }),
+      server.url,
+      'supervisor',
+    );
     await goToRoute(page, '/map?wall=1');
     await page.getByTestId('wall-screen').waitFor();
     await page.context().close();

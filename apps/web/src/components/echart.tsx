@@ -10,12 +10,36 @@ import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from
 import { SVGRenderer } from 'echarts/renderers';
 import type { EChartsOption } from 'echarts';
 
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, SVGRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  TooltipComponent,
+  SVGRenderer,
+]);
 
-export default function EChart({ option, className, testId }: { option: EChartsOption; className?: string; testId?: string }) {
+export default function EChart({
+  option,
+  className,
+  testId,
+}: {
+  option: EChartsOption;
+  className?: string;
+  testId?: string;
+}) {
   return (
     <div className={className} data-testid={testId}>
-      <ReactEChartsCore echarts={echarts} option={option} notMerge lazyUpdate opts={{ renderer: 'svg' }} style={{ width: '100%', height: '100%' }} />
+      <ReactEChartsCore
+        echarts={echarts}
+        option={option}
+        notMerge
+        lazyUpdate
+        opts={{ renderer: 'svg' }}
+        style={{ width: '100%', height: '100%' }}
+      />
     </div>
   );
 }

@@ -6,5 +6,9 @@ const superviseProcedure = roleProcedure('supervisor', 'shift_lead');
 
 export const superviseRouter = createTRPCRouter({
   /** One event through the state machine (no state change); the unit sees it on the live stream at once. */
-  act: superviseProcedure.input(actionInput('urge', 'escalate')).mutation(({ ctx, input }) => ctx.services.cases.act(input.caseNumber, input.expectedVersion, input.action, ctx.user)),
+  act: superviseProcedure
+    .input(actionInput('urge', 'escalate'))
+    .mutation(({ ctx, input }) =>
+      ctx.services.cases.act(input.caseNumber, input.expectedVersion, input.action, ctx.user),
+    ),
 });

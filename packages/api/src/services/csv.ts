@@ -12,4 +12,5 @@ export function csvField(v: string | number | null | undefined): string {
 }
 
 /** UTF-8 with a byte-order mark (Excel reads the Chinese correctly) and CRLF line ends. */
-export const csvDocument = (lines: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>) => `\uFEFF${lines.map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;
+export const csvDocument = (lines: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>) =>
+  `\uFEFF${lines.map((l) => l.map(csvField).join(',')).join('\r\n')}\r\n`;

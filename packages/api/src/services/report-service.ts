@@ -52,7 +52,14 @@ export interface Report {
   /** Cases reported per Beijing day in the period. */
   daily: Array<{ day: string; n: number }>;
   hotspots: Hotspot[];
-  hotspotRule: { zh: string; en: string; windows: number; minCount: number; sigmas: number; minRatio: number };
+  hotspotRule: {
+    zh: string;
+    en: string;
+    windows: number;
+    minCount: number;
+    sigmas: number;
+    minRatio: number;
+  };
 }
 
 const BJ = 8 * 3600_000;
@@ -83,7 +90,12 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  * - daily: the day of `date`; weekly: Monday to Sunday of the week containing `date`;
  *   monthly: the calendar month of `date`; custom: `date` to `to` inclusive.
  */
-export function reportPeriods(kind: ReportKind, date: string, to?: string, now?: Date): { period: Period; previous: Period; lastYear: Period; partial: boolean } {
+export function reportPeriods(
+  kind: ReportKind,
+  date: string,
+  to?: string,
+  now?: Date,
+): { period: Period; previous: Period; lastYear: Period; partial: boolean } {
   const full = fullPeriods(kind, date, to);
   if (!now) return { ...full, partial: false };
   // a period still running is reported to the end of today, and compared with the same number of
@@ -96,32 +108,59 @@ export function reportPeriods(kind: ReportKind, date: string, to?: string, now?:
     const fromDate = bjDate(Date.parse(p.from));
     return period(fromDate, addDays(fromDate, days));
   };
-  return { period: cut(full.period), previous: cut(full.previous), lastYear: cut(full.lastYear), partial: true };
+  return {
+    period: cut(full.period),
+    previous: cut(full.previous),
+    lastYear: cut(full.lastYear),
+    partial: true,
+  };
 }
 
-function fullPeriods(kind: ReportKind, date: string, to?: string): { period: Period; previous: Period; lastYear: Period } {
-  if (!DATE.test(date) || Number.isNaN(bjMidnight(date))) throw new DomainError('BAD_INPUT', 'date: YYYY-MM-DD', { field: 'date' });
+function fullPeriods(
+  kind: ReportKind,
+  date: string,
+  to?: string,
+): { period: Period; previous: Period; lastYear: Period } {
+  if (!DATE.test(date) || Number.isNaN(bjMidnight(date)))
+    throw new DomainError('BAD_INPUT', 'date: YYYY-MM-DD', { field: 'date' });
   if (kind === 'daily') {
     const next = addDays(date, 1);
-    return { period: period(date, next), previous: period(addDays(date, -1), date), lastYear: period(shiftYear(date, -1), addDays(shiftYear(date, -1), 1)) };
+    return {
+      period: period(date, next),
+      previous: period(addDays(date, -1), date),
+      lastYear: period(shiftYear(date, -1), addDays(shiftYear(date, -1), 1)),
+    };
   }
   if (kind === 'weekly') {
     const weekday = (new Date(bjMidnight(date) + BJ).getUTCDay() + 6) % 7; // Monday = 0
     const monday = addDays(date, -weekday);
     const lastYearMonday = addDays(monday, -364); // the same ISO week a year earlier (52 weeks)
-    return { period: period(monday, addDays(monday, 7)), previous: period(addDays(monday, -7), monday), lastYear: period(lastYearMonday, addDays(lastYearMonday, 7)) };
+    return {
+      period: period(monday, addDays(monday, 7)),
+      previous: period(addDays(monday, -7), monday),
+      lastYear: period(lastYearMonday, addDays(lastYearMonday, 7)),
+    };
   }
   if (kind === 'monthly') {
     const [y, m] = date.split('-').map(Number) as [number, number];
     const first = (yy: number, mm: number) => bjDate(Date.UTC(yy, mm - 1, 1));
-    return { period: period(first(y, m), first(y, m + 1)), previous: period(first(y, m - 1), first(y, m)), lastYear: period(first(y - 1, m), first(y - 1, m + 1)) };
+    return {
+      period: period(first(y, m), first(y, m + 1)),
+      previous: period(first(y, m - 1), first(y, m)),
+      lastYear: period(first(y - 1, m), first(y - 1, m + 1)),
+    };
   }
-  if (!to || !DATE.test(to) || Number.isNaN(bjMidnight(to))) throw new DomainError('BAD_INPUT', 'to: YYYY-MM-DD', { field: 'to' });
+  if (!to || !DATE.test(to) || Number.isNaN(bjMidnight(to)))
+    throw new DomainError('BAD_INPUT', 'to: YYYY-MM-DD', { field: 'to' });
   if (to < date) throw new DomainError('BAD_INPUT', 'to must not be before date', { field: 'to' });
   const days = Math.round((bjMidnight(to) - bjMidnight(date)) / DAY) + 1;
   if (days > 731) throw new DomainError('BAD_INPUT', 'a report covers at most two years', { field: 'to' });
   const end = addDays(to, 1);
-  return { period: period(date, end), previous: period(addDays(date, -days), date), lastYear: period(shiftYear(date, -1), shiftYear(end, -1)) };
+  return {
+    period: period(date, end),
+    previous: period(addDays(date, -days), date),
+    lastYear: period(shiftYear(date, -1), shiftYear(end, -1)),
+  };
 }
 
 const change = (now: number, base: number) => (base > 0 ? (now - base) / base : null);
@@ -139,9 +178,24 @@ export class ReportService {
     private readonly clock: Clock,
   ) {}
 
-  async build(opts: { kind: ReportKind; date: string; to?: string | undefined; groupBy: ReportGroup }): Promise<Report> {
-    const { period: p, previous, lastYear, partial } = reportPeriods(opts.kind, opts.date, opts.to, this.clock.now());
-    const column = { unit: 'unit_code', community: 'community_code', category: 'hotline_category', cell: 'cell_code' } as const;
+  async build(opts: {
+    kind: ReportKind;
+    date: string;
+    to?: string | undefined;
+    groupBy: ReportGroup;
+  }): Promise<Report> {
+    const {
+      period: p,
+      previous,
+      lastYear,
+      partial,
+    } = reportPeriods(opts.kind, opts.date, opts.to, this.clock.now());
+    const column = {
+      unit: 'unit_code',
+      community: 'community_code',
+      category: 'hotline_category',
+      cell: 'cell_code',
+    } as const;
     const [cur, prev, yoy, curTotal, prevTotal, yoyTotal] = await Promise.all([
       this.dashboard.evaluation({ from: p.from, to: p.to, groupBy: opts.groupBy }),
       this.dashboard.evaluation({ from: previous.from, to: previous.to, groupBy: opts.groupBy }),
@@ -150,11 +204,18 @@ export class ReportService {
       this.dashboard.evaluation({ from: previous.from, to: previous.to, groupBy: 'none' }),
       this.dashboard.evaluation({ from: lastYear.from, to: lastYear.to, groupBy: 'none' }),
     ]);
-    const supervised = new Map(this.admin.superviseCounts(column[opts.groupBy], p.from, p.to).map((r) => [r.key, r]));
+    const supervised = new Map(
+      this.admin.superviseCounts(column[opts.groupBy], p.from, p.to).map((r) => [r.key, r]),
+    );
     const supervisedTotal = this.admin.superviseCounts(null, p.from, p.to)[0];
     const prevBy = new Map(prev.map((r) => [r.key, r.dispatched]));
     const yoyBy = new Map(yoy.map((r) => [r.key, r.dispatched]));
-    const row = (r: EvaluationFigures, prevN: number, yoyN: number, s: { urged: number; escalated: number } | undefined): ReportRow => ({
+    const row = (
+      r: EvaluationFigures,
+      prevN: number,
+      yoyN: number,
+      s: { urged: number; escalated: number } | undefined,
+    ): ReportRow => ({
       ...r,
       urged: s?.urged ?? 0,
       escalated: s?.escalated ?? 0,
@@ -164,13 +225,34 @@ export class ReportService {
       yoy: change(r.dispatched, yoyN),
     });
     const empty = (key: string | null): EvaluationFigures => ({
-      key, name: null, dispatched: 0, filed: 0, disposed: 0, disposedOnTime: 0, closed: 0, closedOnTime: 0, reworked: 0, redispatched: 0, overdueOpen: 0,
-      avgDisposalHours: null, avgSatisfaction: null, closeRate: null, onTimeCloseRate: null, onTimeDisposalRate: null, reworkRate: null, accurateDispatchRate: null,
+      key,
+      name: null,
+      dispatched: 0,
+      filed: 0,
+      disposed: 0,
+      disposedOnTime: 0,
+      closed: 0,
+      closedOnTime: 0,
+      reworked: 0,
+      redispatched: 0,
+      overdueOpen: 0,
+      avgDisposalHours: null,
+      avgSatisfaction: null,
+      closeRate: null,
+      onTimeCloseRate: null,
+      onTimeDisposalRate: null,
+      reworkRate: null,
+      accurateDispatchRate: null,
     });
     const rows = cur
       .map((r) => row(r, prevBy.get(r.key) ?? 0, yoyBy.get(r.key) ?? 0, supervised.get(r.key)))
       .sort((a, b) => b.dispatched - a.dispatched || String(a.key).localeCompare(String(b.key)));
-    const totals = row({ ...(curTotal[0] ?? empty(null)), name: '合计' }, prevTotal[0]?.dispatched ?? 0, yoyTotal[0]?.dispatched ?? 0, supervisedTotal);
+    const totals = row(
+      { ...(curTotal[0] ?? empty(null)), name: '合计' },
+      prevTotal[0]?.dispatched ?? 0,
+      yoyTotal[0]?.dispatched ?? 0,
+      supervisedTotal,
+    );
     const daily = await this.dashboard.intakeByDay(p.from, p.to);
     return {
       kind: opts.kind,
@@ -195,16 +277,40 @@ export class ReportService {
   /** Cells and minor classes rising against their own history (the rule is stated in the report). */
   private hotspots(p: Period): Hotspot[] {
     const len = Date.parse(p.to) - Date.parse(p.from);
-    const windows = [{ from: p.from, to: p.to }, ...Array.from({ length: HOTSPOT.windows }, (_, i) => ({ from: iso(Date.parse(p.from) - (i + 1) * len), to: iso(Date.parse(p.to) - (i + 1) * len) }))];
+    const windows = [
+      { from: p.from, to: p.to },
+      ...Array.from({ length: HOTSPOT.windows }, (_, i) => ({
+        from: iso(Date.parse(p.from) - (i + 1) * len),
+        to: iso(Date.parse(p.to) - (i + 1) * len),
+      })),
+    ];
     const out: Hotspot[] = [];
     for (const kind of ['cell', 'class'] as const) {
-      for (const { key, counts } of this.admin.countsInWindows(kind === 'cell' ? 'cell_code' : 'minor_class_code', windows)) {
+      for (const { key, counts } of this.admin.countsInWindows(
+        kind === 'cell' ? 'cell_code' : 'minor_class_code',
+        windows,
+      )) {
         const [count = 0, ...history] = counts;
         const mean = history.reduce((a, b) => a + b, 0) / history.length;
         const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / history.length);
-        if (count >= HOTSPOT.minCount && count >= mean + HOTSPOT.sigmas * sd && count >= HOTSPOT.minRatio * mean) {
-          const name = kind === 'cell' ? (this.ref.snapshot.cells.find((c) => c.code === key)?.name ?? key) : (this.ref.snapshot.minorClasses.find((m) => m.code === key)?.name ?? key);
-          out.push({ kind, code: key, name, count, mean: Math.round(mean * 100) / 100, sd: Math.round(sd * 100) / 100, history: history.reverse() });
+        if (
+          count >= HOTSPOT.minCount &&
+          count >= mean + HOTSPOT.sigmas * sd &&
+          count >= HOTSPOT.minRatio * mean
+        ) {
+          const name =
+            kind === 'cell'
+              ? (this.ref.snapshot.cells.find((c) => c.code === key)?.name ?? key)
+              : (this.ref.snapshot.minorClasses.find((m) => m.code === key)?.name ?? key);
+          out.push({
+            kind,
+            code: key,
+            name,
+            count,
+            mean: Math.round(mean * 100) / 100,
+            sd: Math.round(sd * 100) / 100,
+            history: history.reverse(),
+          });
         }
       }
     }

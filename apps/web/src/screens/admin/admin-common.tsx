@@ -10,11 +10,14 @@ export function useAdminErrorText(): (e: unknown) => string | null {
       if (!e) return null;
       const d = errorData(e);
       const field = d.domain?.field ?? d.fields?.[0]?.field ?? null;
-      const leaf = field ? (field.split('.').find((p) => i18n.exists(`admin.fieldErrors.${p}`)) ?? null) : null;
+      const leaf = field
+        ? (field.split('.').find((p) => i18n.exists(`admin.fieldErrors.${p}`)) ?? null)
+        : null;
       const server = d.fields?.[0]?.message ?? (e instanceof Error ? e.message : String(e));
       if (leaf) return `${t(`admin.fieldErrors.${leaf}`)}（${server}）`;
       const code = d.domain?.code ?? d.code;
-      if (code && i18n.exists(`admin.errorCodes.${code}`)) return `${t(`admin.errorCodes.${code}`)}（${server}）`;
+      if (code && i18n.exists(`admin.errorCodes.${code}`))
+        return `${t(`admin.errorCodes.${code}`)}（${server}）`;
       return server;
     },
     [t, i18n],

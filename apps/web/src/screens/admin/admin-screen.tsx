@@ -19,7 +19,9 @@ export default function AdminScreen() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const route = useRoute();
-  const tab: Tab = (TABS as readonly string[]).includes(route.segments[1] ?? '') ? (route.segments[1] as Tab) : 'users';
+  const tab: Tab = (TABS as readonly string[]).includes(route.segments[1] ?? '')
+    ? (route.segments[1] as Tab)
+    : 'users';
   const calendar = useQuery(trpc.admin.calendarStatus.queryOptions());
   return (
     <div className="admin-screen" data-testid="admin-screen">
@@ -27,7 +29,14 @@ export default function AdminScreen() {
         <h2>{t('admin.title')}</h2>
         <nav className="admin-tabs" aria-label={t('admin.title')}>
           {TABS.map((x) => (
-            <button key={x} type="button" className={x === tab ? 'pressed' : ''} aria-current={x === tab ? 'page' : undefined} data-testid={`admin-tab-${x}`} onClick={() => navigate(`/admin/${x}`)}>
+            <button
+              key={x}
+              type="button"
+              className={x === tab ? 'pressed' : ''}
+              aria-current={x === tab ? 'page' : undefined}
+              data-testid={`admin-tab-${x}`}
+              onClick={() => navigate(`/admin/${x}`)}
+            >
               {t(`admin.tabs.${x}`)}
             </button>
           ))}

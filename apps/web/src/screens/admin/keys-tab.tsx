@@ -18,7 +18,15 @@ export function KeysTab() {
     void qc.invalidateQueries({ queryKey: trpc.admin.apiKeys.queryKey() });
     void qc.invalidateQueries({ queryKey: trpc.admin.auditLog.pathKey() });
   };
-  const create = useMutation(trpc.admin.createApiKey.mutationOptions({ onSuccess: (r) => { setFresh(r.key); setName(''); refresh(); } }));
+  const create = useMutation(
+    trpc.admin.createApiKey.mutationOptions({
+      onSuccess: (r) => {
+        setFresh(r.key);
+        setName('');
+        refresh();
+      },
+    }),
+  );
   const revoke = useMutation(trpc.admin.revokeApiKey.mutationOptions({ onSuccess: refresh }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -29,8 +37,13 @@ export function KeysTab() {
     <div className="admin-tab" data-testid="admin-keys">
       <form className="admin-form" onSubmit={submit} data-testid="key-form">
         <h3>{t('admin.keys.create')}</h3>
-        <label>{t('admin.keys.name')}<input data-testid="key-name" value={name} onChange={(e) => setName(e.target.value)} required /></label>
-        <button type="submit" className="primary" data-testid="key-create">{t('admin.keys.createButton')}</button>
+        <label>
+          {t('admin.keys.name')}
+          <input data-testid="key-name" value={name} onChange={(e) => setName(e.target.value)} required />
+        </label>
+        <button type="submit" className="primary" data-testid="key-create">
+          {t('admin.keys.createButton')}
+        </button>
       </form>
       <ErrorLine error={create.error ?? revoke.error} />
       {fresh && (
@@ -38,19 +51,45 @@ export function KeysTab() {
           {t('admin.keys.once')} <code data-testid="key-value">{fresh}</code>
         </div>
       )}
-      {keys.isPending ? <Loading /> : keys.isError ? <ErrorBox error={keys.error} /> : (
+      {keys.isPending ? (
+        <Loading />
+      ) : keys.isError ? (
+        <ErrorBox error={keys.error} />
+      ) : (
         <table className="admin-table" data-testid="keys-table">
-          <thead><tr><th>{t('admin.keys.id')}</th><th>{t('admin.keys.name')}</th><th>{t('admin.keys.createdAt')}</th><th /></tr></thead>
+          <thead>
+            <tr>
+              <th>{t('admin.keys.id')}</th>
+              <th>{t('admin.keys.name')}</th>
+              <th>{t('admin.keys.createdAt')}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {keys.data.map((k) => (
               <tr key={k.id} data-testid={`key-row-${k.id}`}>
                 <td className="num">{k.id}…</td>
                 <td>{k.name}</td>
                 <td className="num small">{formatDateTime(k.createdAt)}</td>
-                <td><button type="button" className="small" data-testid={`key-revoke-${k.id}`} onClick={() => revoke.mutate({ id: k.id })}>{t('admin.keys.revoke')}</button></td>
+                <td>
+                  <button
+                    type="button"
+                    className="small"
+                    data-testid={`key-revoke-${k.id}`}
+                    onClick={() => revoke.mutate({ id: k.id })}
+                  >
+                    {t('admin.keys.revoke')}
+                  </button>
+                </td>
               </tr>
             ))}
-            {keys.data.length === 0 && <tr><td colSpan={4} className="muted">{t('app.empty')}</td></tr>}
+            {keys.data.length === 0 && (
+              <tr>
+                <td colSpan={4} className="muted">
+                  {t('app.empty')}
+                </td>
+              </tr>
+            )}
           </tbody>
         </table>
       )}

@@ -29,33 +29,93 @@ export function LimitsTab() {
       },
     }),
   );
-  const classes = ref.data.minorClasses.filter((m) => !filter || m.code.includes(filter.toUpperCase()) || m.name.includes(filter) || m.nameEn.toLowerCase().includes(filter.toLowerCase()));
+  const classes = ref.data.minorClasses.filter(
+    (m) =>
+      !filter ||
+      m.code.includes(filter.toUpperCase()) ||
+      m.name.includes(filter) ||
+      m.nameEn.toLowerCase().includes(filter.toLowerCase()),
+  );
   return (
     <div className="admin-tab" data-testid="admin-limits">
       <div className="admin-toolbar">
-        <input aria-label={t('app.search')} placeholder={t('admin.limits.filter')} value={filter} onChange={(e) => setFilter(e.target.value)} data-testid="limits-filter" />
+        <input
+          aria-label={t('app.search')}
+          placeholder={t('admin.limits.filter')}
+          value={filter}
+          onChange={(e) => setFilter(e.target.value)}
+          data-testid="limits-filter"
+        />
       </div>
       <ErrorLine error={save.error} />
       {done && <OkLine>{done}</OkLine>}
       <table className="admin-table" data-testid="limits-table">
-        <thead><tr><th>{t('admin.routing.class')}</th><th>{t('admin.limits.current')}</th><th>{t('admin.limits.urgent')}</th><th>{t('admin.limits.new')}</th><th /></tr></thead>
+        <thead>
+          <tr>
+            <th>{t('admin.routing.class')}</th>
+            <th>{t('admin.limits.current')}</th>
+            <th>{t('admin.limits.urgent')}</th>
+            <th>{t('admin.limits.new')}</th>
+            <th />
+          </tr>
+        </thead>
         <tbody>
           {classes.map((m) => {
-            const e = edits[m.code] ?? { amount: String(m.timeLimit.amount), unit: m.timeLimit.unit as LimitUnit };
+            const e = edits[m.code] ?? {
+              amount: String(m.timeLimit.amount),
+              unit: m.timeLimit.unit as LimitUnit,
+            };
             const set = (v: Partial<typeof e>) => setEdits((x) => ({ ...x, [m.code]: { ...e, ...v } }));
             return (
               <tr key={m.code} data-testid={`limit-row-${m.code}`}>
-                <td>{m.code} {localName(m)}</td>
-                <td className="num" data-testid={`limit-current-${m.code}`}>{m.timeLimit.amount} {t(`limitUnits.${m.timeLimit.unit}`)}</td>
-                <td className="num muted">{m.urgentTimeLimit ? `${m.urgentTimeLimit.amount} ${t(`limitUnits.${m.urgentTimeLimit.unit}`)}` : '—'}</td>
+                <td>
+                  {m.code} {localName(m)}
+                </td>
+                <td className="num" data-testid={`limit-current-${m.code}`}>
+                  {m.timeLimit.amount} {t(`limitUnits.${m.timeLimit.unit}`)}
+                </td>
+                <td className="num muted">
+                  {m.urgentTimeLimit
+                    ? `${m.urgentTimeLimit.amount} ${t(`limitUnits.${m.urgentTimeLimit.unit}`)}`
+                    : '—'}
+                </td>
                 <td className="inline-form">
-                  <input aria-label={t('admin.limits.amount')} data-testid={`limit-amount-${m.code}`} type="number" min="0.5" step="0.5" value={e.amount} onChange={(ev) => set({ amount: ev.target.value })} />
-                  <select aria-label={t('admin.limits.unit')} data-testid={`limit-unit-${m.code}`} value={e.unit} onChange={(ev) => set({ unit: ev.target.value as LimitUnit })}>
-                    {UNITS.map((u) => <option key={u} value={u}>{t(`limitUnits.${u}`)}</option>)}
+                  <input
+                    aria-label={t('admin.limits.amount')}
+                    data-testid={`limit-amount-${m.code}`}
+                    type="number"
+                    min="0.5"
+                    step="0.5"
+                    value={e.amount}
+                    onChange={(ev) => set({ amount: ev.target.value })}
+                  />
+                  <select
+                    aria-label={t('admin.limits.unit')}
+                    data-testid={`limit-unit-${m.code}`}
+                    value={e.unit}
+                    onChange={(ev) => set({ unit: ev.target.value as LimitUnit })}
+                  >
+                    {UNITS.map((u) => (
+                      <option key={u} value={u}>
+                        {t(`limitUnits.${u}`)}
+                      </option>
+                    ))}
                   </select>
                 </td>
                 <td>
-                  <button type="button" className="small primary" data-testid={`limit-save-${m.code}`} disabled={!edits[m.code] || save.isPending} onClick={() => { setDone(null); save.mutate({ minorClassCode: m.code, timeLimit: { amount: Number(e.amount), unit: e.unit } }); }}>
+                  <button
+                    type="button"
+                    className="small primary"
+                    data-testid={`limit-save-${m.code}`}
+                    disabled={!edits[m.code] || save.isPending}
+                    onClick={() => {
+                      setDone(null);
+                      save.mutate({
+                        minorClassCode: m.code,
+                        timeLimit: { amount: Number(e.amount), unit: e.unit },
+                      });
+                    }}
+                  >
                     {t('app.save')}
                   </button>
                 </td>

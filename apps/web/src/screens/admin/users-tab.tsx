@@ -8,7 +8,15 @@ import { formatDateTime } from '../../lib/format';
 import { ErrorBox, Loading } from '../../components/status';
 import { ErrorLine, OkLine } from './admin-common';
 
-const ROLES: Role[] = ['operator', 'inspector', 'shift_lead', 'dispatcher', 'unit_staff', 'supervisor', 'admin'];
+const ROLES: Role[] = [
+  'operator',
+  'inspector',
+  'shift_lead',
+  'dispatcher',
+  'unit_staff',
+  'supervisor',
+  'admin',
+];
 
 /** Users: create, change role and unit, disable/enable, reset the password. */
 export function UsersTab() {
@@ -23,9 +31,29 @@ export function UsersTab() {
     void qc.invalidateQueries({ queryKey: trpc.admin.auditLog.pathKey() });
   };
   const [done, setDone] = useState<string | null>(null);
-  const update = useMutation(trpc.admin.updateUser.mutationOptions({ onSuccess: (u) => { setDone(t('admin.users.saved', { name: u.username })); invalidate(); } }));
-  const create = useMutation(trpc.admin.createUser.mutationOptions({ onSuccess: (u) => { setDone(t('admin.users.created', { name: u.username })); invalidate(); } }));
-  const [form, setForm] = useState({ username: '', displayName: '', role: 'operator' as Role, unitCode: '', password: '' });
+  const update = useMutation(
+    trpc.admin.updateUser.mutationOptions({
+      onSuccess: (u) => {
+        setDone(t('admin.users.saved', { name: u.username }));
+        invalidate();
+      },
+    }),
+  );
+  const create = useMutation(
+    trpc.admin.createUser.mutationOptions({
+      onSuccess: (u) => {
+        setDone(t('admin.users.created', { name: u.username }));
+        invalidate();
+      },
+    }),
+  );
+  const [form, setForm] = useState({
+    username: '',
+    displayName: '',
+    role: 'operator' as Role,
+    unitCode: '',
+    password: '',
+  });
   const [resetFor, setResetFor] = useState<number | null>(null);
   const [newPassword, setNewPassword] = useState('');
 
@@ -43,15 +71,29 @@ export function UsersTab() {
         <h3>{t('admin.users.create')}</h3>
         <label>
           {t('admin.users.username')}
-          <input data-testid="user-username" value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} required />
+          <input
+            data-testid="user-username"
+            value={form.username}
+            onChange={(e) => setForm({ ...form, username: e.target.value })}
+            required
+          />
         </label>
         <label>
           {t('admin.users.displayName')}
-          <input data-testid="user-display-name" value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} required />
+          <input
+            data-testid="user-display-name"
+            value={form.displayName}
+            onChange={(e) => setForm({ ...form, displayName: e.target.value })}
+            required
+          />
         </label>
         <label>
           {t('admin.users.role')}
-          <select data-testid="user-role" value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+          <select
+            data-testid="user-role"
+            value={form.role}
+            onChange={(e) => setForm({ ...form, role: e.target.value as Role })}
+          >
             {ROLES.map((r) => (
               <option key={r} value={r}>
                 {t(`roles.${r}`)}
@@ -61,7 +103,12 @@ export function UsersTab() {
         </label>
         <label>
           {t('admin.users.unit')}
-          <select data-testid="user-unit" value={form.unitCode} onChange={(e) => setForm({ ...form, unitCode: e.target.value })} disabled={form.role !== 'unit_staff'}>
+          <select
+            data-testid="user-unit"
+            value={form.unitCode}
+            onChange={(e) => setForm({ ...form, unitCode: e.target.value })}
+            disabled={form.role !== 'unit_staff'}
+          >
             <option value="">—</option>
             {ref.data.units.map((u) => (
               <option key={u.code} value={u.code}>
@@ -72,7 +119,14 @@ export function UsersTab() {
         </label>
         <label>
           {t('admin.users.password')}
-          <input data-testid="user-password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required />
+          <input
+            data-testid="user-password"
+            type="password"
+            autoComplete="new-password"
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+            required
+          />
         </label>
         <button type="submit" className="primary" data-testid="user-create" disabled={create.isPending}>
           {t('admin.users.createButton')}
@@ -99,7 +153,20 @@ export function UsersTab() {
               <td className="num">{u.username}</td>
               <td>{u.displayName}</td>
               <td>
-                <select aria-label={t('admin.users.role')} data-testid={`user-role-${u.username}`} value={u.role} onChange={(e) => update.mutate({ id: u.id, role: e.target.value as Role, ...(e.target.value === 'unit_staff' ? { unitCode: u.unitCode ?? ref.data.units[0]?.code ?? null } : {}) })}>
+                <select
+                  aria-label={t('admin.users.role')}
+                  data-testid={`user-role-${u.username}`}
+                  value={u.role}
+                  onChange={(e) =>
+                    update.mutate({
+                      id: u.id,
+                      role: e.target.value as Role,
+                      ...(e.target.value === 'unit_staff'
+                        ? { unitCode: u.unitCode ?? ref.data.units[0]?.code ?? null }
+                        : {}),
+                    })
+                  }
+                >
                   {ROLES.map((r) => (
                     <option key={r} value={r}>
                       {t(`roles.${r}`)}
@@ -109,7 +176,12 @@ export function UsersTab() {
               </td>
               <td>
                 {u.role === 'unit_staff' ? (
-                  <select aria-label={t('admin.users.unit')} data-testid={`user-unit-${u.username}`} value={u.unitCode ?? ''} onChange={(e) => update.mutate({ id: u.id, unitCode: e.target.value })}>
+                  <select
+                    aria-label={t('admin.users.unit')}
+                    data-testid={`user-unit-${u.username}`}
+                    value={u.unitCode ?? ''}
+                    onChange={(e) => update.mutate({ id: u.id, unitCode: e.target.value })}
+                  >
                     {ref.data.units.map((x) => (
                       <option key={x.code} value={x.code}>
                         {x.code} {localName(x)}
@@ -125,7 +197,12 @@ export function UsersTab() {
               </td>
               <td className="num small muted">{formatDateTime(u.createdAt)}</td>
               <td className="row-actions">
-                <button type="button" className="small" data-testid={`user-toggle-${u.username}`} onClick={() => update.mutate({ id: u.id, active: !u.active })}>
+                <button
+                  type="button"
+                  className="small"
+                  data-testid={`user-toggle-${u.username}`}
+                  onClick={() => update.mutate({ id: u.id, active: !u.active })}
+                >
                   {u.active ? t('admin.users.disable') : t('admin.users.enable')}
                 </button>
                 {resetFor === u.id ? (
@@ -133,16 +210,38 @@ export function UsersTab() {
                     className="inline-form"
                     onSubmit={(e) => {
                       e.preventDefault();
-                      update.mutate({ id: u.id, password: newPassword }, { onSuccess: () => { setResetFor(null); setNewPassword(''); } });
+                      update.mutate(
+                        { id: u.id, password: newPassword },
+                        {
+                          onSuccess: () => {
+                            setResetFor(null);
+                            setNewPassword('');
+                          },
+                        },
+                      );
                     }}
                   >
-                    <input type="password" autoComplete="new-password" aria-label={t('admin.users.newPassword')} placeholder={t('admin.users.newPassword')} data-testid="user-new-password" value={newPassword} onChange={(e) => setNewPassword(e.target.value)} required />
+                    <input
+                      type="password"
+                      autoComplete="new-password"
+                      aria-label={t('admin.users.newPassword')}
+                      placeholder={t('admin.users.newPassword')}
+                      data-testid="user-new-password"
+                      value={newPassword}
+                      onChange={(e) => setNewPassword(e.target.value)}
+                      required
+                    />
                     <button type="submit" className="small primary" data-testid="user-reset-save">
                       {t('app.save')}
                     </button>
                   </form>
                 ) : (
-                  <button type="button" className="small" data-testid={`user-reset-${u.username}`} onClick={() => setResetFor(u.id)}>
+                  <button
+                    type="button"
+                    className="small"
+                    data-testid={`user-reset-${u.username}`}
+                    onClick={() => setResetFor(u.id)}
+                  >
                     {t('admin.users.resetPassword')}
                   </button>
                 )}

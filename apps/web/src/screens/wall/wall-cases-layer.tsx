@@ -15,7 +15,19 @@ export interface WallCase extends TimedCase {
  * under the wall's minimum text size), ONE canvas layer group created once and updated by diff.
  * Cases in `fresh` (arrived in the last minutes) get a large pulsing ring so the hall sees them land.
  */
-export function WallCasesLayer({ cases, fresh, calendar, now, scale }: { cases: readonly WallCase[]; fresh: ReadonlySet<string>; calendar: WorkCalendar; now: Date; scale: number }) {
+export function WallCasesLayer({
+  cases,
+  fresh,
+  calendar,
+  now,
+  scale,
+}: {
+  cases: readonly WallCase[];
+  fresh: ReadonlySet<string>;
+  calendar: WorkCalendar;
+  now: Date;
+  scale: number;
+}) {
   const map = useMap();
   const group = useRef<L.LayerGroup | null>(null);
   const dots = useRef(new Map<string, L.CircleMarker>());
@@ -47,7 +59,14 @@ export function WallCasesLayer({ cases, fresh, calendar, now, scale }: { cases: 
       const color = MARKER_COLORS[markerClassOf(c, calendar, now)];
       let m = dots.current.get(c.caseNumber);
       if (!m) {
-        m = L.circleMarker([c.lat, c.lng], { renderer: renderer.current ?? undefined, radius, weight: 0, fillColor: color, fillOpacity: 0.9, interactive: false });
+        m = L.circleMarker([c.lat, c.lng], {
+          renderer: renderer.current ?? undefined,
+          radius,
+          weight: 0,
+          fillColor: color,
+          fillOpacity: 0.9,
+          interactive: false,
+        });
         dots.current.set(c.caseNumber, m);
         g.addLayer(m);
       } else m.setStyle({ fillColor: color, radius });
@@ -62,7 +81,14 @@ export function WallCasesLayer({ cases, fresh, calendar, now, scale }: { cases: 
     for (const cn of fresh) {
       const c = cases.find((x) => x.caseNumber === cn);
       if (!c || c.lat === null || c.lng === null || rings.current.has(cn)) continue;
-      const ring = L.circleMarker([c.lat, c.lng], { radius: 14 * scale, color: '#ffd166', weight: Math.max(2, 2.5 * scale), fill: false, interactive: false, className: 'wall-fresh-ring' });
+      const ring = L.circleMarker([c.lat, c.lng], {
+        radius: 14 * scale,
+        color: '#ffd166',
+        weight: Math.max(2, 2.5 * scale),
+        fill: false,
+        interactive: false,
+        className: 'wall-fresh-ring',
+      });
       rings.current.set(cn, ring);
       g.addLayer(ring);
     }

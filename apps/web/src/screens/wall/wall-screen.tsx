@@ -60,9 +60,19 @@ export default function WallScreen() {
   }, []);
   const today = useQuery({ ...trpc.dashboard.today.queryOptions(), refetchInterval: 60_000 });
   const trend = useQuery({ ...trpc.dashboard.trend.queryOptions({ days: 30 }), refetchInterval: 300_000 });
-  const byCategory = useQuery({ ...trpc.dashboard.evaluation.queryOptions({ period: last30, groupBy: 'category' }), refetchInterval: 300_000 });
-  const byUnit = useQuery({ ...trpc.dashboard.evaluation.queryOptions({ period: last30, groupBy: 'unit' }), refetchInterval: 300_000 });
-  const cellCounts = useQuery({ ...trpc.dashboard.cellCounts.queryOptions({}), refetchInterval: 120_000, placeholderData: keepPreviousData });
+  const byCategory = useQuery({
+    ...trpc.dashboard.evaluation.queryOptions({ period: last30, groupBy: 'category' }),
+    refetchInterval: 300_000,
+  });
+  const byUnit = useQuery({
+    ...trpc.dashboard.evaluation.queryOptions({ period: last30, groupBy: 'unit' }),
+    refetchInterval: 300_000,
+  });
+  const cellCounts = useQuery({
+    ...trpc.dashboard.cellCounts.queryOptions({}),
+    refetchInterval: 120_000,
+    placeholderData: keepPreviousData,
+  });
   const openCases = useQuery({ ...trpc.dashboard.openCases.queryOptions({}), staleTime: Infinity });
   const recent = useQuery({ ...trpc.wall.recent.queryOptions({ limit: 30 }), staleTime: Infinity });
 
@@ -71,9 +81,12 @@ export default function WallScreen() {
   const [fresh, setFresh] = useState<Map<string, number>>(new Map());
   const [patches, setPatches] = useState<Map<string, LiveCaseEvent['case']>>(new Map());
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => {
-    if (refreshTimer.current) clearTimeout(refreshTimer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (refreshTimer.current) clearTimeout(refreshTimer.current);
+    },
+    [],
+  );
   const onEvents = useCallback(
     (events: LiveCaseEvent[]) => {
       setTicker((prev) => [...events.slice().reverse(), ...prev].slice(0, 30));
@@ -86,7 +99,8 @@ export default function WallScreen() {
         return next;
       });
       const arrived = events.filter((e) => e.type === 'report').map((e) => e.caseNumber);
-      if (arrived.length) setFresh((prev) => new Map([...prev, ...arrived.map((cn) => [cn, Date.now()] as const)]));
+      if (arrived.length)
+        setFresh((prev) => new Map([...prev, ...arrived.map((cn) => [cn, Date.now()] as const)]));
       if (!refreshTimer.current) {
         refreshTimer.current = setTimeout(() => {
           refreshTimer.current = null;
@@ -99,7 +113,10 @@ export default function WallScreen() {
   );
   const live = useLiveCaseEvents(onEvents);
   useEffect(() => {
-    const id = setInterval(() => setFresh((prev) => new Map([...prev].filter(([, at]) => Date.now() - at < FRESH_MS))), 30_000);
+    const id = setInterval(
+      () => setFresh((prev) => new Map([...prev].filter(([, at]) => Date.now() - at < FRESH_MS))),
+      30_000,
+    );
     return () => clearInterval(id);
   }, []);
 
@@ -115,7 +132,8 @@ export default function WallScreen() {
       else if (isOpen(p.state) && p.version >= c.version) out.push({ ...c, ...p });
       else if (p.version < c.version) out.push(c);
     }
-    for (const [cn, p] of patches) if (!seen.has(cn) && isOpen(p.state)) out.push({ ...p, light: null, usedFraction: null } as OpenCase);
+    for (const [cn, p] of patches)
+      if (!seen.has(cn) && isOpen(p.state)) out.push({ ...p, light: null, usedFraction: null } as OpenCase);
     return out;
   }, [openCases.data, patches]);
   const freshSet = useMemo(() => new Set(fresh.keys()), [fresh]);
@@ -144,37 +162,71 @@ export default function WallScreen() {
       .slice(0, 5);
   }, [cellCounts.data]);
   const unitRank = useMemo(
-    () => (byUnit.data ?? []).filter((r) => r.key && r.dispatched >= 3).sort((a, b) => (b.onTimeCloseRate ?? -1) - (a.onTimeCloseRate ?? -1)).slice(0, 5),
+    () =>
+      (byUnit.data ?? [])
+        .filter((r) => r.key && r.dispatched >= 3)
+        .sort((a, b) => (b.onTimeCloseRate ?? -1) - (a.onTimeCloseRate ?? -1))
+        .slice(0, 5),
     [byUnit.data],
   );
 
   // --- charts: text sized from the screen height like everything else ---
-  const axis = { axisLabel: { fontSize: chartFont, color: '#c6d3e6' }, axisLine: { lineStyle: { color: '#3a4d70' } }, splitLine: { lineStyle: { color: '#1f2d47' } } };
+  const axis = {
+    axisLabel: { fontSize: chartFont, color: '#c6d3e6' },
+    axisLine: { lineStyle: { color: '#3a4d70' } },
+    splitLine: { lineStyle: { color: '#1f2d47' } },
+  };
   const trendOption = (days: number): EChartsOption | null =>
     trend.data
       ? {
           animation: false,
           grid: { left: chartFont * 3, right: chartFont, top: chartFont, bottom: chartFont * 2 },
-          xAxis: { type: 'category', data: trend.data.slice(-days).map((d) => d.day.slice(5)), ...axis, axisLabel: { ...axis.axisLabel, interval: days > 7 ? Math.ceil(days / 6) - 1 : 0 } },
+          xAxis: {
+            type: 'category',
+            data: trend.data.slice(-days).map((d) => d.day.slice(5)),
+            ...axis,
+            axisLabel: { ...axis.axisLabel, interval: days > 7 ? Math.ceil(days / 6) - 1 : 0 },
+          },
           yAxis: { type: 'value', minInterval: 1, splitNumber: 3, ...axis },
-          series: [{ type: days > 7 ? 'line' : 'bar', data: trend.data.slice(-days).map((d) => d.n), itemStyle: { color: '#5ba3ff' }, areaStyle: days > 7 ? { opacity: 0.2 } : undefined, smooth: true, symbol: 'none' }],
+          series: [
+            {
+              type: days > 7 ? 'line' : 'bar',
+              data: trend.data.slice(-days).map((d) => d.n),
+              itemStyle: { color: '#5ba3ff' },
+              areaStyle: days > 7 ? { opacity: 0.2 } : undefined,
+              smooth: true,
+              symbol: 'none',
+            },
+          ],
         }
       : null;
   const categoryOption: EChartsOption | null = byCategory.data
     ? {
         animation: false,
-        grid: { left: chartFont * 0.5, right: chartFont * 2.5, top: chartFont * 0.5, bottom: chartFont * 0.5, containLabel: true },
+        grid: {
+          left: chartFont * 0.5,
+          right: chartFont * 2.5,
+          top: chartFont * 0.5,
+          bottom: chartFont * 0.5,
+          containLabel: true,
+        },
         xAxis: { type: 'value', show: false },
         yAxis: {
           type: 'category',
           inverse: true,
-          data: [...byCategory.data].sort((a, b) => b.dispatched - a.dispatched).slice(0, 8).map((r) => localName(ref.data.hotlineCategories.find((c) => c.code === r.key)) || r.name || '—'),
+          data: [...byCategory.data]
+            .sort((a, b) => b.dispatched - a.dispatched)
+            .slice(0, 8)
+            .map((r) => localName(ref.data.hotlineCategories.find((c) => c.code === r.key)) || r.name || '—'),
           ...axis,
         },
         series: [
           {
             type: 'bar',
-            data: [...byCategory.data].sort((a, b) => b.dispatched - a.dispatched).slice(0, 8).map((r) => r.dispatched),
+            data: [...byCategory.data]
+              .sort((a, b) => b.dispatched - a.dispatched)
+              .slice(0, 8)
+              .map((r) => r.dispatched),
             itemStyle: { color: '#2f8bd0' },
             label: { show: true, position: 'right', fontSize: chartFont, color: '#e6edf7' },
             barMaxWidth: chartFont * 1.2,
@@ -183,20 +235,40 @@ export default function WallScreen() {
       }
     : null;
 
-  const dateText = new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric', weekday: 'long' }).format(clock);
-  const timeText = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' }).format(clock);
+  const dateText = new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    weekday: 'long',
+  }).format(clock);
+  const timeText = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Shanghai',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(clock);
 
   return (
     <div className="wall-screen" data-testid="wall-screen">
       <header className="wall-top">
         <div className="wall-title">
-          <span className="wall-city" data-testid="wall-city">{t('wallScreen.city')}</span>
+          <span className="wall-city" data-testid="wall-city">
+            {t('wallScreen.city')}
+          </span>
           <span className="wall-name">{t('wallScreen.title')}</span>
         </div>
         <div className="wall-clock">
-          <span className={`wall-live wall-live-${live}`} data-testid="live-status" data-status={live}>● {live === 'connected' ? t('wallScreen.live') : t('wallScreen.offline')}</span>
-          <span className="wall-date" data-testid="wall-date">{dateText}</span>
-          <span className="wall-time num" data-testid="wall-clock">{timeText}</span>
+          <span className={`wall-live wall-live-${live}`} data-testid="live-status" data-status={live}>
+            ● {live === 'connected' ? t('wallScreen.live') : t('wallScreen.offline')}
+          </span>
+          <span className="wall-date" data-testid="wall-date">
+            {dateText}
+          </span>
+          <span className="wall-time num" data-testid="wall-clock">
+            {timeText}
+          </span>
         </div>
       </header>
 
@@ -204,7 +276,9 @@ export default function WallScreen() {
         {(['intake', 'open', 'overdue', 'closed'] as const).map((k) => (
           <div key={k} className={`wall-figure wall-figure-${k}`}>
             <div className="wall-figure-label">{t(`wallScreen.${k}`)}</div>
-            <div className="wall-figure-value num" data-testid={`wall-${k}`}>{today.data ? today.data[k] : '—'}</div>
+            <div className="wall-figure-value num" data-testid={`wall-${k}`}>
+              {today.data ? today.data[k] : '—'}
+            </div>
           </div>
         ))}
       </section>
@@ -212,7 +286,11 @@ export default function WallScreen() {
       <aside className="wall-left">
         <section className="wall-panel grow">
           <h3>{t('wallScreen.categories')}</h3>
-          <Suspense fallback={<div className="wall-chart" />}>{categoryOption && <EChart option={categoryOption} className="wall-chart" testId="wall-categories" />}</Suspense>
+          <Suspense fallback={<div className="wall-chart" />}>
+            {categoryOption && (
+              <EChart option={categoryOption} className="wall-chart" testId="wall-categories" />
+            )}
+          </Suspense>
         </section>
         <section className="wall-panel">
           <h3>{t('wallScreen.hotspots')}</h3>
@@ -230,26 +308,56 @@ export default function WallScreen() {
       </aside>
 
       <div className="wall-map" data-testid="wall-map">
-        <MapContainer {...(gridBounds ? { bounds: gridBounds, boundsOptions: { padding: [10, 10] } } : { center: CITY_CENTER, zoom: 13 })} zoomControl={false} attributionControl={false} dragging={false} scrollWheelZoom={false} doubleClickZoom={false} keyboard={false} zoomSnap={0.1} className="map-root">
+        <MapContainer
+          {...(gridBounds
+            ? { bounds: gridBounds, boundsOptions: { padding: [10, 10] } }
+            : { center: CITY_CENTER, zoom: 13 })}
+          zoomControl={false}
+          attributionControl={false}
+          dragging={false}
+          scrollWheelZoom={false}
+          doubleClickZoom={false}
+          keyboard={false}
+          zoomSnap={0.1}
+          className="map-root"
+        >
           <BaseTiles />
           <CellsLayer cells={ref.data.cells} styleOf={styleOf} interactive={false} />
           <WallCasesLayer cases={cases} fresh={freshSet} calendar={ref.calendar} now={now} scale={scale} />
           <FitOnResize bounds={gridBounds} refit />
         </MapContainer>
-        <div className="wall-map-count num" data-testid="wall-open-markers" data-count={cases.length} data-fresh={freshSet.size}>
+        <div
+          className="wall-map-count num"
+          data-testid="wall-open-markers"
+          data-count={cases.length}
+          data-fresh={freshSet.size}
+        >
           {t('wallScreen.open')} {cases.length}
-          {freshSet.size > 0 && <span className="wall-fresh"> · {t('wallScreen.newCase')} {freshSet.size}</span>}
+          {freshSet.size > 0 && (
+            <span className="wall-fresh">
+              {' '}
+              · {t('wallScreen.newCase')} {freshSet.size}
+            </span>
+          )}
         </div>
       </div>
 
       <aside className="wall-right">
         <section className="wall-panel">
           <h3>{t('wallScreen.trend7')}</h3>
-          <Suspense fallback={<div className="wall-chart small" />}>{trend.data && <EChart option={trendOption(7)!} className="wall-chart small" testId="wall-trend7" />}</Suspense>
+          <Suspense fallback={<div className="wall-chart small" />}>
+            {trend.data && (
+              <EChart option={trendOption(7)!} className="wall-chart small" testId="wall-trend7" />
+            )}
+          </Suspense>
         </section>
         <section className="wall-panel">
           <h3>{t('wallScreen.trend30')}</h3>
-          <Suspense fallback={<div className="wall-chart small" />}>{trend.data && <EChart option={trendOption(30)!} className="wall-chart small" testId="wall-trend30" />}</Suspense>
+          <Suspense fallback={<div className="wall-chart small" />}>
+            {trend.data && (
+              <EChart option={trendOption(30)!} className="wall-chart small" testId="wall-trend30" />
+            )}
+          </Suspense>
         </section>
         <section className="wall-panel grow">
           <h3>{t('wallScreen.units')}</h3>
@@ -272,11 +380,21 @@ export default function WallScreen() {
         ) : (
           <ul>
             {tickerRows.map((e) => (
-              <li key={e.id} data-testid="wall-ticker-item" data-case={e.caseNumber} className={e.type === 'report' && freshSet.has(e.caseNumber) ? 'fresh' : ''}>
+              <li
+                key={e.id}
+                data-testid="wall-ticker-item"
+                data-case={e.caseNumber}
+                className={e.type === 'report' && freshSet.has(e.caseNumber) ? 'fresh' : ''}
+              >
                 <span className="num wall-muted">{formatClock(e.at)}</span>
-                <span className="wall-what">{t(`actions.${e.type}`)} · {localName(ref.minorClass(e.case.minorClassCode)) || e.case.minorClassCode}</span>
+                <span className="wall-what">
+                  {t(`actions.${e.type}`)} ·{' '}
+                  {localName(ref.minorClass(e.case.minorClassCode)) || e.case.minorClassCode}
+                </span>
                 <span className="wall-where">{localName(ref.community(e.case.communityCode)) || '—'}</span>
-                <span className="wall-unit">{e.case.unitCode ? localName(ref.unit(e.case.unitCode)) : '—'}</span>
+                <span className="wall-unit">
+                  {e.case.unitCode ? localName(ref.unit(e.case.unitCode)) : '—'}
+                </span>
               </li>
             ))}
           </ul>
