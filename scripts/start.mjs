@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm start`: build the web app (turbo caches it), then serve the command center on an embedded
+// `pnpm start`: build the web app and the server bundle (turbo caches both), then serve the command center on an embedded
 // SQLite file that is created, migrated and seeded on first start.
 import { spawnSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -9,6 +9,7 @@ const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const env = { ...process.env, WEB_DIST: process.env.WEB_DIST ?? resolve(root, 'apps/web/dist') };
-const child = spawn(process.execPath, ['--import', 'tsx', resolve(root, 'apps/server/src/main.ts')], { cwd: root, env, stdio: 'inherit' });
+// Built JavaScript: no TypeScript compiled at start.
+const child = spawn(process.execPath, ['--enable-source-maps', resolve(root, 'apps/server/dist/bin/main.js')], { cwd: root, env, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -377,7 +377,7 @@ describe('reports', () => {
       headers: { cookie: supervisor.cookie },
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.field).toBe('date');
+    expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('date');
     expect(
       (
         await fetch(`${server.url}/api/export/report.xlsx?kind=daily&date=2026-11-24`, {

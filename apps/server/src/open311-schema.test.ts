@@ -3,8 +3,8 @@
  * Schemas (draft-04 documents without `$schema`; they use nothing draft-07 reads differently) and
  * its XML checked for well-formedness and for carrying the same values as the JSON.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
@@ -12,7 +12,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './test-support.ts';
 
-const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../../shared/open311-schemas');
+const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'open311-schemas');
 const SCHEMA_BASE = 'https://schemas.open311.invalid/georeport-v2/';
 
 // ajv-formats is CommonJS; under ESM its default export may arrive wrapped
@@ -57,6 +57,25 @@ afterAll(async () => {
   await server?.stop();
 });
 
+describe('the repository is self-contained', () => {
+  it('reads no file from a shared folder outside the repository at build, run or test time', () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+    // built from parts so that this test does not find itself
+    const outside = new RegExp(['(\\.\\./)+', 'shared', '\\b'].join('') + '|/work/' + 'shared');
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (['node_modules', 'dist', '.turbo', '.git', 'test-results', 'data', '.cache'].includes(entry.name)) continue;
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.(ts|tsx|mts|cts|js|mjs|cjs|json|ya?ml)$/.test(entry.name) && outside.test(readFileSync(path, 'utf8'))) offenders.push(relative(root, path));
+      }
+    };
+    walk(root);
+    expect(offenders).toEqual([]);
+  });
+});
+
 describe('Open311 responses against the GeoReport v2 JSON Schemas', () => {
   it('serves a service list and a service definition that match their schemas', async () => {
     const list = await getJson('/services.json');
@@ -93,8 +112,11 @@ describe('Open311 responses against the GeoReport v2 JSON Schemas', () => {
     validate('requests.json', many.data);
     expect((many.data as Array<{ service_request_id: string }>).map((r) => r.service_request_id)).toContain(id);
 
-    const xml = new XMLParser({ parseTagValue: false }).parse(await getXml(`/requests/${id}.xml`)) as { service_requests: { request: Record<string, string> } };
-    const json = (one.data as Array<Record<string, unknown>>)[0]!;
+    // the partner's view (API key) carries the exact address; the public's is coarsened to the community
+    const partner = await getJson(`/requests/${id}.json?api_key=test-key`);
+    validate('requests.json', partner.data);
+    const xml = new XMLParser({ parseTagValue: false }).parse(await getXml(`/requests/${id}.xml?api_key=test-key`)) as { service_requests: { request: Record<string, string> } };
+    const json = (partner.data as Array<Record<string, unknown>>)[0]!;
     expect(xml.service_requests.request['service_request_id']).toBe(id);
     expect(xml.service_requests.request['description']).toBe(json['description']);
     expect(xml.service_requests.request['requested_datetime']).toBe(json['requested_datetime']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_STATES, ROLES } from '@citygrid/domain';
+import { CASE_STATES, ROLES, normalizePhoneNumber } from '@citygrid/domain';
 import { REQUEST_NATURES } from './services/case-service.ts';
 
 /** Shared zod schemas. Messages are short and name what is wrong; the path names the field. */
@@ -15,10 +15,22 @@ export const ZLatLngSchema = z.object({
   crs: z.enum(['wgs84', 'gcj02', 'bd09']).optional(),
 });
 
+/**
+ * A caller's phone number, parsed to its one stored form (`normalizePhoneNumber`: national number for
+ * Chinese numbers, E.164 for foreign ones); an impossible number is refused naming the field.
+ */
 export const ZPhoneSchema = z
   .string()
   .trim()
-  .regex(/^[0-9+\-\s]{5,20}$/, 'phone number: digits only, 5–20');
+  .max(30, 'phone number: at most 30 characters')
+  .transform((raw, ctx) => {
+    const normal = normalizePhoneNumber(raw);
+    if (normal === null) {
+      ctx.addIssue({ code: 'custom', message: 'not a possible phone number (mobile, or landline with or without 0479)' });
+      return z.NEVER;
+    }
+    return normal;
+  });
 
 export const ZIntakeSchema = z.object({
   callerName: z.string().trim().max(50).nullish(),

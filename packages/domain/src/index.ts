@@ -5,3 +5,4 @@ export * from './calendar/index.ts';
 export * from './grid/index.ts';
 export * from './reference/index.ts';
 export * from './routing/index.ts';
+export * from './phone/index.ts';

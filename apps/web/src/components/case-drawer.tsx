@@ -140,6 +140,13 @@ function CaseBody({
         <p className="description" data-testid="case-description">
           {r.description}
         </p>
+        {r.mediaUrl && (
+          <p>
+            <a href={r.mediaUrl} target="_blank" rel="noreferrer noopener" data-testid="case-media-url">
+              {t('case.mediaUrl')}
+            </a>
+          </p>
+        )}
       </section>
       {r.lat !== null && <CaseMiniMap lat={r.lat} lng={r.lng} cellCode={r.cellCode} />}
       <section>
@@ -160,6 +167,7 @@ function CaseBody({
                 {e.fromState !== e.toState && <span className="muted small">→ {t(`states.${e.toState}`)}</span>}
               </div>
               {(e.reason || e.note) && <div className="history-text">{e.reason ?? e.note}</div>}
+              {e.type === 'comment' && e.note && <div className="history-text">{e.note}</div>}
               {e.type === 'callback' && e.action.type === 'callback' && <div className="history-text">{t('case.satisfactionN', { n: e.action.satisfaction })}</div>}
               {e.attachments.length > 0 && (
                 <div className="thumbs">

@@ -1,4 +1,4 @@
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { keepPreviousData, useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { fieldErrors, useTRPC, type IntakeResult, type MinorClass, type Place } from '../lib/trpc';
@@ -7,36 +7,14 @@ import { formatDateTime } from '../lib/format';
 import { useLocalName } from '../i18n';
 import { IntakeMap } from '../map/intake-map';
 import { useFieldErrorText } from '../lib/i18n-errors';
+import { searchCategories, type CategorySearchItem, type CategorySearchResult } from '@citygrid/domain';
+import { Combobox } from '../components/combobox';
 
 const NATURES = ['complaint', 'enquiry', 'help', 'report', 'suggestion', 'praise'] as const;
 type Nature = (typeof NATURES)[number];
 
 const newKey = () =>
   typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `k-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-
-/** Minor classes matching a query by name, keyword, pinyin initials or code; best first. */
-export function searchMinorClasses(all: readonly MinorClass[], query: string, hotlineCategory: string, limit = 12): MinorClass[] {
-  const q = query.trim().toLowerCase();
-  const pool = hotlineCategory ? all.filter((m) => m.hotlineCategory === hotlineCategory) : all;
-  if (!q) return pool.slice(0, limit);
-  const scored: Array<{ m: MinorClass; s: number }> = [];
-  for (const m of pool) {
-    let s = 0;
-    const py = m.pinyinInitials.toLowerCase();
-    if (py === q) s = 100;
-    else if (m.name === query.trim()) s = 95;
-    else if (py.startsWith(q)) s = 80;
-    else if (m.name.startsWith(query.trim())) s = 75;
-    else if (m.keywords.some((k) => k === query.trim())) s = 70;
-    else if (m.name.includes(query.trim())) s = 60;
-    else if (m.keywords.some((k) => k.includes(query.trim()))) s = 50;
-    else if (py.includes(q)) s = 40;
-    else if (m.code.toLowerCase().startsWith(q)) s = 35;
-    else if (m.nameEn.toLowerCase().includes(q)) s = 30;
-    if (s > 0) scored.push({ m, s });
-  }
-  return scored.sort((a, b) => b.s - a.s || a.m.code.localeCompare(b.m.code)).slice(0, limit).map((x) => x.m);
-}
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -61,8 +39,6 @@ export default function IntakeScreen() {
   const [nature, setNature] = useState<Nature>('complaint');
   const [hotlineCategory, setHotlineCategory] = useState('');
   const [categoryQuery, setCategoryQuery] = useState('');
-  const [categoryOpen, setCategoryOpen] = useState(false);
-  const [categoryIndex, setCategoryIndex] = useState(0);
   const [minorClassCode, setMinorClassCode] = useState<string | null>(null);
   const [description, setDescription] = useState('');
   const [urgent, setUrgent] = useState(false);
@@ -82,32 +58,43 @@ export default function IntakeScreen() {
     placeholderData: keepPreviousData,
   });
 
-  // --- category picker ---
-  const deferredCategoryQuery = useDeferredValue(categoryQuery);
-  const matches = useMemo(() => searchMinorClasses(ref.data.minorClasses, deferredCategoryQuery, hotlineCategory), [ref.data.minorClasses, deferredCategoryQuery, hotlineCategory]);
+  // --- category picker: the list is derived synchronously from the text in the field ---
+  const { minorClasses, hotlineCategories } = ref.data;
+  const searchClasses = useCallback(
+    (text: string): CategorySearchResult<MinorClass> => searchCategories(minorClasses, text, { hotlineCategory, hotlineCategories }),
+    [minorClasses, hotlineCategories, hotlineCategory],
+  );
+  const categoryOptions = useCallback(
+    (text: string) => {
+      const r = searchClasses(text);
+      // nearest classes are suggestions: Enter picks one only after the operator moves onto it
+      return { items: r.items, defaultIndex: r.kind === 'nearest' ? -1 : 0 };
+    },
+    [searchClasses],
+  );
+  const categoryResult = useMemo(() => searchClasses(categoryQuery), [searchClasses, categoryQuery]);
   const selectedClass = ref.minorClass(minorClassCode);
-  const pickClass = (m: MinorClass) => {
-    setMinorClassCode(m.code);
+  const filterName = localName(hotlineCategories.find((c) => c.code === hotlineCategory));
+  const pickClass = (item: CategorySearchItem<MinorClass>) => {
+    // picking never touches the hotline-category filter: the next search still finds across categories
+    setMinorClassCode(item.minorClass.code);
     setCategoryQuery('');
-    setCategoryOpen(false);
-    if (!hotlineCategory) setHotlineCategory(m.hotlineCategory);
   };
-  const onCategoryKey = (e: ReactKeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'ArrowDown') {
-      e.preventDefault();
-      setCategoryOpen(true);
-      setCategoryIndex((i) => Math.min(i + 1, matches.length - 1));
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      setCategoryIndex((i) => Math.max(i - 1, 0));
-    } else if (e.key === 'Enter' && !e.ctrlKey && categoryOpen && matches.length > 0) {
-      e.preventDefault();
-      const m = matches[categoryIndex] ?? matches[0];
-      if (m) pickClass(m);
-    } else if (e.key === 'Escape') {
-      setCategoryOpen(false);
-    }
-  };
+  const categoryHeader =
+    categoryQuery.trim() === '' ? null : (
+      <>
+        {(categoryResult.kind === 'nearest' || categoryResult.kind === 'none') && (
+          <div className="combo-hint" data-testid="category-no-match" role="status">
+            {categoryResult.kind === 'nearest' ? t('intake.categoryNearest') : t('intake.categoryNone')}
+          </div>
+        )}
+        {categoryResult.outsideFilter > 0 && (
+          <div className="combo-hint" data-testid="category-filter-hidden" role="status">
+            {t('intake.categoryFilterHidden', { category: filterName, n: categoryResult.outsideFilter })}
+          </div>
+        )}
+      </>
+    );
 
   // --- gazetteer ---
   const debouncedPlace = useDebounced(placeQuery.trim(), 200);
@@ -177,7 +164,6 @@ export default function IntakeScreen() {
     if (create.isPending) return;
     if (!minorClassCode) {
       create.reset();
-      setCategoryOpen(true);
       document.querySelector<HTMLInputElement>('[data-testid="intake-category-search"]')?.focus();
       return;
     }
@@ -262,45 +248,24 @@ export default function IntakeScreen() {
                 ))}
               </select>
             </label>
-            <label className="combo">
-              {t('intake.minorClass')}
-              <input
-                data-testid="intake-category-search"
-                role="combobox"
-                aria-expanded={categoryOpen}
-                aria-controls="category-list"
-                placeholder={selectedClass ? `${selectedClass.code} ${localName(selectedClass)}` : t('intake.categorySearch')}
-                value={categoryQuery}
-                onChange={(e) => {
-                  setCategoryQuery(e.target.value);
-                  setCategoryOpen(true);
-                  setCategoryIndex(0);
-                }}
-                onFocus={() => setCategoryOpen(true)}
-                onBlur={() => setTimeout(() => setCategoryOpen(false), 150)}
-                onKeyDown={onCategoryKey}
-                autoComplete="off"
-              />
-              {categoryOpen && matches.length > 0 && (
-                <ul className="combo-list" id="category-list" role="listbox">
-                  {matches.map((m, i) => (
-                    <li
-                      key={m.code}
-                      role="option"
-                      aria-selected={i === categoryIndex}
-                      className={i === categoryIndex ? 'active' : ''}
-                      data-testid={`category-option-${m.code}`}
-                      onMouseDown={(e) => {
-                        e.preventDefault();
-                        pickClass(m);
-                      }}
-                    >
-                      <span className="num muted">{m.code}</span> {localName(m)} <span className="muted small">{m.pinyinInitials}</span>
-                    </li>
-                  ))}
-                </ul>
+            <Combobox
+              label={t('intake.minorClass')}
+              testId="intake-category-search"
+              placeholder={selectedClass ? `${selectedClass.code} ${localName(selectedClass)}` : t('intake.categorySearch')}
+              value={categoryQuery}
+              onValueChange={setCategoryQuery}
+              options={categoryOptions}
+              onPick={pickClass}
+              itemKey={(i) => i.minorClass.code}
+              itemTestId={(i) => `category-option-${i.minorClass.code}`}
+              header={categoryHeader}
+              renderItem={({ minorClass: m, outsideFilter }) => (
+                <>
+                  <span className="num muted">{m.code}</span> {localName(m)} <span className="muted small">{m.pinyinInitials}</span>
+                  {outsideFilter && <span className="muted small other-category">· {localName(hotlineCategories.find((c) => c.code === m.hotlineCategory))}</span>}
+                </>
               )}
-            </label>
+            />
           </div>
           <div className="selected-class" data-testid="intake-minor-class" data-code={minorClassCode ?? ''}>
             {selectedClass ? (
@@ -467,9 +432,15 @@ export default function IntakeScreen() {
         <div className="panel history-panel" data-testid="caller-history">
           <h3>{t('intake.history')}</h3>
           {digits.length < 7 && <p className="muted small">{t('intake.historyHint')}</p>}
-          {digits.length >= 7 && history.data && history.data.length === 0 && <p className="muted small">{t('intake.historyNone')}</p>}
+          {digits.length >= 7 && history.isError && (
+            <p className="field-error" data-testid="history-phone-error">
+              {t('fieldErrors.callerPhone')}
+            </p>
+          )}
+          {digits.length >= 7 && !history.isError && history.data && history.data.length === 0 && <p className="muted small">{t('intake.historyNone')}</p>}
           <ul className="compact-list">
             {digits.length >= 7 &&
+              !history.isError &&
               (history.data ?? []).map((h) => (
                 <li key={h.caseNumber}>
                   <a className="num" href={`#/case/${h.caseNumber}`}>

@@ -160,12 +160,13 @@ describe('Open311 POST requests', () => {
     const id = String(created.data[0]!['service_request_id']);
     expect(id).toMatch(/^\d{8}-\d{4}$/);
     expect(created.data[0]).toMatchObject({ account_id: null, service_notice: expect.any(String) });
-    expect(created.data[0]).not.toHaveProperty('token');
+    expect(created.data[0]).toHaveProperty('token');
 
     const record = (await services.cases.getRecord(id))!;
     expect(record).toMatchObject({ source: 'open311', state: 'reported', nature: 'help', urgency: 'urgent', callerName: '张三', callerPhone: '13800000000', reporterEmail: 'zhang@example.cn' });
 
-    const before = await json<Row[]>('GET', `/requests/${id}.json`);
+    // a partner with an API key reads the exact location and address (the public's are coarse)
+    const before = await json<Row[]>('GET', `/requests/${id}.json`, { api_key: 'test-key' });
     expect(before.status).toBe(200);
     expect(before.data).toHaveLength(1);
     const r = before.data[0]!;
@@ -206,12 +207,9 @@ describe('Open311 POST requests', () => {
     expect(res.body).toContain('<account_id/>');
   });
 
-  it('resolves a token of tok- plus the case number, and 404s unknown tokens', async () => {
+  it('404s unknown tokens, including the old guessable tok-<case number>', async () => {
     const id = String((await post({})).data[0]!['service_request_id']);
-    const { status, data } = await json<Row[]>('GET', `/tokens/tok-${id}.json`);
-    expect(status).toBe(200);
-    expect(data).toEqual([{ service_request_id: id, token: `tok-${id}` }]);
-    expect((await call('GET', '/tokens/tok-19990101-0001.json')).status).toBe(404);
+    expect((await call('GET', `/tokens/tok-${id}.json`)).status).toBe(404);
     expect((await call('GET', '/tokens/whatever.xml')).status).toBe(404);
   });
 
@@ -269,11 +267,11 @@ describe('Open311 GET requests', () => {
   it('never answers 5xx to random paths, queries and bodies', async () => {
     const text = fc.oneof(fc.string(), fc.constantFrom('', 'open', 'closed', '1', '0', '-1', '1e9', 'NaN', '2026-13-45', 'test-key', serviceCode, 'a,b,,c'));
     const path = fc.oneof(
-      fc.constantFrom('/discovery.json', '/services.xml', `/services/${serviceCode}.json`, '/requests.json', '/requests.xml', '/requests/x.json', '/tokens/tok-.xml', '/', '/requests', '/requests.JSON'),
+      fc.constantFrom('/discovery.json', '/services.xml', `/services/${serviceCode}.json`, '/requests.json', '/requests.xml', '/requests/x.json', '/tokens/tok-.xml', '/', '/requests', '/requests.JSON', '/servicerequestupdates.xml', '/servicerequestupdates.json'),
       fc.string().map((s) => `/${s}`),
-      fc.tuple(fc.constantFrom('services', 'requests', 'tokens'), fc.string(), fc.constantFrom('json', 'xml', 'csv')).map(([r, id, f]) => `/${r}/${encodeURIComponent(id)}.${f}`),
+      fc.tuple(fc.constantFrom('services', 'requests', 'tokens', 'servicerequestupdates'), fc.string(), fc.constantFrom('json', 'xml', 'csv')).map(([r, id, f]) => `/${r}/${encodeURIComponent(id)}.${f}`),
     );
-    const keys = fc.constantFrom('api_key', 'service_code', 'lat', 'long', 'address_string', 'address_id', 'description', 'email', 'phone', 'media_url', 'first_name', 'attribute[nature]', 'attribute[urgency]', 'status', 'page', 'page_size', 'start_date', 'end_date', 'service_request_id');
+    const keys = fc.constantFrom('api_key', 'service_code', 'lat', 'long', 'address_string', 'address_id', 'description', 'email', 'phone', 'media_url', 'first_name', 'attribute[nature]', 'attribute[urgency]', 'status', 'page', 'page_size', 'start_date', 'end_date', 'service_request_id', 'jurisdiction_id', 'update_id', 'updated_datetime');
     const value = fc.oneof(text, fc.array(text, { maxLength: 3 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.object({ maxDepth: 1 }));
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'), path, fc.dictionary(keys, fc.oneof(text, fc.array(text, { maxLength: 3 }))), fc.dictionary(keys, value), async (method, p, query, body) => {
@@ -284,5 +282,271 @@ describe('Open311 GET requests', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+// --- FixMyStreet interop and privacy (issues 15 and 9.12) -------------------------------------------
+
+const operator: SessionUser = { id: 2, username: 'operator', displayName: '受理员', role: 'operator', unitCode: null };
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A second database whose clock stands still at a chosen instant (with milliseconds). */
+async function servicesAt(instant: string) {
+  const d = mkdtempSync(join(tmpdir(), 'citygrid-open311-clock-'));
+  const db = openDatabase(join(d, 'citygrid.db'));
+  const clock = { t: new Date(instant), now() { return new Date(this.t); } };
+  await seedReferenceData(new ReferenceStore(db), instant);
+  const s = await createServices({ database: db, clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
+  await s.users.addApiKey({ keyHash: sha256('test-key'), name: 'FixMyStreet', createdAt: instant });
+  const callAt = (method: string, path: string, query: Open311Request['query'] = {}, body: Record<string, unknown> = {}) =>
+    handleOpen311(s, { method, path, query, body, baseUrl: BASE });
+  return { s, clock, callAt, close: () => { db.close(); rmSync(d, { recursive: true, force: true }); } };
+}
+
+describe('Open311 date windows (issue 15.1)', () => {
+  it('includes a request created in the same second as end_date, at the published precision', async () => {
+    const t = await servicesAt('2026-11-24T02:15:30.500Z');
+    try {
+      const created = await t.callAt('POST', '/requests.json', {}, { api_key: 'test-key', service_code: serviceCode, lat: '43.9333', long: '116.0833' });
+      const id = (JSON.parse(created.body) as Row[])[0]!['service_request_id'];
+      // FixMyStreet asks for the last hour ending now, formatted to the second (W3CDTF, UTC)
+      const res = await t.callAt('GET', '/requests.json', { start_date: '2026-11-24T01:15:30Z', end_date: '2026-11-24T02:15:30Z' });
+      expect((JSON.parse(res.body) as Row[]).map((r) => r['service_request_id'])).toEqual([id]);
+      const published = (JSON.parse((await t.callAt('GET', `/requests/${String(id)}.json`)).body) as Row[])[0]!['requested_datetime'];
+      expect(published).toBe('2026-11-24T10:15:30+08:00');
+      const same = await t.callAt('GET', '/requests.json', { start_date: String(published), end_date: String(published) });
+      expect(JSON.parse(same.body)).toHaveLength(1);
+      const before = await t.callAt('GET', '/requests.json', { start_date: '2026-11-24T01:15:30Z', end_date: '2026-11-24T02:15:29Z' });
+      expect(JSON.parse(before.body)).toHaveLength(0);
+    } finally {
+      t.close();
+    }
+  });
+});
+
+describe('Open311 tokens (issue 15.2)', () => {
+  it('returns an unguessable token with the POST and resolves it while the request awaits verification and once filed', async () => {
+    const created = await post({});
+    const row = created.data[0]!;
+    const id = String(row['service_request_id']);
+    const token = String(row['token']);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(token).not.toContain(id);
+    const waiting = await json<Row[]>('GET', `/tokens/${token}.json`);
+    expect(waiting).toMatchObject({ status: 200, data: [{ token, service_request_id: id }] });
+    const rec = (await services.cases.getRecord(id))!;
+    expect(rec.state).toBe('reported');
+    await services.cases.act(id, rec.version, { type: 'file' }, lead);
+    const xml = await call('GET', `/tokens/${token}.xml`);
+    expect(xml.body).toContain(`<service_request_id>${id}</service_request_id>`);
+    expect((await call('GET', `/tokens/tok-${id}.json`)).status).toBe(404);
+  });
+
+  it('documents the token flow in the discovery document', async () => {
+    const { data } = await json<Row>('GET', '/discovery.json');
+    expect(String(data['key_service'])).toContain('token');
+  });
+});
+
+describe('Open311 errors and jurisdiction (issues 15.4, 15.5)', () => {
+  it('answers an unknown resource in the format the path asked for', async () => {
+    const res = await call('GET', '/widgets.json');
+    expect(res.status).toBe(404);
+    expect(res.contentType).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(res.body)).toEqual([{ code: 404, description: expect.stringContaining('widgets') }]);
+    const bad = await call('GET', '/discovery/x.json');
+    expect(bad.contentType).toBe('application/json; charset=utf-8');
+  });
+
+  it('publishes its jurisdiction_id, accepts it and refuses any other naming the field', async () => {
+    const { data } = await json<Row>('GET', '/discovery.json');
+    expect(data['jurisdiction_id']).toBe('152502');
+    expect((await json('GET', '/services.json', { jurisdiction_id: '152502' })).status).toBe(200);
+    expect((await post({ jurisdiction_id: '152502' })).status).toBe(200);
+    const other = await json<Row[]>('GET', '/services.json', { jurisdiction_id: 'chicago.gov' });
+    expect(other.status).toBe(400);
+    expect(other.data[0]!['description']).toContain('jurisdiction_id');
+    const otherPost = await post({ jurisdiction_id: 'chicago.gov' });
+    expect(otherPost.status).toBe(400);
+    expect(otherPost.data[0]!['description']).toContain('jurisdiction_id');
+  });
+});
+
+describe('Open311 points outside the city (issue 15.6)', () => {
+  it("refuses a point far outside Xilinhot's service area naming lat/long, and stores nothing", async () => {
+    const before = await services.cases.count({});
+    const chicago = await post({ lat: '41.8781', long: '-87.6298' });
+    expect(chicago.status).toBe(400);
+    expect(chicago.data[0]!['description']).toMatch(/^lat\/long .*outside Xilinhot's service area/);
+    expect(await services.cases.count({})).toBe(before);
+  });
+
+  it('holds a point just outside the grid but near the city for manual dispatch', async () => {
+    const cells = services.reference.snapshot.cells;
+    const east = Math.max(...cells.flatMap((c) => c.ring.map(([lng]) => lng)));
+    const created = await post({ lat: '43.9333', long: String(east + 0.02) });
+    expect(created.status).toBe(200);
+    const rec = (await services.cases.getRecord(String(created.data[0]!['service_request_id'])))!;
+    expect(rec).toMatchObject({ cellCode: null, state: 'reported', unitCode: null });
+  });
+});
+
+describe('Open311 attributes (issue 15.7)', () => {
+  it('says in each service definition that unknown attribute codes are ignored, and ignores them', async () => {
+    const { data } = await json<{ attributes: Row[] } & Row>('GET', `/services/${serviceCode}.json`);
+    expect(String(data['description'])).toMatch(/unknown attribute codes are ignored/i);
+    expect((await post({ 'attribute[fms_extra_title]': 'whatever', attribute: { asset_id: 'X1' } })).status).toBe(200);
+  });
+
+  it('refuses malformed values of known attributes naming the attribute', async () => {
+    const list = await post({ attribute: { nature: ['help', 'report'] } });
+    expect(list.status).toBe(400);
+    expect(list.data[0]!['description']).toContain('attribute[nature]');
+    const urgency = await post({ 'attribute[urgency]': 'URGENT!!' });
+    expect(urgency.data[0]!['description']).toContain('attribute[urgency]');
+  });
+});
+
+describe('Open311 privacy (issue 9.12)', () => {
+  const exact = { lat: 43.93712, lng: 116.08134 };
+  let hotlineId: string;
+  let consentId: string;
+  let open311Id: string;
+
+  beforeAll(async () => {
+    const hot = await services.cases.intake(
+      { source: 'hotline', nature: 'complaint', minorClassCode: serviceCode, urgency: 'normal', description: '王小明反映楼下井盖丢失，电话13912345678', location: exact, address: '宝力根花园3号楼2单元401', callerName: '王小明', callerPhone: '13912345678' },
+      operator,
+    );
+    hotlineId = hot.caseNumber;
+    const agreed = await services.cases.intake(
+      { source: 'hotline', nature: 'complaint', minorClassCode: serviceCode, urgency: 'normal', description: '李四说路灯不亮，请回电 13800138000 或 0479-8221234', location: exact, address: '锡林大街18号', callerName: '李四', callerPhone: '13800138000', publicConsent: true },
+      operator,
+    );
+    consentId = agreed.caseNumber;
+    const o = await post({ description: '赵六：人行道破损，联系 15000000000', first_name: '六', last_name: '赵', lat: String(exact.lat), long: String(exact.lng), media_url: 'https://fms.example/p/9.jpeg' });
+    open311Id = String(o.data[0]!['service_request_id']);
+  });
+
+  it('leaves hotline cases out of public reads unless the caller agreed to publication', async () => {
+    const ids = (await json<Row[]>('GET', '/requests.json')).data.map((r) => r['service_request_id']);
+    expect(ids).not.toContain(hotlineId);
+    expect(ids).toContain(consentId);
+    expect(ids).toContain(open311Id);
+    expect((await call('GET', `/requests/${hotlineId}.json`)).status).toBe(404);
+    expect((await json<Row[]>('GET', '/requests.json', { service_request_id: hotlineId })).data).toHaveLength(0);
+  });
+
+  it('publishes only a coarse location and a description without names and phone numbers without a key', async () => {
+    for (const id of [consentId, open311Id]) {
+      const r = (await json<Row[]>('GET', `/requests/${id}.json`)).data[0]!;
+      expect(r['lat']).not.toBe(exact.lat);
+      expect(r['long']).not.toBe(exact.lng);
+      expect(Math.abs(Number(r['lat']) - exact.lat)).toBeLessThan(0.02);
+      expect(Math.abs(Number(r['long']) - exact.lng)).toBeLessThan(0.02);
+      const text = `${String(r['description'])} ${String(r['address'])}`;
+      for (const secret of ['李四', '赵六', '13800138000', '0479-8221234', '15000000000', '锡林大街18号']) expect(text).not.toContain(secret);
+    }
+  });
+
+  it('gives a partner with an API key the exact location and the full description', async () => {
+    const r = (await json<Row[]>('GET', `/requests/${consentId}.json`, { api_key: 'test-key' })).data[0]!;
+    expect(r).toMatchObject({ lat: exact.lat, long: exact.lng, address: '锡林大街18号' });
+    expect(r['description']).toContain('13800138000');
+    const hidden = await json<Row[]>('GET', `/requests/${hotlineId}.json`, { api_key: 'test-key' });
+    expect(hidden.status).toBe(200);
+    expect((await json<Row[]>('GET', `/requests/${hotlineId}.json`, { api_key: 'wrong' })).status).toBe(403);
+  });
+
+  it('keeps media_url in its own column and still reads the old tagged description line', async () => {
+    const rec = (await services.cases.getRecord(open311Id))!;
+    expect(rec.mediaUrl).toBe('https://fms.example/p/9.jpeg');
+    expect(rec.description).not.toContain('fms.example');
+    expect((await json<Row[]>('GET', `/requests/${open311Id}.json`)).data[0]!['media_url']).toBe('https://fms.example/p/9.jpeg');
+    const old = await services.cases.intake(
+      { source: 'open311', nature: 'complaint', minorClassCode: serviceCode, urgency: 'normal', description: '旧格式\n[media_url] https://old.example/1.jpg', location: exact },
+      null,
+      'Open311 old',
+    );
+    const r = (await json<Row[]>('GET', `/requests/${old.caseNumber}.json`)).data[0]!;
+    expect(r).toMatchObject({ description: '旧格式', media_url: 'https://old.example/1.jpg' });
+  });
+
+  it('writes every datetime of every document as ISO 8601 with its offset, the changeset included', async () => {
+    const docs = [
+      (await json<Row>('GET', '/discovery.json')).data,
+      (await json('GET', '/requests.json')).data,
+      (await json('GET', '/servicerequestupdates.json')).data,
+    ];
+    const dates: string[] = [];
+    const walk = (v: unknown, key = ''): void => {
+      if (Array.isArray(v)) v.forEach((x) => walk(x, key));
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+      else if (/datetime|changeset|date$/.test(key) && v !== null) dates.push(String(v));
+    };
+    docs.forEach((d) => walk(d));
+    expect(dates.length).toBeGreaterThan(3);
+    for (const d of dates) expect(d).toMatch(ISO_WITH_OFFSET);
+  });
+});
+
+describe('Open311 service request updates (issue 15.3)', () => {
+  it('serves the case event log as request updates with the public privacy rules', async () => {
+    const hotlineCaseForFeed = (
+      await services.cases.intake({ source: 'hotline', nature: 'complaint', minorClassCode: serviceCode, urgency: 'normal', description: '热线来电', location: { lat: 43.9333, lng: 116.0833 } }, operator)
+    ).caseNumber;
+    const created = await post({ description: '钱七：垃圾桶满了 13711112222' });
+    const id = String(created.data[0]!['service_request_id']);
+    let rec = (await services.cases.getRecord(id))!;
+    rec = (await services.cases.act(id, rec.version, { type: 'file' }, lead)).record;
+    await services.cases.act(id, rec.version, { type: 'dispatch', unitCode, note: '请联系钱七 13711112222' }, lead);
+    const res = await json<Row[]>('GET', '/servicerequestupdates.json', { start_date: new Date(Date.now() - 60_000).toISOString(), end_date: new Date().toISOString() });
+    expect(res.status).toBe(200);
+    const mine = res.data.filter((u) => u['service_request_id'] === id);
+    expect(mine.length).toBeGreaterThanOrEqual(2);
+    for (const u of mine) {
+      expect(Object.keys(u).sort()).toEqual(['description', 'media_url', 'service_request_id', 'status', 'update_id', 'updated_datetime']);
+      expect(String(u['updated_datetime'])).toMatch(BEIJING_ISO);
+      expect(String(u['description'])).not.toContain('13711112222');
+    }
+    expect(mine.at(-1)).toMatchObject({ status: 'in_progress', description: expect.stringContaining('派遣') });
+    expect(res.data.map((u) => u['service_request_id'])).not.toContain(hotlineCaseForFeed);
+    const xml = await call('GET', '/servicerequestupdates.xml');
+    expect(xml.body).toContain('<service_request_updates>\n  <request_update>');
+  });
+
+  it('records a POSTed citizen comment as a history event of the partner app without changing the state', async () => {
+    const created = await post({});
+    const id = String(created.data[0]!['service_request_id']);
+    const before = (await services.cases.getRecord(id))!;
+    const res = await call('POST', '/servicerequestupdates.xml', {}, {
+      jurisdiction_id: '152502', api_key: 'test-key', service_request_id: id, update_id: '4711', updated_datetime: '2026-11-24T10:00:00+08:00',
+      status: 'CLOSED', description: '已经修好了，谢谢', first_name: 'Wang', last_name: 'Wu', email: 'w@example.org', media_url: 'https://fms.example/c/1.jpeg',
+    });
+    expect(res.status).toBe(200);
+    const updateId = /<update_id>(\d+)<\/update_id>/.exec(res.body)?.[1];
+    expect(updateId).toBeDefined();
+    const after = (await services.cases.getRecord(id))!;
+    expect(after.state).toBe(before.state);
+    const events = await services.cases.caseStore.listEvents(after.id);
+    const comment = events.at(-1)!;
+    expect(comment).toMatchObject({ id: Number(updateId), type: 'comment', actorRole: 'public', actorName: 'Open311 test', fromState: 'reported', toState: 'reported' });
+    expect(comment.reason).toContain('CLOSED');
+    expect(comment.note).toBe('已经修好了，谢谢');
+    // the same update again is not a second event
+    const again = await call('POST', '/servicerequestupdates.xml', {}, { api_key: 'test-key', service_request_id: id, update_id: '4711', status: 'CLOSED', description: '已经修好了，谢谢' });
+    expect(again.body).toContain(`<update_id>${updateId}</update_id>`);
+    expect((await services.cases.caseStore.listEvents(after.id)).length).toBe(events.length);
+  });
+
+  it('refuses updates without a key, for unknown requests and without a description, naming the field', async () => {
+    const id = String((await post({})).data[0]!['service_request_id']);
+    expect((await json('POST', '/servicerequestupdates.json', {}, { service_request_id: id, description: 'x', status: 'OPEN' })).status).toBe(403);
+    const unknown = await json<Row[]>('POST', '/servicerequestupdates.json', {}, { api_key: 'test-key', service_request_id: '19990101-0001', description: 'x', status: 'OPEN' });
+    expect(unknown).toMatchObject({ status: 404, data: [{ description: expect.stringContaining('service_request_id') }] });
+    const empty = await json<Row[]>('POST', '/servicerequestupdates.json', {}, { api_key: 'test-key', service_request_id: id, status: 'OPEN' });
+    expect(empty).toMatchObject({ status: 400, data: [{ description: expect.stringContaining('description') }] });
+    const status = await json<Row[]>('POST', '/servicerequestupdates.json', {}, { api_key: 'test-key', service_request_id: id, description: 'x', status: 'MAYBE' });
+    expect(status).toMatchObject({ status: 400, data: [{ description: expect.stringContaining('status') }] });
   });
 });

@@ -7,6 +7,7 @@
 import { CLOSED_STATES, OPEN_STATES, type CaseState, type MinorClass, type TimeLimit } from '@citygrid/domain';
 import type { CaseRecord } from '@citygrid/db';
 import type { RequestNature } from '../services/case-service.ts';
+import { namesOf, redactPersonalData } from './privacy.ts';
 
 export { CLOSED_STATES, OPEN_STATES as OPEN311_OPEN_STATES };
 
@@ -82,11 +83,10 @@ export function serviceNotice(m: MinorClass, urgency: 'normal' | 'urgent'): stri
 }
 
 /**
- * `media_url` has no column of its own: it is kept on the last line of the case description with
- * this marker, so staff see it, and split off again when the request is read back.
+ * Before `cases.media_url` existed, `media_url` was kept on the last line of the case description
+ * with this marker. Rows written then are still read correctly: the line is split off again.
  */
 const MEDIA_MARKER = '[media_url] ';
-export const joinMediaUrl = (description: string, mediaUrl: string | null) => (mediaUrl ? `${description}\n${MEDIA_MARKER}${mediaUrl}` : description);
 export function splitMediaUrl(stored: string): { description: string; mediaUrl: string | null } {
   const i = stored.lastIndexOf(`\n${MEDIA_MARKER}`);
   if (i < 0) return { description: stored, mediaUrl: null };
@@ -122,34 +122,80 @@ export interface RequestMappingContext {
   unitName(code: string | null): string | null;
   /** Reason given when the case was voided, if any. */
   voidReason?: string | null;
+  /** A partner with an API key: exact location, address and full description. */
+  partner: boolean;
+  /** The coarse public location of a case (its cell's centroid, or a rounded point). */
+  coarseLocation(r: CaseRecord): { lat: number; lng: number } | null;
+  /** The public stand-in for the address (the community), or null. */
+  publicAddress(r: CaseRecord): string | null;
 }
 
 export function toOpen311Request(r: CaseRecord, ctx: RequestMappingContext): Open311ServiceRequest {
   const m = ctx.minorClass(r.minorClassCode);
   const status = toOpen311Status(r.state);
+  const redact = (text: string) => (ctx.partner ? text : redactPersonalData(text, namesOf(r)));
   let notes = STAGE_NOTES[r.state];
   if (r.state === 'merged' && r.mergedInto) notes = `已合并 merged as a duplicate into ${r.mergedInto}`;
-  if (r.state === 'voided' && ctx.voidReason) notes = `${notes}: ${ctx.voidReason}`;
-  const { description, mediaUrl } = splitMediaUrl(r.description);
+  if (r.state === 'voided' && ctx.voidReason) notes = `${notes}: ${redact(ctx.voidReason)}`;
+  const legacy = splitMediaUrl(r.description);
+  const description = r.mediaUrl ? r.description : legacy.description;
+  const mediaUrl = r.mediaUrl ?? legacy.mediaUrl;
   const closedAt = (r.state === 'closed' || r.state === 'callback_done') && r.closedAt ? r.closedAt : r.updatedAt;
   const expected = status === 'open' && r.dueAt ? toBeijingIso(r.dueAt) : null;
+  const point = r.lat !== null && r.lng !== null ? (ctx.partner ? { lat: r.lat, lng: r.lng } : ctx.coarseLocation(r)) : null;
   return {
     service_request_id: r.caseNumber,
     status,
     status_notes: notes,
     service_name: m.name,
     service_code: r.minorClassCode,
-    description: description.slice(0, 4000),
+    description: redact(description).slice(0, 4000),
     agency_responsible: ctx.unitName(r.unitCode),
     service_notice: status === 'open' ? serviceNotice(m, r.urgency) : null,
     requested_datetime: toBeijingIso(r.reportedAt),
     updated_datetime: toBeijingIso(closedAt),
     expected_datetime: expected,
-    address: r.address,
+    address: ctx.partner ? r.address : ctx.publicAddress(r),
     address_id: null,
     zipcode: null,
-    lat: r.lat,
-    long: r.lng,
+    lat: point?.lat ?? null,
+    long: point?.lng ?? null,
     media_url: mediaUrl,
   };
 }
+
+/**
+ * Status of a request update (mySociety's servicerequestupdates extension), in the vocabulary
+ * FixMyStreet maps onto its own states (`open` → confirmed, `in_progress` → in progress, `fixed` →
+ * fixed - council, `duplicate`, `no_further_action` → unable to fix, ...).
+ */
+export const UPDATE_STATUS: Record<CaseState, string> = {
+  reported: 'open',
+  filed: 'action_scheduled',
+  dispatched: 'in_progress',
+  accepted: 'in_progress',
+  return_requested: 'in_progress',
+  extension_requested: 'in_progress',
+  park_requested: 'in_progress',
+  parked: 'in_progress',
+  disposed: 'in_progress',
+  closed: 'fixed',
+  callback_done: 'fixed',
+  voided: 'no_further_action',
+  merged: 'duplicate',
+};
+
+/** Statuses a partner may send with POST servicerequestupdates (FixMyStreet, extended statuses included). */
+export const INCOMING_UPDATE_STATUSES = [
+  'OPEN',
+  'CLOSED',
+  'FIXED',
+  'IN_PROGRESS',
+  'ACTION_SCHEDULED',
+  'INVESTIGATING',
+  'DUPLICATE',
+  'NOT_COUNCILS_RESPONSIBILITY',
+  'NO_FURTHER_ACTION',
+  'INTERNAL_REFERRAL',
+  'REOPEN',
+] as const;

@@ -10,6 +10,7 @@ export type XmlValue = string | number | boolean | null | undefined | readonly X
 export const OPEN311_ITEM_NAMES: Readonly<Record<string, string>> = {
   services: 'service',
   service_requests: 'request',
+  service_request_updates: 'request_update',
   errors: 'error',
   attributes: 'attribute',
   values: 'value',

@@ -43,6 +43,11 @@ export interface IntakeInput {
   idempotencyKey?: string | null;
   source?: 'hotline' | 'open311' | 'inspector';
   reporterEmail?: string | null;
+  /** Open311: the report's photo URL and the token its POST returned. */
+  mediaUrl?: string | null;
+  open311Token?: string | null;
+  /** The caller agreed that the report (coarsened, without names) may be published. */
+  publicConsent?: boolean;
 }
 
 export interface IntakeResult {
@@ -190,6 +195,9 @@ export class CaseService {
         limitUnit: limit.unit,
         reportedAt: at,
         reporterEmail: input.reporterEmail ?? null,
+        mediaUrl: input.mediaUrl ?? null,
+        open311Token: input.open311Token ?? null,
+        publicConsent: input.publicConsent ?? false,
       },
       events,
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hashRequest(body) } } : {}),
@@ -318,6 +326,20 @@ export class CaseService {
   listEventsAfter(afterId: number, limit?: number) {
     return this.store.listEventsAfter(afterId, limit);
   }
+  /**
+   * A citizen's comment arriving through a partner app (Open311 POST servicerequestupdates): one
+   * `comment` event by the partner (role public) in the case history. It never changes the state.
+   */
+  async addPartnerComment(caseNumber: string, comment: Omit<Extract<CaseAction, { type: 'comment' }>, 'type'>, partnerName: string): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
+    const { record, event } = await this.store.applyAction({
+      caseNumber,
+      event: { actor: { userId: null, role: 'public', unitCode: null }, actorName: partnerName, at: this.clock.now().toISOString() },
+      action: { type: 'comment', ...comment },
+    });
+    this.publish(record, [event]);
+    return { record, event };
+  }
+
   get caseStore(): CaseStore {
     return this.store;
   }

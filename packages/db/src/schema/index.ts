@@ -174,8 +174,13 @@ export const cases = sqliteTable(
     closedAt: text(),
     disposedLate: integer({ mode: 'boolean' }).notNull().default(false),
     updatedAt: text().notNull(),
-    /** Open311 service_request token for requests not yet given an id (always given here). */
     reporterEmail: text(),
+    /** Open311 `media_url` of the report (older rows kept it as a `[media_url] ` last line of the description). */
+    mediaUrl: text(),
+    /** Open311 `token` returned by POST requests; GET tokens/{token} resolves it. Random, unguessable. */
+    open311Token: text(),
+    /** The caller agreed to publication (hotline cases stay out of public Open311 reads without it). */
+    publicConsent: integer({ mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     index('cases_state').on(t.state),
@@ -186,6 +191,7 @@ export const cases = sqliteTable(
     index('cases_class_state').on(t.minorClassCode, t.state),
     index('cases_due_at').on(t.dueAt),
     index('cases_closed_at').on(t.closedAt),
+    uniqueIndex('cases_open311_token').on(t.open311Token),
     // the evaluation cohort is "first dispatched in the period"
     index('cases_first_dispatched_at').on(t.firstDispatchedAt),
     // the live map and queues read open cases only: a partial index keeps that a small read

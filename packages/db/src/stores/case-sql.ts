@@ -21,14 +21,14 @@ const camel = (k: string) => {
 const CASE_COLUMNS = [
   'caseNumber', 'source', 'nature', 'minorClassCode', 'hotlineCategory', 'description', 'urgency', 'callerName', 'callerPhone',
   'lat', 'lng', 'address', 'gridVersionId', 'cellCode', 'communityCode', 'subDistrictCode', 'routeRuleId', 'routeExplanation',
-  'limitAmount', 'limitUnit', 'reportedAt', 'reporterEmail', 'updatedAt',
+  'limitAmount', 'limitUnit', 'reportedAt', 'reporterEmail', 'mediaUrl', 'open311Token', 'publicConsent', 'updatedAt',
 ] as const;
 export const SNAPSHOT_COLUMNS = [
   'state', 'unitCode', 'version', 'verified', 'dispatchCount', 'redispatchCount', 'reworkCount', 'extensionCount', 'returnCount',
   'extensionAmount', 'pendingExtensionAmount', 'satisfaction', 'mergedInto', 'firstDispatchedAt', 'dispatchedAt', 'dueAt',
   'disposedAt', 'closedAt', 'disposedLate',
 ] as const;
-const BOOLEAN_COLUMNS = new Set(['verified', 'disposedLate']);
+const BOOLEAN_COLUMNS = new Set(['verified', 'disposedLate', 'publicConsent']);
 
 export function rowToCase(row: Record<string, unknown>): CaseRecord {
   const out: Record<string, unknown> = {};
@@ -82,6 +82,13 @@ export function prepareCaseStatements(sqlite: Database.Database) {
     eventsOf: sqlite.prepare('select * from case_events where case_id = ? order by seq'),
     eventsAfter: sqlite.prepare('select * from case_events where id > ? order by id limit ?'),
     lastEventId: sqlite.prepare('select max(id) as m from case_events'),
+    eventsBetween: sqlite.prepare(
+      `select e.* from case_events e join cases c on c.id = e.case_id
+       where e.at >= @from and e.at < @to and e.type not in (select value from json_each(@excludeTypes))
+         and (@publicOnly = 0 or c.source <> 'hotline' or c.public_consent = 1)
+       order by e.at, e.id limit @limit offset @offset`,
+    ),
+    byOpen311Token: sqlite.prepare('select * from cases where open311_token = ?'),
   };
 }
 export type CaseStatements = ReturnType<typeof prepareCaseStatements>;

@@ -150,7 +150,7 @@ export class CaseStore {
     }
     const caseNumber = this.nextCaseNumber(input.fields.reportedAt);
     const last = applied[applied.length - 1]!;
-    const values = bindValues({ ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at }, this.sql.allCaseCols);
+    const values = bindValues({ publicConsent: false, ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at }, this.sql.allCaseCols);
     const record = rowToCase(this.sql.insertCase.get(values) as Record<string, unknown>);
     const events = applied.map((a) => this.insertEvent(record.id, caseNumber, a.e, a.action, a.from, a.next));
     if (input.idempotency) this.sql.idemPut.run(input.idempotency.key, input.idempotency.requestHash, record.id, first.at);
@@ -200,6 +200,27 @@ export class CaseStore {
     return (this.sql.eventsAfter.all(afterId, limit) as Array<Record<string, unknown>>).map(rowToEvent);
   }
 
+  /**
+   * Events with from <= at < to (ISO instants), oldest first, for feeds (Open311 request updates).
+   * `publicOnly` leaves out hotline cases whose caller did not agree to publication.
+   */
+  async listEventsBetween(f: { from: string; to: string; excludeTypes?: readonly string[]; publicOnly?: boolean; limit?: number; offset?: number }): Promise<StoredCaseEvent[]> {
+    const rows = this.sql.eventsBetween.all({
+      from: f.from,
+      to: f.to,
+      excludeTypes: JSON.stringify(f.excludeTypes ?? []),
+      publicOnly: f.publicOnly ? 1 : 0,
+      limit: f.limit ?? 1000,
+      offset: f.offset ?? 0,
+    }) as Array<Record<string, unknown>>;
+    return rows.map(rowToEvent);
+  }
+
+  async getByOpen311Token(token: string): Promise<CaseRecord | null> {
+    const row = this.sql.byOpen311Token.get(token) as Record<string, unknown> | undefined;
+    return row ? rowToCase(row) : null;
+  }
+
   async lastEventId(): Promise<number> {
     return (this.sql.lastEventId.get() as { m: number | null }).m ?? 0;
   }
@@ -215,6 +236,7 @@ export class CaseStore {
     if (f.minorClassCode) c.push(eq(cases.minorClassCode, f.minorClassCode));
     if (f.hotlineCategory) c.push(eq(cases.hotlineCategory, f.hotlineCategory));
     if (f.callerPhone) c.push(eq(cases.callerPhone, f.callerPhone));
+    if (f.publicOnly) c.push(sql`(${cases.source} <> 'hotline' or ${cases.publicConsent} = 1)`);
     if (f.reportedFrom) c.push(sql`${cases.reportedAt} >= ${f.reportedFrom}`);
     if (f.reportedTo) c.push(lt(cases.reportedAt, f.reportedTo));
     if (f.overdueAt) c.push(lt(cases.dueAt, f.overdueAt));

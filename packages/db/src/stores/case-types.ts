@@ -26,9 +26,15 @@ export interface CaseRecord extends CaseSnapshot {
   readonly reportedAt: string;
   readonly updatedAt: string;
   readonly reporterEmail: string | null;
+  readonly mediaUrl: string | null;
+  readonly open311Token: string | null;
+  readonly publicConsent: boolean;
 }
 
-export type NewCaseFields = Omit<CaseRecord, keyof CaseSnapshot | 'id' | 'caseNumber' | 'updatedAt'>;
+/** Optional at intake: only Open311 requests carry a media URL and a token; consent defaults to no. */
+type OptionalNewFields = 'mediaUrl' | 'open311Token' | 'publicConsent';
+export type NewCaseFields = Omit<CaseRecord, keyof CaseSnapshot | 'id' | 'caseNumber' | 'updatedAt' | OptionalNewFields> &
+  Partial<Pick<CaseRecord, OptionalNewFields>>;
 
 export interface StoredCaseEvent {
   readonly id: number;
@@ -66,6 +72,8 @@ export interface CaseFilter {
   minorClassCode?: string;
   hotlineCategory?: string;
   callerPhone?: string;
+  /** Only cases that may be published without an API key (not hotline cases without the caller's consent). */
+  publicOnly?: boolean;
   reportedFrom?: string;
   reportedTo?: string;
   overdueAt?: string; // only cases with dueAt < this instant

@@ -47,6 +47,7 @@ function sampleAction(type: CaseActionType, unit = U1): CaseAction {
     case 'callback': return { type, satisfaction: 5 };
     case 'urge': return { type, reason: '已超期，请尽快处置' };
     case 'escalate': return { type, reason: '超期未处置，列入督办' };
+    case 'comment': return { type, reason: 'Open311 FixMyStreet', note: '还没有修好' };
   }
 }
 

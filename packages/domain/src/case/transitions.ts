@@ -29,7 +29,12 @@ export type CaseAction =
   | { type: 'rework'; reason: string; dueAt: string } // 核查不通过 → 返工, same unit
   | { type: 'callback'; satisfaction: number; note?: string } // 回访
   | { type: 'urge'; reason: string } // 催办: a supervisor presses the unit on an overdue case (no state change)
-  | { type: 'escalate'; reason: string }; // 督办: formal supervision of an overdue case (no state change)
+  | { type: 'escalate'; reason: string } // 督办: formal supervision of an overdue case (no state change)
+  /**
+   * 补充意见: a citizen's comment arriving from a partner app (Open311 POST servicerequestupdates).
+   * History only: it never changes the state; `requestedStatus` is what the citizen's app said.
+   */
+  | { type: 'comment'; reason: string; note: string; mediaUrl?: string; externalId?: string; requestedStatus?: string };
 
 export type CaseActionType = CaseAction['type'];
 
@@ -54,6 +59,8 @@ const CLOCK_RUNNING: CaseState[] = ['dispatched', 'accepted', 'return_requested'
 const SUPERVISE = ['supervisor', 'shift_lead'] as const;
 /** Actions allowed only when the case is overdue at the event's time. */
 const OVERDUE_ONLY: ReadonlySet<CaseActionType> = new Set(['urge', 'escalate']);
+/** Every state a case can still take an event in (all but the terminal ones). */
+const NOT_TERMINAL: CaseState[] = ['reported', 'filed', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed', 'closed'];
 
 /** The closed loop as data: which action, from which states, by whom, needing what. */
 export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
@@ -81,6 +88,7 @@ export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
   callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
   urge: { from: CLOCK_RUNNING, to: 'same', roles: SUPERVISE, requires: ['reason'], unitScoped: false, label: '催办' },
   escalate: { from: CLOCK_RUNNING, to: 'same', roles: SUPERVISE, requires: ['reason'], unitScoped: false, label: '督办' },
+  comment: { from: NOT_TERMINAL, to: 'same', roles: ['public'], requires: ['reason', 'note'], unitScoped: false, label: '市民补充' },
 };
 
 /** Whether the case is past its deadline at `at` (urge and escalate need this). */

@@ -88,6 +88,15 @@ export function parseCategories(json: unknown, refs: { readonly units: readonly 
     defaultUnitCodes.forEach((u, j) => {
       if (!unitCodes.has(u)) failField(joinPath(defaultsField, j), `unknown unit "${u}"`);
     });
+    const keywords = readStringArray(obj, 'keywords', base);
+    const keywordInitials = obj['keywordInitials'] === undefined ? undefined : readStringArray(obj, 'keywordInitials', base);
+    if (keywordInitials) {
+      const field = joinPath(base, 'keywordInitials');
+      if (keywordInitials.length !== keywords.length) failField(field, `expected ${keywords.length} entries, one per keyword`);
+      keywordInitials.forEach((k, j) => {
+        if (!PINYIN_INITIALS.test(k)) failField(joinPath(field, j), 'expected lower-case pinyin initials a–z');
+      });
+    }
     const urgentField = joinPath(base, 'urgentTimeLimit');
     return {
       code: code as MinorClassCode,
@@ -96,7 +105,8 @@ export function parseCategories(json: unknown, refs: { readonly units: readonly 
       name: readString(obj, 'name', base),
       nameEn: readString(obj, 'nameEn', base),
       pinyinInitials: readString(obj, 'pinyinInitials', base, PINYIN_INITIALS),
-      keywords: readStringArray(obj, 'keywords', base),
+      keywords,
+      ...(keywordInitials && { keywordInitials }),
       hotlineCategory,
       filingCriteria: readString(obj, 'filingCriteria', base),
       closingCriteria: readString(obj, 'closingCriteria', base),

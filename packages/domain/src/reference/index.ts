@@ -5,3 +5,5 @@ export { loadReferenceCategories, parseCategories } from './categories.ts';
 export { loadReferenceRoutingRules, parseRoutingRules } from './routing-rules.ts';
 export { loadShippedGazetteer, loadShippedGrid, searchGazetteer } from './gazetteer.ts';
 export type { GazetteerEntry } from './gazetteer.ts';
+export { normalizeCategoryQuery, searchCategories } from './category-search.ts';
+export type { CategorySearchItem, CategorySearchOptions, CategorySearchResult, SearchableClass } from './category-search.ts';

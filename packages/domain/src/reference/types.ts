@@ -87,7 +87,13 @@ export interface MinorClass {
   readonly nameEn: string;
   /** Lower-case pinyin initials for searchable pickers, e.g. 井盖 → `jg`. */
   readonly pinyinInitials: string;
+  /** Words and phrases callers use for it (叫法), searched by the category picker. */
   readonly keywords: readonly string[];
+  /**
+   * Pinyin initials of each keyword, in the same order (`供暖不热` → `gnbr`). Optional: data stored
+   * before the field existed has none, and search then skips initials of phrases.
+   */
+  readonly keywordInitials?: readonly string[];
   readonly hotlineCategory: HotlineCategoryCode;
   /** 立案标准 */
   readonly filingCriteria: string;
