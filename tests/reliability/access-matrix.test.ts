@@ -58,6 +58,18 @@ const POLICY: Record<string, readonly Who[]> = {
   'admin.setTimeLimit': ['admin'],
   'admin.importGrid': ['admin'],
   'admin.securityLog': ['admin'],
+  'admin.upsertDepartment': ['admin'],
+  'admin.testRoute': ['admin'],
+  'admin.calendarStatus': ['admin'],
+  'admin.calendarYear': ['admin'],
+  'admin.loadCalendarYear': ['admin'],
+  'admin.apiKeys': ['admin'],
+  'admin.createApiKey': ['admin'],
+  'admin.revokeApiKey': ['admin'],
+  'admin.auditLog': ['admin'],
+  'reports.build': ['supervisor', 'shift_lead', 'admin', 'dispatcher'],
+  'supervise.act': ['supervisor', 'shift_lead'],
+  'wall.recent': WATCHERS,
   'live.onCaseEvent': STAFF,
 };
 
@@ -123,6 +135,19 @@ function inputFor(path: string): unknown {
     'admin.setTimeLimit': () => ({ minorClassCode: 'E9999', timeLimit: { amount: 1, unit: 'working_hours' } }),
     'admin.importGrid': () => ({ document: {} }),
     'admin.securityLog': () => undefined,
+    'admin.upsertDepartment': () => ({ code: 'D99', name: '权限测试部门', nameEn: 'Access test department' }),
+    'admin.testRoute': () => ({ ...CITY_CENTRE, minorClassCode: 'C0302' }),
+    'admin.calendarStatus': () => undefined,
+    'admin.calendarYear': () => ({ year: 2027 }),
+    'admin.loadCalendarYear': () => ({ year: 2030, holidays: [{ date: '2031-01-01', name: '不在该年' }], makeUpWorkdays: [] }),
+    'admin.apiKeys': () => undefined,
+    'admin.createApiKey': () => ({ name: '权限测试' }),
+    'admin.revokeApiKey': () => ({ id: '000000000000' }),
+    'admin.auditLog': () => ({ limit: 10 }),
+    'reports.build': () => ({ kind: 'daily', date: '2026-11-24', groupBy: 'unit' }),
+    // the held case is not overdue: 422 for supervisors, a refusal for everyone else
+    'supervise.act': () => act('urge', { reason: '权限测试' }),
+    'wall.recent': () => ({ limit: 5 }),
     'live.onCaseEvent': () => ({ lastEventId: 0 }),
   };
   const make = inputs[path];
@@ -207,6 +232,8 @@ const LEGAL_FROM: Record<Exclude<CaseActionType, 'report'>, string> = {
   refuse_extension: 'extension_requested', request_park: 'accepted', approve_park: 'park_requested', refuse_park: 'park_requested', resume: 'parked',
   report_disposal: 'accepted', close: 'disposed', rework: 'disposed', callback: 'closed',
   comment: 'reported', // only partner apps over Open311 (role public): no staff procedure takes it
+  urge: 'dispatched', // supervise.act, and only once the case is overdue (covered in apps/server/src/admin-console.test.ts)
+  escalate: 'dispatched',
 };
 
 /** May `who` take `type` through `procedure` on a case held by U09? (the policy, from the closed loop) */

@@ -41,6 +41,18 @@ const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
   'admin.setTimeLimit': ['admin'],
   'admin.importGrid': ['admin'],
   'admin.securityLog': ['admin'],
+  'admin.upsertDepartment': ['admin'],
+  'admin.testRoute': ['admin'],
+  'admin.calendarStatus': ['admin'],
+  'admin.calendarYear': ['admin'],
+  'admin.loadCalendarYear': ['admin'],
+  'admin.apiKeys': ['admin'],
+  'admin.createApiKey': ['admin'],
+  'admin.revokeApiKey': ['admin'],
+  'admin.auditLog': ['admin'],
+  'reports.build': ['supervisor', 'shift_lead', 'admin', 'dispatcher'],
+  'supervise.act': ['supervisor', 'shift_lead'],
+  'wall.recent': WATCHERS,
   'live.onCaseEvent': STAFF,
 };
 

@@ -9,3 +9,4 @@ export { handleOpen311, type Open311Request, type Open311Response } from './open
 export * from './seed/index.ts';
 export * from './live/live-hub.ts';
 export * from './citizen/index.ts';
+export { ZReportInputSchema } from './routers/reports.ts';

@@ -6,3 +6,4 @@ export * from './stores/case-store.ts';
 export * from './stores/user-store.ts';
 export * from './stores/reference-store.ts';
 export * from './stores/citizen-store.ts';
+export * from './stores/admin-store.ts';

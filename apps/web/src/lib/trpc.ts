@@ -79,6 +79,7 @@ export type EvaluationRow = inferOutput<Api['dashboard']['evaluation']>[number];
 export type UnitActInput = inferInput<Api['unitWork']['act']>;
 export type DispatchActInput = inferInput<Api['dispatch']['act']>;
 export type ReviewActInput = inferInput<Api['review']['act']>;
+export type SuperviseActInput = inferInput<Api['supervise']['act']>;
 export type LiveEnvelope = Api['live']['onCaseEvent']['~types']['output'];
 export type LiveCaseEvent = LiveEnvelope extends AsyncIterable<infer T, unknown, unknown> ? (T extends { data: infer D } ? D : never) : never;
 

@@ -104,7 +104,9 @@ export type ActionRequest =
   | { type: 'report_disposal'; note: string; attachments?: string[] }
   | { type: 'close'; note?: string }
   | { type: 'rework'; reason: string }
-  | { type: 'callback'; satisfaction: number; note?: string };
+  | { type: 'callback'; satisfaction: number; note?: string }
+  | { type: 'urge'; reason: string } // 催办
+  | { type: 'escalate'; reason: string }; // 督办
 
 export const DISPATCH_QUEUE_STATES: CaseState[] = ['reported', 'filed', 'return_requested', 'extension_requested', 'park_requested'];
 export const OPEN_STATES: CaseState[] = [...DOMAIN_OPEN_STATES];
@@ -309,7 +311,7 @@ export class CaseService {
       light: light?.light ?? null,
       usedFraction: light?.usedFraction ?? null,
       remainingMs: light?.remainingMs ?? null,
-      allowedActions: listAllowedActions(record, { userId: user.id, role: user.role, unitCode: user.unitCode }),
+      allowedActions: listAllowedActions(record, { userId: user.id, role: user.role, unitCode: user.unitCode }, this.clock.now().toISOString()),
     };
   }
 

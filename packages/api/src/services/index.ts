@@ -1,5 +1,7 @@
 import type { CitygridDatabase } from '@citygrid/db';
-import { CaseStore, GroupCommitWriter, ReferenceStore, UserStore } from '@citygrid/db';
+import { AdminStore, CaseStore, GroupCommitWriter, ReferenceStore, UserStore } from '@citygrid/db';
+import { AdminService } from './admin-service.ts';
+import { ReportService } from './report-service.ts';
 import { CaseBus } from '../live/case-bus.ts';
 import { LiveHub } from '../live/live-hub.ts';
 import { AttachmentService } from './attachment-service.ts';
@@ -26,6 +28,10 @@ export interface Services {
   live: LiveHub;
   /** The citizen channel (网上举报): online reports, tracking, SMS outbox and sender. */
   citizen: CitizenChannel;
+  /** Audited administration (users, organisations, routing, limits, calendar, API keys). */
+  admin: AdminService;
+  /** 日报 / 周报 / 月报 and any period. */
+  reports: ReportService;
 }
 
 /** Compose the service layer over an open, seeded database. */
@@ -39,6 +45,9 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
   await reference.reload();
   const caseStore = new CaseStore(opts.database, writer);
   const cases = new CaseService(caseStore, reference, bus, clock);
+  const auth = new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2);
+  const adminStore = new AdminStore(opts.database);
+  const dashboard = new DashboardService(cases, reference, clock);
   const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
   const citizen = createCitizenChannel({ database: opts.database, caseStore, cases, attachments, reference, bus, clock }, opts.citizen);
   return {
@@ -49,12 +58,14 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
     users,
     referenceStore,
     reference,
-    auth: new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2),
+    auth,
     cases,
     attachments,
-    dashboard: new DashboardService(cases, reference, clock),
+    dashboard,
     live: new LiveHub(bus, cases),
     citizen,
+    admin: new AdminService(adminStore, users, referenceStore, reference, auth, clock),
+    reports: new ReportService(dashboard, adminStore, reference, clock),
   };
 }
 
@@ -65,3 +76,7 @@ export * from './dashboard-service.ts';
 export * from './reference-service.ts';
 export * from './attachment-service.ts';
 export * from './evaluation-export.ts';
+export * from './admin-service.ts';
+export * from './report-service.ts';
+export * from './report-export.ts';
+export * from './csv.ts';

@@ -319,3 +319,23 @@ export const rateLimits = sqliteTable('rate_limits', {
   points: integer().notNull().default(0),
   expire: integer(),
 });
+
+/* ---------- administration ---------- */
+
+/** Every change an administrator makes: who, when, what, and the record before and after. */
+export const adminAudit = sqliteTable(
+  'admin_audit',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    at: text().notNull(),
+    actorUserId: integer(),
+    actorName: text().notNull(),
+    /** e.g. `user.create`, `routing.replace`, `calendar.load_year`, `api_key.revoke` */
+    action: text().notNull(),
+    /** What was changed, e.g. `user:12`, `unit:U05`, `minor_class:E0101`. */
+    target: text().notNull(),
+    before: text({ mode: 'json' }),
+    after: text({ mode: 'json' }),
+  },
+  (t) => [index('admin_audit_at').on(t.at), index('admin_audit_target').on(t.target)],
+);
