@@ -22,9 +22,11 @@ const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
   'review.queue': ['inspector', 'shift_lead', 'operator'],
   'cases.get': STAFF,
   // every role with at least one case action; which action is the case-action matrix's business
-  'cases.act': ['operator', 'inspector', 'shift_lead', 'dispatcher', 'unit_staff'],
+  'cases.act': ['operator', 'inspector', 'shift_lead', 'dispatcher', 'unit_staff', 'supervisor'],
+  'citizen.reportOf': STAFF,
   'cases.search': WATCHERS,
   'dashboard.openCases': WATCHERS,
+  'dashboard.openCaseMarkers': WATCHERS,
   'dashboard.cellCounts': WATCHERS,
   'dashboard.today': WATCHERS,
   'dashboard.trend': WATCHERS,
@@ -38,6 +40,17 @@ const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
   'admin.setTimeLimit': ['admin'],
   'admin.importGrid': ['admin'],
   'admin.securityLog': ['admin'],
+  'admin.upsertDepartment': ['admin'],
+  'admin.testRoute': ['admin'],
+  'admin.calendarStatus': ['admin'],
+  'admin.calendarYear': ['admin'],
+  'admin.loadCalendarYear': ['admin'],
+  'admin.apiKeys': ['admin'],
+  'admin.createApiKey': ['admin'],
+  'admin.revokeApiKey': ['admin'],
+  'admin.auditLog': ['admin'],
+  'reports.build': ['supervisor', 'shift_lead', 'admin', 'dispatcher'],
+  'wall.recent': WATCHERS,
   'live.onCaseEvent': STAFF,
 };
 
@@ -60,7 +73,7 @@ afterAll(async () => server?.stop());
 
 /** Raw HTTP call so every procedure can be reached by name with a harmless input. */
 async function call(s: Session, path: string, type: string): Promise<number> {
-  const input = path === 'cases.get' ? { caseNumber } : path === 'auth.login' ? { username: 'nobody', password: 'x' } : {};
+  const input = path === 'cases.get' || path === 'citizen.reportOf' ? { caseNumber } : path === 'auth.login' ? { username: 'nobody', password: 'x' } : {};
   const json = encodeURIComponent(JSON.stringify({ json: input }));
   const headers: Record<string, string> = { 'x-csrf-token': s.csrf, 'content-type': 'application/json' };
   if (s.cookie) headers.cookie = s.cookie;

@@ -57,8 +57,8 @@ describe('one intake planner: the preview is what gets filed', () => {
     const view = await lead.client.cases.get.query({ caseNumber: created.caseNumber });
     expect(view.events.map((e) => e.type)).toEqual(['report', 'file']);
     expect(view.events[1]!.action).toMatchObject({ type: 'file', manualDispatch: 'outside_grid' });
-    const queue = await lead.client.dispatch.queue.query();
-    expect(queue.find((q) => q.caseNumber === created.caseNumber)).toMatchObject({
+    const queue = await lead.client.dispatch.queue.query({ search: created.caseNumber });
+    expect(queue.items.find((q) => q.caseNumber === created.caseNumber)).toMatchObject({
       reasonCode: 'outside_grid',
       unitCode: null,
     });
@@ -241,7 +241,7 @@ describe('the history tells the whole story', () => {
       expectedVersion: created.version,
       action: { type: 'request_return', reason: '不属于本单位职责' },
     });
-    let row = (await dispatcher.client.dispatch.queue.query()).find(
+    let row = (await dispatcher.client.dispatch.queue.query({ search: created.caseNumber })).items.find(
       (q) => q.caseNumber === created.caseNumber,
     )!;
     expect(row.state).toBe('return_requested');
@@ -251,7 +251,7 @@ describe('the history tells the whole story', () => {
       expectedVersion: v.record.version,
       action: { type: 'approve_return' },
     });
-    row = (await dispatcher.client.dispatch.queue.query()).find((q) => q.caseNumber === created.caseNumber)!;
+    row = (await dispatcher.client.dispatch.queue.query({ search: created.caseNumber })).items.find((q) => q.caseNumber === created.caseNumber)!;
     expect(row.state).toBe('filed');
     expect(row.suggestedUnitCode).not.toBe('U09');
   });

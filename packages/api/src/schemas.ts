@@ -74,6 +74,8 @@ export const ZActionRequestSchema = z.discriminatedUnion('type', [
   a('close', { note }),
   a('rework', { reason }),
   a('callback', { satisfaction: z.number().int().min(1).max(5), note }),
+  a('urge', { reason }),
+  a('escalate', { reason }),
 ]);
 /** The payload of an action as the service receives it (after parsing). */
 export type ActionRequest = z.output<typeof ZActionRequestSchema>;

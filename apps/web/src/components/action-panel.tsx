@@ -37,6 +37,8 @@ function buildAction(type: ActionType, f: FormFields): ActionPayload | null {
     case 'request_park':
     case 'refuse_park':
     case 'rework':
+    case 'urge':
+    case 'escalate':
       return { type, reason };
     case 'redispatch':
       return { type, reason, unitCode: f.unitCode };

@@ -11,6 +11,7 @@ import { ActionPanel } from './action-panel';
 import { CaseClock } from './light';
 import { ErrorBox, Loading } from './status';
 import { CaseMiniMap } from '../map/case-mini-map';
+import { CitizenFacts } from './citizen-facts';
 
 export interface CaseDrawerProps {
   caseNumber: string;
@@ -168,6 +169,7 @@ function CaseBody({
           </p>
         )}
       </section>
+      <CitizenFacts caseNumber={r.caseNumber} />
       {r.lat !== null && <CaseMiniMap lat={r.lat} lng={r.lng} cellCode={r.cellCode} />}
       <section>
         <h4>{t('case.actions')}</h4>

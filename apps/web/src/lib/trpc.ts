@@ -73,6 +73,7 @@ export type UnitQueueItem = inferOutput<Api['unitWork']['queue']>['items'][numbe
 export type DispatchQueueItem = inferOutput<Api['dispatch']['queue']>['items'][number];
 export type ReviewQueueItem = inferOutput<Api['review']['queue']>['items'][number];
 export type OpenCase = inferOutput<Api['dashboard']['openCases']>[number];
+export type { OpenCaseMarker } from '@citygrid/api';
 export type CaseFilter = NonNullable<inferInput<Api['dashboard']['openCases']>>;
 export type EvaluationRow = inferOutput<Api['dashboard']['evaluation']>[number];
 /** What `cases.act` takes: the request type inferred from the server's one action schema. */

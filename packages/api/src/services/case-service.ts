@@ -45,7 +45,7 @@ export interface IntakeInput {
   /** File this call as a duplicate of an open case: the call gets its own number, merged into it. */
   duplicateOf?: string | null;
   idempotencyKey?: string | null;
-  source?: 'hotline' | 'open311' | 'inspector';
+  source?: 'hotline' | 'open311' | 'inspector' | 'online';
   reporterEmail?: string | null;
   /** Open311: the report's photo URL and the token its POST returned. */
   mediaUrl?: string | null;
@@ -111,7 +111,13 @@ export class CaseService {
     this.bus.publish(events.map((e) => toLiveEvent(e, summary)));
   }
 
-  async intake(input: IntakeInput, user: SessionUser | null, publicName?: string): Promise<IntakeResult> {
+  async intake(
+    input: IntakeInput,
+    user: SessionUser | null,
+    publicName?: string,
+    /** More writes for the same transaction as the new case (the citizen channel's own row). */
+    within?: (record: CaseRecord) => void,
+  ): Promise<IntakeResult> {
     const now = this.clock.now();
     const at = now.toISOString();
     // one planner for preview and filing: conversion → cell → route → limit → deadline → manual or not
@@ -170,6 +176,7 @@ export class CaseService {
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hashRequest(body) } } : {}),
       // the original case records the call merged into it, in the same transaction
       ...(duplicateTarget ? { follow: (created: CaseRecord) => [this.linkDuplicate(duplicateTarget.caseNumber, created.caseNumber, who, at)] } : {}),
+      ...(within ? { within } : {}),
     });
     if (!replayed) {
       this.publish(record, stored);
@@ -278,7 +285,7 @@ export class CaseService {
       light: light?.light ?? null,
       usedFraction: light?.usedFraction ?? null,
       remainingMs: light?.remainingMs ?? null,
-      allowedActions: listAllowedActions(record, { userId: user.id, role: user.role, unitCode: user.unitCode }),
+      allowedActions: listAllowedActions(record, { userId: user.id, role: user.role, unitCode: user.unitCode }, this.clock.now().toISOString()),
     };
   }
 

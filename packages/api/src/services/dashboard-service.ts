@@ -91,6 +91,17 @@ export class DashboardService {
     });
   }
 
+  /** Cases reported per Beijing day in [from, to), every day listed (zeros included). */
+  async intakeByDay(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
+    const rows = await this.cases.caseStore.dailyIntake(from, to);
+    const byDay = new Map(rows.map((r) => [r.day, r.n]));
+    const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY);
+    return Array.from({ length: days }, (_, i) => {
+      const day = localDate(Date.parse(from) + i * DAY);
+      return { day, n: byDay.get(day) ?? 0 };
+    });
+  }
+
   async cellCounts(filter: CaseFilter = {}): Promise<{ open: Record<string, number>; overdue: Record<string, number> }> {
     const store = this.cases.caseStore;
     const now = this.clock.now().toISOString();

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { applyCaseEvent, canSeeCase, DomainError, localDate, type Viewer, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
@@ -17,6 +17,9 @@ import type {
 } from './case-types.ts';
 
 type CaseRow = typeof cases.$inferSelect;
+
+/** One located case as the map's markers need it (see `CaseStore.listMarkerRows`). */
+export type MarkerRow = [caseNumber: string, lat: number, lng: number, state: CaseState, version: number, dispatchedAt: string | null, dueAt: string | null, limitUnit: string, minorClassCode: string];
 
 const toRecord = (r: CaseRow): CaseRecord => ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
 
@@ -57,6 +60,8 @@ export interface CreateCaseInput {
   /** Events in order; the first must be `report`. Each may be a function of the snapshot so far. */
   events: ReadonlyArray<EventToApply & { action: CaseAction | ((s: CaseSnapshot) => CaseAction) }>;
   idempotency?: { key: string; requestHash: string };
+  /** More writes that belong to this case's creation, run inside the same transaction (not on replay). */
+  within?: (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
   /** Actions on other cases that belong to the same change (e.g. the original records a merged call), same transaction. */
   follow?: (created: CaseRecord) => FollowUpAction[];
 }
@@ -72,6 +77,9 @@ export interface AppliedChange {
   record: CaseRecord;
   events: StoredCaseEvent[];
 }
+
+/** Runs inside the transaction that appended `events` (e.g. to write a notification outbox row). */
+export type CaseEventHook = (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
 
 export interface ApplyActionInput {
   caseNumber: string;
@@ -109,6 +117,17 @@ export class CaseStore {
     return this.database.sqlite.transaction(work)();
   }
 
+  private readonly eventHooks: CaseEventHook[] = [];
+
+  /** Register a hook run in the same transaction as every event appended by createCase/applyAction. */
+  addEventHook(hook: CaseEventHook): void {
+    this.eventHooks.push(hook);
+  }
+
+  private runHooks(record: CaseRecord, events: readonly StoredCaseEvent[]): void {
+    for (const hook of this.eventHooks) hook(record, events);
+  }
+
   private get db() {
     return this.database.db;
   }
@@ -142,7 +161,15 @@ export class CaseStore {
 
   /** Create a case with its first events in one durable transaction. Idempotent on `idempotency.key`. */
   createCase(input: CreateCaseInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean; followed: AppliedChange[] }> {
-    return this.writer.submit(() => this.createCaseNow(input));
+    return this.writer.submit(() => {
+      const out = this.createCaseNow(input);
+      if (!out.replayed) {
+        input.within?.(out.record, out.events);
+        this.runHooks(out.record, out.events);
+        for (const f of out.followed) this.runHooks(f.record, f.events);
+      }
+      return out;
+    });
   }
 
   /** The synchronous body of createCase, for callers already inside a transaction (bulk seeding). */
@@ -182,7 +209,9 @@ export class CaseStore {
   applyAction(input: ApplyActionInput): Promise<{ record: CaseRecord; event: StoredCaseEvent; followed: AppliedChange[] }> {
     return this.writer.submit(() => {
       const { record, event } = this.applyActionNow(input);
+      this.runHooks(record, [event]);
       const followed = (input.follow?.(record, event.action) ?? []).map((f) => this.applyActionNow(f));
+      for (const f of followed) this.runHooks(f.record, f.events);
       return { record, event, followed };
     });
   }
@@ -300,6 +329,33 @@ export class CaseStore {
       .toSQL();
     // drizzle builds the SQL; rows are read through a cached statement (its row mapping costs ~40 µs a row)
     return (this.cachedStatement(q.sql).all(...(q.params as unknown[])) as Array<Record<string, unknown>>).map(rowToCase);
+  }
+
+  /**
+   * The cases matching `f` that have a position, as rows of the columns the map's markers need
+   * ([caseNumber, lat, lng, state, version, dispatchedAt, dueAt, limitUnit, minorClassCode]), read
+   * as raw arrays: no full row is built for any of them.
+   */
+  listMarkerRows(f: CaseFilter): MarkerRow[] {
+    const q = this.db
+      .select({
+        caseNumber: cases.caseNumber,
+        lat: cases.lat,
+        lng: cases.lng,
+        state: cases.state,
+        version: cases.version,
+        dispatchedAt: cases.dispatchedAt,
+        dueAt: cases.dueAt,
+        limitUnit: cases.limitUnit,
+        minorClassCode: cases.minorClassCode,
+      })
+      .from(cases)
+      .where(and(this.where(f), isNotNull(cases.lat), isNotNull(cases.lng)))
+      .limit(f.limit ?? 100)
+      .toSQL();
+    return this.cachedStatement(q.sql)
+      .raw(true)
+      .all(...(q.params as unknown[])) as MarkerRow[];
   }
 
   private statements = new Map<string, Statement>();

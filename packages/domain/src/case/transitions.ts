@@ -3,7 +3,7 @@ import type { TimeLimitUnit } from '../calendar/work-calendar.ts';
 import type { UnitCode } from '../ids.ts';
 import { ROLES, type ActorRole, type Role } from './roles.ts';
 import type { CaseSnapshot, CaseState } from './case-state.ts';
-import { INITIAL_SNAPSHOT, NOT_TERMINAL_STATES, OPEN_STATES } from './case-state.ts';
+import { CLOCK_RUNNING_STATES, INITIAL_SNAPSHOT, NOT_TERMINAL_STATES, OPEN_STATES } from './case-state.ts';
 
 /** Every way a case can change. The event log stores exactly these, with actor and time. */
 export type CaseAction =
@@ -30,6 +30,8 @@ export type CaseAction =
   | { type: 'close'; note?: string } // 核查通过 → 结案
   | { type: 'rework'; reason: string; dueAt: string } // 核查不通过 → 返工, same unit
   | { type: 'callback'; satisfaction: number; note?: string } // 回访
+  | { type: 'urge'; reason: string } // 催办: a supervisor presses the unit on an overdue case (no state change)
+  | { type: 'escalate'; reason: string } // 督办: formal supervision of an overdue case (no state change)
   /**
    * 补充意见: a citizen's comment arriving from a partner app (Open311 POST servicerequestupdates).
    * History only: it never changes the state; `requestedStatus` is what the citizen's app said.
@@ -70,6 +72,10 @@ const LEAD = ['shift_lead'] as const;
 const DISPATCH = ['dispatcher', 'shift_lead', 'system'] as const;
 const UNIT = ['unit_staff'] as const;
 const HELD: CaseState[] = ['dispatched', 'accepted'];
+const CLOCK_RUNNING = CLOCK_RUNNING_STATES;
+const SUPERVISE = ['supervisor', 'shift_lead'] as const;
+/** Actions allowed only when the case is overdue at the event's time. */
+const OVERDUE_ONLY: ReadonlySet<CaseActionType> = new Set(['urge', 'escalate']);
 /** Every state a case can still take an event in (all but the terminal ones). */
 const NOT_TERMINAL = NOT_TERMINAL_STATES;
 const OPEN = OPEN_STATES;
@@ -98,7 +104,9 @@ export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
   report_disposal: { from: HELD, to: 'disposed', roles: UNIT, requires: ['note'], unitScoped: true, label: '处置反馈' },
   close: { from: ['disposed'], to: 'closed', roles: ['inspector', 'shift_lead'], requires: [], unitScoped: false, label: '核查结案' },
   rework: { from: ['disposed'], to: 'dispatched', roles: ['inspector', 'shift_lead'], requires: ['reason', 'dueAt'], unitScoped: false, label: '返工' },
-  callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
+  callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead', 'public'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
+  urge: { from: CLOCK_RUNNING, to: 'same', roles: SUPERVISE, requires: ['reason'], unitScoped: false, label: '催办' },
+  escalate: { from: CLOCK_RUNNING, to: 'same', roles: SUPERVISE, requires: ['reason'], unitScoped: false, label: '督办' },
   comment: { from: NOT_TERMINAL, to: 'same', roles: ['public'], requires: ['reason', 'note'], unitScoped: false, label: '市民补充' },
 };
 
@@ -122,6 +130,9 @@ export const ACTING_ROLES: readonly Role[] = ROLES.filter((r) => requestableActi
 /** Whether an action needs `field` from the person (reason, unit, amount, ...): the rule's `requires`. */
 export const actionRequires = (type: CaseActionType, field: string): boolean => TRANSITIONS[type].requires.includes(field);
 
+/** Whether the case is past its deadline at `at` (urge and escalate need this). */
+export const isOverdueAt = (snapshot: Pick<CaseSnapshot, 'dueAt'>, at: string) => snapshot.dueAt !== null && Date.parse(at) > Date.parse(snapshot.dueAt);
+
 export const MAX_EXTENSIONS = 1; // 延期 is usually granted once
 
 export interface Actor {
@@ -141,14 +152,18 @@ export interface CaseEventInput {
 const isBlank = (v: unknown) =>
   v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (typeof v === 'number' && !Number.isFinite(v));
 
-/** Which actions this actor may take on a case in this snapshot (for UIs: offer only these). */
-export function listAllowedActions(snapshot: CaseSnapshot, actor: Actor): CaseActionType[] {
+/**
+ * Which actions this actor may take on a case in this snapshot (for UIs: offer only these). `at`, when
+ * given, is the current instant: urge and escalate are offered only on a case overdue at `at`.
+ */
+export function listAllowedActions(snapshot: CaseSnapshot, actor: Actor, at?: string): CaseActionType[] {
   return (Object.keys(TRANSITIONS) as CaseActionType[]).filter((type) => {
     const rule = TRANSITIONS[type];
     if (rule.automatic || rule.from === 'none' || !rule.from.includes(snapshot.state)) return false;
     if (!rule.roles.includes(actor.role)) return false;
     if (rule.unitScoped && actor.role === 'unit_staff' && actor.unitCode !== snapshot.unitCode) return false;
     if (type === 'request_extension' && snapshot.extensionCount >= MAX_EXTENSIONS) return false;
+    if (OVERDUE_ONLY.has(type) && (at === undefined || !isOverdueAt(snapshot, at))) return false;
     return true;
   });
 }
@@ -185,6 +200,13 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
     }
   }
   if (Number.isNaN(Date.parse(at))) throw new DomainError('BAD_INPUT', 'event time is not an ISO instant', { field: 'at' });
+  if (OVERDUE_ONLY.has(action.type) && snapshot !== null && !isOverdueAt(snapshot, at)) {
+    throw new DomainError('ILLEGAL_TRANSITION', `${rule.label} (${action.type}) needs an overdue case; this one is due ${snapshot.dueAt ?? 'never'}`, {
+      field: 'action',
+      state: snapshot.state,
+      action: action.type,
+    });
+  }
 
   const prev = snapshot ?? INITIAL_SNAPSHOT;
   const to: CaseState = rule.to === 'same' ? prev.state : rule.to;
