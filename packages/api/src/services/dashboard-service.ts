@@ -1,5 +1,5 @@
 import type { CaseFilter, EvaluationGroup, EvaluationRow } from '@citygrid/db';
-import { CLOCK_RUNNING_STATES, localDate, localDayStart, OPEN_STATES, type CaseState, type TrafficLight } from '@citygrid/domain';
+import { CLOCK_RUNNING_STATES, localDate, localDayStart, OPEN_STATES, type TrafficLight } from '@citygrid/domain';
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { CaseService } from './case-service.ts';
 import type { Clock } from './clock.ts';
