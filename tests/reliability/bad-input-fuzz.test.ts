@@ -48,6 +48,7 @@ const SAMPLES: Record<string, unknown> = {
   'citizen.reportOf': { caseNumber: NO_CASE },
   'cases.search': { states: ['filed'], unitCode: 'U09', cellCode: '15250200000000', reportedFrom: period.from, reportedTo: period.to, limit: 10, offset: 0 },
   'dashboard.openCases': { states: ['dispatched'] },
+  'dashboard.openCaseMarkers': { states: ['dispatched'] },
   'dashboard.cellCounts': { minorClassCode: 'C0302' },
   'dashboard.trend': { days: 30 },
   'dashboard.evaluation': { period, groupBy: 'unit', filter: { unitCode: 'U09' } },

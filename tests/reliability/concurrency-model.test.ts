@@ -112,6 +112,8 @@ interface Outcome {
   expectedVersion: number;
   status: number;
   version?: number;
+  /** For a merge: the case it was merged into (which records the call with an automatic event). */
+  target?: string;
 }
 
 async function fileCases(run: string): Promise<Array<{ caseNumber: string; version: number }>> {
@@ -162,7 +164,8 @@ describe('concurrent actors on shared cases (model-based)', () => {
               const input = { caseNumber: caseNumbers[c.caseIdx]!, expectedVersion, action: payload(type, c.pick, caseNumbers, caseNumbers[c.caseIdx]!) };
               const client = sessions[actorIdx]!.client;
               const call = client.cases.act.mutate(input as never);
-              const base = { caseIdx: c.caseIdx, actorIdx, type, procedure, expectedVersion };
+              const target = type === 'merge' ? (input.action.targetCaseNumber as string) : undefined;
+              const base = { caseIdx: c.caseIdx, actorIdx, type, procedure, expectedVersion, ...(target ? { target } : {}) };
               try {
                 const view = await call;
                 outcomes.push({ ...base, status: 200, version: view.record.version });
@@ -195,10 +198,14 @@ describe('concurrent actors on shared cases (model-based)', () => {
           const wins = outcomes.filter((o) => o.caseIdx === i && o.status === 200);
           // the row is exactly its event log
           expect(replayMismatches(view)).toEqual([]);
-          // versions: one per success, unique, and nothing else moved the case
-          const winVersions = wins.map((w) => w.version!).sort((a, b) => a - b);
-          expect(winVersions).toEqual(Array.from({ length: wins.length }, (_, k) => start + k + 1));
-          expect(view.record.version).toBe(start + wins.length);
+          // a successful merge of another case into this one adds exactly one automatic link_duplicate event here
+          const mergedIn = outcomes.filter((o) => o.status === 200 && o.type === 'merge' && o.target === caseNumbers[i]).length;
+          const links = view.events.filter((e) => e.seq > start && e.type === 'link_duplicate');
+          expect(links.length).toBe(mergedIn);
+          // versions: one per success or merged-in call, unique, and nothing else moved the case
+          const versions = [...wins.map((w) => w.version!), ...links.map((e) => e.seq)].sort((a, b) => a - b);
+          expect(versions).toEqual(Array.from({ length: wins.length + mergedIn }, (_, k) => start + k + 1));
+          expect(view.record.version).toBe(start + wins.length + mergedIn);
           // each event after the start is the success that produced it: same action, same actor
           for (const w of wins) {
             const e = view.events.find((x) => x.seq === w.version)!;

@@ -19,14 +19,14 @@ let operator: Session;
 let supervisor: Session;
 let unit09: Session;
 
+/** Everyone signs in (again): the tests jump the clock past the 2 h idle timeout of staff sessions. */
+async function signIn() {
+  [admin, operator, supervisor, unit09] = await loginMany(server, ['admin', 'operator', 'supervisor', 'unit-u09'] as const);
+}
+
 beforeAll(async () => {
   server = await startTestServer({}, { clock });
-  [admin, operator, supervisor, unit09] = await loginMany(server, [
-    'admin',
-    'operator',
-    'supervisor',
-    'unit-u09',
-  ] as const);
+  await signIn();
 });
 afterAll(async () => server?.stop());
 
@@ -219,7 +219,10 @@ describe('time limits and the working calendar', () => {
 });
 
 describe('Open311 API keys', () => {
-  beforeAll(() => clock.set('2026-11-24T01:00:00Z'));
+  beforeAll(async () => {
+    clock.set('2026-11-24T01:00:00Z');
+    await signIn();
+  });
   const post = (key: string) =>
     fetch(`${server.url}/open311/v2/requests.json`, {
       method: 'POST',
@@ -265,6 +268,7 @@ describe('催办 and 督办', () => {
     expect(refused.code).toBe('UNPROCESSABLE_CONTENT');
 
     clock.set('2026-11-24T09:00:00Z'); // past the 15:30 deadline
+    await signIn();
     const seen: string[] = [];
     const unsubscribe = server.services.bus.subscribe((e) => {
       if (e.caseNumber === c.caseNumber) seen.push(e.type);

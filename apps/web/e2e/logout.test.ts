@@ -169,8 +169,9 @@ describe('logout', () => {
     await page.getByTestId('login-password').fill('citygrid-demo');
     await page.getByTestId('login-wall').check();
     await page.getByTestId('login-submit').click();
-    // straight to the map in wall mode
-    await page.getByTestId('exit-wall').waitFor();
+    // straight to the command-hall wall, which a wall session may read in full
+    await page.getByTestId('wall-screen').waitFor();
+    await page.getByTestId('wall-clock').waitFor();
     expect(page.url()).toContain('wall=1');
     const cookie = await sessionCookie(page);
     const me = (await (await fetch(`${server.url}/api/trpc/auth.me`, { headers: { cookie } })).json()) as {

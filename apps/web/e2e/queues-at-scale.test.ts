@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { WEB_DIST, WORK_VIEWPORT, ensureWebBuild, goToRoute, launchBrowser, loginPage, newContext, screenshot, startTestServer, type TestServer } from './support.ts';
+import { CITY_CENTRE, WEB_DIST, WORK_VIEWPORT, ensureWebBuild, loginAs, goToRoute, launchBrowser, loginPage, newContext, screenshot, startTestServer, type TestServer } from './support.ts';
 
 /** The work queues on a database with two years of history: true counts, every page reachable, search over all of it. */
 let server: TestServer;
@@ -69,6 +69,9 @@ describe('the review queue on a seeded database', () => {
     await expect.poll(() => dispatcher.getByTestId('queue-count').textContent(), POLL).toBe(`${inDispatch} cases`);
     await screenshot(dispatcher, 'dispatch-queue-en');
 
+    // the seeded city's backlog is days old and small: a caller with a phone files one more for U09
+    const operator = await loginAs(server, 'operator');
+    await operator.client.intake.create.mutate({ callerPhone: '13912345678', nature: 'complaint', minorClassCode: 'C0302', description: '垃圾箱满溢，异味大', urgency: 'normal', location: CITY_CENTRE });
     const unit = await loginPage(await newContext(browser, WORK_VIEWPORT), server.url, 'unit-u09');
     await goToRoute(unit, '/unit');
     const states = "('dispatched','accepted','return_requested','extension_requested','park_requested','parked','disposed')";
