@@ -42,7 +42,8 @@ export class DashboardService {
 
   async openCases(filter: CaseFilter = {}, limit = 20_000): Promise<OpenCase[]> {
     const now = this.clock.now();
-    const rows = await this.cases.list({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), orderBy: 'due', limit });
+    // only the summary columns: for the open set they all come from the covering index cases_open_due
+    const rows = await this.cases.caseStore.listSummaries({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), orderBy: 'due', limit });
     return rows.map((r) => {
       const l = this.cases.lightOf(r, now);
       return { ...summarizeCase(r), light: l?.light ?? null, usedFraction: l?.usedFraction ?? null };
