@@ -4,6 +4,7 @@ import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { CaseService } from './case-service.ts';
 import { OPEN_STATES } from './case-service.ts';
 import type { Clock } from './clock.ts';
+import { OpenCaseIndex } from './open-case-index.ts';
 import type { ReferenceService } from './reference-service.ts';
 
 export interface OpenCase extends CaseSummary {
@@ -34,19 +35,28 @@ export const beijingDayStart = (d: Date) => new Date(Math.floor((d.getTime() + 8
 
 /** The supervisors' figures: live snapshot, counts per cell and unit, and the evaluation (综合考评). */
 export class DashboardService {
+  private readonly openIndex: OpenCaseIndex;
   constructor(
     private readonly cases: CaseService,
     private readonly ref: ReferenceService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.openIndex = new OpenCaseIndex(cases.caseStore);
+  }
 
   async openCases(filter: CaseFilter = {}, limit = 20_000): Promise<OpenCase[]> {
     const now = this.clock.now();
-    // only the summary columns: for the open set they all come from the covering index cases_open_due
-    const rows = await this.cases.caseStore.listSummaries({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), orderBy: 'due', limit });
+    // the open set with simple filters comes from memory (kept current from the event log); any other
+    // filter reads the summary columns, which for open cases all come from the covering index cases_open_due
+    const rows = OpenCaseIndex.answers(filter)
+      ? await this.openIndex.list(filter, limit)
+      : await this.cases.caseStore.listSummaries({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), orderBy: 'due', limit });
     return rows.map((r) => {
       const l = this.cases.lightOf(r, now);
-      return { ...summarizeCase(r), light: l?.light ?? null, usedFraction: l?.usedFraction ?? null };
+      const c = summarizeCase(r) as OpenCase;
+      c.light = l?.light ?? null;
+      c.usedFraction = l?.usedFraction ?? null;
+      return c;
     });
   }
 

@@ -30,6 +30,7 @@ const SUMMARY_SELECT = Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, sql`${c
 
 /** Must match the partial index `cases_open_due` word for word so the planner can use it. */
 const OPEN_PREDICATE = "state not in ('closed', 'callback_done', 'voided', 'merged')";
+const OPEN_SUMMARIES_SQL = `select id, ${SUMMARY_COLUMNS.map((c) => `${c.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`)} as ${c}`).join(', ')} from cases where ${OPEN_PREDICATE}`;
 
 /** Pick the snapshot part of a stored case (what the event log determines). */
 export function snapshotOf(r: CaseRecord): CaseSnapshot {
@@ -288,6 +289,21 @@ export class CaseStore {
       .offset(f.offset ?? 0)
       .toSQL();
     return this.cachedStatement(q.sql).all(...(q.params as unknown[])) as CaseSummaryRow[];
+  }
+
+  /**
+   * Open cases with their row id and summary columns: all of them (`ids` null, read from the covering
+   * partial index alone) or those among `ids` (cases that are not open are left out).
+   */
+  async openSummaries(ids: readonly number[] | null): Promise<Array<CaseSummaryRow & { id: number }>> {
+    if (ids === null) return this.cachedStatement(OPEN_SUMMARIES_SQL).all() as Array<CaseSummaryRow & { id: number }>;
+    if (ids.length === 0) return [];
+    return this.cachedStatement(`${OPEN_SUMMARIES_SQL} and id in (select value from json_each(?))`).all(JSON.stringify(ids)) as Array<CaseSummaryRow & { id: number }>;
+  }
+
+  /** Ids of the cases with events in (afterId, upToId] (event ids are the live stream's positions). */
+  async caseIdsWithEventsBetween(afterId: number, upToId: number): Promise<number[]> {
+    return (this.cachedStatement('select distinct case_id as id from case_events where id > ? and id <= ?').all(afterId, upToId) as Array<{ id: number }>).map((r) => r.id);
   }
 
   private order(f: CaseFilter): SQL[] {
