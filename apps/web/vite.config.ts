@@ -18,6 +18,8 @@ export default defineConfig(({ mode }) => {
       outDir: 'dist',
       emptyOutDir: true,
       chunkSizeWarningLimit: 900,
+      // two entries: the staff app, and the citizens' report/track pages with their own small bundle
+      rolldownOptions: { input: { main: 'index.html', report: 'report.html' } },
     },
   };
 });

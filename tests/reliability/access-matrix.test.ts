@@ -41,8 +41,10 @@ const POLICY: Record<string, readonly Who[]> = {
   'review.queue': ['inspector', 'shift_lead', 'operator'],
   'review.act': ['inspector', 'shift_lead', 'operator'],
   'cases.get': STAFF.filter((w) => w !== 'unit_other'),
+  'citizen.reportOf': STAFF.filter((w) => w !== 'unit_other'),
   'cases.search': WATCHERS,
   'dashboard.openCases': WATCHERS,
+  'dashboard.openCaseMarkers': WATCHERS,
   'dashboard.cellCounts': WATCHERS,
   'dashboard.today': WATCHERS,
   'dashboard.trend': WATCHERS,
@@ -56,6 +58,18 @@ const POLICY: Record<string, readonly Who[]> = {
   'admin.setTimeLimit': ['admin'],
   'admin.importGrid': ['admin'],
   'admin.securityLog': ['admin'],
+  'admin.upsertDepartment': ['admin'],
+  'admin.testRoute': ['admin'],
+  'admin.calendarStatus': ['admin'],
+  'admin.calendarYear': ['admin'],
+  'admin.loadCalendarYear': ['admin'],
+  'admin.apiKeys': ['admin'],
+  'admin.createApiKey': ['admin'],
+  'admin.revokeApiKey': ['admin'],
+  'admin.auditLog': ['admin'],
+  'reports.build': ['supervisor', 'shift_lead', 'admin', 'dispatcher'],
+  'supervise.act': ['supervisor', 'shift_lead'],
+  'wall.recent': WATCHERS,
   'live.onCaseEvent': STAFF,
 };
 
@@ -104,8 +118,10 @@ function inputFor(path: string): unknown {
     'review.queue': () => undefined,
     'review.act': () => act('callback', { satisfaction: 5 }),
     'cases.get': () => ({ caseNumber: heldCase }),
+    'citizen.reportOf': () => ({ caseNumber: heldCase }),
     'cases.search': () => ({}),
     'dashboard.openCases': () => ({}),
+    'dashboard.openCaseMarkers': () => ({}),
     'dashboard.cellCounts': () => ({}),
     'dashboard.today': () => undefined,
     'dashboard.trend': () => ({ days: 30 }),
@@ -119,6 +135,19 @@ function inputFor(path: string): unknown {
     'admin.setTimeLimit': () => ({ minorClassCode: 'E9999', timeLimit: { amount: 1, unit: 'working_hours' } }),
     'admin.importGrid': () => ({ document: {} }),
     'admin.securityLog': () => undefined,
+    'admin.upsertDepartment': () => ({ code: 'D99', name: '权限测试部门', nameEn: 'Access test department' }),
+    'admin.testRoute': () => ({ ...CITY_CENTRE, minorClassCode: 'C0302' }),
+    'admin.calendarStatus': () => undefined,
+    'admin.calendarYear': () => ({ year: 2027 }),
+    'admin.loadCalendarYear': () => ({ year: 2030, holidays: [{ date: '2031-01-01', name: '不在该年' }], makeUpWorkdays: [] }),
+    'admin.apiKeys': () => undefined,
+    'admin.createApiKey': () => ({ name: '权限测试' }),
+    'admin.revokeApiKey': () => ({ id: '000000000000' }),
+    'admin.auditLog': () => ({ limit: 10 }),
+    'reports.build': () => ({ kind: 'daily', date: '2026-11-24', groupBy: 'unit' }),
+    // the held case is not overdue: 422 for supervisors, a refusal for everyone else
+    'supervise.act': () => act('urge', { reason: '权限测试' }),
+    'wall.recent': () => ({ limit: 5 }),
     'live.onCaseEvent': () => ({ lastEventId: 0 }),
   };
   const make = inputs[path];
@@ -198,11 +227,13 @@ const PROCEDURE_ACTIONS: Record<Procedure, CaseActionType[]> = {
   'review.act': ['verify', 'close', 'rework', 'callback'],
 };
 const LEGAL_FROM: Record<Exclude<CaseActionType, 'report'>, string> = {
-  verify: 'reported', file: 'reported', void: 'filed', merge: 'filed', dispatch: 'filed', redispatch: 'dispatched', accept: 'dispatched', request_return: 'dispatched',
+  verify: 'reported', file: 'reported', void: 'filed', merge: 'filed', link_duplicate: 'dispatched', dispatch: 'filed', redispatch: 'dispatched', accept: 'dispatched', request_return: 'dispatched',
   approve_return: 'return_requested', refuse_return: 'return_requested', request_extension: 'accepted', approve_extension: 'extension_requested',
   refuse_extension: 'extension_requested', request_park: 'accepted', approve_park: 'park_requested', refuse_park: 'park_requested', resume: 'parked',
   report_disposal: 'accepted', close: 'disposed', rework: 'disposed', callback: 'closed',
   comment: 'reported', // only partner apps over Open311 (role public): no staff procedure takes it
+  urge: 'dispatched', // supervise.act, and only once the case is overdue (covered in apps/server/src/admin-console.test.ts)
+  escalate: 'dispatched',
 };
 
 /** May `who` take `type` through `procedure` on a case held by U09? (the policy, from the closed loop) */

@@ -22,8 +22,12 @@ const CALLER: Record<string, string | null> = {
   unitWork: 'unit-u09',
   review: 'inspector',
   cases: 'lead',
+  citizen: 'lead',
   dashboard: 'supervisor',
   admin: 'admin',
+  reports: 'supervisor',
+  supervise: 'supervisor',
+  wall: 'supervisor',
   live: 'supervisor',
 };
 const NO_CASE = '20200101-9999';
@@ -44,6 +48,7 @@ const SAMPLES: Record<string, unknown> = {
   'review.queue': { section: 'closed', limit: 10, offset: 0, search: '20261124' },
   'review.act': { caseNumber: NO_CASE, expectedVersion: 1, action: { type: 'callback', satisfaction: 3, note: '满意' } },
   'cases.get': { caseNumber: NO_CASE },
+  'citizen.reportOf': { caseNumber: NO_CASE },
   'cases.search': { states: ['filed'], unitCode: 'U09', cellCode: '15250200000000', reportedFrom: period.from, reportedTo: period.to, limit: 10, offset: 0 },
   'dashboard.openCases': { states: ['dispatched'] },
   'dashboard.cellCounts': { minorClassCode: 'C0302' },
@@ -55,6 +60,16 @@ const SAMPLES: Record<string, unknown> = {
   'admin.replaceRoutingRules': { rules: [{ id: 'r1' }] },
   'admin.setTimeLimit': { minorClassCode: 'C0302', timeLimit: { amount: 4, unit: 'working_hours' }, urgentTimeLimit: null },
   'admin.importGrid': { document: { version: 'x', cells: [] } },
+  'admin.upsertDepartment': { code: 'D99', name: '模糊部门', nameEn: 'Fuzz department' },
+  'admin.testRoute': { ...CITY_CENTRE, minorClassCode: 'C0302' },
+  'admin.calendarYear': { year: 2027 },
+  'admin.loadCalendarYear': { year: 2030, holidays: [{ date: '2030-01-01', name: '元旦' }], makeUpWorkdays: [{ date: '2030-02-02', name: '调休' }] },
+  'admin.createApiKey': { name: '模糊客户端' },
+  'admin.revokeApiKey': { id: '0123456789ab' },
+  'admin.auditLog': { limit: 10, target: 'user:operator', action: 'user.' },
+  'reports.build': { kind: 'custom', date: '2026-11-01', to: '2026-11-30', groupBy: 'cell' },
+  'supervise.act': { caseNumber: NO_CASE, expectedVersion: 1, action: { type: 'urge', reason: '催办原因' } },
+  'wall.recent': { limit: 10 },
   'live.onCaseEvent': { lastEventId: 0 },
 };
 /**

@@ -24,8 +24,10 @@ const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
   'review.queue': ['inspector', 'shift_lead', 'operator'],
   'review.act': ['inspector', 'shift_lead', 'operator'],
   'cases.get': STAFF,
+  'citizen.reportOf': STAFF,
   'cases.search': WATCHERS,
   'dashboard.openCases': WATCHERS,
+  'dashboard.openCaseMarkers': WATCHERS,
   'dashboard.cellCounts': WATCHERS,
   'dashboard.today': WATCHERS,
   'dashboard.trend': WATCHERS,
@@ -39,6 +41,18 @@ const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
   'admin.setTimeLimit': ['admin'],
   'admin.importGrid': ['admin'],
   'admin.securityLog': ['admin'],
+  'admin.upsertDepartment': ['admin'],
+  'admin.testRoute': ['admin'],
+  'admin.calendarStatus': ['admin'],
+  'admin.calendarYear': ['admin'],
+  'admin.loadCalendarYear': ['admin'],
+  'admin.apiKeys': ['admin'],
+  'admin.createApiKey': ['admin'],
+  'admin.revokeApiKey': ['admin'],
+  'admin.auditLog': ['admin'],
+  'reports.build': ['supervisor', 'shift_lead', 'admin', 'dispatcher'],
+  'supervise.act': ['supervisor', 'shift_lead'],
+  'wall.recent': WATCHERS,
   'live.onCaseEvent': STAFF,
 };
 
@@ -61,7 +75,7 @@ afterAll(async () => server?.stop());
 
 /** Raw HTTP call so every procedure can be reached by name with a harmless input. */
 async function call(s: Session, path: string, type: string): Promise<number> {
-  const input = path === 'cases.get' ? { caseNumber } : path === 'auth.login' ? { username: 'nobody', password: 'x' } : {};
+  const input = path === 'cases.get' || path === 'citizen.reportOf' ? { caseNumber } : path === 'auth.login' ? { username: 'nobody', password: 'x' } : {};
   const json = encodeURIComponent(JSON.stringify({ json: input }));
   const headers: Record<string, string> = { 'x-csrf-token': s.csrf, 'content-type': 'application/json' };
   if (s.cookie) headers.cookie = s.cookie;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadShippedGrid } from '@citygrid/domain';
+import type { OpenCaseMarker } from '@citygrid/api';
 import { loginMany, CITY_CENTRE, TestClock, errorOf, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
 
 // Tuesday 2026-11-24 09:00 Beijing time: a working day
@@ -46,6 +47,8 @@ describe('the evaluation figures (综合考评)', () => {
     v = await lead.client.review.act.mutate({ caseNumber: reworked.caseNumber, expectedVersion: v.record.version, action: { type: 'rework', reason: '未到位' } });
     await dispose(reworked.caseNumber, v.record.version);
     clock.set('2026-11-24T09:00:00Z'); // 17:00 Beijing: past the 15:30 deadline, the others are overdue now
+    // eight hours on, past the 2 h idle timeout of staff sessions: everyone signs in again
+    [operator, lead, unit09, admin, supervisor] = await loginMany(server, ['operator', 'lead', 'unit-u09', 'admin', 'supervisor'] as const);
     await dispose(late.caseNumber, late.version);
 
     const rows = await supervisor.client.dashboard.evaluation.query({ period: { from: '2026-11-24T00:00:00+08:00', to: '2026-11-25T00:00:00+08:00' }, groupBy: 'unit' });
@@ -180,5 +183,26 @@ describe('evaluation export for Excel', () => {
     const bad = await fetch(`${server.url}/api/export/evaluation.csv?from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z`, { headers: { cookie: supervisor.cookie } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('to');
+  });
+});
+
+describe('the map markers (dashboard.openCaseMarkers)', () => {
+  it('lists every located open case as a slim tuple that matches the full open-case row, and drops a case once closed', async () => {
+    const fresh = await file();
+    const markersOf = async (filter: Parameters<typeof supervisor.client.dashboard.openCaseMarkers.query>[0]) => JSON.parse(await supervisor.client.dashboard.openCaseMarkers.query(filter)) as OpenCaseMarker[];
+    const [full, markers] = await Promise.all([supervisor.client.dashboard.openCases.query({}), markersOf({})]);
+    const located = full.filter((c) => c.lat !== null && c.lng !== null);
+    expect(markers.map((m) => m[0]).sort()).toEqual(located.map((c) => c.caseNumber).sort());
+    const row = located.find((c) => c.caseNumber === fresh.caseNumber)!;
+    expect(markers.find((m) => m[0] === fresh.caseNumber)).toEqual([row.caseNumber, row.lat, row.lng, row.state, row.version, row.dispatchedAt, row.dueAt, row.limitUnit, row.minorClassCode]);
+    // the filter is the same as the full list's
+    const filtered = await markersOf({ unitCode: 'U12' });
+    expect(filtered.every((m) => full.find((c) => c.caseNumber === m[0])?.unitCode === 'U12')).toBe(true);
+    expect(filtered.some((m) => m[0] === fresh.caseNumber)).toBe(false);
+
+    await dispose(fresh.caseNumber, fresh.version);
+    const after = await markersOf({});
+    expect(after.some((m) => m[0] === fresh.caseNumber)).toBe(false);
+    expect(after).toHaveLength(markers.length - 1);
   });
 });

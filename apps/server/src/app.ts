@@ -5,7 +5,7 @@ import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, evaluationToCsv, fieldIssuesOf, handleOpen311, type CookieJar, type Services } from '@citygrid/api';
+import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, evaluationToCsv, fieldIssuesOf, handleCitizen, handleOpen311, reportFileName, reportToCsv, reportToXlsx, ZReportInputSchema, type CookieJar, type Services } from '@citygrid/api';
 import { isDomainError } from '@citygrid/domain';
 import type { ServerConfig } from './env.ts';
 
@@ -141,6 +141,36 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
       .send(evaluationToCsv(rows, period, GROUP_LABELS[groupBy]));
   });
 
+  const sendError = (res: Response, e: unknown) => {
+    // `fields` carries the same coded issues as tRPC errors, so the web app shows them in its own language
+    if (isDomainError(e)) res.status(DOMAIN_TO_HTTP[e.code]).json({ error: { code: e.code, message: e.message, field: e.details.field ?? null, fields: fieldIssuesOf(e) } });
+    else {
+      console.error(e);
+      res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
+    }
+  };
+  // --- reports (日报/周报/月报) as .xlsx and .csv: the same figures as reports.build ---
+  const REPORT_ROLES = new Set(['supervisor', 'shift_lead', 'admin', 'dispatcher']);
+  app.get(/^\/api\/export\/report\.(xlsx|csv)$/, async (req, res) => {
+    const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: null, method: 'GET' });
+    if (!ctx.session) return void res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
+    if (!REPORT_ROLES.has(ctx.session.user.role)) return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'reports are for supervisors, leads and administrators' } });
+    const parsed = ZReportInputSchema.safeParse(req.query);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return void res.status(400).json({ error: { code: 'BAD_INPUT', message: `${issue.path.join('.')}: ${issue.message}`, field: issue.path.join('.') } });
+    }
+    try {
+      const report = await services.reports.build(parsed.data);
+      const ext = req.path.endsWith('.xlsx') ? 'xlsx' : 'csv';
+      res.set('Content-Disposition', `attachment; filename="${reportFileName(report, ext)}"`);
+      if (ext === 'xlsx') res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportToXlsx(report));
+      else res.type('text/csv; charset=utf-8').send(reportToCsv(report));
+    } catch (e) {
+      sendError(res, e);
+    }
+  });
+
   // --- attachments (photos of disposal), cookie-authenticated ---
   const authed = async (req: Request, res: Response) => {
     const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: header(req, CSRF_HEADER), method: req.method });
@@ -154,14 +184,6 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
       return null;
     }
     return ctx.session;
-  };
-  const sendError = (res: Response, e: unknown) => {
-    // `fields` carries the same coded issues as tRPC errors, so the web app shows them in its own language
-    if (isDomainError(e)) res.status(DOMAIN_TO_HTTP[e.code]).json({ error: { code: e.code, message: e.message, field: e.details.field ?? null, fields: fieldIssuesOf(e) } });
-    else {
-      console.error(e);
-      res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
-    }
   };
   app.post('/api/attachments', express.raw({ type: () => true, limit: '11mb' }), async (req, res) => {
     const session = await authed(req, res);
@@ -205,8 +227,39 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     }
   });
 
+  // --- the citizen channel (网上举报): no login, no cookies; photos as raw bytes, reports as JSON ---
+  app.use(
+    '/api/citizen',
+    express.raw({ type: (req) => req.url === '/photos', limit: '4mb' }),
+    express.json({ limit: '20kb' }),
+    async (req, res) => {
+      const out = await handleCitizen(services.citizen.service, services.reference, {
+        method: req.method,
+        path: req.path,
+        body: Buffer.isBuffer(req.body) ? null : (req.body ?? null),
+        raw: Buffer.isBuffer(req.body) ? req.body : null,
+        ip: req.ip ?? 'unknown',
+      });
+      if ('bytes' in out) {
+        res.status(out.status).set({ 'Content-Type': out.contentType, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'private, max-age=3600' }).send(Buffer.from(out.bytes));
+      } else {
+        res.status(out.status).set(out.headers ?? {}).json(out.json);
+      }
+    },
+  );
+  // a body over the parser's limit: the same refusal shape as every other one
+  app.use('/api/citizen', (err: { status?: number; type?: string }, _req: Request, res: Response, next: (e?: unknown) => void) => {
+    if (err.status === 413) return void res.status(413).json({ error: { code: 'BAD_INPUT', reason: 'photo_too_large', field: 'photo', message: 'the upload is too large' } });
+    if (err.status === 400) return void res.status(400).json({ error: { code: 'BAD_INPUT', reason: 'bad_input', field: '(body)', message: 'the body is not valid JSON' } });
+    next(err);
+  });
+
   // --- the web app (production build) ---
   if (config.WEB_DIST && existsSync(join(config.WEB_DIST, 'index.html'))) {
+    // the citizen pages are their own small bundle (report.html), not the staff app
+    if (existsSync(join(config.WEB_DIST, 'report.html'))) {
+      app.get(['/report', /^\/track(\/.*)?$/], (_req, res) => res.set('Cache-Control', 'no-cache').sendFile(join(config.WEB_DIST, 'report.html')));
+    }
     app.use(express.static(config.WEB_DIST, { index: false, maxAge: '1h' }));
     app.get(/^\/(?!api\/|open311\/|health).*/, (_req, res) => res.sendFile(join(config.WEB_DIST, 'index.html')));
   } else {

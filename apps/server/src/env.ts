@@ -21,6 +21,33 @@ const ZEnvSchema = z.object({
   /** How often expired sessions and stale login-throttle entries are purged. */
   SESSION_PURGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
   DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /* --- citizen channel (网上举报) --- */
+  /** Public base URL of the site, used in SMS links (e.g. https://12319.example.gov.cn). */
+  PUBLIC_URL: z.string().default(''),
+  /** `sink`: messages go to the sms_sink table (development); `http`: a real SMS gateway. */
+  SMS_PROVIDER: z.enum(['sink', 'http']).default('sink'),
+  SMS_HTTP_URL: z.string().default(''),
+  SMS_HTTP_TOKEN: z.string().default(''),
+  SMS_SIGN_NAME: z.string().default('锡林浩特城管'),
+  /** JSON object: template id per `kind.lang`, e.g. {"dispatched.zh":"SMS_123","dispatched.mn":"SMS_124"}. */
+  SMS_TEMPLATES: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        const v = JSON.parse(s) as unknown;
+        if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return v as Record<string, string>;
+      } catch {
+        /* reported below */
+      }
+      ctx.addIssue({ code: 'custom', message: 'a JSON object of template ids, e.g. {"dispatched.zh":"SMS_123"}' });
+      return z.NEVER;
+    }),
+  CITIZEN_REPORTS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  CITIZEN_REPORTS_PER_PHONE_PER_DAY: z.coerce.number().int().min(1).default(5),
+  CITIZEN_PHOTOS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(40),
+  /** `sqlite`: limits shared by every node on the database; `memory`: per process. */
+  RATE_LIMIT_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
 });
 
 export type ServerConfig = z.infer<typeof ZEnvSchema>;
@@ -31,5 +58,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const msg = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid configuration: ${msg}`);
   }
-  return { ...parsed.data, ...overrides };
+  const config = { ...parsed.data, ...overrides };
+  if (config.SMS_PROVIDER === 'http' && !config.SMS_HTTP_URL) throw new Error('invalid configuration: SMS_HTTP_URL: required when SMS_PROVIDER=http');
+  return config;
 }

@@ -1,15 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginMany, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { CITY_CENTRE, loginMany, OUTSIDE_GRID, startTestServer, type Session, type TestServer } from './test-support.ts';
 
 let server: TestServer;
 let inspector: Session;
 let dispatcher: Session;
 let unit09: Session;
+let operator: Session;
 
 beforeAll(async () => {
   // a few thousand cases of history: hundreds await a callback, more than any one page
   server = await startTestServer({ SEED_HISTORY_CASES: 3000, SEED_HISTORY_DAYS: 120 });
-  [inspector, dispatcher, unit09] = await loginMany(server, ['inspector', 'dispatcher', 'unit-u09'] as const);
+  [inspector, dispatcher, unit09, operator] = await loginMany(server, ['inspector', 'dispatcher', 'unit-u09', 'operator'] as const);
+  // the seeded city keeps its open backlog small: add work to the dispatch queue (outside the grid →
+  // manual dispatch) and to U09's queue, more than one page of each
+  for (let i = 0; i < 10; i++) {
+    const base = { nature: 'complaint', minorClassCode: 'C0302', description: `队列分页测试 ${i}`, urgency: 'normal' } as const;
+    await operator.client.intake.create.mutate({ ...base, location: OUTSIDE_GRID });
+    if (i < 5) await operator.client.intake.create.mutate({ ...base, location: CITY_CENTRE });
+  }
 });
 afterAll(async () => server?.stop());
 

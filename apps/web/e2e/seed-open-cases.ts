@@ -40,11 +40,11 @@ export function seedOpenCases(services: Pick<Services, 'cases' | 'reference'>, c
         const m = minorClasses[Math.floor(random() * minorClasses.length)]!;
         const cell = cells[Math.floor(random() * cells.length)]!;
         const p = pointIn(cell.ring, random);
-        const place = ref.place(p);
-        const limit = ref.limitFor(m, 'normal');
-        const route = ref.route(m.code, place.cell);
-        const unitCode = (route?.unitCode ?? m.defaultUnitCodes[0] ?? units[0]!.code) as UnitCode;
         const reported = new Date(now - (60_000 + random() * 6 * 3_600_000));
+        // the same intake planner as live filing
+        const plan = ref.plan({ minorClassCode: m.code, urgency: 'normal', location: p, now: reported });
+        const { place, route, limit } = plan;
+        const unitCode = (route?.unitCode ?? m.defaultUnitCodes[0] ?? units[0]!.code) as UnitCode;
         const at = reported.toISOString();
         const fields: NewCaseFields = {
           source: 'hotline',
@@ -62,8 +62,6 @@ export function seedOpenCases(services: Pick<Services, 'cases' | 'reference'>, c
           cellCode: place.cell?.code ?? null,
           communityCode: place.cell?.communityCode ?? null,
           subDistrictCode: place.cell?.subDistrictCode ?? null,
-          routeRuleId: route?.ruleId ?? null,
-          routeExplanation: route?.explanation ?? null,
           limitAmount: limit.amount,
           limitUnit: limit.unit,
           reportedAt: at,
@@ -74,7 +72,7 @@ export function seedOpenCases(services: Pick<Services, 'cases' | 'reference'>, c
           events: [
             { ...operator, at, action: { type: 'report' } },
             { ...operator, at, action: { type: 'file' } },
-            { ...system, at, action: { type: 'dispatch', unitCode, dueAt: ref.due(reported, limit) } },
+            { ...system, at, action: { type: 'dispatch', unitCode, dueAt: ref.due(reported, limit), ...(route ? { route: { ruleId: route.ruleId, explanation: route.explanation } } : {}) } },
           ],
         });
         made++;

@@ -35,10 +35,11 @@ function newestMtime(path: string): number {
 export function ensureWebBuild(): void {
   const index = join(WEB_DIST, 'index.html');
   // the app's own sources and the domain package it bundles
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json', '../../packages/domain/src'].map((p) => join(WEB_ROOT, p)).filter((p) => existsSync(p));
+  const sources = ['src', 'index.html', 'report.html', 'public', 'vite.config.ts', 'package.json', '../../packages/domain/src'].map((p) => join(WEB_ROOT, p)).filter((p) => existsSync(p));
   const newestSource = Math.max(...sources.map(newestMtime));
   if (existsSync(index) && statSync(index).mtimeMs >= newestSource) return;
-  const r = spawnSync('pnpm', ['exec', 'vite', 'build'], { cwd: WEB_ROOT, encoding: 'utf8', stdio: 'pipe' });
+  // NODE_ENV=test (set by vitest) would make Vite build React's development bundle
+  const r = spawnSync('pnpm', ['exec', 'vite', 'build'], { cwd: WEB_ROOT, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0) throw new Error(`vite build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
 }
 

@@ -16,6 +16,9 @@ const DispatchScreen = lazy(() => import('./screens/dispatch-screen'));
 const ReviewScreen = lazy(() => import('./screens/review-screen'));
 const CommandMapScreen = lazy(() => import('./screens/command-map-screen'));
 const CaseScreen = lazy(() => import('./screens/case-screen'));
+const AdminScreen = lazy(() => import('./screens/admin/admin-screen'));
+const ReportsScreen = lazy(() => import('./screens/reports/reports-screen'));
+const WallScreen = lazy(() => import('./screens/wall/wall-screen'));
 
 export function App() {
   const [queryClient] = useState(() => createQueryClient(reportIfUnauthorized));
@@ -103,12 +106,13 @@ function Session() {
 
 function Shell({ user }: { user: SessionUser }) {
   const route = useRoute();
-  const wall = route.path === '/map' && route.params.get('wall') === '1';
-  const { kind } = useSession();
   const first = route.segments[0] ?? '';
-  const screen = (['intake', 'unit', 'dispatch', 'review', 'map'] as const).find((s) => s === first) ?? null;
-  // a wall-display session shows the command map only (the server refuses it everything else)
-  const allowed = screen !== null && (kind === 'wall' ? screen === 'map' : mayUse(user.role, screen));
+  const { kind } = useSession();
+  // `#/map?wall=1` is the wall too (older bookmarks, the wall session)
+  const wall = first === 'wall' || (route.path === '/map' && route.params.get('wall') === '1');
+  const screen = (['intake', 'unit', 'dispatch', 'review', 'map', 'reports', 'wall', 'admin'] as const).find((s) => s === first) ?? null;
+  // a wall-display session shows the command map and the wall only (the server refuses it everything else)
+  const allowed = screen !== null && (kind === 'wall' ? screen === 'map' || screen === 'wall' : mayUse(user.role, screen));
   const caseRoute = first === 'case' && kind !== 'wall';
 
   useEffect(() => {
@@ -122,7 +126,10 @@ function Shell({ user }: { user: SessionUser }) {
   else if (allowed && screen === 'unit') body = <UnitQueueScreen />;
   else if (allowed && screen === 'dispatch') body = <DispatchScreen />;
   else if (allowed && screen === 'review') body = <ReviewScreen />;
-  else if (allowed && screen === 'map') body = <CommandMapScreen wall={wall} />;
+  else if (allowed && wall) body = <WallScreen />;
+  else if (allowed && screen === 'map') body = <CommandMapScreen wall={false} />;
+  else if (allowed && screen === 'reports') body = <ReportsScreen />;
+  else if (allowed && screen === 'admin') body = <AdminScreen />;
 
   return (
     <div className={`shell${wall ? ' wall' : ''}`}>
@@ -146,7 +153,7 @@ function Header({ user, current }: { user: SessionUser; current: ScreenKey | nul
       <nav className="nav" aria-label="main">
         {(kind === 'wall' ? (['map'] as const) : SCREENS_BY_ROLE[user.role]).map((s) => (
           <a key={s} href={`#/${s}`} className={s === current ? 'active' : ''} data-testid={`nav-${s}`}>
-            {t(`nav.${s}`)}
+            {t(s === 'wall' ? 'nav.wallScreen' : `nav.${s}`)}
           </a>
         ))}
       </nav>

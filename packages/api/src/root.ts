@@ -2,13 +2,17 @@ import { createTRPCRouter } from './trpc.ts';
 import { adminRouter } from './routers/admin.ts';
 import { authRouter } from './routers/auth.ts';
 import { casesRouter } from './routers/cases.ts';
+import { citizenRouter } from './routers/citizen.ts';
 import { dashboardRouter } from './routers/dashboard.ts';
 import { dispatchRouter } from './routers/dispatch.ts';
 import { intakeRouter } from './routers/intake.ts';
 import { liveRouter } from './routers/live.ts';
 import { referenceRouter } from './routers/reference.ts';
+import { reportsRouter } from './routers/reports.ts';
 import { reviewRouter } from './routers/review.ts';
+import { superviseRouter } from './routers/supervise.ts';
 import { unitWorkRouter } from './routers/unit-work.ts';
+import { wallRouter } from './routers/wall.ts';
 
 /** One router per area of work. */
 export const appRouter = createTRPCRouter({
@@ -21,7 +25,11 @@ export const appRouter = createTRPCRouter({
   cases: casesRouter,
   dashboard: dashboardRouter,
   admin: adminRouter,
+  reports: reportsRouter,
+  supervise: superviseRouter,
+  wall: wallRouter,
   live: liveRouter,
+  citizen: citizenRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -69,6 +69,8 @@ export const ACTION_SCHEMAS = {
   close: a('close', { note }),
   rework: a('rework', { reason }),
   callback: a('callback', { satisfaction: z.number().int().min(1).max(5), note }),
+  urge: a('urge', { reason }),
+  escalate: a('escalate', { reason }),
 } as const;
 type ActionKey = keyof typeof ACTION_SCHEMAS;
 

@@ -56,7 +56,7 @@ export const publicProcedure = t.procedure.use(domainErrors).use(csrf);
  * What a wall-display session may call: reading the map and dashboard (and its reference data and
  * live stream), and ending itself. Everything else, every mutation above all, is refused.
  */
-export const WALL_READABLE = { queries: ['auth.', 'reference.', 'dashboard.', 'live.'], mutations: ['auth.logout'] } as const;
+export const WALL_READABLE = { queries: ['auth.', 'reference.', 'dashboard.', 'wall.', 'live.'], mutations: ['auth.logout'] } as const;
 export const wallMayCall = (path: string, type: 'query' | 'mutation' | 'subscription') =>
   type === 'mutation' ? (WALL_READABLE.mutations as readonly string[]).includes(path) : WALL_READABLE.queries.some((p) => path.startsWith(p));
 

@@ -5,3 +5,5 @@ export * from './stores/case-types.ts';
 export * from './stores/case-store.ts';
 export * from './stores/user-store.ts';
 export * from './stores/reference-store.ts';
+export * from './stores/citizen-store.ts';
+export * from './stores/admin-store.ts';

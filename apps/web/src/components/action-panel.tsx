@@ -3,20 +3,23 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { attachmentUrl, uploadAttachment } from '../lib/attachments';
 import { useReference } from '../lib/reference';
-import { fieldErrors, isConflict, useTRPC, type ActionType, type CaseView, type DispatchActInput, type ReviewActInput, type Role, type UnitActInput } from '../lib/trpc';
+import { fieldErrors, isConflict, useTRPC, type ActionType, type CaseView, type DispatchActInput, type ReviewActInput, type Role, type SuperviseActInput, type UnitActInput } from '../lib/trpc';
 import { useLocalName } from '../i18n';
 import { useFieldErrorText } from '../lib/i18n-errors';
 import { useErrorText } from './status';
 
 /** What each action needs from the user. */
-const NEEDS_REASON: ReadonlySet<ActionType> = new Set(['void', 'redispatch', 'request_return', 'refuse_return', 'request_extension', 'refuse_extension', 'request_park', 'refuse_park', 'rework']);
+const NEEDS_REASON: ReadonlySet<ActionType> = new Set(['void', 'redispatch', 'request_return', 'refuse_return', 'request_extension', 'refuse_extension', 'request_park', 'refuse_park', 'rework', 'urge', 'escalate']);
+/** 催办 / 督办: supervisors' actions on an overdue case. */
+const SUPERVISE_ACTIONS: ReadonlySet<ActionType> = new Set(['urge', 'escalate']);
 const NEEDS_UNIT: ReadonlySet<ActionType> = new Set(['dispatch', 'redispatch']);
 const REVIEW_ACTIONS: ReadonlySet<ActionType> = new Set(['close', 'rework', 'callback']);
 /** Primary actions are shown as filled buttons. */
 const PRIMARY: ReadonlySet<ActionType> = new Set(['accept', 'report_disposal', 'file', 'dispatch', 'close', 'approve_return', 'approve_extension', 'approve_park', 'callback', 'resume']);
 
-type Router = 'unit' | 'dispatch' | 'review';
-const routerFor = (role: Role, type: ActionType): Router => (role === 'unit_staff' ? 'unit' : REVIEW_ACTIONS.has(type) || (type === 'verify' && role === 'inspector') ? 'review' : 'dispatch');
+type Router = 'unit' | 'dispatch' | 'review' | 'supervise';
+const routerFor = (role: Role, type: ActionType): Router =>
+  role === 'unit_staff' ? 'unit' : SUPERVISE_ACTIONS.has(type) ? 'supervise' : REVIEW_ACTIONS.has(type) || (type === 'verify' && role === 'inspector') ? 'review' : 'dispatch';
 
 type Payload = { type: ActionType } & Record<string, unknown>;
 
@@ -119,7 +122,8 @@ function ActionForm({
   const [reason, setReason] = useState('');
   const [note, setNote] = useState('');
   const [amount, setAmount] = useState('');
-  const [unitCode, setUnitCode] = useState(suggestedUnitCode ?? view.record.unitCode ?? '');
+  // never preselect the unit that has just returned the case (回退: not its remit)
+  const [unitCode, setUnitCode] = useState(suggestedUnitCode ?? (view.record.returnCount > 0 ? '' : (view.record.unitCode ?? '')));
   const [target, setTarget] = useState(duplicates[0]?.caseNumber ?? '');
   const [satisfaction, setSatisfaction] = useState(5);
   const [photos, setPhotos] = useState<Array<{ sha: string; name: string }>>([]);
@@ -137,8 +141,9 @@ function ActionForm({
   const unitAct = useMutation(trpc.unitWork.act.mutationOptions(opts));
   const dispatchAct = useMutation(trpc.dispatch.act.mutationOptions(opts));
   const reviewAct = useMutation(trpc.review.act.mutationOptions(opts));
+  const superviseAct = useMutation(trpc.supervise.act.mutationOptions(opts));
   const router = routerFor(role, type);
-  const m = router === 'unit' ? unitAct : router === 'review' ? reviewAct : dispatchAct;
+  const m = router === 'unit' ? unitAct : router === 'review' ? reviewAct : router === 'supervise' ? superviseAct : dispatchAct;
   const errors = m.error && !isConflict(m.error) ? fieldErrors(m.error, fieldText) : {};
   const errOf = (f: string) => errors[`action.${f}`] ?? errors[f];
   const general = m.error && !isConflict(m.error) && Object.keys(errors).length === 0 ? errorText(m.error) : null;
@@ -168,6 +173,7 @@ function ActionForm({
     const action = build();
     if (router === 'unit') unitAct.mutate({ ...base, action: action as unknown as UnitActInput['action'] });
     else if (router === 'review') reviewAct.mutate({ ...base, action: action as unknown as ReviewActInput['action'] });
+    else if (router === 'supervise') superviseAct.mutate({ ...base, action: action as unknown as SuperviseActInput['action'] });
     else dispatchAct.mutate({ ...base, action: action as unknown as DispatchActInput['action'] });
   };
 

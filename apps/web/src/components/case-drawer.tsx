@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useTRPC, type CaseView, type Role } from '../lib/trpc';
@@ -10,6 +11,7 @@ import { ActionPanel } from './action-panel';
 import { CaseClock } from './light';
 import { ErrorBox, Loading } from './status';
 import { CaseMiniMap } from '../map/case-mini-map';
+import { CitizenFacts } from './citizen-facts';
 
 export interface CaseDrawerProps {
   caseNumber: string;
@@ -129,12 +131,18 @@ function CaseBody({
             <dd>{r.address}</dd>
           </>
         )}
-        {r.routeExplanation && (
+        {(r.routeExplanation || r.dispatchedAt) && (
           <>
             <dt>{t('case.route')}</dt>
             <dd className="small" data-testid="case-route">
-              {routeText(r.routeExplanation)}
+              {r.routeExplanation ? routeText(r.routeExplanation) : t('case.routeManual')}
             </dd>
+          </>
+        )}
+        {r.duplicateCount > 0 && (
+          <>
+            <dt>{t('case.duplicates')}</dt>
+            <dd data-testid="case-duplicates">{t('case.duplicateCount', { n: r.duplicateCount })}</dd>
           </>
         )}
         {r.pendingExtensionAmount > 0 && (
@@ -165,6 +173,7 @@ function CaseBody({
           </p>
         )}
       </section>
+      <CitizenFacts caseNumber={r.caseNumber} />
       {r.lat !== null && <CaseMiniMap lat={r.lat} lng={r.lng} cellCode={r.cellCode} />}
       <section>
         <h4>{t('case.actions')}</h4>
@@ -183,6 +192,7 @@ function CaseBody({
                 </span>
                 {e.fromState !== e.toState && <span className="muted small">→ {t(`states.${e.toState}`)}</span>}
               </div>
+              <EventDetail event={e} limitUnit={r.limitUnit} />
               {(e.reason || e.note) && <div className="history-text">{routeText(e.reason ?? e.note ?? '')}</div>}
               {e.type === 'comment' && e.reason && e.note && <div className="history-text">{e.note}</div>}
               {e.type === 'callback' && e.action.type === 'callback' && <div className="history-text">{t('case.satisfactionN', { n: e.action.satisfaction })}</div>}
@@ -200,5 +210,49 @@ function CaseBody({
         </ol>
       </section>
     </>
+  );
+}
+
+/** What an event did, beyond its name: the unit, how long and until when, where a call went. */
+function EventDetail({ event: e, limitUnit }: { event: CaseView['events'][number]; limitUnit: string }) {
+  const { t } = useTranslation();
+  const ref = useReference();
+  const localName = useLocalName();
+  const a = e.action;
+  let text: ReactNode = null;
+  switch (a.type) {
+    case 'dispatch':
+    case 'redispatch': {
+      const u = ref.unit(a.unitCode);
+      text = t('case.dispatchedTo', { unit: u ? localName(u) : a.unitCode });
+      break;
+    }
+    case 'approve_extension':
+      text =
+        a.amount !== undefined
+          ? t('case.extendedBy', { amount: a.amount, unit: t(`limitUnits.${a.unit ?? limitUnit}`), due: formatDateTime(a.dueAt) })
+          : t('case.newDue', { due: formatDateTime(a.dueAt) });
+      break;
+    case 'rework':
+    case 'resume':
+      text = t('case.newDue', { due: formatDateTime(a.dueAt) });
+      break;
+    case 'file':
+      if (a.manualDispatch) text = t('case.manualDispatch', { reason: t(`reasons.${a.manualDispatch}`) });
+      break;
+    case 'merge':
+      text = <a href={`#/case/${a.targetCaseNumber}`}>{t('case.mergedInto', { n: a.targetCaseNumber })}</a>;
+      break;
+    case 'link_duplicate':
+      text = <a href={`#/case/${a.duplicateCaseNumber}`}>{t('case.duplicateLinked', { n: a.duplicateCaseNumber })}</a>;
+      break;
+    default:
+      return null;
+  }
+  if (!text) return null;
+  return (
+    <div className="history-text" data-testid="history-detail">
+      {text}
+    </div>
   );
 }

@@ -73,11 +73,13 @@ export type UnitQueueItem = inferOutput<Api['unitWork']['queue']>['items'][numbe
 export type DispatchQueueItem = inferOutput<Api['dispatch']['queue']>['items'][number];
 export type ReviewQueueItem = inferOutput<Api['review']['queue']>['items'][number];
 export type OpenCase = inferOutput<Api['dashboard']['openCases']>[number];
+export type { OpenCaseMarker } from '@citygrid/api';
 export type CaseFilter = NonNullable<inferInput<Api['dashboard']['openCases']>>;
 export type EvaluationRow = inferOutput<Api['dashboard']['evaluation']>[number];
 export type UnitActInput = inferInput<Api['unitWork']['act']>;
 export type DispatchActInput = inferInput<Api['dispatch']['act']>;
 export type ReviewActInput = inferInput<Api['review']['act']>;
+export type SuperviseActInput = inferInput<Api['supervise']['act']>;
 export type LiveEnvelope = Api['live']['onCaseEvent']['~types']['output'];
 export type LiveCaseEvent = LiveEnvelope extends AsyncIterable<infer T, unknown, unknown> ? (T extends { data: infer D } ? D : never) : never;
 

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, skipToken, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
-import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCase } from '../lib/trpc';
+import { useTRPC, useTRPCClient, type CaseFilter, type LiveCaseEvent, type OpenCase, type OpenCaseMarker } from '../lib/trpc';
 import { useSessionUser } from '../lib/session';
 import { isOpen, lightOf, useCellName, useReference } from '../lib/reference';
 import { useLiveCaseEvents } from '../lib/live';
@@ -26,6 +26,7 @@ import { LightDot } from '../components/light';
 type CellMode = 'open' | 'overdue';
 const LEGEND_KEY = 'citygrid.mapLegend';
 const NO_CASES: OpenCase[] = [];
+const NO_MARKERS: OpenCaseMarker[] = [];
 type Period = 'thisMonth' | 'lastMonth' | 'last30' | 'thisYear';
 const PERIODS: Period[] = ['thisMonth', 'lastMonth', 'last30', 'thisYear'];
 const MAP_STATES = ['reported', 'filed', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed'] as const;
@@ -77,6 +78,9 @@ function toCaseFilter(f: Filters): CaseFilter {
   return out;
 }
 
+/** Cache key of the parsed markers of one filter (the procedure's own key would hold its JSON text). */
+const markersKey = (f: CaseFilter) => ['dashboard.openCaseMarkers', 'parsed', f] as const;
+
 export default function CommandMapScreen({ wall }: { wall: boolean }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
@@ -90,14 +94,22 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
 
   const [mode, setMode] = useState<CellMode>('open');
   const [filters, setFilters] = useState<Filters>({ hotlineCategory: '', unitCode: '', communityCode: '', state: '' });
-  const [period, setPeriod] = useState<Period>('thisMonth');
+  const [period, setPeriod] = useState<Period>('last30');
   const [selectedCell, setSelectedCell] = useState<string | null>(null);
   const [selectedCase, setSelectedCase] = useState<string | null>(null);
   const [ticker, setTicker] = useState<LiveCaseEvent[]>([]);
 
   const caseFilter = useMemo(() => toCaseFilter(filters), [filters]);
   const refetchInterval = wall ? 60_000 : false;
-  const openCases = useQuery({ ...trpc.dashboard.openCases.queryOptions(caseFilter), staleTime: Infinity, placeholderData: keepPreviousData });
+  // the map's markers as slim tuples, kept current from the live stream (a fifth of the full rows)
+  // (sent as one JSON text, parsed natively here: see the procedure)
+  const trpcClient = useTRPCClient();
+  const openCases = useQuery({
+    queryKey: markersKey(caseFilter),
+    queryFn: async ({ signal }) => JSON.parse(await trpcClient.dashboard.openCaseMarkers.query(caseFilter, { signal })) as OpenCaseMarker[],
+    staleTime: Infinity,
+    placeholderData: keepPreviousData,
+  });
   const cellCounts = useQuery({ ...trpc.dashboard.cellCounts.queryOptions(caseFilter), placeholderData: keepPreviousData, refetchInterval });
   const today = useQuery({ ...trpc.dashboard.today.queryOptions(), refetchInterval });
   const trend = useQuery({ ...trpc.dashboard.trend.queryOptions({ days: 30 }), refetchInterval: wall ? 300_000 : false });
@@ -128,33 +140,32 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
         if (!prev || prev.id < e.id) latest.set(e.caseNumber, e);
       }
       const f = filtersRef.current;
-      const key = trpc.dashboard.openCases.queryKey(toCaseFilter(f));
-      queryClient.setQueryData(key, (old: OpenCase[] | undefined) => {
+      const key = markersKey(toCaseFilter(f));
+      queryClient.setQueryData(key, (old: OpenCaseMarker[] | undefined) => {
         if (!old) return old;
-        const index = new Map(old.map((c, i) => [c.caseNumber, i]));
-        let next: OpenCase[] | null = null;
+        const index = new Map(old.map((m, i) => [m[0], i]));
+        let next: OpenCaseMarker[] | null = null;
         const removed = new Set<string>();
-        const appended: OpenCase[] = [];
+        const appended: OpenCaseMarker[] = [];
         for (const e of latest.values()) {
           const c = e.case;
           const i = index.get(c.caseNumber);
           const current = i !== undefined ? old[i] : undefined;
-          if (current && current.version >= c.version) continue;
-          const keep = isOpen(c.state) && matches(c, f);
+          if (current && current[4] >= c.version) continue;
+          const keep = isOpen(c.state) && matches(c, f) && c.lat !== null && c.lng !== null;
           if (!keep) {
             if (i !== undefined) removed.add(c.caseNumber);
             continue;
           }
-          const l = lightOf(c, ref.calendar, new Date());
-          const oc: OpenCase = { ...c, light: l?.light ?? null, usedFraction: l?.usedFraction ?? null } as OpenCase;
+          const m: OpenCaseMarker = [c.caseNumber, c.lat!, c.lng!, c.state, c.version, c.dispatchedAt, c.dueAt, c.limitUnit, c.minorClassCode];
           if (i !== undefined) {
             next ??= old.slice();
-            next[i] = oc;
-          } else appended.push(oc);
+            next[i] = m;
+          } else appended.push(m);
         }
         if (!next && removed.size === 0 && appended.length === 0) return old;
         let out = next ?? old.slice();
-        if (removed.size) out = out.filter((c) => !removed.has(c.caseNumber));
+        if (removed.size) out = out.filter((m) => !removed.has(m[0]));
         return appended.length ? [...out, ...appended] : out;
       });
       setTicker((prev) => [...events.slice().reverse(), ...prev].slice(0, 40));
@@ -164,10 +175,11 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
           invalidateTimer.current = null;
           void queryClient.invalidateQueries({ queryKey: trpc.dashboard.today.queryKey() });
           void queryClient.invalidateQueries({ queryKey: trpc.dashboard.cellCounts.pathKey() });
+          void queryClient.invalidateQueries({ queryKey: trpc.dashboard.openCases.pathKey() });
         }, 800);
       }
     },
-    [queryClient, trpc, ref.calendar],
+    [queryClient, trpc],
   );
   const live = useLiveCaseEvents(onEvents);
 
@@ -195,9 +207,11 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
   }, []);
   const onCaseClick = useCallback((cn: string) => setSelectedCase(cn), []);
 
-  const cases = openCases.data ?? NO_CASES;
-  const markerCount = useMemo(() => cases.reduce((n, c) => (c.lat !== null && c.lng !== null ? n + 1 : n), 0), [cases]);
-  const cellCases = useMemo(() => (selectedCell ? cases.filter((c) => c.cellCode === selectedCell) : []), [cases, selectedCell]);
+  const markers = openCases.data ?? NO_MARKERS;
+  const markerCount = markers.length;
+  // the selected cell's open cases in full, asked for only while a cell is selected
+  const cellOpenCases = useQuery({ ...trpc.dashboard.openCases.queryOptions(selectedCell ? { ...caseFilter, cellCode: selectedCell } : skipToken), staleTime: Infinity });
+  const cellCases = cellOpenCases.data ?? NO_CASES;
 
   const ranking = useMemo(
     () =>
@@ -241,7 +255,7 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
           <BaseTiles />
           <CellsLayer cells={ref.data.cells} styleOf={styleOf} onCellClick={onCellClick} tooltipOf={tooltipOf} />
           <CommunityLayer communities={ref.data.communities} />
-          <CaseClusterLayer cases={cases} calendar={ref.calendar} now={now} onCaseClick={onCaseClick} />
+          <CaseClusterLayer markers={markers} calendar={ref.calendar} now={now} onCaseClick={onCaseClick} />
           <FitOnResize bounds={gridBounds} refit />
           <DebugMapHandle name="command" />
         </MapContainer>

@@ -36,12 +36,11 @@ export const dispatchRouter = createTRPCRouter({
           : r.lat !== null && r.cellCode === null ? 'outside_grid'
           : r.lat === null ? 'no_location'
           : 'no_rule';
-        const suggested = reference.route(r.minorClassCode, null);
         return {
           caseNumber: r.caseNumber, version: r.version, state: r.state, reasonCode, reportedAt: r.reportedAt, description: r.description, minorClassCode: r.minorClassCode,
           minorClassName: reference.minorClass(r.minorClassCode).name, communityName: reference.communityName(r.communityCode), communityCode: r.communityCode, cellCode: r.cellCode,
           unitCode: r.unitCode, unitName: reference.unitName(r.unitCode), pendingExtensionAmount: r.pendingExtensionAmount, limitUnit: r.limitUnit,
-          suggestedUnitCode: r.unitCode ?? suggested?.unitCode ?? reference.minorClass(r.minorClassCode).defaultUnitCodes[0] ?? null,
+          suggestedUnitCode: cases.suggestUnit(r),
           possibleDuplicates: duplicates, address: r.address, lat: r.lat, lng: r.lng,
         };
       }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toWgs84 } from '@citygrid/domain';
 import { createTRPCRouter, operatorProcedure } from '../trpc.ts';
 import { ZIntakeSchema, ZLatLngSchema, ZPhoneSchema } from '../schemas.ts';
 
@@ -9,23 +10,23 @@ export const intakeRouter = createTRPCRouter({
     .input(z.object({ minorClassCode: z.string().regex(/^[CE]\d{4}$/), location: ZLatLngSchema.nullable(), urgency: z.enum(['normal', 'urgent']).default('normal') }))
     .query(async ({ ctx, input }) => {
       const { reference, cases, clock } = ctx.services;
-      const m = reference.minorClass(input.minorClassCode);
-      const place = input.location ? reference.place(input.location) : { cell: null, communityName: null, subDistrictName: null };
-      const route = reference.route(m.code, place.cell);
-      const limit = reference.limitFor(m, input.urgency);
-      const nearby = input.location ? await cases.nearbyOpen(m.code, input.location) : [];
+      // the same planner the filing uses: what is previewed is what gets filed
+      const plan = reference.plan({ minorClassCode: input.minorClassCode, urgency: input.urgency, location: input.location, now: clock.now() });
+      const { place, route } = plan;
+      const nearby = plan.point ? await cases.nearbyOpen(plan.minorClass.code, plan.point) : [];
       return {
         cellCode: place.cell?.code ?? null,
         cellName: place.cell?.name ?? null,
         communityName: place.communityName,
         subDistrictName: place.subDistrictName,
-        outsideGrid: input.location !== null && place.cell === null,
+        outsideGrid: plan.outsideGrid,
+        manualDispatch: plan.manualDispatch,
         unitCode: route?.unitCode ?? null,
         unitName: reference.unitName(route?.unitCode ?? null),
         ruleId: route?.ruleId ?? null,
         explanation: route?.explanation ?? null,
-        limit,
-        dueAt: route ? reference.due(clock.now(), limit) : null,
+        limit: plan.limit,
+        dueAt: plan.dueAt,
         nearby: nearby.map((n) => ({ caseNumber: n.record.caseNumber, distanceM: Math.round(n.distanceM), state: n.record.state, description: n.record.description, reportedAt: n.record.reportedAt })),
       };
     }),
@@ -37,7 +38,7 @@ export const intakeRouter = createTRPCRouter({
   nearby: operatorProcedure
     .input(z.object({ minorClassCode: z.string().regex(/^[CE]\d{4}$/), location: ZLatLngSchema, radiusM: z.number().min(10).max(2000).default(250), limit: z.number().int().min(1).max(20).default(5) }))
     .query(async ({ ctx, input }) => {
-      const rows = await ctx.services.cases.nearbyOpen(input.minorClassCode, input.location, input.radiusM, input.limit);
+      const rows = await ctx.services.cases.nearbyOpen(input.minorClassCode, toWgs84(input.location), input.radiusM, input.limit);
       return rows.map((n) => ({ caseNumber: n.record.caseNumber, distanceM: Math.round(n.distanceM), state: n.record.state, description: n.record.description }));
     }),
 });

@@ -73,7 +73,9 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
   for (const m of snap.minorClasses) classesByCat.set(m.hotlineCategory, [...(classesByCat.get(m.hotlineCategory) ?? []), m]);
   const cats = [...classesByCat.keys()];
   const units = snap.units;
-  const start = opts.now.getTime() - opts.days * 24 * HOUR;
+  // Beijing midnight `days - 1` days before today: the last day drawn is today (calls after `now` are dropped)
+  const DAY = 24 * HOUR;
+  const start = Math.floor((opts.now.getTime() + 8 * HOUR) / DAY) * DAY - 8 * HOUR - (opts.days - 1) * DAY;
   const sys = (name: string, role: Actor['role']): { actor: Actor; actorName: string } => ({ actor: { userId: null, role, unitCode: null }, actorName: name });
   const staff = (u: string): { actor: Actor; actorName: string } => ({ actor: { userId: null, role: 'unit_staff', unitCode: u as UnitCode }, actorName: `${ref.unitName(u)} 值班员` });
 
@@ -81,8 +83,8 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
     // intake peaks in working hours (Beijing): draw a day, then an hour weighted to 8–18
     const day = Math.floor(rnd() * opts.days);
     const hourLocal = rnd() < 0.8 ? 8 + rnd() * 10 : rnd() * 24;
-    // `start` is a UTC instant; Beijing hour h of a day is h − 8 hours UTC
-    return start + day * 24 * HOUR + (hourLocal - 8) * HOUR;
+    // `start` is a Beijing midnight (as a UTC instant): add the local hour
+    return start + day * DAY + hourLocal * HOUR;
   }).sort((a, b) => a - b);
 
   let done = 0;
@@ -102,16 +104,14 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
       const m = pick(classesByCat.get(cat)!);
       const cell = pick(cells);
       const p = rnd() < 0.01 ? { lat: 43.89 - rnd() * 0.01, lng: 116.02 - rnd() * 0.01 } : randomPointIn(cell, rnd);
-      const place = ref.place(p);
       const urgency = m.urgentTimeLimit && rnd() < 0.15 ? 'urgent' : 'normal';
-      const limit = ref.limitFor(m, urgency);
-      const route = ref.route(m.code, place.cell);
-      const at = (ms: number) => new Date(Math.min(ms, opts.now.getTime() - 1000)).toISOString();
-      const steps: Step[] = [{ ...sys('受理员', 'operator'), at: at(t0), action: { type: 'report' } }];
-      steps.push({ ...sys('受理员', 'operator'), at: at(t0), action: { type: 'file' } });
-      const fieldsFor = (): NewCaseFields => {
+      // the same planner as live intake: cell, route, limit, deadline, manual dispatch or not
+      const plan = ref.plan({ minorClassCode: m.code, urgency, location: p, now: new Date(t0) });
+      const { place, route, limit } = plan;
+      const nowMs = opts.now.getTime();
+      const at = (ms: number) => new Date(ms).toISOString();
       const phone = rnd() < 0.85 ? `13${Math.floor(rnd() * 1e9).toString().padStart(9, '0')}` : null;
-      return {
+      const fields: NewCaseFields = {
         source: 'hotline',
         nature: pick(NATURES),
         minorClassCode: m.code,
@@ -123,105 +123,99 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
         lat: p.lat,
         lng: p.lng,
         address: place.communityName ? `${place.communityName}附近` : '城区外围',
-        ...ref.placementFields(place, route),
+        ...ref.placementFields(place),
         limitAmount: limit.amount,
         limitUnit: limit.unit,
         reportedAt: at(t0),
         reporterEmail: null,
       };
-      };
+      // The case's whole planned life; what happened by `now` is the prefix of it (so open cases are
+      // the ones still in flight: days old, not years, and overdue only when their disposal runs late).
+      const steps: Step[] = [{ ...sys('受理员', 'operator'), at: at(t0), action: { type: 'report' } }];
+      steps.push({ ...sys('受理员', 'operator'), at: at(t0), action: plan.manualDispatch ? { type: 'file', manualDispatch: plan.manualDispatch } : { type: 'file' } });
       let t = t0;
-      let unit: string | null = route?.unitCode ?? null;
-      if (!unit) {
-        // outside the grid or no rule: a dispatcher decides within an hour or two (recent ones still wait)
-        if (opts.now.getTime() - t0 < 2 * 24 * HOUR && rnd() < 0.5) {
-          jobs.push({ fields: fieldsFor(), events: steps as never });
-          continue;
-        }
+      let unit: string;
+      let due = plan.dueAt;
+      if (route && due) {
+        unit = route.unitCode;
+        steps.push({ ...sys('自动派遣', 'system'), at: at(t), action: { type: 'dispatch', unitCode: unit as UnitCode, dueAt: due, note: route.explanation, route: { ruleId: route.ruleId, explanation: route.explanation } } });
+      } else {
+        // outside the grid or no rule: the shift lead dispatches by hand within an hour or two
         t += (0.2 + rnd() * 2) * HOUR;
         unit = m.defaultUnitCodes[0] ?? pick(units).code;
+        due = ref.due(new Date(t), limit);
+        steps.push({ ...sys('值班长', 'shift_lead'), at: at(t), action: { type: 'dispatch', unitCode: unit as UnitCode, dueAt: due } });
       }
-      const due0 = ref.due(new Date(t), limit);
-      steps.push({ ...sys(route ? '自动派遣' : '派遣员', route ? 'system' : 'dispatcher'), at: at(t), action: { type: 'dispatch', unitCode: unit as UnitCode, dueAt: due0 } });
-      const limitMs = Date.parse(due0) - t;
-      const age = opts.now.getTime() - t;
-      // how far along this case got: old cases are nearly all finished, recent ones are in flight
-      // cases of the last three weeks are still partly in flight: a realistic open backlog
-      const ageDays = age / (24 * HOUR);
-      const finishes = ageDays > 21 ? rnd() < 0.997 : rnd() < 0.25 + 0.7 * (ageDays / 21);
-      t += (0.05 + rnd() * 0.15) * limitMs;
-      if (t < opts.now.getTime()) steps.push({ ...staff(unit), at: at(t), action: { type: 'accept' } });
-      // a few are returned (wrong unit) and redispatched
-      if (rnd() < 0.04 && t < opts.now.getTime()) {
+      let dispatchedAt = t;
+      let limitMs = Date.parse(due) - t;
+      t += (0.05 + rnd() * 0.1) * limitMs;
+      steps.push({ ...staff(unit), at: at(t), action: { type: 'accept' } });
+      // a few are returned (wrong unit) and redispatched by hand to another responsible unit
+      if (rnd() < 0.04) {
         steps.push({ ...staff(unit), at: at(t + 0.5 * HOUR), action: { type: 'request_return', reason: '不属于本单位职责范围' } });
-        t += 1.5 * HOUR;
+        t += (1 + rnd() * 2) * HOUR;
         steps.push({ ...sys('派遣员', 'dispatcher'), at: at(t), action: { type: 'approve_return' } });
-        const other = m.defaultUnitCodes.find((u) => u !== unit) ?? pick(units.filter((u) => u.code !== unit)).code;
-        unit = other;
-        steps.push({ ...sys('派遣员', 'dispatcher'), at: at(t), action: { type: 'dispatch', unitCode: unit as UnitCode, dueAt: ref.due(new Date(t), limit) } });
-        t += 0.2 * limitMs;
+        const returnedBy = unit;
+        unit = m.defaultUnitCodes.find((u) => u !== returnedBy) ?? pick(units.filter((u) => u.code !== returnedBy)).code;
+        due = ref.due(new Date(t), limit);
+        steps.push({ ...sys('派遣员', 'dispatcher'), at: at(t), action: { type: 'dispatch', unitCode: unit as UnitCode, dueAt: due } });
+        dispatchedAt = t;
+        limitMs = Date.parse(due) - t;
+        t += (0.05 + rnd() * 0.1) * limitMs;
         steps.push({ ...staff(unit), at: at(t), action: { type: 'accept' } });
       }
-      let extended = false;
+      // a few ask for an extension (usually granted) or park seasonal work, which resumes later
+      const branch = rnd();
+      if (branch < 0.05) {
+        t += 0.2 * limitMs;
+        steps.push({ ...staff(unit), at: at(t), action: { type: 'request_extension', reason: '需要协调材料与机械', amount: limit.amount } });
+        t += (1 + rnd() * 3) * HOUR;
+        if (rnd() < 0.8) {
+          due = ref.due(new Date(due), limit);
+          steps.push({ ...sys('值班长', 'shift_lead'), at: at(t), action: { type: 'approve_extension', dueAt: due, amount: limit.amount, unit: limit.unit } });
+          limitMs = Date.parse(due) - dispatchedAt;
+        } else {
+          steps.push({ ...sys('值班长', 'shift_lead'), at: at(t), action: { type: 'refuse_extension', reason: '可以按期完成' } });
+        }
+      } else if (branch < 0.06) {
+        t += 0.2 * limitMs;
+        steps.push({ ...staff(unit), at: at(t), action: { type: 'request_park', reason: '冬季冻土，需来年施工' } });
+        t += (1 + rnd() * 3) * HOUR;
+        steps.push({ ...sys('值班长', 'shift_lead'), at: at(t), action: { type: 'approve_park' } });
+        t += (2 + rnd() * 12) * 24 * HOUR;
+        due = ref.due(new Date(t), limit);
+        steps.push({ ...staff(unit), at: at(t), action: { type: 'resume', dueAt: due } });
+        dispatchedAt = t;
+        limitMs = Date.parse(due) - t;
+      }
+      // disposal: about nine in ten within the limit; the late tail overruns by at most a few days
+      const late = rnd() < 0.08;
+      const overrun = Math.min((0.2 + rnd() * 1.3) * limitMs + rnd() * 48 * HOUR, 10 * 24 * HOUR);
+      const tDisp = late ? Date.parse(due) + overrun : dispatchedAt + (0.2 + rnd() * 0.75) * limitMs;
+      steps.push({ ...staff(unit), at: at(Math.max(tDisp, t + 60_000)), action: { type: 'report_disposal', note: '已按要求处置完毕', attachments: [] } });
+      let tc = Math.max(tDisp, t + 60_000) + (0.5 + rnd() * 6) * HOUR;
       if (rnd() < 0.05) {
-        steps.push({ ...staff(unit), at: at(t + HOUR), action: { type: 'request_extension', reason: '需要协调材料与机械', amount: limit.amount } });
-        extended = true;
-        t += 2 * HOUR;
-        steps.push({ ...sys('值班长', 'shift_lead'), at: at(t), action: { type: 'approve_extension', dueAt: ref.due(new Date(Date.parse(due0)), limit) } });
+        steps.push({ ...sys('监督员', 'inspector'), at: at(tc), action: { type: 'rework', reason: '现场核查未处置到位', dueAt: ref.due(new Date(tc), limit) } });
+        tc += (0.2 + rnd() * 0.6) * limitMs;
+        steps.push({ ...staff(unit), at: at(tc), action: { type: 'report_disposal', note: '返工后已处置', attachments: [] } });
+        tc += (0.5 + rnd() * 6) * HOUR;
       }
-      if (!finishes && t < opts.now.getTime()) {
-        // in flight: spread over the stations of the loop, as a real backlog is
-        const r = rnd();
-        const tp = t + (opts.now.getTime() - t) * rnd() * 0.5;
-        if (r < 0.2 && (steps[steps.length - 1]!.action as CaseAction).type === 'accept') steps.pop();
-        else if (r < 0.3 && !extended) steps.push({ ...staff(unit), at: at(tp), action: { type: 'request_extension', reason: '需要协调施工队伍', amount: limit.amount } });
-        else if (r < 0.36) steps.push({ ...staff(unit), at: at(tp), action: { type: 'request_return', reason: '不属于本单位职责范围' } });
-        else if (r < 0.4) {
-          steps.push({ ...staff(unit), at: at(tp), action: { type: 'request_park', reason: '冬季冻土，需来年施工' } });
-          if (rnd() < 0.5) steps.push({ ...sys('值班长', 'shift_lead'), at: at(tp + HOUR), action: { type: 'approve_park' } });
-        }
+      steps.push({ ...sys('监督员', 'inspector'), at: at(tc), action: { type: 'close' } });
+      if (rnd() < 0.85) {
+        const s = rnd() < 0.75 ? 5 : rnd() < 0.6 ? 4 : rnd() < 0.6 ? 3 : rnd() < 0.5 ? 2 : 1;
+        steps.push({ ...sys('回访员', 'operator'), at: at(tc + (4 + rnd() * 40) * HOUR), action: { type: 'callback', satisfaction: s } });
       }
-      if (finishes) {
-        // disposal time: most within the limit, a tail beyond it (overdue)
-        const frac = rnd() < 0.78 ? 0.2 + rnd() * 0.75 : 1 + rnd() * 1.5;
-        const tDisp = Date.parse(steps[2]!.at) + frac * limitMs * (extended ? 1.6 : 1);
-        if (tDisp < opts.now.getTime()) {
-          steps.push({ ...staff(unit), at: at(tDisp), action: { type: 'report_disposal', note: '已按要求处置完毕', attachments: [] } });
-          let tc = tDisp + (0.5 + rnd() * (ageDays < 3 ? 48 : 6)) * HOUR;
-          if (rnd() < 0.06 && tc < opts.now.getTime()) {
-            steps.push({ ...sys('监督员', 'inspector'), at: at(tc), action: { type: 'rework', reason: '现场核查未处置到位', dueAt: ref.due(new Date(tc), limit) } });
-            tc += (0.3 + rnd() * 0.6) * limitMs;
-            if (tc < opts.now.getTime()) steps.push({ ...staff(unit), at: at(tc), action: { type: 'report_disposal', note: '返工后已处置', attachments: [] } });
-            tc += 2 * HOUR;
-          }
-          if (tc < opts.now.getTime() && steps[steps.length - 1]!.action && (steps[steps.length - 1]!.action as CaseAction).type === 'report_disposal') {
-            steps.push({ ...sys('监督员', 'inspector'), at: at(tc), action: { type: 'close' } });
-            const tcb = tc + (4 + rnd() * 40) * HOUR;
-            if (tcb < opts.now.getTime() && rnd() < 0.85) {
-              const s = rnd() < 0.75 ? 5 : rnd() < 0.6 ? 4 : rnd() < 0.6 ? 3 : rnd() < 0.5 ? 2 : 1;
-              steps.push({ ...sys('回访员', 'operator'), at: at(tcb), action: { type: 'callback', satisfaction: s } });
-            }
-          }
-        }
-      }
-      // events must be in time order; clamp any that a random draw put earlier
+      // events are in time order by construction; keep what has happened by now
       let last = '';
-      for (const s of steps) {
-        if (s.at < last) s.at = last;
-        last = s.at;
-      }
-      // keep the longest prefix the state machine accepts (a draw can skip a needed step)
-      let snap: CaseSnapshot | null = null;
-      let valid = 0;
       for (const st of steps) {
-        try {
-          snap = applyCaseEvent(snap, { action: st.action as CaseAction, actor: st.actor, at: st.at });
-          valid++;
-        } catch {
-          break;
-        }
+        if (st.at < last) st.at = last;
+        last = st.at;
       }
-      jobs.push({ fields: fieldsFor(), events: steps.slice(0, valid) as never });
+      const happened = steps.filter((st) => Date.parse(st.at) <= nowMs - 1000);
+      // the state machine checks every step (a bad draw throws here, not in a screen)
+      let snap: CaseSnapshot | null = null;
+      for (const st of happened) snap = applyCaseEvent(snap, { action: st.action as CaseAction, actor: st.actor, at: st.at });
+      jobs.push({ fields, events: happened as never });
     }
     // one transaction per batch: a bulk load, not acknowledged intake
     store.transaction(() => {

@@ -25,6 +25,13 @@ export class AttachmentService {
     private readonly clock: Clock,
   ) {}
 
+  private readonly referenceSources: Array<(sha: string) => string[]> = [];
+
+  /** Another place that attaches photos to cases (the citizen channel's reports). */
+  addReferenceSource(source: (sha: string) => string[]): void {
+    this.referenceSources.push(source);
+  }
+
   private pathOf(sha: string) {
     return join(this.dir, sha.slice(0, 2), sha);
   }
@@ -34,13 +41,18 @@ export class AttachmentService {
     if (bytes.length > MAX_ATTACHMENT_BYTES) throw new DomainError('BAD_INPUT', `the file is larger than ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MiB`, { field: 'file', reason: 'too_large', maximum: MAX_ATTACHMENT_BYTES / 1024 / 1024 });
     const mime = sniffImageType(bytes);
     if (!mime) throw new DomainError('BAD_INPUT', 'only JPEG, PNG, WebP or GIF images are accepted', { field: 'file', reason: 'not_image' });
+    return this.storeBytes(bytes, mime, user.id);
+  }
+
+  /** Write checked bytes content-addressed (also used for citizens' photos, uploadedBy null). */
+  async storeBytes(bytes: Uint8Array, mime: string, uploadedBy: number | null): Promise<{ sha256: string; mime: string; size: number }> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const path = this.pathOf(sha256);
     await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
     const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
     await writeFile(tmp, bytes, { flush: true });
     await rename(tmp, path);
-    await this.store.addAttachment({ sha256, mime, size: bytes.length, uploadedBy: user.id, createdAt: this.clock.now().toISOString() });
+    await this.store.addAttachment({ sha256, mime, size: bytes.length, uploadedBy, createdAt: this.clock.now().toISOString() });
     return { sha256, mime, size: bytes.length };
   }
 
@@ -55,10 +67,16 @@ export class AttachmentService {
     const meta = /^[0-9a-f]{64}$/.test(sha) ? await this.store.getAttachment(sha) : null;
     if (!meta) throw new DomainError('NOT_FOUND', 'no such attachment', { field: 'sha256' });
     if (user.role === 'unit_staff' && meta.uploadedBy !== user.id) {
-      const numbers = await this.store.casesReferencingAttachment(sha);
+      const numbers = [...(await this.store.casesReferencingAttachment(sha)), ...this.referenceSources.flatMap((f) => f(sha))];
       const visible = await Promise.all(numbers.map(async (n) => (await this.store.getByNumber(n))?.unitCode === user.unitCode));
       if (!visible.some(Boolean)) throw new DomainError('FORBIDDEN', 'this attachment belongs to a case you cannot see', { field: 'sha256' });
     }
     return { bytes: await readFile(this.pathOf(sha)), mime: meta.mime };
+  }
+
+  /** Bytes of an attachment whose visibility the caller has already decided (the public tracking page). */
+  async readUnchecked(sha: string): Promise<{ bytes: Buffer; mime: string } | null> {
+    const meta = /^[0-9a-f]{64}$/.test(sha) ? await this.store.getAttachment(sha) : null;
+    return meta ? { bytes: await readFile(this.pathOf(sha)), mime: meta.mime } : null;
   }
 }

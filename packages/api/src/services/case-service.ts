@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import {
-  bd09ToWgs84,
   computeTrafficLight,
   distanceMeters,
   DomainError,
   extendDeadline,
-  gcj02ToWgs84,
   isOpenState,
   OPEN_STATES as DOMAIN_OPEN_STATES,
   listAllowedActions,
+  suggestDispatchUnit,
   TRANSITIONS,
   type Actor,
   type CaseAction,
   type CaseActionType,
   type CaseState,
+  type CoordinateSystem,
   type LatLng,
   type TimeLimitUnit,
   type TrafficLight,
@@ -27,7 +27,7 @@ import type { ReferenceService } from './reference-service.ts';
 
 export const REQUEST_NATURES = ['complaint', 'enquiry', 'help', 'report', 'suggestion', 'praise'] as const;
 export type RequestNature = (typeof REQUEST_NATURES)[number];
-export type CoordinateSystem = 'wgs84' | 'gcj02' | 'bd09';
+export type { CoordinateSystem } from '@citygrid/domain';
 
 export interface IntakeInput {
   callerName?: string | null;
@@ -41,7 +41,7 @@ export interface IntakeInput {
   /** File this call as a duplicate of an open case: the call gets its own number, merged into it. */
   duplicateOf?: string | null;
   idempotencyKey?: string | null;
-  source?: 'hotline' | 'open311' | 'inspector';
+  source?: 'hotline' | 'open311' | 'inspector' | 'online';
   reporterEmail?: string | null;
   /** Open311: the report's photo URL and the token its POST returned. */
   mediaUrl?: string | null;
@@ -104,7 +104,9 @@ export type ActionRequest =
   | { type: 'report_disposal'; note: string; attachments?: string[] }
   | { type: 'close'; note?: string }
   | { type: 'rework'; reason: string }
-  | { type: 'callback'; satisfaction: number; note?: string };
+  | { type: 'callback'; satisfaction: number; note?: string }
+  | { type: 'urge'; reason: string } // 催办
+  | { type: 'escalate'; reason: string }; // 督办
 
 export const DISPATCH_QUEUE_STATES: CaseState[] = ['reported', 'filed', 'return_requested', 'extension_requested', 'park_requested'];
 export const OPEN_STATES: CaseState[] = [...DOMAIN_OPEN_STATES];
@@ -115,13 +117,6 @@ const hashRequest = (v: unknown) => createHash('sha256').update(JSON.stringify(v
 export function actorOf(user: SessionUser | null, systemName?: string): { actor: Actor; actorName: string } {
   if (!user) return { actor: { userId: null, role: 'system', unitCode: null }, actorName: systemName ?? '系统' };
   return { actor: { userId: user.id, role: user.role, unitCode: user.unitCode }, actorName: user.displayName };
-}
-
-function toWgs84(p: { lat: number; lng: number; crs?: CoordinateSystem }): LatLng {
-  const pt = { lat: p.lat, lng: p.lng };
-  if (p.crs === 'gcj02') return gcj02ToWgs84(pt);
-  if (p.crs === 'bd09') return bd09ToWgs84(pt);
-  return pt;
 }
 
 /**
@@ -142,15 +137,19 @@ export class CaseService {
     this.bus.publish(events.map((e) => toLiveEvent(e, summary)));
   }
 
-  async intake(input: IntakeInput, user: SessionUser | null, publicName?: string): Promise<IntakeResult> {
+  async intake(
+    input: IntakeInput,
+    user: SessionUser | null,
+    publicName?: string,
+    /** More writes for the same transaction as the new case (the citizen channel's own row). */
+    within?: (record: CaseRecord) => void,
+  ): Promise<IntakeResult> {
     const now = this.clock.now();
     const at = now.toISOString();
-    const m = this.ref.minorClass(input.minorClassCode);
-    const point = input.location ? toWgs84(input.location) : null;
-    const place = point ? this.ref.place(point) : { cell: null, communityName: null, subDistrictName: null };
+    // one planner for preview and filing: conversion → cell → route → limit → deadline → manual or not
+    const plan = this.ref.plan({ minorClassCode: input.minorClassCode, urgency: input.urgency, location: input.location, now });
+    const { minorClass: m, point, place, route, limit } = plan;
     const source = input.source ?? 'hotline';
-    const route = source === 'open311' ? null : this.ref.route(m.code, place.cell);
-    const limit = this.ref.limitFor(m, input.urgency);
     const who = actorOf(user, publicName);
     const reporter = user ? who : { actor: { userId: null, role: 'public' as const, unitCode: null }, actorName: publicName ?? '市民' };
 
@@ -165,19 +164,19 @@ export class CaseService {
     if (duplicateTarget) {
       events.push({ ...who, at, action: { type: 'merge', targetCaseNumber: duplicateTarget.caseNumber, reason: '来电反映同一问题' } });
     } else if (source === 'hotline' && user) {
-      // a trained operator's call is filed at once (立案); routing decides whether it dispatches itself
-      events.push({ ...who, at, action: { type: 'file' } });
-      if (route) {
+      // a trained operator's call is filed at once (立案); the plan decides whether it dispatches itself
+      events.push({ ...who, at, action: plan.manualDispatch ? { type: 'file', manualDispatch: plan.manualDispatch } : { type: 'file' } });
+      if (route && plan.dueAt) {
         events.push({
           actor: { userId: null, role: 'system', unitCode: null },
           actorName: '自动派遣',
           at,
-          action: { type: 'dispatch', unitCode: route.unitCode, dueAt: this.ref.due(now, limit), note: route.explanation },
+          action: { type: 'dispatch', unitCode: route.unitCode, dueAt: plan.dueAt, note: route.explanation, route: { ruleId: route.ruleId, explanation: route.explanation } },
         });
       }
     }
     const { idempotencyKey, ...body } = input;
-    const { record, events: stored, replayed } = await this.store.createCase({
+    const { record, events: stored, replayed, followed } = await this.store.createCase({
       fields: {
         source,
         nature: input.nature,
@@ -190,7 +189,7 @@ export class CaseService {
         lat: point?.lat ?? null,
         lng: point?.lng ?? null,
         address: input.address ?? null,
-        ...this.ref.placementFields(place, route),
+        ...this.ref.placementFields(place),
         limitAmount: limit.amount,
         limitUnit: limit.unit,
         reportedAt: at,
@@ -201,8 +200,14 @@ export class CaseService {
       },
       events,
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hashRequest(body) } } : {}),
+      // the original case records the call merged into it, in the same transaction
+      ...(duplicateTarget ? { follow: (created: CaseRecord) => [this.linkDuplicate(duplicateTarget.caseNumber, created.caseNumber, who, at)] } : {}),
+      ...(within ? { within } : {}),
     });
-    if (!replayed) this.publish(record, stored);
+    if (!replayed) {
+      this.publish(record, stored);
+      for (const f of followed) this.publish(f.record, f.events);
+    }
     return {
       caseNumber: record.caseNumber,
       state: record.state,
@@ -221,6 +226,17 @@ export class CaseService {
     };
   }
 
+  private linkDuplicate(target: string, duplicate: string, who: { actor: Actor; actorName: string }, at: string) {
+    return { caseNumber: target, event: { ...who, at }, action: { type: 'link_duplicate' as const, duplicateCaseNumber: duplicate } };
+  }
+
+  /** The unit to suggest (★) for a person's dispatch: the route of its place, never the unit that just returned it. */
+  suggestUnit(r: CaseRecord): string | null {
+    const returnedBy = r.unitCode && r.returnCount > 0 && (r.state === 'return_requested' || r.state === 'filed') ? [r.unitCode] : [];
+    if (r.unitCode && returnedBy.length === 0) return r.unitCode;
+    return suggestDispatchUnit({ route: this.ref.routeAt(r.minorClassCode, r), minorClass: this.ref.minorClass(r.minorClassCode), excluded: returnedBy });
+  }
+
   /** Build the domain action, computing any deadline from the case's own limit. */
   private buildAction(req: ActionRequest, current: CaseRecord, now: Date): CaseAction {
     const limit = { amount: current.limitAmount, unit: current.limitUnit as TimeLimitUnit };
@@ -235,7 +251,8 @@ export class CaseService {
       case 'approve_extension': {
         const base = current.dueAt ? new Date(current.dueAt) : now;
         const dueAt = extendDeadline(base, { amount: current.pendingExtensionAmount, unit: limit.unit }, this.ref.calendar).toISOString();
-        return { ...req, dueAt };
+        // the history shows how long and until when
+        return { ...req, dueAt, amount: current.pendingExtensionAmount, unit: limit.unit };
       }
       default:
         return req as CaseAction;
@@ -252,15 +269,18 @@ export class CaseService {
       if (!target || !isOpenState(target.state)) throw new DomainError('BAD_INPUT', `no open case ${req.targetCaseNumber}`, { field: 'action.targetCaseNumber' });
     }
     const now = this.clock.now();
-    const { record, event } = await this.store.applyAction({
+    const { record, event, followed } = await this.store.applyAction({
       caseNumber,
       expectedVersion,
       event: { ...actorOf(user), at: now.toISOString() },
       // scope before concurrency: another unit must not learn a case's state from a version conflict
       authorize: (current) => this.assertCanSee(current, user),
       action: (current) => this.buildAction(req, current, now),
+      // merging into an original: the original records the call merged into it, same transaction
+      follow: (updated, action) => (action.type === 'merge' ? [this.linkDuplicate(action.targetCaseNumber, updated.caseNumber, actorOf(user), now.toISOString())] : []),
     });
     this.publish(record, [event]);
+    for (const f of followed) this.publish(f.record, f.events);
     return this.view(record, user);
   }
 
@@ -291,7 +311,7 @@ export class CaseService {
       light: light?.light ?? null,
       usedFraction: light?.usedFraction ?? null,
       remainingMs: light?.remainingMs ?? null,
-      allowedActions: listAllowedActions(record, { userId: user.id, role: user.role, unitCode: user.unitCode }),
+      allowedActions: listAllowedActions(record, { userId: user.id, role: user.role, unitCode: user.unitCode }, this.clock.now().toISOString()),
     };
   }
 

@@ -105,6 +105,17 @@ export class DashboardService {
     });
   }
 
+  /** Cases reported per Beijing day in [from, to), every day listed (zeros included). */
+  async intakeByDay(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
+    const rows = await this.cases.caseStore.dailyIntake(from, to);
+    const byDay = new Map(rows.map((r) => [r.day, r.n]));
+    const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY);
+    return Array.from({ length: days }, (_, i) => {
+      const day = new Date(Date.parse(from) + i * DAY + 8 * 3600_000).toISOString().slice(0, 10);
+      return { day, n: byDay.get(day) ?? 0 };
+    });
+  }
+
   async cellCounts(filter: CaseFilter = {}): Promise<{ open: Record<string, number>; overdue: Record<string, number> }> {
     const store = this.cases.caseStore;
     const now = this.clock.now().toISOString();

@@ -1,10 +1,9 @@
 import type { EvaluationFigures } from './dashboard-service.ts';
+import { csvField } from './csv.ts';
 
 const pct = (x: number | null) => (x === null ? '' : (x * 100).toFixed(1));
-const cell = (v: string | number | null) => {
-  const s = v === null ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
+/** Formula-like text (=, +, -, @) is neutralised: a unit or cell name is data, never a formula. */
+const cell = csvField;
 
 /**
  * The evaluation table (综合考评) as CSV for Excel: UTF-8 with a byte-order mark so Excel reads the

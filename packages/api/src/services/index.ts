@@ -1,5 +1,7 @@
 import type { CitygridDatabase } from '@citygrid/db';
-import { CaseStore, GroupCommitWriter, ReferenceStore, UserStore } from '@citygrid/db';
+import { AdminStore, CaseStore, GroupCommitWriter, ReferenceStore, UserStore } from '@citygrid/db';
+import { AdminService } from './admin-service.ts';
+import { ReportService } from './report-service.ts';
 import { CaseBus } from '../live/case-bus.ts';
 import { LiveHub } from '../live/live-hub.ts';
 import { AttachmentService } from './attachment-service.ts';
@@ -8,6 +10,7 @@ import { CaseService } from './case-service.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { DashboardService } from './dashboard-service.ts';
 import { ReferenceService } from './reference-service.ts';
+import { createCitizenChannel, type CitizenChannel, type CitizenOptions } from '../citizen/index.ts';
 
 export interface Services {
   database: CitygridDatabase;
@@ -23,10 +26,16 @@ export interface Services {
   dashboard: DashboardService;
   /** Shared-serialisation SSE for dashboards (`GET /api/live`). */
   live: LiveHub;
+  /** The citizen channel (网上举报): online reports, tracking, SMS outbox and sender. */
+  citizen: CitizenChannel;
+  /** Audited administration (users, organisations, routing, limits, calendar, API keys). */
+  admin: AdminService;
+  /** 日报 / 周报 / 月报 and any period. */
+  reports: ReportService;
 }
 
 /** Compose the service layer over an open, seeded database. */
-export async function createServices(opts: { database: CitygridDatabase; clock?: Clock; argon2?: Argon2Params }): Promise<Services> {
+export async function createServices(opts: { database: CitygridDatabase; clock?: Clock; argon2?: Argon2Params; citizen?: CitizenOptions }): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   const writer = new GroupCommitWriter(opts.database.sqlite);
   const bus = new CaseBus();
@@ -36,6 +45,11 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
   await reference.reload();
   const caseStore = new CaseStore(opts.database, writer);
   const cases = new CaseService(caseStore, reference, bus, clock);
+  const auth = new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2);
+  const adminStore = new AdminStore(opts.database);
+  const dashboard = new DashboardService(cases, reference, clock);
+  const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
+  const citizen = createCitizenChannel({ database: opts.database, caseStore, cases, attachments, reference, bus, clock }, opts.citizen);
   return {
     database: opts.database,
     writer,
@@ -44,11 +58,14 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
     users,
     referenceStore,
     reference,
-    auth: new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2),
+    auth,
     cases,
-    attachments: new AttachmentService(opts.database.attachmentsDir, caseStore, clock),
-    dashboard: new DashboardService(cases, reference, clock),
+    attachments,
+    dashboard,
     live: new LiveHub(bus, cases),
+    citizen,
+    admin: new AdminService(adminStore, users, referenceStore, reference, auth, clock),
+    reports: new ReportService(dashboard, adminStore, reference, clock),
   };
 }
 
@@ -59,3 +76,7 @@ export * from './dashboard-service.ts';
 export * from './reference-service.ts';
 export * from './attachment-service.ts';
 export * from './evaluation-export.ts';
+export * from './admin-service.ts';
+export * from './report-service.ts';
+export * from './report-export.ts';
+export * from './csv.ts';

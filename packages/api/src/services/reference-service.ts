@@ -14,6 +14,9 @@ import {
   type Unit,
   type WorkCalendar,
   loadShippedGazetteer,
+  planIntake,
+  type IntakePlan,
+  type IntakePoint,
   ringCentroid,
   searchGazetteer,
   type GazetteerEntry,
@@ -99,16 +102,33 @@ export class ReferenceService {
     return { cell: r.cell, communityName: this.communityNames.get(r.cell.communityCode) ?? null, subDistrictName: this.subDistrictNames.get(r.cell.subDistrictCode) ?? null };
   }
 
-  /** The location and routing columns a new case stores (its cell of the current grid version). */
-  placementFields(place: Placement, route: RouteDecision | null) {
+  /**
+   * What filing this call would do (the domain's one intake planner over the current reference data):
+   * the preview, the filing, Open311 and the seeders all call this.
+   */
+  plan(input: { minorClassCode: string; urgency: 'normal' | 'urgent'; location: IntakePoint | null; now: Date }): IntakePlan & { minorClass: MinorClass; place: Placement } {
+    const minorClass = this.minorClass(input.minorClassCode);
+    const plan = planIntake({ grid: this.index, router: this.router, calendar: this.cal }, { minorClass, urgency: input.urgency, location: input.location, now: input.now });
+    const place: Placement = plan.cell
+      ? { cell: plan.cell, communityName: this.communityNames.get(plan.cell.communityCode) ?? null, subDistrictName: this.subDistrictNames.get(plan.cell.subDistrictCode) ?? null }
+      : { cell: null, communityName: null, subDistrictName: null };
+    return { ...plan, minorClass, place };
+  }
+
+  /** The location columns a new case stores (its cell of the current grid version). */
+  placementFields(place: Placement) {
     return {
       gridVersionId: place.cell ? this.gridVersionId : null,
       cellCode: place.cell?.code ?? null,
       communityCode: place.cell?.communityCode ?? null,
       subDistrictCode: place.cell?.subDistrictCode ?? null,
-      routeRuleId: route?.ruleId ?? null,
-      routeExplanation: route?.explanation ?? null,
     };
+  }
+
+  /** Route a case already placed (by its stored cell codes). */
+  routeAt(minorClassCode: string, at: { cellCode: string | null; communityCode: string | null; subDistrictCode: string | null }): RouteDecision | null {
+    const location = at.cellCode && at.communityCode && at.subDistrictCode ? { cellCode: at.cellCode, communityCode: at.communityCode, subDistrictCode: at.subDistrictCode } : null;
+    return this.router.resolve(minorClassCode as MinorClassCode, location as never);
   }
 
   route(minorClassCode: string, cell: GridCell | null): RouteDecision | null {

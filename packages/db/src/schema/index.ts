@@ -171,6 +171,7 @@ export const cases = sqliteTable(
     pendingExtensionAmount: real().notNull().default(0),
     satisfaction: integer(),
     mergedInto: text(),
+    duplicateCount: integer().notNull().default(0),
     reportedAt: text().notNull(),
     firstDispatchedAt: text(),
     dispatchedAt: text(),
@@ -261,3 +262,92 @@ export const caseNumberCounters = sqliteTable('case_number_counters', {
   day: text().primaryKey(),
   last: integer().notNull(),
 });
+
+/* ---------- citizen channel (网上举报): reports from phones, notifications, rate limits ---------- */
+
+/** The citizen's side of an online report: tracking code, language, consent, photos. One per case. */
+export const citizenReports = sqliteTable(
+  'citizen_reports',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    caseId: integer().notNull().unique(),
+    /** Unguessable public tracking code (Crockford base32), never the case number. */
+    trackingCode: text().notNull().unique(),
+    /** Language the citizen used: zh | en | mn (SMS and the tracking page follow it). */
+    lang: text().notNull(),
+    /** The citizen agreed that the report may be shown publicly. */
+    publicOk: integer({ mode: 'boolean' }).notNull().default(false),
+    /** SHA-256 of the report's photos (stored without metadata). */
+    photos: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** Coordinate system the browser sent (wgs84 | gcj02 | bd09); stored lat/lng are WGS84. */
+    coordSystem: text().notNull().default('wgs84'),
+    createdAt: text().notNull(),
+  },
+);
+
+/**
+ * Transactional outbox of SMS notifications: rows are written in the same transaction as the case
+ * event they announce; a sender delivers them with retries and marks them sent.
+ */
+export const notificationOutbox = sqliteTable(
+  'notification_outbox',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    caseId: integer().notNull(),
+    /** The case event announced (null for none); (eventId, kind) is unique. */
+    eventId: integer(),
+    kind: text().notNull(), // received | filed | dispatched | closed | rework | rejected
+    phone: text().notNull(),
+    lang: text().notNull(),
+    params: text({ mode: 'json' }).$type<Record<string, string>>().notNull(),
+    status: text().notNull().default('pending'), // pending | sent | failed
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: text().notNull(),
+    /** A sender holds the row until this instant (several nodes may run senders). */
+    lockedUntil: text(),
+    lastError: text(),
+    sentAt: text(),
+    createdAt: text().notNull(),
+  },
+  (t) => [uniqueIndex('notification_outbox_event_kind').on(t.eventId, t.kind), index('notification_outbox_due').on(t.status, t.nextAttemptAt)],
+);
+
+/** The local SMS sink (development and tests): what would have been sent. One row per outbox row. */
+export const smsSink = sqliteTable('sms_sink', {
+  id: integer().primaryKey({ autoIncrement: true }),
+  outboxId: integer().notNull().unique(),
+  phone: text().notNull(),
+  lang: text().notNull(),
+  kind: text().notNull(),
+  templateId: text().notNull(),
+  params: text({ mode: 'json' }).$type<Record<string, string>>().notNull(),
+  text: text().notNull(),
+  sentAt: text().notNull(),
+});
+
+/** rate-limiter-flexible's SQLite store (shared by every node on this database). */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text().primaryKey(),
+  points: integer().notNull().default(0),
+  expire: integer(),
+});
+
+/* ---------- administration ---------- */
+
+/** Every change an administrator makes: who, when, what, and the record before and after. */
+export const adminAudit = sqliteTable(
+  'admin_audit',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    at: text().notNull(),
+    actorUserId: integer(),
+    actorName: text().notNull(),
+    /** e.g. `user.create`, `routing.replace`, `calendar.load_year`, `api_key.revoke` */
+    action: text().notNull(),
+    /** What was changed, e.g. `user:12`, `unit:U05`, `minor_class:E0101`. */
+    target: text().notNull(),
+    before: text({ mode: 'json' }),
+    after: text({ mode: 'json' }),
+  },
+  (t) => [index('admin_audit_at').on(t.at), index('admin_audit_target').on(t.target)],
+);

@@ -20,12 +20,12 @@ const camel = (k: string) => {
 
 const CASE_COLUMNS = [
   'caseNumber', 'source', 'nature', 'minorClassCode', 'hotlineCategory', 'description', 'urgency', 'callerName', 'callerPhone',
-  'lat', 'lng', 'address', 'gridVersionId', 'cellCode', 'communityCode', 'subDistrictCode', 'routeRuleId', 'routeExplanation',
+  'lat', 'lng', 'address', 'gridVersionId', 'cellCode', 'communityCode', 'subDistrictCode',
   'limitAmount', 'limitUnit', 'reportedAt', 'reporterEmail', 'mediaUrl', 'open311Token', 'publicConsent', 'updatedAt',
 ] as const;
 export const SNAPSHOT_COLUMNS = [
   'state', 'unitCode', 'version', 'verified', 'dispatchCount', 'redispatchCount', 'reworkCount', 'extensionCount', 'returnCount',
-  'extensionAmount', 'pendingExtensionAmount', 'satisfaction', 'mergedInto', 'firstDispatchedAt', 'dispatchedAt', 'dueAt',
+  'extensionAmount', 'pendingExtensionAmount', 'satisfaction', 'mergedInto', 'duplicateCount', 'routeRuleId', 'routeExplanation', 'firstDispatchedAt', 'dispatchedAt', 'dueAt',
   'disposedAt', 'closedAt', 'disposedLate',
 ] as const;
 const BOOLEAN_COLUMNS = new Set(['verified', 'disposedLate', 'publicConsent']);

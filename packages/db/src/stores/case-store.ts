@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { and, asc, desc, eq, inArray, like, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
 import { applyCaseEvent, DomainError, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
@@ -16,6 +16,9 @@ import type {
 } from './case-types.ts';
 
 type CaseRow = typeof cases.$inferSelect;
+
+/** One located case as the map's markers need it (see `CaseStore.listMarkerRows`). */
+export type MarkerRow = [caseNumber: string, lat: number, lng: number, state: CaseState, version: number, dispatchedAt: string | null, dueAt: string | null, limitUnit: string, minorClassCode: string];
 
 const toRecord = (r: CaseRow): CaseRecord => ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
 
@@ -41,6 +44,9 @@ export function snapshotOf(r: CaseRecord): CaseSnapshot {
     pendingExtensionAmount: r.pendingExtensionAmount,
     satisfaction: r.satisfaction,
     mergedInto: r.mergedInto,
+    duplicateCount: r.duplicateCount,
+    routeRuleId: r.routeRuleId,
+    routeExplanation: r.routeExplanation,
     firstDispatchedAt: r.firstDispatchedAt,
     dispatchedAt: r.dispatchedAt,
     dueAt: r.dueAt,
@@ -66,7 +72,26 @@ export interface CreateCaseInput {
   /** Events in order; the first must be `report`. Each may be a function of the snapshot so far. */
   events: ReadonlyArray<EventToApply & { action: CaseAction | ((s: CaseSnapshot) => CaseAction) }>;
   idempotency?: { key: string; requestHash: string };
+  /** More writes that belong to this case's creation, run inside the same transaction (not on replay). */
+  within?: (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
+  /** Actions on other cases that belong to the same change (e.g. the original records a merged call), same transaction. */
+  follow?: (created: CaseRecord) => FollowUpAction[];
 }
+
+/** An action on another case, applied in the same transaction as the change that caused it. */
+export interface FollowUpAction {
+  caseNumber: string;
+  event: EventToApply;
+  action: CaseAction;
+}
+
+export interface AppliedChange {
+  record: CaseRecord;
+  events: StoredCaseEvent[];
+}
+
+/** Runs inside the transaction that appended `events` (e.g. to write a notification outbox row). */
+export type CaseEventHook = (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
 
 export interface ApplyActionInput {
   caseNumber: string;
@@ -77,6 +102,8 @@ export interface ApplyActionInput {
   event: EventToApply;
   /** Built inside the transaction from the current record (e.g. a deadline from its limit). */
   action: CaseAction | ((current: CaseRecord) => CaseAction);
+  /** Actions on other cases that belong to the same change, same transaction. */
+  follow?: (updated: CaseRecord, action: CaseAction) => FollowUpAction[];
 }
 
 /**
@@ -97,6 +124,17 @@ export class CaseStore {
   /** Run synchronous store work in one transaction (bulk seeding). */
   transaction<T>(work: () => T): T {
     return this.database.sqlite.transaction(work)();
+  }
+
+  private readonly eventHooks: CaseEventHook[] = [];
+
+  /** Register a hook run in the same transaction as every event appended by createCase/applyAction. */
+  addEventHook(hook: CaseEventHook): void {
+    this.eventHooks.push(hook);
+  }
+
+  private runHooks(record: CaseRecord, events: readonly StoredCaseEvent[]): void {
+    for (const hook of this.eventHooks) hook(record, events);
   }
 
   private get db() {
@@ -131,12 +169,20 @@ export class CaseStore {
   }
 
   /** Create a case with its first events in one durable transaction. Idempotent on `idempotency.key`. */
-  createCase(input: CreateCaseInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean }> {
-    return this.writer.submit(() => this.createCaseNow(input));
+  createCase(input: CreateCaseInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean; followed: AppliedChange[] }> {
+    return this.writer.submit(() => {
+      const out = this.createCaseNow(input);
+      if (!out.replayed) {
+        input.within?.(out.record, out.events);
+        this.runHooks(out.record, out.events);
+        for (const f of out.followed) this.runHooks(f.record, f.events);
+      }
+      return out;
+    });
   }
 
   /** The synchronous body of createCase, for callers already inside a transaction (bulk seeding). */
-  createCaseNow(input: CreateCaseInput): { record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean } {
+  createCaseNow(input: CreateCaseInput): { record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean; followed: AppliedChange[] } {
     if (input.idempotency) {
       const seen = this.sql.idemGet.get(input.idempotency.key) as { requestHash: string; caseId: number } | undefined;
       if (seen) {
@@ -145,7 +191,7 @@ export class CaseStore {
         }
         const row = this.sql.byId.get(seen.caseId) as Record<string, unknown> | undefined;
         if (!row) throw new DomainError('NOT_FOUND', 'case for idempotency key vanished', { field: 'idempotencyKey' });
-        return { record: rowToCase(row), events: [], replayed: true };
+        return { record: rowToCase(row), events: [], replayed: true, followed: [] };
       }
     }
     const first = input.events[0];
@@ -164,12 +210,24 @@ export class CaseStore {
     const record = rowToCase(this.sql.insertCase.get(values) as Record<string, unknown>);
     const events = applied.map((a) => this.insertEvent(record.id, caseNumber, a.e, a.action, a.from, a.next));
     if (input.idempotency) this.sql.idemPut.run(input.idempotency.key, input.idempotency.requestHash, record.id, first.at);
-    return { record, events, replayed: false };
+    const followed = (input.follow?.(record) ?? []).map((f) => this.applyActionNow(f));
+    return { record, events, replayed: false, followed };
   }
 
   /** Apply one action to a case: state machine check, optimistic concurrency, event append, projection update. */
-  applyAction(input: ApplyActionInput): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
+  applyAction(input: ApplyActionInput): Promise<{ record: CaseRecord; event: StoredCaseEvent; followed: AppliedChange[] }> {
     return this.writer.submit(() => {
+      const { record, event } = this.applyActionNow(input);
+      this.runHooks(record, [event]);
+      const followed = (input.follow?.(record, event.action) ?? []).map((f) => this.applyActionNow(f));
+      for (const f of followed) this.runHooks(f.record, f.events);
+      return { record, event, followed };
+    });
+  }
+
+  /** The synchronous body of applyAction for callers already inside the writer's transaction. */
+  private applyActionNow(input: Omit<ApplyActionInput, 'follow'>): { record: CaseRecord; event: StoredCaseEvent; events: StoredCaseEvent[] } {
+    {
       const row = this.sql.byNumber.get(input.caseNumber) as Record<string, unknown> | undefined;
       if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
       const current = rowToCase(row);
@@ -187,8 +245,8 @@ export class CaseStore {
       const updated = this.sql.updateSnapshot.get({ ...values, id: current.id, prevVersion: current.version }) as Record<string, unknown> | undefined;
       if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
       const event = this.insertEvent(current.id, current.caseNumber, input.event, action, current.state, next);
-      return { record: rowToCase(updated), event };
-    });
+      return { record: rowToCase(updated), event, events: [event] };
+    }
   }
 
   async getByNumber(caseNumber: string): Promise<CaseRecord | null> {
@@ -312,6 +370,33 @@ export class CaseStore {
       : f.orderBy === 'updated_desc'
         ? [desc(cases.updatedAt), desc(cases.id)]
         : [desc(cases.reportedAt), desc(cases.id)];
+  }
+
+  /**
+   * The cases matching `f` that have a position, as rows of the columns the map's markers need
+   * ([caseNumber, lat, lng, state, version, dispatchedAt, dueAt, limitUnit, minorClassCode]), read
+   * as raw arrays: no full row is built for any of them.
+   */
+  listMarkerRows(f: CaseFilter): MarkerRow[] {
+    const q = this.db
+      .select({
+        caseNumber: cases.caseNumber,
+        lat: cases.lat,
+        lng: cases.lng,
+        state: cases.state,
+        version: cases.version,
+        dispatchedAt: cases.dispatchedAt,
+        dueAt: cases.dueAt,
+        limitUnit: cases.limitUnit,
+        minorClassCode: cases.minorClassCode,
+      })
+      .from(cases)
+      .where(and(this.where(f), isNotNull(cases.lat), isNotNull(cases.lng)))
+      .limit(f.limit ?? 100)
+      .toSQL();
+    return this.cachedStatement(q.sql)
+      .raw(true)
+      .all(...(q.params as unknown[])) as MarkerRow[];
   }
 
   private statements = new Map<string, Statement>();

@@ -52,6 +52,11 @@ export interface CaseSnapshot {
   readonly pendingExtensionAmount: number;
   readonly satisfaction: number | null; // 1..5 after callback
   readonly mergedInto: string | null;
+  /** Calls merged into this case as duplicates (each a `link_duplicate` event). */
+  readonly duplicateCount: number;
+  /** 派遣依据 of the current dispatch: the rule that routed it, `null` when a person chose the unit. */
+  readonly routeRuleId: string | null;
+  readonly routeExplanation: string | null;
   /** ISO instants, set by the events that carry them. */
   readonly firstDispatchedAt: string | null;
   readonly dispatchedAt: string | null;
@@ -76,6 +81,9 @@ export const INITIAL_SNAPSHOT: CaseSnapshot = {
   pendingExtensionAmount: 0,
   satisfaction: null,
   mergedInto: null,
+  duplicateCount: 0,
+  routeRuleId: null,
+  routeExplanation: null,
   firstDispatchedAt: null,
   dispatchedAt: null,
   dueAt: null,

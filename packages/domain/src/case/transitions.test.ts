@@ -28,6 +28,7 @@ function sampleAction(type: CaseActionType, unit = U1): CaseAction {
     case 'file': return { type };
     case 'void': return { type, reason: '不属于城市管理范围' };
     case 'merge': return { type, targetCaseNumber: '20261124-0001' };
+    case 'link_duplicate': return { type, duplicateCaseNumber: '20261124-0002' };
     case 'dispatch': return { type, unitCode: unit, dueAt: due };
     case 'redispatch': return { type, unitCode: unit, dueAt: due, reason: '权属调整' };
     case 'accept': return { type };
@@ -45,6 +46,8 @@ function sampleAction(type: CaseActionType, unit = U1): CaseAction {
     case 'close': return { type };
     case 'rework': return { type, reason: '现场仍有垃圾', dueAt: due };
     case 'callback': return { type, satisfaction: 5 };
+    case 'urge': return { type, reason: '已超期，请尽快处置' };
+    case 'escalate': return { type, reason: '超期未处置，列入督办' };
     case 'comment': return { type, reason: 'Open311 FixMyStreet', note: '还没有修好' };
   }
 }
@@ -144,8 +147,10 @@ describe('the case state machine', () => {
           } catch (e) {
             expect(e).toBeInstanceOf(DomainError);
           }
-          // listAllowedActions is exactly the set of actions applyCaseEvent accepts (with valid payloads)
-          expect(next !== null).toBe(allowed);
+          // listAllowedActions is exactly the set of actions applyCaseEvent accepts (with valid payloads),
+          // except the automatic ones the system records as side effects: those are never offered
+          if (TRANSITIONS[st.type].automatic) expect(allowed).toBe(false);
+          else expect(next !== null).toBe(allowed);
           if (next) {
             const rule = TRANSITIONS[st.type];
             expect(rule.from !== 'none' && rule.from.includes(snap.state)).toBe(true);
@@ -163,5 +168,44 @@ describe('the case state machine', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('催办 and 督办 on an overdue case', () => {
+  const dispatchedDueAt = '2026-11-24T02:00:00.000Z';
+  const dispatched = (): CaseSnapshot =>
+    replayCaseEvents([
+      { action: { type: 'report' }, actor: actor('operator'), at: '2026-11-24T00:00:00.000Z' },
+      { action: { type: 'file' }, actor: actor('operator'), at: '2026-11-24T00:01:00.000Z' },
+      { action: { type: 'dispatch', unitCode: U1, dueAt: dispatchedDueAt }, actor: actor('system'), at: '2026-11-24T00:02:00.000Z' },
+    ]);
+  const late = '2026-11-24T03:00:00.000Z';
+  const early = '2026-11-24T01:00:00.000Z';
+
+  it('lets a supervisor urge an overdue case: one more event, the state and the unit unchanged', () => {
+    const before = dispatched();
+    const after = applyCaseEvent(before, { action: { type: 'urge', reason: '已超期，请尽快处置' }, actor: actor('supervisor'), at: late });
+    expect(after.state).toBe('dispatched');
+    expect(after.unitCode).toBe(U1);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.dueAt).toBe(before.dueAt);
+  });
+
+  it('refuses to urge or escalate a case that is not yet overdue', () => {
+    for (const type of ['urge', 'escalate'] as const) {
+      expect(() => applyCaseEvent(dispatched(), { action: { type, reason: '请尽快' }, actor: actor('supervisor'), at: early })).toThrow(/overdue/);
+    }
+  });
+
+  it('refuses urging by unit staff and operators, and without a reason', () => {
+    expect(() => applyCaseEvent(dispatched(), { action: { type: 'escalate', reason: '督办' }, actor: actor('unit_staff', 'U01'), at: late })).toThrow(DomainError);
+    expect(() => applyCaseEvent(dispatched(), { action: { type: 'urge', reason: '催办' }, actor: actor('operator'), at: late })).toThrow(DomainError);
+    expect(() => applyCaseEvent(dispatched(), { action: { type: 'urge', reason: ' ' }, actor: actor('shift_lead'), at: late })).toThrow(/reason/);
+  });
+
+  it('offers urge and escalate to supervisors only when the case is overdue now', () => {
+    expect(listAllowedActions(dispatched(), actor('supervisor'), early)).toEqual([]);
+    expect(listAllowedActions(dispatched(), actor('supervisor'), late)).toEqual(['urge', 'escalate']);
+    expect(listAllowedActions(dispatched(), actor('supervisor'))).toEqual([]);
   });
 });

@@ -1,24 +1,26 @@
 import { DomainError } from '../errors.ts';
+import type { TimeLimitUnit } from '../calendar/work-calendar.ts';
 import type { UnitCode } from '../ids.ts';
 import type { ActorRole } from './roles.ts';
 import type { CaseSnapshot, CaseState } from './case-state.ts';
-import { INITIAL_SNAPSHOT } from './case-state.ts';
+import { INITIAL_SNAPSHOT, OPEN_STATES } from './case-state.ts';
 
 /** Every way a case can change. The event log stores exactly these, with actor and time. */
 export type CaseAction =
   | { type: 'report' } // 信息收集: the case exists
   | { type: 'verify'; note?: string } // 核实: an inspector confirmed it on site
-  | { type: 'file'; note?: string } // 立案
+  | { type: 'file'; note?: string; manualDispatch?: ManualDispatchReason } // 立案; why it waits for a dispatcher, if it does
   | { type: 'void'; reason: string } // 作废 / 不予立案
   | { type: 'merge'; targetCaseNumber: string; reason?: string } // duplicate of another case
-  | { type: 'dispatch'; unitCode: UnitCode; dueAt: string; note?: string } // 派遣: the clock starts
-  | { type: 'redispatch'; unitCode: UnitCode; dueAt: string; reason: string } // 改派 to another unit
+  | { type: 'link_duplicate'; duplicateCaseNumber: string } // the original case records a call merged into it
+  | { type: 'dispatch'; unitCode: UnitCode; dueAt: string; note?: string; route?: RouteBasis } // 派遣: the clock starts
+  | { type: 'redispatch'; unitCode: UnitCode; dueAt: string; reason: string; route?: RouteBasis } // 改派 to another unit
   | { type: 'accept'; note?: string } // the unit takes it
   | { type: 'request_return'; reason: string } // 回退申请
   | { type: 'approve_return'; note?: string } // back to the dispatch queue
   | { type: 'refuse_return'; reason: string }
   | { type: 'request_extension'; reason: string; amount: number } // 延期申请, amount in the limit's unit
-  | { type: 'approve_extension'; dueAt: string; note?: string }
+  | { type: 'approve_extension'; dueAt: string; note?: string; amount?: number; unit?: TimeLimitUnit } // how long, and the new deadline
   | { type: 'refuse_extension'; reason: string }
   | { type: 'request_park'; reason: string } // 挂账申请
   | { type: 'approve_park'; note?: string }
@@ -28,6 +30,8 @@ export type CaseAction =
   | { type: 'close'; note?: string } // 核查通过 → 结案
   | { type: 'rework'; reason: string; dueAt: string } // 核查不通过 → 返工, same unit
   | { type: 'callback'; satisfaction: number; note?: string } // 回访
+  | { type: 'urge'; reason: string } // 催办: a supervisor presses the unit on an overdue case (no state change)
+  | { type: 'escalate'; reason: string } // 督办: formal supervision of an overdue case (no state change)
   /**
    * 补充意见: a citizen's comment arriving from a partner app (Open311 POST servicerequestupdates).
    * History only: it never changes the state; `requestedStatus` is what the citizen's app said.
@@ -35,6 +39,15 @@ export type CaseAction =
   | { type: 'comment'; reason: string; note: string; mediaUrl?: string; externalId?: string; requestedStatus?: string };
 
 export type CaseActionType = CaseAction['type'];
+
+/** Why a filed case waits in the shift lead's manual dispatch queue instead of dispatching itself. */
+export type ManualDispatchReason = 'outside_grid' | 'no_location' | 'no_rule';
+
+/** 派遣依据 of an automatic dispatch: the routing rule (or fallback) that chose the unit. Absent = a person chose. */
+export interface RouteBasis {
+  readonly ruleId: string | null;
+  readonly explanation: string;
+}
 
 export interface TransitionRule {
   readonly from: readonly CaseState[] | 'none';
@@ -46,14 +59,22 @@ export interface TransitionRule {
   readonly unitScoped: boolean;
   /** Chinese name for the UI and the event log. */
   readonly label: string;
+  /** Recorded by the system as a side effect of another action; never offered to a person. */
+  readonly automatic?: boolean;
 }
 
 const LEAD = ['shift_lead'] as const;
 const DISPATCH = ['dispatcher', 'shift_lead', 'system'] as const;
 const UNIT = ['unit_staff'] as const;
 const HELD: CaseState[] = ['dispatched', 'accepted'];
+/** A unit holds the case and its disposal clock runs: the states in which a case can be overdue. */
+const CLOCK_RUNNING: CaseState[] = ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested'];
+const SUPERVISE = ['supervisor', 'shift_lead'] as const;
+/** Actions allowed only when the case is overdue at the event's time. */
+const OVERDUE_ONLY: ReadonlySet<CaseActionType> = new Set(['urge', 'escalate']);
 /** Every state a case can still take an event in (all but the terminal ones). */
 const NOT_TERMINAL: CaseState[] = ['reported', 'filed', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested', 'parked', 'disposed', 'closed'];
+const OPEN = OPEN_STATES;
 
 /** The closed loop as data: which action, from which states, by whom, needing what. */
 export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
@@ -62,6 +83,7 @@ export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
   file: { from: ['reported'], to: 'filed', roles: ['operator', 'shift_lead', 'system'], requires: [], unitScoped: false, label: '立案' },
   void: { from: ['reported', 'filed'], to: 'voided', roles: [...LEAD, 'dispatcher'], requires: ['reason'], unitScoped: false, label: '作废' },
   merge: { from: ['reported', 'filed'], to: 'merged', roles: ['operator', 'dispatcher', 'shift_lead'], requires: ['targetCaseNumber'], unitScoped: false, label: '合并重复' },
+  link_duplicate: { from: [...OPEN], to: 'same', roles: ['operator', 'dispatcher', 'shift_lead', 'system'], requires: ['duplicateCaseNumber'], unitScoped: false, label: '关联重复来电', automatic: true },
   dispatch: { from: ['filed'], to: 'dispatched', roles: DISPATCH, requires: ['unitCode', 'dueAt'], unitScoped: false, label: '派遣' },
   redispatch: { from: ['dispatched', 'accepted', 'return_requested'], to: 'dispatched', roles: ['dispatcher', 'shift_lead'], requires: ['unitCode', 'dueAt', 'reason'], unitScoped: false, label: '改派' },
   accept: { from: ['dispatched'], to: 'accepted', roles: UNIT, requires: [], unitScoped: true, label: '签收' },
@@ -78,9 +100,14 @@ export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
   report_disposal: { from: HELD, to: 'disposed', roles: UNIT, requires: ['note'], unitScoped: true, label: '处置反馈' },
   close: { from: ['disposed'], to: 'closed', roles: ['inspector', 'shift_lead'], requires: [], unitScoped: false, label: '核查结案' },
   rework: { from: ['disposed'], to: 'dispatched', roles: ['inspector', 'shift_lead'], requires: ['reason', 'dueAt'], unitScoped: false, label: '返工' },
-  callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
+  callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead', 'public'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
+  urge: { from: CLOCK_RUNNING, to: 'same', roles: SUPERVISE, requires: ['reason'], unitScoped: false, label: '催办' },
+  escalate: { from: CLOCK_RUNNING, to: 'same', roles: SUPERVISE, requires: ['reason'], unitScoped: false, label: '督办' },
   comment: { from: NOT_TERMINAL, to: 'same', roles: ['public'], requires: ['reason', 'note'], unitScoped: false, label: '市民补充' },
 };
+
+/** Whether the case is past its deadline at `at` (urge and escalate need this). */
+export const isOverdueAt = (snapshot: Pick<CaseSnapshot, 'dueAt'>, at: string) => snapshot.dueAt !== null && Date.parse(at) > Date.parse(snapshot.dueAt);
 
 export const MAX_EXTENSIONS = 1; // 延期 is usually granted once
 
@@ -101,14 +128,18 @@ export interface CaseEventInput {
 const isBlank = (v: unknown) =>
   v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (typeof v === 'number' && !Number.isFinite(v));
 
-/** Which actions this actor may take on a case in this snapshot (for UIs: offer only these). */
-export function listAllowedActions(snapshot: CaseSnapshot, actor: Actor): CaseActionType[] {
+/**
+ * Which actions this actor may take on a case in this snapshot (for UIs: offer only these). `at`, when
+ * given, is the current instant: urge and escalate are offered only on a case overdue at `at`.
+ */
+export function listAllowedActions(snapshot: CaseSnapshot, actor: Actor, at?: string): CaseActionType[] {
   return (Object.keys(TRANSITIONS) as CaseActionType[]).filter((type) => {
     const rule = TRANSITIONS[type];
-    if (rule.from === 'none' || !rule.from.includes(snapshot.state)) return false;
+    if (rule.automatic || rule.from === 'none' || !rule.from.includes(snapshot.state)) return false;
     if (!rule.roles.includes(actor.role)) return false;
     if (rule.unitScoped && actor.role === 'unit_staff' && actor.unitCode !== snapshot.unitCode) return false;
     if (type === 'request_extension' && snapshot.extensionCount >= MAX_EXTENSIONS) return false;
+    if (OVERDUE_ONLY.has(type) && (at === undefined || !isOverdueAt(snapshot, at))) return false;
     return true;
   });
 }
@@ -145,6 +176,13 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
     }
   }
   if (Number.isNaN(Date.parse(at))) throw new DomainError('BAD_INPUT', 'event time is not an ISO instant', { field: 'at' });
+  if (OVERDUE_ONLY.has(action.type) && snapshot !== null && !isOverdueAt(snapshot, at)) {
+    throw new DomainError('ILLEGAL_TRANSITION', `${rule.label} (${action.type}) needs an overdue case; this one is due ${snapshot.dueAt ?? 'never'}`, {
+      field: 'action',
+      state: snapshot.state,
+      action: action.type,
+    });
+  }
 
   const prev = snapshot ?? INITIAL_SNAPSHOT;
   const to: CaseState = rule.to === 'same' ? prev.state : rule.to;
@@ -157,6 +195,8 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
       return { ...base, verified: true };
     case 'merge':
       return { ...base, mergedInto: action.targetCaseNumber };
+    case 'link_duplicate':
+      return { ...base, duplicateCount: prev.duplicateCount + 1 };
     case 'dispatch':
       return {
         ...base,
@@ -166,6 +206,8 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
         firstDispatchedAt: prev.firstDispatchedAt ?? at,
         dispatchedAt: at,
         dueAt: action.dueAt,
+        routeRuleId: action.route?.ruleId ?? null,
+        routeExplanation: action.route?.explanation ?? null,
       };
     case 'redispatch':
       return {
@@ -175,6 +217,8 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
         redispatchCount: prev.unitCode !== action.unitCode ? prev.redispatchCount + 1 : prev.redispatchCount,
         dispatchedAt: at,
         dueAt: action.dueAt,
+        routeRuleId: action.route?.ruleId ?? null,
+        routeExplanation: action.route?.explanation ?? null,
       };
     case 'request_return':
       return { ...base, returnCount: prev.returnCount + 1 };

@@ -1,0 +1,84 @@
+/// <reference lib="webworker" />
+/**
+ * The command map's clustering, off the main thread: a supercluster index over the open cases.
+ * The main thread sends patches (cases added, moved or recoloured; cases gone) and asks for the
+ * clusters of one view (bounding box + zoom); it never holds the index.
+ *
+ * supercluster has no incremental insert: a patch marks the index stale and the rebuild runs once
+ * for every patch that arrived in the same task (the main thread already sends at most one patch per
+ * animation frame), here in the worker, so the map keeps drawing frames while it runs.
+ */
+import Supercluster, { type PointFeature } from 'supercluster';
+import type { ClusterRequest, ClusterResponse, ClusterPoint, WorkerCluster } from './case-cluster-protocol';
+
+interface Props {
+  caseNumber: string;
+  rank: number;
+}
+interface ClusterProps {
+  worst: number;
+}
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const points = new Map<string, PointFeature<Props>>();
+let index: Supercluster<Props, ClusterProps> | null = null;
+let version = 0;
+let stale = false;
+let rebuildScheduled = false;
+
+function rebuild(): void {
+  stale = false;
+  // radius/extent in CSS pixels of 256-px tiles, as leaflet.markercluster's maxClusterRadius: 50;
+  // above zoom 16 every case is drawn on its own (as disableClusteringAtZoom: 17 did)
+  const next = new Supercluster<Props, ClusterProps>({
+    radius: 50,
+    extent: 256,
+    minZoom: 0,
+    maxZoom: 16,
+    map: (p) => ({ worst: p.rank }),
+    reduce: (acc, p) => {
+      if (p.worst > acc.worst) acc.worst = p.worst;
+    },
+  });
+  next.load([...points.values()]);
+  index = next;
+  version++;
+}
+
+function scheduleRebuild(): void {
+  stale = true;
+  if (rebuildScheduled) return;
+  rebuildScheduled = true;
+  setTimeout(() => {
+    rebuildScheduled = false;
+    if (!stale) return;
+    rebuild();
+    scope.postMessage({ type: 'built', version, size: points.size } satisfies ClusterResponse);
+  }, 0);
+}
+
+scope.onmessage = (e: MessageEvent<ClusterRequest>) => {
+  const msg = e.data;
+  if (msg.type === 'patch') {
+    for (const cn of msg.remove) points.delete(cn);
+    for (const [caseNumber, lat, lng, rank] of msg.upsert) {
+      points.set(caseNumber, { type: 'Feature', geometry: { type: 'Point', coordinates: [lng, lat] }, properties: { caseNumber, rank } });
+    }
+    scheduleRebuild();
+    return;
+  }
+  // a query: answer from a fresh index
+  if (stale || !index) rebuild();
+  const clusters: WorkerCluster[] = [];
+  const singles: ClusterPoint[] = [];
+  for (const f of index!.getClusters(msg.bbox, msg.zoom)) {
+    const [lng, lat] = f.geometry.coordinates as [number, number];
+    const p = f.properties;
+    if ('cluster' in p && p.cluster) {
+      clusters.push([lat, lng, p.point_count, p.worst, index!.getClusterExpansionZoom(p.cluster_id)]);
+    } else {
+      singles.push((p as Props).caseNumber);
+    }
+  }
+  scope.postMessage({ type: 'clusters', id: msg.id, version, clusters, singles } satisfies ClusterResponse);
+};

@@ -1,0 +1,275 @@
+import type { CaseEventHook, CitizenStore, OutboxRow } from '@citygrid/db';
+import type { Clock } from '../services/clock.ts';
+import type { ReferenceService } from '../services/reference-service.ts';
+import SMS_MESSAGES from './sms-messages.json' with { type: 'json' };
+
+export const CITIZEN_LANGS = ['zh', 'mn', 'en'] as const;
+export type CitizenLang = (typeof CITIZEN_LANGS)[number];
+export const NOTIFY_KINDS = ['received', 'filed', 'dispatched', 'closed', 'rework', 'rejected'] as const;
+export type NotifyKind = (typeof NOTIFY_KINDS)[number];
+
+/** Mainland mobile numbers (the only ones SMS can reach). */
+export const CN_MOBILE = /^1[3-9]\d{9}$/;
+
+/** The SMS text of a kind in a language, with `{param}` filled in. */
+export function renderSms(kind: string, lang: string, params: Record<string, string>): string {
+  const table = SMS_MESSAGES as unknown as Record<string, Record<string, string>>;
+  const template = table[lang]?.[kind] ?? table.zh?.[kind] ?? kind;
+  return template.replace(/\{(\w+)\}/g, (_, k: string) => params[k] ?? '');
+}
+
+/**
+ * The outbox writer: a CaseStore hook, so it runs in the SAME transaction as the event it announces.
+ * Who is told: the online reporter (their language) or a hotline caller who gave a mobile (Chinese).
+ */
+export function createNotificationHook(
+  citizens: CitizenStore,
+  ref: ReferenceService,
+  clock: Clock,
+  publicUrl: string,
+): CaseEventHook {
+  return (record, events) => {
+    const phone = record.callerPhone?.replace(/\s/g, '') ?? '';
+    if (!CN_MOBILE.test(phone)) return;
+    const report = citizens.reportByCaseId(record.id);
+    const lang = report?.lang ?? 'zh';
+    const code = report?.trackingCode ?? record.caseNumber;
+    const url = report ? `${publicUrl}/track/${report.trackingCode}` : publicUrl;
+    const unitName = (u: string | null) => {
+      const unit = u ? ref.snapshot.units.find((x) => x.code === u) : null;
+      return unit ? (lang === 'en' ? unit.nameEn : unit.name) : '';
+    };
+    const types = new Set(events.map((e) => e.type));
+    const at = clock.now().toISOString();
+    for (const e of events) {
+      let kind: NotifyKind | null = null;
+      const params: Record<string, string> = { code, url };
+      switch (e.type) {
+        case 'report':
+          kind = report ? 'received' : null;
+          break;
+        case 'file':
+          // a hotline call filed and dispatched at once gets one message, the dispatch
+          kind = types.has('dispatch') ? null : 'filed';
+          break;
+        case 'dispatch':
+        case 'redispatch': {
+          kind = 'dispatched';
+          const a = e.action as { unitCode?: string };
+          params.unit = unitName(a.unitCode ?? null);
+          break;
+        }
+        case 'close':
+          kind = 'closed';
+          break;
+        case 'rework':
+          kind = 'rework';
+          params.unit = unitName(record.unitCode);
+          break;
+        case 'void':
+          kind = report ? 'rejected' : null;
+          params.reason = e.reason ?? '';
+          break;
+        default:
+          kind = null;
+      }
+      if (kind) citizens.enqueueNow({ caseId: record.id, eventId: e.id, kind, phone, lang, params, at });
+    }
+  };
+}
+
+export interface SmsMessage {
+  /** The outbox row: a provider that supports it uses this as its deduplication id (e.g. OutId). */
+  outboxId: number;
+  phone: string;
+  lang: string;
+  kind: string;
+  templateId: string;
+  params: Record<string, string>;
+  text: string;
+}
+
+/** Where SMS go. A provider throws to ask for a retry. */
+export interface SmsProvider {
+  readonly name: string;
+  send(msg: SmsMessage): Promise<void>;
+}
+
+/** Local sink for development and tests: a table, at most one row per outbox row. */
+export class SinkSmsProvider implements SmsProvider {
+  readonly name = 'sink';
+  constructor(
+    private readonly citizens: CitizenStore,
+    private readonly clock: Clock,
+  ) {}
+  async send(m: SmsMessage): Promise<void> {
+    this.citizens.sinkPut({
+      outboxId: m.outboxId,
+      phone: m.phone,
+      lang: m.lang,
+      kind: m.kind,
+      templateId: m.templateId,
+      params: m.params,
+      text: m.text,
+      sentAt: this.clock.now().toISOString(),
+    });
+  }
+}
+
+export interface HttpSmsGatewayConfig {
+  /** The gateway's send endpoint, e.g. your provider's or an internal SMS relay's URL. */
+  url: string;
+  /** Sent as `Authorization: Bearer …` when set. */
+  token?: string;
+  /** Registered signature (签名), e.g. 锡林浩特城管. */
+  signName: string;
+  /** Template id (模板编号) per `kind.lang`, e.g. { "dispatched.zh": "SMS_2918…" }; falls back to `kind.zh`. */
+  templates: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/**
+ * A real HTTP gateway in the shape Chinese SMS providers take: phone, signature, template id and
+ * template parameters as JSON, plus `outId` (the outbox row) for deduplication on the provider side.
+ */
+export class HttpSmsProvider implements SmsProvider {
+  readonly name = 'http';
+  constructor(
+    private readonly config: HttpSmsGatewayConfig,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+  async send(m: SmsMessage): Promise<void> {
+    const res = await this.fetchImpl(this.config.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(this.config.token ? { authorization: `Bearer ${this.config.token}` } : {}),
+      },
+      body: JSON.stringify({
+        phoneNumbers: m.phone,
+        signName: this.config.signName,
+        templateCode: m.templateId,
+        templateParam: JSON.stringify(m.params),
+        outId: String(m.outboxId),
+      }),
+      signal: AbortSignal.timeout(this.config.timeoutMs ?? 10_000),
+    });
+    if (!res.ok) throw new Error(`SMS gateway answered ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  }
+  templateFor(kind: string, lang: string): string {
+    return (
+      this.config.templates[`${kind}.${lang}`] ?? this.config.templates[`${kind}.zh`] ?? `${kind}.${lang}`
+    );
+  }
+}
+
+export interface SenderOptions {
+  batch?: number;
+  /** How long a claimed row is held by this sender before another may try it. */
+  lockMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxAttempts?: number;
+  pollMs?: number;
+}
+
+/** Exponential backoff: base·2^(attempt−1), capped. */
+export function backoffMs(attempt: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Delivers the outbox. A row is marked sent only after the provider accepted it; a failure is
+ * retried with backoff until `maxAttempts`, then kept as `failed`. After a crash between a send and
+ * its mark, the row is sent again with the same `outboxId` (the sink and providers deduplicate on it).
+ */
+export class NotificationSender {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private readonly o: Required<SenderOptions>;
+
+  constructor(
+    private readonly citizens: CitizenStore,
+    private readonly provider: SmsProvider,
+    private readonly clock: Clock,
+    opts: SenderOptions = {},
+  ) {
+    this.o = {
+      batch: 20,
+      lockMs: 60_000,
+      baseDelayMs: 5_000,
+      maxDelayMs: 3_600_000,
+      maxAttempts: 10,
+      pollMs: 2_000,
+      ...opts,
+    };
+  }
+
+  private templateId(r: OutboxRow): string {
+    return this.provider instanceof HttpSmsProvider
+      ? this.provider.templateFor(r.kind, r.lang)
+      : `${r.kind}.${r.lang}`;
+  }
+
+  /** Send what is due now; resolves with the number delivered. Runs one pass at a time. */
+  runOnce(): Promise<number> {
+    if (this.running) return this.running;
+    this.running = this.pass().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async pass(): Promise<number> {
+    const now = this.clock.now();
+    const rows = this.citizens.claimDue(
+      now.toISOString(),
+      new Date(now.getTime() + this.o.lockMs).toISOString(),
+      this.o.batch,
+    );
+    let sent = 0;
+    for (const r of rows) {
+      try {
+        await this.provider.send({
+          outboxId: r.id,
+          phone: r.phone,
+          lang: r.lang,
+          kind: r.kind,
+          templateId: this.templateId(r),
+          params: r.params,
+          text: renderSms(r.kind, r.lang, r.params),
+        });
+        this.citizens.markSent(r.id, this.clock.now().toISOString());
+        sent++;
+      } catch (e) {
+        const attempt = r.attempts + 1;
+        const giveUp = attempt >= this.o.maxAttempts;
+        const next = new Date(
+          this.clock.now().getTime() + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs),
+        ).toISOString();
+        this.citizens.markRetry(r.id, e instanceof Error ? e.message : String(e), next, giveUp);
+      }
+    }
+    return sent;
+  }
+
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(
+      () => void this.runOnce().catch((e: unknown) => console.error('SMS sender:', e)),
+      this.o.pollMs,
+    );
+    this.timer.unref();
+  }
+
+  /** Ask for a pass soon (after a commit that queued messages). */
+  kick(): void {
+    setImmediate(() => void this.runOnce().catch((e: unknown) => console.error('SMS sender:', e)));
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

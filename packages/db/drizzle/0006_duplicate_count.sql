@@ -1,0 +1,1 @@
+ALTER TABLE `cases` ADD `duplicate_count` integer DEFAULT 0 NOT NULL;

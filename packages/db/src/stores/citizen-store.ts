@@ -1,0 +1,222 @@
+import type Database from 'better-sqlite3';
+import type { CitygridDatabase } from '../client.ts';
+
+export interface CitizenReportRow {
+  id: number;
+  caseId: number;
+  trackingCode: string;
+  lang: string;
+  publicOk: boolean;
+  photos: string[];
+  coordSystem: string;
+  createdAt: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  caseId: number;
+  eventId: number | null;
+  kind: string;
+  phone: string;
+  lang: string;
+  params: Record<string, string>;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lockedUntil: string | null;
+  lastError: string | null;
+  sentAt: string | null;
+  createdAt: string;
+}
+
+export interface SinkRow {
+  id: number;
+  outboxId: number;
+  phone: string;
+  lang: string;
+  kind: string;
+  templateId: string;
+  params: Record<string, string>;
+  text: string;
+  sentAt: string;
+}
+
+const toReport = (r: Record<string, unknown>): CitizenReportRow => ({
+  id: r.id as number,
+  caseId: r.case_id as number,
+  trackingCode: r.tracking_code as string,
+  lang: r.lang as string,
+  publicOk: r.public_ok === 1,
+  photos: JSON.parse(r.photos as string) as string[],
+  coordSystem: r.coord_system as string,
+  createdAt: r.created_at as string,
+});
+
+const toOutbox = (r: Record<string, unknown>): OutboxRow => ({
+  id: r.id as number,
+  caseId: r.case_id as number,
+  eventId: (r.event_id as number | null) ?? null,
+  kind: r.kind as string,
+  phone: r.phone as string,
+  lang: r.lang as string,
+  params: JSON.parse(r.params as string) as Record<string, string>,
+  status: r.status as OutboxRow['status'],
+  attempts: r.attempts as number,
+  nextAttemptAt: r.next_attempt_at as string,
+  lockedUntil: (r.locked_until as string | null) ?? null,
+  lastError: (r.last_error as string | null) ?? null,
+  sentAt: (r.sent_at as string | null) ?? null,
+  createdAt: r.created_at as string,
+});
+
+/**
+ * The citizen channel's rows: online reports (tracking code, language, consent, photos), the SMS
+ * outbox and the local SMS sink. The `*Now` methods are synchronous so they can run inside the
+ * transaction of a case write (through `CaseStore` hooks); the others write on their own.
+ */
+export class CitizenStore {
+  private readonly sqlite: Database.Database;
+  constructor(database: CitygridDatabase) {
+    this.sqlite = database.sqlite;
+  }
+
+  insertReportNow(r: Omit<CitizenReportRow, 'id'>): void {
+    this.sqlite
+      .prepare(
+        'insert into citizen_reports (case_id, tracking_code, lang, public_ok, photos, coord_system, created_at) values (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        r.caseId,
+        r.trackingCode,
+        r.lang,
+        r.publicOk ? 1 : 0,
+        JSON.stringify(r.photos),
+        r.coordSystem,
+        r.createdAt,
+      );
+  }
+
+  /** The case an idempotency key already created, if any (a retried submission). */
+  caseIdOfIdempotencyKey(key: string): number | null {
+    const row = this.sqlite
+      .prepare('select case_id as caseId from idempotency_keys where key = ?')
+      .get(key) as { caseId: number } | undefined;
+    return row?.caseId ?? null;
+  }
+
+  reportByCode(code: string): CitizenReportRow | null {
+    const row = this.sqlite.prepare('select * from citizen_reports where tracking_code = ?').get(code) as
+      Record<string, unknown> | undefined;
+    return row ? toReport(row) : null;
+  }
+
+  reportByCaseId(caseId: number): CitizenReportRow | null {
+    const row = this.sqlite.prepare('select * from citizen_reports where case_id = ?').get(caseId) as
+      Record<string, unknown> | undefined;
+    return row ? toReport(row) : null;
+  }
+
+  /** Is this photo part of a citizen report (so the public may fetch it through its tracking code)? */
+  reportHasPhoto(caseId: number, sha: string): boolean {
+    return !!this.sqlite
+      .prepare('select 1 from citizen_reports, json_each(photos) where case_id = ? and value = ?')
+      .get(caseId, sha);
+  }
+
+  /** Case numbers of the citizen reports that carry this photo. */
+  caseNumbersWithPhoto(sha: string): string[] {
+    return (
+      this.sqlite
+        .prepare(
+          'select c.case_number as n from citizen_reports r join cases c on c.id = r.case_id, json_each(r.photos) where json_each.value = ?',
+        )
+        .all(sha) as Array<{ n: string }>
+    ).map((r) => r.n);
+  }
+
+  /** Queue a notification; a second row for the same (event, kind) is ignored. */
+  enqueueNow(o: {
+    caseId: number;
+    eventId: number | null;
+    kind: string;
+    phone: string;
+    lang: string;
+    params: Record<string, string>;
+    at: string;
+  }): void {
+    this.sqlite
+      .prepare(
+        'insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing',
+      )
+      .run(o.caseId, o.eventId, o.kind, o.phone, o.lang, JSON.stringify(o.params), 'pending', o.at, o.at);
+  }
+
+  /** Take up to `limit` due rows for this sender until `lockUntil` (others skip them meanwhile). */
+  claimDue(now: string, lockUntil: string, limit: number): OutboxRow[] {
+    return this.sqlite.transaction(() => {
+      const rows = (
+        this.sqlite
+          .prepare(
+            "select * from notification_outbox where status = 'pending' and next_attempt_at <= ? and (locked_until is null or locked_until <= ?) order by id limit ?",
+          )
+          .all(now, now, limit) as Array<Record<string, unknown>>
+      ).map(toOutbox);
+      const lock = this.sqlite.prepare('update notification_outbox set locked_until = ? where id = ?');
+      for (const r of rows) lock.run(lockUntil, r.id);
+      return rows;
+    })();
+  }
+
+  markSent(id: number, at: string): void {
+    this.sqlite
+      .prepare(
+        "update notification_outbox set status = 'sent', sent_at = ?, attempts = attempts + 1, locked_until = null, last_error = null where id = ?",
+      )
+      .run(at, id);
+  }
+
+  markRetry(id: number, error: string, nextAttemptAt: string, giveUp: boolean): void {
+    this.sqlite
+      .prepare(
+        'update notification_outbox set status = ?, attempts = attempts + 1, next_attempt_at = ?, locked_until = null, last_error = ? where id = ?',
+      )
+      .run(giveUp ? 'failed' : 'pending', nextAttemptAt, error.slice(0, 500), id);
+  }
+
+  outboxOf(caseId: number): OutboxRow[] {
+    return (
+      this.sqlite
+        .prepare('select * from notification_outbox where case_id = ? order by id')
+        .all(caseId) as Array<Record<string, unknown>>
+    ).map(toOutbox);
+  }
+
+  /** Record a message in the local sink; returns false when this outbox row was already delivered there. */
+  sinkPut(s: Omit<SinkRow, 'id'>): boolean {
+    const r = this.sqlite
+      .prepare(
+        'insert into sms_sink (outbox_id, phone, lang, kind, template_id, params, text, sent_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
+      )
+      .run(s.outboxId, s.phone, s.lang, s.kind, s.templateId, JSON.stringify(s.params), s.text, s.sentAt);
+    return r.changes === 1;
+  }
+
+  sinkMessages(phone?: string): SinkRow[] {
+    const rows = (
+      phone
+        ? this.sqlite.prepare('select * from sms_sink where phone = ? order by id').all(phone)
+        : this.sqlite.prepare('select * from sms_sink order by id').all()
+    ) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: r.id as number,
+      outboxId: r.outbox_id as number,
+      phone: r.phone as string,
+      lang: r.lang as string,
+      kind: r.kind as string,
+      templateId: r.template_id as string,
+      params: JSON.parse(r.params as string) as Record<string, string>,
+      text: r.text as string,
+      sentAt: r.sent_at as string,
+    }));
+  }
+}
