@@ -41,9 +41,11 @@ export interface Child {
 }
 
 /** Start a real server process (the product's own entry) and wait until /health answers. */
-export async function startServerProcess(env: Record<string, string>): Promise<Child> {
+/** A server process on the TypeScript sources (through tsx), or with `built` on the production bundle (`pnpm --filter @citygrid/server build` first). */
+export async function startServerProcess(env: Record<string, string>, opts: { built?: boolean } = {}): Promise<Child> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/server/src/main.ts')], {
+  const entry = opts.built ? [join(ROOT, 'apps/server/dist/bin/main.js')] : ['--import', 'tsx', join(ROOT, 'apps/server/src/main.ts')];
+  const proc = spawn(process.execPath, entry, {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ARGON2_FAST: 'true', SEED_HISTORY_CASES: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
