@@ -21,6 +21,8 @@ const ZEnvSchema = z.object({
   /** How often expired sessions and stale login-throttle entries are purged. */
   SESSION_PURGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
   DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /** WAL checkpoints in a worker thread (default) or inside commits (`inline`, for comparison). */
+  DB_CHECKPOINT: z.enum(['background', 'inline']).default('background'),
 });
 
 export type ServerConfig = z.infer<typeof ZEnvSchema>;
