@@ -24,10 +24,15 @@ interface Client {
 const MAX_BUFFERED = 4 * 1024 * 1024;
 export const frameOf = (e: LiveCaseEvent, json = JSON.stringify(e)) => `id: ${e.id}\ndata: ${json}\n\n`;
 
-/** Events after `afterId` as live events, page by page (the stream's backlog). */
+/**
+ * Events after `afterId` as live events, page by page (the stream's backlog). The store's reads are
+ * synchronous under their promises, so the loop is let run between pages: a map resuming after a
+ * long gap must not hold up the intake requests waiting behind it.
+ */
 export async function* readBacklog(cases: CaseService, afterId: number, pageSize = 1000): AsyncGenerator<LiveCaseEvent> {
   let last = afterId;
-  for (;;) {
+  for (let pageNo = 0; ; pageNo++) {
+    if (pageNo > 0) await new Promise<void>((r) => setImmediate(r));
     const page = await cases.listEventsAfter(last, pageSize);
     if (page.length === 0) return;
     const records = new Map<string, CaseRecord | null>();
