@@ -40,10 +40,14 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Start a real server process (the product's own entry) and wait until /health answers. */
+/**
+ * Start a real server process (the product's own entry) and wait until /health answers.
+ * `BENCH_SERVER_ARGS` adds node flags to every server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ */
 export async function startServerProcess(env: Record<string, string>, nodeArgs: string[] = []): Promise<Child> {
   const port = await freePort();
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, 'apps/server/src/main.ts')], {
+  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...extra, ...nodeArgs, '--import', 'tsx', join(ROOT, 'apps/server/src/main.ts')], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ARGON2_FAST: 'true', SEED_HISTORY_CASES: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

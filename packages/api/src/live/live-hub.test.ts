@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord, StoredCaseEvent } from '@citygrid/db';
 import type { CaseService } from '../services/case-service.ts';
-import { readBacklog } from './live-hub.ts';
+import type { SessionUser } from '../context.ts';
+import { CaseBus, type LiveCaseEvent } from './case-bus.ts';
+import { LiveHub, readBacklog } from './live-hub.ts';
 
 /** A case service over an in-memory log of `n` events on 10 cases. */
 function fakeCases(n: number): CaseService {
@@ -43,5 +45,29 @@ describe('readBacklog (the event-log read of a resuming live stream)', () => {
     running = false;
     expect(n).toBe(5000);
     expect(pagesSeenWithoutTick).toBe(0);
+  });
+});
+
+describe('LiveHub fan-out', () => {
+  const user = { id: 1, username: 'sup', displayName: 's', role: 'supervisor', unitCode: null } as SessionUser;
+  const ev = (id: number) => ({ id, caseNumber: 'c', type: 'report', fromState: null, toState: 'reported', at: '', actorName: '', actorRole: '', reason: null, case: { unitCode: null } }) as unknown as LiveCaseEvent;
+  const turn = () => new Promise<void>((r) => setImmediate(r));
+
+  it('writes the events of several event-loop turns within the flush interval to each connection in one write', async () => {
+    const bus = new CaseBus();
+    const cases = { caseStore: { lastEventId: async () => 0 } } as unknown as CaseService;
+    const hub = new LiveHub(bus, cases, 60_000);
+    const writes: string[] = [];
+    await hub.connect({ write: (s) => (writes.push(s), true), buffered: 0, close: () => undefined }, user, null);
+    writes.length = 0;
+    // three intakes committed in three turns of the loop, within a few milliseconds
+    for (let i = 1; i <= 3; i++) {
+      bus.publish([ev(i)]);
+      await turn();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    hub.close();
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.match(/^id: \d+$/gm)).toEqual(['id: 1', 'id: 2', 'id: 3']);
   });
 });
