@@ -15,7 +15,7 @@ interface Subscriber {
   close(): void;
 }
 
-function subscribe(url: string, cookie: string, agent: http.Agent): Promise<Subscriber> {
+export function subscribe(url: string, cookie: string, agent: http.Agent): Promise<Subscriber> {
   return new Promise((resolve, reject) => {
     const sub: Subscriber = { ids: [], latencies: [], close: () => req.destroy() };
     const req = http.get(`${url}/api/live`, { agent, headers: { cookie, accept: 'text/event-stream' } }, (res) => {

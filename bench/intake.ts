@@ -1,17 +1,20 @@
 /**
  * 1. Intake through HTTP (validation, routing, durable commit, event, fan-out) vs a bare Express JSON
- *    endpoint: closed loop at fixed concurrency, alternating runs, medians; then latency at 200 cases/s.
+ *    endpoint: closed loop at fixed concurrency, alternating runs, medians; then latency at an even
+ *    200 cases/s in 5 runs, each paired with a run against a server checkpointing inside commits.
  * 2. Durable commit rate: intake with synchronous=FULL vs NORMAL, and the machine's raw fsync rate.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchFigure } from './types.ts';
-import { freePort, INTAKE_BODY, load, login, median, paced, ROOT, startServerProcess, tempDir } from './lib.ts';
+import { freePort, INTAKE_BODY, load, login, median, paced, ROOT, startServerProcess, tempDir, type LoadResult } from './lib.ts';
 
 const RUNS = 3;
 const SECONDS = 5;
 const CONNECTIONS = 16;
+const PACED_RUNS = 5;
+const PACED_SECONDS = 5;
 
 async function startBare(): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
@@ -46,16 +49,21 @@ function rawFsyncRate(dir: string, seconds = 2): number {
 
 export default async function runIntakeBench(): Promise<BenchFigure[]> {
   const dir = tempDir('intake');
-  const full = await startServerProcess({ DATABASE_PATH: join(dir, 'full.db') });
-  const normal = await startServerProcess({ DATABASE_PATH: join(dir, 'normal.db'), DB_SYNCHRONOUS: 'NORMAL' });
+  const [full, normal, inline] = await Promise.all([
+    startServerProcess({ DATABASE_PATH: join(dir, 'full.db') }),
+    startServerProcess({ DATABASE_PATH: join(dir, 'normal.db'), DB_SYNCHRONOUS: 'NORMAL' }),
+    // the same server with SQLite's own checkpoints inside commits (before checkpoints moved to a worker)
+    startServerProcess({ DATABASE_PATH: join(dir, 'inline.db'), DB_CHECKPOINT: 'inline' }),
+  ]);
   const bare = await startBare();
-  const [hFull, hNormal] = [await login(full.url), await login(normal.url)];
+  const [hFull, hNormal, hInline] = [await login(full.url), await login(normal.url), await login(inline.url)];
   const bareHeaders = { 'content-type': 'application/json' };
   const intakeUrl = (u: string) => `${u}/api/trpc/intake.create`;
   try {
     // warm up (JIT, page cache)
     await load({ url: intakeUrl(full.url), headers: hFull, body: INTAKE_BODY, connections: 4, seconds: 1 });
     await load({ url: `${bare.url}/api/trpc/intake.create`, headers: bareHeaders, body: INTAKE_BODY, connections: 4, seconds: 1 });
+    await load({ url: intakeUrl(inline.url), headers: hInline, body: INTAKE_BODY, connections: 4, seconds: 1 });
     const fullRps: number[] = [];
     const normalRps: number[] = [];
     const bareRps: number[] = [];
@@ -70,22 +78,41 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
       normalRps.push(c.rps);
     }
     // evenly paced open loop (autocannon's overallRate sends each second's quota as a burst)
-    const fixed = await paced({ url: intakeUrl(full.url), headers: hFull, body: INTAKE_BODY, rate: 200, seconds: 10 });
+    // the goal asks for p99 ≤ 25 ms in every one of 5 runs; each run against the inline-checkpoint
+    // server follows at once, as the same-run comparison
+    const fixedRuns: LoadResult[] = [];
+    const inlineRuns: LoadResult[] = [];
+    for (let i = 0; i < PACED_RUNS; i++) {
+      fixedRuns.push(await paced({ url: intakeUrl(full.url), headers: hFull, body: INTAKE_BODY, rate: 200, seconds: PACED_SECONDS }));
+      inlineRuns.push(await paced({ url: intakeUrl(inline.url), headers: hInline, body: INTAKE_BODY, rate: 200, seconds: PACED_SECONDS }));
+    }
+    const p99s = fixedRuns.map((r) => r.p99);
+    const inlineP99s = inlineRuns.map((r) => r.p99);
+    const fixed = { p50: median(fixedRuns.map((r) => r.p50)), p99: Math.max(...p99s), max: Math.max(...fixedRuns.map((r) => r.max)), requests: fixedRuns.reduce((a, r) => a + r.requests, 0), errors: fixedRuns.reduce((a, r) => a + r.errors, 0), non2xx: fixedRuns.reduce((a, r) => a + r.non2xx, 0) };
+    const fmtRuns = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(' / ');
     const fsyncRate = rawFsyncRate(dir);
     const intake = median(fullRps);
     const bareMed = median(bareRps);
     const normalMed = median(normalRps);
     return [
       { group: 'intake', name: `intake.create over HTTP, ${CONNECTIONS} connections closed loop (synchronous=FULL)`, value: intake, unit: 'cases/s', baseline: { name: 'bare Express JSON endpoint, same payload and load', value: bareMed }, ratio: intake / bareMed, note: `goal ≥ 0.5; ${failures} failed requests` },
-      { group: 'intake', name: 'latency p50 at an even 200 cases/s (open loop, from scheduled send)', value: fixed.p50, unit: 'ms', note: `${fixed.requests} requests, ${fixed.errors + fixed.non2xx} failed` },
-      { group: 'intake', name: 'latency p99 at an even 200 cases/s', value: fixed.p99, unit: 'ms', note: 'goal ≤ 25 ms' },
+      { group: 'intake', name: `latency p50 at an even 200 cases/s (open loop, from scheduled send), median of ${PACED_RUNS} runs of ${PACED_SECONDS} s`, value: fixed.p50, unit: 'ms', note: `${fixed.requests} requests, ${fixed.errors + fixed.non2xx} failed` },
+      {
+        group: 'intake',
+        name: `latency p99 at an even 200 cases/s, worst of ${PACED_RUNS} runs`,
+        value: fixed.p99,
+        unit: 'ms',
+        baseline: { name: 'same, WAL checkpoints inside commits (DB_CHECKPOINT=inline), worst run', value: Math.max(...inlineP99s) },
+        ratio: fixed.p99 / Math.max(...inlineP99s),
+        note: `goal ≤ 25 ms in every run; runs ${fmtRuns(p99s)} ms (inline: ${fmtRuns(inlineP99s)} ms)`,
+      },
       { group: 'intake', name: 'latency max at an even 200 cases/s', value: fixed.max, unit: 'ms' },
       { group: 'commit', name: 'intake with synchronous=FULL (durable against power loss)', value: intake, unit: 'cases/s', baseline: { name: 'same with synchronous=NORMAL', value: normalMed }, ratio: intake / normalMed },
       { group: 'commit', name: 'raw fsync rate of this disk (4 KiB write + fsync)', value: fsyncRate, unit: 'fsync/s', note: `intake/fsync ratio ${(intake / fsyncRate).toFixed(2)}: group commit puts several cases in one fsync` },
     ];
   } finally {
     bare.stop();
-    await Promise.all([full.stop(), normal.stop()]);
+    await Promise.all([full.stop(), normal.stop(), inline.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -40,10 +40,17 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Start a real server process (the product's own entry) and wait until /health answers. */
-export async function startServerProcess(env: Record<string, string>): Promise<Child> {
+/**
+ * Start a real server process (the product's own entry) and wait until /health answers: on the
+ * TypeScript sources (through tsx), or with `built` on the production bundle (`pnpm --filter
+ * @citygrid/server build` first). `BENCH_SERVER_ARGS` adds node flags to every server, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+ */
+export async function startServerProcess(env: Record<string, string>, opts: { built?: boolean; nodeArgs?: string[] } = {}): Promise<Child> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'apps/server/src/main.ts')], {
+  const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const entry = opts.built ? [join(ROOT, 'apps/server/dist/bin/main.js')] : ['--import', 'tsx', join(ROOT, 'apps/server/src/main.ts')];
+  const proc = spawn(process.execPath, [...extra, ...(opts.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ARGON2_FAST: 'true', SEED_HISTORY_CASES: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -128,7 +135,15 @@ export async function load(opts: { url: string; headers: Record<string, string>;
  * second's quota, as autocannon's overallRate sends), latency measured per request from its
  * scheduled start, so queueing delay counts.
  */
-export async function paced(opts: { url: string; headers: Record<string, string>; body: string; rate: number; seconds: number }): Promise<LoadResult> {
+export async function paced(opts: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  rate: number;
+  seconds: number;
+  /** Called once per answered request: ms since the run's start it was due, and its latency. */
+  onSample?: (dueMs: number, latencyMs: number) => void;
+}): Promise<LoadResult> {
   const { Agent, request } = await import('undici');
   const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
   const interval = 1000 / opts.rate;
@@ -147,7 +162,9 @@ export async function paced(opts: { url: string; headers: Record<string, string>
         .then(async (res) => {
           await res.body.arrayBuffer();
           if (res.statusCode >= 300) non2xx++;
-          latencies.push(performance.now() - due);
+          const latency = performance.now() - due;
+          latencies.push(latency);
+          opts.onSample?.(due - t0, latency);
         })
         .catch(() => {
           errors++;

@@ -48,6 +48,8 @@ const ZEnvSchema = z.object({
   CITIZEN_PHOTOS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(40),
   /** `sqlite`: limits shared by every node on the database; `memory`: per process. */
   RATE_LIMIT_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
+  /** WAL checkpoints in a worker thread (default) or inside commits (`inline`, for comparison). */
+  DB_CHECKPOINT: z.enum(['background', 'inline']).default('background'),
 });
 
 export type ServerConfig = z.infer<typeof ZEnvSchema>;

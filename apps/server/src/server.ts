@@ -36,7 +36,7 @@ const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
  */
 export async function startServer(config: ServerConfig, opts: { clock?: Clock; log?: (s: string) => void } = {}): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
-  const database = openDatabase(config.DATABASE_PATH, { synchronous: config.DB_SYNCHRONOUS });
+  const database = openDatabase(config.DATABASE_PATH, { synchronous: config.DB_SYNCHRONOUS, checkpoint: config.DB_CHECKPOINT });
   const now = () => (opts.clock ?? { now: () => new Date() }).now();
   const { ReferenceStore } = await import('@citygrid/db');
   const seededReference = await seedReferenceData(new ReferenceStore(database), now().toISOString());

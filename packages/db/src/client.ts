@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
+import { startBackgroundCheckpoints, type Checkpointer } from './checkpointer.ts';
 
 export type Schema = typeof schema;
 export type Drizzle = BetterSQLite3Database<Schema>;
@@ -15,6 +16,8 @@ export interface Database_ {
   readonly file: string;
   /** Directory beside the database file where attachments live, content-addressed. */
   readonly attachmentsDir: string;
+  /** The background WAL checkpointer, or null (in-memory database, or `checkpoint: 'inline'`). */
+  readonly checkpointer: Checkpointer | null;
   close(): void;
 }
 export type { Database_ as CitygridDatabase };
@@ -24,6 +27,11 @@ export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..'
 export interface OpenDatabaseOptions {
   /** `FULL` (default) survives power loss; `NORMAL` only for benchmarks comparing the two. */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * `background` (default for a file): WAL checkpoints in a worker thread, off the commit path
+   * (see checkpointer.ts). `inline`: SQLite's own autocheckpoint inside the committing call.
+   */
+  checkpoint?: 'background' | 'inline';
 }
 
 /**
@@ -44,12 +52,17 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
   const problems = sqlite.pragma('foreign_key_check') as unknown[];
   if (problems.length > 0) throw new Error(`foreign_key_check failed after migration: ${JSON.stringify(problems.slice(0, 5))}`);
   sqlite.pragma('foreign_keys = ON');
+  const checkpointer = file !== ':memory:' && (opts.checkpoint ?? 'background') === 'background' ? startBackgroundCheckpoints(sqlite, file, { synchronous: opts.synchronous ?? 'FULL', onError: (e) => console.error(String(e)) }) : null;
   const attachmentsDir = file === ':memory:' ? join(process.cwd(), '.attachments-memory') : join(dirname(file), 'attachments');
   return {
     db,
     sqlite,
     file,
     attachmentsDir,
-    close: () => sqlite.close(),
+    checkpointer,
+    close: () => {
+      void checkpointer?.stop();
+      sqlite.close();
+    },
   };
 }

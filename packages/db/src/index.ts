@@ -7,3 +7,4 @@ export * from './stores/user-store.ts';
 export * from './stores/reference-store.ts';
 export * from './stores/citizen-store.ts';
 export * from './stores/admin-store.ts';
+export * from './checkpointer.ts';

@@ -36,7 +36,7 @@ export interface LiveCaseEvent {
   case: CaseSummary;
 }
 
-export const summarizeCase = (r: CaseRecord): CaseSummary => ({
+export const summarizeCase = (r: Pick<CaseRecord, keyof CaseSummary>): CaseSummary => ({
   caseNumber: r.caseNumber,
   state: r.state,
   version: r.version,

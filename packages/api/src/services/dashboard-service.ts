@@ -1,8 +1,9 @@
 import type { CaseFilter, EvaluationGroup, EvaluationRow } from '@citygrid/db';
-import { CLOCK_RUNNING_STATES, localDate, localDayStart, OPEN_STATES, type TrafficLight } from '@citygrid/domain';
+import { CLOCK_RUNNING_STATES, isOpenState, isWorkingUnit, localDate, localDayStart, OPEN_STATES, YELLOW_THRESHOLD, type CaseState, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { CaseService } from './case-service.ts';
 import type { Clock } from './clock.ts';
+import { OpenCaseIndex } from './open-case-index.ts';
 import type { ReferenceService } from './reference-service.ts';
 
 export interface OpenCase extends CaseSummary {
@@ -31,20 +32,47 @@ export const beijingDayStart = (d: Date) => localDayStart(d);
 
 /** The supervisors' figures: live snapshot, counts per cell and unit, and the evaluation (综合考评). */
 export class DashboardService {
+  private readonly openIndex: OpenCaseIndex;
   constructor(
     private readonly cases: CaseService,
     private readonly ref: ReferenceService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.openIndex = new OpenCaseIndex(cases.caseStore);
+  }
 
   async openCases(filter: CaseFilter = {}, limit = 20_000): Promise<OpenCase[]> {
     const now = this.clock.now();
-    const rows = await this.cases.list({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), orderBy: 'due', limit });
+    // the open set with simple filters comes from memory (kept current from the event log); any other
+    // filter reads the summary columns, which for open cases all come from the covering index cases_open_due
+    const rows = OpenCaseIndex.answers(filter)
+      ? await this.openIndex.list(filter, limit)
+      : await this.cases.caseStore.listSummaries({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), orderBy: 'due', limit });
+    const calendar = this.ref.calendar;
+    const nowMs = now.getTime();
     return rows.map((r) => {
-      const l = this.cases.lightOf(r, now);
-      return { ...summarizeCase(r), light: l?.light ?? null, usedFraction: l?.usedFraction ?? null };
+      const c = summarizeCase(r) as OpenCase;
+      c.light = null;
+      c.usedFraction = null;
+      if (!r.dispatchedAt || !r.dueAt || !isOpenState(r.state) || r.state === 'disposed' || r.state === 'parked') return c;
+      // computeTrafficLight's light and used fraction (as CaseService.lightOf), with the case's total
+      // time remembered per row object: the in-memory index hands out the same objects until a case changes
+      const working = isWorkingUnit(r.limitUnit as TimeLimitUnit);
+      let t = this.totals.get(r);
+      if (!t || t.calendar !== calendar) {
+        const start = Date.parse(r.dispatchedAt);
+        const due = Date.parse(r.dueAt);
+        t = { calendar, start, due, total: working ? calendar.workingMsBetween(new Date(start), new Date(due)) : Math.max(0, due - start) };
+        this.totals.set(r, t);
+      }
+      const used = working ? calendar.workingMsBetween(new Date(t.start), now) : Math.max(0, nowMs - t.start);
+      const usedFraction = t.total > 0 ? used / t.total : nowMs < t.start ? 0 : 1;
+      c.usedFraction = usedFraction;
+      c.light = nowMs > t.due ? 'red' : usedFraction >= YELLOW_THRESHOLD ? 'yellow' : 'green';
+      return c;
     });
   }
+  private readonly totals = new WeakMap<object, { calendar: WorkCalendar; start: number; due: number; total: number }>();
 
   async evaluation(opts: { from: string; to: string; groupBy: EvaluationGroup; filter?: CaseFilter }): Promise<EvaluationFigures[]> {
     const rows = await this.cases.caseStore.evaluate({ ...opts, now: this.clock.now().toISOString() });

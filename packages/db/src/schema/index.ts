@@ -190,19 +190,31 @@ export const cases = sqliteTable(
     publicConsent: integer({ mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
-    index('cases_state').on(t.state),
+    // counts of open and overdue cases, overall and per cell (dashboard.today, cellCounts), from the index alone
+    index('cases_state').on(t.state, t.dueAt, t.cellCode),
     index('cases_unit_state').on(t.unitCode, t.state),
     index('cases_cell').on(t.cellCode),
-    index('cases_reported_at').on(t.reportedAt),
+    // the evaluation's "filed" count per unit, community, category or cell, from the index alone
+    index('cases_reported_at').on(t.reportedAt, t.state, t.unitCode, t.communityCode, t.hotlineCategory, t.cellCode),
     index('cases_caller_phone').on(t.callerPhone),
     index('cases_class_state').on(t.minorClassCode, t.state),
     index('cases_due_at').on(t.dueAt),
     index('cases_closed_at').on(t.closedAt),
     uniqueIndex('cases_open311_token').on(t.open311Token),
-    // the evaluation cohort is "first dispatched in the period"
-    index('cases_first_dispatched_at').on(t.firstDispatchedAt),
-    // the live map and queues read open cases only: a partial index keeps that a small read
-    index('cases_open_due').on(t.dueAt).where(sql.raw(OPEN_PREDICATE)),
+    // the evaluation cohort is "first dispatched in the period"; the index holds every column the
+    // evaluation reads (CaseStore.evaluate), so a month over years of history never reads the table
+    index('cases_first_dispatched_at').on(
+      t.firstDispatchedAt, t.unitCode, t.communityCode, t.hotlineCategory, t.cellCode, t.state, t.disposedAt, t.disposedLate,
+      t.closedAt, t.dueAt, t.reworkCount, t.redispatchCount, t.satisfaction,
+    ),
+    // the live map and queues read open cases only: a partial index keeps that a small read, and it
+    // holds every column of the map's snapshot (CaseStore.listSummaries) so the table is not read
+    index('cases_open_due')
+      .on(
+        t.dueAt, t.state, t.version, t.unitCode, t.lat, t.lng, t.cellCode, t.communityCode, t.minorClassCode, t.hotlineCategory,
+        t.urgency, t.reportedAt, t.dispatchedAt, t.limitUnit, t.caseNumber, t.description,
+      )
+      .where(sql.raw(OPEN_PREDICATE)),
   ],
 );
 

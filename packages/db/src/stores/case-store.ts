@@ -23,6 +23,16 @@ export type MarkerRow = [caseNumber: string, lat: number, lng: number, state: Ca
 
 const toRecord = (r: CaseRow): CaseRecord => ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
 
+/** The columns of a case the live map shows (all held in the covering partial index `cases_open_due`). */
+export const SUMMARY_COLUMNS = [
+  'caseNumber', 'state', 'version', 'unitCode', 'lat', 'lng', 'cellCode', 'communityCode', 'minorClassCode', 'hotlineCategory',
+  'urgency', 'reportedAt', 'dispatchedAt', 'dueAt', 'limitUnit', 'description',
+] as const satisfies ReadonlyArray<keyof CaseRecord>;
+export type CaseSummaryRow = Pick<CaseRecord, (typeof SUMMARY_COLUMNS)[number]>;
+// each column aliased to its camelCase name, so rows need no mapping
+const SUMMARY_SELECT = Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, sql`${cases[c]}`.as(c)])) as Record<(typeof SUMMARY_COLUMNS)[number], SQL.Aliased>;
+
+const OPEN_SUMMARIES_SQL = `select id, ${SUMMARY_COLUMNS.map((c) => `${c.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`)} as ${c}`).join(', ')} from cases where ${OPEN_PREDICATE}`;
 
 /** Pick the snapshot part of a stored case (what the event log determines). */
 export function snapshotOf(r: CaseRecord): CaseSnapshot {
@@ -313,22 +323,56 @@ export class CaseStore {
   }
 
   async list(f: CaseFilter): Promise<CaseRecord[]> {
-    const order =
-      f.orderBy === 'due'
-        ? [sql`${cases.dueAt} is null`, asc(cases.dueAt), asc(cases.id)]
-        : f.orderBy === 'updated_desc'
-          ? [desc(cases.updatedAt), desc(cases.id)]
-          : [desc(cases.reportedAt), desc(cases.id)];
     const q = this.db
       .select()
       .from(cases)
       .where(this.where(f))
-      .orderBy(...order)
+      .orderBy(...this.order(f))
       .limit(f.limit ?? 100)
       .offset(f.offset ?? 0)
       .toSQL();
     // drizzle builds the SQL; rows are read through a cached statement (its row mapping costs ~40 µs a row)
     return (this.cachedStatement(q.sql).all(...(q.params as unknown[])) as Array<Record<string, unknown>>).map(rowToCase);
+  }
+
+  /**
+   * The columns of each case the live map and the open-case snapshot need, ordered like `list`.
+   * With `openOnly` and no other filter every column comes from the covering partial index
+   * `cases_open_due`: the table itself is never read.
+   */
+  async listSummaries(f: CaseFilter): Promise<CaseSummaryRow[]> {
+    const q = this.db
+      .select(SUMMARY_SELECT)
+      .from(cases)
+      .where(this.where(f))
+      .orderBy(...this.order(f))
+      .limit(f.limit ?? 100)
+      .offset(f.offset ?? 0)
+      .toSQL();
+    return this.cachedStatement(q.sql).all(...(q.params as unknown[])) as CaseSummaryRow[];
+  }
+
+  /**
+   * Open cases with their row id and summary columns: all of them (`ids` null, read from the covering
+   * partial index alone) or those among `ids` (cases that are not open are left out).
+   */
+  async openSummaries(ids: readonly number[] | null): Promise<Array<CaseSummaryRow & { id: number }>> {
+    if (ids === null) return this.cachedStatement(OPEN_SUMMARIES_SQL).all() as Array<CaseSummaryRow & { id: number }>;
+    if (ids.length === 0) return [];
+    return this.cachedStatement(`${OPEN_SUMMARIES_SQL} and id in (select value from json_each(?))`).all(JSON.stringify(ids)) as Array<CaseSummaryRow & { id: number }>;
+  }
+
+  /** Ids of the cases with events in (afterId, upToId] (event ids are the live stream's positions). */
+  async caseIdsWithEventsBetween(afterId: number, upToId: number): Promise<number[]> {
+    return (this.cachedStatement('select distinct case_id as id from case_events where id > ? and id <= ?').all(afterId, upToId) as Array<{ id: number }>).map((r) => r.id);
+  }
+
+  private order(f: CaseFilter): SQL[] {
+    return f.orderBy === 'due'
+      ? [sql`${cases.dueAt} is null`, asc(cases.dueAt), asc(cases.id)]
+      : f.orderBy === 'updated_desc'
+        ? [desc(cases.updatedAt), desc(cases.id)]
+        : [desc(cases.reportedAt), desc(cases.id)];
   }
 
   /**

@@ -35,11 +35,44 @@ export interface SessionRecord {
 
 const toUser = (r: typeof users.$inferSelect): UserRecord => ({ ...r, role: r.role as Role });
 
-/** Users, sessions, Open311 API keys and the security log. */
+/** How long a session lookup may be answered from memory when nothing changed on this node. */
+const SESSION_CACHE_MS = 2_000;
+const SESSION_CACHE_MAX = 10_000;
+/** The session caches of every store on a connection (the triggers are per connection). */
+const CACHES_OF = new WeakMap<object, Set<Map<string, unknown>>>();
+
+/**
+ * Users, sessions, Open311 API keys and the security log.
+ *
+ * Every request resolves its session, so lookups are cached for SESSION_CACHE_MS. Revocation on
+ * this node is still seen at once: temporary triggers on this connection call back into JavaScript
+ * on ANY update or delete of `sessions` or `users` (logout, purge, an administrator's change, even
+ * raw SQL), and the whole cache is dropped. A change made by another process shows within the
+ * cache's life. Expiry is checked against the caller's clock on every lookup.
+ */
 export class UserStore {
   private findSessionStmt: Statement | undefined;
   private renewSessionStmt: Statement | undefined;
-  constructor(private readonly database: CitygridDatabase) {}
+  private sessionCache = new Map<string, { record: SessionRecord; cachedAt: number }>();
+  constructor(private readonly database: CitygridDatabase) {
+    const sqlite = database.sqlite;
+    let caches = CACHES_OF.get(sqlite);
+    if (!caches) {
+      const registered = new Set<Map<string, unknown>>();
+      caches = registered;
+      CACHES_OF.set(sqlite, registered);
+      sqlite.function('citygrid_sessions_changed', { deterministic: false }, () => {
+        for (const c of registered) c.clear();
+        return null;
+      });
+      for (const table of ['sessions', 'users']) {
+        for (const op of ['update', 'delete']) {
+          sqlite.exec(`create temp trigger if not exists citygrid_${table}_${op}_drops_cache after ${op} on main.${table} begin select citygrid_sessions_changed(); end`);
+        }
+      }
+    }
+    caches.add(this.sessionCache);
+  }
   private get db() {
     return this.database.db;
   }
@@ -70,6 +103,22 @@ export class UserStore {
     this.db.insert(sessions).values(s).run();
   }
   async findSession(tokenHash: string, now: string): Promise<SessionRecord | null> {
+    const nowMs = Date.parse(now);
+    const hit = this.sessionCache.get(tokenHash);
+    if (hit) {
+      const r = hit.record;
+      const fresh = nowMs - hit.cachedAt >= 0 && nowMs - hit.cachedAt < SESSION_CACHE_MS;
+      if (fresh && r.expiresAt > now && (r.absoluteExpiresAt === null || r.absoluteExpiresAt > now)) return r;
+      this.sessionCache.delete(tokenHash);
+    }
+    const found = this.readSession(tokenHash, now);
+    if (found) {
+      if (this.sessionCache.size >= SESSION_CACHE_MAX) this.sessionCache.clear();
+      this.sessionCache.set(tokenHash, { record: found, cachedAt: nowMs });
+    }
+    return found;
+  }
+  private readSession(tokenHash: string, now: string): SessionRecord | null {
     // every request resolves its session: a cached prepared statement, not a built query
     this.findSessionStmt ??= this.database.sqlite.prepare(
       `select u.id, u.username, u.display_name as displayName, u.role, u.unit_code as unitCode, u.password_hash as passwordHash,

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type CitygridDatabase } from './client.ts';
+
+const dirs: string[] = [];
+const opened: CitygridDatabase[] = [];
+afterEach(() => {
+  for (const d of opened.splice(0)) d.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function open(opts: Parameters<typeof openDatabase>[1] = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'citygrid-ckpt-'));
+  dirs.push(dir);
+  const file = join(dir, 'c.db');
+  const db = openDatabase(file, opts);
+  opened.push(db);
+  db.sqlite.exec('create table blob_rows (id integer primary key, body blob)');
+  return { db, file };
+}
+
+/** Commit about 2,500 pages (10 MB) of WAL in one transaction: far past the 1,000-page autocheckpoint. */
+function bigCommit(db: CitygridDatabase) {
+  const insert = db.sqlite.prepare('insert into blob_rows (body) values (?)');
+  db.sqlite.transaction(() => {
+    for (let i = 0; i < 2500; i++) insert.run(Buffer.alloc(4000, i % 256));
+  })();
+}
+
+describe('WAL checkpoints', () => {
+  it('are not run inside a commit: the main file grows only later, from the background worker', async () => {
+    const { db, file } = open();
+    const before = statSync(file).size;
+    bigCommit(db);
+    // the commit returned having written the WAL only; its 10 MB were not copied into the main file
+    // (the worker may have moved the earlier, small schema commits meanwhile)
+    expect(statSync(file).size).toBeLessThan(before + 1_000_000);
+    expect(statSync(`${file}-wal`).size).toBeGreaterThan(9_000_000);
+    const t0 = Date.now();
+    while ((statSync(file).size <= before + 9_000_000 || db.checkpointer!.stats.runs === 0) && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
+    expect(statSync(file).size).toBeGreaterThan(before + 9_000_000);
+    expect(db.checkpointer!.stats.runs).toBeGreaterThan(0);
+    // the data is intact and readable through the main connection
+    expect((db.sqlite.prepare('select count(*) as n from blob_rows').get() as { n: number }).n).toBe(2500);
+  });
+
+  it('run inside the commit with checkpoint: inline (SQLite autocheckpoint, the old behaviour)', () => {
+    const { db, file } = open({ checkpoint: 'inline' });
+    const before = statSync(file).size;
+    bigCommit(db);
+    expect(db.checkpointer).toBeNull();
+    expect(statSync(file).size).toBeGreaterThan(before + 9_000_000);
+  });
+});

@@ -1,0 +1,85 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * WAL checkpoints off the event loop. By default SQLite checkpoints inside the COMMIT that pushes
+ * the WAL past 1,000 pages: that commit copies the WAL into the database file and fsyncs it, on the
+ * server's only thread, and every request waiting behind it sees the pause (the soak's spikes). With
+ * `wal_autocheckpoint = 0` on the main connection, a worker thread with its own connection runs a
+ * PASSIVE checkpoint (never blocks the writer, never waits for readers) every `intervalMs`. Durability
+ * is unchanged: a commit is durable once its WAL frames are fsynced (synchronous=FULL); the
+ * checkpoint only moves them into the main file. If the worker dies, autocheckpoint comes back.
+ */
+export interface Checkpointer {
+  /** Checkpoints run and pages moved, for tests and benchmarks. */
+  readonly stats: { runs: number; failures: number };
+  stop(): Promise<void>;
+}
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 5000');
+db.pragma('synchronous = ' + workerData.synchronous);
+const timer = setInterval(() => {
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed });
+  } catch (e) {
+    parentPort.postMessage({ ok: false, error: String(e) });
+  }
+}, workerData.intervalMs);
+parentPort.on('message', (m) => {
+  if (m === 'stop') {
+    clearInterval(timer);
+    db.close();
+    parentPort.close();
+  }
+});
+`;
+
+export function startBackgroundCheckpoints(
+  sqlite: { pragma(s: string): unknown },
+  file: string,
+  opts: { intervalMs?: number; synchronous?: 'FULL' | 'NORMAL'; onError?: (e: unknown) => void } = {},
+): Checkpointer {
+  const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+  sqlite.pragma('wal_autocheckpoint = 0');
+  const stats = { runs: 0, failures: 0 };
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver, file, intervalMs: opts.intervalMs ?? 1000, synchronous: opts.synchronous ?? 'FULL' },
+  });
+  worker.unref();
+  let stopped = false;
+  worker.on('message', (m: { ok: boolean; error?: string }) => {
+    if (m.ok) stats.runs++;
+    else {
+      stats.failures++;
+      opts.onError?.(new Error(`background checkpoint failed: ${m.error}`));
+    }
+  });
+  const fallBack = (e: unknown) => {
+    if (stopped) return;
+    stopped = true;
+    // without the worker, the WAL would grow without bound: let the commits checkpoint again
+    sqlite.pragma('wal_autocheckpoint = 1000');
+    opts.onError?.(e);
+  };
+  worker.on('error', fallBack);
+  worker.on('exit', (code) => {
+    if (!stopped) fallBack(new Error(`checkpoint worker exited (${code})`));
+  });
+  return {
+    stats,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+      worker.postMessage('stop');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      await worker.terminate();
+    },
+  };
+}
