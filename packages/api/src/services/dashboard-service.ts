@@ -1,5 +1,5 @@
 import type { CaseFilter, EvaluationGroup, EvaluationRow } from '@citygrid/db';
-import { CLOCK_RUNNING_STATES, isOpenState, isWorkingUnit, localDate, localDayStart, OPEN_STATES, YELLOW_THRESHOLD, type CaseState, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
+import { CLOCK_RUNNING_STATES, isOpenState, isWorkingUnit, localDate, localDayStart, OPEN_STATES, YELLOW_THRESHOLD, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { CaseService } from './case-service.ts';
 import type { Clock } from './clock.ts';
