@@ -18,37 +18,9 @@ export interface ReportPayload {
   publicOk: boolean;
   photos: string[];
 }
-export interface PublicStep {
-  type:
-    | 'received'
-    | 'verified'
-    | 'filed'
-    | 'dispatched'
-    | 'accepted'
-    | 'disposed'
-    | 'closed'
-    | 'rework'
-    | 'rejected'
-    | 'merged'
-    | 'rated';
-  at: string;
-  unit?: { code: string; name: string; nameEn: string; department: string; departmentEn: string } | null;
-  reason?: string | null;
-  photos?: string[];
-  satisfaction?: number | null;
-}
-export interface PublicTimeline {
-  trackingCode: string;
-  lang: string;
-  status: 'received' | 'in_progress' | 'closed' | 'rejected';
-  hotlineCategory: string;
-  minorClassCode: string;
-  reportedAt: string;
-  photos: string[];
-  steps: PublicStep[];
-  canRate: boolean;
-  satisfaction: number | null;
-}
+/** The public timeline as the server builds it (types only: nothing of the server enters the bundle). */
+import type { PublicTimeline } from '@citygrid/api';
+export type { PublicStep, PublicTimeline } from '@citygrid/api';
 
 /** A refusal from the server (`reason` is a message key) or `network` when nothing came back. */
 export class CitizenApiError extends Error {
