@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,5 +52,26 @@ describe('WAL checkpoints', () => {
     bigCommit(db);
     expect(db.checkpointer).toBeNull();
     expect(statSync(file).size).toBeGreaterThan(before + 9_000_000);
+  });
+});
+
+describe('closing a database', () => {
+  it('leaves no thread touching its files once close() returns, so its folder can be removed at once', async () => {
+    // the CI failure this guards: a checkpoint worker opened (or closed) its connection after the
+    // owner had closed the database and begun removing its folder, and rmdir met a file that had
+    // just appeared (ENOTEMPTY). Twenty workers starting at once make their start-up slow.
+    for (const waitMs of [0, 5, 40]) {
+      const dirs = Array.from({ length: 20 }, () => mkdtempSync(join(tmpdir(), 'citygrid-ckpt-close-')));
+      const dbs = dirs.map((d) => openDatabase(join(d, 'c.db')));
+      await new Promise((r) => setTimeout(r, waitMs));
+      for (const [i, db] of dbs.entries()) {
+        db.close();
+        // SQLite removes the WAL when the last connection closes: the worker's closed before ours
+        expect(existsSync(join(dirs[i]!, 'c.db-wal'))).toBe(false);
+        rmSync(dirs[i]!, { recursive: true });
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      expect(dirs.filter((d) => existsSync(d))).toEqual([]);
+    }
   });
 });

@@ -14,10 +14,24 @@ export interface Checkpointer {
   /** Checkpoints run and pages moved, for tests and benchmarks. */
   readonly stats: { runs: number; failures: number };
   stop(): Promise<void>;
+  /**
+   * Stop and wait (blocking, at most `timeoutMs`) until the worker's connection is closed, so that
+   * nothing touches the database files after the caller's `close()` returns (a test removing its
+   * folder, a backup copying the file).
+   */
+  stopSync(timeoutMs?: number): void;
 }
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+// flags[0]: 1 once the owner asked to stop; flags[1]: 1 once this thread holds no connection
+const flags = new Int32Array(workerData.flags);
+const done = () => { Atomics.store(flags, 1, 1); Atomics.notify(flags, 1); };
+if (Atomics.load(flags, 0) === 1) {
+  done();
+  parentPort.close();
+  return;
+}
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = 5000');
@@ -34,6 +48,7 @@ parentPort.on('message', (m) => {
   if (m === 'stop') {
     clearInterval(timer);
     db.close();
+    done();
     parentPort.close();
   }
 });
@@ -47,9 +62,11 @@ export function startBackgroundCheckpoints(
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   sqlite.pragma('wal_autocheckpoint = 0');
   const stats = { runs: 0, failures: 0 };
-  const worker = new Worker(WORKER_SOURCE, {
+  const flagsBuffer = new SharedArrayBuffer(8);
+  const flags = new Int32Array(flagsBuffer);
+  const worker = new Worker(`(() => {${WORKER_SOURCE}})()`, {
     eval: true,
-    workerData: { driver, file, intervalMs: opts.intervalMs ?? 1000, synchronous: opts.synchronous ?? 'FULL' },
+    workerData: { driver, file, flags: flagsBuffer, intervalMs: opts.intervalMs ?? 1000, synchronous: opts.synchronous ?? 'FULL' },
   });
   worker.unref();
   let stopped = false;
@@ -71,13 +88,24 @@ export function startBackgroundCheckpoints(
   worker.on('exit', (code) => {
     if (!stopped) fallBack(new Error(`checkpoint worker exited (${code})`));
   });
+  const askToStop = () => {
+    Atomics.store(flags, 0, 1);
+    worker.postMessage('stop');
+  };
   return {
     stats,
+    stopSync: (timeoutMs = 2000) => {
+      if (stopped) return;
+      stopped = true;
+      askToStop();
+      Atomics.wait(flags, 1, 0, timeoutMs);
+      void worker.terminate();
+    },
     stop: async () => {
       if (stopped) return;
       stopped = true;
       const exited = new Promise<void>((r) => worker.once('exit', () => r()));
-      worker.postMessage('stop');
+      askToStop();
       await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
       await worker.terminate();
     },

@@ -61,7 +61,8 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
     attachmentsDir,
     checkpointer,
     close: () => {
-      void checkpointer?.stop();
+      // the worker's connection first: once close() returns, no thread touches the files
+      checkpointer?.stopSync();
       sqlite.close();
     },
   };
