@@ -22,7 +22,7 @@ export default tseslint.config(
   {
     // Only env.ts reads process.env.
     files: ['packages/**/*.ts', 'apps/**/*.{ts,tsx}'],
-    ignores: ['**/env.ts', '**/*.test.ts', '**/e2e/**', 'bench/**', 'tests/**'],
+    ignores: ['**/env.ts', '**/*.test.ts', '**/e2e/**', '**/src/testing/**', 'bench/**', 'tests/**'],
     rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through env.ts' }] },
   },
 );

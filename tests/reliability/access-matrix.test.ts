@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRouter } from '../../packages/api/src/index.ts';
-import { TRANSITIONS, type CaseActionType, type Role } from '../../packages/domain/src/index.ts';
+import { appRouter } from '@citygrid/api';
+import { TRANSITIONS, type CaseActionType, type Role } from '@citygrid/domain';
 import { CITY_CENTRE, Session, errorOf, intakeInput, loginAs, rawCall, startTestServer, type TestServer } from './support.ts';
 
 /**

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BackupError, backupDatabase, checkIntegrity, openSqliteFile, restoreDatabase } from '../../apps/server/src/backup.ts';
-import { ROOT, SCALE, SEED, caseTotals, intakeInput, loginAs, replayMismatches, sleep, startTestServer, versionEventMismatches, type Session, type TestServer } from './support.ts';
+import { BackupError, backupDatabase, checkIntegrity, openSqliteFile, restoreDatabase } from './support.ts';
+import { REPO_ROOT, SCALE, SEED, waitFor, caseTotals, intakeInput, loginAs, replayMismatches, sleep, startTestServer, versionEventMismatches, type Session, type TestServer } from './support.ts';
 
 /**
  * Online backup under intake load, then restore: every case acknowledged before the backup began
@@ -23,7 +23,7 @@ afterAll(async () => {
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'apps/server/src/backup-cli.ts', ...args], { cwd: ROOT }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--import', 'tsx', 'apps/server/src/backup-cli.ts', ...args], { cwd: REPO_ROOT }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
     });
   });
@@ -68,7 +68,8 @@ describe('online backup and restore', () => {
     server = await startTestServer({ SEED_HISTORY_CASES: 300 * SCALE }, { dir });
     const operator = await loginAs(server, 'operator');
     const load = intakeLoad(operator, 6);
-    await sleep(300);
+    // the load is running (on a busy machine the first acknowledgements can take a while)
+    await waitFor(() => load.acked.length >= 5, 'the first acknowledged cases', 60_000);
 
     // in process, in small steps so the copy interleaves with the writes (and restarts)
     const before1 = [...load.acked];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRouter } from '../../packages/api/src/index.ts';
+import { appRouter } from '@citygrid/api';
 import { CITY_CENTRE, SCALE, Session, caseTotals, fcOptions, healthOk, intakeInput, loginAs, rawCall, startTestServer, type TestServer } from './support.ts';
 
 /**

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRANSITIONS, listAllowedActions, type CaseActionType, type CaseSnapshot, type Role } from '../../packages/domain/src/index.ts';
+import { TRANSITIONS, listAllowedActions, type CaseActionType, type CaseSnapshot, type Role } from '@citygrid/domain';
 import { CITY_CENTRE, OUTSIDE_GRID, SCALE, SEED, errorOf, fcOptions, intakeInput, loginAs, replayMismatches, startTestServer, type Session, type TestServer } from './support.ts';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkIntegrity, openSqliteFile } from '../../apps/server/src/backup.ts';
+import { checkIntegrity, openSqliteFile } from './support.ts';
 import { ChildServer, SCALE, SEED, freePort, intakeInput, loginAs, replayMismatches, rng, sleep, versionEventMismatches, type Session } from './support.ts';
 
 /**

@@ -1,59 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appRouter } from '@citygrid/api';
 import { ROLES, type Role } from '@citygrid/domain';
-import { CITY_CENTRE, Session, errorOf, loginAs, startTestServer, type TestServer } from './test-support.ts';
+import { CITY_CENTRE, Session, errorOf, loginAs, startTestServer, type TestServer } from './testing/index.ts';
 
-/** The access policy, written out independently of the code that enforces it. */
-const ALL: readonly (Role | 'anonymous')[] = [...ROLES, 'anonymous'];
-const STAFF = ROLES;
-const WATCHERS: Role[] = ['supervisor', 'shift_lead', 'dispatcher', 'operator', 'inspector', 'admin'];
-const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
-  'auth.login': ALL,
-  'auth.me': ALL,
-  'auth.logout': STAFF,
-  'reference.bootstrap': STAFF,
-  'reference.places': STAFF,
-  'intake.preview': ['operator', 'shift_lead'],
-  'intake.create': ['operator', 'shift_lead'],
-  'intake.callerHistory': ['operator', 'shift_lead'],
-  'intake.nearby': ['operator', 'shift_lead'],
-  'dispatch.queue': ['dispatcher', 'shift_lead'],
-  'unitWork.queue': ['unit_staff'],
-  'review.queue': ['inspector', 'shift_lead', 'operator'],
-  'cases.get': STAFF,
-  // every role with at least one case action; which action is the case-action matrix's business
-  'cases.act': ['operator', 'inspector', 'shift_lead', 'dispatcher', 'unit_staff', 'supervisor'],
-  'citizen.reportOf': STAFF,
-  'cases.search': WATCHERS,
-  'dashboard.openCases': WATCHERS,
-  'dashboard.openCaseMarkers': WATCHERS,
-  'dashboard.cellCounts': WATCHERS,
-  'dashboard.today': WATCHERS,
-  'dashboard.trend': WATCHERS,
-  'dashboard.evaluation': WATCHERS,
-  'admin.users': ['admin'],
-  'admin.createUser': ['admin'],
-  'admin.updateUser': ['admin'],
-  'admin.upsertUnit': ['admin'],
-  'admin.routingRules': ['admin'],
-  'admin.replaceRoutingRules': ['admin'],
-  'admin.setTimeLimit': ['admin'],
-  'admin.importGrid': ['admin'],
-  'admin.securityLog': ['admin'],
-  'admin.upsertDepartment': ['admin'],
-  'admin.testRoute': ['admin'],
-  'admin.calendarStatus': ['admin'],
-  'admin.calendarYear': ['admin'],
-  'admin.loadCalendarYear': ['admin'],
-  'admin.apiKeys': ['admin'],
-  'admin.createApiKey': ['admin'],
-  'admin.revokeApiKey': ['admin'],
-  'admin.auditLog': ['admin'],
-  'reports.build': ['supervisor', 'shift_lead', 'admin', 'dispatcher'],
-  'wall.recent': WATCHERS,
-  'live.onCaseEvent': STAFF,
-};
-
+/**
+ * The access policy itself (every procedure × every role × own/other unit) is written out once, in
+ * tests/reliability/access-matrix.test.ts. These are the mechanisms around it: unit scope, CSRF, the
+ * security log, login throttling, the session cookie.
+ */
 const USER_OF: Record<Role, string> = {
   operator: 'operator', inspector: 'inspector', shift_lead: 'lead', dispatcher: 'dispatcher', unit_staff: 'unit-u09', supervisor: 'supervisor', admin: 'admin',
 };
@@ -71,59 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-/** Raw HTTP call so every procedure can be reached by name with a harmless input. */
-async function call(s: Session, path: string, type: string): Promise<number> {
-  const input = path === 'cases.get' || path === 'citizen.reportOf' ? { caseNumber } : path === 'auth.login' ? { username: 'nobody', password: 'x' } : {};
-  const json = encodeURIComponent(JSON.stringify({ json: input }));
-  const headers: Record<string, string> = { 'x-csrf-token': s.csrf, 'content-type': 'application/json' };
-  if (s.cookie) headers.cookie = s.cookie;
-  if (type === 'subscription') {
-    const ctl = new AbortController();
-    const res = await fetch(`${server.url}/api/trpc/${path}?input=${json}`, { headers: { ...headers, accept: 'text/event-stream' }, signal: ctl.signal });
-    const status = res.status;
-    if (status === 200) {
-      // an SSE error arrives inside the stream; read the first chunk
-      const reader = res.body!.getReader();
-      const { value } = await reader.read();
-      ctl.abort();
-      const text = new TextDecoder().decode(value);
-      if (text.includes('UNAUTHORIZED')) return 401;
-      if (text.includes('FORBIDDEN')) return 403;
-    } else ctl.abort();
-    return status;
-  }
-  const res = type === 'query'
-    ? await fetch(`${server.url}/api/trpc/${path}?input=${json}`, { headers })
-    : await fetch(`${server.url}/api/trpc/${path}`, { method: 'POST', headers, body: JSON.stringify({ json: input }) });
-  await res.arrayBuffer();
-  return res.status;
-}
-
-describe('access control: every procedure × every role', () => {
-  const procedures = Object.entries(appRouter._def.procedures as unknown as Record<string, { _def: { type: string } }>);
-
-  it('has a policy entry for every procedure, and no stale ones', () => {
-    expect(procedures.map(([p]) => p).sort()).toEqual(Object.keys(POLICY).sort());
-  });
-
-  it('gives zero unauthorised successes and refuses with 401/403 exactly where the policy says', async () => {
-    const wrong: string[] = [];
-    for (const [path, proc] of procedures) {
-      for (const role of ALL) {
-        const s = sessions.get(role)!;
-        // logout would end the sessions used by the other checks, and login answers 401 for bad
-        // credentials whoever asks: both are covered by their own tests below
-        if (path === 'auth.logout' || path === 'auth.login') continue;
-        const status = await call(s, path, proc._def.type);
-        const allowed = POLICY[path]!.includes(role);
-        const refused = status === 401 || status === 403;
-        if (allowed === refused) wrong.push(`${path} as ${role}: HTTP ${status}`);
-        if (status >= 500) wrong.push(`${path} as ${role}: HTTP ${status} (server error)`);
-      }
-    }
-    expect(wrong).toEqual([]);
-  });
-
+describe('access control around the policy', () => {
   it('keeps unit staff out of another unit’s case', async () => {
     const other = await loginAs(server, 'unit-u12');
     const read = await errorOf(other.client.cases.get.query({ caseNumber }));

@@ -9,7 +9,7 @@ import {
   startTestServer,
   type Session,
   type TestServer,
-} from './test-support.ts';
+} from './testing/index.ts';
 
 // Tuesday 2026-11-24 09:00 Beijing time
 const clock = new TestClock(Date.parse('2026-11-24T01:00:00Z'));
@@ -72,7 +72,7 @@ describe('users in the admin console', () => {
   it('resets a password: the new one works, and the log says only that it was reset', async () => {
     const id = (await admin.client.admin.users.query()).find((u) => u.username === 'inspector')!.id;
     await admin.client.admin.updateUser.mutate({ id, password: 'brand-new-secret-9' });
-    const s = new (await import('./test-support.ts')).Session(server.url);
+    const s = new (await import('./testing/index.ts')).Session(server.url);
     await expect(s.login('inspector', 'brand-new-secret-9')).resolves.toMatchObject({
       username: 'inspector',
     });

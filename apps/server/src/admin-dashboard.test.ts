@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadShippedGrid } from '@citygrid/domain';
 import type { OpenCaseMarker } from '@citygrid/api';
-import { loginMany, CITY_CENTRE, TestClock, errorOf, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { loginMany, CITY_CENTRE, TestClock, errorOf, loginAs, startTestServer, type Session, type TestServer } from './testing/index.ts';
 
 // Tuesday 2026-11-24 09:00 Beijing time: a working day
 const clock = new TestClock(Date.parse('2026-11-24T01:00:00Z'));
@@ -131,7 +131,7 @@ describe('administration', () => {
     const s = await loginAs(server, 'new.staff').catch(() => null);
     expect(s).toBeNull(); // demo password is not theirs
     const real = await (async () => {
-      const { Session } = await import('./test-support.ts');
+      const { Session } = await import('./testing/index.ts');
       const x = new Session(server.url);
       await x.login('new.staff', 'a-long-password');
       return x;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loginMany, CITY_CENTRE, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { loginMany, CITY_CENTRE, startTestServer, type Session, type TestServer } from './testing/index.ts';
 
 let server: TestServer;
 let operator: Session;

@@ -6,7 +6,7 @@ import {
   startTestServer,
   type Session,
   type TestServer,
-} from './test-support.ts';
+} from './testing/index.ts';
 
 /** The operator sees a caller's earlier cases however the number was written, on a real server. */
 let server: TestServer;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '@citygrid/domain';
 import { hasExif, NotificationSender, ZCitizenReportSchema, type SmsMessage } from '@citygrid/api';
-import { CITY_CENTRE, loginMany, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { CITY_CENTRE, loginMany, startTestServer, type Session, type TestServer } from './testing/index.ts';
 
 /**
  * The citizen channel (网上举报) over real HTTP on a real database: reports enter the loop at

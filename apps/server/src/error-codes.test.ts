@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CITY_CENTRE, loginMany, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { CITY_CENTRE, loginMany, startTestServer, type Session, type TestServer } from './testing/index.ts';
 
 /** Errors carry a code and its figures, so the web app can say what is wrong in the person's language. */
 let server: TestServer;

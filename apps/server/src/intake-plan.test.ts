@@ -9,7 +9,7 @@ import {
   TestClock,
   type Session,
   type TestServer,
-} from './test-support.ts';
+} from './testing/index.ts';
 
 let server: TestServer;
 let operator: Session;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayCaseEvents } from '@citygrid/domain';
-import { loginMany, CITY_CENTRE, OUTSIDE_GRID, errorOf, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { loginMany, CITY_CENTRE, OUTSIDE_GRID, errorOf, loginAs, startTestServer, type Session, type TestServer } from './testing/index.ts';
 
 let server: TestServer;
 let operator: Session;

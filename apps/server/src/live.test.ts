@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveCaseEvent } from '@citygrid/api';
 import { EventSource } from 'eventsource';
-import { CITY_CENTRE, loginAs, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { CITY_CENTRE, loginAs, startTestServer, type Session, type TestServer } from './testing/index.ts';
 
 let server: TestServer;
 let operator: Session;

@@ -10,7 +10,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '@citygrid/api';
-import { startTestServer, type TestServer } from './test-support.ts';
+import { startTestServer, type TestServer } from './testing/index.ts';
 
 const JURISDICTION = '152502';
 const API_KEY = 'test-key';

@@ -10,7 +10,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './test-support.ts';
+import { startTestServer, type TestServer } from './testing/index.ts';
 
 const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'open311-schemas');
 const SCHEMA_BASE = 'https://schemas.open311.invalid/georeport-v2/';

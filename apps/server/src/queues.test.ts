@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CITY_CENTRE, loginMany, OUTSIDE_GRID, startTestServer, type Session, type TestServer } from './test-support.ts';
+import { CITY_CENTRE, loginMany, OUTSIDE_GRID, startTestServer, type Session, type TestServer } from './testing/index.ts';
 
 let server: TestServer;
 let inspector: Session;

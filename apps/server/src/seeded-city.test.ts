@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loginMany, startTestServer, TestClock, type Session, type TestServer } from './test-support.ts';
+import { loginMany, startTestServer, TestClock, type Session, type TestServer } from './testing/index.ts';
 
 // The second of a month, mid-morning in Beijing: the worst day for a "this month" ranking.
 const NOW = '2026-12-02T02:00:00.000Z';

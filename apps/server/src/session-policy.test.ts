@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session, TestClock, errorOf, loginAs, startTestServer, type TestServer } from './test-support.ts';
+import { Session, TestClock, errorOf, loginAs, startTestServer, type TestServer } from './testing/index.ts';
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;

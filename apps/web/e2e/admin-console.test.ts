@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { TestClock } from '../../server/src/test-support.ts';
+import { TestClock } from '@citygrid/server/testing';
 import {
   CITY_CENTRE,
   WORK_VIEWPORT,

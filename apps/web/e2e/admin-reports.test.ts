@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { TestClock } from '../../server/src/test-support.ts';
+import { TestClock } from '@citygrid/server/testing';
 import {
   CITY_CENTRE,
   WORK_VIEWPORT,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { bboxOf } from '../../../packages/domain/src/index.ts';
+import { bboxOf } from '@citygrid/domain';
 import { CITY_CENTRE, MAP_VIEWPORT, launchBrowser, loginAs, loginPage, mapDebug, newContext, screenshot, seedOpenCases, startWebServer, waitUntil, type TestServer } from './support.ts';
 
 /** The supervisor's map with a realistic worst-case backlog: 10,000 open cases on one screen. */

@@ -1,15 +1,12 @@
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { loadConfig } from '../../server/src/env.ts';
-import { startServer, type RunningServer } from '../../server/src/server.ts';
-import { CITY_CENTRE, MAP_VIEWPORT, WEB_DIST, launchBrowser, loginAs, loginPage, mapDebug, newContext, screenshot, startWebServer, waitUntil, type TestServer } from './support.ts';
+import { CITY_CENTRE, MAP_VIEWPORT, WEB_DIST, launchBrowser, loginAs, loginPage, mapDebug, newContext, screenshot, startTestServer, startWebServer, waitUntil, type TestServer } from './support.ts';
 
 /** The command map rides out a server restart: it says it is reconnecting, then resumes by itself. */
 let first: TestServer;
 let firstRunning = true;
-let second: RunningServer | null = null;
+let second: TestServer | null = null;
 let browser: Browser;
 
 beforeAll(async () => {
@@ -44,9 +41,7 @@ describe('the command map across a server restart', () => {
     await screenshot(page, 'map-reconnecting');
 
     // --- and comes back on the same port and the same database ---
-    second = await startServer(
-      loadConfig({}, { PORT: first.port, HOST: '127.0.0.1', DATABASE_PATH: join(first.dir, 'citygrid.db'), WEB_DIST, SEED_HISTORY_CASES: 0, ARGON2_FAST: true, OPEN311_DEMO_KEY: 'test-key' }),
-    );
+    second = await startTestServer({ PORT: first.port, WEB_DIST }, { dir: first.dir });
     expect(second.port).toBe(first.port);
     expect(second.createdUsers).toBeNull(); // the same database: nothing was seeded again
     await page.locator('[data-testid="live-status"][data-status="connected"]').waitFor({ timeout: 15_000 });

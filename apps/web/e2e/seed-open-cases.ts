@@ -2,9 +2,9 @@
  * A fast bulk seed of open cases for the map tests and the map benchmark: straight through the case
  * store, inside bulk transactions, every case written through the state machine as events.
  */
-import type { Services } from '../../../packages/api/src/index.ts';
-import type { NewCaseFields } from '../../../packages/db/src/index.ts';
-import { bboxOf, createSeededRandom, isPointInRing, type UnitCode } from '../../../packages/domain/src/index.ts';
+import type { Services } from '@citygrid/api';
+import type { NewCaseFields } from '@citygrid/db';
+import { bboxOf, createSeededRandom, isPointInRing, type UnitCode } from '@citygrid/domain';
 
 type Ring = Parameters<typeof isPointInRing>[0];
 

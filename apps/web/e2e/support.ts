@@ -7,11 +7,11 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../../server/src/test-support.ts';
+import { startTestServer, type TestServer } from '@citygrid/server/testing';
 import type { CitygridDebug } from '../src/lib/debug.ts';
 
 export { seedOpenCases } from './seed-open-cases.ts';
-export { CITY_CENTRE, DEMO_PASSWORD, Session, errorOf, loginAs, startTestServer, type TestServer } from '../../server/src/test-support.ts';
+export { CITY_CENTRE, DEMO_PASSWORD, Session, errorOf, loginAs, startTestServer, type TestServer } from '@citygrid/server/testing';
 
 export const WEB_ROOT = resolve(import.meta.dirname, '..');
 export const REPO_ROOT = resolve(WEB_ROOT, '../..');
