@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { FormatsPlugin } from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from './testing/index.ts';
@@ -15,8 +16,8 @@ import { startTestServer, type TestServer } from './testing/index.ts';
 const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'open311-schemas');
 const SCHEMA_BASE = 'https://schemas.open311.invalid/georeport-v2/';
 
-// ajv-formats is CommonJS; under ESM its default export may arrive wrapped
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+// ajv-formats is CommonJS whose types describe an ES default export: load it as CommonJS
+const addFormats = createRequire(import.meta.url)('ajv-formats') as FormatsPlugin;
 
 let server: TestServer;
 let base: string;

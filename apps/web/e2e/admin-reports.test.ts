@@ -137,7 +137,7 @@ describe('催办 and 督办', () => {
     await unit.locator('[data-testid="case-state"]').first().waitFor();
     await unit.locator('[data-testid="live-status"][data-status="connected"]').first().waitFor();
     await unit.evaluate(() => {
-      (window as unknown as { __same: boolean }).__same = true;
+      window.__same = true;
     });
 
     const sup = await loginPage(await newContext(browser, WORK_VIEWPORT), server.url, 'supervisor');
@@ -161,7 +161,7 @@ describe('催办 and 督办', () => {
       (s) => (s ?? '').includes('催办') && (s ?? '').includes('督办'),
       'the urge and escalation on the unit’s screen',
     );
-    expect(await unit.evaluate(() => (window as unknown as { __same?: boolean }).__same)).toBe(true);
+    expect(await unit.evaluate(() => window.__same)).toBe(true);
     expect(await unit.locator('body').textContent()).toContain('已超期两天，请今日内处置');
     await screenshot(unit, 'unit-sees-urge');
 

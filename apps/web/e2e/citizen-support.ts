@@ -39,18 +39,8 @@ export async function axeViolations(
   // evaluated over the DevTools protocol: the page's CSP (script-src 'self') stays as it is
   await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
   return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            ctx: Document,
-            o: unknown,
-          ) => Promise<{
-            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
-          }>;
-        };
-      }
-    ).axe;
+    const axe = window.axe;
+    if (!axe) throw new Error('axe-core did not load into the page');
     const r = await axe.run(document, { resultTypes: ['violations'] });
     return r.violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')

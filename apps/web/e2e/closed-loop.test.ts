@@ -32,7 +32,7 @@ describe('the closed loop across roles, watched live on the command map', () => 
     await supervisor.locator('[data-testid="live-status"][data-status="connected"]').waitFor();
     await supervisor.getByTestId('loading').waitFor({ state: 'detached' });
     await supervisor.evaluate(() => {
-      (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+      window.__sameDocument = true;
     });
     const before = await mapDebug.markerCount(supervisor);
     await screenshot(supervisor, 'map-before');
@@ -113,7 +113,7 @@ describe('the closed loop across roles, watched live on the command map', () => 
     // --- a closed case is not open: its marker leaves the map ---
     await waitUntil(() => mapDebug.markerColor(supervisor, caseNumber), (c) => c === null, 'the marker to leave the map');
     expect(await mapDebug.markerCount(supervisor)).toBe(before);
-    expect(await supervisor.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(await supervisor.evaluate(() => window.__sameDocument)).toBe(true);
     await screenshot(supervisor, 'map-after-close');
 
     const stored = await server.services.cases.caseStore.getByNumber(caseNumber);

@@ -33,11 +33,11 @@ const TRACK_EVENT_SOURCES = () => {
     }
   }
   window.EventSource = Tracked;
-  (window as unknown as { __openEventSources: () => number }).__openEventSources = () =>
+  window.__openEventSources = () =>
     opened.filter((s) => s.readyState !== 2).length;
 };
 const openEventSources = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __openEventSources: () => number }).__openEventSources());
+  page.evaluate(() => window.__openEventSources?.() ?? 0);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);

@@ -25,7 +25,7 @@ const drawn = (page: Page) =>
     let singleCount = 0;
     const size = map.getSize();
     map.eachLayer((l) => {
-      const layer = l as unknown as { getChildCount?: () => number; caseNumber?: string; getLatLng?: () => { lat: number; lng: number } };
+      const layer = l as typeof l & { getChildCount?: () => number; caseNumber?: string; getLatLng?: () => { lat: number; lng: number } };
       if (typeof layer.getChildCount === 'function') clusters.push(layer.getChildCount());
       else if (layer.caseNumber && layer.getLatLng) {
         singleCount++;

@@ -30,7 +30,7 @@ describe('the command map across a server restart', () => {
     await page.locator('[data-testid="live-status"][data-status="connected"]').waitFor();
     await waitUntil(() => mapDebug.markerColor(page, before.caseNumber), (c) => c !== null, 'the case filed before the restart on the map');
     await page.evaluate(() => {
-      (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
+      window.__sameDocument = true;
     });
 
     // --- the server goes away ---
@@ -52,7 +52,7 @@ describe('the command map across a server restart', () => {
     await waitUntil(() => mapDebug.markerColor(page, after.caseNumber), (c) => c !== null, 'the case filed after the restart on the map');
     expect(await mapDebug.markerCount(page)).toBe(markersBefore + 1);
     expect(await mapDebug.markerColor(page, before.caseNumber)).not.toBeNull();
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(await page.evaluate(() => window.__sameDocument)).toBe(true);
     await screenshot(page, 'map-after-restart');
   });
 });
