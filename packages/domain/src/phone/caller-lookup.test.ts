@@ -1,23 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { callerLookupStatus } from './caller-lookup.ts';
+import { isCallerLookupReady } from './caller-lookup.ts';
+import { normalizePhoneNumber } from './normalize-phone.ts';
 
-describe('callerLookupStatus', () => {
+describe('isCallerLookupReady', () => {
   it('waits until seven digits are typed, whatever separates them', () => {
-    expect(callerLookupStatus('')).toBe('incomplete');
-    expect(callerLookupStatus('138 000')).toBe('incomplete');
-    expect(callerLookupStatus('822-123')).toBe('incomplete');
+    expect(isCallerLookupReady('')).toBe(false);
+    expect(isCallerLookupReady('138 000')).toBe(false);
+    expect(isCallerLookupReady('822-123')).toBe(false);
+    expect(isCallerLookupReady('822-1234')).toBe(true);
+    expect(isCallerLookupReady('+86 138-0000-0001')).toBe(true);
   });
 
-  it('accepts what the server stores: mobiles and landlines however they are written', () => {
-    expect(callerLookupStatus('13800000001')).toBe('valid');
-    expect(callerLookupStatus('+86 138-0000-0001')).toBe('valid');
-    expect(callerLookupStatus('822 1234')).toBe('valid');
-    expect(callerLookupStatus('0479 822 1234')).toBe('valid');
-  });
-
-  it('calls an impossible number invalid instead of looking it up', () => {
-    expect(callerLookupStatus('0000000')).toBe('invalid');
-    expect(callerLookupStatus('1380000000x1')).toBe('invalid');
-    expect(callerLookupStatus('12345678901234')).toBe('invalid');
+  it('is ready for every number the server can store, even the shortest local one', () => {
+    for (const raw of ['8221234', '13800000001', '0479 822 1234', '+97699112233']) {
+      expect(normalizePhoneNumber(raw)).not.toBeNull();
+      expect(isCallerLookupReady(raw)).toBe(true);
+    }
   });
 });
