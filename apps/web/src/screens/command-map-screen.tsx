@@ -52,9 +52,16 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
   const refetchInterval = wall ? 60_000 : false;
   // the map's markers as slim tuples, kept current from the live stream (a fifth of the full rows)
   const { openCases, live, ticker } = useOpenCasesLive(filters);
-  const cellCounts = useQuery({ ...trpc.dashboard.cellCounts.queryOptions(caseFilter), placeholderData: keepPreviousData, refetchInterval });
+  const cellCounts = useQuery({
+    ...trpc.dashboard.cellCounts.queryOptions(caseFilter),
+    placeholderData: keepPreviousData,
+    refetchInterval,
+  });
   const today = useQuery({ ...trpc.dashboard.today.queryOptions(), refetchInterval });
-  const trend = useQuery({ ...trpc.dashboard.trend.queryOptions({ days: 30 }), refetchInterval: wall ? 300_000 : false });
+  const trend = useQuery({
+    ...trpc.dashboard.trend.queryOptions({ days: 30 }),
+    refetchInterval: wall ? 300_000 : false,
+  });
 
   // --- cells ---
   const counts = cellCounts.data?.[mode];
@@ -62,7 +69,12 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
     (code: string): PathOptions => {
       const k = classOf(counts?.[code] ?? 0, mode);
       const selected = code === selectedCell;
-      return { color: selected ? '#ffffff' : '#2b3b57', weight: selected ? 2.5 : 0.8, fillColor: RAMP[mode][k], fillOpacity: 0.85 };
+      return {
+        color: selected ? '#ffffff' : '#2b3b57',
+        weight: selected ? 2.5 : 0.8,
+        fillColor: RAMP[mode][k],
+        fillOpacity: 0.85,
+      };
     },
     [counts, mode, selectedCell],
   );
@@ -102,9 +114,25 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
   return (
     <div className={`command ${wall ? 'command-wall' : ''}`} data-testid="command-map">
       <div className="command-map">
-        <MapContainer {...(gridBounds ? { bounds: gridBounds, boundsOptions: { padding: [20, 20] } } : { center: CITY_CENTER, zoom: 13 })} minZoom={10} maxZoom={19} zoomSnap={0.25} preferCanvas className="map-root" data-testid="map-container" attributionControl={false}>
+        <MapContainer
+          {...(gridBounds
+            ? { bounds: gridBounds, boundsOptions: { padding: [20, 20] } }
+            : { center: CITY_CENTER, zoom: 13 })}
+          minZoom={10}
+          maxZoom={19}
+          zoomSnap={0.25}
+          preferCanvas
+          className="map-root"
+          data-testid="map-container"
+          attributionControl={false}
+        >
           <BaseTiles />
-          <CellsLayer cells={ref.data.cells} styleOf={styleOf} onCellClick={onCellClick} tooltipOf={tooltipOf} />
+          <CellsLayer
+            cells={ref.data.cells}
+            styleOf={styleOf}
+            onCellClick={onCellClick}
+            tooltipOf={tooltipOf}
+          />
           <CommunityLayer communities={ref.data.communities} />
           <CaseClusterLayer markers={markers} calendar={ref.calendar} now={now} onCaseClick={onCaseClick} />
           <FitOnResize bounds={gridBounds} refit />
@@ -121,7 +149,13 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
           </div>
           <div className="mode-toggle" role="group" aria-label={t('map.cellsOf')}>
             {CELL_MODES.map((m) => (
-              <button key={m} type="button" className={mode === m ? 'pressed' : ''} onClick={() => setMode(m)} data-testid={`cell-mode-${m}`}>
+              <button
+                key={m}
+                type="button"
+                className={mode === m ? 'pressed' : ''}
+                onClick={() => setMode(m)}
+                data-testid={`cell-mode-${m}`}
+              >
                 {t(m === 'open' ? 'map.layerOpen' : 'map.layerOverdue')}
               </button>
             ))}
@@ -129,11 +163,21 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
         </div>
         <MapLegend mode={mode} />
         {wall ? (
-          <button type="button" className="map-overlay top-right ghost" onClick={exitWall} data-testid="exit-wall">
+          <button
+            type="button"
+            className="map-overlay top-right ghost"
+            onClick={exitWall}
+            data-testid="exit-wall"
+          >
             {t('map.exitWall')}
           </button>
         ) : (
-          <button type="button" className="map-overlay top-right" onClick={enterWall} data-testid="enter-wall">
+          <button
+            type="button"
+            className="map-overlay top-right"
+            onClick={enterWall}
+            data-testid="enter-wall"
+          >
             {t('map.wall')}
           </button>
         )}
@@ -167,10 +211,18 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
         </section>
 
         {selectedCell ? (
-          <CellCases cellCode={selectedCell} filter={caseFilter} now={now} onSelectCase={setSelectedCase} onClose={() => setSelectedCell(null)} />
+          <CellCases
+            cellCode={selectedCell}
+            filter={caseFilter}
+            now={now}
+            onSelectCase={setSelectedCase}
+            onClose={() => setSelectedCell(null)}
+          />
         ) : (
           <>
-            {!wall && <FiltersPanel filters={filters} onFilters={setFilters} period={period} onPeriod={setPeriod} />}
+            {!wall && (
+              <FiltersPanel filters={filters} onFilters={setFilters} period={period} onPeriod={setPeriod} />
+            )}
             <UnitRanking period={period} filter={caseFilter} wall={wall} />
             <section className="side-section trend-section">
               <h3>{t('map.trend')}</h3>

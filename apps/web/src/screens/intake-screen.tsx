@@ -7,7 +7,12 @@ import { newIdempotencyKey } from '../lib/idempotency-key';
 import { useFieldErrorText } from '../lib/i18n-errors';
 import { IntakeMap } from '../map/intake-map';
 import { useErrorText } from '../components/status';
-import { initialIntakeForm, intakeFormReducer, intakeSubmission, type IntakeTextField } from './intake/intake-form';
+import {
+  initialIntakeForm,
+  intakeFormReducer,
+  intakeSubmission,
+  type IntakeTextField,
+} from './intake/intake-form';
 import { CategoryPicker } from './intake/category-picker';
 import { PlacePicker } from './intake/place-picker';
 import { CallerHistory } from './intake/caller-history';
@@ -25,17 +30,26 @@ export default function IntakeScreen() {
   const errorText = useErrorText();
 
   const phoneRef = useRef<HTMLInputElement>(null);
-  const [form, dispatch] = useReducer(intakeFormReducer, undefined, () => initialIntakeForm(newIdempotencyKey()));
+  const [form, dispatch] = useReducer(intakeFormReducer, undefined, () =>
+    initialIntakeForm(newIdempotencyKey()),
+  );
   const [result, setResult] = useState<IntakeResult | null>(null);
   const { minorClassCode, location, urgent } = form;
   const edit = (field: IntakeTextField) => (value: string) => dispatch({ type: 'edit', field, value });
 
-  const onMapPick = useCallback((point: { lat: number; lng: number }) => dispatch({ type: 'pickPoint', point }), []);
+  const onMapPick = useCallback(
+    (point: { lat: number; lng: number }) => dispatch({ type: 'pickPoint', point }),
+    [],
+  );
   const onPlacePick = useCallback((place: Place) => dispatch({ type: 'pickPlace', place }), []);
 
   // --- routing preview ---
   const preview = useQuery({
-    ...trpc.intake.preview.queryOptions({ minorClassCode: minorClassCode ?? 'E0101', location, urgency: urgent ? 'urgent' : 'normal' }),
+    ...trpc.intake.preview.queryOptions({
+      minorClassCode: minorClassCode ?? 'E0101',
+      location,
+      urgency: urgent ? 'urgent' : 'normal',
+    }),
     enabled: minorClassCode !== null,
     placeholderData: keepPreviousData,
   });
@@ -52,7 +66,8 @@ export default function IntakeScreen() {
     }),
   );
   const errors = create.error ? fieldErrors(create.error, fieldText) : {};
-  const errorOf = (field: string) => errors[field] ?? Object.entries(errors).find(([k]) => k.startsWith(`${field}.`))?.[1];
+  const errorOf = (field: string) =>
+    errors[field] ?? Object.entries(errors).find(([k]) => k.startsWith(`${field}.`))?.[1];
   const generalError = create.error && Object.keys(errors).length === 0 ? errorText(create.error) : null;
 
   const submit = (duplicateOf?: string) => {
@@ -101,12 +116,29 @@ export default function IntakeScreen() {
         <div className="row2">
           <label>
             {t('intake.phone')}
-            <input ref={phoneRef} data-testid="intake-phone" inputMode="tel" autoFocus value={form.phone} onChange={(e) => edit('phone')(e.target.value)} autoComplete="off" />
-            {errorOf('callerPhone') && <span className="field-error" data-testid="error-callerPhone">{errorOf('callerPhone')}</span>}
+            <input
+              ref={phoneRef}
+              data-testid="intake-phone"
+              inputMode="tel"
+              autoFocus
+              value={form.phone}
+              onChange={(e) => edit('phone')(e.target.value)}
+              autoComplete="off"
+            />
+            {errorOf('callerPhone') && (
+              <span className="field-error" data-testid="error-callerPhone">
+                {errorOf('callerPhone')}
+              </span>
+            )}
           </label>
           <label>
             {t('intake.name')}
-            <input data-testid="intake-name" value={form.name} onChange={(e) => edit('name')(e.target.value)} autoComplete="off" />
+            <input
+              data-testid="intake-name"
+              value={form.name}
+              onChange={(e) => edit('name')(e.target.value)}
+              autoComplete="off"
+            />
             {errorOf('callerName') && <span className="field-error">{errorOf('callerName')}</span>}
           </label>
         </div>
@@ -114,7 +146,14 @@ export default function IntakeScreen() {
           <legend>{t('intake.nature')}</legend>
           {REQUEST_NATURES.map((n) => (
             <label key={n} className={`radio-pill ${form.nature === n ? 'checked' : ''}`}>
-              <input type="radio" name="nature" value={n} checked={form.nature === n} onChange={() => dispatch({ type: 'setNature', nature: n })} data-testid={`nature-${n}`} />
+              <input
+                type="radio"
+                name="nature"
+                value={n}
+                checked={form.nature === n}
+                onChange={() => dispatch({ type: 'setNature', nature: n })}
+                data-testid={`nature-${n}`}
+              />
               {t(`natures.${n}`)}
             </label>
           ))}
@@ -130,25 +169,55 @@ export default function IntakeScreen() {
         />
         <label>
           {t('intake.description')}
-          <textarea data-testid="intake-description" rows={3} value={form.description} onChange={(e) => edit('description')(e.target.value)} />
-          {errorOf('description') && <span className="field-error" data-testid="error-description">{errorOf('description')}</span>}
+          <textarea
+            data-testid="intake-description"
+            rows={3}
+            value={form.description}
+            onChange={(e) => edit('description')(e.target.value)}
+          />
+          {errorOf('description') && (
+            <span className="field-error" data-testid="error-description">
+              {errorOf('description')}
+            </span>
+          )}
         </label>
         <div className="row2">
-          <PlacePicker query={form.placeQuery} onQuery={edit('placeQuery')} onPick={onPlacePick} error={errorOf('location')} />
+          <PlacePicker
+            query={form.placeQuery}
+            onQuery={edit('placeQuery')}
+            onPick={onPlacePick}
+            error={errorOf('location')}
+          />
           <label>
             {t('intake.address')}
-            <input data-testid="intake-address" value={form.address} onChange={(e) => edit('address')(e.target.value)} autoComplete="off" />
+            <input
+              data-testid="intake-address"
+              value={form.address}
+              onChange={(e) => edit('address')(e.target.value)}
+              autoComplete="off"
+            />
           </label>
         </div>
         <div className="location-line muted small" data-testid="intake-location">
-          {location ? `${location.lat.toFixed(5)}, ${location.lng.toFixed(5)}` : t('intake.noLocation')} · {t('intake.mapHint')}
+          {location ? `${location.lat.toFixed(5)}, ${location.lng.toFixed(5)}` : t('intake.noLocation')} ·{' '}
+          {t('intake.mapHint')}
         </div>
         <div className="submit-row">
           <label className={`toggle ${urgent ? 'on' : ''}`}>
-            <input type="checkbox" data-testid="intake-urgent" checked={urgent} onChange={(e) => dispatch({ type: 'setUrgent', urgent: e.target.checked })} />
+            <input
+              type="checkbox"
+              data-testid="intake-urgent"
+              checked={urgent}
+              onChange={(e) => dispatch({ type: 'setUrgent', urgent: e.target.checked })}
+            />
             {t('intake.urgentHint')}
           </label>
-          <button type="submit" className="primary big" data-testid="intake-submit" disabled={create.isPending}>
+          <button
+            type="submit"
+            className="primary big"
+            data-testid="intake-submit"
+            disabled={create.isPending}
+          >
             {create.isPending ? t('intake.submitting') : t('intake.submit')}
           </button>
         </div>
@@ -164,8 +233,18 @@ export default function IntakeScreen() {
         <div className="panel map-panel">
           <IntakeMap location={location} onPick={onMapPick} selectedCell={pv?.cellCode ?? null} />
         </div>
-        <RoutingPreview hasClass={minorClassCode !== null} pending={preview.isPending} error={preview.isError ? preview.error : null} preview={pv} />
-        <NearbyCases nearby={nearby} sayNone={pv !== undefined && location !== null} busy={create.isPending} onLink={(cn) => submit(cn)} />
+        <RoutingPreview
+          hasClass={minorClassCode !== null}
+          pending={preview.isPending}
+          error={preview.isError ? preview.error : null}
+          preview={pv}
+        />
+        <NearbyCases
+          nearby={nearby}
+          sayNone={pv !== undefined && location !== null}
+          busy={create.isPending}
+          onLink={(cn) => submit(cn)}
+        />
         <CallerHistory phone={form.phone} />
       </div>
     </div>

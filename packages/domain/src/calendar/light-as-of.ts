@@ -17,8 +17,13 @@ export interface ServerLight {
  * `computeTrafficLight` says: red iff now > due) and the remaining time is minus the wall-clock time
  * since the deadline. A case without a light never gains one.
  */
-export function lightAsOf(row: ServerLight, now: Date): { light: TrafficLight | null; remainingMs: number | null } {
+export function lightAsOf(
+  row: ServerLight,
+  now: Date,
+): { light: TrafficLight | null; remainingMs: number | null } {
   if (row.light === null || row.dueAt === null) return { light: row.light, remainingMs: row.remainingMs };
   const overdueMs = now.getTime() - Date.parse(row.dueAt);
-  return overdueMs > 0 ? { light: 'red', remainingMs: -overdueMs } : { light: row.light, remainingMs: row.remainingMs };
+  return overdueMs > 0
+    ? { light: 'red', remainingMs: -overdueMs }
+    : { light: row.light, remainingMs: row.remainingMs };
 }

@@ -12,12 +12,17 @@ export type LocalPeriod = (typeof LOCAL_PERIODS)[number];
  * `[from, to)` of a period as ISO instants. Periods that include today end at the next local midnight
  * (today counts in full); `last30` is today and the 29 local days before it.
  */
-export function localPeriodRange(period: LocalPeriod, now: Date, offsetMinutes = LOCAL_UTC_OFFSET_MINUTES): { from: string; to: string } {
+export function localPeriodRange(
+  period: LocalPeriod,
+  now: Date,
+  offsetMinutes = LOCAL_UTC_OFFSET_MINUTES,
+): { from: string; to: string } {
   const local = localWallClock(now, offsetMinutes);
   const y = local.getUTCFullYear();
   const m = local.getUTCMonth();
   const d = local.getUTCDate();
-  const at = (yy: number, mm: number, dd = 1) => instantOfLocal(yy, mm, dd, 0, 0, offsetMinutes).toISOString();
+  const at = (yy: number, mm: number, dd = 1) =>
+    instantOfLocal(yy, mm, dd, 0, 0, offsetMinutes).toISOString();
   const endOfToday = at(y, m, d + 1);
   switch (period) {
     case 'thisMonth':

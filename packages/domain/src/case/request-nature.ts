@@ -6,4 +6,5 @@ export const REQUEST_NATURES = ['complaint', 'enquiry', 'help', 'report', 'sugge
 export type RequestNature = (typeof REQUEST_NATURES)[number];
 /** What a new intake form starts with: most hotline calls are complaints (投诉). */
 export const DEFAULT_REQUEST_NATURE: RequestNature = 'complaint';
-export const isRequestNature = (v: string): v is RequestNature => (REQUEST_NATURES as readonly string[]).includes(v);
+export const isRequestNature = (v: string): v is RequestNature =>
+  (REQUEST_NATURES as readonly string[]).includes(v);

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { rankUnits, type UnitEvaluation } from './rank-units.ts';
 
-const row = (key: string | null, dispatched: number, onTimeCloseRate: number | null, reworkRate: number | null): UnitEvaluation => ({ key, dispatched, onTimeCloseRate, reworkRate });
+const row = (
+  key: string | null,
+  dispatched: number,
+  onTimeCloseRate: number | null,
+  reworkRate: number | null,
+): UnitEvaluation => ({ key, dispatched, onTimeCloseRate, reworkRate });
 
 describe('rankUnits', () => {
   it('ranks by on-time closing rate, then by the lower rework rate', () => {
@@ -10,7 +15,12 @@ describe('rankUnits', () => {
   });
 
   it('puts units without a rate yet last, and leaves out undispatched and unnamed rows', () => {
-    const ranked = rankUnits([row('A', 3, null, null), row('B', 0, 1, 0), row(null, 5, 1, 0), row('C', 2, 0, 0)]);
+    const ranked = rankUnits([
+      row('A', 3, null, null),
+      row('B', 0, 1, 0),
+      row(null, 5, 1, 0),
+      row('C', 2, 0, 0),
+    ]);
     expect(ranked.map((r) => r.key)).toEqual(['C', 'A']);
   });
 

@@ -14,5 +14,8 @@ export interface UnitEvaluation {
 export function rankUnits<T extends UnitEvaluation>(rows: readonly T[]): T[] {
   return rows
     .filter((r) => r.key && r.dispatched > 0)
-    .sort((a, b) => (b.onTimeCloseRate ?? -1) - (a.onTimeCloseRate ?? -1) || (a.reworkRate ?? 0) - (b.reworkRate ?? 0));
+    .sort(
+      (a, b) =>
+        (b.onTimeCloseRate ?? -1) - (a.onTimeCloseRate ?? -1) || (a.reworkRate ?? 0) - (b.reworkRate ?? 0),
+    );
 }

@@ -20,7 +20,10 @@ export function CellCases({ cellCode, filter, now, onSelectCase, onClose }: Cell
   const trpc = useTRPC();
   const ref = useReference();
   const cellName = useCellName();
-  const q = useQuery({ ...trpc.dashboard.openCases.queryOptions({ ...filter, cellCode }), staleTime: Infinity });
+  const q = useQuery({
+    ...trpc.dashboard.openCases.queryOptions({ ...filter, cellCode }),
+    staleTime: Infinity,
+  });
   const cases = q.data ?? NO_CASES;
   return (
     <section className="side-section grow" data-testid="cell-cases">
@@ -36,7 +39,12 @@ export function CellCases({ cellCode, filter, now, onSelectCase, onClose }: Cell
           const l = lightOf(c, ref.calendar, now);
           return (
             <li key={c.caseNumber}>
-              <button type="button" className="link-row" onClick={() => onSelectCase(c.caseNumber)} data-testid={`case-row-${c.caseNumber}`}>
+              <button
+                type="button"
+                className="link-row"
+                onClick={() => onSelectCase(c.caseNumber)}
+                data-testid={`case-row-${c.caseNumber}`}
+              >
                 <LightDot light={l?.light ?? null} />
                 <span className="num">{c.caseNumber}</span>
                 <span className="muted small">{t(`states.${c.state}`)}</span>

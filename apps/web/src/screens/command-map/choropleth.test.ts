@@ -3,7 +3,9 @@ import { BREAKS, classLabel, classOf, RAMP } from './choropleth';
 
 describe('the cell choropleth', () => {
   it('puts a count in the last class whose lower bound it reaches', () => {
-    expect([0, 1, 2, 3, 5, 6, 10, 11, 500].map((n) => classOf(n, 'open'))).toEqual([0, 1, 1, 2, 2, 3, 3, 4, 4]);
+    expect([0, 1, 2, 3, 5, 6, 10, 11, 500].map((n) => classOf(n, 'open'))).toEqual([
+      0, 1, 1, 2, 2, 3, 3, 4, 4,
+    ]);
     expect([0, 1, 2, 3, 4, 7, 40].map((n) => classOf(n, 'overdue'))).toEqual([0, 1, 2, 2, 3, 4, 4]);
   });
 

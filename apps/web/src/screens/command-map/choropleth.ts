@@ -3,7 +3,10 @@ export type CellMode = 'open' | 'overdue';
 export const CELL_MODES: readonly CellMode[] = ['open', 'overdue'];
 
 /** Lower bound of each class. */
-export const BREAKS: Record<CellMode, readonly number[]> = { open: [0, 1, 3, 6, 11], overdue: [0, 1, 2, 4, 7] };
+export const BREAKS: Record<CellMode, readonly number[]> = {
+  open: [0, 1, 3, 6, 11],
+  overdue: [0, 1, 2, 4, 7],
+};
 export const RAMP: Record<CellMode, readonly string[]> = {
   open: ['#142033', '#1d3a5f', '#24609a', '#2f8bd0', '#6cc3ff'],
   overdue: ['#142033', '#4a2a1f', '#8a3b22', '#c9502a', '#ff7a45'],

@@ -22,7 +22,12 @@ export function FiltersPanel({ filters, onFilters, period, onPeriod }: FiltersPa
     <section className="side-section filters" data-testid="map-filters">
       <h3>{t('map.filters')}</h3>
       <div className="filter-grid">
-        <select aria-label={t('map.category')} value={filters.hotlineCategory} onChange={(e) => set('hotlineCategory', e.target.value)} data-testid="filter-category">
+        <select
+          aria-label={t('map.category')}
+          value={filters.hotlineCategory}
+          onChange={(e) => set('hotlineCategory', e.target.value)}
+          data-testid="filter-category"
+        >
           <option value="">
             {t('map.category')}：{t('app.all')}
           </option>
@@ -32,7 +37,12 @@ export function FiltersPanel({ filters, onFilters, period, onPeriod }: FiltersPa
             </option>
           ))}
         </select>
-        <select aria-label={t('map.unit')} value={filters.unitCode} onChange={(e) => set('unitCode', e.target.value)} data-testid="filter-unit">
+        <select
+          aria-label={t('map.unit')}
+          value={filters.unitCode}
+          onChange={(e) => set('unitCode', e.target.value)}
+          data-testid="filter-unit"
+        >
           <option value="">
             {t('map.unit')}：{t('app.all')}
           </option>
@@ -42,7 +52,12 @@ export function FiltersPanel({ filters, onFilters, period, onPeriod }: FiltersPa
             </option>
           ))}
         </select>
-        <select aria-label={t('map.community')} value={filters.communityCode} onChange={(e) => set('communityCode', e.target.value)} data-testid="filter-community">
+        <select
+          aria-label={t('map.community')}
+          value={filters.communityCode}
+          onChange={(e) => set('communityCode', e.target.value)}
+          data-testid="filter-community"
+        >
           <option value="">
             {t('map.community')}：{t('app.all')}
           </option>
@@ -52,7 +67,12 @@ export function FiltersPanel({ filters, onFilters, period, onPeriod }: FiltersPa
             </option>
           ))}
         </select>
-        <select aria-label={t('map.state')} value={filters.state} onChange={(e) => set('state', e.target.value as CaseState | '')} data-testid="filter-state">
+        <select
+          aria-label={t('map.state')}
+          value={filters.state}
+          onChange={(e) => set('state', e.target.value as CaseState | '')}
+          data-testid="filter-state"
+        >
           <option value="">
             {t('map.state')}：{t('app.all')}
           </option>
@@ -62,7 +82,12 @@ export function FiltersPanel({ filters, onFilters, period, onPeriod }: FiltersPa
             </option>
           ))}
         </select>
-        <select aria-label={t('map.period')} value={period} onChange={(e) => onPeriod(e.target.value as LocalPeriod)} data-testid="filter-period">
+        <select
+          aria-label={t('map.period')}
+          value={period}
+          onChange={(e) => onPeriod(e.target.value as LocalPeriod)}
+          data-testid="filter-period"
+        >
           {LOCAL_PERIODS.map((p) => (
             <option key={p} value={p}>
               {t('map.period')}：{t(`map.${p}`)}

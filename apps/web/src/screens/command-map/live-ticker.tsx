@@ -3,7 +3,13 @@ import type { LiveCaseEvent } from '../../lib/trpc';
 import { formatClock } from '../../lib/format';
 
 /** The newest case events as they arrive (实时动态), each opening its case. */
-export function LiveTicker({ events, onSelectCase }: { readonly events: readonly LiveCaseEvent[]; readonly onSelectCase: (caseNumber: string) => void }) {
+export function LiveTicker({
+  events,
+  onSelectCase,
+}: {
+  readonly events: readonly LiveCaseEvent[];
+  readonly onSelectCase: (caseNumber: string) => void;
+}) {
   const { t } = useTranslation();
   return (
     <section className="side-section ticker" data-testid="ticker">

@@ -11,7 +11,14 @@ describe('the command map filters', () => {
   });
 
   it('send each chosen select, the state as a one-state list', () => {
-    expect(toCaseFilter({ hotlineCategory: 'env', unitCode: 'U09', communityCode: '152502001001', state: 'parked' })).toEqual({
+    expect(
+      toCaseFilter({
+        hotlineCategory: 'env',
+        unitCode: 'U09',
+        communityCode: '152502001001',
+        state: 'parked',
+      }),
+    ).toEqual({
       hotlineCategory: 'env',
       unitCode: 'U09',
       communityCode: '152502001001',

@@ -21,8 +21,16 @@ export function MapLegend({ mode }: { readonly mode: CellMode }) {
     });
   return (
     <div className={`map-overlay bottom-left legend${open ? '' : ' collapsed'}`} data-testid="legend">
-      <button type="button" className="legend-toggle" aria-expanded={open} title={t(open ? 'map.legendHide' : 'map.legendShow')} onClick={toggle} data-testid="legend-toggle">
-        <span aria-hidden="true">{open ? '▾' : '▸'}</span> {t('map.legend')} · {t(mode === 'open' ? 'map.layerOpen' : 'map.layerOverdue')}
+      <button
+        type="button"
+        className="legend-toggle"
+        aria-expanded={open}
+        title={t(open ? 'map.legendHide' : 'map.legendShow')}
+        onClick={toggle}
+        data-testid="legend-toggle"
+      >
+        <span aria-hidden="true">{open ? '▾' : '▸'}</span> {t('map.legend')} ·{' '}
+        {t(mode === 'open' ? 'map.layerOpen' : 'map.layerOverdue')}
       </button>
       {open && (
         <div className="legend-body" data-testid="legend-body">

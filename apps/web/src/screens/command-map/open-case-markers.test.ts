@@ -38,7 +38,8 @@ const event = (c: LiveCase, id = nextId++): LiveCaseEvent => ({
   case: c,
 });
 
-const marker = (caseNumber: string, version: number): OpenCaseMarker => markerOf(liveCase(caseNumber, { version }))!;
+const marker = (caseNumber: string, version: number): OpenCaseMarker =>
+  markerOf(liveCase(caseNumber, { version }))!;
 const all = () => true;
 
 describe('latestByCase', () => {
@@ -57,12 +58,21 @@ describe('patchMarkers', () => {
     const markers = [marker('A', 3)];
     expect(patchMarkers(markers, latestByCase([event(liveCase('A', { version: 3 }))]), all)).toBe(markers);
     // a closed case that was not on the map stays off it
-    expect(patchMarkers(markers, latestByCase([event(liveCase('B', { state: 'closed' }))]), all)).toBe(markers);
+    expect(patchMarkers(markers, latestByCase([event(liveCase('B', { state: 'closed' }))]), all)).toBe(
+      markers,
+    );
   });
 
   it('replaces a marker in place with the newer version and appends a new open case', () => {
     const markers = [marker('A', 1), marker('B', 1)];
-    const out = patchMarkers(markers, latestByCase([event(liveCase('B', { version: 2, state: 'accepted' })), event(liveCase('C', { version: 1 }))]), all);
+    const out = patchMarkers(
+      markers,
+      latestByCase([
+        event(liveCase('B', { version: 2, state: 'accepted' })),
+        event(liveCase('C', { version: 1 })),
+      ]),
+      all,
+    );
     expect(out.map((m) => [m[0], m[3], m[4]])).toEqual([
       ['A', 'dispatched', 1],
       ['B', 'accepted', 2],
@@ -84,6 +94,8 @@ describe('patchMarkers', () => {
 
   it('ignores an event older than the marker it would replace', () => {
     const markers = [marker('A', 5)];
-    expect(patchMarkers(markers, latestByCase([event(liveCase('A', { version: 4, state: 'closed' }))]), all)).toBe(markers);
+    expect(
+      patchMarkers(markers, latestByCase([event(liveCase('A', { version: 4, state: 'closed' }))]), all),
+    ).toBe(markers);
   });
 });

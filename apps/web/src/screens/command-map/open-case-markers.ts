@@ -16,7 +16,17 @@ export function latestByCase(events: readonly LiveCaseEvent[]): Map<string, Live
 /** The marker tuple of a case, or null when it has no point to show. */
 export function markerOf(c: LiveCase): OpenCaseMarker | null {
   if (c.lat === null || c.lng === null) return null;
-  return [c.caseNumber, c.lat, c.lng, c.state, c.version, c.dispatchedAt, c.dueAt, c.limitUnit, c.minorClassCode];
+  return [
+    c.caseNumber,
+    c.lat,
+    c.lng,
+    c.state,
+    c.version,
+    c.dispatchedAt,
+    c.dueAt,
+    c.limitUnit,
+    c.minorClassCode,
+  ];
 }
 
 /**
@@ -24,7 +34,11 @@ export function markerOf(c: LiveCase): OpenCaseMarker | null {
  * point is replaced or appended; any other is removed. An event older than the marker's version
  * changes nothing. Returns `markers` itself when nothing changed, so the map does not redraw.
  */
-export function patchMarkers(markers: OpenCaseMarker[], latest: ReadonlyMap<string, LiveCaseEvent>, belongs: (c: LiveCase) => boolean): OpenCaseMarker[] {
+export function patchMarkers(
+  markers: OpenCaseMarker[],
+  latest: ReadonlyMap<string, LiveCaseEvent>,
+  belongs: (c: LiveCase) => boolean,
+): OpenCaseMarker[] {
   const index = new Map(markers.map((m, i) => [m[0], i]));
   let replaced: OpenCaseMarker[] | null = null;
   const removed = new Set<string>();

@@ -9,7 +9,15 @@ import { useLocalName } from '../../i18n';
 import { ErrorBox } from '../../components/status';
 
 /** The units' league table for a period (the domain's `rankUnits`: on-time closing rate, then rework rate). */
-export function UnitRanking({ period, filter, wall }: { readonly period: LocalPeriod; readonly filter: CaseFilter; readonly wall: boolean }) {
+export function UnitRanking({
+  period,
+  filter,
+  wall,
+}: {
+  readonly period: LocalPeriod;
+  readonly filter: CaseFilter;
+  readonly wall: boolean;
+}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const ref = useReference();

@@ -1,6 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTRPC, useTRPCClient, type CaseFilter, type LiveCaseEvent, type OpenCaseMarker } from '../../lib/trpc';
+import {
+  useTRPC,
+  useTRPCClient,
+  type CaseFilter,
+  type LiveCaseEvent,
+  type OpenCaseMarker,
+} from '../../lib/trpc';
 import { useLiveCaseEvents } from '../../lib/live';
 import { latestByCase, patchMarkers } from './open-case-markers';
 import { matchesFilters, toCaseFilter, type MapFilters } from './map-filters';
@@ -27,7 +33,10 @@ export function useOpenCasesLive(filters: MapFilters) {
   // sent as one JSON text and parsed natively here: see the procedure
   const openCases = useQuery({
     queryKey: markersKey(caseFilter),
-    queryFn: async ({ signal }) => JSON.parse(await trpcClient.dashboard.openCaseMarkers.query(caseFilter, { signal })) as OpenCaseMarker[],
+    queryFn: async ({ signal }) =>
+      JSON.parse(
+        await trpcClient.dashboard.openCaseMarkers.query(caseFilter, { signal }),
+      ) as OpenCaseMarker[],
     staleTime: Infinity,
     placeholderData: keepPreviousData,
   });
@@ -49,9 +58,13 @@ export function useOpenCasesLive(filters: MapFilters) {
     (events: LiveCaseEvent[]) => {
       const latest = latestByCase(events);
       const f = filtersRef.current;
-      queryClient.setQueryData(markersKey(toCaseFilter(f)), (old: OpenCaseMarker[] | undefined) => old && patchMarkers(old, latest, (c) => matchesFilters(c, f)));
+      queryClient.setQueryData(
+        markersKey(toCaseFilter(f)),
+        (old: OpenCaseMarker[] | undefined) => old && patchMarkers(old, latest, (c) => matchesFilters(c, f)),
+      );
       setTicker((prev) => [...events.slice().reverse(), ...prev].slice(0, TICKER_LENGTH));
-      for (const cn of latest.keys()) void queryClient.invalidateQueries({ queryKey: trpc.cases.get.queryKey({ caseNumber: cn }) });
+      for (const cn of latest.keys())
+        void queryClient.invalidateQueries({ queryKey: trpc.cases.get.queryKey({ caseNumber: cn }) });
       if (!refreshTimer.current) {
         refreshTimer.current = setTimeout(() => {
           refreshTimer.current = null;

@@ -33,7 +33,9 @@ export function CallerHistory({ phone }: { readonly phone: string }) {
           {errorData(history.error).fields?.length ? t('fieldErrors.callerPhone') : errorText(history.error)}
         </p>
       )}
-      {ready && !history.isError && history.data && history.data.length === 0 && <p className="muted small">{t('intake.historyNone')}</p>}
+      {ready && !history.isError && history.data && history.data.length === 0 && (
+        <p className="muted small">{t('intake.historyNone')}</p>
+      )}
       <ul className="compact-list">
         {rows.map((h) => (
           <li key={h.caseNumber}>

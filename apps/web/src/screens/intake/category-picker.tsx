@@ -21,15 +21,27 @@ export interface CategoryPickerProps {
  * initials or code (the domain's `searchCategories`). The list is derived synchronously from the text
  * in the field, so Enter always picks from the list for that text.
  */
-export function CategoryPicker({ hotlineCategory, onHotlineCategory, query, onQuery, minorClassCode, onPick, error }: CategoryPickerProps) {
+export function CategoryPicker({
+  hotlineCategory,
+  onHotlineCategory,
+  query,
+  onQuery,
+  minorClassCode,
+  onPick,
+  error,
+}: CategoryPickerProps) {
   const { t } = useTranslation();
   const ref = useReference();
   const localName = useLocalName();
   const { minorClasses, hotlineCategories } = ref.data;
-  const categoryName = useCallback((code: string) => localName(hotlineCategories.find((c) => c.code === code)), [localName, hotlineCategories]);
+  const categoryName = useCallback(
+    (code: string) => localName(hotlineCategories.find((c) => c.code === code)),
+    [localName, hotlineCategories],
+  );
 
   const searchClasses = useCallback(
-    (text: string): CategorySearchResult<MinorClass> => searchCategories(minorClasses, text, { hotlineCategory, hotlineCategories }),
+    (text: string): CategorySearchResult<MinorClass> =>
+      searchCategories(minorClasses, text, { hotlineCategory, hotlineCategories }),
     [minorClasses, hotlineCategories, hotlineCategory],
   );
   const options = useCallback(
@@ -53,7 +65,10 @@ export function CategoryPicker({ hotlineCategory, onHotlineCategory, query, onQu
         )}
         {result.outsideFilter > 0 && (
           <div className="combo-hint" data-testid="category-filter-hidden" role="status">
-            {t('intake.categoryFilterHidden', { category: categoryName(hotlineCategory), n: result.outsideFilter })}
+            {t('intake.categoryFilterHidden', {
+              category: categoryName(hotlineCategory),
+              n: result.outsideFilter,
+            })}
           </div>
         )}
       </>
@@ -64,7 +79,11 @@ export function CategoryPicker({ hotlineCategory, onHotlineCategory, query, onQu
       <div className="row2 category-row">
         <label>
           {t('intake.hotlineCategory')}
-          <select data-testid="intake-hotline-category" value={hotlineCategory} onChange={(e) => onHotlineCategory(e.target.value)}>
+          <select
+            data-testid="intake-hotline-category"
+            value={hotlineCategory}
+            onChange={(e) => onHotlineCategory(e.target.value)}
+          >
             <option value="">{t('app.all')}</option>
             {hotlineCategories.map((c) => (
               <option key={c.code} value={c.code}>
@@ -87,8 +106,11 @@ export function CategoryPicker({ hotlineCategory, onHotlineCategory, query, onQu
           header={header}
           renderItem={({ minorClass: m, outsideFilter }) => (
             <>
-              <span className="num muted">{m.code}</span> {localName(m)} <span className="muted small">{m.pinyinInitials}</span>
-              {outsideFilter && <span className="muted small other-category">· {categoryName(m.hotlineCategory)}</span>}
+              <span className="num muted">{m.code}</span> {localName(m)}{' '}
+              <span className="muted small">{m.pinyinInitials}</span>
+              {outsideFilter && (
+                <span className="muted small other-category">· {categoryName(m.hotlineCategory)}</span>
+              )}
             </>
           )}
         />
@@ -99,7 +121,10 @@ export function CategoryPicker({ hotlineCategory, onHotlineCategory, query, onQu
             <strong>{localName(selected)}</strong>
             <span className="muted small">
               {selected.code} · {categoryName(selected.hotlineCategory)} ·{' '}
-              {t('time.limit', { amount: selected.timeLimit.amount, unit: t(`limitUnits.${selected.timeLimit.unit}`) })}
+              {t('time.limit', {
+                amount: selected.timeLimit.amount,
+                unit: t(`limitUnits.${selected.timeLimit.unit}`),
+              })}
             </span>
           </>
         ) : (

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { initialIntakeForm, intakeFormReducer as reduce, intakeSubmission, type IntakeFormState } from './intake-form';
+import {
+  initialIntakeForm,
+  intakeFormReducer as reduce,
+  intakeSubmission,
+  type IntakeFormState,
+} from './intake-form';
 
 const filled = (): IntakeFormState => ({
   ...initialIntakeForm('key-1'),
@@ -19,7 +24,14 @@ const filled = (): IntakeFormState => ({
 describe('the intake form reducer', () => {
   it('starts empty, as a complaint, not urgent, with the key it is given', () => {
     const s = initialIntakeForm('k');
-    expect(s).toMatchObject({ key: 'k', phone: '', nature: 'complaint', urgent: false, minorClassCode: null, location: null });
+    expect(s).toMatchObject({
+      key: 'k',
+      phone: '',
+      nature: 'complaint',
+      urgent: false,
+      minorClassCode: null,
+      location: null,
+    });
   });
 
   it('edits one field and returns the same state when nothing changes', () => {
@@ -31,13 +43,23 @@ describe('the intake form reducer', () => {
   });
 
   it('clears the search text when a class is picked but keeps the hotline-category filter', () => {
-    const s = reduce({ ...initialIntakeForm('k'), hotlineCategory: 'env', categoryQuery: 'ljx' }, { type: 'pickClass', code: 'C0302' });
+    const s = reduce(
+      { ...initialIntakeForm('k'), hotlineCategory: 'env', categoryQuery: 'ljx' },
+      { type: 'pickClass', code: 'C0302' },
+    );
     expect(s).toMatchObject({ minorClassCode: 'C0302', categoryQuery: '', hotlineCategory: 'env' });
   });
 
   it('takes a picked place as point and address, and drops the address when a map point is picked', () => {
-    const placed = reduce({ ...initialIntakeForm('k'), placeQuery: '锡林' }, { type: 'pickPlace', place: { lat: 43.9, lng: 116.1, name: '锡林大街' } });
-    expect(placed).toMatchObject({ location: { lat: 43.9, lng: 116.1 }, address: '锡林大街', placeQuery: '' });
+    const placed = reduce(
+      { ...initialIntakeForm('k'), placeQuery: '锡林' },
+      { type: 'pickPlace', place: { lat: 43.9, lng: 116.1, name: '锡林大街' } },
+    );
+    expect(placed).toMatchObject({
+      location: { lat: 43.9, lng: 116.1 },
+      address: '锡林大街',
+      placeQuery: '',
+    });
     const clicked = reduce(placed, { type: 'pickPoint', point: { lat: 43.8, lng: 116.2 } });
     expect(clicked).toMatchObject({ location: { lat: 43.8, lng: 116.2 }, address: '' });
   });
@@ -71,11 +93,19 @@ describe('intakeSubmission', () => {
       idempotencyKey: 'key-1',
     });
     const bare = { ...initialIntakeForm('k2'), minorClassCode: 'E0101' };
-    expect(intakeSubmission(bare)).toMatchObject({ callerPhone: null, callerName: null, address: null, urgency: 'normal' });
+    expect(intakeSubmission(bare)).toMatchObject({
+      callerPhone: null,
+      callerName: null,
+      address: null,
+      urgency: 'normal',
+    });
   });
 
   it('links a duplicate under its own key, so it never replays the plain submission', () => {
     const s = { ...filled(), minorClassCode: 'C0302' };
-    expect(intakeSubmission(s, '20261202-0001')).toMatchObject({ duplicateOf: '20261202-0001', idempotencyKey: 'key-1-dup' });
+    expect(intakeSubmission(s, '20261202-0001')).toMatchObject({
+      duplicateOf: '20261202-0001',
+      idempotencyKey: 'key-1-dup',
+    });
   });
 });

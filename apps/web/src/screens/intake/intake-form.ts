@@ -26,7 +26,8 @@ export interface IntakeFormState {
 }
 
 /** The fields a plain edit sets (each a text, except the nature). */
-export type IntakeTextField = 'phone' | 'name' | 'hotlineCategory' | 'categoryQuery' | 'description' | 'address' | 'placeQuery';
+export type IntakeTextField =
+  'phone' | 'name' | 'hotlineCategory' | 'categoryQuery' | 'description' | 'address' | 'placeQuery';
 
 export type IntakeFormAction =
   | { readonly type: 'edit'; readonly field: IntakeTextField; readonly value: string }
@@ -73,7 +74,12 @@ export function intakeFormReducer(state: IntakeFormState, action: IntakeFormActi
     case 'pickClass':
       return { ...state, minorClassCode: action.code, categoryQuery: '' };
     case 'pickPlace':
-      return { ...state, location: { lat: action.place.lat, lng: action.place.lng }, address: action.place.name, placeQuery: '' };
+      return {
+        ...state,
+        location: { lat: action.place.lat, lng: action.place.lng },
+        address: action.place.name,
+        placeQuery: '',
+      };
     case 'pickPoint':
       return { ...state, location: { lat: action.point.lat, lng: action.point.lng }, address: '' };
     case 'filed':
@@ -82,7 +88,10 @@ export function intakeFormReducer(state: IntakeFormState, action: IntakeFormActi
 }
 
 /** What `intake.create` is sent for the form; a link to a duplicate gets its own key. */
-export function intakeSubmission(state: IntakeFormState & { readonly minorClassCode: string }, duplicateOf?: string) {
+export function intakeSubmission(
+  state: IntakeFormState & { readonly minorClassCode: string },
+  duplicateOf?: string,
+) {
   return {
     callerPhone: state.phone.trim() || null,
     callerName: state.name.trim() || null,

@@ -6,7 +6,13 @@ import { useLocalName } from '../../i18n';
 import { useErrorText } from '../../components/status';
 
 /** The case just filed: its number, state, unit and deadline. */
-export function IntakeResultPanel({ result, onDismiss }: { readonly result: IntakeResult; readonly onDismiss: () => void }) {
+export function IntakeResultPanel({
+  result,
+  onDismiss,
+}: {
+  readonly result: IntakeResult;
+  readonly onDismiss: () => void;
+}) {
   const { t } = useTranslation();
   const ref = useReference();
   const localName = useLocalName();
@@ -17,7 +23,11 @@ export function IntakeResultPanel({ result, onDismiss }: { readonly result: Inta
         {result.caseNumber}
       </div>
       <div className="result-facts">
-        <span className={`state-badge state-${result.state}`} data-testid="result-state" data-state={result.state}>
+        <span
+          className={`state-badge state-${result.state}`}
+          data-testid="result-state"
+          data-state={result.state}
+        >
           {t(`states.${result.state}`)}
         </span>
         {result.mergedInto && (
@@ -78,7 +88,10 @@ export function RoutingPreview({ hasClass, pending, error, preview: pv }: Routin
           </dd>
           <dt>{t('intake.deadline')}</dt>
           <dd className="num" data-testid="preview-deadline">
-            {formatDateTime(pv.dueAt)} <span className="muted small">{t('time.limit', { amount: pv.limit.amount, unit: t(`limitUnits.${pv.limit.unit}`) })}</span>
+            {formatDateTime(pv.dueAt)}{' '}
+            <span className="muted small">
+              {t('time.limit', { amount: pv.limit.amount, unit: t(`limitUnits.${pv.limit.unit}`) })}
+            </span>
           </dd>
         </dl>
       )}
@@ -110,7 +123,13 @@ export function NearbyCases({ nearby, sayNone, busy, onLink }: NearbyCasesProps)
               {t(`states.${n.state}`)} · {t('intake.distance', { m: n.distanceM })}
             </span>
             <span className="ellipsis small">{n.description}</span>
-            <button type="button" className="small" data-testid={`link-duplicate-${i + 1}`} onClick={() => onLink(n.caseNumber)} disabled={busy}>
+            <button
+              type="button"
+              className="small"
+              data-testid={`link-duplicate-${i + 1}`}
+              onClick={() => onLink(n.caseNumber)}
+              disabled={busy}
+            >
               {t('intake.link', { n: i + 1 })}
             </button>
           </li>

@@ -19,7 +19,11 @@ export function PlacePicker({ query, onQuery, onPick, error }: PlacePickerProps)
   const { t } = useTranslation();
   const trpc = useTRPC();
   const debounced = useDebounced(query.trim(), 200);
-  const places = useQuery({ ...trpc.reference.places.queryOptions({ q: debounced, limit: 8 }), enabled: debounced.length > 0, placeholderData: keepPreviousData });
+  const places = useQuery({
+    ...trpc.reference.places.queryOptions({ q: debounced, limit: 8 }),
+    enabled: debounced.length > 0,
+    placeholderData: keepPreviousData,
+  });
   const list = debounced.length > 0 ? (places.data ?? NO_PLACES) : NO_PLACES;
   // the server's answer for the latest settled text: Enter picks from what the list shows
   const options = useCallback(() => ({ items: list, defaultIndex: 0 }), [list]);
