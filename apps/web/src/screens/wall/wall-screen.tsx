@@ -16,6 +16,7 @@ import { FitOnResize, useGridBounds } from '../../map/grid-bounds';
 import { CellsLayer } from '../../map/cells-layer';
 import { BaseTiles } from '../../map/base-tiles';
 import { WallCasesLayer } from './wall-cases-layer';
+import { useScreenHeight } from './use-screen-height';
 import './wall.css';
 
 const EChart = lazy(() => import('../../components/echart'));
@@ -24,17 +25,6 @@ const EChart = lazy(() => import('../../components/echart'));
 const FRESH_MS = 10 * 60_000;
 const RAMP = ['#13223a', '#1d3a5f', '#24609a', '#2f8bd0', '#6cc3ff'];
 const BREAKS = [0, 1, 3, 6, 11];
-
-/** The screen's height in px and the scale against a 1080-line wall; text and charts size from it. */
-function useScreenHeight(): number {
-  const [h, setH] = useState(() => window.innerHeight);
-  useEffect(() => {
-    const on = () => setH(window.innerHeight);
-    window.addEventListener('resize', on);
-    return () => window.removeEventListener('resize', on);
-  }, []);
-  return h;
-}
 
 /**
  * The command-hall wall (`#/wall`, also `#/map?wall=1`): a layout for a 16:9 wall from 1920×1080 to
