@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { WORK_VIEWPORT, launchBrowser, loginPage, newContext, startWebServer, type TestServer } from './support.ts';
+import {
+  WORK_VIEWPORT,
+  launchBrowser,
+  loginPage,
+  newContext,
+  startWebServer,
+  type TestServer,
+} from './support.ts';
 
 /** The gazetteer search on the intake screen: the same keyboard combobox as the class picker. */
 let server: TestServer;
