@@ -80,7 +80,8 @@ export function flushOutbox(
   };
   const locks = (navigator as Navigator & { locks?: LockManager }).locks;
   const run: Promise<void> = (
-    locks ? (locks.request('citizen-outbox', pass) as unknown as Promise<void>) : pass()
+    // one tab at a time sends the outbox; `request` resolves with what `pass` resolved with
+    locks ? locks.request('citizen-outbox', pass).then(() => undefined) : pass()
   ).finally(() => {
     flushing = null;
   });

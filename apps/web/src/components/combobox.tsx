@@ -30,6 +30,8 @@ export interface ComboboxProps<T> {
   /** Shown above the items while the list is open (e.g. "no exact match — nearest:"). */
   readonly header?: ReactNode;
   readonly className?: string;
+  /** Shown under the field inside its label, e.g. the field's error. */
+  readonly children?: ReactNode;
 }
 
 /**
@@ -51,6 +53,7 @@ export function Combobox<T>(props: ComboboxProps<T>) {
     renderItem,
     header,
     className,
+    children,
   } = props;
   const listId = useId();
   const [open, setOpen] = useState(false);
@@ -143,6 +146,7 @@ export function Combobox<T>(props: ComboboxProps<T>) {
           </div>
         </div>
       )}
+      {children}
     </label>
   );
 }

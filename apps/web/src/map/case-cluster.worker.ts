@@ -19,7 +19,9 @@ interface ClusterProps {
   worst: number;
 }
 
-const scope = self as unknown as DedicatedWorkerGlobalScope;
+// in a worker `self` is the worker's scope; the app's DOM typings would call it a Window
+declare const self: DedicatedWorkerGlobalScope;
+const scope = self;
 const points = new Map<string, PointFeature<Props>>();
 let index: Supercluster<Props, ClusterProps> | null = null;
 let version = 0;

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { UNIT_QUEUE_STATES } from '@citygrid/domain';
+import { lightAsOf, UNIT_QUEUE_STATES } from '@citygrid/domain';
 import { useTRPC, type CaseState } from '../lib/trpc';
 import { useQueueLive } from '../lib/queue-live';
 import { useSessionUser } from '../lib/session';
@@ -79,10 +79,8 @@ export default function UnitQueueScreen() {
         {q.data && rows.length === 0 && <Empty label={search ? t('queue.noMatch') : undefined} />}
         <ul className="queue-list" data-testid="queue-list">
           {rows.map((r) => {
-            const overdueNow = r.light !== null && r.dueAt !== null && now.getTime() > Date.parse(r.dueAt);
-            const light = overdueNow ? 'red' : r.light;
-            // before the deadline: working time left; after it: wall-clock time since it passed
-            const remaining = overdueNow ? -(now.getTime() - Date.parse(r.dueAt ?? '')) : r.remainingMs;
+            // before the deadline: working time left; after it: red, wall-clock time since it passed
+            const { light, remainingMs: remaining } = lightAsOf(r, now);
             return (
               <li key={r.caseNumber}>
                 <button type="button" className={`queue-row ${selected === r.caseNumber ? 'selected' : ''}`} onClick={() => setSelected(r.caseNumber)} data-testid={`case-row-${r.caseNumber}`}>

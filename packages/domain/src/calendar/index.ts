@@ -28,3 +28,5 @@ export {
   localWallClock,
   toLocalIso,
 } from './local-time.ts';
+export { LOCAL_PERIODS, localPeriodRange, type LocalPeriod } from './local-period.ts';
+export { lightAsOf, type ServerLight } from './light-as-of.ts';

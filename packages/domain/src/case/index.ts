@@ -2,3 +2,4 @@ export * from './roles.ts';
 export * from './case-state.ts';
 export * from './transitions.ts';
 export * from './plan-intake.ts';
+export * from './request-nature.ts';

@@ -1,1 +1,2 @@
 export * from './normalize-phone.ts';
+export * from './caller-lookup.ts';

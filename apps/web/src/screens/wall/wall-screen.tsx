@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { localDayStart } from '@citygrid/domain';
+import { LOCAL_TIME_ZONE, localPeriodRange } from '@citygrid/domain';
 import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
 import type { EChartsOption } from 'echarts';
@@ -16,26 +16,15 @@ import { FitOnResize, useGridBounds } from '../../map/grid-bounds';
 import { CellsLayer } from '../../map/cells-layer';
 import { BaseTiles } from '../../map/base-tiles';
 import { WallCasesLayer } from './wall-cases-layer';
+import { useScreenHeight } from './use-screen-height';
 import './wall.css';
 
 const EChart = lazy(() => import('../../components/echart'));
 
-const DAY = 86_400_000;
 /** How long a new case stays highlighted on the wall map. */
 const FRESH_MS = 10 * 60_000;
 const RAMP = ['#13223a', '#1d3a5f', '#24609a', '#2f8bd0', '#6cc3ff'];
 const BREAKS = [0, 1, 3, 6, 11];
-
-/** The screen's height in px and the scale against a 1080-line wall; text and charts size from it. */
-function useScreenHeight(): number {
-  const [h, setH] = useState(() => window.innerHeight);
-  useEffect(() => {
-    const on = () => setH(window.innerHeight);
-    window.addEventListener('resize', on);
-    return () => window.removeEventListener('resize', on);
-  }, []);
-  return h;
-}
 
 /**
  * The command-hall wall (`#/wall`, also `#/map?wall=1`): a layout for a 16:9 wall from 1920×1080 to
@@ -55,10 +44,7 @@ export default function WallScreen() {
   const scale = height / 1080;
   const chartFont = Math.round(height * 0.016);
 
-  const last30 = useMemo(() => {
-    const end = new Date(localDayStart(Date.now()).getTime() + DAY);
-    return { from: new Date(end.getTime() - 30 * DAY).toISOString(), to: end.toISOString() };
-  }, []);
+  const last30 = useMemo(() => localPeriodRange('last30', new Date()), []);
   const today = useQuery({ ...trpc.dashboard.today.queryOptions(), refetchInterval: 60_000 });
   const trend = useQuery({ ...trpc.dashboard.trend.queryOptions({ days: 30 }), refetchInterval: 300_000 });
   const byCategory = useQuery({
@@ -237,14 +223,14 @@ export default function WallScreen() {
     : null;
 
   const dateText = new Intl.DateTimeFormat(i18n.language === 'en' ? 'en-GB' : 'zh-CN', {
-    timeZone: 'Asia/Shanghai',
+    timeZone: LOCAL_TIME_ZONE,
     year: 'numeric',
     month: 'long',
     day: 'numeric',
     weekday: 'long',
   }).format(clock);
   const timeText = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Shanghai',
+    timeZone: LOCAL_TIME_ZONE,
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
