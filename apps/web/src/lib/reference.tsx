@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { computeTrafficLight, createWorkCalendar, isOpenState, showsLight, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
+import { computeTrafficLight, createWorkCalendar, isAwaitingCheck, isClockSuspended, isOpenState, showsLight, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
 import { useTRPC, type Bootstrap, type CaseState } from './trpc';
 import { ErrorBox, Loading } from '../components/status';
 
@@ -95,8 +95,8 @@ export function lightOf(c: TimedCase, calendar: WorkCalendar, now: Date): { ligh
 /** Marker colour class: the light, grey before dispatch, blue once disposed (awaiting check). */
 export type MarkerClass = 'red' | 'yellow' | 'green' | 'grey' | 'blue' | 'parked';
 export function markerClassOf(c: TimedCase, calendar: WorkCalendar, now: Date): MarkerClass {
-  if (c.state === 'disposed') return 'blue';
-  if (c.state === 'parked') return 'parked';
+  if (isAwaitingCheck(c.state)) return 'blue';
+  if (isClockSuspended(c.state)) return 'parked';
   const l = lightOf(c, calendar, now);
   return l ? l.light : 'grey';
 }

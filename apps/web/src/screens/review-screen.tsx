@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { REVIEW_QUEUE_STATES } from '@citygrid/domain';
 import { useTRPC, type ReviewQueueItem } from '../lib/trpc';
 import { useQueueLive } from '../lib/queue-live';
 import { useReference } from '../lib/reference';
@@ -11,7 +12,7 @@ import { LiveStatusBadge } from '../components/live-status';
 import { QueuePager, QueueSearch, clampOffset } from '../components/queue-pager';
 import { Empty, ErrorBox, Loading } from '../components/status';
 
-const SECTIONS = ['disposed', 'closed'] as const;
+const SECTIONS = REVIEW_QUEUE_STATES;
 type Section = (typeof SECTIONS)[number];
 const PAGE_SIZE = 50;
 

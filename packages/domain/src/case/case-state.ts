@@ -41,11 +41,17 @@ export const UNIT_STATES: readonly CaseState[] = [...CLOCK_RUNNING_STATES, 'park
 export const UNIT_QUEUE_STATES: readonly CaseState[] = [...UNIT_STATES, 'disposed'];
 /** The dispatchers' queue: waiting for filing or dispatch, or a unit's request awaiting a decision. */
 export const DISPATCH_QUEUE_STATES: readonly CaseState[] = ['reported', 'filed', 'return_requested', 'extension_requested', 'park_requested'];
+/** The inspectors' review queue, in its two sections: disposed awaiting the check, closed awaiting the callback. */
+export const REVIEW_QUEUE_STATES = ['disposed', 'closed'] as const satisfies readonly CaseState[];
+/** The unit reported its result; the case awaits the check (核查). */
+export const isAwaitingCheck = (s: CaseState | string): boolean => s === 'disposed';
+/** Long-term work (挂账): the unit holds the case but its clock is suspended. */
+export const isClockSuspended = (s: CaseState | string): boolean => s === 'parked';
 /**
  * Whether a case in this state shows a traffic light (once dispatched with a deadline): open, and
  * neither disposed (awaiting check) nor parked (clock suspended).
  */
-export const showsLight = (s: CaseState | string): boolean => isOpenState(s) && s !== 'disposed' && s !== 'parked';
+export const showsLight = (s: CaseState | string): boolean => isOpenState(s) && !isAwaitingCheck(s) && !isClockSuspended(s);
 
 /** The part of a case that the event log determines. Everything here is derivable by replay. */
 export interface CaseSnapshot {
