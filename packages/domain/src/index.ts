@@ -6,3 +6,4 @@ export * from './grid/index.ts';
 export * from './reference/index.ts';
 export * from './routing/index.ts';
 export * from './phone/index.ts';
+export * from './gazetteer/index.ts';
