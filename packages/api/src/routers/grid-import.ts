@@ -16,7 +16,7 @@ export const gridImportRouter = createTRPCRouter({
   preview: adminProcedure
     .input(ZGridUploadSchema)
     .mutation(({ ctx, input }) => ctx.services.gridImport.preview(input.document, input.version)),
-  apply: adminProcedure
+  commit: adminProcedure
     .input(ZGridUploadSchema)
     .mutation(({ ctx, input }) => ctx.services.gridImport.apply(ctx.user, input.document, input.version)),
 });

@@ -98,9 +98,12 @@ export class GazetteerService {
     const rows = parsed.rows.map((r) => {
       const cell = r.entry ? this.reference.place(r.entry).cell : null;
       if (r.entry && !cell) issues.push({ row: r.row, field: 'lng', code: 'outside_grid', message: `(${r.entry.lng}, ${r.entry.lat}) is outside the grid` });
-      return { ...r, entry: r.entry && cell ? r.entry : null, cellCode: cell?.code ?? null };
+      const out: ParsedAddressRow & { cellCode: string | null } = { ...r, entry: r.entry && cell ? r.entry : null, cellCode: cell?.code ?? null };
+      return out;
     });
     issues.sort((a, b) => a.row - b.row);
+    const badRows = new Set(issues.map((i) => i.row));
+    for (const r of rows) if (badRows.has(r.row)) r.entry = null;
     const entries = rows.flatMap((r) => (r.entry ? [r.entry] : []));
     const byKind: Record<string, number> = {};
     for (const e of entries) byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;

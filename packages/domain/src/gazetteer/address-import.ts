@@ -34,7 +34,7 @@ export interface ParsedAddressRow {
   /** What the row says, as far as it could be read (for the preview table). */
   readonly raw: { name: string; kind: string; address: string; lng: string; lat: string };
   /** The entry when the row has no problem. */
-  readonly entry: AddressEntry | null;
+  entry: AddressEntry | null;
 }
 
 export interface AddressImport {
