@@ -10,6 +10,7 @@ import { useFieldErrorText } from '../lib/i18n-errors';
 import { searchCategories, type CategorySearchItem, type CategorySearchResult } from '@citygrid/domain';
 import { Combobox } from '../components/combobox';
 import { useErrorText } from '../components/status';
+import { NearestPlace } from '../components/nearest-place';
 
 const NATURES = ['complaint', 'enquiry', 'help', 'report', 'suggestion', 'praise'] as const;
 type Nature = (typeof NATURES)[number];
@@ -104,7 +105,7 @@ export default function IntakeScreen() {
   const placeList = debouncedPlace.length > 0 ? (places.data ?? []) : [];
   const pickPlace = (p: Place) => {
     setLocation({ lat: p.lat, lng: p.lng });
-    setAddress(p.name);
+    setAddress(p.address ?? p.name);
     setPlaceQuery('');
     setPlaceOpen(false);
   };
@@ -320,7 +321,7 @@ export default function IntakeScreen() {
                       pickPlace(p);
                     }}
                   >
-                    {p.name} <span className="muted small">{p.code ?? p.nameEn}</span>
+                    {p.name} <span className="muted small">{p.code ?? p.address ?? p.nameEn}</span>
                   </li>
                 ))}
               </ul>
@@ -335,6 +336,7 @@ export default function IntakeScreen() {
         <div className="location-line muted small" data-testid="intake-location">
           {location ? `${location.lat.toFixed(5)}, ${location.lng.toFixed(5)}` : t('intake.noLocation')} · {t('intake.mapHint')}
         </div>
+        <NearestPlace point={location} onUse={setAddress} />
         <div className="submit-row">
           <label className={`toggle ${urgent ? 'on' : ''}`}>
             <input type="checkbox" data-testid="intake-urgent" checked={urgent} onChange={(e) => setUrgent(e.target.checked)} />
