@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadShippedAddresses } from '@citygrid/domain';
-import { loginMany, errorOf, OUTSIDE_GRID, TestClock, startTestServer, type Session, type TestServer } from './test-support.ts';
+import {
+  loginMany,
+  errorOf,
+  OUTSIDE_GRID,
+  TestClock,
+  startTestServer,
+  type Session,
+  type TestServer,
+} from './test-support.ts';
 
 const clock = new TestClock(Date.parse('2026-11-24T01:00:00Z'));
 let server: TestServer;
@@ -27,7 +35,10 @@ describe('the city gazetteer (地名地址库)', () => {
     expect(summary.byKind).toMatchObject({ compound: 90, building: 360, door: 54 });
     const building = loadShippedAddresses().find((e) => e.kind === 'building')!;
     // ~40 m west of the building (its compound's centre lies east of it)
-    const near = await operator.client.gazetteer.nearest.query({ lat: building.lat, lng: building.lng - 0.0005 });
+    const near = await operator.client.gazetteer.nearest.query({
+      lat: building.lat,
+      lng: building.lng - 0.0005,
+    });
     expect(near).toMatchObject({ name: building.name, address: building.address, kind: 'building' });
     expect(near!.distanceM).toBe(40);
     expect(await operator.client.gazetteer.nearest.query(OUTSIDE_GRID)).toBeNull();
@@ -52,7 +63,11 @@ describe('the city gazetteer (地名地址库)', () => {
       [5, 'lng', 'outside_grid'],
       [6, 'name', 'duplicate'],
     ]);
-    expect(preview.rows[0]).toMatchObject({ row: 1, raw: { name: '好的小区' }, cellCode: expect.stringMatching(/^\d{14}$/) });
+    expect(preview.rows[0]).toMatchObject({
+      row: 1,
+      raw: { name: '好的小区' },
+      cellCode: expect.stringMatching(/^\d{14}$/),
+    });
 
     const before = await admin.client.gazetteer.summary.query();
     const auditBefore = (await admin.client.admin.auditLog.query({})).length;
@@ -67,7 +82,12 @@ describe('the city gazetteer (地名地址库)', () => {
 
   it('imports a CSV in one audited transaction: intake finds the compound by a Chinese substring, and a click nearby names it', async () => {
     const preview = await admin.client.gazetteer.preview.mutate({ text: CSV });
-    expect(preview).toMatchObject({ total: 3, valid: 3, issues: [], byKind: { compound: 1, building: 1, door: 1 } });
+    expect(preview).toMatchObject({
+      total: 3,
+      valid: 3,
+      issues: [],
+      byKind: { compound: 1, building: 1, door: 1 },
+    });
     const res = await admin.client.gazetteer.commit.mutate({ text: CSV });
     expect(res).toEqual({ inserted: 3, updated: 0, total: 3 });
 
@@ -82,27 +102,59 @@ describe('the city gazetteer (地名地址库)', () => {
     const found = await operator.client.reference.places.query({ q: '新苑' });
     expect(found.map((p) => p.name)).toEqual(expect.arrayContaining(['新苑小区', '新苑小区7号楼']));
     expect(found[0]).toMatchObject({ name: '新苑小区', kind: 'compound', lat: 43.9402, lng: 116.0802 });
-    expect((await operator.client.reference.places.query({ q: '幸福路12号' }))[0]).toMatchObject({ kind: 'door', address: '锡林浩特市幸福路12号, 东门' });
+    expect((await operator.client.reference.places.query({ q: '幸福路12号' }))[0]).toMatchObject({
+      kind: 'door',
+      address: '锡林浩特市幸福路12号, 东门',
+    });
 
     const near = await operator.client.gazetteer.nearest.query({ lat: 43.9406, lng: 116.0814 });
     expect(near).toMatchObject({ name: '新苑小区7号楼', distanceM: 40 });
 
     // importing the same rows again moves them instead of duplicating
     const moved = CSV.replace('116.0809,43.9406', '116.0811,43.9406');
-    expect(await admin.client.gazetteer.commit.mutate({ text: moved })).toEqual({ inserted: 0, updated: 3, total: 3 });
-    expect((await operator.client.gazetteer.nearest.query({ lat: 43.9406, lng: 116.0814 }))!.distanceM).toBe(20);
+    expect(await admin.client.gazetteer.commit.mutate({ text: moved })).toEqual({
+      inserted: 0,
+      updated: 3,
+      total: 3,
+    });
+    expect((await operator.client.gazetteer.nearest.query({ lat: 43.9406, lng: 116.0814 }))!.distanceM).toBe(
+      20,
+    );
   });
 
   it('imports GeoJSON points, and only administrators may import', async () => {
     const geojson = JSON.stringify({
       type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: { name: '草原明珠小区', kind: 'compound', address: '锡林浩特市草原明珠小区' }, geometry: { type: 'Point', coordinates: [116.07, 43.935] } }],
+      features: [
+        {
+          type: 'Feature',
+          properties: { name: '草原明珠小区', kind: 'compound', address: '锡林浩特市草原明珠小区' },
+          geometry: { type: 'Point', coordinates: [116.07, 43.935] },
+        },
+      ],
     });
-    expect(await admin.client.gazetteer.commit.mutate({ text: geojson })).toEqual({ inserted: 1, updated: 0, total: 1 });
-    expect((await operator.client.reference.places.query({ q: '明珠' }))[0]).toMatchObject({ name: '草原明珠小区' });
+    expect(await admin.client.gazetteer.commit.mutate({ text: geojson })).toEqual({
+      inserted: 1,
+      updated: 0,
+      total: 1,
+    });
+    expect((await operator.client.reference.places.query({ q: '明珠' }))[0]).toMatchObject({
+      name: '草原明珠小区',
+    });
     const denied = await errorOf(operator.client.gazetteer.commit.mutate({ text: geojson }));
     expect(denied.httpStatus).toBe(403);
-    const pointless = await admin.client.gazetteer.preview.mutate({ text: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'x', kind: 'door' }, geometry: { type: 'Polygon', coordinates: [] } }] }) });
+    const pointless = await admin.client.gazetteer.preview.mutate({
+      text: JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { name: 'x', kind: 'door' },
+            geometry: { type: 'Polygon', coordinates: [] },
+          },
+        ],
+      }),
+    });
     expect(pointless.issues[0]).toMatchObject({ row: 1, field: 'geometry', code: 'invalid' });
   });
 });

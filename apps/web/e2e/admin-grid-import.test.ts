@@ -2,7 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { TestClock } from '../../server/src/test-support.ts';
 import { movedVertexUpload, shippedCellsCollection } from '../../server/src/support/grid-upload-fixtures.ts';
-import { ensureWebBuild, launchBrowser, loginAs, loginPage, newContext, screenshot, startTestServer, WEB_DIST, type TestServer } from './support.ts';
+import {
+  ensureWebBuild,
+  launchBrowser,
+  loginAs,
+  loginPage,
+  newContext,
+  screenshot,
+  startTestServer,
+  WEB_DIST,
+  type TestServer,
+} from './support.ts';
 
 /**
  * Grid import in the admin console, as an administrator does it: upload a GeoJSON of cells, read the
@@ -25,7 +35,9 @@ afterAll(async () => {
 });
 
 const upload = (page: Page, name: string, doc: unknown) =>
-  page.getByTestId('grid-file').setInputFiles({ name, mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(doc)) });
+  page
+    .getByTestId('grid-file')
+    .setInputFiles({ name, mimeType: 'application/geo+json', buffer: Buffer.from(JSON.stringify(doc)) });
 
 describe('grid import (网格)', () => {
   it('shows the problems of an invalid partition and refuses to apply it', async () => {
@@ -53,7 +65,14 @@ describe('grid import (网格)', () => {
   it('applies a redrawn community as a new version: audited, and new cases are located in it', async () => {
     const fixture = movedVertexUpload();
     const operator = await loginAs(server, 'operator');
-    const file = () => operator.client.intake.create.mutate({ nature: 'complaint', minorClassCode: 'C0302', description: '垃圾箱满溢', urgency: 'normal', location: fixture.probe });
+    const file = () =>
+      operator.client.intake.create.mutate({
+        nature: 'complaint',
+        minorClassCode: 'C0302',
+        description: '垃圾箱满溢',
+        urgency: 'normal',
+        location: fixture.probe,
+      });
     const old = await file();
 
     await admin.getByTestId('grid-version').fill('2026.11-surveyed');
@@ -67,13 +86,21 @@ describe('grid import (网格)', () => {
     await screenshot(admin, 'admin-grid-preview');
 
     await admin.getByTestId('grid-apply').click();
-    await expect.poll(() => admin.getByTestId('admin-ok').textContent()).toContain('已导入网格版本 2026.11-surveyed');
-    await expect.poll(() => admin.getByTestId('admin-grid').locator('p.muted').first().textContent()).toContain('2026.11-surveyed');
+    await expect
+      .poll(() => admin.getByTestId('admin-ok').textContent())
+      .toContain('已导入网格版本 2026.11-surveyed');
+    await expect
+      .poll(() => admin.getByTestId('admin-grid').locator('p.muted').first().textContent())
+      .toContain('2026.11-surveyed');
 
     const fresh = await file();
     const lead = await loginAs(server, 'lead');
-    expect((await lead.client.cases.get.query({ caseNumber: fresh.caseNumber })).record.cellCode).toBe(fixture.newCell);
-    expect((await lead.client.cases.get.query({ caseNumber: old.caseNumber })).record.cellCode).toBe(fixture.oldCell);
+    expect((await lead.client.cases.get.query({ caseNumber: fresh.caseNumber })).record.cellCode).toBe(
+      fixture.newCell,
+    );
+    expect((await lead.client.cases.get.query({ caseNumber: old.caseNumber })).record.cellCode).toBe(
+      fixture.oldCell,
+    );
 
     await admin.getByTestId('admin-tab-audit').click();
     await admin.getByTestId('audit-filter').fill('grid:2026.11-surveyed');

@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ensureWebBuild, launchBrowser, loginPage, newContext, screenshot, startTestServer, waitUntil, WEB_DIST, WORK_VIEWPORT, type TestServer } from './support.ts';
+import {
+  ensureWebBuild,
+  launchBrowser,
+  loginPage,
+  newContext,
+  screenshot,
+  startTestServer,
+  waitUntil,
+  WEB_DIST,
+  WORK_VIEWPORT,
+  type TestServer,
+} from './support.ts';
 
 /**
  * The city's gazetteer, end to end: the administrator imports compounds and buildings from a CSV
@@ -21,15 +32,25 @@ afterAll(async () => {
   await server?.stop();
 });
 
-const CSV = ['名称,类型,地址,经度,纬度', '新苑小区,小区,锡林浩特市希日塔拉街道新苑小区,116.0802,43.9402', '新苑小区7号楼,楼栋,锡林浩特市新苑小区 7号楼,116.0809,43.9406'].join('\n');
-const csvFile = (name: string, text: string) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${text}`) });
+const CSV = [
+  '名称,类型,地址,经度,纬度',
+  '新苑小区,小区,锡林浩特市希日塔拉街道新苑小区,116.0802,43.9402',
+  '新苑小区7号楼,楼栋,锡林浩特市新苑小区 7号楼,116.0809,43.9406',
+].join('\n');
+const csvFile = (name: string, text: string) => ({
+  name,
+  mimeType: 'text/csv',
+  buffer: Buffer.from(`\uFEFF${text}`),
+});
 
 describe('the gazetteer (地名地址)', () => {
   it('previews a CSV naming the row and field of each problem, and refuses it', async () => {
     await admin.getByTestId('admin-tab-gazetteer').click();
     await admin.getByTestId('admin-gazetteer').waitFor();
     expect(await admin.getByTestId('gazetteer-summary').textContent()).toContain('小区 90');
-    await admin.getByTestId('gazetteer-file').setInputFiles(csvFile('bad.csv', `${CSV}\n,楼栋,,116.08,43.94\n某楼,楼栋,,116.08,北纬`));
+    await admin
+      .getByTestId('gazetteer-file')
+      .setInputFiles(csvFile('bad.csv', `${CSV}\n,楼栋,,116.08,43.94\n某楼,楼栋,,116.08,北纬`));
     const preview = admin.getByTestId('gazetteer-preview');
     await preview.waitFor();
     const issues = await admin.getByTestId('gazetteer-issues').locator('li').allTextContents();
@@ -44,7 +65,9 @@ describe('the gazetteer (地名地址)', () => {
     await admin.locator('[data-testid="gazetteer-preview"][data-issues="0"]').waitFor();
     await screenshot(admin, 'admin-gazetteer-preview');
     await admin.getByTestId('gazetteer-apply').click();
-    await expect.poll(() => admin.getByTestId('admin-ok').textContent()).toContain('已导入 2 条（新增 2，更新 0）');
+    await expect
+      .poll(() => admin.getByTestId('admin-ok').textContent())
+      .toContain('已导入 2 条（新增 2，更新 0）');
     await admin.getByTestId('admin-tab-audit').click();
     await admin.getByTestId('audit-filter').fill('gazetteer');
     const row = admin.locator('[data-testid="audit-row"][data-action="gazetteer.import"]').first();
@@ -57,7 +80,9 @@ describe('the gazetteer (地名地址)', () => {
     await expect.poll(() => option.textContent()).toContain('新苑小区');
     await screenshot(operator, 'intake-gazetteer-search');
     await option.click();
-    await expect.poll(() => operator.getByTestId('intake-location').textContent()).toContain('43.94020, 116.08020');
+    await expect
+      .poll(() => operator.getByTestId('intake-location').textContent())
+      .toContain('43.94020, 116.08020');
     expect(await operator.getByTestId('intake-address').inputValue()).toBe('锡林浩特市希日塔拉街道新苑小区');
 
     // a click on the map ~40 m east of building 7 names it

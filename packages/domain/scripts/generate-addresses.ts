@@ -18,7 +18,12 @@ const dataDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'refe
 const grid = JSON.parse(readFileSync(join(dataDir, 'grid.json'), 'utf8')) as {
   county: { name: string };
   subDistricts: Array<{ code: string; name: string }>;
-  communities: Array<{ code: string; subDistrictCode: string; name: string; polygon: { coordinates: number[][][] } }>;
+  communities: Array<{
+    code: string;
+    subDistrictCode: string;
+    name: string;
+    polygon: { coordinates: number[][][] };
+  }>;
 };
 const gazetteer = JSON.parse(readFileSync(join(dataDir, 'gazetteer.json'), 'utf8')) as {
   entries: Array<{ kind: string; name: string; lat: number; lng: number }>;
@@ -29,7 +34,13 @@ const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const CITY = grid.county.name;
 const SUFFIXES = ['小区', '花园', '家园', '嘉园', '新村', '雅苑'];
 
-type Entry = { kind: 'compound' | 'building' | 'door'; name: string; address: string; lng: number; lat: number };
+type Entry = {
+  kind: 'compound' | 'building' | 'door';
+  name: string;
+  address: string;
+  lng: number;
+  lat: number;
+};
 const entries: Entry[] = [];
 
 for (const [ci, c] of grid.communities.entries()) {
@@ -51,11 +62,23 @@ for (const [ci, c] of grid.communities.entries()) {
         break;
       }
     }
-    entries.push({ kind: 'compound', name: compound, address: `${CITY}${subDistrict}${c.name}${compound}`, lng: round6(lng), lat: round6(lat) });
+    entries.push({
+      kind: 'compound',
+      name: compound,
+      address: `${CITY}${subDistrict}${c.name}${compound}`,
+      lng: round6(lng),
+      lat: round6(lat),
+    });
     for (let b = 1; b <= 4; b++) {
       const bx = lng + ((b - 1) % 2 ? 1 : -1) * 0.0006;
       const by = lat + (b <= 2 ? 1 : -1) * 0.00035;
-      entries.push({ kind: 'building', name: `${compound}${b}号楼`, address: `${CITY}${compound} ${b}号楼`, lng: round6(bx), lat: round6(by) });
+      entries.push({
+        kind: 'building',
+        name: `${compound}${b}号楼`,
+        address: `${CITY}${compound} ${b}号楼`,
+        lng: round6(bx),
+        lat: round6(by),
+      });
     }
   }
 }
@@ -76,10 +99,13 @@ for (const street of gazetteer.entries.filter((e) => e.kind === 'street')) {
 const doc = {
   version: '2025.1-generated',
   generated: true,
-  note: 'Invented compound names and approximate positions over the GENERATED grid: a demo seed, replaced by importing the city\'s own list.',
+  note: "Invented compound names and approximate positions over the GENERATED grid: a demo seed, replaced by importing the city's own list.",
   entries,
 };
 const { entries: list, ...head } = doc;
 const body = list.map((e) => `    ${JSON.stringify(e)}`).join(',\n');
-writeFileSync(join(dataDir, 'addresses.json'), `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "entries": [\n${body}\n  ]\n}\n`);
+writeFileSync(
+  join(dataDir, 'addresses.json'),
+  `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "entries": [\n${body}\n  ]\n}\n`,
+);
 console.log(`wrote ${entries.length} gazetteer addresses to ${dataDir}`);

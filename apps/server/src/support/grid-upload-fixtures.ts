@@ -13,7 +13,12 @@ export function shippedCellsCollection(): { type: 'FeatureCollection'; features:
     type: 'FeatureCollection',
     features: loadShippedGrid().cells.map((c) => ({
       type: 'Feature',
-      properties: { code: c.code, communityCode: c.communityCode, subDistrictCode: c.subDistrictCode, name: c.name },
+      properties: {
+        code: c.code,
+        communityCode: c.communityCode,
+        subDistrictCode: c.subDistrictCode,
+        name: c.name,
+      },
       geometry: { type: 'Polygon', coordinates: [c.ring.map((p) => [p[0], p[1]])] },
     })),
   };
@@ -30,11 +35,13 @@ export function movedVertexUpload() {
   const own = upload.features.filter((f) => f.properties.communityCode === community.code);
   const key = (p: number[]) => `${p[0]},${p[1]}`;
   const counts = new Map<string, number>();
-  for (const f of own) for (const p of new Set(f.geometry.coordinates[0]!.map(key))) counts.set(p, (counts.get(p) ?? 0) + 1);
+  for (const f of own)
+    for (const p of new Set(f.geometry.coordinates[0]!.map(key))) counts.set(p, (counts.get(p) ?? 0) + 1);
   const shared = [...counts].find(([, n]) => n === 4)![0];
   const [vx, vy] = shared.split(',').map(Number) as [number, number];
   const moved = [Math.round((vx + 0.0008) * 1e6) / 1e6, vy];
-  for (const f of own) f.geometry.coordinates[0] = f.geometry.coordinates[0]!.map((p) => (key(p) === shared ? moved : p));
+  for (const f of own)
+    f.geometry.coordinates[0] = f.geometry.coordinates[0]!.map((p) => (key(p) === shared ? moved : p));
   const cells: readonly GridCell[] = readGridUpload(upload, grid, 'probe', '2026-01-01').cells;
   const before = createGridIndex(grid.cells);
   const after = createGridIndex(cells);
@@ -45,7 +52,14 @@ export function movedVertexUpload() {
       const a = before.locate(probe);
       const b = after.locate(probe);
       if (a.kind === 'cell' && b.kind === 'cell' && a.cell.code !== b.cell.code) {
-        return { upload, cells, probe, oldCell: a.cell.code as string, newCell: b.cell.code as string, changedCodes: own.map((f) => f.properties.code) };
+        return {
+          upload,
+          cells,
+          probe,
+          oldCell: a.cell.code as string,
+          newCell: b.cell.code as string,
+          changedCodes: own.map((f) => f.properties.code),
+        };
       }
     }
   }

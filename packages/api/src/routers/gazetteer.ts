@@ -14,7 +14,9 @@ export const gazetteerRouter = createTRPCRouter({
     const { entries: _entries, ...preview } = ctx.services.gazetteer.preview(input.text);
     return preview;
   }),
-  commit: adminProcedure.input(ZUploadSchema).mutation(({ ctx, input }) => ctx.services.gazetteer.apply(ctx.user, input.text)),
+  commit: adminProcedure
+    .input(ZUploadSchema)
+    .mutation(({ ctx, input }) => ctx.services.gazetteer.apply(ctx.user, input.text)),
   nearest: authedProcedure
     .input(z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }))
     .query(({ ctx, input }) => ctx.services.gazetteer.nearest(input)),

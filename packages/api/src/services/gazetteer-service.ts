@@ -62,7 +62,14 @@ export class GazetteerService {
   init(): void {
     if (this.store.count() === 0) {
       this.adminStore.audited(
-        { at: this.clock.now().toISOString(), actorUserId: null, actorName: 'system', action: 'gazetteer.seed', target: 'gazetteer', before: null },
+        {
+          at: this.clock.now().toISOString(),
+          actorUserId: null,
+          actorName: 'system',
+          action: 'gazetteer.seed',
+          target: 'gazetteer',
+          before: null,
+        },
         () => this.store.upsertMany(loadShippedAddresses(), 'seed', this.clock.now().toISOString()),
       );
     }
@@ -74,7 +81,17 @@ export class GazetteerService {
 
   private load(): void {
     this.entries = this.store.all();
-    const places: GazetteerEntry[] = this.entries.map((e) => ({ kind: e.kind, name: e.name, nameEn: '', address: e.address || undefined, lat: e.lat, lng: e.lng }) as GazetteerEntry);
+    const places: GazetteerEntry[] = this.entries.map(
+      (e) =>
+        ({
+          kind: e.kind,
+          name: e.name,
+          nameEn: '',
+          address: e.address || undefined,
+          lat: e.lat,
+          lng: e.lng,
+        }) as GazetteerEntry,
+    );
     this.reference.setAddressPlaces(places);
   }
 
@@ -97,8 +114,18 @@ export class GazetteerService {
     const issues = [...parsed.issues];
     const rows = parsed.rows.map((r) => {
       const cell = r.entry ? this.reference.place(r.entry).cell : null;
-      if (r.entry && !cell) issues.push({ row: r.row, field: 'lng', code: 'outside_grid', message: `(${r.entry.lng}, ${r.entry.lat}) is outside the grid` });
-      const out: ParsedAddressRow & { cellCode: string | null } = { ...r, entry: r.entry && cell ? r.entry : null, cellCode: cell?.code ?? null };
+      if (r.entry && !cell)
+        issues.push({
+          row: r.row,
+          field: 'lng',
+          code: 'outside_grid',
+          message: `(${r.entry.lng}, ${r.entry.lat}) is outside the grid`,
+        });
+      const out: ParsedAddressRow & { cellCode: string | null } = {
+        ...r,
+        entry: r.entry && cell ? r.entry : null,
+        cellCode: cell?.code ?? null,
+      };
       return out;
     });
     issues.sort((a, b) => a.row - b.row);
@@ -107,8 +134,17 @@ export class GazetteerService {
     const entries = rows.flatMap((r) => (r.entry ? [r.entry] : []));
     const byKind: Record<string, number> = {};
     for (const e of entries) byKind[e.kind] = (byKind[e.kind] ?? 0) + 1;
-    if (parsed.rows.length === 0 && issues.length === 0) issues.push({ row: 0, field: 'row', code: 'required', message: 'the upload has no rows' });
-    return { format: parsed.format, total: rows.length, valid: entries.length, issues: issues.slice(0, MAX_ISSUES), rows: rows.slice(0, PREVIEW_ROWS), byKind, entries };
+    if (parsed.rows.length === 0 && issues.length === 0)
+      issues.push({ row: 0, field: 'row', code: 'required', message: 'the upload has no rows' });
+    return {
+      format: parsed.format,
+      total: rows.length,
+      valid: entries.length,
+      issues: issues.slice(0, MAX_ISSUES),
+      rows: rows.slice(0, PREVIEW_ROWS),
+      byKind,
+      entries,
+    };
   }
 
   /** Import every row in one audited transaction; refused (nothing stored) when any row has a problem. */
@@ -116,11 +152,15 @@ export class GazetteerService {
     const { issues, entries, byKind, format } = this.preview(text);
     const first = issues[0];
     if (first) {
-      throw new DomainError('BAD_INPUT', `row ${first.row}: ${first.field}: ${first.message} (${issues.length} problems)`, {
-        field: first.field,
-        row: first.row,
-        problem: first.code,
-      });
+      throw new DomainError(
+        'BAD_INPUT',
+        `row ${first.row}: ${first.field}: ${first.message} (${issues.length} problems)`,
+        {
+          field: first.field,
+          row: first.row,
+          problem: first.code,
+        },
+      );
     }
     const at = this.clock.now().toISOString();
     const result = this.adminStore.audited(

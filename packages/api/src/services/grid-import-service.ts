@@ -47,7 +47,16 @@ export interface GridImportPreview {
 }
 
 const MAX_PROBLEMS = 200;
-const PROBLEM_KINDS: readonly PartitionProblemKind[] = ['gap', 'overlap', 'code', 'sequence', 'outside_extent', 'outside_community', 'geometry', 'other'];
+const PROBLEM_KINDS: readonly PartitionProblemKind[] = [
+  'gap',
+  'overlap',
+  'code',
+  'sequence',
+  'outside_extent',
+  'outside_community',
+  'geometry',
+  'other',
+];
 
 const shape = (c: ReferenceGrid['cells'][number]): CellShapeOut => ({
   code: c.code,
@@ -93,7 +102,9 @@ export class GridImportService {
     const problems = report.problems.map(classifyPartitionProblem);
     const diff = diffGridCells(snap.cells, grid.cells);
     const removedCodes = new Set(diff.removed.map((c) => c.code as string));
-    const byKind = Object.fromEntries(PROBLEM_KINDS.map((k) => [k, problems.filter((p) => p.kind === k).length])) as Record<PartitionProblemKind, number>;
+    const byKind = Object.fromEntries(
+      PROBLEM_KINDS.map((k) => [k, problems.filter((p) => p.kind === k).length]),
+    ) as Record<PartitionProblemKind, number>;
     return {
       grid,
       preview: {
@@ -108,7 +119,9 @@ export class GridImportService {
           removed: diff.removed.length,
           changed: diff.changed.length,
           unchanged: diff.unchanged,
-          orphanRules: snap.routingRules.filter((r) => r.scope.kind === 'cell' && removedCodes.has(r.scope.code)).length,
+          orphanRules: snap.routingRules.filter(
+            (r) => r.scope.kind === 'cell' && removedCodes.has(r.scope.code),
+          ).length,
         },
         gapAreaM2: report.gapAreaM2,
         overlapAreaM2: report.overlapAreaM2,
@@ -126,14 +139,22 @@ export class GridImportService {
   }
 
   /** Write the upload as the new current grid version, audited; refused when the partition check fails. */
-  async apply(actor: SessionUser, document: unknown, version: string): Promise<{ gridVersionId: number; preview: GridImportPreview }> {
+  async apply(
+    actor: SessionUser,
+    document: unknown,
+    version: string,
+  ): Promise<{ gridVersionId: number; preview: GridImportPreview }> {
     const { grid, preview } = this.read(document, version);
     if (!preview.ok) {
       const first = preview.problems[0];
-      throw new DomainError('BAD_INPUT', `the grid fails the partition check (${preview.problems.length} problems): ${first?.text ?? ''}`, {
-        field: 'document',
-        problem: first?.kind ?? 'other',
-      });
+      throw new DomainError(
+        'BAD_INPUT',
+        `the grid fails the partition check (${preview.problems.length} problems): ${first?.text ?? ''}`,
+        {
+          field: 'document',
+          problem: first?.kind ?? 'other',
+        },
+      );
     }
     const before = this.reference.snapshot.gridVersion;
     const at = this.clock.now().toISOString();

@@ -17,7 +17,12 @@ export class GazetteerStore {
   }
 
   count(): number {
-    return this.db.select({ n: sql<number>`count(*)` }).from(gazetteerEntries).get()?.n ?? 0;
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(gazetteerEntries)
+        .get()?.n ?? 0
+    );
   }
 
   all(): StoredAddress[] {
@@ -42,12 +47,24 @@ export class GazetteerStore {
    * Insert or move entries (synchronous: runs inside the caller's transaction, e.g. `AdminStore.audited`).
    * Returns how many rows were new and how many existed and were updated.
    */
-  upsertMany(entries: readonly AddressEntry[], source: string, at: string): { inserted: number; updated: number } {
+  upsertMany(
+    entries: readonly AddressEntry[],
+    source: string,
+    at: string,
+  ): { inserted: number; updated: number } {
     const before = this.count();
     for (const e of entries) {
       this.db
         .insert(gazetteerEntries)
-        .values({ kind: e.kind, name: e.name, address: e.address, lng: e.lng, lat: e.lat, source, updatedAt: at })
+        .values({
+          kind: e.kind,
+          name: e.name,
+          address: e.address,
+          lng: e.lng,
+          lat: e.lat,
+          source,
+          updatedAt: at,
+        })
         .onConflictDoUpdate({
           target: [gazetteerEntries.kind, gazetteerEntries.name, gazetteerEntries.address],
           set: { lng: e.lng, lat: e.lat, source, updatedAt: at },

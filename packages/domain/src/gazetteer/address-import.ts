@@ -19,7 +19,8 @@ export interface AddressEntry {
 }
 
 export type AddressField = 'name' | 'kind' | 'address' | 'lng' | 'lat' | 'geometry' | 'row';
-export type AddressIssueCode = 'required' | 'invalid' | 'too_long' | 'out_of_range' | 'outside_grid' | 'duplicate';
+export type AddressIssueCode =
+  'required' | 'invalid' | 'too_long' | 'out_of_range' | 'outside_grid' | 'duplicate';
 
 export interface AddressIssue {
   /** 1-based data row (CSV: the line after the header is row 1; GeoJSON: the first feature is row 1). */
@@ -80,9 +81,15 @@ const KIND_ALIASES: Record<string, AddressKind> = {
 };
 
 /** Reads one row's raw values into an entry, pushing an issue per bad field. */
-function readRow(row: number, raw: ParsedAddressRow['raw'], issues: AddressIssue[], lngLat?: [unknown, unknown]): AddressEntry | null {
+function readRow(
+  row: number,
+  raw: ParsedAddressRow['raw'],
+  issues: AddressIssue[],
+  lngLat?: [unknown, unknown],
+): AddressEntry | null {
   const before = issues.length;
-  const issue = (field: AddressField, code: AddressIssueCode, message: string) => issues.push({ row, field, code, message });
+  const issue = (field: AddressField, code: AddressIssueCode, message: string) =>
+    issues.push({ row, field, code, message });
   const name = raw.name.trim();
   if (!name) issue('name', 'required', 'name is required');
   else if (name.length > MAX_NAME) issue('name', 'too_long', `name is longer than ${MAX_NAME} characters`);
@@ -90,7 +97,8 @@ function readRow(row: number, raw: ParsedAddressRow['raw'], issues: AddressIssue
   if (!raw.kind.trim()) issue('kind', 'required', `kind is required (${ADDRESS_KINDS.join(', ')})`);
   else if (!kind) issue('kind', 'invalid', `kind "${raw.kind}" is not one of ${ADDRESS_KINDS.join(', ')}`);
   const address = raw.address.trim();
-  if (address.length > MAX_ADDRESS) issue('address', 'too_long', `address is longer than ${MAX_ADDRESS} characters`);
+  if (address.length > MAX_ADDRESS)
+    issue('address', 'too_long', `address is longer than ${MAX_ADDRESS} characters`);
   const num = (field: 'lng' | 'lat', value: unknown, min: number, max: number): number | null => {
     const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
     if (!text) {
@@ -121,11 +129,23 @@ export function parseAddressCsv(text: string): AddressImport {
   const issues: AddressIssue[] = [];
   const columns = header.map((h) => HEADER_ALIASES[h.trim().toLowerCase()] ?? null);
   for (const needed of ['name', 'kind', 'lng', 'lat'] as const) {
-    if (!columns.includes(needed)) issues.push({ row: 0, field: needed, code: 'required', message: `the header has no ${needed} column` });
+    if (!columns.includes(needed))
+      issues.push({ row: 0, field: needed, code: 'required', message: `the header has no ${needed} column` });
   }
   if (issues.length > 0) return { format: 'csv', rows: [], issues };
   if (lines.length > MAX_ADDRESS_ROWS) {
-    return { format: 'csv', rows: [], issues: [{ row: MAX_ADDRESS_ROWS + 1, field: 'row', code: 'too_long', message: `more than ${MAX_ADDRESS_ROWS} rows` }] };
+    return {
+      format: 'csv',
+      rows: [],
+      issues: [
+        {
+          row: MAX_ADDRESS_ROWS + 1,
+          field: 'row',
+          code: 'too_long',
+          message: `more than ${MAX_ADDRESS_ROWS} rows`,
+        },
+      ],
+    };
   }
   const rows = lines.map((cells, i): ParsedAddressRow => {
     const raw = { name: '', kind: '', address: '', lng: '', lat: '' };
@@ -141,21 +161,53 @@ export function parseAddressCsv(text: string): AddressImport {
 export function parseAddressGeoJson(doc: unknown): AddressImport {
   const d = doc as { type?: unknown; features?: unknown } | null;
   if (!d || typeof d !== 'object' || d.type !== 'FeatureCollection' || !Array.isArray(d.features)) {
-    return { format: 'geojson', rows: [], issues: [{ row: 0, field: 'geometry', code: 'invalid', message: 'expected a GeoJSON FeatureCollection' }] };
+    return {
+      format: 'geojson',
+      rows: [],
+      issues: [
+        { row: 0, field: 'geometry', code: 'invalid', message: 'expected a GeoJSON FeatureCollection' },
+      ],
+    };
   }
   if (d.features.length > MAX_ADDRESS_ROWS) {
-    return { format: 'geojson', rows: [], issues: [{ row: MAX_ADDRESS_ROWS + 1, field: 'row', code: 'too_long', message: `more than ${MAX_ADDRESS_ROWS} features` }] };
+    return {
+      format: 'geojson',
+      rows: [],
+      issues: [
+        {
+          row: MAX_ADDRESS_ROWS + 1,
+          field: 'row',
+          code: 'too_long',
+          message: `more than ${MAX_ADDRESS_ROWS} features`,
+        },
+      ],
+    };
   }
   const issues: AddressIssue[] = [];
   const rows = (d.features as unknown[]).map((f, i): ParsedAddressRow => {
-    const feature = (f ?? {}) as { properties?: Record<string, unknown> | null; geometry?: { type?: unknown; coordinates?: unknown } | null };
+    const feature = (f ?? {}) as {
+      properties?: Record<string, unknown> | null;
+      geometry?: { type?: unknown; coordinates?: unknown } | null;
+    };
     const p = feature.properties ?? {};
     const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
     const g = feature.geometry;
-    const coords = g && g.type === 'Point' && Array.isArray(g.coordinates) ? (g.coordinates as unknown[]) : null;
-    const raw = { name: str(p.name), kind: str(p.kind), address: str(p.address), lng: coords ? str(coords[0]) : '', lat: coords ? str(coords[1]) : '' };
+    const coords =
+      g && g.type === 'Point' && Array.isArray(g.coordinates) ? (g.coordinates as unknown[]) : null;
+    const raw = {
+      name: str(p.name),
+      kind: str(p.kind),
+      address: str(p.address),
+      lng: coords ? str(coords[0]) : '',
+      lat: coords ? str(coords[1]) : '',
+    };
     if (!coords) {
-      issues.push({ row: i + 1, field: 'geometry', code: 'invalid', message: 'geometry must be a Point [lng, lat]' });
+      issues.push({
+        row: i + 1,
+        field: 'geometry',
+        code: 'invalid',
+        message: 'geometry must be a Point [lng, lat]',
+      });
       readRow(i + 1, { ...raw, lng: '0', lat: '0' }, issues);
       return { row: i + 1, raw, entry: null };
     }
@@ -171,14 +223,21 @@ function withDuplicates(rows: ParsedAddressRow[], issues: AddressIssue[]): Addre
     if (!r.entry) continue;
     const key = addressKey(r.entry);
     const first = seen.get(key);
-    if (first !== undefined) issues.push({ row: r.row, field: 'name', code: 'duplicate', message: `same kind, name and address as row ${first}` });
+    if (first !== undefined)
+      issues.push({
+        row: r.row,
+        field: 'name',
+        code: 'duplicate',
+        message: `same kind, name and address as row ${first}`,
+      });
     else seen.set(key, r.row);
   }
   return issues.sort((a, b) => a.row - b.row);
 }
 
 /** Identity of an entry: an import updates the position of an existing entry with the same key. */
-export const addressKey = (e: Pick<AddressEntry, 'kind' | 'name' | 'address'>) => `${e.kind}\u0000${e.name}\u0000${e.address}`;
+export const addressKey = (e: Pick<AddressEntry, 'kind' | 'name' | 'address'>) =>
+  `${e.kind}\u0000${e.name}\u0000${e.address}`;
 
 /** CSV when the text does not start with `{`, else GeoJSON. */
 export function parseAddressUpload(text: string): AddressImport {
@@ -188,7 +247,18 @@ export function parseAddressUpload(text: string): AddressImport {
   try {
     doc = JSON.parse(trimmed);
   } catch (e) {
-    return { format: 'geojson', rows: [], issues: [{ row: 0, field: 'geometry', code: 'invalid', message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` }] };
+    return {
+      format: 'geojson',
+      rows: [],
+      issues: [
+        {
+          row: 0,
+          field: 'geometry',
+          code: 'invalid',
+          message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}`,
+        },
+      ],
+    };
   }
   return parseAddressGeoJson(doc);
 }

@@ -6,5 +6,13 @@ export {
   parseAddressGeoJson,
   parseAddressUpload,
 } from './address-import.ts';
-export type { AddressEntry, AddressField, AddressImport, AddressIssue, AddressIssueCode, AddressKind, ParsedAddressRow } from './address-import.ts';
+export type {
+  AddressEntry,
+  AddressField,
+  AddressImport,
+  AddressIssue,
+  AddressIssueCode,
+  AddressKind,
+  ParsedAddressRow,
+} from './address-import.ts';
 export { nearestAddress, roundDistanceM } from './nearest-address.ts';

@@ -20,15 +20,22 @@ const str = (v: unknown) => (typeof v === 'string' ? v.trim() : typeof v === 'nu
  * `DomainError('BAD_INPUT')` naming the field (`document.features[3].properties.code`); geometry
  * and codes are the partition checker's job.
  */
-export function readGridUpload(doc: unknown, current: ReferenceGrid, version: string, validFrom: string): ReferenceGrid {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) fail('document', 'expected a JSON object');
+export function readGridUpload(
+  doc: unknown,
+  current: ReferenceGrid,
+  version: string,
+  validFrom: string,
+): ReferenceGrid {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    fail('document', 'expected a JSON object');
   const d = doc as Record<string, unknown>;
   if (d.type !== 'FeatureCollection') {
     try {
       const grid = loadReferenceGrid(d);
       return { ...grid, version, validFrom, generated: false };
     } catch (e) {
-      if (e instanceof DomainError && e.details.field) throw new DomainError('BAD_INPUT', e.message, { field: `document.${e.details.field}` });
+      if (e instanceof DomainError && e.details.field)
+        throw new DomainError('BAD_INPUT', e.message, { field: `document.${e.details.field}` });
       throw e;
     }
   }
@@ -65,7 +72,8 @@ export interface GridCellDiff {
 }
 
 const sameRing = (a: GridCell['ring'], b: GridCell['ring'], eps = 1e-9) =>
-  a.length === b.length && a.every((p, i) => Math.abs(p[0] - b[i]![0]) <= eps && Math.abs(p[1] - b[i]![1]) <= eps);
+  a.length === b.length &&
+  a.every((p, i) => Math.abs(p[0] - b[i]![0]) <= eps && Math.abs(p[1] - b[i]![1]) <= eps);
 
 /** Which cells of `after` are new, gone or redrawn compared with `before` (matched by code). */
 export function diffGridCells(before: readonly GridCell[], after: readonly GridCell[]): GridCellDiff {
@@ -77,7 +85,12 @@ export function diffGridCells(before: readonly GridCell[], after: readonly GridC
   for (const cell of after) {
     const was = old.get(cell.code);
     if (!was) added.push(cell);
-    else if (was.communityCode !== cell.communityCode || was.name !== cell.name || !sameRing(was.ring, cell.ring)) changed.push({ before: was, after: cell });
+    else if (
+      was.communityCode !== cell.communityCode ||
+      was.name !== cell.name ||
+      !sameRing(was.ring, cell.ring)
+    )
+      changed.push({ before: was, after: cell });
     else unchanged++;
   }
   const removed = before.filter((c) => !next.has(c.code));

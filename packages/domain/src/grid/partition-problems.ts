@@ -4,14 +4,7 @@
  * them. This reads one sentence back into those parts.
  */
 export type PartitionProblemKind =
-  | 'gap'
-  | 'overlap'
-  | 'code'
-  | 'sequence'
-  | 'outside_extent'
-  | 'outside_community'
-  | 'geometry'
-  | 'other';
+  'gap' | 'overlap' | 'code' | 'sequence' | 'outside_extent' | 'outside_community' | 'geometry' | 'other';
 
 export interface PartitionProblem {
   readonly kind: PartitionProblemKind;

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useTRPC } from '../../lib/trpc';
 import { ErrorBox, Loading } from '../../components/status';
 import { ErrorLine, OkLine } from './admin-common';
+import { FilePick } from './file-pick';
 
 const KINDS = ['compound', 'building', 'door', 'landmark'] as const;
 
@@ -65,11 +66,11 @@ export function GazetteerTab() {
       <div className="admin-form wide">
         <label className="grow">
           {t('admin.gazetteer.file')}
-          <input
-            type="file"
+          <FilePick
             accept=".csv,.geojson,.json,text/csv,application/geo+json,application/json"
-            data-testid="gazetteer-file"
-            onChange={(e) => void onFile(e.target.files?.[0])}
+            testId="gazetteer-file"
+            fileName={fileName}
+            onFile={(f) => void onFile(f)}
           />
           <span className="muted small">{t('admin.gazetteer.fileHelp')}</span>
         </label>
@@ -78,7 +79,11 @@ export function GazetteerTab() {
       {preview.isPending && <p className="muted">{t('admin.gazetteer.checking', { file: fileName })}</p>}
       {p && (
         <section data-testid="gazetteer-preview" data-valid={p.valid} data-issues={p.issues.length}>
-          <p className={p.issues.length ? 'admin-error' : 'admin-ok'} role="status" data-testid="gazetteer-verdict">
+          <p
+            className={p.issues.length ? 'admin-error' : 'admin-ok'}
+            role="status"
+            data-testid="gazetteer-verdict"
+          >
             {p.issues.length
               ? t('admin.gazetteer.refused', { total: p.total, n: p.issues.length })
               : t('admin.gazetteer.ready', { total: p.total })}
@@ -118,7 +123,9 @@ export function GazetteerTab() {
               ))}
             </tbody>
           </table>
-          {p.total > p.rows.length && <p className="muted small">{t('admin.gazetteer.moreRows', { n: p.total - p.rows.length })}</p>}
+          {p.total > p.rows.length && (
+            <p className="muted small">{t('admin.gazetteer.moreRows', { n: p.total - p.rows.length })}</p>
+          )}
           <div className="admin-form">
             <button
               type="button"

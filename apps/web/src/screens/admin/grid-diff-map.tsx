@@ -41,7 +41,10 @@ export function GridDiffMap({
   const { t } = useTranslation();
   const ref = useReference();
   const bounds = useGridBounds();
-  const styleOf = useCallback((code: string) => (problemCells.has(code) ? PROBLEM_CELL : BASE), [problemCells]);
+  const styleOf = useCallback(
+    (code: string) => (problemCells.has(code) ? PROBLEM_CELL : BASE),
+    [problemCells],
+  );
   const layers = useMemo(
     () => [
       ...removed.map((c) => ({ c, kind: 'removed', style: REMOVED })),
@@ -61,7 +64,9 @@ export function GridDiffMap({
         data-spots={spots.length}
       >
         <MapContainer
-          {...(bounds ? { bounds, boundsOptions: { padding: [8, 8] } } : { center: [43.934, 116.086], zoom: 12 })}
+          {...(bounds
+            ? { bounds, boundsOptions: { padding: [8, 8] } }
+            : { center: [43.934, 116.086], zoom: 12 })}
           zoomSnap={0.25}
           preferCanvas
           style={{ height: '100%', width: '100%', background: '#0d1422' }}

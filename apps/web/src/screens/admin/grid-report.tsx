@@ -6,10 +6,22 @@ import type { AppRouter } from '@citygrid/api';
 export type GridPreview = inferOutput<TRPCOptionsProxy<AppRouter>['gridImport']['preview']>;
 type Problem = GridPreview['problems'][number];
 
-const PROBLEM_KINDS = ['gap', 'overlap', 'code', 'sequence', 'outside_extent', 'outside_community', 'geometry', 'other'] as const;
+const PROBLEM_KINDS = [
+  'gap',
+  'overlap',
+  'code',
+  'sequence',
+  'outside_extent',
+  'outside_community',
+  'geometry',
+  'other',
+] as const;
 const SHOWN = 50;
 
-const m2 = (a: number | null) => (a === null ? '' : a >= 10 ? a.toFixed(0) : a.toPrecision(2));
+const m2 = (a: number | null) =>
+  a === null ? '' : a >= 10 ? a.toFixed(0) : a === 0 ? '0' : a.toPrecision(2);
+/** Always listed; the other kinds only when found. */
+const ALWAYS = new Set(['gap', 'overlap', 'code']);
 
 /** One partition problem in the reader's language: its kind, the cells it names and the area. */
 export function usePartitionProblemText(): (p: Problem) => string {
@@ -45,26 +57,30 @@ export function GridReport({ report }: { report: GridPreview }) {
       )}
       <table className="admin-table compact" data-testid="grid-counts">
         <tbody>
-          {(['cells', 'added', 'changed', 'removed', 'unchanged'] as const).map((k) => (
+          {(['cells', 'added', 'changed', 'removed'] as const).map((k) => (
             <tr key={k} data-testid={`grid-count-${k}`}>
               <th>{t(`admin.grid.counts.${k}`)}</th>
               <td className="num">{c[k]}</td>
             </tr>
           ))}
-          {PROBLEM_KINDS.map((k) => (
+          {PROBLEM_KINDS.filter((k) => ALWAYS.has(k) || c[k] > 0).map((k) => (
             <tr key={k} data-testid={`grid-count-${k}`} className={c[k] > 0 ? 'warn-text' : ''}>
               <th>{t(`admin.grid.counts.${k}`)}</th>
               <td className="num">{c[k]}</td>
             </tr>
           ))}
-          <tr>
-            <th>{t('admin.grid.counts.gapArea')}</th>
-            <td className="num">{m2(report.gapAreaM2)}</td>
-          </tr>
-          <tr>
-            <th>{t('admin.grid.counts.overlapArea')}</th>
-            <td className="num">{m2(report.overlapAreaM2)}</td>
-          </tr>
+          {report.gapAreaM2 > 0 && (
+            <tr>
+              <th>{t('admin.grid.counts.gapArea')}</th>
+              <td className="num">{m2(report.gapAreaM2)}</td>
+            </tr>
+          )}
+          {report.overlapAreaM2 > 0 && (
+            <tr>
+              <th>{t('admin.grid.counts.overlapArea')}</th>
+              <td className="num">{m2(report.overlapAreaM2)}</td>
+            </tr>
+          )}
           {c.orphanRules > 0 && (
             <tr className="warn-text" data-testid="grid-count-orphanRules">
               <th>{t('admin.grid.counts.orphanRules')}</th>
@@ -80,7 +96,9 @@ export function GridReport({ report }: { report: GridPreview }) {
               {text(p)}
             </li>
           ))}
-          {report.problems.length > SHOWN && <li className="muted">{t('admin.grid.more', { n: report.problems.length - SHOWN })}</li>}
+          {report.problems.length > SHOWN && (
+            <li className="muted">{t('admin.grid.more', { n: report.problems.length - SHOWN })}</li>
+          )}
         </ol>
       )}
     </section>

@@ -5,6 +5,7 @@ import { useTRPC } from '../../lib/trpc';
 import { useReference } from '../../lib/reference';
 import { ErrorLine, OkLine } from './admin-common';
 import { GridDiffMap } from './grid-diff-map';
+import { FilePick } from './file-pick';
 import { GridReport, usePartitionProblemText, type GridPreview } from './grid-report';
 
 const defaultVersion = () => `${new Date().toISOString().slice(0, 10)}-import`;
@@ -76,17 +77,22 @@ export function GridTab() {
       <form className="admin-form wide" onSubmit={check} data-testid="grid-form">
         <label className="grow">
           {t('admin.grid.file')}
-          <input
-            type="file"
+          <FilePick
             accept=".geojson,.json,application/geo+json,application/json"
-            data-testid="grid-file"
-            onChange={(e) => void onFile(e.target.files?.[0])}
+            testId="grid-file"
+            fileName={fileName}
+            onFile={(f) => void onFile(f)}
           />
           <span className="muted small">{t('admin.grid.fileHelp')}</span>
         </label>
         <label>
           {t('admin.grid.version')}
-          <input data-testid="grid-version" value={version} onChange={(e) => setVersion(e.target.value)} required />
+          <input
+            data-testid="grid-version"
+            value={version}
+            onChange={(e) => setVersion(e.target.value)}
+            required
+          />
         </label>
         <button type="submit" data-testid="grid-check" disabled={!document || preview.isPending}>
           {t('admin.grid.check')}
@@ -101,8 +107,16 @@ export function GridTab() {
       {preview.isPending && <p className="muted">{t('admin.grid.checking', { file: fileName })}</p>}
       {report && (
         <>
-          <GridReport report={report} />
-          <GridDiffMap added={report.added} changed={report.changed} removed={report.removed} problemCells={problemCells} spots={spots} />
+          <div className="grid-result">
+            <GridReport report={report} />
+            <GridDiffMap
+              added={report.added}
+              changed={report.changed}
+              removed={report.removed}
+              problemCells={problemCells}
+              spots={spots}
+            />
+          </div>
           <div className="admin-form">
             <button
               type="button"
