@@ -41,6 +41,7 @@ export function readGridUpload(
   }
   if (!Array.isArray(d.features)) fail('document.features', 'expected an array');
   if (d.features.length === 0) fail('document.features', 'the FeatureCollection has no cells');
+  const currentNames = new Map(current.cells.map((c) => [c.code as string, c.name]));
   const cells = (d.features as unknown[]).map((raw, i): GridCell => {
     const field = `document.features[${i}]`;
     if (typeof raw !== 'object' || raw === null) fail(field, 'expected a Feature');
@@ -54,7 +55,8 @@ export function readGridUpload(
       code: code as GridCellCode,
       communityCode: communityCode as CommunityCode,
       subDistrictCode: subDistrictCode as SubDistrictCode,
-      name: str(p.name) || code,
+      // a cell the upload does not name keeps its current name (else its code)
+      name: str(p.name) || currentNames.get(code) || code,
       ring: readPolygonRing(f.geometry, `${field}.geometry`),
       validFrom,
       validTo: null,
