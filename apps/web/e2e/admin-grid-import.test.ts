@@ -60,6 +60,15 @@ describe('grid import (网格)', () => {
     expect(Number(await admin.getByTestId('grid-diff-map').getAttribute('data-spots'))).toBeGreaterThan(0);
     expect(await admin.getByTestId('grid-apply').isDisabled()).toBe(true);
     await screenshot(admin, 'admin-grid-refused');
+    await admin.getByTestId('language-switch').selectOption('en');
+    await expect
+      .poll(() => admin.getByTestId('grid-verdict').textContent())
+      .toContain('The partition is invalid and cannot be imported');
+    expect(await admin.getByTestId('grid-problems').locator('li').allTextContents()).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Gap of \d+ m² at /)]),
+    );
+    await screenshot(admin, 'admin-grid-refused-en');
+    await admin.getByTestId('language-switch').selectOption('zh');
   });
 
   it('applies a redrawn community as a new version: audited, and new cases are located in it', async () => {

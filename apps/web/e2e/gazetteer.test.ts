@@ -58,6 +58,12 @@ describe('the gazetteer (地名地址)', () => {
     expect(await admin.getByTestId('gazetteer-row').count()).toBe(4);
     expect(await admin.getByTestId('gazetteer-apply').isDisabled()).toBe(true);
     await screenshot(admin, 'admin-gazetteer-refused');
+    await admin.getByTestId('language-switch').selectOption('en');
+    await expect
+      .poll(() => admin.getByTestId('gazetteer-issues').locator('li').allTextContents())
+      .toEqual(['Row 3 · Name: required', 'Row 4 · Latitude: not valid']);
+    await screenshot(admin, 'admin-gazetteer-refused-en');
+    await admin.getByTestId('language-switch').selectOption('zh');
   });
 
   it('imports a CSV, audited; at intake typing part of a compound name offers it and sets the position', async () => {
@@ -100,5 +106,10 @@ describe('the gazetteer (地名地址)', () => {
     await operator.getByTestId('nearest-use').click();
     expect(await operator.getByTestId('intake-address').inputValue()).toBe('锡林浩特市新苑小区 7号楼');
     await screenshot(operator, 'intake-nearest-place');
+    await operator.getByTestId('language-switch').selectOption('en');
+    await expect
+      .poll(() => nearest.textContent())
+      .toMatch(/^Nearest: 锡林浩特市新苑小区 7号楼 · about \d+ m/);
+    await screenshot(operator, 'intake-nearest-place-en');
   });
 });

@@ -7,7 +7,11 @@ import { classifyPartitionProblem } from './partition-problems.ts';
 const shipped = loadShippedGrid();
 const collection = () => ({
   type: 'FeatureCollection',
-  features: shipped.cells.map((c) => ({ type: 'Feature', properties: { code: c.code }, geometry: { type: 'Polygon', coordinates: [c.ring.map((p) => [p[0], p[1]])] } })),
+  features: shipped.cells.map((c) => ({
+    type: 'Feature',
+    properties: { code: c.code },
+    geometry: { type: 'Polygon', coordinates: [c.ring.map((p) => [p[0], p[1]])] },
+  })),
 });
 
 describe('a grid upload', () => {
@@ -15,23 +19,37 @@ describe('a grid upload', () => {
     const g = readGridUpload(collection(), shipped, '2026.1', '2026-06-01');
     expect(g.version).toBe('2026.1');
     expect(g.communities).toBe(shipped.communities);
-    expect(g.cells[0]).toMatchObject({ code: shipped.cells[0]!.code, communityCode: shipped.cells[0]!.communityCode, subDistrictCode: shipped.cells[0]!.subDistrictCode, validFrom: '2026-06-01' });
-    expect(diffGridCells(shipped.cells, g.cells)).toMatchObject({ added: [], removed: [], changed: [], unchanged: shipped.cells.length });
+    expect(g.cells[0]).toMatchObject({
+      code: shipped.cells[0]!.code,
+      communityCode: shipped.cells[0]!.communityCode,
+      subDistrictCode: shipped.cells[0]!.subDistrictCode,
+      validFrom: '2026-06-01',
+    });
+    expect(diffGridCells(shipped.cells, g.cells)).toMatchObject({
+      added: [],
+      removed: [],
+      changed: [],
+      unchanged: shipped.cells.length,
+    });
   });
 
   it('names the field of a feature that is not a polygon or has no code', () => {
     const bad = collection();
     (bad.features[2]!.geometry as { type: string }).type = 'Point';
-    expect(() => readGridUpload(bad, shipped, 'v', '2026-01-01')).toThrow(expect.objectContaining({ details: { field: 'document.features[2].geometry.type' } }));
+    expect(() => readGridUpload(bad, shipped, 'v', '2026-01-01')).toThrow(
+      expect.objectContaining({ details: { field: 'document.features[2].geometry.type' } }),
+    );
     const noCode = collection();
     (noCode.features[1]!.properties as { code?: string }).code = undefined;
-    expect(() => readGridUpload(noCode, shipped, 'v', '2026-01-01')).toThrow(expect.objectContaining({ details: { field: 'document.features[1].properties.code' } }));
+    expect(() => readGridUpload(noCode, shipped, 'v', '2026-01-01')).toThrow(
+      expect.objectContaining({ details: { field: 'document.features[1].properties.code' } }),
+    );
   });
 
   it('diffs by code: a removed cell, an added one and a redrawn one', () => {
     const [a, b, c] = shipped.cells;
     const moved = { ...c!, ring: c!.ring.map((p) => [p[0] + 0.0001, p[1]] as const) };
-    const added = { ...a!, code: '15250200100199' as typeof a.code };
+    const added = { ...a!, code: '15250200100199' };
     const d = diffGridCells([a!, b!, c!], [b!, moved, added] as never);
     expect(d.removed.map((x) => x.code)).toEqual([a!.code]);
     expect(d.added.map((x) => x.code)).toEqual(['15250200100199']);
@@ -53,6 +71,10 @@ describe('partition problems by kind', () => {
     expect(gap.at![0]).toBeGreaterThan(116);
     expect(gap.at![1]).toBeGreaterThan(43.9);
     expect(classifyPartitionProblem('cell 1525020010010: code must be 14 digits').kind).toBe('code');
-    expect(classifyPartitionProblem('community 152502001001: cells are not numbered west→east, north→south; in reading order they are x').kind).toBe('sequence');
+    expect(
+      classifyPartitionProblem(
+        'community 152502001001: cells are not numbered west→east, north→south; in reading order they are x',
+      ).kind,
+    ).toBe('sequence');
   });
 });
