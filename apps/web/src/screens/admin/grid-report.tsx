@@ -31,8 +31,9 @@ export function usePartitionProblemText(): (p: Problem) => string {
       t(`admin.grid.problems.${p.kind}`, {
         cells: p.cells.join('、') || '—',
         area: m2(p.areaM2),
-        lat: p.at ? p.at[1].toFixed(5) : '',
-        lng: p.at ? p.at[0].toFixed(5) : '',
+        // not `lng`: i18next reads an option of that name as the language
+        latitude: p.at ? p.at[1].toFixed(5) : '',
+        longitude: p.at ? p.at[0].toFixed(5) : '',
       }),
     [t],
   );
