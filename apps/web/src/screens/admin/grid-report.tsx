@@ -29,7 +29,7 @@ export function usePartitionProblemText(): (p: Problem) => string {
   return useCallback(
     (p: Problem) =>
       t(`admin.grid.problems.${p.kind}`, {
-        cells: p.cells.join('、') || '—',
+        cells: p.cells.join(t('admin.grid.listSeparator')) || '—',
         area: m2(p.areaM2),
         // not `lng`: i18next reads an option of that name as the language
         latitude: p.at ? p.at[1].toFixed(5) : '',
