@@ -45,7 +45,7 @@ const NEAREST_MAX_M = 2_000;
 /**
  * The city's own gazetteer (地名地址库): imported compounds, buildings, door numbers and landmarks,
  * held in memory for the intake search (through {@link ReferenceService.searchPlaces}) and the
- * nearest-address lookup on a map click. A new database gets the shipped demo seed once.
+ * nearest-address lookup on a map click. A new database on the generated grid gets the shipped demo seed once.
  */
 export class GazetteerService {
   private entries: Array<AddressEntry & { source: string }> = [];
@@ -58,9 +58,12 @@ export class GazetteerService {
     private readonly clock: Clock,
   ) {}
 
-  /** Seed an empty table with the shipped list, then load. */
+  /**
+   * Seed an empty table with the shipped demo list while the grid is still the generated one (the
+   * list is placed over it; a city that imported its surveyed grid gets no invented addresses), then load.
+   */
   init(): void {
-    if (this.store.count() === 0) {
+    if (this.store.count() === 0 && this.reference.snapshot.gridVersion.generated) {
       this.adminStore.audited(
         {
           at: this.clock.now().toISOString(),
