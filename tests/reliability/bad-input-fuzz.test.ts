@@ -23,6 +23,8 @@ const CALLER: Record<string, string | null> = {
   reports: 'supervisor',
   wall: 'supervisor',
   live: 'supervisor',
+  gridImport: 'admin',
+  gazetteer: 'admin',
 };
 const NO_CASE = '20200101-9999';
 const period = { from: '2026-01-01T00:00:00+08:00', to: '2026-02-01T00:00:00+08:00' };
@@ -60,6 +62,11 @@ const SAMPLES: Record<string, unknown> = {
   'admin.createApiKey': { name: '模糊客户端' },
   'admin.revokeApiKey': { id: '0123456789ab' },
   'admin.auditLog': { limit: 10, target: 'user:operator', action: 'user.' },
+  'gridImport.preview': { document: { type: 'FeatureCollection', features: [] }, version: 'fuzz-1' },
+  'gridImport.commit': { document: { type: 'FeatureCollection', features: [] }, version: 'fuzz-1' },
+  'gazetteer.preview': { text: 'name,kind,lng,lat' },
+  'gazetteer.commit': { text: 'name,kind,lng,lat' },
+  'gazetteer.nearest': CITY_CENTRE,
   'reports.build': { kind: 'custom', date: '2026-11-01', to: '2026-11-30', groupBy: 'cell' },
   'wall.recent': { limit: 10 },
   'live.onCaseEvent': { lastEventId: 0 },
@@ -69,7 +76,7 @@ const SAMPLES: Record<string, unknown> = {
  * 5xx). An empty rule list is not junk: it is accepted and removes every routing rule (reported),
  * so it is not sent here.
  */
-const HANDLER_VALIDATED = new Set(['admin.importGrid', 'admin.replaceRoutingRules']);
+const HANDLER_VALIDATED = new Set(['admin.importGrid', 'admin.replaceRoutingRules', 'gridImport.preview', 'gridImport.commit', 'gazetteer.commit']);
 const isEmptyRuleList = (path: string, v: unknown) => path === 'admin.replaceRoutingRules' && Array.isArray((v as { rules?: unknown } | null)?.rules) && (v as { rules: unknown[] }).rules.length === 0;
 
 const HUGE = 'x'.repeat(200_000);

@@ -12,6 +12,8 @@ import { reportsRouter } from './routers/reports.ts';
 import { reviewRouter } from './routers/review.ts';
 import { unitWorkRouter } from './routers/unit-work.ts';
 import { wallRouter } from './routers/wall.ts';
+import { gridImportRouter } from './routers/grid-import.ts';
+import { gazetteerRouter } from './routers/gazetteer.ts';
 
 /** One router per area of work. */
 export const appRouter = createTRPCRouter({
@@ -28,6 +30,8 @@ export const appRouter = createTRPCRouter({
   wall: wallRouter,
   live: liveRouter,
   citizen: citizenRouter,
+  gridImport: gridImportRouter,
+  gazetteer: gazetteerRouter,
 });
 
 export type AppRouter = typeof appRouter;

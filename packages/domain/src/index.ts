@@ -7,3 +7,4 @@ export * from './reference/index.ts';
 export * from './routing/index.ts';
 export * from './phone/index.ts';
 export * from './evaluation/index.ts';
+export * from './gazetteer/index.ts';

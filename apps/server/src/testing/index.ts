@@ -12,3 +12,4 @@ export * from './invariants.ts';
 // the backup tool under test by the reliability suite (backup-restore, crash-recovery)
 export { BackupError, backupDatabase, checkIntegrity, openSqliteFile, restoreDatabase, type SqliteConnection } from '../backup.ts';
 export * from './procedures.ts';
+export * from './grid-upload-fixtures.ts';

@@ -7,6 +7,7 @@ import { newIdempotencyKey } from '../lib/idempotency-key';
 import { useFieldErrorText } from '../lib/i18n-errors';
 import { IntakeMap } from '../map/intake-map';
 import { useErrorText } from '../components/status';
+import { NearestPlace } from '../components/nearest-place';
 import {
   initialIntakeForm,
   intakeFormReducer,
@@ -202,6 +203,7 @@ export default function IntakeScreen() {
           {location ? `${location.lat.toFixed(5)}, ${location.lng.toFixed(5)}` : t('intake.noLocation')} ·{' '}
           {t('intake.mapHint')}
         </div>
+        <NearestPlace point={location} onUse={edit('address')} />
         <div className="submit-row">
           <label className={`toggle ${urgent ? 'on' : ''}`}>
             <input

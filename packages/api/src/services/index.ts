@@ -1,7 +1,9 @@
 import type { CitygridDatabase } from '@citygrid/db';
-import { AdminStore, CaseStore, GroupCommitWriter, ReferenceStore, UserStore } from '@citygrid/db';
+import { AdminStore, CaseStore, GazetteerStore, GroupCommitWriter, ReferenceStore, UserStore } from '@citygrid/db';
 import { AdminService } from './admin-service.ts';
 import { ReportService } from './report-service.ts';
+import { GazetteerService } from './gazetteer-service.ts';
+import { GridImportService } from './grid-import-service.ts';
 import { CaseBus } from '../live/case-bus.ts';
 import { LiveHub } from '../live/live-hub.ts';
 import { AttachmentService } from './attachment-service.ts';
@@ -32,6 +34,10 @@ export interface Services {
   admin: AdminService;
   /** 日报 / 周报 / 月报 and any period. */
   reports: ReportService;
+  /** Grid import as a new grid version (网格导入), audited. */
+  gridImport: GridImportService;
+  /** The city's own gazetteer (地名地址库): import, intake search, nearest address. */
+  gazetteer: GazetteerService;
 }
 
 /** Compose the service layer over an open, seeded database. */
@@ -49,6 +55,8 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
   const adminStore = new AdminStore(opts.database);
   const dashboard = new DashboardService(cases, reference, clock);
   const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
+  const gazetteer = new GazetteerService(new GazetteerStore(opts.database), adminStore, reference, clock);
+  gazetteer.init();
   const citizen = createCitizenChannel({ database: opts.database, caseStore, cases, attachments, reference, bus, clock }, opts.citizen);
   return {
     database: opts.database,
@@ -66,6 +74,8 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
     citizen,
     admin: new AdminService(adminStore, users, referenceStore, reference, auth, clock),
     reports: new ReportService(dashboard, adminStore, reference, clock),
+    gridImport: new GridImportService(adminStore, referenceStore, reference, clock),
+    gazetteer,
   };
 }
 
@@ -80,3 +90,5 @@ export * from './admin-service.ts';
 export * from './report-service.ts';
 export * from './report-export.ts';
 export * from './csv.ts';
+export * from './grid-import-service.ts';
+export * from './gazetteer-service.ts';

@@ -43,6 +43,8 @@ export class ReferenceService {
   private communityNames = new Map<string, string>();
   private subDistrictNames = new Map<string, string>();
   private places: GazetteerEntry[] = [];
+  /** The city's own compounds, buildings and door numbers (kept by `GazetteerService`). */
+  private addressPlaces: GazetteerEntry[] = [];
 
   constructor(private readonly store: ReferenceStore) {}
 
@@ -65,7 +67,11 @@ export class ReferenceService {
 
   /** Gazetteer search: communities, streets, landmarks and grid cells by code. */
   searchPlaces(q: string, limit = 10): GazetteerEntry[] {
-    return searchGazetteer(this.places, q, limit);
+    return searchGazetteer([...this.places, ...this.addressPlaces], q, limit);
+  }
+
+  setAddressPlaces(places: GazetteerEntry[]): void {
+    this.addressPlaces = places;
   }
 
   get snapshot(): ReferenceSnapshot {

@@ -352,3 +352,27 @@ export const adminAudit = sqliteTable(
   },
   (t) => [index('admin_audit_at').on(t.at), index('admin_audit_target').on(t.target)],
 );
+
+/* ---------- the city's own gazetteer (地名地址库) ---------- */
+
+/**
+ * Residential compounds, buildings, door numbers and landmarks the city imports (admin console →
+ * 地名地址), searched at intake and used to name the nearest address to a map click. One row per
+ * (kind, name, address); a later import moves an existing row instead of duplicating it.
+ */
+export const gazetteerEntries = sqliteTable(
+  'gazetteer_entries',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    /** `compound` 小区 · `building` 楼栋 · `door` 门牌 · `landmark` 地标 */
+    kind: text().notNull(),
+    name: text().notNull(),
+    address: text().notNull().default(''),
+    lng: real().notNull(),
+    lat: real().notNull(),
+    /** `seed` for the shipped demo list, else the import's audit target (`gazetteer:<n>`). */
+    source: text().notNull(),
+    updatedAt: text().notNull(),
+  },
+  (t) => [uniqueIndex('gazetteer_entries_key').on(t.kind, t.name, t.address)],
+);

@@ -111,10 +111,19 @@ export class ReferenceStore {
 
   /** Import a new grid version (already validated by the partition checker). */
   async importGrid(g: ReferenceGrid, at: string): Promise<number> {
+    return this.writeGridVersion(g, at);
+  }
+
+  /** Synchronous {@link importGrid}, to run inside an audited transaction; refuses a version name used before. */
+  writeGridVersion(g: ReferenceGrid, at: string, field = 'document.version'): number {
     if (this.db.select().from(gridVersions).where(eq(gridVersions.version, g.version)).get()) {
-      throw new DomainError('CONFLICT', `grid version ${g.version} exists`, { field: 'document.version' });
+      throw new DomainError('CONFLICT', `grid version ${g.version} exists`, { field });
     }
     return this.database.sqlite.transaction(() => this.insertGrid(g, at))();
+  }
+
+  hasGridVersion(version: string): boolean {
+    return this.db.select().from(gridVersions).where(eq(gridVersions.version, version)).get() !== undefined;
   }
 
   private writeRules(rules: readonly RoutingRule[]): void {

@@ -14,3 +14,7 @@ export type { SyntheticGridOptions } from './synthetic-grid.ts';
 export { orderByReadingOrder, ringCentroid } from './reading-order.ts';
 export { createSeededRandom } from './prng.ts';
 export type { Random } from './prng.ts';
+export { readGridUpload, diffGridCells } from './grid-upload.ts';
+export type { GridCellDiff } from './grid-upload.ts';
+export { classifyPartitionProblem } from './partition-problems.ts';
+export type { PartitionProblem, PartitionProblemKind } from './partition-problems.ts';

@@ -4,11 +4,13 @@ import { loadReferenceGrid, type ReferenceGrid } from '../grid/load-reference-gr
 
 /** A named place an operator can type: community, street, landmark (or a grid cell by code). */
 export interface GazetteerEntry {
-  readonly kind: 'community' | 'street' | 'landmark' | 'cell';
+  readonly kind: 'community' | 'compound' | 'street' | 'building' | 'door' | 'landmark' | 'cell';
   readonly name: string;
   readonly nameEn: string;
   readonly aliases?: readonly string[];
   readonly code?: string;
+  /** Full address of an imported compound, building or door number (the city's own gazetteer). */
+  readonly address?: string;
   readonly lat: number;
   readonly lng: number;
 }
@@ -26,15 +28,15 @@ export function loadShippedGrid(): ReferenceGrid {
 
 /**
  * Find places by Chinese name, alias, pinyin name or code prefix. Exact and prefix matches rank
- * before substring matches; communities before streets before landmarks before cells.
+ * before substring matches; communities, compounds, streets, buildings, door numbers, landmarks, then cells.
  */
 export function searchGazetteer(entries: readonly GazetteerEntry[], query: string, limit = 10): GazetteerEntry[] {
   const q = query.trim().toLowerCase();
   if (!q) return [];
-  const kindRank = { community: 0, street: 1, landmark: 2, cell: 3 } as const;
+  const kindRank = { community: 0, compound: 1, street: 2, building: 3, door: 4, landmark: 5, cell: 6 } as const;
   const scored: Array<{ e: GazetteerEntry; score: number }> = [];
   for (const e of entries) {
-    const names = [e.name, e.nameEn.toLowerCase(), ...(e.aliases ?? []), e.code ?? ''];
+    const names = [e.name, e.nameEn.toLowerCase(), ...(e.aliases ?? []), e.code ?? '', e.address ?? ''];
     let best = Infinity;
     for (const n of names) {
       if (!n) continue;

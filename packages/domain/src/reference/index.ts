@@ -7,3 +7,4 @@ export { loadShippedGazetteer, loadShippedGrid, searchGazetteer } from './gazett
 export type { GazetteerEntry } from './gazetteer.ts';
 export { normalizeCategoryQuery, searchCategories } from './category-search.ts';
 export type { CategorySearchItem, CategorySearchOptions, CategorySearchResult, SearchableClass } from './category-search.ts';
+export { loadShippedAddresses } from './addresses.ts';

@@ -9,9 +9,11 @@ import { LimitsTab } from './limits-tab';
 import { CalendarTab } from './calendar-tab';
 import { KeysTab } from './keys-tab';
 import { AuditTab } from './audit-tab';
+import { GridTab } from './grid-tab';
+import { GazetteerTab } from './gazetteer-tab';
 import './admin.css';
 
-const TABS = ['users', 'org', 'routing', 'limits', 'calendar', 'keys', 'audit'] as const;
+const TABS = ['users', 'org', 'routing', 'limits', 'calendar', 'grid', 'gazetteer', 'keys', 'audit'] as const;
 type Tab = (typeof TABS)[number];
 
 /** The admin console (`#/admin/<tab>`): every change here is audited. */
@@ -56,6 +58,8 @@ export default function AdminScreen() {
         {tab === 'routing' && <RoutingTab />}
         {tab === 'limits' && <LimitsTab />}
         {tab === 'calendar' && <CalendarTab />}
+        {tab === 'grid' && <GridTab />}
+        {tab === 'gazetteer' && <GazetteerTab />}
         {tab === 'keys' && <KeysTab />}
         {tab === 'audit' && <AuditTab />}
       </div>

@@ -36,8 +36,8 @@ export type IntakeFormAction =
   | { readonly type: 'toggleUrgent' }
   /** A class picked from the search: the search text is cleared, the hotline-category filter kept. */
   | { readonly type: 'pickClass'; readonly code: string }
-  /** A gazetteer place picked: its point and its name as the address. */
-  | { readonly type: 'pickPlace'; readonly place: LatLngValue & { readonly name: string } }
+  /** A gazetteer place picked: its point, and its address (or its name) as the address. */
+  | { readonly type: 'pickPlace'; readonly place: LatLngValue & { readonly name: string; readonly address?: string | null } }
   /** A point clicked on the map: the address no longer describes it. */
   | { readonly type: 'pickPoint'; readonly point: LatLngValue }
   /** The call was filed: an empty form with a fresh key for the next call. */
@@ -77,7 +77,7 @@ export function intakeFormReducer(state: IntakeFormState, action: IntakeFormActi
       return {
         ...state,
         location: { lat: action.place.lat, lng: action.place.lng },
-        address: action.place.name,
+        address: action.place.address ?? action.place.name,
         placeQuery: '',
       };
     case 'pickPoint':

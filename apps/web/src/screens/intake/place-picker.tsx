@@ -41,7 +41,7 @@ export function PlacePicker({ query, onQuery, onPick, error }: PlacePickerProps)
       itemTestId={(p) => `place-option-${list.indexOf(p)}`}
       renderItem={(p) => (
         <>
-          {p.name} <span className="muted small">{p.code ?? p.nameEn}</span>
+          {p.name} <span className="muted small">{p.code ?? p.address ?? p.nameEn}</span>
         </>
       )}
     >
