@@ -3,6 +3,7 @@ import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pgTestEnv } from './env.ts';
 
 /**
  * A throwaway PostgreSQL cluster for tests: `initdb` in a temporary directory, `pg_ctl start` on a
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 
 /** Where the server binaries are: `PG_BIN`, Debian's versioned folder, or `pg_config --bindir`. */
 export function findPgBin(): string | null {
-  const candidates = [process.env.PG_BIN, '/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
+  const candidates = [pgTestEnv().pgBin, '/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
   try {
     candidates.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
   } catch {
@@ -28,11 +29,13 @@ export function findPgBin(): string | null {
  * Whether tests that need PostgreSQL can run. Without the binaries they are skipped with a message
  * outside CI; under `CI=true` a missing server is an error (CI must install `postgresql`).
  */
-export function pgTestAvailability(): { available: true; bin: string } | { available: false; reason: string } {
-  const bin = findPgBin();
+export function pgTestAvailability(
+  found: { bin: string | null; ci: boolean } = { bin: findPgBin(), ci: pgTestEnv().ci },
+): { available: true; bin: string } | { available: false; reason: string } {
+  const { bin } = found;
   if (bin) return { available: true, bin };
   const reason = 'PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN): PostgreSQL tests skipped';
-  if (process.env.CI === 'true' || process.env.CI === '1') throw new Error(`${reason.split(':')[0]}, and CI is set: CI must install postgresql (see .ci/run)`);
+  if (found.ci) throw new Error(`${reason.split(':')[0]}, and CI is set: CI must install postgresql (see .ci/run)`);
   console.warn(reason);
   return { available: false, reason };
 }
