@@ -26,6 +26,11 @@ import { cases } from './schema.ts';
 
 /** Key of the transaction advisory lock that orders event appends. */
 export const EVENT_APPEND_LOCK = 7_310_002;
+/**
+ * The NOTIFY channel of new events; the payload is the highest event id of the transaction. Sent
+ * inside the appending transaction, so PostgreSQL delivers it at COMMIT (never for a rollback).
+ */
+export const EVENTS_CHANNEL = 'citygrid_case_events';
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const CASE_INSERT_KEYS = Object.keys(getTableColumns(cases)).filter((k) => k !== 'id');
@@ -51,9 +56,16 @@ type Tx = PgSql | postgres.TransactionSql;
 export class PgCaseStore implements CaseCoreStore {
   readonly backend = 'postgres' as const;
   private readonly sql: PgSql;
+  private readonly notify: boolean;
 
-  constructor(database: Pick<PgDatabase, 'sql'>) {
+  /** `notify: false` appends without NOTIFY (tests use it to stand for a lost notification). */
+  constructor(database: Pick<PgDatabase, 'sql'>, opts: { notify?: boolean } = {}) {
     this.sql = database.sql;
+    this.notify = opts.notify ?? true;
+  }
+
+  private async announce(tx: Tx, lastId: number): Promise<void> {
+    if (this.notify) await tx`select pg_notify(${EVENTS_CHANNEL}, ${String(lastId)})`;
   }
 
   private async insertEvent(tx: Tx, caseId: number, caseNumber: string, e: EventToApply, action: CaseAction, from: CaseState | null, next: CaseSnapshot): Promise<StoredCaseEvent> {
@@ -121,6 +133,7 @@ export class PgCaseStore implements CaseCoreStore {
         await tx`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
         const events: StoredCaseEvent[] = [];
         for (const a of applied) events.push(await this.insertEvent(tx, record.id, caseNumber, a.e, a.action, a.from, a.next));
+        await this.announce(tx, events[events.length - 1]!.id);
         return { record, events, replayed: false };
       });
     } catch (e) {
@@ -155,6 +168,7 @@ export class PgCaseStore implements CaseCoreStore {
       if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
       await tx`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
       const event = await this.insertEvent(tx, current.id, current.caseNumber, input.event, action, current.state, next);
+      await this.announce(tx, event.id);
       return { record: rowToCase(updated), event };
     });
   }
