@@ -5,7 +5,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkSeedHistory, createServices, seedReferenceData } from '@citygrid/api';
-import { copySqliteToPg, openDatabase, openPgDatabase, PgCaseStore, pgTestAvailability, ReferenceStore, startTestCluster, type TestCluster } from '@citygrid/db';
+import {
+  copySqliteToPg,
+  openDatabase,
+  openPgDatabase,
+  PgCaseStore,
+  pgTestAvailability,
+  ReferenceStore,
+  startTestCluster,
+  type TestCluster,
+} from '@citygrid/db';
 
 /*
  * `pnpm db:copy`: a seeded SQLite city (the generated history of `pnpm seed`, smaller) copied into a
@@ -17,7 +26,9 @@ const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/db/src/pg/copy-cli.ts', ...args], { cwd: repoRoot });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'packages/db/src/pg/copy-cli.ts', ...args], {
+      cwd: repoRoot,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -38,7 +49,12 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
     const database = openDatabase(file, { checkpoint: 'inline' });
     await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
     const services = await createServices({ database });
-    await bulkSeedHistory(services.cases.caseStore, services.reference, database.sqlite, { count: 300, days: 60, now: new Date('2026-11-30T04:00:00Z'), seed: 11 });
+    await bulkSeedHistory(services.cases.caseStore, services.reference, database.sqlite, {
+      count: 300,
+      days: 60,
+      now: new Date('2026-11-30T04:00:00Z'),
+      seed: 11,
+    });
     database.close();
   });
   afterAll(() => {
@@ -58,11 +74,39 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
 
     const db = await openPgDatabase(url, { migrate: false });
     try {
-      const [max] = await db.sql`select (select max(id) from cases)::bigint as c, (select max(id) from case_events) as e`;
+      const [max] =
+        await db.sql`select (select max(id) from cases)::bigint as c, (select max(id) from case_events) as e`;
       const store = new PgCaseStore(db);
       const { record, events } = await store.createCase({
-        fields: { source: 'hotline', nature: 'complaint', minorClassCode: 'C0302', hotlineCategory: 'city_appearance', description: '迁移后的第一件', urgency: 'normal', callerName: null, callerPhone: null, lat: null, lng: null, address: null, gridVersionId: null, cellCode: null, communityCode: null, subDistrictCode: null, limitAmount: 2, limitUnit: 'workday', reportedAt: '2026-12-01T02:00:00.000Z', reporterEmail: null },
-        events: [{ actor: { userId: null, role: 'operator', unitCode: null }, actorName: '受理员', at: '2026-12-01T02:00:00.000Z', action: { type: 'report' } }],
+        fields: {
+          source: 'hotline',
+          nature: 'complaint',
+          minorClassCode: 'C0302',
+          hotlineCategory: 'city_appearance',
+          description: '迁移后的第一件',
+          urgency: 'normal',
+          callerName: null,
+          callerPhone: null,
+          lat: null,
+          lng: null,
+          address: null,
+          gridVersionId: null,
+          cellCode: null,
+          communityCode: null,
+          subDistrictCode: null,
+          limitAmount: 2,
+          limitUnit: 'workday',
+          reportedAt: '2026-12-01T02:00:00.000Z',
+          reporterEmail: null,
+        },
+        events: [
+          {
+            actor: { userId: null, role: 'operator', unitCode: null },
+            actorName: '受理员',
+            at: '2026-12-01T02:00:00.000Z',
+            action: { type: 'report' },
+          },
+        ],
       });
       expect(record.id).toBe(Number(max!.c) + 1);
       expect(events[0]!.id).toBe(Number(max!.e) + 1);
@@ -82,7 +126,8 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
     const db = await openPgDatabase(url, { migrate: false });
     let tamperedNumber: string;
     try {
-      const [victim] = await db.sql`select case_id, case_number from case_events where seq = 3 order by id limit 1`;
+      const [victim] =
+        await db.sql`select case_id, case_number from case_events where seq = 3 order by id limit 1`;
       await db.sql`delete from case_events where case_id = ${victim!.case_id as number} and seq = 3`;
       tamperedNumber = victim!.case_number as string;
     } finally {

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 
 const HAPROXY = ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p)) ?? null;
-if (!HAPROXY && (process.env.CI === 'true' || process.env.CI === '1')) throw new Error('haproxy not found and CI is set: CI must install haproxy (see .ci/run)');
+if (!HAPROXY && (process.env.CI === 'true' || process.env.CI === '1'))
+  throw new Error('haproxy not found and CI is set: CI must install haproxy (see .ci/run)');
 if (!HAPROXY) console.warn('haproxy not found (apt-get install haproxy): balancer tests skipped');
 const CONFIG = fileURLToPath(new URL('../../../deploy/haproxy.cfg', import.meta.url));
 
@@ -25,15 +26,26 @@ interface Node {
 }
 
 async function startNode(name: string): Promise<Node> {
-  const node: Node = { name, server: null as unknown as Server, port: 0, draining: false, streams: new Set() };
+  const node: Node = {
+    name,
+    server: null as unknown as Server,
+    port: 0,
+    draining: false,
+    streams: new Set(),
+  };
   node.server = createServer((req, res) => {
     if (req.url === '/health') {
-      res.writeHead(node.draining ? 503 : 200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: node.draining ? 'draining' : 'ok' }));
+      res
+        .writeHead(node.draining ? 503 : 200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ status: node.draining ? 'draining' : 'ok' }));
     } else if (req.url === '/api/trpc/live.events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       node.streams.add(res);
       let n = 0;
-      const timer = setInterval(() => res.write(`id: ${++n}\ndata: ${JSON.stringify({ node: name, n, sentAt: Date.now() })}\n\n`), 100);
+      const timer = setInterval(
+        () => res.write(`id: ${++n}\ndata: ${JSON.stringify({ node: name, n, sentAt: Date.now() })}\n\n`),
+        100,
+      );
       res.on('close', () => {
         clearInterval(timer);
         node.streams.delete(res);
@@ -72,9 +84,16 @@ describe.runIf(HAPROXY)('the shipped HAProxy config in front of two nodes', () =
     nodes = [await startNode('node1'), await startNode('node2')];
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    env = { ...process.env, CITYGRID_LISTEN: `127.0.0.1:${port}`, CITYGRID_NODE1: `127.0.0.1:${nodes[0]!.port}`, CITYGRID_NODE2: `127.0.0.1:${nodes[1]!.port}` };
+    env = {
+      ...process.env,
+      CITYGRID_LISTEN: `127.0.0.1:${port}`,
+      CITYGRID_NODE1: `127.0.0.1:${nodes[0]!.port}`,
+      CITYGRID_NODE2: `127.0.0.1:${nodes[1]!.port}`,
+    };
     haproxy = spawn(HAPROXY!, ['-db', '-f', CONFIG], { env, stdio: 'ignore' });
-    expect(await until(async () => (await fetch(`${base}/whoami`).catch(() => null))?.ok === true, 10_000)).toBe(true);
+    expect(
+      await until(async () => (await fetch(`${base}/whoami`).catch(() => null))?.ok === true, 10_000),
+    ).toBe(true);
   });
   afterAll(async () => {
     haproxy?.kill('SIGKILL');
@@ -107,7 +126,8 @@ describe.runIf(HAPROXY)('the shipped HAProxy config in front of two nodes', () =
       while ((i = text.indexOf('\n\n')) >= 0) {
         const data = /data: (.*)/.exec(text.slice(0, i))?.[1];
         text = text.slice(i + 2);
-        if (data) got.push({ lag: Date.now() - (JSON.parse(data) as { sentAt: number }).sentAt, at: Date.now() });
+        if (data)
+          got.push({ lag: Date.now() - (JSON.parse(data) as { sentAt: number }).sentAt, at: Date.now() });
       }
     }
     ac.abort();
@@ -120,17 +140,29 @@ describe.runIf(HAPROXY)('the shipped HAProxy config in front of two nodes', () =
 
   it('takes a draining node out of the pool and closes its streams so clients move to the other node', async () => {
     const ac = new AbortController();
-    const streams = await Promise.all([0, 1, 2, 3].map(() => fetch(`${base}/api/trpc/live.events`, { signal: ac.signal })));
+    const streams = await Promise.all(
+      [0, 1, 2, 3].map(() => fetch(`${base}/api/trpc/live.events`, { signal: ac.signal })),
+    );
     expect(nodes[0]!.streams.size).toBeGreaterThan(0);
     nodes[0]!.draining = true;
     // 2 failed checks 2 s apart take node1 out; its open streams are shut
     expect(await until(() => nodes[0]!.streams.size === 0, 12_000)).toBe(true);
-    const answers = await Promise.all(Array.from({ length: 6 }, async () => (await fetch(`${base}/whoami`)).text()));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, async () => (await fetch(`${base}/whoami`)).text()),
+    );
     expect(new Set(answers)).toEqual(new Set(['node2']));
     ac.abort();
     void streams;
     nodes[0]!.draining = false;
     // and it comes back once healthy again
-    expect(await until(async () => (await Promise.all(Array.from({ length: 6 }, async () => (await fetch(`${base}/whoami`)).text()))).includes('node1'), 12_000)).toBe(true);
+    expect(
+      await until(
+        async () =>
+          (
+            await Promise.all(Array.from({ length: 6 }, async () => (await fetch(`${base}/whoami`)).text()))
+          ).includes('node1'),
+        12_000,
+      ),
+    ).toBe(true);
   });
 });

@@ -47,7 +47,9 @@ export function pgClientOptions(max = 10): postgres.Options<Record<string, postg
     max,
     onnotice: () => {},
     // bigint (event ids, count(*)) as a JS number: ids stay far below 2^53
-    types: { bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) } },
+    types: {
+      bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+    },
   };
 }
 

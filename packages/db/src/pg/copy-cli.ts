@@ -8,8 +8,17 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { copySqliteToPg, verifySqliteCopy } from './copy-sqlite.ts';
 
-const usage = 'usage: pnpm db:copy --from <sqlite file> --to postgres://[user[:password]@]host[:port][,host2…]/database';
-const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { from: { type: 'string' }, to: { type: 'string' }, batch: { type: 'string' }, 'verify-only': { type: 'boolean', default: false } } });
+const usage =
+  'usage: pnpm db:copy --from <sqlite file> --to postgres://[user[:password]@]host[:port][,host2…]/database';
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    from: { type: 'string' },
+    to: { type: 'string' },
+    batch: { type: 'string' },
+    'verify-only': { type: 'boolean', default: false },
+  },
+});
 if (!values.from || !values.to) {
   console.error(`db:copy: ${!values.from ? '--from' : '--to'} is required\n${usage}`);
   process.exit(2);
@@ -43,14 +52,21 @@ try {
         },
       });
   process.stdout.write('\n');
-  for (const t of report.tables) console.log(`${t.source === t.target ? 'ok ' : 'BAD'} ${t.table.padEnd(22)} ${String(t.source).padStart(9)} → ${String(t.target).padStart(9)}`);
-  console.log(`${report.casesCompared.toLocaleString()} cases compared with their source rows and replayed from their events`);
+  for (const t of report.tables)
+    console.log(
+      `${t.source === t.target ? 'ok ' : 'BAD'} ${t.table.padEnd(22)} ${String(t.source).padStart(9)} → ${String(t.target).padStart(9)}`,
+    );
+  console.log(
+    `${report.casesCompared.toLocaleString()} cases compared with their source rows and replayed from their events`,
+  );
   if (report.problems.length) {
     console.error(`db:copy: the copy in ${target} does NOT match ${values.from}:`);
     for (const p of report.problems) console.error(`  ${p}`);
     process.exit(1);
   }
-  console.log(`${values['verify-only'] ? 'verified' : 'copied and verified'} ${values.from} → ${target} in ${report.seconds.toFixed(1)} s`);
+  console.log(
+    `${values['verify-only'] ? 'verified' : 'copied and verified'} ${values.from} → ${target} in ${report.seconds.toFixed(1)} s`,
+  );
 } catch (e) {
   console.error(`db:copy failed: ${(e as Error).message}`);
   process.exit(1);

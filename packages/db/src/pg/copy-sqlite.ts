@@ -37,24 +37,40 @@ const q = (ident: string) => `"${ident.replaceAll('"', '""')}"`;
 /** Stable JSON (keys sorted), so jsonb's key order does not count as a difference. */
 function canonical(v: unknown): string {
   return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(
+          Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : x,
   );
 }
 
 async function targetColumns(sql: PgSql): Promise<Map<string, PgColumn[]>> {
-  const rows = await sql`select table_name, column_name, data_type, is_identity from information_schema.columns
+  const rows =
+    await sql`select table_name, column_name, data_type, is_identity from information_schema.columns
     where table_schema = 'public' order by table_name, ordinal_position`;
   const out = new Map<string, PgColumn[]>();
   for (const r of rows) {
     const table = r.table_name as string;
     if (!out.has(table)) out.set(table, []);
-    out.get(table)!.push({ table, column: r.column_name as string, dataType: r.data_type as string, identity: r.is_identity === 'YES' });
+    out
+      .get(table)!
+      .push({
+        table,
+        column: r.column_name as string,
+        dataType: r.data_type as string,
+        identity: r.is_identity === 'YES',
+      });
   }
   return out;
 }
 
 /** A SQLite row as jsonb_populate_recordset input: 0/1 → boolean, JSON text → JSON, SQL NULL left out. */
-function convertRow(row: Record<string, unknown>, columns: readonly PgColumn[], where: () => string): Record<string, unknown> {
+function convertRow(
+  row: Record<string, unknown>,
+  columns: readonly PgColumn[],
+  where: () => string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const c of columns) {
     const v = row[c.column];
@@ -64,7 +80,9 @@ function convertRow(row: Record<string, unknown>, columns: readonly PgColumn[], 
       try {
         out[c.column] = typeof v === 'string' ? JSON.parse(v) : v;
       } catch {
-        throw new Error(`${where()}: column ${c.column} holds text that is not JSON: ${String(v).slice(0, 80)}`);
+        throw new Error(
+          `${where()}: column ${c.column} holds text that is not JSON: ${String(v).slice(0, 80)}`,
+        );
       }
     } else if (typeof v === 'bigint') out[c.column] = Number(v);
     else out[c.column] = v;
@@ -88,32 +106,62 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
   try {
     sqlite.exec('begin'); // one snapshot for the copy and the checks
     const columns = await targetColumns(pg.sql);
-    const sourceTables = (sqlite.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>).map((r) => r.name).filter((n) => !SQLITE_INTERNAL.has(n));
+    const sourceTables = (
+      sqlite.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
+    )
+      .map((r) => r.name)
+      .filter((n) => !SQLITE_INTERNAL.has(n));
     const missing = sourceTables.filter((t) => !columns.has(t));
-    if (missing.length) throw new Error(`tables in ${opts.from} that PostgreSQL does not have: ${missing.join(', ')} (is the PostgreSQL schema behind the SQLite one?)`);
+    if (missing.length)
+      throw new Error(
+        `tables in ${opts.from} that PostgreSQL does not have: ${missing.join(', ')} (is the PostgreSQL schema behind the SQLite one?)`,
+      );
     const tables = [...columns.keys()].filter((t) => sourceTables.includes(t));
     const absent = [...columns.keys()].filter((t) => !sourceTables.includes(t));
-    if (absent.length) throw new Error(`tables missing from ${opts.from}: ${absent.join(', ')} (migrate the SQLite database first: start the server on it once)`);
+    if (absent.length)
+      throw new Error(
+        `tables missing from ${opts.from}: ${absent.join(', ')} (migrate the SQLite database first: start the server on it once)`,
+      );
     for (const t of tables) {
-      const have = new Set((sqlite.prepare(`select name from pragma_table_info(?)`).all(t) as Array<{ name: string }>).map((r) => r.name));
+      const have = new Set(
+        (sqlite.prepare(`select name from pragma_table_info(?)`).all(t) as Array<{ name: string }>).map(
+          (r) => r.name,
+        ),
+      );
       const want = columns.get(t)!.map((c) => c.column);
-      const diff = [...want.filter((c) => !have.has(c)).map((c) => `-${c}`), ...[...have].filter((c) => !want.includes(c)).map((c) => `+${c}`)];
-      if (diff.length) throw new Error(`table ${t}: columns differ between SQLite and PostgreSQL (${diff.join(' ')}); both schemas must be at the same migration`);
+      const diff = [
+        ...want.filter((c) => !have.has(c)).map((c) => `-${c}`),
+        ...[...have].filter((c) => !want.includes(c)).map((c) => `+${c}`),
+      ];
+      if (diff.length)
+        throw new Error(
+          `table ${t}: columns differ between SQLite and PostgreSQL (${diff.join(' ')}); both schemas must be at the same migration`,
+        );
     }
     const nonEmpty: string[] = [];
-    for (const t of tables) if ((await pg.sql.unsafe(`select exists (select 1 from ${q(t)}) as x`))[0]!.x) nonEmpty.push(t);
-    if (nonEmpty.length) throw new Error(`the target database is not empty (rows in ${nonEmpty.join(', ')}): db:copy copies into an empty, migrated database`);
+    for (const t of tables)
+      if ((await pg.sql.unsafe(`select exists (select 1 from ${q(t)}) as x`))[0]!.x) nonEmpty.push(t);
+    if (nonEmpty.length)
+      throw new Error(
+        `the target database is not empty (rows in ${nonEmpty.join(', ')}): db:copy copies into an empty, migrated database`,
+      );
 
-    const sourceCounts = new Map(tables.map((t) => [t, (sqlite.prepare(`select count(*) as n from ${q(t)}`).get() as { n: number }).n]));
+    const sourceCounts = new Map(
+      tables.map((t) => [t, (sqlite.prepare(`select count(*) as n from ${q(t)}`).get() as { n: number }).n]),
+    );
     await pg.sql.begin(async (tx) => {
       for (const t of tables) {
         const cols = columns.get(t)!;
-        const page = sqlite.prepare(`select rowid as "__rowid", * from ${q(t)} where rowid > ? order by rowid limit ?`);
+        const page = sqlite.prepare(
+          `select rowid as "__rowid", * from ${q(t)} where rowid > ? order by rowid limit ?`,
+        );
         const insert = `insert into ${q(t)} select * from jsonb_populate_recordset(null::${q(t)}, $1::text::jsonb)`;
         let after = -Infinity as number;
         let copied = 0;
         for (;;) {
-          const rows = page.all(Number.isFinite(after) ? after : -9007199254740991, batchRows) as Array<Record<string, unknown>>;
+          const rows = page.all(Number.isFinite(after) ? after : -9007199254740991, batchRows) as Array<
+            Record<string, unknown>
+          >;
           if (rows.length === 0) break;
           const batch = rows.map((r) => convertRow(r, cols, () => `${t} rowid ${String(r.__rowid)}`));
           await tx.unsafe(insert, [JSON.stringify(batch)]);
@@ -123,7 +171,10 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
         }
         // identity columns continue after the highest copied id
         for (const c of cols.filter((x) => x.identity)) {
-          await tx.unsafe(`select setval(pg_get_serial_sequence($1, $2), coalesce((select max(${q(c.column)}) from ${q(t)}), 0) + 1, false)`, [t, c.column]);
+          await tx.unsafe(
+            `select setval(pg_get_serial_sequence($1, $2), coalesce((select max(${q(c.column)}) from ${q(t)}), 0) + 1, false)`,
+            [t, c.column],
+          );
         }
       }
     });
@@ -138,7 +189,12 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
   }
 }
 
-async function verifyAgainstSource(sqlite: Database.Database, sql: PgSql, tables: readonly string[], sourceCounts: ReadonlyMap<string, number>): Promise<Omit<CopyReport, 'seconds'>> {
+async function verifyAgainstSource(
+  sqlite: Database.Database,
+  sql: PgSql,
+  tables: readonly string[],
+  sourceCounts: ReadonlyMap<string, number>,
+): Promise<Omit<CopyReport, 'seconds'>> {
   const problems: string[] = [];
   const report: CopyReport['tables'] = [];
   for (const t of tables) {
@@ -164,8 +220,13 @@ export async function verifySqliteCopy(opts: { from: string; to: string }): Prom
     sqlite.exec('begin');
     const columns = await targetColumns(pg.sql);
     const tables = [...columns.keys()];
-    const sourceCounts = new Map(tables.map((t) => [t, (sqlite.prepare(`select count(*) as n from ${q(t)}`).get() as { n: number }).n]));
-    return { ...(await verifyAgainstSource(sqlite, pg.sql, tables, sourceCounts)), seconds: (Date.now() - t0) / 1000 };
+    const sourceCounts = new Map(
+      tables.map((t) => [t, (sqlite.prepare(`select count(*) as n from ${q(t)}`).get() as { n: number }).n]),
+    );
+    return {
+      ...(await verifyAgainstSource(sqlite, pg.sql, tables, sourceCounts)),
+      seconds: (Date.now() - t0) / 1000,
+    };
   } finally {
     if (sqlite.inTransaction) sqlite.exec('rollback');
     sqlite.close();
@@ -174,7 +235,12 @@ export async function verifySqliteCopy(opts: { from: string; to: string }): Prom
 }
 
 /** Every case: the PostgreSQL row equals the SQLite row, its events equal, and they replay to the row. */
-async function compareCases(sqlite: Database.Database, target: PgCaseStore, problems: string[], pageSize = 2000): Promise<number> {
+async function compareCases(
+  sqlite: Database.Database,
+  target: PgCaseStore,
+  problems: string[],
+  pageSize = 2000,
+): Promise<number> {
   const note = (p: string) => {
     if (problems.length < 100) problems.push(p);
   };
@@ -184,7 +250,9 @@ async function compareCases(sqlite: Database.Database, target: PgCaseStore, prob
     const pending = target.casesWithEvents(after, pageSize); // PostgreSQL reads while SQLite does
     const source = sqliteCasesWithEvents(sqlite, after, pageSize);
     const copied = await pending;
-    const byId = new Map<number, { record: CaseRecord; events: StoredCaseEvent[] }>(copied.map((c) => [c.record.id, c]));
+    const byId = new Map<number, { record: CaseRecord; events: StoredCaseEvent[] }>(
+      copied.map((c) => [c.record.id, c]),
+    );
     for (const s of source) {
       compared++;
       const c = byId.get(s.record.id);
@@ -192,11 +260,14 @@ async function compareCases(sqlite: Database.Database, target: PgCaseStore, prob
         note(`case ${s.record.caseNumber} (id ${s.record.id}) is missing in PostgreSQL`);
         continue;
       }
-      if (canonical(c.record) !== canonical(s.record)) note(`case ${s.record.caseNumber}: the PostgreSQL row differs from the SQLite row`);
-      if (canonical(c.events) !== canonical(s.events)) note(`case ${s.record.caseNumber}: its events differ between SQLite and PostgreSQL`);
+      if (canonical(c.record) !== canonical(s.record))
+        note(`case ${s.record.caseNumber}: the PostgreSQL row differs from the SQLite row`);
+      if (canonical(c.events) !== canonical(s.events))
+        note(`case ${s.record.caseNumber}: its events differ between SQLite and PostgreSQL`);
       for (const p of replayMismatchesOf(c.record, c.events)) note(p);
     }
-    if (copied.length > source.length) note(`PostgreSQL has ${copied.length - source.length} cases after id ${after} that SQLite does not`);
+    if (copied.length > source.length)
+      note(`PostgreSQL has ${copied.length - source.length} cases after id ${after} that SQLite does not`);
     if (source.length < pageSize) break;
     after = source[source.length - 1]!.record.id;
   }

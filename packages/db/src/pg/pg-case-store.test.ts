@@ -12,9 +12,25 @@ const operator: Actor = { userId: 1, role: 'operator', unitCode: null };
 const AT = '2026-11-24T02:00:00.000Z';
 const fields = (description: string) =>
   ({
-    source: 'hotline', nature: 'complaint', minorClassCode: 'C0302', hotlineCategory: 'city_appearance', description, urgency: 'normal',
-    callerName: null, callerPhone: null, lat: null, lng: null, address: null, gridVersionId: null, cellCode: null, communityCode: null,
-    subDistrictCode: null, limitAmount: 2, limitUnit: 'workday', reportedAt: AT, reporterEmail: null,
+    source: 'hotline',
+    nature: 'complaint',
+    minorClassCode: 'C0302',
+    hotlineCategory: 'city_appearance',
+    description,
+    urgency: 'normal',
+    callerName: null,
+    callerPhone: null,
+    lat: null,
+    lng: null,
+    address: null,
+    gridVersionId: null,
+    cellCode: null,
+    communityCode: null,
+    subDistrictCode: null,
+    limitAmount: 2,
+    limitUnit: 'workday',
+    reportedAt: AT,
+    reporterEmail: null,
   }) as NewCaseFields;
 
 describe.runIf(pg.available)('PostgreSQL case store', () => {
@@ -35,12 +51,20 @@ describe.runIf(pg.available)('PostgreSQL case store', () => {
     const other = await db.sql.reserve();
     await other`begin`;
     await other`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
-    const [{ id: held }] = (await other`select nextval(pg_get_serial_sequence('case_events', 'id'))::bigint as id`) as unknown as [{ id: number }];
+    const [{ id: held }] =
+      (await other`select nextval(pg_get_serial_sequence('case_events', 'id'))::bigint as id`) as unknown as [
+        { id: number },
+      ];
     let done = false;
-    const filing = store.createCase({ fields: fields('等待中'), events: [{ actor: operator, actorName: '受理员', at: AT, action: { type: 'report' } }] }).then((r) => {
-      done = true;
-      return r;
-    });
+    const filing = store
+      .createCase({
+        fields: fields('等待中'),
+        events: [{ actor: operator, actorName: '受理员', at: AT, action: { type: 'report' } }],
+      })
+      .then((r) => {
+        done = true;
+        return r;
+      });
     await new Promise((r) => setTimeout(r, 400));
     expect(done).toBe(false);
     expect(await store.listEventsAfter(0)).toEqual([]);
@@ -54,7 +78,14 @@ describe.runIf(pg.available)('PostgreSQL case store', () => {
     const second = await openPgDatabase(db.url, { max: 8, migrate: false });
     try {
       const stores = [new PgCaseStore(db), new PgCaseStore(second)];
-      const acked = await Promise.all(Array.from({ length: 40 }, (_, i) => stores[i % 2]!.createCase({ fields: fields(`号 ${i}`), events: [{ actor: operator, actorName: '受理员', at: AT, action: { type: 'report' } }] })));
+      const acked = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          stores[i % 2]!.createCase({
+            fields: fields(`号 ${i}`),
+            events: [{ actor: operator, actorName: '受理员', at: AT, action: { type: 'report' } }],
+          }),
+        ),
+      );
       expect(new Set(acked.map((a) => a.record.caseNumber)).size).toBe(40);
       const [{ n }] = (await db.sql`select count(*)::bigint as n from cases`) as unknown as [{ n: number }];
       expect(n).toBe(41);
@@ -67,4 +98,3 @@ describe.runIf(pg.available)('PostgreSQL case store', () => {
 describe.skipIf(pg.available)('PostgreSQL case store', () => {
   it.skip(`skipped: ${pg.available ? '' : pg.reason}`, () => {});
 });
-

@@ -1,6 +1,13 @@
 import { getTableColumns } from 'drizzle-orm';
 import type postgres from 'postgres';
-import { applyCaseEvent, canSeeCase, DomainError, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
+import {
+  applyCaseEvent,
+  canSeeCase,
+  DomainError,
+  type CaseAction,
+  type CaseSnapshot,
+  type CaseState,
+} from '@citygrid/domain';
 import type { CaseCoreStore, CoreApplyInput, CoreCreateInput } from '../stores/case-core.ts';
 import { rowToCase, rowToEvent } from '../stores/case-sql.ts';
 import { beijingDay, snapshotOf } from '../stores/case-store.ts';
@@ -49,7 +56,10 @@ const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {
 };
 
 const isUniqueViolation = (e: unknown, constraint: string): boolean =>
-  typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505' && (e as { constraint_name?: string }).constraint_name === constraint;
+  typeof e === 'object' &&
+  e !== null &&
+  (e as { code?: string }).code === '23505' &&
+  (e as { constraint_name?: string }).constraint_name === constraint;
 
 type Tx = PgSql | postgres.TransactionSql;
 
@@ -68,7 +78,15 @@ export class PgCaseStore implements CaseCoreStore {
     if (this.notify) await tx`select pg_notify(${EVENTS_CHANNEL}, ${String(lastId)})`;
   }
 
-  private async insertEvent(tx: Tx, caseId: number, caseNumber: string, e: EventToApply, action: CaseAction, from: CaseState | null, next: CaseSnapshot): Promise<StoredCaseEvent> {
+  private async insertEvent(
+    tx: Tx,
+    caseId: number,
+    caseNumber: string,
+    e: EventToApply,
+    action: CaseAction,
+    from: CaseState | null,
+    next: CaseSnapshot,
+  ): Promise<StoredCaseEvent> {
     const attachments = action.type === 'report_disposal' ? [...(action.attachments ?? [])] : [];
     const row = {
       caseId,
@@ -96,13 +114,19 @@ export class PgCaseStore implements CaseCoreStore {
   private async findIdempotent(key: string, requestHash: string): Promise<CaseRecord | null> {
     const [seen] = await this.sql`select request_hash, case_id from idempotency_keys where key = ${key}`;
     if (!seen) return null;
-    if (seen.request_hash !== requestHash) throw new DomainError('IDEMPOTENCY_MISMATCH', 'this idempotency key was used for a different request', { field: 'idempotencyKey' });
+    if (seen.request_hash !== requestHash)
+      throw new DomainError('IDEMPOTENCY_MISMATCH', 'this idempotency key was used for a different request', {
+        field: 'idempotencyKey',
+      });
     const [row] = await this.sql`select * from cases where id = ${seen.case_id as number}`;
-    if (!row) throw new DomainError('NOT_FOUND', 'case for idempotency key vanished', { field: 'idempotencyKey' });
+    if (!row)
+      throw new DomainError('NOT_FOUND', 'case for idempotency key vanished', { field: 'idempotencyKey' });
     return rowToCase(row);
   }
 
-  async createCase(input: CoreCreateInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean }> {
+  async createCase(
+    input: CoreCreateInput,
+  ): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean }> {
     const idem = input.idempotency;
     if (idem) {
       const seen = await this.findIdempotent(idem.key, idem.requestHash);
@@ -112,7 +136,12 @@ export class PgCaseStore implements CaseCoreStore {
     if (!first) throw new DomainError('BAD_INPUT', 'a case needs its report event', { field: 'events' });
     // the domain's state machine is pure: run it before the transaction opens
     let snap: CaseSnapshot | null = null;
-    const applied: Array<{ e: EventToApply; action: CaseAction; from: CaseState | null; next: CaseSnapshot }> = [];
+    const applied: Array<{
+      e: EventToApply;
+      action: CaseAction;
+      from: CaseState | null;
+      next: CaseSnapshot;
+    }> = [];
     for (const e of input.events) {
       const action = typeof e.action === 'function' ? e.action(snap as CaseSnapshot) : e.action;
       const next = applyCaseEvent(snap, { action, actor: e.actor, at: e.at });
@@ -126,13 +155,18 @@ export class PgCaseStore implements CaseCoreStore {
         const [counter] = await tx`insert into case_number_counters (day, last) values (${day}, 1)
           on conflict (day) do update set last = case_number_counters.last + 1 returning last`;
         const caseNumber = `${day}-${String((counter as { last: number }).last).padStart(4, '0')}`;
-        const values = columnsOf({ publicConsent: false, ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at }, CASE_INSERT_KEYS);
+        const values = columnsOf(
+          { publicConsent: false, ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at },
+          CASE_INSERT_KEYS,
+        );
         const [row] = await tx`insert into cases ${tx(values)} returning *`;
         const record = rowToCase(row!);
-        if (idem) await tx`insert into idempotency_keys (key, request_hash, case_id, created_at) values (${idem.key}, ${idem.requestHash}, ${record.id}, ${first.at})`;
+        if (idem)
+          await tx`insert into idempotency_keys (key, request_hash, case_id, created_at) values (${idem.key}, ${idem.requestHash}, ${record.id}, ${first.at})`;
         await tx`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
         const events: StoredCaseEvent[] = [];
-        for (const a of applied) events.push(await this.insertEvent(tx, record.id, caseNumber, a.e, a.action, a.from, a.next));
+        for (const a of applied)
+          events.push(await this.insertEvent(tx, record.id, caseNumber, a.e, a.action, a.from, a.next));
         await this.announce(tx, events[events.length - 1]!.id);
         return { record, events, replayed: false };
       });
@@ -155,19 +189,37 @@ export class PgCaseStore implements CaseCoreStore {
         throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'caseNumber' });
       }
       if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
-        throw new DomainError('CONFLICT', `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`, {
-          field: 'expectedVersion',
-          state: current.state,
-          version: current.version,
-        });
+        throw new DomainError(
+          'CONFLICT',
+          `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`,
+          {
+            field: 'expectedVersion',
+            state: current.state,
+            version: current.version,
+          },
+        );
       }
       const action = typeof input.action === 'function' ? input.action(current) : input.action;
-      const next = applyCaseEvent(snapshotOf(current), { action, actor: input.event.actor, at: input.event.at });
+      const next = applyCaseEvent(snapshotOf(current), {
+        action,
+        actor: input.event.actor,
+        at: input.event.at,
+      });
       const values = columnsOf({ ...next, updatedAt: input.event.at }, [...SNAPSHOT_KEYS, 'updatedAt']);
-      const [updated] = await tx`update cases set ${tx(values)} where id = ${current.id} and version = ${current.version} returning *`;
-      if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
+      const [updated] =
+        await tx`update cases set ${tx(values)} where id = ${current.id} and version = ${current.version} returning *`;
+      if (!updated)
+        throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
       await tx`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
-      const event = await this.insertEvent(tx, current.id, current.caseNumber, input.event, action, current.state, next);
+      const event = await this.insertEvent(
+        tx,
+        current.id,
+        current.caseNumber,
+        input.event,
+        action,
+        current.state,
+        next,
+      );
       await this.announce(tx, event.id);
       return { record: rowToCase(updated), event };
     });
@@ -179,11 +231,15 @@ export class PgCaseStore implements CaseCoreStore {
   }
 
   async listEvents(caseId: number): Promise<StoredCaseEvent[]> {
-    return (await this.sql`select * from case_events where case_id = ${caseId} order by seq`).map((r) => rowToEvent(r));
+    return (await this.sql`select * from case_events where case_id = ${caseId} order by seq`).map((r) =>
+      rowToEvent(r),
+    );
   }
 
   async listEventsAfter(afterId: number, limit = 1000): Promise<StoredCaseEvent[]> {
-    return (await this.sql`select * from case_events where id > ${afterId} order by id limit ${limit}`).map((r) => rowToEvent(r));
+    return (await this.sql`select * from case_events where id > ${afterId} order by id limit ${limit}`).map(
+      (r) => rowToEvent(r),
+    );
   }
 
   async lastEventId(): Promise<number> {
@@ -191,12 +247,18 @@ export class PgCaseStore implements CaseCoreStore {
     return (r as { m: number }).m;
   }
 
-  async casesWithEvents(afterId: number, limit: number): Promise<Array<{ record: CaseRecord; events: StoredCaseEvent[] }>> {
-    const records = (await this.sql`select * from cases where id > ${afterId} order by id limit ${limit}`).map((r) => rowToCase(r));
+  async casesWithEvents(
+    afterId: number,
+    limit: number,
+  ): Promise<Array<{ record: CaseRecord; events: StoredCaseEvent[] }>> {
+    const records = (
+      await this.sql`select * from cases where id > ${afterId} order by id limit ${limit}`
+    ).map((r) => rowToCase(r));
     if (records.length === 0) return [];
     const lastId = records[records.length - 1]!.id;
     const byCase = new Map<number, StoredCaseEvent[]>(records.map((r) => [r.id, []]));
-    const events = await this.sql`select * from case_events where case_id > ${afterId} and case_id <= ${lastId} order by case_id, seq`;
+    const events = await this
+      .sql`select * from case_events where case_id > ${afterId} and case_id <= ${lastId} order by case_id, seq`;
     for (const e of events) byCase.get(e.case_id as number)?.push(rowToEvent(e));
     return records.map((record) => ({ record, events: byCase.get(record.id)! }));
   }

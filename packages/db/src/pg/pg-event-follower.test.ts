@@ -14,9 +14,25 @@ const operator: Actor = { userId: 1, role: 'operator', unitCode: null };
 const AT = '2026-11-24T02:00:00.000Z';
 const fields = (description: string) =>
   ({
-    source: 'hotline', nature: 'complaint', minorClassCode: 'C0302', hotlineCategory: 'city_appearance', description, urgency: 'normal',
-    callerName: null, callerPhone: null, lat: null, lng: null, address: null, gridVersionId: null, cellCode: null, communityCode: null,
-    subDistrictCode: null, limitAmount: 2, limitUnit: 'workday', reportedAt: AT, reporterEmail: null,
+    source: 'hotline',
+    nature: 'complaint',
+    minorClassCode: 'C0302',
+    hotlineCategory: 'city_appearance',
+    description,
+    urgency: 'normal',
+    callerName: null,
+    callerPhone: null,
+    lat: null,
+    lng: null,
+    address: null,
+    gridVersionId: null,
+    cellCode: null,
+    communityCode: null,
+    subDistrictCode: null,
+    limitAmount: 2,
+    limitUnit: 'workday',
+    reportedAt: AT,
+    reporterEmail: null,
   }) as NewCaseFields;
 const file = (store: PgCaseStore, description: string) =>
   store.createCase({
@@ -54,7 +70,11 @@ describe.runIf(pg.available)('following events across nodes with LISTEN/NOTIFY',
   it('delivers events another node commits, in id order, by notification alone', async () => {
     const { a, b, close } = await twoNodes();
     const got: StoredCaseEvent[] = [];
-    const follower = new PgEventFollower(a.sql, new PgCaseStore(a), { afterId: 0, pollMs: 600_000, onEvents: (e) => void got.push(...e) });
+    const follower = new PgEventFollower(a.sql, new PgCaseStore(a), {
+      afterId: 0,
+      pollMs: 600_000,
+      onEvents: (e) => void got.push(...e),
+    });
     try {
       await follower.start();
       const writer = new PgCaseStore(b);
@@ -72,7 +92,11 @@ describe.runIf(pg.available)('following events across nodes with LISTEN/NOTIFY',
   it('delivers an event whose notification was lost with the next notification, once', async () => {
     const { a, b, close } = await twoNodes();
     const got: StoredCaseEvent[] = [];
-    const follower = new PgEventFollower(a.sql, new PgCaseStore(a), { afterId: 0, pollMs: 600_000, onEvents: (e) => void got.push(...e) });
+    const follower = new PgEventFollower(a.sql, new PgCaseStore(a), {
+      afterId: 0,
+      pollMs: 600_000,
+      onEvents: (e) => void got.push(...e),
+    });
     try {
       await follower.start();
       const silent = await file(new PgCaseStore(b, { notify: false }), '通知丢失');
@@ -90,7 +114,11 @@ describe.runIf(pg.available)('following events across nodes with LISTEN/NOTIFY',
   it('catches up by polling when no notification comes at all', async () => {
     const { a, b, close } = await twoNodes();
     const got: StoredCaseEvent[] = [];
-    const follower = new PgEventFollower(a.sql, new PgCaseStore(a), { afterId: 0, pollMs: 200, onEvents: (e) => void got.push(...e) });
+    const follower = new PgEventFollower(a.sql, new PgCaseStore(a), {
+      afterId: 0,
+      pollMs: 200,
+      onEvents: (e) => void got.push(...e),
+    });
     try {
       await follower.start();
       await file(new PgCaseStore(b, { notify: false }), '只靠轮询');
@@ -104,13 +132,18 @@ describe.runIf(pg.available)('following events across nodes with LISTEN/NOTIFY',
   it('resumes after its listening connection is killed, missing nothing written meanwhile', async () => {
     const { a, b, close } = await twoNodes();
     const got: StoredCaseEvent[] = [];
-    const follower = new PgEventFollower(a.sql, new PgCaseStore(a), { afterId: 0, pollMs: 600_000, onEvents: (e) => void got.push(...e) });
+    const follower = new PgEventFollower(a.sql, new PgCaseStore(a), {
+      afterId: 0,
+      pollMs: 600_000,
+      onEvents: (e) => void got.push(...e),
+    });
     try {
       await follower.start();
       const writer = new PgCaseStore(b);
       await file(writer, '断线前');
       expect(await until(() => got.length === 2, 5000)).toBe(true);
-      const killed = await b.sql`select pg_terminate_backend(pid) as ok from pg_stat_activity where query ilike 'listen%' and datname = current_database()`;
+      const killed =
+        await b.sql`select pg_terminate_backend(pid) as ok from pg_stat_activity where query ilike 'listen%' and datname = current_database()`;
       expect(killed.length).toBe(1);
       await file(writer, '断线期间');
       await file(writer, '断线之后');
@@ -129,7 +162,11 @@ describe.runIf(pg.available)('following events across nodes with LISTEN/NOTIFY',
     const resumeFrom = await writer.lastEventId();
     await file(writer, '之后');
     const got: StoredCaseEvent[] = [];
-    const follower = new PgEventFollower(a.sql, new PgCaseStore(a), { afterId: resumeFrom, pollMs: 600_000, onEvents: (e) => void got.push(...e) });
+    const follower = new PgEventFollower(a.sql, new PgCaseStore(a), {
+      afterId: resumeFrom,
+      pollMs: 600_000,
+      onEvents: (e) => void got.push(...e),
+    });
     try {
       await follower.start();
       expect(got.map((e) => e.id)).toEqual([resumeFrom + 1, resumeFrom + 2]);

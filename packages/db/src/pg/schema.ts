@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { OPEN_PREDICATE } from '../stores/case-predicates.ts';
 
 /*
@@ -199,20 +209,51 @@ export const cases = pgTable(
     index('cases_state').on(t.state, t.dueAt, t.cellCode),
     index('cases_unit_state').on(t.unitCode, t.state),
     index('cases_cell').on(t.cellCode),
-    index('cases_reported_at').on(t.reportedAt, t.state, t.unitCode, t.communityCode, t.hotlineCategory, t.cellCode),
+    index('cases_reported_at').on(
+      t.reportedAt,
+      t.state,
+      t.unitCode,
+      t.communityCode,
+      t.hotlineCategory,
+      t.cellCode,
+    ),
     index('cases_caller_phone').on(t.callerPhone),
     index('cases_class_state').on(t.minorClassCode, t.state),
     index('cases_due_at').on(t.dueAt),
     index('cases_closed_at').on(t.closedAt),
     uniqueIndex('cases_open311_token').on(t.open311Token),
     index('cases_first_dispatched_at').on(
-      t.firstDispatchedAt, t.unitCode, t.communityCode, t.hotlineCategory, t.cellCode, t.state, t.disposedAt, t.disposedLate,
-      t.closedAt, t.dueAt, t.reworkCount, t.redispatchCount, t.satisfaction,
+      t.firstDispatchedAt,
+      t.unitCode,
+      t.communityCode,
+      t.hotlineCategory,
+      t.cellCode,
+      t.state,
+      t.disposedAt,
+      t.disposedLate,
+      t.closedAt,
+      t.dueAt,
+      t.reworkCount,
+      t.redispatchCount,
+      t.satisfaction,
     ),
     index('cases_open_due')
       .on(
-        t.dueAt, t.state, t.version, t.unitCode, t.lat, t.lng, t.cellCode, t.communityCode, t.minorClassCode, t.hotlineCategory,
-        t.urgency, t.reportedAt, t.dispatchedAt, t.limitUnit, t.caseNumber,
+        t.dueAt,
+        t.state,
+        t.version,
+        t.unitCode,
+        t.lat,
+        t.lng,
+        t.cellCode,
+        t.communityCode,
+        t.minorClassCode,
+        t.hotlineCategory,
+        t.urgency,
+        t.reportedAt,
+        t.dispatchedAt,
+        t.limitUnit,
+        t.caseNumber,
       )
       .where(sql.raw(OPEN_PREDICATE)),
   ],
@@ -236,7 +277,10 @@ export const caseEvents = pgTable(
     toState: text().notNull(),
     reason: text(),
     note: text(),
-    attachments: jsonb().$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    attachments: jsonb()
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     action: jsonb().notNull(),
   },
   (t) => [uniqueIndex('case_events_case_seq').on(t.caseId, t.seq), index('case_events_at').on(t.at)],
@@ -271,7 +315,10 @@ export const citizenReports = pgTable('citizen_reports', {
   trackingCode: text().notNull().unique(),
   lang: text().notNull(),
   publicOk: boolean().notNull().default(false),
-  photos: jsonb().$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  photos: jsonb()
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'::jsonb`),
   coordSystem: text().notNull().default('wgs84'),
   createdAt: text().notNull(),
 });
@@ -294,7 +341,10 @@ export const notificationOutbox = pgTable(
     sentAt: text(),
     createdAt: text().notNull(),
   },
-  (t) => [uniqueIndex('notification_outbox_event_kind').on(t.eventId, t.kind), index('notification_outbox_due').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex('notification_outbox_event_kind').on(t.eventId, t.kind),
+    index('notification_outbox_due').on(t.status, t.nextAttemptAt),
+  ],
 );
 
 export const smsSink = pgTable('sms_sink', {

@@ -15,13 +15,24 @@ import { pgTestEnv } from './env.ts';
 
 /** Where the server binaries are: `PG_BIN`, Debian's versioned folder, or `pg_config --bindir`. */
 export function findPgBin(): string | null {
-  const candidates = [pgTestEnv().pgBin, '/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'];
+  const candidates = [
+    pgTestEnv().pgBin,
+    '/usr/lib/postgresql/17/bin',
+    '/usr/lib/postgresql/16/bin',
+    '/usr/lib/postgresql/15/bin',
+  ];
   try {
-    candidates.push(execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    candidates.push(
+      execFileSync('pg_config', ['--bindir'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim(),
+    );
   } catch {
     /* no pg_config on PATH */
   }
-  for (const dir of candidates) if (dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir;
+  for (const dir of candidates)
+    if (dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl'))) return dir;
   return null;
 }
 
@@ -34,8 +45,10 @@ export function pgTestAvailability(
 ): { available: true; bin: string } | { available: false; reason: string } {
   const { bin } = found;
   if (bin) return { available: true, bin };
-  const reason = 'PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN): PostgreSQL tests skipped';
-  if (found.ci) throw new Error(`${reason.split(':')[0]}, and CI is set: CI must install postgresql (see .ci/run)`);
+  const reason =
+    'PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN): PostgreSQL tests skipped';
+  if (found.ci)
+    throw new Error(`${reason.split(':')[0]}, and CI is set: CI must install postgresql (see .ci/run)`);
   console.warn(reason);
   return { available: false, reason };
 }
@@ -66,8 +79,13 @@ const isRoot = (): boolean => typeof process.getuid === 'function' && process.ge
 
 function runAsPostgres(bin: string, cmd: string, args: string[]): string {
   const file = join(bin, cmd);
-  const r = isRoot() ? spawnSync('runuser', ['-u', 'postgres', '--', file, ...args], { encoding: 'utf8' }) : spawnSync(file, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}): ${r.stderr || r.stdout || r.error?.message}`);
+  const r = isRoot()
+    ? spawnSync('runuser', ['-u', 'postgres', '--', file, ...args], { encoding: 'utf8' })
+    : spawnSync(file, args, { encoding: 'utf8' });
+  if (r.status !== 0)
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed (exit ${r.status}): ${r.stderr || r.stdout || r.error?.message}`,
+    );
   return r.stdout;
 }
 
@@ -75,22 +93,37 @@ function postgresIds(): { uid: number; gid: number } {
   const line = readFileSync('/etc/passwd', 'utf8')
     .split('\n')
     .find((l) => l.startsWith('postgres:'));
-  if (!line) throw new Error('running as root but there is no `postgres` user to run the server (PostgreSQL refuses root); apt-get install postgresql creates it');
+  if (!line)
+    throw new Error(
+      'running as root but there is no `postgres` user to run the server (PostgreSQL refuses root); apt-get install postgresql creates it',
+    );
   const [, , uid, gid] = line.split(':');
   return { uid: Number(uid), gid: Number(gid) };
 }
 
 /** Start a fresh cluster. Register `stop` in afterAll; it is also stopped when the process exits. */
-export async function startTestCluster(opts: { bin?: string; settings?: Record<string, string> } = {}): Promise<TestCluster> {
+export async function startTestCluster(
+  opts: { bin?: string; settings?: Record<string, string> } = {},
+): Promise<TestCluster> {
   const bin = opts.bin ?? findPgBin();
-  if (!bin) throw new Error('PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN)');
+  if (!bin)
+    throw new Error('PostgreSQL server binaries not found (apt-get install postgresql, or set PG_BIN)');
   const dir = mkdtempSync(join(tmpdir(), 'citygrid-pg-'));
   if (isRoot()) {
     const { uid, gid } = postgresIds();
     chownSync(dir, uid, gid);
   }
   const data = join(dir, 'data');
-  runAsPostgres(bin, 'initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
+  runAsPostgres(bin, 'initdb', [
+    '-D',
+    data,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--locale=C',
+    '--no-sync',
+  ]);
   const port = await freePort();
   const settings: Record<string, string> = {
     listen_addresses: "'127.0.0.1'",
@@ -99,7 +132,18 @@ export async function startTestCluster(opts: { bin?: string; settings?: Record<s
     ...opts.settings,
   };
   const serverOpts = [`-p ${port}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
-  runAsPostgres(bin, 'pg_ctl', ['-D', data, '-o', serverOpts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
+  runAsPostgres(bin, 'pg_ctl', [
+    '-D',
+    data,
+    '-o',
+    serverOpts,
+    '-l',
+    join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
   let stopped = false;
   const stop = (): void => {
     if (stopped) return;
@@ -119,8 +163,22 @@ export async function startTestCluster(opts: { bin?: string; settings?: Record<s
     dir,
     url,
     createDatabase(name) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name ${JSON.stringify(name)} must be lower-case letters, digits and _`);
-      runAsPostgres(bin, 'psql', ['-h', dir, '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-qc', `create database ${name}`]);
+      if (!/^[a-z_][a-z0-9_]*$/.test(name))
+        throw new Error(`database name ${JSON.stringify(name)} must be lower-case letters, digits and _`);
+      runAsPostgres(bin, 'psql', [
+        '-h',
+        dir,
+        '-p',
+        String(port),
+        '-U',
+        'postgres',
+        '-d',
+        'postgres',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-qc',
+        `create database ${name}`,
+      ]);
       return url(name);
     },
     stop,

@@ -17,7 +17,9 @@ export type CoreApplyInput = Omit<ApplyActionInput, 'follow'>;
 export interface CaseCoreStore {
   readonly backend: 'sqlite' | 'postgres';
   /** File a case with its events in one transaction; resolves after COMMIT. Idempotent on the key. */
-  createCase(input: CoreCreateInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean }>;
+  createCase(
+    input: CoreCreateInput,
+  ): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean }>;
   /** Apply an action; `CONFLICT` (row unchanged) when `expectedVersion` is not the stored version. */
   applyAction(input: CoreApplyInput): Promise<{ record: CaseRecord; event: StoredCaseEvent }>;
   getByNumber(caseNumber: string): Promise<CaseRecord | null>;
@@ -26,13 +28,20 @@ export interface CaseCoreStore {
   listEventsAfter(afterId: number, limit?: number): Promise<StoredCaseEvent[]>;
   lastEventId(): Promise<number>;
   /** Cases in id order after `afterId`, with their events: the input of a whole-database replay check. */
-  casesWithEvents(afterId: number, limit: number): Promise<Array<{ record: CaseRecord; events: StoredCaseEvent[] }>>;
+  casesWithEvents(
+    afterId: number,
+    limit: number,
+  ): Promise<Array<{ record: CaseRecord; events: StoredCaseEvent[] }>>;
 }
 
 /** The snapshot a case's events replay to. */
 export function replayOfEvents(events: readonly StoredCaseEvent[]): CaseSnapshot {
   return replayCaseEvents(
-    events.map((e) => ({ action: e.action, actor: { userId: e.actorUserId, role: e.actorRole as never, unitCode: e.actorUnitCode as never }, at: e.at })),
+    events.map((e) => ({
+      action: e.action,
+      actor: { userId: e.actorUserId, role: e.actorRole as never, unitCode: e.actorUnitCode as never },
+      at: e.at,
+    })),
   );
 }
 
@@ -41,7 +50,8 @@ export function replayMismatchesOf(record: CaseRecord, events: readonly StoredCa
   const problems: string[] = [];
   const seqs = events.map((e) => e.seq).join(',');
   const expected = Array.from({ length: record.version }, (_, i) => i + 1).join(',');
-  if (seqs !== expected) problems.push(`${record.caseNumber}: event seqs ${seqs} are not 1..${record.version}`);
+  if (seqs !== expected)
+    problems.push(`${record.caseNumber}: event seqs ${seqs} are not 1..${record.version}`);
   let replayed: CaseSnapshot;
   try {
     replayed = replayOfEvents(events);
@@ -50,13 +60,19 @@ export function replayMismatchesOf(record: CaseRecord, events: readonly StoredCa
   }
   for (const [k, v] of Object.entries(replayed)) {
     const stored = (record as unknown as Record<string, unknown>)[k];
-    if (JSON.stringify(stored) !== JSON.stringify(v)) problems.push(`${record.caseNumber}: ${k} stored ${JSON.stringify(stored)} but replays to ${JSON.stringify(v)}`);
+    if (JSON.stringify(stored) !== JSON.stringify(v))
+      problems.push(
+        `${record.caseNumber}: ${k} stored ${JSON.stringify(stored)} but replays to ${JSON.stringify(v)}`,
+      );
   }
   return problems;
 }
 
 /** Replay every case of a store against its row; returns the number checked and the mismatches found. */
-export async function verifyEveryCaseReplays(store: Pick<CaseCoreStore, 'casesWithEvents'>, opts: { pageSize?: number; maxProblems?: number } = {}): Promise<{ checked: number; problems: string[] }> {
+export async function verifyEveryCaseReplays(
+  store: Pick<CaseCoreStore, 'casesWithEvents'>,
+  opts: { pageSize?: number; maxProblems?: number } = {},
+): Promise<{ checked: number; problems: string[] }> {
   const pageSize = opts.pageSize ?? 2000;
   const problems: string[] = [];
   let checked = 0;

@@ -44,19 +44,30 @@ export class SqliteCaseCore implements CaseCoreStore {
     return this.store.lastEventId();
   }
 
-  async casesWithEvents(afterId: number, limit: number): Promise<Array<{ record: CaseRecord; events: StoredCaseEvent[] }>> {
+  async casesWithEvents(
+    afterId: number,
+    limit: number,
+  ): Promise<Array<{ record: CaseRecord; events: StoredCaseEvent[] }>> {
     return sqliteCasesWithEvents(this.database.sqlite, afterId, limit);
   }
 }
 
 /** Cases with id > afterId in id order (at most `limit`), each with its events in seq order. */
-export function sqliteCasesWithEvents(sqlite: Database.Database, afterId: number, limit: number): Array<{ record: CaseRecord; events: StoredCaseEvent[] }> {
-  const rows = sqlite.prepare('select * from cases where id > ? order by id limit ?').all(afterId, limit) as Array<Record<string, unknown>>;
+export function sqliteCasesWithEvents(
+  sqlite: Database.Database,
+  afterId: number,
+  limit: number,
+): Array<{ record: CaseRecord; events: StoredCaseEvent[] }> {
+  const rows = sqlite
+    .prepare('select * from cases where id > ? order by id limit ?')
+    .all(afterId, limit) as Array<Record<string, unknown>>;
   if (rows.length === 0) return [];
   const records = rows.map(rowToCase);
   const last = records[records.length - 1]!.id;
   const byCase = new Map<number, StoredCaseEvent[]>(records.map((r) => [r.id, []]));
-  const events = sqlite.prepare('select * from case_events where case_id > ? and case_id <= ? order by case_id, seq').all(afterId, last) as Array<Record<string, unknown>>;
+  const events = sqlite
+    .prepare('select * from case_events where case_id > ? and case_id <= ? order by case_id, seq')
+    .all(afterId, last) as Array<Record<string, unknown>>;
   for (const e of events.map(rowToEvent)) byCase.get(e.caseId)?.push(e);
   return records.map((record) => ({ record, events: byCase.get(record.id)! }));
 }
