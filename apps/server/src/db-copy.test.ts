@@ -206,6 +206,8 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
   });
 });
 
-describe.skipIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
-  it.skip(`skipped: ${pg.available ? '' : pg.reason}`, () => {});
-});
+if (!pg.available) {
+  describe('db:copy from SQLite to PostgreSQL', () => {
+    it.skip(pg.reason, () => {});
+  });
+}

@@ -177,6 +177,8 @@ describe.runIf(pg.available)('following events across nodes with LISTEN/NOTIFY',
   });
 });
 
-describe.skipIf(pg.available)('following events across nodes with LISTEN/NOTIFY', () => {
-  it.skip(`skipped: ${pg.available ? '' : pg.reason}`, () => {});
-});
+if (!pg.available) {
+  describe('following events across nodes with LISTEN/NOTIFY', () => {
+    it.skip(pg.reason, () => {});
+  });
+}
