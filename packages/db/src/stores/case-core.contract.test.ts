@@ -162,6 +162,27 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || pg.available))(
       expect((await db.store.listEvents(record.id)).map((e) => e.seq)).toEqual([1, 2, 3]);
     });
 
+    it("refuses another unit's staff before comparing versions, and changes nothing", async () => {
+      const { record } = await db.store.createCase(filing('外单位'));
+      const held = await db.store.applyAction(dispatch(record.caseNumber, U1, 2));
+      const outsider = {
+        actor: { userId: 7, role: 'unit_staff', unitCode: U2 } as Actor,
+        actorName: '别的单位',
+        at: '2026-11-24T04:00:00.000Z',
+      };
+      const refused = await db.second
+        .applyAction({
+          caseNumber: record.caseNumber,
+          expectedVersion: 1,
+          viewer: { role: 'unit_staff', unitCode: U2 },
+          event: outsider,
+          action: { type: 'accept' },
+        })
+        .catch((e: unknown) => e);
+      expect(codeOf(refused)).toBe('FORBIDDEN');
+      expect(await db.store.getByNumber(record.caseNumber)).toEqual(held.record);
+    });
+
     it('lets exactly one of two connections apply an action at the same version', async () => {
       const { record } = await db.store.createCase(filing('路灯不亮'));
       const outcomes = await Promise.allSettled([
