@@ -22,6 +22,7 @@ const steps = [
   ['typecheck', ['run', 'typecheck']],
   ['lint', ['exec', 'eslint', '.']],
   ['drizzle check', ['--filter', '@citygrid/db', 'exec', 'drizzle-kit', 'check']],
+  ['drizzle check (postgres)', ['--filter', '@citygrid/db', 'exec', 'drizzle-kit', 'check', '--config', 'drizzle-pg.config.ts']],
   ['build', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']],
 ];
 for (const [name, args] of steps) {

@@ -9,3 +9,12 @@ export * from './stores/citizen-store.ts';
 export * from './stores/admin-store.ts';
 export * from './checkpointer.ts';
 export * from './stores/gazetteer-store.ts';
+// PostgreSQL (issue 11 foundation): the case-core contract, both implementations, the copy tool
+export * from './stores/case-core.ts';
+export * from './stores/sqlite-case-core.ts';
+export * as pgSchema from './pg/schema.ts';
+export * from './pg/client.ts';
+export * from './pg/pg-case-store.ts';
+export * from './pg/copy-sqlite.ts';
+export * from './pg/test-cluster.ts';
+export * from './pg/pg-event-follower.ts';

@@ -1,0 +1,74 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import { migrate } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as pgSchema from './schema.ts';
+
+/*
+ * The PostgreSQL connection: postgres.js (`postgres`), chosen for
+ * - a built-in pool (`max` connections, lazily opened, each recycled after 30-60 min);
+ * - automatic prepared statements for every static query (named statements per connection);
+ * - multi-host connection strings with `target_session_attrs`: `postgres://h1:5432,h2:5432/citygrid
+ *   ?target_session_attrs=read-write` tries the hosts in order and keeps only a writable one, so after a
+ *   standby is promoted, new connections find the new primary by themselves (its README, "Multi-host
+ *   connections - High Availability", and src/index.js accept read-write | read-only | primary |
+ *   standby | prefer-standby);
+ * - LISTEN/NOTIFY on a dedicated connection that re-listens after a reconnect (`sql.listen`).
+ * drizzle-orm supports it (drizzle-orm/postgres-js), so the schema and migrations are drizzle's.
+ */
+
+export type PgSchema = typeof pgSchema;
+export type PgDrizzle = PostgresJsDatabase<PgSchema>;
+export type PgSql = postgres.Sql;
+
+export const PG_MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle-pg');
+
+/** Any number of nodes may start at once: migrations run under this session advisory lock. */
+const MIGRATION_LOCK = 7_310_001;
+
+export interface PgDatabase {
+  readonly sql: PgSql;
+  readonly db: PgDrizzle;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface OpenPgOptions {
+  /** Pool size (default 10). */
+  max?: number;
+  /** Run the migrations first (default true). */
+  migrate?: boolean;
+}
+
+/** postgres.js options shared by every connection this package opens. */
+export function pgClientOptions(max = 10): postgres.Options<Record<string, postgres.PostgresType>> {
+  return {
+    max,
+    onnotice: () => {},
+    // bigint (event ids, count(*)) as a JS number: ids stay far below 2^53
+    types: {
+      bigint: { to: 20, from: [20], serialize: (x: number) => String(x), parse: (x: string) => Number(x) },
+    },
+  };
+}
+
+/** Apply the committed migrations (drizzle-pg/) under an advisory lock, on a connection of its own. */
+export async function migratePg(url: string): Promise<void> {
+  const one = postgres(url, { ...pgClientOptions(1) });
+  try {
+    await one`select pg_advisory_lock(${MIGRATION_LOCK})`;
+    await migrate(drizzle({ client: one, casing: 'snake_case' }), { migrationsFolder: PG_MIGRATIONS_DIR });
+    await one`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+  } finally {
+    await one.end({ timeout: 5 });
+  }
+}
+
+/** Open a pool on `url` (a `postgres://` URL, several hosts allowed) and migrate. */
+export async function openPgDatabase(url: string, opts: OpenPgOptions = {}): Promise<PgDatabase> {
+  if (opts.migrate ?? true) await migratePg(url);
+  const sql = postgres(url, pgClientOptions(opts.max));
+  const db = drizzle({ client: sql, schema: pgSchema, casing: 'snake_case' });
+  return { sql, db, url, close: () => sql.end({ timeout: 5 }) };
+}

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Actor } from '@citygrid/domain';
+import type { NewCaseFields } from '../stores/case-types.ts';
+import { openPgDatabase, type PgDatabase } from './client.ts';
+import { EVENT_APPEND_LOCK, PgCaseStore } from './pg-case-store.ts';
+import { pgTestAvailability, startTestCluster, type TestCluster } from './test-cluster.ts';
+
+/* PostgreSQL-only guarantees of the case store, on a throwaway cluster. */
+
+const pg = pgTestAvailability();
+const operator: Actor = { userId: 1, role: 'operator', unitCode: null };
+const AT = '2026-11-24T02:00:00.000Z';
+const fields = (description: string) =>
+  ({
+    source: 'hotline',
+    nature: 'complaint',
+    minorClassCode: 'C0302',
+    hotlineCategory: 'city_appearance',
+    description,
+    urgency: 'normal',
+    callerName: null,
+    callerPhone: null,
+    lat: null,
+    lng: null,
+    address: null,
+    gridVersionId: null,
+    cellCode: null,
+    communityCode: null,
+    subDistrictCode: null,
+    limitAmount: 2,
+    limitUnit: 'workday',
+    reportedAt: AT,
+    reporterEmail: null,
+  }) as NewCaseFields;
+
+describe.runIf(pg.available)('PostgreSQL case store', () => {
+  let cluster: TestCluster;
+  let db: PgDatabase;
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    db = await openPgDatabase(cluster.createDatabase('pgstore'), { max: 4 });
+  });
+  afterAll(async () => {
+    await db?.close();
+    cluster?.stop();
+  });
+
+  it('does not let an event commit while an earlier event id is still uncommitted', async () => {
+    const store = new PgCaseStore(db);
+    // another node's transaction that is appending events and has not committed yet
+    const other = await db.sql.reserve();
+    await other`begin`;
+    await other`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
+    const [{ id: held }] =
+      (await other`select nextval(pg_get_serial_sequence('case_events', 'id'))::bigint as id`) as unknown as [
+        { id: number },
+      ];
+    let done = false;
+    const filing = store
+      .createCase({
+        fields: fields('等待中'),
+        events: [{ actor: operator, actorName: '受理员', at: AT, action: { type: 'report' } }],
+      })
+      .then((r) => {
+        done = true;
+        return r;
+      });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(done).toBe(false);
+    expect(await store.listEventsAfter(0)).toEqual([]);
+    await other`commit`;
+    other.release();
+    const { events } = await filing;
+    expect(events[0]!.id).toBeGreaterThan(held);
+  });
+
+  it('numbers cases across connections under a pool larger than the work', async () => {
+    const second = await openPgDatabase(db.url, { max: 8, migrate: false });
+    try {
+      const stores = [new PgCaseStore(db), new PgCaseStore(second)];
+      const acked = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          stores[i % 2]!.createCase({
+            fields: fields(`号 ${i}`),
+            events: [{ actor: operator, actorName: '受理员', at: AT, action: { type: 'report' } }],
+          }),
+        ),
+      );
+      expect(new Set(acked.map((a) => a.record.caseNumber)).size).toBe(40);
+      const [{ n }] = (await db.sql`select count(*)::bigint as n from cases`) as unknown as [{ n: number }];
+      expect(n).toBe(41);
+    } finally {
+      await second.close();
+    }
+  });
+});
+
+if (!pg.available) {
+  describe('PostgreSQL case store', () => {
+    it.skip(pg.reason, () => {});
+  });
+}
