@@ -25,6 +25,7 @@ const POLICY: Record<string, readonly (Role | 'anonymous')[]> = {
   'cases.act': ['operator', 'inspector', 'shift_lead', 'dispatcher', 'unit_staff', 'supervisor'],
   'citizen.reportOf': STAFF,
   'cases.search': WATCHERS,
+  'search.cases': STAFF,
   'dashboard.openCases': WATCHERS,
   'dashboard.openCaseMarkers': WATCHERS,
   'dashboard.cellCounts': WATCHERS,

@@ -10,6 +10,7 @@ import { liveRouter } from './routers/live.ts';
 import { referenceRouter } from './routers/reference.ts';
 import { reportsRouter } from './routers/reports.ts';
 import { reviewRouter } from './routers/review.ts';
+import { searchRouter } from './routers/search.ts';
 import { unitWorkRouter } from './routers/unit-work.ts';
 import { wallRouter } from './routers/wall.ts';
 
@@ -28,6 +29,7 @@ export const appRouter = createTRPCRouter({
   wall: wallRouter,
   live: liveRouter,
   citizen: citizenRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -8,3 +8,4 @@ export * from './stores/reference-store.ts';
 export * from './stores/citizen-store.ts';
 export * from './stores/admin-store.ts';
 export * from './checkpointer.ts';
+export * from './stores/case-search-store.ts';
