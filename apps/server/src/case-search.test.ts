@@ -6,7 +6,10 @@ let server: TestServer;
 let operator: Session;
 let supervisor: Session;
 
-const intake = (description: string, extra: { callerPhone?: string; address?: string; minorClassCode?: string } = {}) =>
+const intake = (
+  description: string,
+  extra: { callerPhone?: string; address?: string; minorClassCode?: string } = {},
+) =>
   operator.client.intake.create.mutate({
     nature: 'complaint',
     minorClassCode: extra.minorClassCode ?? 'C0302',
@@ -18,7 +21,11 @@ const intake = (description: string, extra: { callerPhone?: string; address?: st
   });
 const numbersOf = (r: { rows: Array<{ caseNumber: string }> }) => r.rows.map((x) => x.caseNumber);
 const unitOf = (caseNumber: string) =>
-  (server.services.database.sqlite.prepare('select unit_code as u from cases where case_number = ?').get(caseNumber) as { u: string | null }).u;
+  (
+    server.services.database.sqlite
+      .prepare('select unit_code as u from cases where case_number = ?')
+      .get(caseNumber) as { u: string | null }
+  ).u;
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -31,12 +38,20 @@ describe('search.cases finds cases by case number, phone, address and text', () 
   it('finds a Chinese substring of the description and of the address, not the whole words only', async () => {
     const a = await intake('锡林大街北侧垃圾箱满溢无人清理', { address: '锡林大街与团结大街交叉口' });
     const b = await intake('路灯夜间不亮', { address: '贝子庙街88号' });
-    expect(numbersOf(await supervisor.client.search.cases.query({ q: '垃圾箱满溢' }))).toEqual([a.caseNumber]);
-    expect(numbersOf(await supervisor.client.search.cases.query({ q: '团结大街交叉' }))).toEqual([a.caseNumber]);
-    expect(numbersOf(await supervisor.client.search.cases.query({ q: '贝子庙街88' }))).toEqual([b.caseNumber]);
+    expect(numbersOf(await supervisor.client.search.cases.query({ q: '垃圾箱满溢' }))).toEqual([
+      a.caseNumber,
+    ]);
+    expect(numbersOf(await supervisor.client.search.cases.query({ q: '团结大街交叉' }))).toEqual([
+      a.caseNumber,
+    ]);
+    expect(numbersOf(await supervisor.client.search.cases.query({ q: '贝子庙街88' }))).toEqual([
+      b.caseNumber,
+    ]);
     // two-character words and several words at once (every word must appear)
     expect(numbersOf(await supervisor.client.search.cases.query({ q: '路灯' }))).toEqual([b.caseNumber]);
-    expect(numbersOf(await supervisor.client.search.cases.query({ q: '锡林大街 清理' }))).toEqual([a.caseNumber]);
+    expect(numbersOf(await supervisor.client.search.cases.query({ q: '锡林大街 清理' }))).toEqual([
+      a.caseNumber,
+    ]);
     expect(numbersOf(await supervisor.client.search.cases.query({ q: '锡林大街 路灯' }))).toEqual([]);
   });
 
@@ -56,7 +71,9 @@ describe('search.cases finds cases by case number, phone, address and text', () 
   it('finds a case by its exact number and every case of a day by the number prefix, newest first', async () => {
     const one = await intake('树木倒伏挡路');
     const two = await intake('广告牌松动');
-    expect(numbersOf(await supervisor.client.search.cases.query({ q: one.caseNumber }))).toEqual([one.caseNumber]);
+    expect(numbersOf(await supervisor.client.search.cases.query({ q: one.caseNumber }))).toEqual([
+      one.caseNumber,
+    ]);
     const day = one.caseNumber.slice(0, 8);
     const all = numbersOf(await supervisor.client.search.cases.query({ q: day, limit: 100 }));
     expect(all[0]).toBe(two.caseNumber);
@@ -71,7 +88,11 @@ describe('search.cases finds cases by case number, phone, address and text', () 
     let cursor: number | undefined;
     let first = true;
     for (;;) {
-      const page = await supervisor.client.search.cases.query({ q: '分页测试', limit: 3, ...(cursor ? { cursor } : {}) });
+      const page = await supervisor.client.search.cases.query({
+        q: '分页测试',
+        limit: 3,
+        ...(cursor ? { cursor } : {}),
+      });
       if (first) expect(page.total).toBe(7);
       else expect(page.total).toBeNull();
       first = false;
@@ -84,10 +105,14 @@ describe('search.cases finds cases by case number, phone, address and text', () 
 
   it('finds a case whose description changed after intake only by its new text (the index follows the row)', async () => {
     const c = await intake('原来的描述文字甲乙丙');
-    server.services.database.sqlite.prepare('update cases set description = ? where case_number = ?').run('改过的描述文字丁戊己', c.caseNumber);
+    server.services.database.sqlite
+      .prepare('update cases set description = ? where case_number = ?')
+      .run('改过的描述文字丁戊己', c.caseNumber);
     expect(numbersOf(await supervisor.client.search.cases.query({ q: '甲乙丙' }))).toEqual([]);
     expect(numbersOf(await supervisor.client.search.cases.query({ q: '丁戊己' }))).toEqual([c.caseNumber]);
-    const check = server.services.database.sqlite.prepare("insert into case_search(case_search, rank) values('integrity-check', 1)");
+    const check = server.services.database.sqlite.prepare(
+      "insert into case_search(case_search, rank) values('integrity-check', 1)",
+    );
     expect(() => check.run()).not.toThrow();
   });
 });
@@ -101,16 +126,23 @@ describe('search.cases respects who is searching', () => {
     const otherUnit = unitOf(other.caseNumber);
     expect(otherUnit).not.toBe(unit);
     const staff = await loginAs(server, `unit-${unit.toLowerCase()}`);
-    expect(numbersOf(await staff.client.search.cases.query({ q: '单位范围测试' }))).toEqual([mine.caseNumber]);
+    expect(numbersOf(await staff.client.search.cases.query({ q: '单位范围测试' }))).toEqual([
+      mine.caseNumber,
+    ]);
     expect(numbersOf(await staff.client.search.cases.query({ q: other.caseNumber }))).toEqual([]);
-    expect(numbersOf(await supervisor.client.search.cases.query({ q: '单位范围测试' }))).toEqual([other.caseNumber, mine.caseNumber]);
+    expect(numbersOf(await supervisor.client.search.cases.query({ q: '单位范围测试' }))).toEqual([
+      other.caseNumber,
+      mine.caseNumber,
+    ]);
   });
 
   it('refuses anyone without a staff session (citizens, the public) and a wall-display session', async () => {
     const anonymous = new Session(server.url);
     expect((await errorOf(anonymous.client.search.cases.query({ q: '垃圾' }))).httpStatus).toBe(401);
     const wall = new Session(server.url);
-    wall.csrf = (await wall.client.auth.login.mutate({ username: 'supervisor', password: 'citygrid-demo', wall: true })).csrfToken;
+    wall.csrf = (
+      await wall.client.auth.login.mutate({ username: 'supervisor', password: 'citygrid-demo', wall: true })
+    ).csrfToken;
     expect((await errorOf(wall.client.search.cases.query({ q: '垃圾' }))).httpStatus).toBe(403);
   });
 });

@@ -35,7 +35,12 @@ const DEFAULT_SUBDOMAINS = ['a', 'b', 'c'];
 export function parseSubdomains(raw: string): string[] {
   const text = raw.trim();
   if (!text) return [];
-  return text.includes(',') ? text.split(',').map((s) => s.trim()).filter(Boolean) : [...text];
+  return text.includes(',')
+    ? text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...text];
 }
 
 function subdomainsOf(s: TileSettings): string[] {
@@ -47,7 +52,10 @@ function subdomainsOf(s: TileSettings): string[] {
 function checkTemplate(name: string, template: string, subdomains: string[]): void {
   if (!template) return;
   for (const p of ['{z}', '{x}', '{y}']) {
-    if (!template.includes(p)) throw new Error(`invalid configuration: ${name}: the tile URL needs ${p} (Leaflet template, e.g. https://{s}.example.com/{z}/{x}/{y}.png)`);
+    if (!template.includes(p))
+      throw new Error(
+        `invalid configuration: ${name}: the tile URL needs ${p} (Leaflet template, e.g. https://{s}.example.com/{z}/{x}/{y}.png)`,
+      );
   }
   let url: URL;
   try {
@@ -55,18 +63,23 @@ function checkTemplate(name: string, template: string, subdomains: string[]): vo
   } catch {
     throw new Error(`invalid configuration: ${name}: not a URL`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`invalid configuration: ${name}: http or https only`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new Error(`invalid configuration: ${name}: http or https only`);
 }
 
 /** Validate the tile settings once, at configuration load. */
 export function checkTileSettings(s: TileSettings): void {
   const subdomains = subdomainsOf(s);
   for (const d of subdomains) {
-    if (!/^[A-Za-z0-9-]+$/.test(d)) throw new Error(`invalid configuration: TILE_SUBDOMAINS: "${d}" is not a host name label`);
+    if (!/^[A-Za-z0-9-]+$/.test(d))
+      throw new Error(`invalid configuration: TILE_SUBDOMAINS: "${d}" is not a host name label`);
   }
   checkTemplate('TILE_URL', s.TILE_URL, subdomains);
   checkTemplate('TILE_ANNOTATION_URL', s.TILE_ANNOTATION_URL, subdomains);
-  if (s.TILE_ANNOTATION_URL && !s.TILE_URL) throw new Error('invalid configuration: TILE_ANNOTATION_URL: needs TILE_URL (labels are drawn on a basemap)');
+  if (s.TILE_ANNOTATION_URL && !s.TILE_URL)
+    throw new Error(
+      'invalid configuration: TILE_ANNOTATION_URL: needs TILE_URL (labels are drawn on a basemap)',
+    );
 }
 
 export function publicTileConfig(s: TileSettings): PublicTileConfig {
@@ -87,7 +100,9 @@ export function tileImageOrigins(s: TileSettings): string[] {
   const origins = new Set<string>();
   for (const template of [s.TILE_URL, s.TILE_ANNOTATION_URL]) {
     if (!template) continue;
-    const hosts = template.includes('{s}') ? subdomainsOf(s).map((d) => template.replaceAll('{s}', d)) : [template];
+    const hosts = template.includes('{s}')
+      ? subdomainsOf(s).map((d) => template.replaceAll('{s}', d))
+      : [template];
     for (const h of hosts) origins.add(new URL(h).origin);
   }
   return [...origins];

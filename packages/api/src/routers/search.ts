@@ -32,6 +32,13 @@ const ZCaseSearchRowSchema = z.object({
 export const searchRouter = createTRPCRouter({
   cases: authedProcedure
     .input(ZCaseSearchInputSchema)
-    .output(z.object({ rows: z.array(ZCaseSearchRowSchema), nextCursor: z.number().nullable(), total: z.number().nullable(), totalCapped: z.boolean() }))
+    .output(
+      z.object({
+        rows: z.array(ZCaseSearchRowSchema),
+        nextCursor: z.number().nullable(),
+        total: z.number().nullable(),
+        totalCapped: z.boolean(),
+      }),
+    )
     .query(({ ctx, input }) => searchCases(ctx.services.database, ctx.services.reference, ctx.user, input)),
 });

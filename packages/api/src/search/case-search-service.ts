@@ -21,10 +21,19 @@ const storeOf = (database: CitygridDatabase) => {
  * The staff search over all cases, in the searcher's scope: unit staff find only the cases their
  * unit holds (the same rule as `canSeeCase`), every other staff role finds every case.
  */
-export function searchCases(database: CitygridDatabase, reference: ReferenceService, user: SessionUser, input: CaseSearchInput) {
+export function searchCases(
+  database: CitygridDatabase,
+  reference: ReferenceService,
+  user: SessionUser,
+  input: CaseSearchInput,
+) {
   const criteria = parseCaseSearchQuery(input.q);
   const unitCode = user.role === 'unit_staff' ? (user.unitCode ?? '\u0000no-unit') : null;
-  const found = storeOf(database).search(criteria, { unitCode, before: input.cursor ?? null, limit: input.limit });
+  const found = storeOf(database).search(criteria, {
+    unitCode,
+    before: input.cursor ?? null,
+    limit: input.limit,
+  });
   return {
     ...found,
     rows: found.rows.map(({ id: _id, ...r }) => ({

@@ -22,12 +22,21 @@ export function parseCaseSearchQuery(raw: string): CaseSearchCriteria {
     const digits = q.replace(/\D/g, '');
     const phone = normalizePhoneNumber(q);
     if (digits.length >= 3 || phone || caseNumberPrefix) {
-      return { caseNumberPrefix, phone, textTerms: digits.length >= 3 && !caseNumberPrefix ? [digits] : [], digits: true };
+      return {
+        caseNumberPrefix,
+        phone,
+        textTerms: digits.length >= 3 && !caseNumberPrefix ? [digits] : [],
+        digits: true,
+      };
     }
   }
   const textTerms = [...new Set(q.split(SEPARATORS).filter((t) => t.length > 0))].slice(0, 8);
   if (textTerms.length === 0 && !caseNumberPrefix) {
-    throw new DomainError('BAD_INPUT', 'q: type a case number, a phone number or words of the description or address', { field: 'q' });
+    throw new DomainError(
+      'BAD_INPUT',
+      'q: type a case number, a phone number or words of the description or address',
+      { field: 'q' },
+    );
   }
   return { caseNumberPrefix, phone: null, textTerms, digits: false };
 }

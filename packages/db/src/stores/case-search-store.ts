@@ -90,7 +90,9 @@ export class CaseSearchStore {
     }
     const sorted = [...ids].sort((a, b) => b - a);
     const pageIds = sorted.slice(0, page.limit);
-    const byId = new Map((this.prepare(ROW_SQL).all(JSON.stringify(pageIds)) as CaseSearchRow[]).map((r) => [r.id, r]));
+    const byId = new Map(
+      (this.prepare(ROW_SQL).all(JSON.stringify(pageIds)) as CaseSearchRow[]).map((r) => [r.id, r]),
+    );
     return {
       rows: pageIds.map((id) => byId.get(id)).filter((r): r is CaseSearchRow => r !== undefined),
       nextCursor: sorted.length > page.limit ? pageIds[pageIds.length - 1]! : null,
@@ -100,7 +102,10 @@ export class CaseSearchStore {
   }
 
   /** One newest-first query per kind of match, each ending in `limit ?`. */
-  private sources(c: CaseSearchCriteria, page: CaseSearchPage): Array<{ stmt: Statement; params: unknown[] }> {
+  private sources(
+    c: CaseSearchCriteria,
+    page: CaseSearchPage,
+  ): Array<{ stmt: Statement; params: unknown[] }> {
     const out: Array<{ stmt: Statement; params: unknown[] }> = [];
     const scope: string[] = [];
     const scopeParams: unknown[] = [];
@@ -116,10 +121,16 @@ export class CaseSearchStore {
     const and = (parts: string[]) => parts.map((p) => ` and ${p}`).join('');
 
     if (c.caseNumberPrefix) {
-      add(`select c.id from cases c where c.case_number >= ? and c.case_number < ?${and(scope)} order by c.id desc limit ?`, [c.caseNumberPrefix, `${c.caseNumberPrefix}~`, ...scopeParams]);
+      add(
+        `select c.id from cases c where c.case_number >= ? and c.case_number < ?${and(scope)} order by c.id desc limit ?`,
+        [c.caseNumberPrefix, `${c.caseNumberPrefix}~`, ...scopeParams],
+      );
     }
     if (c.phone) {
-      add(`select c.id from cases c indexed by cases_caller_phone where c.caller_phone = ?${and(scope)} order by c.id desc limit ?`, [c.phone, ...scopeParams]);
+      add(
+        `select c.id from cases c indexed by cases_caller_phone where c.caller_phone = ?${and(scope)} order by c.id desc limit ?`,
+        [c.phone, ...scopeParams],
+      );
     }
     if (c.textTerms.length > 0) {
       const columns = c.digits ? ['description', 'address', 'caller_phone'] : ['description', 'address'];
@@ -136,7 +147,10 @@ export class CaseSearchStore {
         );
       } else {
         // only one- or two-character terms: read the cases newest first until the page is full
-        add(`select c.id from cases c where ${likes.join(' and ')}${and(scope)} order by c.id desc limit ?`, [...likeParams, ...scopeParams]);
+        add(`select c.id from cases c where ${likes.join(' and ')}${and(scope)} order by c.id desc limit ?`, [
+          ...likeParams,
+          ...scopeParams,
+        ]);
       }
     }
     return out;
