@@ -1,23 +1,28 @@
 -- Staff case search (issue 13): a full-text index over each case's description, address and caller
 -- phone with FTS5's trigram tokenizer, so any substring of three or more characters (Chinese text, an
--- address, part of a phone number) is an index lookup. External content: the text lives only in
--- `cases`, the index holds trigrams keyed by `cases.id`. Triggers keep it in step with every writer
--- (stores, seeders, later migrations); a projection update that leaves these three columns alone
--- does not touch the index. A migration that rebuilds `cases` (`__new_cases`) drops these triggers
--- with the old table and must create them again (pinned by case-search.test.ts).
-CREATE VIRTUAL TABLE `case_search` USING fts5(`description`, `address`, `caller_phone`, content='cases', content_rowid='id', tokenize='trigram');
+-- address, part of a phone number) is an index lookup. Contentless (the text lives only in `cases`;
+-- rows are keyed by `cases.id`, deletable by rowid). Each value is indexed with two U+0001 after it,
+-- so every character of the text begins at least one trigram: a one- or two-character word is found
+-- through the index too, as the OR of the trigrams it begins (listed by `case_search_terms`).
+-- Triggers keep it in step with every writer (stores, seeders, later migrations); a projection update
+-- that leaves these three columns alone does not touch the index. A migration that rebuilds `cases`
+-- (`__new_cases`) drops these triggers with the old table and must create them again (pinned by
+-- packages/db/src/stores/case-search-store.test.ts).
+CREATE VIRTUAL TABLE `case_search` USING fts5(`description`, `address`, `caller_phone`, content='', contentless_delete=1, tokenize='trigram');
+--> statement-breakpoint
+CREATE VIRTUAL TABLE `case_search_terms` USING fts5vocab(`case_search`, 'row');
 --> statement-breakpoint
 CREATE TRIGGER `case_search_ai` AFTER INSERT ON `cases` BEGIN
-  INSERT INTO `case_search`(`rowid`, `description`, `address`, `caller_phone`) VALUES (new.`id`, new.`description`, new.`address`, new.`caller_phone`);
+  INSERT INTO `case_search`(`rowid`, `description`, `address`, `caller_phone`) VALUES (new.`id`, new.`description` || char(1, 1), new.`address` || char(1, 1), new.`caller_phone` || char(1, 1));
 END;
 --> statement-breakpoint
 CREATE TRIGGER `case_search_ad` AFTER DELETE ON `cases` BEGIN
-  INSERT INTO `case_search`(`case_search`, `rowid`, `description`, `address`, `caller_phone`) VALUES ('delete', old.`id`, old.`description`, old.`address`, old.`caller_phone`);
+  DELETE FROM `case_search` WHERE `rowid` = old.`id`;
 END;
 --> statement-breakpoint
 CREATE TRIGGER `case_search_au` AFTER UPDATE OF `description`, `address`, `caller_phone` ON `cases` BEGIN
-  INSERT INTO `case_search`(`case_search`, `rowid`, `description`, `address`, `caller_phone`) VALUES ('delete', old.`id`, old.`description`, old.`address`, old.`caller_phone`);
-  INSERT INTO `case_search`(`rowid`, `description`, `address`, `caller_phone`) VALUES (new.`id`, new.`description`, new.`address`, new.`caller_phone`);
+  DELETE FROM `case_search` WHERE `rowid` = old.`id`;
+  INSERT INTO `case_search`(`rowid`, `description`, `address`, `caller_phone`) VALUES (new.`id`, new.`description` || char(1, 1), new.`address` || char(1, 1), new.`caller_phone` || char(1, 1));
 END;
 --> statement-breakpoint
-INSERT INTO `case_search`(`case_search`) VALUES ('rebuild');
+INSERT INTO `case_search`(`rowid`, `description`, `address`, `caller_phone`) SELECT `id`, `description` || char(1, 1), `address` || char(1, 1), `caller_phone` || char(1, 1) FROM `cases`;

@@ -6,7 +6,7 @@ const CASE_NUMBER_PREFIX = /^\d{8}(?:-\d*)?$/;
 /** Typed like a phone number: digits with spaces, dashes, brackets or a leading +. */
 const PHONE_LIKE = /^\+?[\d\s\-()]+$/;
 /** Characters that only separate words (FTS syntax and punctuation carry no meaning here). */
-const SEPARATORS = /[\s"'`*^:(){}[\],，。、；;！!？?]+/u;
+const SEPARATORS = /[\s\p{Cc}"'`*^:(){}[\],，。、；;！!？?]+/u;
 
 /**
  * What a person typed into the case search, as criteria: a case number (or its day prefix), a
@@ -25,7 +25,7 @@ export function parseCaseSearchQuery(raw: string): CaseSearchCriteria {
       return {
         caseNumberPrefix,
         phone,
-        textTerms: digits.length >= 3 && !caseNumberPrefix ? [digits] : [],
+        textTerms: digits.length >= 3 && !caseNumberPrefix && !(phone && digits.length >= 10) ? [digits] : [],
         digits: true,
       };
     }

@@ -64,6 +64,23 @@ describe('the case search index', () => {
     expect(plan.join(' ')).not.toMatch(/SCAN c\b/);
   });
 
+  it('finds one- and two-character words through the index, also at the very end of a value', () => {
+    const { sqlite, store, add } = open();
+    const a = add(1, '路面塌陷', null, '杭盖路');
+    const b = add(2, '占道经营', null, '锡林大街');
+    expect(store.search(text('盖路'), page).rows.map((r) => r.id)).toEqual([a]);
+    expect(store.search(text('路'), page).rows.map((r) => r.id)).toEqual([a]);
+    expect(store.search(text('街'), page).rows.map((r) => r.id)).toEqual([b]);
+    expect(store.search(text('经营', '大街'), page).rows.map((r) => r.id)).toEqual([b]);
+    expect(store.search(text('彗星'), page).rows).toEqual([]);
+    const plan = (
+      sqlite
+        .prepare('explain query plan select term from case_search_terms where term >= ? and term <= ?')
+        .all('路', '路') as Array<{ detail: string }>
+    )[0]!.detail;
+    expect(plan).toMatch(/INDEX [1-9]/); // a range on the vocabulary, not a scan of it
+  });
+
   it('treats LIKE wildcards and FTS syntax in the words as plain characters', () => {
     const { store, add } = open();
     const a = add(1, '折扣100%_全场', null, null);

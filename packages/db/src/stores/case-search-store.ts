@@ -49,8 +49,11 @@ export interface CaseSearchResult {
 
 /** Counting stops here: "1,000+" is enough for a person, and keeps a common term cheap at a million cases. */
 export const SEARCH_TOTAL_CAP = 1000;
-/** Trigram index lookups need three characters; shorter terms are checked row by row. */
+/** A term of three characters or more is one trigram phrase; a shorter one is expanded through the vocabulary. */
 const MIN_INDEXED_CHARS = 3;
+/** A short word beginning more trigrams than this (one common character) is checked row by row instead. */
+const MAX_EXPANSION = 300;
+const TERMS_SQL = 'select term from case_search_terms where term >= ? and term <= ? limit ?';
 
 const ROW_SQL = `select id, case_number as caseNumber, state, reported_at as reportedAt, description, address, caller_phone as callerPhone,
   unit_code as unitCode, minor_class_code as minorClassCode, community_code as communityCode from cases where id in (select value from json_each(?))`;
@@ -117,40 +120,63 @@ export class CaseSearchStore {
       scope.push('c.unit_code = ?');
       scopeParams.push(page.unitCode);
     }
-    const add = (sqlText: string, params: unknown[]) => out.push({ stmt: this.prepare(sqlText), params });
+    const add = (kind: string, sqlText: string, params: unknown[]) =>
+      out.push({ kind, stmt: this.prepare(sqlText), params });
     const and = (parts: string[]) => parts.map((p) => ` and ${p}`).join('');
 
     if (c.caseNumberPrefix) {
       add(
+        'number',
         `select c.id from cases c where c.case_number >= ? and c.case_number < ?${and(scope)} order by c.id desc limit ?`,
         [c.caseNumberPrefix, `${c.caseNumberPrefix}~`, ...scopeParams],
       );
     }
     if (c.phone) {
       add(
+        'phone',
         `select c.id from cases c indexed by cases_caller_phone where c.caller_phone = ?${and(scope)} order by c.id desc limit ?`,
         [c.phone, ...scopeParams],
       );
     }
     if (c.textTerms.length > 0) {
       const columns = c.digits ? ['description', 'address', 'caller_phone'] : ['description', 'address'];
-      const long = c.textTerms.filter((t) => charCount(t) >= MIN_INDEXED_CHARS);
-      const short = c.textTerms.filter((t) => charCount(t) < MIN_INDEXED_CHARS);
-      const likes = short.map(() => `(${columns.map((col) => `c.${col} like ? escape '\\'`).join(' or ')})`);
-      const likeParams = short.flatMap((t) => columns.map(() => escapeLike(t)));
-      if (long.length > 0) {
-        const match = long.map((t) => `{${columns.join(' ')}} : ${ftsPhrase(t)}`).join(' AND ');
+      const indexed: string[] = [];
+      const scanned: string[] = [];
+      for (const term of c.textTerms) {
+        if (charCount(term) >= MIN_INDEXED_CHARS) indexed.push(ftsPhrase(term));
+        else {
+          // a short word: the OR of the trigrams it begins (values end in two U+0001, so every character begins one)
+          const prefix = term.toLowerCase();
+          const grams = this.prepare(TERMS_SQL)
+            .pluck(true)
+            .all(prefix, `${prefix}\u{10FFFF}`, MAX_EXPANSION + 1) as string[];
+          if (grams.length === 0) return out.filter((s) => s.kind !== 'text'); // the word is in no case
+          if (grams.length > MAX_EXPANSION) scanned.push(term);
+          else indexed.push(`(${grams.map(ftsPhrase).join(' OR ')})`);
+        }
+      }
+      const likes = scanned.map(
+        () => `(${columns.map((col) => `c.${col} like ? escape '\\'`).join(' or ')})`,
+      );
+      const likeParams = scanned.flatMap((t) => columns.map(() => escapeLike(t)));
+      if (indexed.length > 0) {
+        const match = indexed.map((e) => `{${columns.join(' ')}} : ${e}`).join(' AND ');
         const ftsScope = scope.map((s) => s.replace('c.id', 's.rowid'));
+        // the cases table is read only to check the unit or a word too common to expand
+        const join = page.unitCode !== null || likes.length > 0 ? ' join cases c on c.id = s.rowid' : '';
+        const where = join ? [...ftsScope, ...likes] : ftsScope;
         add(
-          `select s.rowid from case_search s join cases c on c.id = s.rowid where case_search match ?${and([...ftsScope, ...likes])} order by s.rowid desc limit ?`,
-          [match, ...scopeParams, ...likeParams],
+          'text',
+          `select s.rowid from case_search s${join} where case_search match ?${and(where)} order by s.rowid desc limit ?`,
+          [match, ...scopeParams, ...(join ? likeParams : [])],
         );
       } else {
-        // only one- or two-character terms: read the cases newest first until the page is full
-        add(`select c.id from cases c where ${likes.join(' and ')}${and(scope)} order by c.id desc limit ?`, [
-          ...likeParams,
-          ...scopeParams,
-        ]);
+        // only words too common to expand (one character): read the cases newest first until the page is full
+        add(
+          'text',
+          `select c.id from cases c where ${likes.join(' and ')}${and(scope)} order by c.id desc limit ?`,
+          [...likeParams, ...scopeParams],
+        );
       }
     }
     return out;
