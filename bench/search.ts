@@ -115,7 +115,10 @@ export default async function runSearchBench(): Promise<BenchFigure[]> {
       ...row('classText', 'search by a class name (3+ chars, trigram index), first page + count to 1,000'),
       ...row('everywhere', 'search by a phrase in every case (市民来电反映), first page + count to 1,000'),
       ...row('community', 'search by a community name in the address'),
-      ...row('twoChars', 'search by a two-character word (the trigrams it begins, from the index vocabulary)'),
+      ...row(
+        'twoChars',
+        'search by a two-character word (the trigrams it begins, from the index vocabulary)',
+      ),
       ...row('twoCharsAbsent', 'search by a two-character word found nowhere'),
       ...row('unitScope', "unit staff's search by a class name (their unit's cases only)"),
       ...row('oldLike', "before: the queue search's LIKE '%…%' by a class name, 20 rows"),

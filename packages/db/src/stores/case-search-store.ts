@@ -108,8 +108,8 @@ export class CaseSearchStore {
   private sources(
     c: CaseSearchCriteria,
     page: CaseSearchPage,
-  ): Array<{ stmt: Statement; params: unknown[] }> {
-    const out: Array<{ stmt: Statement; params: unknown[] }> = [];
+  ): Array<{ kind: string; stmt: Statement; params: unknown[] }> {
+    const out: Array<{ kind: string; stmt: Statement; params: unknown[] }> = [];
     const scope: string[] = [];
     const scopeParams: unknown[] = [];
     if (page.before !== null) {
