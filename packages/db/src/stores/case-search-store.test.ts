@@ -97,5 +97,11 @@ describe('the case search index', () => {
     const found = store.search(text('井盖松动'), { unitCode: 'U05', before: null, limit: 5 });
     expect(found.rows.map((r) => r.id)).toEqual([mine]);
     expect(found.total).toBe(1);
+    // redispatched to another unit: found by that unit only
+    database!.sqlite.prepare("update cases set unit_code = 'U07' where id = ?").run(mine);
+    expect(store.search(text('井盖松动'), { unitCode: 'U05', before: null, limit: 5 }).rows).toEqual([]);
+    expect(
+      store.search(text('井盖松动'), { unitCode: 'U07', before: null, limit: 5 }).rows.map((r) => r.id),
+    ).toEqual([mine]);
   });
 });

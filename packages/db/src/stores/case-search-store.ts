@@ -160,15 +160,26 @@ export class CaseSearchStore {
       );
       const likeParams = scanned.flatMap((t) => columns.map(() => escapeLike(t)));
       if (indexed.length > 0) {
-        const match = indexed.map((e) => `{${columns.join(' ')}} : ${e}`).join(' AND ');
-        const ftsScope = scope.map((s) => s.replace('c.id', 's.rowid'));
-        // the cases table is read only to check the unit or a word too common to expand
-        const join = page.unitCode !== null || likes.length > 0 ? ' join cases c on c.id = s.rowid' : '';
-        const where = join ? [...ftsScope, ...likes] : ftsScope;
+        // the unit's scope is a column of the index: intersected there, no case row is read for it
+        const unitMatch =
+          page.unitCode !== null ? ` AND unit : ${ftsPhrase(`\u0002${page.unitCode}\u0002`)}` : '';
+        const match = indexed.map((e) => `{${columns.join(' ')}} : ${e}`).join(' AND ') + unitMatch;
+        const where: string[] = [];
+        const params: unknown[] = [match];
+        if (page.before !== null) {
+          where.push('s.rowid < ?');
+          params.push(page.before);
+        }
+        // the cases table is read only for a word too common to expand
+        const join = likes.length > 0 ? ' join cases c on c.id = s.rowid' : '';
+        if (join) {
+          where.push(...likes);
+          params.push(...likeParams);
+        }
         add(
           'text',
           `select s.rowid from case_search s${join} where case_search match ?${and(where)} order by s.rowid desc limit ?`,
-          [match, ...scopeParams, ...(join ? likeParams : [])],
+          params,
         );
       } else {
         // only words too common to expand (one character): read the cases newest first until the page is full
