@@ -47,6 +47,7 @@ const SAMPLES: Record<string, unknown> = {
   'cases.act': { caseNumber: NO_CASE, expectedVersion: 1, action: { type: 'redispatch', unitCode: 'U09', reason: '改派原因' } },
   'citizen.reportOf': { caseNumber: NO_CASE },
   'cases.search': { states: ['filed'], unitCode: 'U09', cellCode: '15250200000000', reportedFrom: period.from, reportedTo: period.to, limit: 10, offset: 0 },
+  'search.cases': { q: '垃圾箱 锡林', cursor: 5, limit: 10 },
   'dashboard.openCases': { states: ['dispatched'] },
   'dashboard.openCaseMarkers': { states: ['dispatched'] },
   'dashboard.cellCounts': { minorClassCode: 'C0302' },
