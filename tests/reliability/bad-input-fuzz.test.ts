@@ -28,6 +28,7 @@ const CALLER: Record<string, string | null> = {
   reports: 'supervisor',
   wall: 'supervisor',
   live: 'supervisor',
+  search: 'unit-u09',
 };
 const NO_CASE = '20200101-9999';
 const period = { from: '2026-01-01T00:00:00+08:00', to: '2026-02-01T00:00:00+08:00' };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { CITY_CENTRE, errorOf, loginAs, Session, startTestServer, type TestServer } from './test-support.ts';
 
 /** `search.cases`, the staff search over every case, on a real server and a migrated SQLite file. */
@@ -158,5 +159,29 @@ describe('search.cases refuses bad input naming the field', () => {
     const e = await errorOf(supervisor.client.search.cases.query(input as { q: string }));
     expect(e.httpStatus).toBe(400);
     expect(e.fields.map((f) => f.field)).toEqual([field]);
+  });
+});
+
+describe('search.cases takes any text', () => {
+  it('answers every string up to 100 characters with results or a 400 naming q, never a server error', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ unit: 'binary', minLength: 1, maxLength: 100 }),
+          fc.constantFrom('"', '*', 'OR', 'NEAR(a b)', '{description}:x', '%_', '\\', '0', '+', '20261202-'),
+        ),
+        async (q) => {
+          try {
+            const r = await supervisor.client.search.cases.query({ q });
+            expect(Array.isArray(r.rows)).toBe(true);
+          } catch (e) {
+            const err = await errorOf(Promise.reject(e));
+            expect(err.httpStatus, `${JSON.stringify(q)}: ${err.message}`).toBe(400);
+            expect(err.fields.map((f) => f.field)).toEqual(['q']);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
