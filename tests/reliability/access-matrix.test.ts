@@ -41,6 +41,8 @@ const POLICY: Record<string, readonly Who[]> = {
   'cases.act': ['unit_staff', 'shift_lead'],
   'citizen.reportOf': STAFF.filter((w) => w !== 'unit_other'),
   'cases.search': WATCHERS,
+  // every staff session; unit staff find only their unit's cases (search.cases tests)
+  'search.cases': STAFF,
   'dashboard.openCases': WATCHERS,
   'dashboard.openCaseMarkers': WATCHERS,
   'dashboard.cellCounts': WATCHERS,
@@ -121,6 +123,7 @@ function inputFor(path: string): unknown {
     'cases.act': () => act('resume', { note: '恢复' }),
     'citizen.reportOf': () => ({ caseNumber: heldCase }),
     'cases.search': () => ({}),
+    'search.cases': () => ({ q: '权限矩阵' }),
     'dashboard.openCases': () => ({}),
     'dashboard.openCaseMarkers': () => ({}),
     'dashboard.cellCounts': () => ({}),

@@ -25,6 +25,7 @@ const CALLER: Record<string, string | null> = {
   live: 'supervisor',
   gridImport: 'admin',
   gazetteer: 'admin',
+  search: 'unit-u09',
 };
 const NO_CASE = '20200101-9999';
 const period = { from: '2026-01-01T00:00:00+08:00', to: '2026-02-01T00:00:00+08:00' };
@@ -44,6 +45,7 @@ const SAMPLES: Record<string, unknown> = {
   'cases.act': { caseNumber: NO_CASE, expectedVersion: 1, action: { type: 'redispatch', unitCode: 'U09', reason: '改派原因' } },
   'citizen.reportOf': { caseNumber: NO_CASE },
   'cases.search': { states: ['filed'], unitCode: 'U09', cellCode: '15250200000000', reportedFrom: period.from, reportedTo: period.to, limit: 10, offset: 0 },
+  'search.cases': { q: '垃圾箱 锡林', cursor: 5, limit: 10 },
   'dashboard.openCases': { states: ['dispatched'] },
   'dashboard.openCaseMarkers': { states: ['dispatched'] },
   'dashboard.cellCounts': { minorClassCode: 'C0302' },

@@ -8,6 +8,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, evaluationToCsv, fieldIssuesOf, handleCitizen, handleOpen311, reportFileName, reportToCsv, reportToXlsx, ZReportInputSchema, type CookieJar, type Services } from '@citygrid/api';
 import { isDomainError } from '@citygrid/domain';
 import type { ServerConfig } from './env.ts';
+import { publicTileConfig, tileImageOrigins } from './tile-config.ts';
 
 function cookieJar(req: Request, res: Response, secure: boolean): CookieJar {
   const jar = parseCookie(req.headers.cookie ?? '');
@@ -29,19 +30,12 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  const tileOrigin = (() => {
-    try {
-      return config.TILE_URL ? new URL(config.TILE_URL.replace(/\{s\}/, 'a')).origin.replace('//a.', '//*.') : null;
-    } catch {
-      return null;
-    }
-  })();
   app.use(
     helmet({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:', 'blob:', ...(tileOrigin ? [tileOrigin] : [])],
+          imgSrc: ["'self'", 'data:', 'blob:', ...tileImageOrigins(config)],
           styleSrc: ["'self'", "'unsafe-inline'"],
           connectSrc: ["'self'"],
           upgradeInsecureRequests: null,
@@ -71,7 +65,7 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
 
   /** Deployment settings the web app needs before login (basemap). */
   app.get('/api/config', (_req, res) => {
-    res.json({ tileUrl: config.TILE_URL || null, tileAttribution: config.TILE_ATTRIBUTION || null });
+    res.json(publicTileConfig(config));
   });
 
   // auth.* set cookies, which a streamed (jsonl) batch cannot do once its headers are out: answer

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkTileSettings } from './tile-config.ts';
 
 /** All configuration, validated once. Nothing else reads process.env. */
 const ZEnvSchema = z.object({
@@ -6,7 +7,13 @@ const ZEnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_PATH: z.string().default('data/citygrid.db'),
   /** Basemap tiles; empty = no basemap (the grid is the map). `{s}`, `{z}`, `{x}`, `{y}` as in Leaflet. */
-  TILE_URL: z.string().default(''),
+  TILE_URL: z.string().trim().default(''),
+  /** Subdomains for `{s}`: comma-separated (`t0,t1`) or one character each (`01234567`); default `abc`. */
+  TILE_SUBDOMAINS: z.string().default(''),
+  /** Label (annotation) tiles drawn over the basemap, same placeholders (Tianditu `cva_w`). */
+  TILE_ANNOTATION_URL: z.string().trim().default(''),
+  /** The coordinate system the tiles are drawn in: `gcj02` for AMap/Tencent, `wgs84` for Tianditu/OSM. */
+  TILE_CRS: z.enum(['wgs84', 'gcj02']).default('wgs84'),
   TILE_ATTRIBUTION: z.string().default(''),
   /** Cases of history generated on first start of an empty database. */
   SEED_HISTORY_CASES: z.coerce.number().int().min(0).max(5_000_000).default(20_000),
@@ -61,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`invalid configuration: ${msg}`);
   }
   const config = { ...parsed.data, ...overrides };
+  checkTileSettings(config);
   if (config.SMS_PROVIDER === 'http' && !config.SMS_HTTP_URL) throw new Error('invalid configuration: SMS_HTTP_URL: required when SMS_PROVIDER=http');
   return config;
 }

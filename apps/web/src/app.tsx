@@ -19,6 +19,7 @@ const CaseScreen = lazy(() => import('./screens/case-screen'));
 const AdminScreen = lazy(() => import('./screens/admin/admin-screen'));
 const ReportsScreen = lazy(() => import('./screens/reports/reports-screen'));
 const WallScreen = lazy(() => import('./screens/wall/wall-screen'));
+const SearchScreen = lazy(() => import('./screens/search-screen'));
 
 export function App() {
   const [queryClient] = useState(() => createQueryClient(reportIfUnauthorized));
@@ -110,7 +111,7 @@ function Shell({ user }: { user: SessionUser }) {
   const { kind } = useSession();
   // `#/map?wall=1` is the wall too (older bookmarks, the wall session)
   const wall = first === 'wall' || (route.path === '/map' && route.params.get('wall') === '1');
-  const screen = (['intake', 'unit', 'dispatch', 'review', 'map', 'reports', 'wall', 'admin'] as const).find((s) => s === first) ?? null;
+  const screen = (['intake', 'unit', 'dispatch', 'review', 'map', 'reports', 'wall', 'admin', 'search'] as const).find((s) => s === first) ?? null;
   // a wall-display session shows the command map and the wall only (the server refuses it everything else)
   const allowed = screen !== null && (kind === 'wall' ? screen === 'map' || screen === 'wall' : mayUse(user.role, screen));
   const caseRoute = first === 'case' && kind !== 'wall';
@@ -130,6 +131,7 @@ function Shell({ user }: { user: SessionUser }) {
   else if (allowed && screen === 'map') body = <CommandMapScreen wall={false} />;
   else if (allowed && screen === 'reports') body = <ReportsScreen />;
   else if (allowed && screen === 'admin') body = <AdminScreen />;
+  else if (allowed && screen === 'search') body = <SearchScreen />;
 
   return (
     <div className={`shell${wall ? ' wall' : ''}`}>

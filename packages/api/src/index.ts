@@ -10,3 +10,4 @@ export * from './seed/index.ts';
 export * from './live/live-hub.ts';
 export * from './citizen/index.ts';
 export { ZReportInputSchema } from './routers/reports.ts';
+export { searchCases, type CaseSearchInput } from './search/case-search-service.ts';

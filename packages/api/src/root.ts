@@ -10,6 +10,7 @@ import { liveRouter } from './routers/live.ts';
 import { referenceRouter } from './routers/reference.ts';
 import { reportsRouter } from './routers/reports.ts';
 import { reviewRouter } from './routers/review.ts';
+import { searchRouter } from './routers/search.ts';
 import { unitWorkRouter } from './routers/unit-work.ts';
 import { wallRouter } from './routers/wall.ts';
 import { gridImportRouter } from './routers/grid-import.ts';
@@ -32,6 +33,7 @@ export const appRouter = createTRPCRouter({
   citizen: citizenRouter,
   gridImport: gridImportRouter,
   gazetteer: gazetteerRouter,
+  search: searchRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -18,3 +18,4 @@ export * from './pg/pg-case-store.ts';
 export * from './pg/copy-sqlite.ts';
 export * from './pg/test-cluster.ts';
 export * from './pg/pg-event-follower.ts';
+export * from './stores/case-search-store.ts';

@@ -1,8 +1,14 @@
+import { useEffect, useLayoutEffect } from 'react';
+import L from 'leaflet';
 import { useQuery } from '@tanstack/react-query';
-import { TileLayer } from 'react-leaflet';
+import { Pane, TileLayer, useMap } from 'react-leaflet';
+import { crsOf, switchMapCrs, type TileCrs } from './display-crs';
 
 interface MapConfig {
   tileUrl: string | null;
+  tileSubdomains?: string[];
+  tileAnnotationUrl?: string | null;
+  tileCrs?: TileCrs;
   tileAttribution: string | null;
 }
 
@@ -19,9 +25,38 @@ export function useMapConfig() {
   });
 }
 
-/** No basemap by default: the grid IS the map. */
+/**
+ * No basemap by default: the grid IS the map. With one: its tiles (with `{s}` subdomains), the
+ * label tiles above them, and for a GCJ-02 source the map drawn in GCJ-02 (see display-crs.ts).
+ */
 export function BaseTiles() {
   const cfg = useMapConfig();
+  const map = useMap();
+  const crs = cfg.data?.tileUrl ? (cfg.data.tileCrs ?? 'wgs84') : 'wgs84';
+  // before paint: the grid never shows a frame away from the tiles under it
+  useLayoutEffect(() => switchMapCrs(map, crsOf(crs)), [map, crs]);
+  // the provider's attribution (Tianditu, AMap require it), also on maps that hide Leaflet's own
+  const attribution = cfg.data?.tileUrl ? cfg.data.tileAttribution : null;
+  useEffect(() => {
+    if (!attribution || map.attributionControl) return;
+    const control = L.control.attribution({ prefix: false }).addTo(map);
+    return () => void control.remove();
+  }, [map, attribution]);
   if (!cfg.data?.tileUrl) return null;
-  return <TileLayer url={cfg.data.tileUrl} attribution={cfg.data.tileAttribution ?? ''} />;
+  const subdomains = cfg.data.tileSubdomains?.length ? cfg.data.tileSubdomains : 'abc';
+  return (
+    <>
+      <TileLayer
+        url={cfg.data.tileUrl}
+        subdomains={subdomains}
+        attribution={cfg.data.tileAttribution ?? ''}
+      />
+      {cfg.data.tileAnnotationUrl && (
+        // labels above the grid's fills (overlay pane 400) and below the markers' own pane: street names stay readable
+        <Pane name="citygrid-labels" style={{ zIndex: 450, pointerEvents: 'none' }}>
+          <TileLayer url={cfg.data.tileAnnotationUrl} subdomains={subdomains} />
+        </Pane>
+      )}
+    </>
+  );
 }

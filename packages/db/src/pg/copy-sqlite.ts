@@ -107,7 +107,9 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
     sqlite.exec('begin'); // one snapshot for the copy and the checks
     const columns = await targetColumns(pg.sql);
     const sourceTables = (
-      sqlite.prepare("select name from sqlite_master where type = 'table'").all() as Array<{ name: string }>
+      // ordinary tables only: a virtual table (the FTS5 case search) and its shadow tables are a
+      // derived index of `cases`, rebuilt from the rows, not data to copy
+      sqlite.prepare("select name from pragma_table_list where schema = 'main' and type = 'table'").all() as Array<{ name: string }>
     )
       .map((r) => r.name)
       .filter((n) => !SQLITE_INTERNAL.has(n));
