@@ -10,6 +10,7 @@ import { CaseService } from './case-service.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { DashboardService } from './dashboard-service.ts';
 import { ReferenceService } from './reference-service.ts';
+import { QueueQueries } from './queue-queries.ts';
 import { createCitizenChannel, type CitizenChannel, type CitizenOptions } from '../citizen/index.ts';
 
 export interface Services {
@@ -24,6 +25,8 @@ export interface Services {
   cases: CaseService;
   attachments: AttachmentService;
   dashboard: DashboardService;
+  /** The work queues (dispatch, review, a unit's own): queries the routers call. */
+  queues: QueueQueries;
   /** Shared-serialisation SSE for dashboards (`GET /api/live`). */
   live: LiveHub;
   /** The citizen channel (网上举报): online reports, tracking, SMS outbox and sender. */
@@ -47,7 +50,7 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
   const cases = new CaseService(caseStore, reference, bus, clock);
   const auth = new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2);
   const adminStore = new AdminStore(opts.database);
-  const dashboard = new DashboardService(cases, reference, clock);
+  const dashboard = new DashboardService(caseStore, reference, clock);
   const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
   const citizen = createCitizenChannel({ database: opts.database, caseStore, cases, attachments, reference, bus, clock }, opts.citizen);
   return {
@@ -62,6 +65,7 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
     cases,
     attachments,
     dashboard,
+    queues: new QueueQueries(caseStore, cases, reference),
     live: new LiveHub(bus, cases),
     citizen,
     admin: new AdminService(adminStore, users, referenceStore, reference, auth, clock),
