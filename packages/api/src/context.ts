@@ -1,4 +1,4 @@
-import type { Services } from './services/index.ts';
+import type { Services } from './compose.ts';
 import type { SessionUser } from './session-user.ts';
 
 export type { SessionUser } from './session-user.ts';

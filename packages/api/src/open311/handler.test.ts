@@ -7,7 +7,7 @@ import { openDatabase, ReferenceStore, type CitygridDatabase } from '@citygrid/d
 import type { SessionUser } from '../context.ts';
 import { seedReferenceData } from '../seed/reference.ts';
 import { sha256 } from '../services/auth-service.ts';
-import { createServices, type Services } from '../services/index.ts';
+import { createServices, type Services } from '../compose.ts';
 import { handleOpen311, type Open311Request } from './handler.ts';
 
 const BASE = 'http://localhost/open311/v2';

@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { isDomainError, normalizePhoneNumber, REQUEST_NATURES, ringCentroid, TRANSITIONS, type CaseAction, type CaseState, type DomainError, type RequestNature } from '@citygrid/domain';
 import type { CaseFilter, CaseRecord, StoredCaseEvent } from '@citygrid/db';
-import type { Services } from '../services/index.ts';
+import type { Services } from '../compose.ts';
 import {
   CLOSED_STATES,
   INCOMING_UPDATE_STATUSES,

@@ -7,7 +7,7 @@ import { summarizeCase } from '../live/case-bus.ts';
 import { seedHistory } from '../seed/history.ts';
 import { seedDemoUsers, seedReferenceData } from '../seed/reference.ts';
 import type { SessionUser } from '../context.ts';
-import { createServices, type Services } from './index.ts';
+import { createServices, type Services } from '../compose.ts';
 
 /**
  * The dashboard's read paths over a realistic history: the open-case snapshot equals the plain
