@@ -39,7 +39,12 @@ export interface Services {
 }
 
 /** Compose the service layer over an open, seeded database. */
-export async function createServices(opts: { database: CitygridDatabase; clock?: Clock; argon2?: Argon2Params; citizen?: CitizenOptions }): Promise<Services> {
+export async function createServices(opts: {
+  database: CitygridDatabase;
+  clock?: Clock;
+  argon2?: Argon2Params;
+  citizen?: CitizenOptions;
+}): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   const writer = new GroupCommitWriter(opts.database.sqlite);
   const bus = new CaseBus();
@@ -53,7 +58,10 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
   const adminStore = new AdminStore(opts.database);
   const dashboard = new DashboardService(caseStore, reference, clock);
   const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
-  const citizen = createCitizenChannel({ database: opts.database, caseStore, cases, attachments, reference, bus, clock }, opts.citizen);
+  const citizen = createCitizenChannel(
+    { database: opts.database, caseStore, cases, attachments, reference, bus, clock },
+    opts.citizen,
+  );
   return {
     database: opts.database,
     writer,
@@ -73,4 +81,3 @@ export async function createServices(opts: { database: CitygridDatabase; clock?:
     reports: new ReportService(dashboard, adminStore, reference, clock),
   };
 }
-

@@ -19,7 +19,9 @@ export interface LiveEventLog {
 }
 
 /** Where a connection's events go: SSE frames to a socket, or event objects to a typed subscriber (tRPC). */
-type Output = { kind: 'frames'; sink: LiveSink } | { kind: 'events'; push(events: readonly LiveCaseEvent[]): void; close(): void };
+type Output =
+  | { kind: 'frames'; sink: LiveSink }
+  | { kind: 'events'; push(events: readonly LiveCaseEvent[]): void; close(): void };
 
 interface Client {
   out: Output;
@@ -42,7 +44,11 @@ export const frameOf = (e: LiveCaseEvent, json = JSON.stringify(e)) => `id: ${e.
  * synchronous under their promises, so the loop is let run between pages: a map resuming after a
  * long gap must not hold up the intake requests waiting behind it.
  */
-export async function* readBacklog(log: Pick<LiveEventLog, 'listEventsAfter' | 'getRecord'>, afterId: number, pageSize = 1000): AsyncGenerator<LiveCaseEvent> {
+export async function* readBacklog(
+  log: Pick<LiveEventLog, 'listEventsAfter' | 'getRecord'>,
+  afterId: number,
+  pageSize = 1000,
+): AsyncGenerator<LiveCaseEvent> {
   let last = afterId;
   for (let pageNo = 0; ; pageNo++) {
     if (pageNo > 0) await new Promise<void>((r) => setImmediate(r));
@@ -103,7 +109,8 @@ export class LiveHub {
   }
 
   private broadcastRaw(s: string) {
-    for (const c of this.clients) if (c.pending === null && c.out.kind === 'frames') this.write(c, c.out.sink, s);
+    for (const c of this.clients)
+      if (c.pending === null && c.out.kind === 'frames') this.write(c, c.out.sink, s);
   }
 
   private write(c: Client, sink: LiveSink, s: string) {
@@ -139,7 +146,9 @@ export class LiveHub {
       } else {
         let chunk = c.scope === undefined ? undefined : byScope.get(c.scope);
         if (chunk === undefined) {
-          chunk = events.map((e, i) => (e.id > c.last && canSeeCase(c.viewer, e.case.unitCode) ? frames[i]! : '')).join('');
+          chunk = events
+            .map((e, i) => (e.id > c.last && canSeeCase(c.viewer, e.case.unitCode) ? frames[i]! : ''))
+            .join('');
           if (c.scope !== undefined && fresh) byScope.set(c.scope, chunk);
         }
         if (chunk) this.write(c, c.out.sink, chunk);
@@ -162,7 +171,9 @@ export class LiveHub {
         if (!this.clients.has(client)) return;
       }
     }
-    const rest = (client.pending ?? []).filter((e) => e.id > last && canSeeCase(client.viewer, e.case.unitCode));
+    const rest = (client.pending ?? []).filter(
+      (e) => e.id > last && canSeeCase(client.viewer, e.case.unitCode),
+    );
     client.pending = null;
     client.last = Math.max(last, rest.at(-1)?.id ?? 0);
     yield* rest;
@@ -193,7 +204,11 @@ export class LiveHub {
    * The same stream as event objects, for a typed subscriber (the tRPC subscription): the backlog
    * after `lastEventId`, then every new event this viewer may see, until `signal` aborts or the hub closes.
    */
-  async *subscribe(viewer: Viewer, lastEventId: number | null, signal?: AbortSignal): AsyncGenerator<LiveCaseEvent> {
+  async *subscribe(
+    viewer: Viewer,
+    lastEventId: number | null,
+    signal?: AbortSignal,
+  ): AsyncGenerator<LiveCaseEvent> {
     const queue: LiveCaseEvent[] = [];
     let closed = false;
     let wake: (() => void) | null = null;

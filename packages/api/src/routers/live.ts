@@ -11,6 +11,7 @@ export const liveRouter = createTRPCRouter({
   onCaseEvent: authedProcedure
     .input(z.object({ lastEventId: z.coerce.number().int().min(0).nullish() }).optional())
     .subscription(async function* ({ ctx, input, signal }) {
-      for await (const e of ctx.services.live.subscribe(ctx.user, input?.lastEventId ?? null, signal)) yield tracked(String(e.id), e);
+      for await (const e of ctx.services.live.subscribe(ctx.user, input?.lastEventId ?? null, signal))
+        yield tracked(String(e.id), e);
     }),
 });

@@ -10,6 +10,12 @@ export const REVIEW_SECTIONS = REVIEW_QUEUE_STATES;
 export const reviewRouter = createTRPCRouter({
   /** One page of one section (most recently updated first), the section's true total and both sections' counts. */
   queue: reviewProcedure
-    .input(ZQueuePageSchema.extend({ section: z.enum(REVIEW_SECTIONS).default('disposed') }).default({ section: 'disposed', limit: 50, offset: 0 }))
+    .input(
+      ZQueuePageSchema.extend({ section: z.enum(REVIEW_SECTIONS).default('disposed') }).default({
+        section: 'disposed',
+        limit: 50,
+        offset: 0,
+      }),
+    )
     .query(({ ctx, input }) => ctx.services.queues.review(input)),
 });

@@ -6,6 +6,11 @@ import { ZCaseStateSchema, ZQueuePageSchema } from '../schemas.ts';
 export const unitWorkRouter = createTRPCRouter({
   /** One page of the unit's queue (earliest deadline first) and its true total. */
   queue: unitStaffProcedure
-    .input(ZQueuePageSchema.extend({ states: z.array(ZCaseStateSchema).max(20).optional() }).default({ limit: 50, offset: 0 }))
+    .input(
+      ZQueuePageSchema.extend({ states: z.array(ZCaseStateSchema).max(20).optional() }).default({
+        limit: 50,
+        offset: 0,
+      }),
+    )
     .query(({ ctx, input }) => ctx.services.queues.unitWork(ctx.unitCode, input)),
 });

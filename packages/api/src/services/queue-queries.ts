@@ -1,4 +1,9 @@
-import { DISPATCH_QUEUE_STATES, REVIEW_QUEUE_STATES, UNIT_QUEUE_STATES, type CaseState } from '@citygrid/domain';
+import {
+  DISPATCH_QUEUE_STATES,
+  REVIEW_QUEUE_STATES,
+  UNIT_QUEUE_STATES,
+  type CaseState,
+} from '@citygrid/domain';
 import type { CaseStore } from '@citygrid/db';
 import type { QueuePage } from '../schemas.ts';
 import type { CaseService } from './case-service.ts';
@@ -6,19 +11,67 @@ import { caseRow } from './case-rows.ts';
 import type { ReferenceService } from './reference-service.ts';
 
 /** Why a case waits in the dispatchers' queue, by state (a filed case: by where it is, below). */
-const REASON_OF_STATE = { reported: 'to_file', return_requested: 'return', extension_requested: 'extension', park_requested: 'park' } as const;
+const REASON_OF_STATE = {
+  reported: 'to_file',
+  return_requested: 'return',
+  extension_requested: 'extension',
+  park_requested: 'park',
+} as const;
 
 const DISPATCH_COLUMNS = [
-  'caseNumber', 'version', 'state', 'reportedAt', 'description', 'minorClassCode', 'minorClassName', 'communityName', 'communityCode', 'cellCode',
-  'unitCode', 'unitName', 'pendingExtensionAmount', 'limitUnit', 'address', 'lat', 'lng',
+  'caseNumber',
+  'version',
+  'state',
+  'reportedAt',
+  'description',
+  'minorClassCode',
+  'minorClassName',
+  'communityName',
+  'communityCode',
+  'cellCode',
+  'unitCode',
+  'unitName',
+  'pendingExtensionAmount',
+  'limitUnit',
+  'address',
+  'lat',
+  'lng',
 ] as const;
 const REVIEW_COLUMNS = [
-  'caseNumber', 'version', 'state', 'description', 'minorClassCode', 'minorClassName', 'unitCode', 'unitName', 'communityCode', 'communityName',
-  'disposedAt', 'closedAt', 'disposedLate', 'reworkCount', 'callerPhone', 'callerName',
+  'caseNumber',
+  'version',
+  'state',
+  'description',
+  'minorClassCode',
+  'minorClassName',
+  'unitCode',
+  'unitName',
+  'communityCode',
+  'communityName',
+  'disposedAt',
+  'closedAt',
+  'disposedLate',
+  'reworkCount',
+  'callerPhone',
+  'callerName',
 ] as const;
 const UNIT_COLUMNS = [
-  'caseNumber', 'version', 'state', 'dueAt', 'dispatchedAt', 'description', 'minorClassCode', 'minorClassName', 'address',
-  'communityCode', 'communityName', 'cellCode', 'urgency', 'reworkCount', 'lat', 'lng',
+  'caseNumber',
+  'version',
+  'state',
+  'dueAt',
+  'dispatchedAt',
+  'description',
+  'minorClassCode',
+  'minorClassName',
+  'address',
+  'communityCode',
+  'communityName',
+  'cellCode',
+  'urgency',
+  'reworkCount',
+  'lat',
+  'lng',
 ] as const;
 
 /**
@@ -56,17 +109,31 @@ export class QueueQueries {
       extension: stateCount('extension_requested'),
       park: stateCount('park_requested'),
     };
-    const mayDuplicate = rows.filter((r) => r.lat !== null && r.lng !== null && (r.state === 'reported' || r.state === 'filed'));
-    const nearby = await cases.nearbyOpenMany(mayDuplicate.map((r) => ({ minorClassCode: r.minorClassCode, point: { lat: r.lat!, lng: r.lng! } })));
+    const mayDuplicate = rows.filter(
+      (r) => r.lat !== null && r.lng !== null && (r.state === 'reported' || r.state === 'filed'),
+    );
+    const nearby = await cases.nearbyOpenMany(
+      mayDuplicate.map((r) => ({ minorClassCode: r.minorClassCode, point: { lat: r.lat!, lng: r.lng! } })),
+    );
     const nearbyOf = new Map(mayDuplicate.map((r, i) => [r.caseNumber, nearby[i]!]));
     const items = rows.map((r) => {
-      const duplicates = (nearbyOf.get(r.caseNumber) ?? []).filter((d) => d.record.caseNumber !== r.caseNumber).map((d) => ({ caseNumber: d.record.caseNumber, distanceM: Math.round(d.distanceM) }));
+      const duplicates = (nearbyOf.get(r.caseNumber) ?? [])
+        .filter((d) => d.record.caseNumber !== r.caseNumber)
+        .map((d) => ({ caseNumber: d.record.caseNumber, distanceM: Math.round(d.distanceM) }));
       const reasonCode =
-        r.state in REASON_OF_STATE ? REASON_OF_STATE[r.state as keyof typeof REASON_OF_STATE]
-        : r.lat !== null && r.cellCode === null ? 'outside_grid'
-        : r.lat === null ? 'no_location'
-        : 'no_rule';
-      return { ...caseRow(r, reference, DISPATCH_COLUMNS), reasonCode, suggestedUnitCode: cases.suggestUnit(r), possibleDuplicates: duplicates };
+        r.state in REASON_OF_STATE
+          ? REASON_OF_STATE[r.state as keyof typeof REASON_OF_STATE]
+          : r.lat !== null && r.cellCode === null
+            ? 'outside_grid'
+            : r.lat === null
+              ? 'no_location'
+              : 'no_rule';
+      return {
+        ...caseRow(r, reference, DISPATCH_COLUMNS),
+        reasonCode,
+        suggestedUnitCode: cases.suggestUnit(r),
+        possibleDuplicates: duplicates,
+      };
     });
     return { total, offset: input.offset, limit: input.limit, reasonCounts, items };
   }
@@ -75,21 +142,49 @@ export class QueueQueries {
   async review(input: QueuePage & { section: (typeof REVIEW_QUEUE_STATES)[number] }) {
     const search = input.search || undefined;
     const [rows, byState] = await Promise.all([
-      this.cases.list({ states: [input.section], search, orderBy: 'updated_desc', limit: input.limit, offset: input.offset }),
+      this.cases.list({
+        states: [input.section],
+        search,
+        orderBy: 'updated_desc',
+        limit: input.limit,
+        offset: input.offset,
+      }),
       this.store.countBy('state', { states: REVIEW_QUEUE_STATES, search }),
     ]);
-    const counts = { disposed: byState.find((r) => r.key === 'disposed')?.n ?? 0, closed: byState.find((r) => r.key === 'closed')?.n ?? 0 };
+    const counts = {
+      disposed: byState.find((r) => r.key === 'disposed')?.n ?? 0,
+      closed: byState.find((r) => r.key === 'closed')?.n ?? 0,
+    };
     const items = rows.map((r) => caseRow(r, this.reference, REVIEW_COLUMNS));
-    return { section: input.section, total: counts[input.section], counts, offset: input.offset, limit: input.limit, items };
+    return {
+      section: input.section,
+      total: counts[input.section],
+      counts,
+      offset: input.offset,
+      limit: input.limit,
+      items,
+    };
   }
 
   /** One page of a unit's queue (earliest deadline first) with each case's traffic light, and its true total. */
   async unitWork(unitCode: string, input: QueuePage & { states?: CaseState[] | undefined }) {
-    const filter = { unitCode, states: input.states?.length ? input.states : UNIT_QUEUE_STATES, search: input.search || undefined };
-    const [rows, total] = await Promise.all([this.cases.list({ ...filter, orderBy: 'due', limit: input.limit, offset: input.offset }), this.cases.count(filter)]);
+    const filter = {
+      unitCode,
+      states: input.states?.length ? input.states : UNIT_QUEUE_STATES,
+      search: input.search || undefined,
+    };
+    const [rows, total] = await Promise.all([
+      this.cases.list({ ...filter, orderBy: 'due', limit: input.limit, offset: input.offset }),
+      this.cases.count(filter),
+    ]);
     const items = rows.map((r) => {
       const l = this.cases.lightOf(r);
-      return { ...caseRow(r, this.reference, UNIT_COLUMNS), light: l?.light ?? null, remainingMs: l?.remainingMs ?? null, usedFraction: l?.usedFraction ?? null };
+      return {
+        ...caseRow(r, this.reference, UNIT_COLUMNS),
+        light: l?.light ?? null,
+        remainingMs: l?.remainingMs ?? null,
+        usedFraction: l?.usedFraction ?? null,
+      };
     });
     return { total, offset: input.offset, limit: input.limit, items };
   }

@@ -4,7 +4,10 @@ import { followUpsOf } from './follow-ups.ts';
 describe('followUpsOf', () => {
   it('makes the original record a call merged into it', () => {
     expect(followUpsOf('20261202-0002', { type: 'merge', targetCaseNumber: '20261202-0001' })).toEqual([
-      { caseNumber: '20261202-0001', action: { type: 'link_duplicate', duplicateCaseNumber: '20261202-0002' } },
+      {
+        caseNumber: '20261202-0001',
+        action: { type: 'link_duplicate', duplicateCaseNumber: '20261202-0002' },
+      },
     ]);
   });
 

@@ -12,5 +12,12 @@ export interface FollowUp {
  * the same actor and time, in the same transaction, so callers pass data and never a callback.
  */
 export function followUpsOf(caseNumber: string, action: CaseAction): FollowUp[] {
-  return action.type === 'merge' ? [{ caseNumber: action.targetCaseNumber, action: { type: 'link_duplicate', duplicateCaseNumber: caseNumber } }] : [];
+  return action.type === 'merge'
+    ? [
+        {
+          caseNumber: action.targetCaseNumber,
+          action: { type: 'link_duplicate', duplicateCaseNumber: caseNumber },
+        },
+      ]
+    : [];
 }
