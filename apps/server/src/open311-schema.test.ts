@@ -16,7 +16,8 @@ const SCHEMA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'open311-schema
 const SCHEMA_BASE = 'https://schemas.open311.invalid/georeport-v2/';
 
 // ajv-formats is CommonJS; under ESM its default export may arrive wrapped
-const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (ajv: Ajv) => Ajv;
+const wrappedDefault: typeof addFormatsModule | undefined = Reflect.get(addFormatsModule, 'default');
+const addFormats: (ajv: Ajv) => Ajv = wrappedDefault ?? addFormatsModule;
 
 let server: TestServer;
 let base: string;

@@ -1,6 +1,12 @@
 import { canSeeCase, unitScopeOf, type Viewer } from '@citygrid/domain';
 import type { CaseRecord, StoredCaseEvent } from '@citygrid/db';
-import { summarizeCase, toLiveEvent, type CaseBus, type LiveCaseEvent } from './case-bus.ts';
+import {
+  summarizeCase,
+  toLiveEvent,
+  type CaseBus,
+  type CaseSummary,
+  type LiveCaseEvent,
+} from './case-bus.ts';
 
 /** The sink of one SSE connection (an HTTP response). */
 export interface LiveSink {
@@ -14,7 +20,8 @@ export interface LiveSink {
 /** The reads of the event log the hub needs (`CaseService` answers them). */
 export interface LiveEventLog {
   listEventsAfter(afterId: number, limit?: number): Promise<StoredCaseEvent[]>;
-  getRecord(caseNumber: string): Promise<CaseRecord | null>;
+  /** The case as it is now (what the live summary of a backlog event shows). */
+  getRecord(caseNumber: string): Promise<Pick<CaseRecord, keyof CaseSummary> | null>;
   lastEventId(): Promise<number>;
 }
 
@@ -54,7 +61,7 @@ export async function* readBacklog(
     if (pageNo > 0) await new Promise<void>((r) => setImmediate(r));
     const page = await log.listEventsAfter(last, pageSize);
     if (page.length === 0) return;
-    const records = new Map<string, CaseRecord | null>();
+    const records = new Map<string, Pick<CaseRecord, keyof CaseSummary> | null>();
     for (const e of page) {
       if (!records.has(e.caseNumber)) records.set(e.caseNumber, await log.getRecord(e.caseNumber));
       last = e.id;
