@@ -5,7 +5,7 @@ import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
 import { CitizenStore, type CitizenReportRow } from './citizen-store.ts';
-import { OPEN_PREDICATE } from './case-predicates.ts';
+import { FILED_PREDICATE, LOCAL_OFFSET_MODIFIER, OPEN_PREDICATE, SHOWS_LIGHT_PREDICATE } from './case-predicates.ts';
 import { bindValues, prepareCaseStatements, rowToCase, rowToEvent, SNAPSHOT_COLUMNS, type CaseStatements } from './case-sql.ts';
 import type {
   CaseFilter,
@@ -495,7 +495,7 @@ export class CaseStore {
         closedOnTime: sql<number>`sum(case when ${cases.closedAt} is not null and ${cases.disposedLate} = 0 then 1 else 0 end)`,
         reworked: sql<number>`sum(case when ${cases.reworkCount} > 0 and ${cases.closedAt} is not null then 1 else 0 end)`,
         redispatched: sql<number>`sum(case when ${cases.redispatchCount} > 0 then 1 else 0 end)`,
-        overdueOpen: sql<number>`sum(case when ${cases.closedAt} is null and ${cases.state} not in ('voided','merged','disposed','parked') and ${cases.dueAt} < ${opts.now} then 1 else 0 end)`,
+        overdueOpen: sql<number>`sum(case when ${cases.closedAt} is null and ${sql.raw(SHOWS_LIGHT_PREDICATE)} and ${cases.dueAt} < ${opts.now} then 1 else 0 end)`,
         avgDisposalHours: sql<number | null>`avg(case when ${cases.disposedAt} is not null then (julianday(${cases.disposedAt}) - julianday(${cases.firstDispatchedAt})) * 24 end)`,
         avgSatisfaction: sql<number | null>`avg(${cases.satisfaction})`,
       })
@@ -506,7 +506,7 @@ export class CaseStore {
     const filed = this.db
       .select({ key: sql<string | null>`${keyCol}`, n: sql<number>`count(*)` })
       .from(cases)
-      .where(and(sql`${cases.reportedAt} >= ${opts.from}`, lt(cases.reportedAt, opts.to), sql`${cases.state} not in ('reported','voided','merged')`, base))
+      .where(and(sql`${cases.reportedAt} >= ${opts.from}`, lt(cases.reportedAt, opts.to), sql.raw(FILED_PREDICATE), base))
       .groupBy(keyCol)
       .all();
     const filedBy = new Map(filed.map((r) => [r.key, r.n]));
@@ -523,9 +523,9 @@ export class CaseStore {
     }));
   }
 
-  /** Cases reported per Beijing calendar day in [from, to). */
+  /** Cases reported per local (Beijing) calendar day in [from, to), the offset from the domain's calendar. */
   async dailyIntake(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
-    const day = sql<string>`strftime('%Y-%m-%d', ${cases.reportedAt}, '+8 hours')`;
+    const day = sql<string>`strftime('%Y-%m-%d', ${cases.reportedAt}, ${sql.raw(LOCAL_OFFSET_MODIFIER)})`;
     return this.db
       .select({ day, n: sql<number>`count(*)` })
       .from(cases)

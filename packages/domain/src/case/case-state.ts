@@ -41,6 +41,8 @@ export const UNIT_STATES: readonly CaseState[] = [...CLOCK_RUNNING_STATES, 'park
 export const UNIT_QUEUE_STATES: readonly CaseState[] = [...UNIT_STATES, 'disposed'];
 /** The dispatchers' queue: waiting for filing or dispatch, or a unit's request awaiting a decision. */
 export const DISPATCH_QUEUE_STATES: readonly CaseState[] = ['reported', 'filed', 'return_requested', 'extension_requested', 'park_requested'];
+/** Never filed (立案): awaiting verification, or voided or merged before filing. Evaluation counts every other case as filed. */
+export const UNFILED_STATES: readonly CaseState[] = ['reported', 'voided', 'merged'];
 /** The review queue's two sections: disposed (待核查, check and close) and closed (待回访, call back). */
 export const REVIEW_QUEUE_STATES = ['disposed', 'closed'] as const satisfies readonly CaseState[];
 /**
