@@ -16,7 +16,7 @@ async function generate(file: string, base: number, log: (s: string) => void): P
   await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
   const services = await createServices({ database });
   const t0 = Date.now();
-  await bulkSeedHistory(services.cases.caseStore, services.reference, database.sqlite, {
+  await bulkSeedHistory(services, {
     count: base,
     days: 730,
     now: new Date(),

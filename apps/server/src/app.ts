@@ -58,9 +58,9 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     }),
   );
 
-  app.get('/health', (_req, res) => {
-    const row = services.database.sqlite.prepare('select count(*) as n from cases').get() as { n: number };
-    res.json({ status: 'ok', cases: row.n, gridVersion: services.reference.snapshot.gridVersion.version, liveConnections: services.live.size, pid: process.pid });
+  app.get('/health', async (_req, res) => {
+    const cases = await services.cases.count({});
+    res.json({ status: 'ok', cases, gridVersion: services.reference.snapshot.gridVersion.version, liveConnections: services.live.size, pid: process.pid });
   });
 
   /** Deployment settings the web app needs before login (basemap). */

@@ -89,7 +89,7 @@ describe('a citizen report enters the standard loop at verify', () => {
     expect(r.status).toBe(201);
     expect(r.json!.trackingCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{12}$/);
     const row = server.services.citizen.store.reportByCode(r.json!.trackingCode as string)!;
-    const record = (await server.services.cases.caseStore.getById(row.caseId))!;
+    const record = (await server.services.cases.getRecordById(row.caseId))!;
     const expected = gcj02ToWgs84(gcj);
     expect(record).toMatchObject({
       state: 'reported',
@@ -210,7 +210,7 @@ describe('the public timeline, the rating as callback, and SMS in the citizen’
     const created = await call('POST', '/reports', report({ lang: 'mn', phone }));
     const code = created.json!.trackingCode as string;
     const row = server.services.citizen.store.reportByCode(code)!;
-    const caseNumber = (await server.services.cases.caseStore.getById(row.caseId))!.caseNumber;
+    const caseNumber = (await server.services.cases.getRecordById(row.caseId))!.caseNumber;
     let v = 1;
     const act = async (s: Session, action: Record<string, unknown>) => {
       const view = await (
@@ -262,9 +262,9 @@ describe('the public timeline, the rating as callback, and SMS in the citizen’
     const rated = await call('POST', `/track/${code}/rating`, { satisfaction: 5 });
     expect(rated.status).toBe(200);
     expect(rated.json!.steps.at(-1)).toMatchObject({ type: 'rated', satisfaction: 5 });
-    const record = (await server.services.cases.caseStore.getById(row.caseId))!;
+    const record = (await server.services.cases.getRecordById(row.caseId))!;
     expect(record).toMatchObject({ state: 'callback_done', satisfaction: 5 });
-    const events = await server.services.cases.caseStore.listEvents(row.caseId);
+    const events = await server.services.cases.listEvents({ id: row.caseId });
     expect(events.at(-1)).toMatchObject({ type: 'callback', actorRole: 'public' });
     const again = await call('POST', `/track/${code}/rating`, { satisfaction: 1 });
     expect(again.status).toBe(422);
@@ -282,7 +282,7 @@ describe('the public timeline, the rating as callback, and SMS in the citizen’
     const created = await call('POST', '/reports', report({ lang: 'zh', phone: '13900000022' }));
     const code = created.json!.trackingCode as string;
     const row = server.services.citizen.store.reportByCode(code)!;
-    const caseNumber = (await server.services.cases.caseStore.getById(row.caseId))!.caseNumber;
+    const caseNumber = (await server.services.cases.getRecordById(row.caseId))!.caseNumber;
     await lead.client.cases.act.mutate({
       caseNumber,
       expectedVersion: 1,

@@ -50,7 +50,7 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
     const database = openDatabase(file, { checkpoint: 'inline' });
     await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
     const services = await createServices({ database });
-    await bulkSeedHistory(services.cases.caseStore, services.reference, database.sqlite, {
+    await bulkSeedHistory(services, {
       count: 300,
       days: 60,
       now: new Date('2026-11-30T04:00:00Z'),

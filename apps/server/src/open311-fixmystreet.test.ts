@@ -292,7 +292,7 @@ describe('FixMyStreet Open311 client against a live citygrid endpoint', () => {
     expect(updateId).toMatch(/^\d+$/);
     const after = (await server.services.cases.getRecord(requestId))!;
     expect(after.state).toBe(before.state);
-    const event = (await server.services.cases.caseStore.listEvents(after.id)).at(-1)!;
+    const event = (await server.services.cases.listEvents(after)).at(-1)!;
     expect(event).toMatchObject({ id: Number(updateId), type: 'comment', actorRole: 'public', actorName: 'Open311 demo', note: '井盖已经装好了' });
     expect(event.reason).toContain('CLOSED');
     // FixMyStreet does not read its own comments back as new updates

@@ -21,7 +21,7 @@ const database = openDatabase(file);
 await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
 const services = await createServices({ database });
 const t0 = Date.now();
-await bulkSeedHistory(services.cases.caseStore, services.reference, database.sqlite, {
+await bulkSeedHistory(services, {
   count,
   days,
   now: new Date(),

@@ -52,7 +52,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock; l
   if (seededReference && config.SEED_HISTORY_CASES > 0) {
     const t0 = Date.now();
     let lastPct = -1;
-    await seedHistory(services.cases.caseStore, services.reference, {
+    await seedHistory(services.cases, services.reference, {
       count: config.SEED_HISTORY_CASES,
       days: config.SEED_HISTORY_DAYS,
       now: now(),

@@ -117,7 +117,7 @@ export async function mapPointOf(page: Page, lat: number, lng: number): Promise<
 export async function caseOfCode(server: TestServer, code: string) {
   const row = server.services.citizen.store.reportByCode(code);
   if (!row) throw new Error(`no report ${code}`);
-  return (await server.services.cases.caseStore.getById(row.caseId))!;
+  return (await server.services.cases.getRecordById(row.caseId))!;
 }
 
 declare global {

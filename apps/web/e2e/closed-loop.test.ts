@@ -116,7 +116,7 @@ describe('the closed loop across roles, watched live on the command map', () => 
     expect(await supervisor.evaluate(() => window.__sameDocument)).toBe(true);
     await screenshot(supervisor, 'map-after-close');
 
-    const stored = await server.services.cases.caseStore.getByNumber(caseNumber);
+    const stored = await server.services.cases.getRecord(caseNumber);
     expect(stored).toMatchObject({ state: 'closed', unitCode: 'U09', nature: 'report', callerPhone: '13947900001' });
   });
 });

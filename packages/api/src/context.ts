@@ -1,13 +1,7 @@
-import type { Role, UnitCode } from '@citygrid/domain';
-import type { Services } from './services/index.ts';
+import type { Services } from './compose.ts';
+import type { SessionUser } from './session-user.ts';
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  unitCode: UnitCode | null;
-}
+export type { SessionUser } from './session-user.ts';
 
 export interface CookieJar {
   get(name: string): string | undefined;

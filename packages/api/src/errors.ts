@@ -47,10 +47,11 @@ export interface FieldIssue {
 
 const PARAM_KEYS = ['maximum', 'minimum', 'origin', 'inclusive', 'expected', 'format', 'reason'] as const;
 
-function paramsOf(source: Record<string, unknown>): FieldIssue['params'] {
+function paramsOf(source: object): FieldIssue['params'] {
   const out: FieldIssue['params'] = {};
+  const values = new Map<string, unknown>(Object.entries(source));
   for (const k of PARAM_KEYS) {
-    const v = source[k];
+    const v = values.get(k);
     if (typeof v === 'string' || typeof v === 'boolean') out[k] = v;
     else if (typeof v === 'number' && Number.isFinite(v)) out[k] = v;
     else if (typeof v === 'bigint') out[k] = Number(v);
@@ -61,7 +62,7 @@ function paramsOf(source: Record<string, unknown>): FieldIssue['params'] {
 /** Field-level issues from zod or a domain error, for the client: [{ field: 'location.lat', message, code, params }]. */
 export function fieldIssuesOf(cause: unknown): FieldIssue[] {
   if (cause instanceof ZodError) {
-    return cause.issues.map((i) => ({ field: i.path.map(String).join('.') || '(input)', message: i.message, code: i.code, params: paramsOf(i as unknown as Record<string, unknown>) }));
+    return cause.issues.map((i) => ({ field: i.path.map(String).join('.') || '(input)', message: i.message, code: i.code, params: paramsOf(i) }));
   }
   if (cause instanceof DomainError && cause.details.field) return [{ field: cause.details.field, message: cause.message, code: cause.code, params: paramsOf(cause.details) }];
   return [];

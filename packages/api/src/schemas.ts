@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { CASE_STATES, ROLES, normalizePhoneNumber } from '@citygrid/domain';
-import { REQUEST_NATURES } from './services/case-service.ts';
+import { CASE_STATES, REQUEST_NATURES, ROLES, normalizePhoneNumber } from '@citygrid/domain';
 
 /** Shared zod schemas. Messages are short and name what is wrong; the path names the field. */
 export const ZCaseNumberSchema = z.string().regex(/^\d{8}-\d{4,}$/, 'case number looks like 20261124-0042');

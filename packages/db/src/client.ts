@@ -67,3 +67,19 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
     },
   };
 }
+
+/**
+ * Run a bulk load (seeding generated history): a big page cache and no fsync per batch while it
+ * runs, then back to `synchronous=FULL` and a checkpoint. Never for acknowledged intake.
+ */
+export async function withBulkLoad<T>(database: Database_, work: () => Promise<T>): Promise<T> {
+  database.sqlite.pragma('cache_size = -262144');
+  database.sqlite.pragma('synchronous = OFF');
+  try {
+    return await work();
+  } finally {
+    database.sqlite.pragma('synchronous = FULL');
+    database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}
+

@@ -28,6 +28,7 @@ export interface LatLng {
 
 export const asGridCellCode = (s: string) => s as GridCellCode;
 export const asCommunityCode = (s: string) => s as CommunityCode;
+export const asSubDistrictCode = (s: string) => s as SubDistrictCode;
 export const asUnitCode = (s: string) => s as UnitCode;
 export const asMinorClassCode = (s: string) => s as MinorClassCode;
 export const asCaseNumber = (s: string) => s as CaseNumber;

@@ -1,6 +1,5 @@
 import { DomainError, type CaseState } from '@citygrid/domain';
-import type { CaseRecord, CaseStore, CitizenStore, StoredCaseEvent } from '@citygrid/db';
-import { summarizeCase, toLiveEvent, type CaseBus } from '../live/case-bus.ts';
+import type { CaseRecord, CitizenStore, StoredCaseEvent } from '@citygrid/db';
 import { sniffImageType, type AttachmentService } from '../services/attachment-service.ts';
 import type { CaseService } from '../services/case-service.ts';
 import type { Clock } from '../services/clock.ts';
@@ -65,7 +64,8 @@ export interface PublicTimeline {
   satisfaction: number | null;
 }
 
-const PUBLIC_ACTOR = { actor: { userId: null, role: 'public' as const, unitCode: null }, actorName: '市民' };
+/** How a citizen's own actions are signed in the case history (role `public`). */
+const PUBLIC_NAME = '市民';
 
 function publicStatus(state: CaseState): PublicTimeline['status'] {
   if (state === 'reported') return 'received';
@@ -83,11 +83,9 @@ export class CitizenService {
   constructor(
     private readonly deps: {
       cases: CaseService;
-      caseStore: CaseStore;
       citizens: CitizenStore;
       attachments: AttachmentService;
       reference: ReferenceService;
-      bus: CaseBus;
       clock: Clock;
       limits: CitizenLimits;
       sender: NotificationSender | null;
@@ -126,7 +124,7 @@ export class CitizenService {
   }
 
   async submit(input: CitizenReportInput, ip: string): Promise<CitizenReportResult> {
-    const { cases, caseStore, citizens, clock } = this.deps;
+    const { cases, citizens, clock, attachments } = this.deps;
     const idemKey = `citizen:${input.idempotencyKey}`;
     // a retried submission (the phone was offline, the answer was lost) is not a new report: no limit
     const seen = citizens.caseIdOfIdempotencyKey(idemKey);
@@ -137,7 +135,7 @@ export class CitizenService {
         reason: 'too_many_photos',
       });
     for (const [i, sha] of input.photos.entries()) {
-      const meta = await caseStore.getAttachment(sha);
+      const meta = await attachments.meta(sha);
       if (!meta || meta.uploadedBy !== null)
         throw new DomainError('BAD_INPUT', `photo ${i + 1} was not uploaded`, {
           field: `photos.${i}`,
@@ -158,18 +156,16 @@ export class CitizenService {
       },
       null,
       '市民',
-      (record) =>
-        citizens.insertReportNow({
-          caseId: record.id,
-          trackingCode,
-          lang: input.lang,
-          publicOk: input.publicOk,
-          photos: input.photos,
-          coordSystem: input.location.coordSystem,
-          createdAt: clock.now().toISOString(),
-        }),
+      {
+        trackingCode,
+        lang: input.lang,
+        publicOk: input.publicOk,
+        photos: input.photos,
+        coordSystem: input.location.coordSystem,
+        createdAt: clock.now().toISOString(),
+      },
     );
-    const record = await caseStore.getByNumber(result.caseNumber);
+    const record = await cases.getRecord(result.caseNumber);
     const report = record ? citizens.reportByCaseId(record.id) : null;
     if (!report)
       throw new DomainError('CONFLICT', 'this idempotency key belongs to a report made another way', {
@@ -186,7 +182,7 @@ export class CitizenService {
     await this.deps.limits.lookup(ip);
     const code = normalizeTrackingCode(raw);
     const report = code ? this.deps.citizens.reportByCode(code) : null;
-    const record = report ? await this.deps.caseStore.getById(report.caseId) : null;
+    const record = report ? await this.deps.cases.getRecordById(report.caseId) : null;
     if (!report || !record)
       throw new DomainError('NOT_FOUND', 'no report with this tracking code', {
         field: 'code',
@@ -243,7 +239,7 @@ export class CitizenService {
 
   async track(code: string, ip: string): Promise<PublicTimeline> {
     const { record, report } = await this.findByCode(code, ip);
-    const events = (await this.deps.caseStore.listEvents(record.id)).filter((e) => e.seq <= record.version);
+    const events = (await this.deps.cases.listEvents(record)).filter((e) => e.seq <= record.version);
     return {
       trackingCode: report.trackingCode,
       lang: report.lang,
@@ -266,20 +262,14 @@ export class CitizenService {
         field: 'satisfaction',
         reason: 'not_ratable',
       });
-    const { record: after, event } = await this.deps.caseStore.applyAction({
-      caseNumber: record.caseNumber,
-      expectedVersion: record.version,
-      event: { ...PUBLIC_ACTOR, at: this.deps.clock.now().toISOString() },
-      action: { type: 'callback', satisfaction, note: '市民在查询页评价' },
-    });
-    this.deps.bus.publish([toLiveEvent(event, summarizeCase(after))]);
+    await this.deps.cases.actAsPublic(record.caseNumber, { type: 'callback', satisfaction, note: '市民在查询页评价' }, PUBLIC_NAME, record.version);
     return this.track(code, ip);
   }
 
   /** A photo of this report (the citizen's own, or the unit's disposal photo), without metadata. */
   async photo(code: string, sha: string, ip: string): Promise<{ bytes: Uint8Array; mime: string }> {
     const { record } = await this.findByCode(code, ip);
-    const events = await this.deps.caseStore.listEvents(record.id);
+    const events = await this.deps.cases.listEvents(record);
     const allowed =
       this.deps.citizens.reportHasPhoto(record.id, sha) ||
       events.some((e) => e.type === 'report_disposal' && e.attachments.includes(sha));

@@ -1,18 +1,58 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseRecord, StoredCaseEvent } from '@citygrid/db';
-import type { CaseService } from '../services/case-service.ts';
 import type { SessionUser } from '../context.ts';
-import { CaseBus, type LiveCaseEvent } from './case-bus.ts';
-import { LiveHub, readBacklog } from './live-hub.ts';
+import { CaseBus, toLiveEvent, type CaseSummary, type LiveCaseEvent } from './case-bus.ts';
+import { LiveHub, readBacklog, type LiveEventLog } from './live-hub.ts';
 
-/** A case service over an in-memory log of `n` events on 10 cases. */
-function fakeCases(n: number): CaseService {
-  const events = Array.from({ length: n }, (_, i) => ({ id: i + 1, caseNumber: `20261202-${String(i % 10).padStart(4, '0')}`, type: 'report', fromState: null, toState: 'reported', at: '2026-12-02T00:00:00.000Z', actorName: 'x', actorRole: 'operator', reason: null }) as unknown as StoredCaseEvent);
-  const record = (caseNumber: string) => ({ caseNumber, state: 'reported', version: 1, unitCode: null, lat: null, lng: null, cellCode: null, communityCode: null, minorClassCode: 'C0302', hotlineCategory: 'x', urgency: 'normal', reportedAt: '', dispatchedAt: null, dueAt: null, limitUnit: 'hour', description: 'd' }) as unknown as CaseRecord;
+/** A stored `report` event of a case. */
+const reportEvent = (id: number, caseNumber: string): StoredCaseEvent => ({
+  id,
+  caseId: id,
+  caseNumber,
+  seq: 1,
+  type: 'report',
+  actorUserId: null,
+  actorRole: 'operator',
+  actorName: 'x',
+  actorUnitCode: null,
+  at: '2026-12-02T00:00:00.000Z',
+  fromState: null,
+  toState: 'reported',
+  reason: null,
+  note: null,
+  attachments: [],
+  action: { type: 'report' },
+});
+
+/** An event log in memory: `n` events on 10 cases. */
+function fakeCases(n: number): LiveEventLog {
+  const events = Array.from({ length: n }, (_, i) =>
+    reportEvent(i + 1, `20261202-${String(i % 10).padStart(4, '0')}`),
+  );
+  const record = (caseNumber: string): Pick<CaseRecord, keyof CaseSummary> => ({
+    caseNumber,
+    state: 'reported',
+    version: 1,
+    unitCode: null,
+    lat: null,
+    lng: null,
+    cellCode: null,
+    communityCode: null,
+    minorClassCode: 'C0302',
+    hotlineCategory: 'x',
+    urgency: 'normal',
+    reportedAt: '',
+    dispatchedAt: null,
+    dueAt: null,
+    limitUnit: 'hour',
+    description: 'd',
+  });
   return {
-    listEventsAfter: async (after: number, limit = 1000) => events.filter((e) => e.id > after).slice(0, limit),
+    listEventsAfter: async (after: number, limit = 1000) =>
+      events.filter((e) => e.id > after).slice(0, limit),
     getRecord: async (caseNumber: string) => record(caseNumber),
-  } as unknown as CaseService;
+    lastEventId: async () => n,
+  };
 }
 
 describe('readBacklog (the event-log read of a resuming live stream)', () => {
@@ -49,16 +89,48 @@ describe('readBacklog (the event-log read of a resuming live stream)', () => {
 });
 
 describe('LiveHub fan-out', () => {
-  const user = { id: 1, username: 'sup', displayName: 's', role: 'supervisor', unitCode: null } as SessionUser;
-  const ev = (id: number) => ({ id, caseNumber: 'c', type: 'report', fromState: null, toState: 'reported', at: '', actorName: '', actorRole: '', reason: null, case: { unitCode: null } }) as unknown as LiveCaseEvent;
+  const user = {
+    id: 1,
+    username: 'sup',
+    displayName: 's',
+    role: 'supervisor',
+    unitCode: null,
+  } as SessionUser;
+  const ev = (id: number): LiveCaseEvent =>
+    toLiveEvent(reportEvent(id, 'c'), {
+      caseNumber: 'c',
+      state: 'reported',
+      version: 1,
+      unitCode: null,
+      lat: null,
+      lng: null,
+      cellCode: null,
+      communityCode: null,
+      minorClassCode: 'C0302',
+      hotlineCategory: 'x',
+      urgency: 'normal',
+      reportedAt: '',
+      dispatchedAt: null,
+      dueAt: null,
+      limitUnit: 'hour',
+      description: 'd',
+    });
   const turn = () => new Promise<void>((r) => setImmediate(r));
 
   it('writes the events of several event-loop turns within the flush interval to each connection in one write', async () => {
     const bus = new CaseBus();
-    const cases = { caseStore: { lastEventId: async () => 0 } } as unknown as CaseService;
+    const cases: LiveEventLog = {
+      listEventsAfter: async () => [],
+      getRecord: async () => null,
+      lastEventId: async () => 0,
+    };
     const hub = new LiveHub(bus, cases, 60_000);
     const writes: string[] = [];
-    await hub.connect({ write: (s) => (writes.push(s), true), buffered: 0, close: () => undefined }, user, null);
+    await hub.connect(
+      { write: (s) => (writes.push(s), true), buffered: 0, close: () => undefined },
+      user,
+      null,
+    );
     writes.length = 0;
     // three intakes committed in three turns of the loop, within a few milliseconds
     for (let i = 1; i <= 3; i++) {

@@ -1,7 +1,12 @@
-import type { CaseRecord } from '@citygrid/db';
-import type { SessionUser } from '../context.ts';
-import type { CaseService } from '../services/case-service.ts';
-import { summarizeCase, toLiveEvent, type CaseBus, type LiveCaseEvent } from './case-bus.ts';
+import { canSeeCase, unitScopeOf, type Viewer } from '@citygrid/domain';
+import type { CaseRecord, StoredCaseEvent } from '@citygrid/db';
+import {
+  summarizeCase,
+  toLiveEvent,
+  type CaseBus,
+  type CaseSummary,
+  type LiveCaseEvent,
+} from './case-bus.ts';
 
 /** The sink of one SSE connection (an HTTP response). */
 export interface LiveSink {
@@ -12,12 +17,27 @@ export interface LiveSink {
   close(): void;
 }
 
+/** The reads of the event log the hub needs (`CaseService` answers them). */
+export interface LiveEventLog {
+  listEventsAfter(afterId: number, limit?: number): Promise<StoredCaseEvent[]>;
+  /** The case as it is now (what the live summary of a backlog event shows). */
+  getRecord(caseNumber: string): Promise<Pick<CaseRecord, keyof CaseSummary> | null>;
+  lastEventId(): Promise<number>;
+}
+
+/** Where a connection's events go: SSE frames to a socket, or event objects to a typed subscriber (tRPC). */
+type Output =
+  | { kind: 'frames'; sink: LiveSink }
+  | { kind: 'events'; push(events: readonly LiveCaseEvent[]): void; close(): void };
+
 interface Client {
-  sink: LiveSink;
-  unitScope: string | null;
-  /** Highest event id written; later frames with ids at or below it are skipped. */
+  out: Output;
+  viewer: Viewer;
+  /** The key of what this viewer may see (`unitScopeOf`): connections with the same key share one chunk per flush. */
+  scope: string | null | undefined;
+  /** Highest event id delivered; later events with ids at or below it are skipped. */
   last: number;
-  /** Frames that arrived while the backlog was being written. */
+  /** Events that arrived while the backlog was being read. */
   pending: LiveCaseEvent[] | null;
 }
 
@@ -31,15 +51,19 @@ export const frameOf = (e: LiveCaseEvent, json = JSON.stringify(e)) => `id: ${e.
  * synchronous under their promises, so the loop is let run between pages: a map resuming after a
  * long gap must not hold up the intake requests waiting behind it.
  */
-export async function* readBacklog(cases: CaseService, afterId: number, pageSize = 1000): AsyncGenerator<LiveCaseEvent> {
+export async function* readBacklog(
+  log: Pick<LiveEventLog, 'listEventsAfter' | 'getRecord'>,
+  afterId: number,
+  pageSize = 1000,
+): AsyncGenerator<LiveCaseEvent> {
   let last = afterId;
   for (let pageNo = 0; ; pageNo++) {
     if (pageNo > 0) await new Promise<void>((r) => setImmediate(r));
-    const page = await cases.listEventsAfter(last, pageSize);
+    const page = await log.listEventsAfter(last, pageSize);
     if (page.length === 0) return;
-    const records = new Map<string, CaseRecord | null>();
+    const records = new Map<string, Pick<CaseRecord, keyof CaseSummary> | null>();
     for (const e of page) {
-      if (!records.has(e.caseNumber)) records.set(e.caseNumber, await cases.getRecord(e.caseNumber));
+      if (!records.has(e.caseNumber)) records.set(e.caseNumber, await log.getRecord(e.caseNumber));
       last = e.id;
       const rec = records.get(e.caseNumber);
       if (rec) yield toLiveEvent(e, summarizeCase(rec));
@@ -48,11 +72,13 @@ export async function* readBacklog(cases: CaseService, afterId: number, pageSize
 }
 
 /**
- * Server-sent events for dashboards at scale: each committed event is serialised ONCE and the same
- * frame is written to every connection (coalesced over `flushMs`, off the commit path), instead of one serialising
- * pipeline per subscriber. Resumable: a reconnecting EventSource sends `Last-Event-ID` and receives
- * the backlog from the event log first (the hub is subscribed before the backlog is read; ids are
- * deduplicated). A connection that cannot keep up is closed; it reconnects and resumes, losing nothing.
+ * The one live pipeline. Each committed event is serialised ONCE and the same frame is written to
+ * every SSE connection (`GET /api/live`, coalesced over `flushMs`, off the commit path); typed
+ * subscribers (the tRPC subscription `live.onCaseEvent`) get the same events as objects from the
+ * same flush. Unit staff get only their unit's events (the domain's `canSeeCase`). Resumable: a
+ * reconnecting client sends its last event id and receives the backlog from the event log first (the
+ * hub is subscribed before the backlog is read; ids are deduplicated). An SSE connection that cannot
+ * keep up is closed; it reconnects and resumes, losing nothing.
  */
 export class LiveHub {
   private clients = new Set<Client>();
@@ -69,7 +95,7 @@ export class LiveHub {
    */
   constructor(
     bus: CaseBus,
-    private readonly cases: CaseService,
+    private readonly log: LiveEventLog,
     pingMs = 15_000,
     flushMs = LIVE_FLUSH_MS,
   ) {
@@ -90,21 +116,18 @@ export class LiveHub {
   }
 
   private broadcastRaw(s: string) {
-    for (const c of this.clients) if (c.pending === null) this.write(c, s);
+    for (const c of this.clients)
+      if (c.pending === null && c.out.kind === 'frames') this.write(c, c.out.sink, s);
   }
 
-  private write(c: Client, s: string) {
+  private write(c: Client, sink: LiveSink, s: string) {
     this.stats.writes++;
-    c.sink.write(s);
-    if (c.sink.buffered > MAX_BUFFERED) {
+    sink.write(s);
+    if (sink.buffered > MAX_BUFFERED) {
       this.stats.slowClosed++;
-      this.drop(c);
+      this.clients.delete(c);
+      sink.close();
     }
-  }
-
-  private drop(c: Client) {
-    this.clients.delete(c);
-    c.sink.close();
   }
 
   private flush() {
@@ -116,63 +139,139 @@ export class LiveHub {
     this.stats.framesSerialised += frames.length;
     const all = frames.join('');
     const lastId = events[events.length - 1]!.id;
-    const byUnit = new Map<string, string>();
+    const byScope = new Map<string | null, string>();
     for (const c of this.clients) {
       if (c.pending !== null) {
         c.pending.push(...events);
         continue;
       }
-      if (c.unitScope === null && events[0]!.id > c.last) {
-        this.write(c, all);
+      const fresh = events[0]!.id > c.last;
+      if (c.out.kind === 'events') {
+        c.out.push(events.filter((e) => e.id > c.last && canSeeCase(c.viewer, e.case.unitCode)));
+      } else if (c.scope === undefined && fresh) {
+        this.write(c, c.out.sink, all);
       } else {
-        let chunk = c.unitScope === null ? undefined : byUnit.get(c.unitScope);
+        let chunk = c.scope === undefined ? undefined : byScope.get(c.scope);
         if (chunk === undefined) {
           chunk = events
-            .map((e, i) => (e.id > c.last && (c.unitScope === null || e.case.unitCode === c.unitScope) ? frames[i]! : ''))
+            .map((e, i) => (e.id > c.last && canSeeCase(c.viewer, e.case.unitCode) ? frames[i]! : ''))
             .join('');
-          if (c.unitScope !== null && events[0]!.id > c.last) byUnit.set(c.unitScope, chunk);
+          if (c.scope !== undefined && fresh) byScope.set(c.scope, chunk);
         }
-        if (chunk) this.write(c, chunk);
+        if (chunk) this.write(c, c.out.sink, chunk);
       }
       c.last = Math.max(c.last, lastId);
     }
   }
 
-  /** Attach a connection; resolves once its backlog has been written and it is live. */
-  async connect(sink: LiveSink, user: SessionUser, lastEventId: number | null): Promise<() => void> {
-    const client: Client = { sink, unitScope: user.role === 'unit_staff' ? user.unitCode : null, last: 0, pending: [] };
+  /**
+   * Register a connection and yield what it missed: the backlog after `lastEventId` (none without
+   * one), then the events that arrived meanwhile. When it returns, the connection is live.
+   */
+  private async *catchUp(client: Client, lastEventId: number | null): AsyncGenerator<LiveCaseEvent> {
     this.clients.add(client);
+    let last = lastEventId ?? (await this.log.lastEventId());
+    if (lastEventId !== null) {
+      for await (const e of readBacklog(this.log, lastEventId)) {
+        last = e.id;
+        if (canSeeCase(client.viewer, e.case.unitCode)) yield e;
+        if (!this.clients.has(client)) return;
+      }
+    }
+    const rest = (client.pending ?? []).filter(
+      (e) => e.id > last && canSeeCase(client.viewer, e.case.unitCode),
+    );
+    client.pending = null;
+    client.last = Math.max(last, rest.at(-1)?.id ?? 0);
+    yield* rest;
+  }
+
+  private client(out: Output, viewer: Viewer): Client {
+    return { out, viewer, scope: unitScopeOf(viewer), last: 0, pending: [] };
+  }
+
+  /** Attach an SSE connection; resolves once its backlog has been written and it is live. */
+  async connect(sink: LiveSink, viewer: Viewer, lastEventId: number | null): Promise<() => void> {
+    const client = this.client({ kind: 'frames', sink }, viewer);
     const detach = () => this.clients.delete(client);
     sink.write('retry: 1000\n: connected\n\n');
-    let last = lastEventId ?? (await this.cases.caseStore.lastEventId());
-    if (lastEventId !== null) {
-      let batch = '';
-      for await (const e of readBacklog(this.cases, lastEventId)) {
-        last = e.id;
-        if (client.unitScope === null || e.case.unitCode === client.unitScope) batch += frameOf(e);
-        if (batch.length > 64 * 1024) {
-          sink.write(batch);
-          batch = '';
-        }
-        if (!this.clients.has(client)) return detach;
+    let batch = '';
+    for await (const e of this.catchUp(client, lastEventId)) {
+      batch += frameOf(e);
+      if (batch.length > 64 * 1024) {
+        sink.write(batch);
+        batch = '';
       }
-      if (batch) sink.write(batch);
     }
-    const pending = client.pending ?? [];
-    client.pending = null;
-    client.last = last;
-    const rest = pending.filter((e) => e.id > last && (client.unitScope === null || e.case.unitCode === client.unitScope));
-    if (rest.length) {
-      sink.write(rest.map((e) => frameOf(e)).join(''));
-      client.last = rest[rest.length - 1]!.id;
-    }
+    if (batch) sink.write(batch);
     return detach;
+  }
+
+  /**
+   * The same stream as event objects, for a typed subscriber (the tRPC subscription): the backlog
+   * after `lastEventId`, then every new event this viewer may see, until `signal` aborts or the hub closes.
+   */
+  async *subscribe(
+    viewer: Viewer,
+    lastEventId: number | null,
+    signal?: AbortSignal,
+  ): AsyncGenerator<LiveCaseEvent> {
+    const queue: LiveCaseEvent[] = [];
+    let closed = false;
+    let wake: (() => void) | null = null;
+    const client = this.client(
+      {
+        kind: 'events',
+        push: (events) => {
+          queue.push(...events);
+          wake?.();
+        },
+        close: () => {
+          closed = true;
+          wake?.();
+        },
+      },
+      viewer,
+    );
+    const onAbort = () => wake?.();
+    signal?.addEventListener('abort', onAbort);
+    try {
+      for await (const e of this.catchUp(client, lastEventId)) {
+        yield e;
+        if (signal?.aborted) return;
+      }
+      while (!signal?.aborted && !closed) {
+        while (queue.length > 0) {
+          yield queue.shift()!;
+          if (signal?.aborted) return;
+        }
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          if (queue.length > 0 || signal?.aborted || closed) resolve();
+        });
+        wake = null;
+      }
+    } finally {
+      this.clients.delete(client);
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** The latest `limit` events, newest first (the wall's ticker when it loads; the stream continues from here). */
+  async recent(limit: number): Promise<LiveCaseEvent[]> {
+    const last = await this.log.lastEventId();
+    const out: LiveCaseEvent[] = [];
+    for await (const e of readBacklog(this.log, Math.max(0, last - limit), limit)) out.push(e);
+    return out.reverse().slice(0, limit);
   }
 
   close(): void {
     this.unsubscribe();
     clearInterval(this.pingTimer);
-    for (const c of this.clients) c.sink.close();
+    for (const c of this.clients) {
+      if (c.out.kind === 'frames') c.out.sink.close();
+      else c.out.close();
+    }
     this.clients.clear();
   }
 }

@@ -7,7 +7,7 @@ import { openDatabase, ReferenceStore, type CitygridDatabase } from '@citygrid/d
 import type { SessionUser } from '../context.ts';
 import { seedReferenceData } from '../seed/reference.ts';
 import { sha256 } from '../services/auth-service.ts';
-import { createServices, type Services } from '../services/index.ts';
+import { createServices, type Services } from '../compose.ts';
 import { handleOpen311, type Open311Request } from './handler.ts';
 
 const BASE = 'http://localhost/open311/v2';
@@ -528,7 +528,7 @@ describe('Open311 service request updates (issue 15.3)', () => {
     expect(updateId).toBeDefined();
     const after = (await services.cases.getRecord(id))!;
     expect(after.state).toBe(before.state);
-    const events = await services.cases.caseStore.listEvents(after.id);
+    const events = await services.cases.listEvents(after);
     const comment = events.at(-1)!;
     expect(comment).toMatchObject({ id: Number(updateId), type: 'comment', actorRole: 'public', actorName: 'Open311 test', fromState: 'reported', toState: 'reported' });
     expect(comment.reason).toContain('CLOSED');
@@ -536,7 +536,7 @@ describe('Open311 service request updates (issue 15.3)', () => {
     // the same update again is not a second event
     const again = await call('POST', '/servicerequestupdates.xml', {}, { api_key: 'test-key', service_request_id: id, update_id: '4711', status: 'CLOSED', description: '已经修好了，谢谢' });
     expect(again.body).toContain(`<update_id>${updateId}</update_id>`);
-    expect((await services.cases.caseStore.listEvents(after.id)).length).toBe(events.length);
+    expect((await services.cases.listEvents(after)).length).toBe(events.length);
   });
 
   it('refuses updates without a key, for unknown requests and without a description, naming the field', async () => {

@@ -14,10 +14,9 @@
  * names the offending field.
  */
 import { randomBytes } from 'node:crypto';
-import { isDomainError, normalizePhoneNumber, ringCentroid, TRANSITIONS, type CaseAction, type CaseState, type DomainError } from '@citygrid/domain';
+import { isDomainError, normalizePhoneNumber, REQUEST_NATURES, ringCentroid, TRANSITIONS, type CaseAction, type CaseState, type DomainError, type RequestNature } from '@citygrid/domain';
 import type { CaseFilter, CaseRecord, StoredCaseEvent } from '@citygrid/db';
-import type { Services } from '../services/index.ts';
-import { REQUEST_NATURES, type RequestNature } from '../services/case-service.ts';
+import type { Services } from '../compose.ts';
 import {
   CLOSED_STATES,
   INCOMING_UPDATE_STATUSES,
@@ -475,7 +474,7 @@ async function toRequests(services: Services, records: readonly CaseRecord[], pa
   for (const r of records) {
     let voidReason: string | null = null;
     if (r.state === 'voided') {
-      const events = await services.cases.caseStore.listEvents(r.id);
+      const events = await services.cases.listEvents(r);
       voidReason = events.findLast((e) => e.type === 'void')?.reason ?? null;
     }
     out.push(toOpen311Request(r, { ...ctx, voidReason }));
@@ -492,7 +491,7 @@ async function getRequest(services: Services, req: Open311Request, id: string, f
 }
 
 async function getToken(services: Services, token: string, format: Format): Promise<Open311Response> {
-  const r = token === '' ? null : await services.cases.caseStore.getByOpen311Token(token);
+  const r = token === '' ? null : await services.cases.getByOpen311Token(token);
   if (!r) throw new Open311Error(404, `token ${token.slice(0, 50)} not found`);
   return respond(format, 200, 'service_requests', [{ service_request_id: r.caseNumber, token }]);
 }
@@ -596,11 +595,11 @@ async function listUpdates(services: Services, req: Open311Request, format: Form
   const page = positiveInt(queryValue(q, 'page'), 'page', 1, 1_000_000);
   const pageSize = positiveInt(queryValue(q, 'page_size'), 'page_size', MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   const { from, to } = dateWindow(q, services.clock.now());
-  const events = await services.cases.caseStore.listEventsBetween({ from, to, excludeTypes: NOT_UPDATES, publicOnly: !partner, limit: pageSize, offset: (page - 1) * pageSize });
+  const events = await services.cases.listEventsBetween({ from, to, excludeTypes: NOT_UPDATES, publicOnly: !partner, limit: pageSize, offset: (page - 1) * pageSize });
   const records = new Map<number, CaseRecord | null>();
   const out = [];
   for (const e of events) {
-    if (!records.has(e.caseId)) records.set(e.caseId, await services.cases.caseStore.getById(e.caseId));
+    if (!records.has(e.caseId)) records.set(e.caseId, await services.cases.getRecordById(e.caseId));
     const r = records.get(e.caseId);
     if (r) out.push(toUpdate(e, r, partner, (code) => services.reference.unitName(code)));
   }
@@ -639,7 +638,7 @@ async function postUpdate(services: Services, req: Open311Request, body: Record<
   const actorName = `Open311 ${client.name}`.slice(0, 60);
   if (externalId) {
     // the partner retries until it reads an update_id back: the same update is one event
-    const seen = (await services.cases.caseStore.listEvents(record.id)).find(
+    const seen = (await services.cases.listEvents(record)).find(
       (e) => e.type === 'comment' && e.actorName === actorName && 'externalId' in e.action && e.action.externalId === externalId,
     );
     if (seen) return respond(format, 200, 'service_request_updates', [{ update_id: String(seen.id) }]);

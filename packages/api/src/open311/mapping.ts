@@ -4,9 +4,8 @@
  * holding the case, expected_datetime = its deadline, status = open/closed with the stage in
  * status_notes. Every datetime is written with Beijing's +08:00 offset.
  */
-import { CLOSED_STATES, formatUtcOffset, OPEN_STATES, toLocalIso, type CaseState, type MinorClass, type TimeLimit } from '@citygrid/domain';
+import { CLOSED_STATES, formatUtcOffset, OPEN_STATES, toLocalIso, type CaseState, type MinorClass, type RequestNature, type TimeLimit } from '@citygrid/domain';
 import type { CaseRecord } from '@citygrid/db';
-import type { RequestNature } from '../services/case-service.ts';
 import { namesOf, redactPersonalData } from './privacy.ts';
 
 export { CLOSED_STATES, OPEN_STATES as OPEN311_OPEN_STATES };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ACTING_ROLES, DomainError, mayRequestAction } from '@citygrid/domain';
 import { authedProcedure, createTRPCRouter, roleProcedure, supervisorProcedure } from '../trpc.ts';
 import { ZCaseActSchema, ZCaseFilterSchema, ZCaseNumberSchema, toIso } from '../schemas.ts';
+import { caseRow } from '../services/case-rows.ts';
 
 /** Everyone who may ask for at least one action (the transitions table says who). */
 const actingProcedure = roleProcedure(...ACTING_ROLES);
@@ -14,7 +15,7 @@ export const casesRouter = createTRPCRouter({
     .query(async ({ ctx, input }) => {
       const filter = { ...input, reportedFrom: input.reportedFrom && toIso(input.reportedFrom), reportedTo: input.reportedTo && toIso(input.reportedTo) };
       const [rows, total] = await Promise.all([ctx.services.cases.list({ ...filter, orderBy: 'reported_desc' }), ctx.services.cases.count(filter)]);
-      return { total, rows: rows.map((r) => ({ caseNumber: r.caseNumber, state: r.state, reportedAt: r.reportedAt, description: r.description, unitName: ctx.services.reference.unitName(r.unitCode), dueAt: r.dueAt })) };
+      return { total, rows: rows.map((r) => caseRow(r, ctx.services.reference, ['caseNumber', 'state', 'reportedAt', 'description', 'unitName', 'dueAt'])) };
     }),
   /**
    * Every action a person takes on a case. The domain's `TRANSITIONS` table decides who may ask

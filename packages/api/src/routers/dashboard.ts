@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { createTRPCRouter, supervisorProcedure } from '../trpc.ts';
 import { ZCaseFilterSchema, ZPeriodSchema, toIso } from '../schemas.ts';
-import { listOpenCaseMarkers } from '../services/open-case-markers.ts';
 
 /** Supervisors' command map and figures. */
 export const dashboardRouter = createTRPCRouter({
@@ -10,7 +9,7 @@ export const dashboardRouter = createTRPCRouter({
    * The same open cases as slim tuples for the map's markers (`OpenCaseMarker[]`, a fifth of the
    * bytes of `openCases`), sent as one JSON text: superjson would walk each of the ~90,000 values.
    */
-  openCaseMarkers: supervisorProcedure.input(ZCaseFilterSchema.default({})).query(({ ctx, input }): string => JSON.stringify(listOpenCaseMarkers(ctx.services.cases.caseStore, input))),
+  openCaseMarkers: supervisorProcedure.input(ZCaseFilterSchema.default({})).query(({ ctx, input }): string => JSON.stringify(ctx.services.dashboard.openCaseMarkers(input))),
   cellCounts: supervisorProcedure.input(ZCaseFilterSchema.default({})).query(({ ctx, input }) => ctx.services.dashboard.cellCounts(input)),
   today: supervisorProcedure.query(({ ctx }) => ctx.services.dashboard.today()),
   trend: supervisorProcedure.input(z.object({ days: z.number().int().min(7).max(400).default(30) }).default({ days: 30 })).query(({ ctx, input }) => ctx.services.dashboard.trend(input.days)),

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { toWgs84 } from '@citygrid/domain';
 import { createTRPCRouter, operatorProcedure } from '../trpc.ts';
 import { ZIntakeSchema, ZLatLngSchema, ZPhoneSchema } from '../schemas.ts';
+import { caseRow } from '../services/case-rows.ts';
 
 /** Hotline operators (受理员): log a call as a case, check the caller's history and nearby duplicates. */
 export const intakeRouter = createTRPCRouter({
@@ -27,18 +28,18 @@ export const intakeRouter = createTRPCRouter({
         explanation: route?.explanation ?? null,
         limit: plan.limit,
         dueAt: plan.dueAt,
-        nearby: nearby.map((n) => ({ caseNumber: n.record.caseNumber, distanceM: Math.round(n.distanceM), state: n.record.state, description: n.record.description, reportedAt: n.record.reportedAt })),
+        nearby: nearby.map((n) => ({ ...caseRow(n.record, reference, ['caseNumber', 'state', 'description', 'reportedAt']), distanceM: Math.round(n.distanceM) })),
       };
     }),
   create: operatorProcedure.input(ZIntakeSchema).mutation(({ ctx, input }) => ctx.services.cases.intake({ ...input, source: 'hotline' }, ctx.user)),
   callerHistory: operatorProcedure.input(z.object({ phone: ZPhoneSchema })).query(async ({ ctx, input }) => {
     const rows = await ctx.services.cases.list({ callerPhone: input.phone, limit: 20, orderBy: 'reported_desc' });
-    return rows.map((r) => ({ caseNumber: r.caseNumber, state: r.state, reportedAt: r.reportedAt, description: r.description, minorClassCode: r.minorClassCode, unitName: ctx.services.reference.unitName(r.unitCode) }));
+    return rows.map((r) => caseRow(r, ctx.services.reference, ['caseNumber', 'state', 'reportedAt', 'description', 'minorClassCode', 'unitName']));
   }),
   nearby: operatorProcedure
     .input(z.object({ minorClassCode: z.string().regex(/^[CE]\d{4}$/), location: ZLatLngSchema, radiusM: z.number().min(10).max(2000).default(250), limit: z.number().int().min(1).max(20).default(5) }))
     .query(async ({ ctx, input }) => {
       const rows = await ctx.services.cases.nearbyOpen(input.minorClassCode, toWgs84(input.location), input.radiusM, input.limit);
-      return rows.map((n) => ({ caseNumber: n.record.caseNumber, distanceM: Math.round(n.distanceM), state: n.record.state, description: n.record.description }));
+      return rows.map((n) => ({ ...caseRow(n.record, ctx.services.reference, ['caseNumber', 'state', 'description']), distanceM: Math.round(n.distanceM) }));
     }),
 });

@@ -13,7 +13,8 @@ import {
   localDayStart,
   localWallClock,
 } from '@citygrid/domain';
-import type { CaseStore, CreateCaseInput, NewCaseFields } from '@citygrid/db';
+import { withBulkLoad, type CitygridDatabase, type CreateCaseInput, type NewCaseFields } from '@citygrid/db';
+import type { CaseService } from '../services/case-service.ts';
 import type { ReferenceService } from '../services/reference-service.ts';
 
 /** Share of the year's hotline calls by category and month (Jan = 0): heating dominates winter. */
@@ -59,14 +60,14 @@ function randomPointIn(cell: GridCell, rnd: Random): { lat: number; lng: number 
   return { lat: (b.minLat + b.maxLat) / 2, lng: (b.minLng + b.maxLng) / 2 };
 }
 
-type Step = { actor: Actor; actorName: string; at: string; action: CaseAction | ((s: never) => CaseAction) };
+type Step = { actor: Actor; actorName: string; at: string; action: CaseAction };
 
 /**
  * A realistic history: seasonality, working-hour intake peaks, disposal times around the limit,
  * some overdue, reworked, returned, extended and still-open cases, callbacks with satisfaction.
  * Every case is written through the state machine as events; nothing is inserted as a bare row.
  */
-export async function seedHistory(store: CaseStore, ref: ReferenceService, opts: HistoryOptions): Promise<number> {
+export async function seedHistory(cases: Pick<CaseService, 'loadBulk'>, ref: ReferenceService, opts: HistoryOptions): Promise<number> {
   const rnd = createSeededRandom(opts.seed ?? 12319);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const snap = ref.snapshot;
@@ -216,13 +217,11 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
       const happened = steps.filter((st) => Date.parse(st.at) <= nowMs - 1000);
       // the state machine checks every step (a bad draw throws here, not in a screen)
       let snap: CaseSnapshot | null = null;
-      for (const st of happened) snap = applyCaseEvent(snap, { action: st.action as CaseAction, actor: st.actor, at: st.at });
-      jobs.push({ fields, events: happened as never });
+      for (const st of happened) snap = applyCaseEvent(snap, { action: st.action, actor: st.actor, at: st.at });
+      jobs.push({ fields, events: happened });
     }
     // one transaction per batch: a bulk load, not acknowledged intake
-    store.transaction(() => {
-      for (const job of jobs) store.createCaseNow(job);
-    });
+    cases.loadBulk(jobs);
     await new Promise((r) => setImmediate(r));
     done = Math.min(times.length, i + BATCH);
     opts.onProgress?.(done, times.length);
@@ -235,13 +234,6 @@ export async function seedHistory(store: CaseStore, ref: ReferenceService, opts:
  * and no fsync per batch while loading, then back to synchronous=FULL and a checkpoint. Not for
  * acknowledged intake.
  */
-export async function bulkSeedHistory(store: CaseStore, ref: ReferenceService, sqlite: { pragma(s: string): unknown }, opts: HistoryOptions): Promise<number> {
-  sqlite.pragma('cache_size = -262144');
-  sqlite.pragma('synchronous = OFF');
-  try {
-    return await seedHistory(store, ref, opts);
-  } finally {
-    sqlite.pragma('synchronous = FULL');
-    sqlite.pragma('wal_checkpoint(TRUNCATE)');
-  }
+export function bulkSeedHistory(services: { cases: Pick<CaseService, 'loadBulk'>; reference: ReferenceService; database: CitygridDatabase }, opts: HistoryOptions): Promise<number> {
+  return withBulkLoad(services.database, () => seedHistory(services.cases, services.reference, opts));
 }

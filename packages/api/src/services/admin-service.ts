@@ -17,7 +17,7 @@ import {
   localWallClock,
 } from '@citygrid/domain';
 import type { AdminStore, ApiKeyInfo, ReferenceStore, UserRecord, UserStore } from '@citygrid/db';
-import type { SessionUser } from '../context.ts';
+import type { SessionUser } from '../session-user.ts';
 import { sha256, type AuthService } from './auth-service.ts';
 import type { Clock } from './clock.ts';
 import type { ReferenceService } from './reference-service.ts';

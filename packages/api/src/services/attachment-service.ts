@@ -3,7 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '@citygrid/domain';
 import type { CaseStore } from '@citygrid/db';
-import type { SessionUser } from '../context.ts';
+import type { SessionUser } from '../session-user.ts';
 import type { Clock } from './clock.ts';
 
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -54,6 +54,11 @@ export class AttachmentService {
     await rename(tmp, path);
     await this.store.addAttachment({ sha256, mime, size: bytes.length, uploadedBy, createdAt: this.clock.now().toISOString() });
     return { sha256, mime, size: bytes.length };
+  }
+
+  /** The stored facts of an attachment (type, size, who uploaded it), or null. */
+  meta(sha: string) {
+    return this.store.getAttachment(sha);
   }
 
   /** Every referenced attachment must exist (reported with a disposal). */

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { DomainError, type Role, type UnitCode } from '@citygrid/domain';
 import type { UserRecord, UserStore } from '@citygrid/db';
-import type { SessionUser } from '../context.ts';
+import type { SessionUser } from '../session-user.ts';
 import type { Clock } from './clock.ts';
 
 /** OWASP (2025) argon2id minimum: 19 MiB, 2 iterations, 1 lane. Tests pass cheaper parameters. */

@@ -17,20 +17,20 @@ import {
   type CaseState,
   type CoordinateSystem,
   type LatLng,
+  type RequestNature,
   type TimeLimitUnit,
   type TrafficLight,
   type UnitCode,
 } from '@citygrid/domain';
-import type { CaseFilter, CaseRecord, CaseStore, StoredCaseEvent } from '@citygrid/db';
-import type { SessionUser } from '../context.ts';
+import { versionConflict, type CaseFilter, type CaseRecord, type CaseStore, type CreateCaseInput, type StoredCaseEvent } from '@citygrid/db';
+import type { SessionUser } from '../session-user.ts';
 import type { ActionRequest } from '../schemas.ts';
 export type { ActionRequest } from '../schemas.ts';
 import { summarizeCase, toLiveEvent, type CaseBus } from '../live/case-bus.ts';
 import type { Clock } from './clock.ts';
 import type { ReferenceService } from './reference-service.ts';
 
-export const REQUEST_NATURES = ['complaint', 'enquiry', 'help', 'report', 'suggestion', 'praise'] as const;
-export type RequestNature = (typeof REQUEST_NATURES)[number];
+export { REQUEST_NATURES, type RequestNature } from '@citygrid/domain';
 export type { CoordinateSystem } from '@citygrid/domain';
 
 export interface IntakeInput {
@@ -115,8 +115,8 @@ export class CaseService {
     input: IntakeInput,
     user: SessionUser | null,
     publicName?: string,
-    /** More writes for the same transaction as the new case (the citizen channel's own row). */
-    within?: (record: CaseRecord) => void,
+    /** The citizen channel's own row, written in the same transaction as the new case. */
+    citizenReport?: CreateCaseInput['citizenReport'],
   ): Promise<IntakeResult> {
     const now = this.clock.now();
     const at = now.toISOString();
@@ -174,9 +174,8 @@ export class CaseService {
       },
       events,
       ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hashRequest(body) } } : {}),
-      // the original case records the call merged into it, in the same transaction
-      ...(duplicateTarget ? { follow: (created: CaseRecord) => [this.linkDuplicate(duplicateTarget.caseNumber, created.caseNumber, who, at)] } : {}),
-      ...(within ? { within } : {}),
+      // the original records the call merged into it in the same transaction (the domain's followUpsOf)
+      ...(citizenReport ? { citizenReport } : {}),
     });
     if (!replayed) {
       this.publish(record, stored);
@@ -198,10 +197,6 @@ export class CaseService {
       mergedInto: record.mergedInto,
       replayed,
     };
-  }
-
-  private linkDuplicate(target: string, duplicate: string, who: { actor: Actor; actorName: string }, at: string) {
-    return { caseNumber: target, event: { ...who, at }, action: { type: 'link_duplicate' as const, duplicateCaseNumber: duplicate } };
   }
 
   /** The unit to suggest (★) for a person's dispatch: the route of its place, never the unit that just returned it. */
@@ -243,15 +238,18 @@ export class CaseService {
       if (!target || !isOpenState(target.state)) throw new DomainError('BAD_INPUT', `no open case ${req.targetCaseNumber}`, { field: 'action.targetCaseNumber' });
     }
     const now = this.clock.now();
+    // the action is built from the version the person saw (a deadline from the case's limit); the store
+    // refuses it if the case moved on. Scope before concurrency: another unit must not learn a case's state.
+    const current = await this.store.getByNumber(caseNumber);
+    if (!current) throw new DomainError('NOT_FOUND', `no case ${caseNumber}`, { field: 'caseNumber' });
+    this.assertCanSee(current, user);
+    if (current.version !== expectedVersion) throw versionConflict(current);
     const { record, event, followed } = await this.store.applyAction({
       caseNumber,
       expectedVersion,
       event: { ...actorOf(user), at: now.toISOString() },
-      // scope before concurrency: another unit must not learn a case's state from a version conflict
       viewer: { role: user.role, unitCode: user.unitCode },
-      action: (current) => this.buildAction(req, current, now),
-      // merging into an original: the original records the call merged into it, same transaction
-      follow: (updated, action) => (action.type === 'merge' ? [this.linkDuplicate(action.targetCaseNumber, updated.caseNumber, actorOf(user), now.toISOString())] : []),
+      action: this.buildAction(req, current, now),
     });
     this.publish(record, [event]);
     for (const f of followed) this.publish(f.record, f.events);
@@ -302,14 +300,39 @@ export class CaseService {
   /** Open cases of the same class within `radiusM` of a point, nearest first. */
   async nearbyOpen(minorClassCode: string, p: LatLng, radiusM = 250, limit = 5): Promise<Array<{ record: CaseRecord; distanceM: number }>> {
     this.ref.minorClass(minorClassCode);
+    return (await this.nearbyOpenMany([{ minorClassCode, point: p }], radiusM, limit))[0]!;
+  }
+
+  /**
+   * `nearbyOpen` for many points at once (a page of the dispatchers' queue) with ONE query: the
+   * answer for each point in the order given, nearest first.
+   */
+  async nearbyOpenMany(points: ReadonlyArray<{ minorClassCode: string; point: LatLng }>, radiusM = 250, limit = 5): Promise<Array<Array<{ record: CaseRecord; distanceM: number }>>> {
     const dLat = radiusM / 111_320;
-    const dLng = radiusM / (111_320 * Math.cos((p.lat * Math.PI) / 180));
-    const rows = await this.store.listOpenInBox(minorClassCode, { south: p.lat - dLat, north: p.lat + dLat, west: p.lng - dLng, east: p.lng + dLng }, OPEN_STATES);
-    return rows
-      .map((record) => ({ record, distanceM: distanceMeters(p, { lat: record.lat!, lng: record.lng! }) }))
-      .filter((x) => x.distanceM <= radiusM)
-      .sort((a, b) => a.distanceM - b.distanceM)
-      .slice(0, limit);
+    const boxes = points.map(({ minorClassCode, point: p }) => {
+      const dLng = radiusM / (111_320 * Math.cos((p.lat * Math.PI) / 180));
+      return { minorClassCode, south: p.lat - dLat, north: p.lat + dLat, west: p.lng - dLng, east: p.lng + dLng };
+    });
+    const rows = await this.store.listInBoxes(boxes, OPEN_STATES);
+    return points.map(({ minorClassCode, point: p }) =>
+      rows
+        .filter((record) => record.minorClassCode === minorClassCode)
+        .map((record) => ({ record, distanceM: distanceMeters(p, { lat: record.lat!, lng: record.lng! }) }))
+        .filter((x) => x.distanceM <= radiusM)
+        .sort((a, b) => a.distanceM - b.distanceM)
+        .slice(0, limit),
+    );
+  }
+
+  /**
+   * A bulk load of cases with their whole histories (seeders): one transaction, every event through the
+   * state machine, nothing published on the live bus (screens read them from the database). Not for
+   * acknowledged intake.
+   */
+  loadBulk(jobs: readonly CreateCaseInput[]): void {
+    this.store.transaction(() => {
+      for (const job of jobs) this.store.createCaseNow(job);
+    });
   }
 
   list(filter: CaseFilter): Promise<CaseRecord[]> {
@@ -318,24 +341,48 @@ export class CaseService {
   count(filter: CaseFilter): Promise<number> {
     return this.store.count(filter);
   }
+  getRecordById(id: number): Promise<CaseRecord | null> {
+    return this.store.getById(id);
+  }
+  getByOpen311Token(token: string): Promise<CaseRecord | null> {
+    return this.store.getByOpen311Token(token);
+  }
+  /** The whole history of a case, oldest first (callers showing a record filter to `seq <= record.version`). */
+  listEvents(record: Pick<CaseRecord, 'id'>): Promise<StoredCaseEvent[]> {
+    return this.store.listEvents(record.id);
+  }
   listEventsAfter(afterId: number, limit?: number) {
     return this.store.listEventsAfter(afterId, limit);
   }
+  listEventsBetween(f: Parameters<CaseStore['listEventsBetween']>[0]) {
+    return this.store.listEventsBetween(f);
+  }
+  /** The id of the newest event: where a live stream without `Last-Event-ID` starts. */
+  lastEventId(): Promise<number> {
+    return this.store.lastEventId();
+  }
+
   /**
-   * A citizen's comment arriving through a partner app (Open311 POST servicerequestupdates): one
-   * `comment` event by the partner (role public) in the case history. It never changes the state.
+   * An action by someone outside the staff (role `public`): a citizen's rating on the tracking page
+   * or a partner's comment (Open311 POST servicerequestupdates). Same state machine, event log and
+   * live bus as every other action.
    */
-  async addPartnerComment(caseNumber: string, comment: Omit<Extract<CaseAction, { type: 'comment' }>, 'type'>, partnerName: string): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
+  async actAsPublic(caseNumber: string, action: CaseAction, actorName: string, expectedVersion?: number): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
     const { record, event } = await this.store.applyAction({
       caseNumber,
-      event: { actor: { userId: null, role: 'public', unitCode: null }, actorName: partnerName, at: this.clock.now().toISOString() },
-      action: { type: 'comment', ...comment },
+      ...(expectedVersion === undefined ? {} : { expectedVersion }),
+      event: { actor: { userId: null, role: 'public', unitCode: null }, actorName, at: this.clock.now().toISOString() },
+      action,
     });
     this.publish(record, [event]);
     return { record, event };
   }
 
-  get caseStore(): CaseStore {
-    return this.store;
+  /**
+   * A citizen's comment arriving through a partner app (Open311 POST servicerequestupdates): one
+   * `comment` event by the partner (role public) in the case history. It never changes the state.
+   */
+  addPartnerComment(caseNumber: string, comment: Omit<Extract<CaseAction, { type: 'comment' }>, 'type'>, partnerName: string): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
+    return this.actAsPublic(caseNumber, { type: 'comment', ...comment }, partnerName);
   }
 }

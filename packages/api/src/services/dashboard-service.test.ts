@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, ReferenceStore, type CaseFilter, type CitygridDatabase } from '@citygrid/db';
+import { CaseStore, openDatabase, ReferenceStore, type CaseFilter, type CitygridDatabase } from '@citygrid/db';
 import { summarizeCase } from '../live/case-bus.ts';
 import { seedHistory } from '../seed/history.ts';
 import { seedDemoUsers, seedReferenceData } from '../seed/reference.ts';
 import type { SessionUser } from '../context.ts';
-import { createServices, type Services } from './index.ts';
+import { createServices, type Services } from '../compose.ts';
 
 /**
  * The dashboard's read paths over a realistic history: the open-case snapshot equals the plain
@@ -24,7 +24,7 @@ beforeAll(async () => {
   database = openDatabase(join(dir, 'dash.db'));
   await seedReferenceData(new ReferenceStore(database), now.toISOString());
   s = await createServices({ database, clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
-  await seedHistory(s.cases.caseStore, s.reference, { count: 1500, days: 60, now, seed: 7 });
+  await seedHistory(s.cases, s.reference, { count: 1500, days: 60, now, seed: 7 });
   database.sqlite.exec('analyze');
 });
 afterAll(() => {
@@ -153,7 +153,7 @@ describe('dashboard.openCases', () => {
 describe('the in-memory open-case index', () => {
   it('picks up cases written past the services (seeding straight into the store) on the next read', async () => {
     const before = await s.dashboard.openCases({});
-    await seedHistory(s.cases.caseStore, s.reference, { count: 200, days: 5, now, seed: 99 });
+    await seedHistory(s.cases, s.reference, { count: 200, days: 5, now, seed: 99 });
     const after = await s.dashboard.openCases({});
     expect(after.length).toBeGreaterThan(before.length);
     expect(after).toEqual(await plainSnapshot({}));
@@ -180,7 +180,7 @@ describe('query plans over the dashboard indexes', () => {
     const texts = [...(await statementsOf(() => fresh.dashboard.openCases({})))];
     texts.push(
       ...(await statementsOf(() =>
-        fresh.cases.caseStore.listSummaries({ openOnly: true, orderBy: 'due', limit: 20_000 }),
+        new CaseStore(database, fresh.writer).listSummaries({ openOnly: true, orderBy: 'due', limit: 20_000 }),
       )),
     );
     fresh.live.close();

@@ -1,9 +1,9 @@
-import type { CaseFilter, EvaluationGroup, EvaluationRow } from '@citygrid/db';
+import type { CaseFilter, CaseStore, EvaluationGroup, EvaluationRow } from '@citygrid/db';
 import { CLOCK_RUNNING_STATES, isOpenState, isWorkingUnit, localDate, localDayStart, OPEN_STATES, YELLOW_THRESHOLD, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
-import type { CaseService } from './case-service.ts';
 import type { Clock } from './clock.ts';
 import { OpenCaseIndex } from './open-case-index.ts';
+import { listOpenCaseMarkers, type OpenCaseMarker } from './open-case-markers.ts';
 import type { ReferenceService } from './reference-service.ts';
 
 export interface OpenCase extends CaseSummary {
@@ -33,12 +33,18 @@ export const beijingDayStart = (d: Date) => localDayStart(d);
 /** The supervisors' figures: live snapshot, counts per cell and unit, and the evaluation (综合考评). */
 export class DashboardService {
   private readonly openIndex: OpenCaseIndex;
+  /** Reads only: every change of a case goes through `CaseService`. */
   constructor(
-    private readonly cases: CaseService,
+    private readonly store: CaseStore,
     private readonly ref: ReferenceService,
     private readonly clock: Clock,
   ) {
-    this.openIndex = new OpenCaseIndex(cases.caseStore);
+    this.openIndex = new OpenCaseIndex(store);
+  }
+
+  /** The open cases matching `filter` as the map's slim marker tuples. */
+  openCaseMarkers(filter: CaseFilter = {}): OpenCaseMarker[] {
+    return listOpenCaseMarkers(this.store, filter);
   }
 
   async openCases(filter: CaseFilter = {}, limit = 20_000): Promise<OpenCase[]> {
@@ -47,7 +53,7 @@ export class DashboardService {
     // filter reads the summary columns, which for open cases all come from the covering index cases_open_due
     const rows = OpenCaseIndex.answers(filter)
       ? await this.openIndex.list(filter, limit)
-      : await this.cases.caseStore.listSummaries({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), orderBy: 'due', limit });
+      : await this.store.listSummaries({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), orderBy: 'due', limit });
     const calendar = this.ref.calendar;
     const nowMs = now.getTime();
     return rows.map((r) => {
@@ -75,7 +81,7 @@ export class DashboardService {
   private readonly totals = new WeakMap<object, { calendar: WorkCalendar; start: number; due: number; total: number }>();
 
   async evaluation(opts: { from: string; to: string; groupBy: EvaluationGroup; filter?: CaseFilter }): Promise<EvaluationFigures[]> {
-    const rows = await this.cases.caseStore.evaluate({ ...opts, now: this.clock.now().toISOString() });
+    const rows = await this.store.evaluate({ ...opts, now: this.clock.now().toISOString() });
     return rows.map((r) => ({
       ...r,
       name:
@@ -98,12 +104,11 @@ export class DashboardService {
     const now = this.clock.now();
     const start = beijingDayStart(now).toISOString();
     const end = new Date(beijingDayStart(now).getTime() + DAY).toISOString();
-    const store = this.cases.caseStore;
     const [intake, open, overdue, closed] = await Promise.all([
-      store.count({ reportedFrom: start, reportedTo: end }),
-      store.count({ states: OPEN_STATES }),
-      store.count({ states: CLOCK_RUNNING_STATES, overdueAt: now.toISOString() }),
-      store.countClosedBetween(start, end),
+      this.store.count({ reportedFrom: start, reportedTo: end }),
+      this.store.count({ states: OPEN_STATES }),
+      this.store.count({ states: CLOCK_RUNNING_STATES, overdueAt: now.toISOString() }),
+      this.store.countClosedBetween(start, end),
     ]);
     return { intake, open, overdue, closed };
   }
@@ -111,7 +116,7 @@ export class DashboardService {
   async trend(days = 30): Promise<Array<{ day: string; n: number }>> {
     const end = new Date(beijingDayStart(this.clock.now()).getTime() + DAY);
     const from = new Date(end.getTime() - days * DAY);
-    const rows = await this.cases.caseStore.dailyIntake(from.toISOString(), end.toISOString());
+    const rows = await this.store.dailyIntake(from.toISOString(), end.toISOString());
     const byDay = new Map(rows.map((r) => [r.day, r.n]));
     return Array.from({ length: days }, (_, i) => {
       const day = localDate(from.getTime() + i * DAY);
@@ -121,7 +126,7 @@ export class DashboardService {
 
   /** Cases reported per Beijing day in [from, to), every day listed (zeros included). */
   async intakeByDay(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
-    const rows = await this.cases.caseStore.dailyIntake(from, to);
+    const rows = await this.store.dailyIntake(from, to);
     const byDay = new Map(rows.map((r) => [r.day, r.n]));
     const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY);
     return Array.from({ length: days }, (_, i) => {
@@ -131,11 +136,10 @@ export class DashboardService {
   }
 
   async cellCounts(filter: CaseFilter = {}): Promise<{ open: Record<string, number>; overdue: Record<string, number> }> {
-    const store = this.cases.caseStore;
     const now = this.clock.now().toISOString();
     const [open, overdue] = await Promise.all([
-      store.countBy('cellCode', { ...filter, states: filter.states?.length ? filter.states : OPEN_STATES }),
-      store.countBy('cellCode', { ...filter, states: CLOCK_RUNNING_STATES, overdueAt: now }),
+      this.store.countBy('cellCode', { ...filter, states: filter.states?.length ? filter.states : OPEN_STATES }),
+      this.store.countBy('cellCode', { ...filter, states: CLOCK_RUNNING_STATES, overdueAt: now }),
     ]);
     const toRec = (xs: Array<{ key: string | null; n: number }>) => Object.fromEntries(xs.filter((x) => x.key).map((x) => [x.key!, x.n]));
     return { open: toRec(open), overdue: toRec(overdue) };

@@ -143,7 +143,7 @@ export class PgCaseStore implements CaseCoreStore {
       next: CaseSnapshot;
     }> = [];
     for (const e of input.events) {
-      const action = typeof e.action === 'function' ? e.action(snap as CaseSnapshot) : e.action;
+      const action = e.action;
       const next = applyCaseEvent(snap, { action, actor: e.actor, at: e.at });
       applied.push({ e, action, from: snap?.state ?? null, next });
       snap = next;
@@ -199,7 +199,7 @@ export class PgCaseStore implements CaseCoreStore {
           },
         );
       }
-      const action = typeof input.action === 'function' ? input.action(current) : input.action;
+      const action = input.action;
       const next = applyCaseEvent(snapshotOf(current), {
         action,
         actor: input.event.actor,

@@ -2,9 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CASE_STATES, CLOSED_STATES, OPEN_STATES } from '@citygrid/domain';
+import {
+  CASE_STATES,
+  CLOSED_STATES,
+  LOCAL_UTC_OFFSET_MINUTES,
+  OPEN_STATES,
+  showsLight,
+  UNFILED_STATES,
+} from '@citygrid/domain';
 import { openDatabase } from '../client.ts';
-import { OPEN_PREDICATE } from './case-predicates.ts';
+import {
+  FILED_PREDICATE,
+  LOCAL_OFFSET_MODIFIER,
+  OPEN_PREDICATE,
+  SHOWS_LIGHT_PREDICATE,
+} from './case-predicates.ts';
 
 /**
  * The partial index `cases_open_due` (migration 0002) only serves queries whose predicate matches
@@ -18,7 +30,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function openIndexSql(): string {
   const { sqlite, close } = openDatabase(join(dir, `idx-${Math.random().toString(36).slice(2)}.db`));
   try {
-    const row = sqlite.prepare("select sql from sqlite_master where type = 'index' and name = 'cases_open_due'").get() as { sql: string } | undefined;
+    const row = sqlite
+      .prepare("select sql from sqlite_master where type = 'index' and name = 'cases_open_due'")
+      .get() as { sql: string } | undefined;
     if (!row) throw new Error('index cases_open_due is missing');
     return row.sql;
   } finally {
@@ -43,8 +57,41 @@ describe('the open-case predicate and the partial index cases_open_due', () => {
   it('the planner uses the index for an open-cases-by-deadline query', () => {
     const { sqlite, close } = openDatabase(join(dir, 'plan.db'));
     try {
-      const plan = sqlite.prepare(`explain query plan select id from cases where ${OPEN_PREDICATE} order by due_at`).all() as Array<{ detail: string }>;
+      const plan = sqlite
+        .prepare(`explain query plan select id from cases where ${OPEN_PREDICATE} order by due_at`)
+        .all() as Array<{ detail: string }>;
       expect(plan.map((p) => p.detail).join('\n')).toContain('cases_open_due');
+    } finally {
+      close();
+    }
+  });
+});
+
+describe('the evaluation predicates and the local-day modifier', () => {
+  it('count as overdue-open exactly the states that show a light, and as filed every state but the unfiled ones', () => {
+    const { sqlite, close } = openDatabase(join(dir, 'pred.db'));
+    try {
+      const matches = (predicate: string) =>
+        CASE_STATES.filter(
+          (state) =>
+            (
+              sqlite.prepare(`select ${predicate} as ok from (select ? as state)`).get(state) as {
+                ok: number;
+              }
+            ).ok === 1,
+        );
+      expect(matches(SHOWS_LIGHT_PREDICATE)).toEqual(CASE_STATES.filter((s) => showsLight(s)));
+      expect(matches(FILED_PREDICATE)).toEqual(CASE_STATES.filter((s) => !UNFILED_STATES.includes(s)));
+      // 16:30 UTC is already the next day at UTC+8
+      const local = sqlite
+        .prepare(`select strftime('%Y-%m-%d %H:%M', '2026-12-01T16:30:00Z', ${LOCAL_OFFSET_MODIFIER}) as d`)
+        .get() as { d: string };
+      expect(local.d).toBe(
+        new Date(Date.parse('2026-12-01T16:30:00Z') + LOCAL_UTC_OFFSET_MINUTES * 60_000)
+          .toISOString()
+          .slice(0, 16)
+          .replace('T', ' '),
+      );
     } finally {
       close();
     }

@@ -30,13 +30,22 @@ export const SNAPSHOT_COLUMNS = [
 ] as const;
 const BOOLEAN_COLUMNS = new Set(['verified', 'disposedLate', 'publicConsent']);
 
+/**
+ * The one place a raw SQLite row becomes a typed record: the column set is fixed by the schema
+ * (schema/index.ts) and the statements below, so the mapping is checked by the store's tests, not by
+ * the compiler. Nothing else in the repository converts through `unknown`.
+ */
+function typedRow<T>(row: Record<string, unknown>): T {
+  return row as unknown as T;
+}
+
 export function rowToCase(row: Record<string, unknown>): CaseRecord {
   const out: Record<string, unknown> = {};
   for (const k in row) {
     const key = camel(k);
     out[key] = BOOLEAN_COLUMNS.has(key) ? row[k] === 1 || row[k] === true : row[k];
   }
-  return out as unknown as CaseRecord;
+  return typedRow<CaseRecord>(out);
 }
 
 export function rowToEvent(row: Record<string, unknown>): StoredCaseEvent {
@@ -45,7 +54,7 @@ export function rowToEvent(row: Record<string, unknown>): StoredCaseEvent {
   out.attachments = typeof out.attachments === 'string' ? JSON.parse(out.attachments) : (out.attachments ?? []);
   out.action = typeof out.action === 'string' ? (JSON.parse(out.action) as CaseAction) : out.action;
   out.fromState = (out.fromState ?? null) as CaseState | null;
-  return out as unknown as StoredCaseEvent;
+  return typedRow<StoredCaseEvent>(out);
 }
 
 /** Values for a statement's named parameters: booleans as 0/1, undefined as null. */

@@ -1,10 +1,11 @@
 import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, inArray, isNotNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import { applyCaseEvent, canSeeCase, DomainError, localDate, type Viewer, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
+import { applyCaseEvent, canSeeCase, DomainError, followUpsOf, localDate, type Viewer, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
-import { OPEN_PREDICATE } from './case-predicates.ts';
+import { CitizenStore, type CitizenReportRow } from './citizen-store.ts';
+import { FILED_PREDICATE, LOCAL_OFFSET_MODIFIER, OPEN_PREDICATE, SHOWS_LIGHT_PREDICATE } from './case-predicates.ts';
 import { bindValues, prepareCaseStatements, rowToCase, rowToEvent, SNAPSHOT_COLUMNS, type CaseStatements } from './case-sql.ts';
 import type {
   CaseFilter,
@@ -60,6 +61,15 @@ export function beijingDay(iso: string): string {
   return localDate(iso).replaceAll('-', '');
 }
 
+/** The refusal of a stale `expectedVersion`, with the case's current state and version for the client. */
+export function versionConflict(current: Pick<CaseRecord, 'caseNumber' | 'state' | 'version'>): DomainError {
+  return new DomainError('CONFLICT', `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`, {
+    field: 'expectedVersion',
+    state: current.state,
+    version: current.version,
+  });
+}
+
 const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {
   const v = (a as Readonly<Record<string, unknown>>)[key];
   return typeof v === 'string' ? v : null;
@@ -67,20 +77,11 @@ const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {
 
 export interface CreateCaseInput {
   fields: NewCaseFields;
-  /** Events in order; the first must be `report`. Each may be a function of the snapshot so far. */
-  events: ReadonlyArray<EventToApply & { action: CaseAction | ((s: CaseSnapshot) => CaseAction) }>;
+  /** Events in order; the first must be `report`. Plain data: the store applies them through the domain's state machine. */
+  events: ReadonlyArray<EventToApply & { action: CaseAction }>;
   idempotency?: { key: string; requestHash: string };
-  /** More writes that belong to this case's creation, run inside the same transaction (not on replay). */
-  within?: (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
-  /** Actions on other cases that belong to the same change (e.g. the original records a merged call), same transaction. */
-  follow?: (created: CaseRecord) => FollowUpAction[];
-}
-
-/** An action on another case, applied in the same transaction as the change that caused it. */
-export interface FollowUpAction {
-  caseNumber: string;
-  event: EventToApply;
-  action: CaseAction;
+  /** The citizen channel's row for an online report, written in the same transaction (not on replay). */
+  citizenReport?: Omit<CitizenReportRow, 'id' | 'caseId'>;
 }
 
 export interface AppliedChange {
@@ -88,12 +89,24 @@ export interface AppliedChange {
   events: StoredCaseEvent[];
 }
 
+/** What `createCase` returns: the new case (or the one its idempotency key already made) and the changes it caused. */
+export interface CreatedCase {
+  record: CaseRecord;
+  events: StoredCaseEvent[];
+  replayed: boolean;
+  /** Other cases changed in the same transaction (the domain's `followUpsOf`, e.g. an original recording a merged call). */
+  followed: AppliedChange[];
+}
+
 /** Runs inside the transaction that appended `events` (e.g. to write a notification outbox row). */
 export type CaseEventHook = (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
 
 export interface ApplyActionInput {
   caseNumber: string;
-  /** Optimistic concurrency: the version the actor saw. Omit only for system actions. */
+  /**
+   * Optimistic concurrency: the version the actor saw, and the one the action was built from (a
+   * deadline from the case's limit). Omit only for system actions that depend on no earlier state.
+   */
   expectedVersion?: number;
   /**
    * Who asks, when a person does: the domain's `canSeeCase` decides whether they may see the case at
@@ -101,10 +114,14 @@ export interface ApplyActionInput {
    */
   viewer?: Viewer;
   event: EventToApply;
-  /** Built inside the transaction from the current record (e.g. a deadline from its limit). */
-  action: CaseAction | ((current: CaseRecord) => CaseAction);
-  /** Actions on other cases that belong to the same change, same transaction. */
-  follow?: (updated: CaseRecord, action: CaseAction) => FollowUpAction[];
+  action: CaseAction;
+}
+
+/** What `applyAction` returns: the case after the action, its event, and the other cases changed with it. */
+export interface AppliedAction {
+  record: CaseRecord;
+  event: StoredCaseEvent;
+  followed: AppliedChange[];
 }
 
 /**
@@ -114,12 +131,14 @@ export interface ApplyActionInput {
  */
 export class CaseStore {
   private readonly sql: CaseStatements;
+  private readonly citizens: CitizenStore;
 
   constructor(
     private readonly database: CitygridDatabase,
     private readonly writer: GroupCommitWriter,
   ) {
     this.sql = prepareCaseStatements(database.sqlite);
+    this.citizens = new CitizenStore(database);
   }
 
   /** Run synchronous store work in one transaction (bulk seeding). */
@@ -170,11 +189,10 @@ export class CaseStore {
   }
 
   /** Create a case with its first events in one durable transaction. Idempotent on `idempotency.key`. */
-  createCase(input: CreateCaseInput): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean; followed: AppliedChange[] }> {
+  createCase(input: CreateCaseInput): Promise<CreatedCase> {
     return this.writer.submit(() => {
       const out = this.createCaseNow(input);
       if (!out.replayed) {
-        input.within?.(out.record, out.events);
         this.runHooks(out.record, out.events);
         for (const f of out.followed) this.runHooks(f.record, f.events);
       }
@@ -183,7 +201,7 @@ export class CaseStore {
   }
 
   /** The synchronous body of createCase, for callers already inside a transaction (bulk seeding). */
-  createCaseNow(input: CreateCaseInput): { record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean; followed: AppliedChange[] } {
+  createCaseNow(input: CreateCaseInput): CreatedCase {
     if (input.idempotency) {
       const seen = this.sql.idemGet.get(input.idempotency.key) as { requestHash: string; caseId: number } | undefined;
       if (seen) {
@@ -200,9 +218,8 @@ export class CaseStore {
     let snap: CaseSnapshot | null = null;
     const applied: Array<{ e: EventToApply; action: CaseAction; from: CaseState | null; next: CaseSnapshot }> = [];
     for (const e of input.events) {
-      const action = typeof e.action === 'function' ? e.action(snap as CaseSnapshot) : e.action;
-      const next = applyCaseEvent(snap, { action, actor: e.actor, at: e.at });
-      applied.push({ e, action, from: snap?.state ?? null, next });
+      const next = applyCaseEvent(snap, { action: e.action, actor: e.actor, at: e.at });
+      applied.push({ e, action: e.action, from: snap?.state ?? null, next });
       snap = next;
     }
     const caseNumber = this.nextCaseNumber(input.fields.reportedAt);
@@ -211,45 +228,43 @@ export class CaseStore {
     const record = rowToCase(this.sql.insertCase.get(values) as Record<string, unknown>);
     const events = applied.map((a) => this.insertEvent(record.id, caseNumber, a.e, a.action, a.from, a.next));
     if (input.idempotency) this.sql.idemPut.run(input.idempotency.key, input.idempotency.requestHash, record.id, first.at);
-    const followed = (input.follow?.(record) ?? []).map((f) => this.applyActionNow(f));
+    if (input.citizenReport) this.citizens.insertReportNow({ ...input.citizenReport, caseId: record.id });
+    const followed = applied.flatMap((a) => this.applyFollowUps(caseNumber, a.e, a.action));
     return { record, events, replayed: false, followed };
   }
 
+  /** The domain's follow-ups of one action, applied in the caller's transaction with the same actor and time. */
+  private applyFollowUps(caseNumber: string, e: EventToApply, action: CaseAction): AppliedChange[] {
+    return followUpsOf(caseNumber, action).map((f) => this.applyActionNow({ caseNumber: f.caseNumber, event: e, action: f.action }));
+  }
+
   /** Apply one action to a case: state machine check, optimistic concurrency, event append, projection update. */
-  applyAction(input: ApplyActionInput): Promise<{ record: CaseRecord; event: StoredCaseEvent; followed: AppliedChange[] }> {
+  applyAction(input: ApplyActionInput): Promise<AppliedAction> {
     return this.writer.submit(() => {
       const { record, event } = this.applyActionNow(input);
       this.runHooks(record, [event]);
-      const followed = (input.follow?.(record, event.action) ?? []).map((f) => this.applyActionNow(f));
+      const followed = this.applyFollowUps(record.caseNumber, input.event, event.action);
       for (const f of followed) this.runHooks(f.record, f.events);
       return { record, event, followed };
     });
   }
 
   /** The synchronous body of applyAction for callers already inside the writer's transaction. */
-  private applyActionNow(input: Omit<ApplyActionInput, 'follow'>): { record: CaseRecord; event: StoredCaseEvent; events: StoredCaseEvent[] } {
-    {
-      const row = this.sql.byNumber.get(input.caseNumber) as Record<string, unknown> | undefined;
-      if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
-      const current = rowToCase(row);
-      if (input.viewer && !canSeeCase(input.viewer, current.unitCode)) {
-        throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'caseNumber' });
-      }
-      if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
-        throw new DomainError('CONFLICT', `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`, {
-          field: 'expectedVersion',
-          state: current.state,
-          version: current.version,
-        });
-      }
-      const action = typeof input.action === 'function' ? input.action(current) : input.action;
-      const next = applyCaseEvent(snapshotOf(current), { action, actor: input.event.actor, at: input.event.at });
-      const values = bindValues({ ...next, updatedAt: input.event.at }, [...SNAPSHOT_COLUMNS, 'updatedAt']);
-      const updated = this.sql.updateSnapshot.get({ ...values, id: current.id, prevVersion: current.version }) as Record<string, unknown> | undefined;
-      if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
-      const event = this.insertEvent(current.id, current.caseNumber, input.event, action, current.state, next);
-      return { record: rowToCase(updated), event, events: [event] };
+  private applyActionNow(input: ApplyActionInput): { record: CaseRecord; event: StoredCaseEvent; events: StoredCaseEvent[] } {
+    const row = this.sql.byNumber.get(input.caseNumber) as Record<string, unknown> | undefined;
+    if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
+    const current = rowToCase(row);
+    if (input.viewer && !canSeeCase(input.viewer, current.unitCode)) {
+      throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'caseNumber' });
     }
+    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw versionConflict(current);
+    const action = input.action;
+    const next = applyCaseEvent(snapshotOf(current), { action, actor: input.event.actor, at: input.event.at });
+    const values = bindValues({ ...next, updatedAt: input.event.at }, [...SNAPSHOT_COLUMNS, 'updatedAt']);
+    const updated = this.sql.updateSnapshot.get({ ...values, id: current.id, prevVersion: current.version }) as Record<string, unknown> | undefined;
+    if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
+    const event = this.insertEvent(current.id, current.caseNumber, input.event, action, current.state, next);
+    return { record: rowToCase(updated), event, events: [event] };
   }
 
   async getByNumber(caseNumber: string): Promise<CaseRecord | null> {
@@ -425,15 +440,29 @@ export class CaseStore {
     return out;
   }
 
-  /** Open cases of a class within a bounding box (callers refine by true distance). */
-  async listOpenInBox(minorClassCode: string | null, box: { south: number; west: number; north: number; east: number }, states: readonly CaseState[]): Promise<CaseRecord[]> {
-    const c = [
-      inArray(cases.state, [...states]),
-      sql`${cases.lat} between ${box.south} and ${box.north}`,
-      sql`${cases.lng} between ${box.west} and ${box.east}`,
-    ];
-    if (minorClassCode) c.push(eq(cases.minorClassCode, minorClassCode));
-    return this.db.select().from(cases).where(and(...c)).limit(500).all().map(toRecord);
+  /**
+   * Cases in `states` inside any of the boxes, each box with its own class (callers refine by true
+   * distance): one query for a whole page of dispatch rows, not one per row. At most `limit` rows, in id order.
+   */
+  async listInBoxes(boxes: ReadonlyArray<{ minorClassCode: string | null; south: number; west: number; north: number; east: number }>, states: readonly CaseState[], limit = 500 * boxes.length): Promise<CaseRecord[]> {
+    if (boxes.length === 0) return [];
+    const anyBox = or(
+      ...boxes.map((b) =>
+        and(
+          sql`${cases.lat} between ${b.south} and ${b.north}`,
+          sql`${cases.lng} between ${b.west} and ${b.east}`,
+          ...(b.minorClassCode ? [eq(cases.minorClassCode, b.minorClassCode)] : []),
+        ),
+      ),
+    );
+    return this.db
+      .select()
+      .from(cases)
+      .where(and(inArray(cases.state, [...states]), anyBox))
+      .orderBy(asc(cases.id))
+      .limit(limit)
+      .all()
+      .map(toRecord);
   }
 
   /** Counts of cases by a column for a filter (per cell / unit / state maps and rankings). */
@@ -466,7 +495,7 @@ export class CaseStore {
         closedOnTime: sql<number>`sum(case when ${cases.closedAt} is not null and ${cases.disposedLate} = 0 then 1 else 0 end)`,
         reworked: sql<number>`sum(case when ${cases.reworkCount} > 0 and ${cases.closedAt} is not null then 1 else 0 end)`,
         redispatched: sql<number>`sum(case when ${cases.redispatchCount} > 0 then 1 else 0 end)`,
-        overdueOpen: sql<number>`sum(case when ${cases.closedAt} is null and ${cases.state} not in ('voided','merged','disposed','parked') and ${cases.dueAt} < ${opts.now} then 1 else 0 end)`,
+        overdueOpen: sql<number>`sum(case when ${cases.closedAt} is null and ${sql.raw(SHOWS_LIGHT_PREDICATE)} and ${cases.dueAt} < ${opts.now} then 1 else 0 end)`,
         avgDisposalHours: sql<number | null>`avg(case when ${cases.disposedAt} is not null then (julianday(${cases.disposedAt}) - julianday(${cases.firstDispatchedAt})) * 24 end)`,
         avgSatisfaction: sql<number | null>`avg(${cases.satisfaction})`,
       })
@@ -477,7 +506,7 @@ export class CaseStore {
     const filed = this.db
       .select({ key: sql<string | null>`${keyCol}`, n: sql<number>`count(*)` })
       .from(cases)
-      .where(and(sql`${cases.reportedAt} >= ${opts.from}`, lt(cases.reportedAt, opts.to), sql`${cases.state} not in ('reported','voided','merged')`, base))
+      .where(and(sql`${cases.reportedAt} >= ${opts.from}`, lt(cases.reportedAt, opts.to), sql.raw(FILED_PREDICATE), base))
       .groupBy(keyCol)
       .all();
     const filedBy = new Map(filed.map((r) => [r.key, r.n]));
@@ -494,9 +523,9 @@ export class CaseStore {
     }));
   }
 
-  /** Cases reported per Beijing calendar day in [from, to). */
+  /** Cases reported per local (Beijing) calendar day in [from, to), the offset from the domain's calendar. */
   async dailyIntake(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
-    const day = sql<string>`strftime('%Y-%m-%d', ${cases.reportedAt}, '+8 hours')`;
+    const day = sql<string>`strftime('%Y-%m-%d', ${cases.reportedAt}, ${sql.raw(LOCAL_OFFSET_MODIFIER)})`;
     return this.db
       .select({ day, n: sql<number>`count(*)` })
       .from(cases)

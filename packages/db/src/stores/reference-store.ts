@@ -1,5 +1,5 @@
 import { desc, eq, isNull, sql } from 'drizzle-orm';
-import { DomainError } from '@citygrid/domain';
+import { asCommunityCode, asGridCellCode, asSubDistrictCode, DomainError } from '@citygrid/domain';
 import type {
   Community,
   Department,
@@ -155,8 +155,22 @@ export class ReferenceStore {
     return {
       gridVersion: { id: v.id, version: v.version, validFrom: v.validFrom, generated: v.generated, note: v.note },
       subDistricts: this.db.select().from(subDistricts).all() as SubDistrict[],
-      communities: this.db.select().from(communities).all() as unknown as Community[],
-      cells: cellRows.map((c) => ({ code: c.code, communityCode: c.communityCode, subDistrictCode: c.subDistrictCode, name: c.name, ring: c.ring, validFrom: c.validFrom, validTo: c.validTo })) as unknown as GridCell[],
+      communities: this.db
+        .select()
+        .from(communities)
+        .all()
+        .map((c): Community => ({ ...c, code: asCommunityCode(c.code), subDistrictCode: asSubDistrictCode(c.subDistrictCode) })),
+      cells: cellRows.map(
+        (c): GridCell => ({
+          code: asGridCellCode(c.code),
+          communityCode: asCommunityCode(c.communityCode),
+          subDistrictCode: asSubDistrictCode(c.subDistrictCode),
+          name: c.name,
+          ring: c.ring,
+          validFrom: c.validFrom,
+          validTo: c.validTo,
+        }),
+      ),
       departments: this.db.select().from(departments).all() as Department[],
       units: this.db.select().from(units).all().map((u) => ({ ...u, subDistrictCode: u.subDistrictCode ?? undefined, phone: u.phone ?? undefined })) as Unit[],
       hotlineCategories: this.db.select().from(hotlineCategories).all() as HotlineCategory[],

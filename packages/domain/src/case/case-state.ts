@@ -47,6 +47,8 @@ export const REVIEW_QUEUE_STATES = ['disposed', 'closed'] as const satisfies rea
 export const isAwaitingCheck = (s: CaseState | string): boolean => s === 'disposed';
 /** Long-term work (挂账): the unit holds the case but its clock is suspended. */
 export const isClockSuspended = (s: CaseState | string): boolean => s === 'parked';
+/** Never filed (立案): awaiting verification, or voided or merged before filing. Evaluation counts every other case as filed. */
+export const UNFILED_STATES: readonly CaseState[] = ['reported', 'voided', 'merged'];
 /**
  * Whether a case in this state shows a traffic light (once dispatched with a deadline): open, and
  * neither disposed (awaiting check) nor parked (clock suspended).

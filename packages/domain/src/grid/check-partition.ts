@@ -25,8 +25,8 @@ import type { Ring } from './point-in-ring.ts';
 import { orderByReadingOrder, ringCentroid } from './reading-order.ts';
 
 // The ESM build exports only a default object, the typings only named functions: accept both.
-const clipping: typeof polygonClippingModule =
-  (polygonClippingModule as unknown as { default?: typeof polygonClippingModule }).default ?? polygonClippingModule;
+const esmDefault: typeof polygonClippingModule | undefined = Reflect.get(polygonClippingModule, 'default');
+const clipping: typeof polygonClippingModule = esmDefault ?? polygonClippingModule;
 
 export interface PartitionReport {
   readonly ok: boolean;

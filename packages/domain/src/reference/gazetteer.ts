@@ -15,8 +15,15 @@ export interface GazetteerEntry {
   readonly lng: number;
 }
 
+const GAZETTEER_KINDS: ReadonlyArray<GazetteerEntry['kind']> = ['community', 'street', 'landmark', 'cell'];
+const isGazetteerKind = (k: string): k is GazetteerEntry['kind'] => (GAZETTEER_KINDS as readonly string[]).includes(k);
+
+/** The shipped gazetteer, its kinds checked (a JSON file types them as plain strings). */
 export function loadShippedGazetteer(): GazetteerEntry[] {
-  return (gazetteerDoc as unknown as { entries: GazetteerEntry[] }).entries;
+  return gazetteerDoc.entries.map((e) => {
+    if (!isGazetteerKind(e.kind)) throw new Error(`gazetteer entry ${e.name}: unknown kind ${e.kind}`);
+    return { ...e, kind: e.kind };
+  });
 }
 
 let shippedGrid: ReferenceGrid | null = null;

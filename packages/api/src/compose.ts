@@ -1,0 +1,93 @@
+/** The composition root of the API: every store, service and channel, wired once over an open database. */
+import type { CitygridDatabase } from '@citygrid/db';
+import { AdminStore, CaseStore, GazetteerStore, GroupCommitWriter, ReferenceStore, UserStore } from '@citygrid/db';
+import { AdminService } from './services/admin-service.ts';
+import { ReportService } from './services/report-service.ts';
+import { CaseBus } from './live/case-bus.ts';
+import { LiveHub } from './live/live-hub.ts';
+import { AttachmentService } from './services/attachment-service.ts';
+import { AuthService, OWASP_ARGON2, type Argon2Params } from './services/auth-service.ts';
+import { CaseService } from './services/case-service.ts';
+import { systemClock, type Clock } from './services/clock.ts';
+import { DashboardService } from './services/dashboard-service.ts';
+import { ReferenceService } from './services/reference-service.ts';
+import { QueueQueries } from './services/queue-queries.ts';
+import { GazetteerService } from './services/gazetteer-service.ts';
+import { GridImportService } from './services/grid-import-service.ts';
+import { createCitizenChannel, type CitizenChannel, type CitizenOptions } from './citizen/index.ts';
+
+export interface Services {
+  database: CitygridDatabase;
+  writer: GroupCommitWriter;
+  clock: Clock;
+  bus: CaseBus;
+  users: UserStore;
+  referenceStore: ReferenceStore;
+  reference: ReferenceService;
+  auth: AuthService;
+  cases: CaseService;
+  attachments: AttachmentService;
+  dashboard: DashboardService;
+  /** The work queues (dispatch, review, a unit's own): queries the routers call. */
+  queues: QueueQueries;
+  /** Shared-serialisation SSE for dashboards (`GET /api/live`). */
+  live: LiveHub;
+  /** The citizen channel (网上举报): online reports, tracking, SMS outbox and sender. */
+  citizen: CitizenChannel;
+  /** Audited administration (users, organisations, routing, limits, calendar, API keys). */
+  admin: AdminService;
+  /** 日报 / 周报 / 月报 and any period. */
+  reports: ReportService;
+  /** Grid import as a new grid version (网格导入), audited. */
+  gridImport: GridImportService;
+  /** The city's own gazetteer (地名地址库): import, intake search, nearest address. */
+  gazetteer: GazetteerService;
+}
+
+/** Compose the service layer over an open, seeded database. */
+export async function createServices(opts: {
+  database: CitygridDatabase;
+  clock?: Clock;
+  argon2?: Argon2Params;
+  citizen?: CitizenOptions;
+}): Promise<Services> {
+  const clock = opts.clock ?? systemClock;
+  const writer = new GroupCommitWriter(opts.database.sqlite);
+  const bus = new CaseBus();
+  const users = new UserStore(opts.database);
+  const referenceStore = new ReferenceStore(opts.database);
+  const reference = new ReferenceService(referenceStore);
+  await reference.reload();
+  const caseStore = new CaseStore(opts.database, writer);
+  const cases = new CaseService(caseStore, reference, bus, clock);
+  const auth = new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2);
+  const adminStore = new AdminStore(opts.database);
+  const dashboard = new DashboardService(caseStore, reference, clock);
+  const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
+  const gazetteer = new GazetteerService(new GazetteerStore(opts.database), adminStore, reference, clock);
+  gazetteer.init();
+  const citizen = createCitizenChannel(
+    { database: opts.database, caseStore, cases, attachments, reference, bus, clock },
+    opts.citizen,
+  );
+  return {
+    database: opts.database,
+    writer,
+    clock,
+    bus,
+    users,
+    referenceStore,
+    reference,
+    auth,
+    cases,
+    attachments,
+    dashboard,
+    queues: new QueueQueries(caseStore, cases, reference),
+    live: new LiveHub(bus, cases),
+    citizen,
+    admin: new AdminService(adminStore, users, referenceStore, reference, auth, clock),
+    reports: new ReportService(dashboard, adminStore, reference, clock),
+    gridImport: new GridImportService(adminStore, referenceStore, reference, clock),
+    gazetteer,
+  };
+}

@@ -1,0 +1,80 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, type CitygridDatabase } from './client.ts';
+import { GroupCommitWriter } from './writer.ts';
+
+describe('GroupCommitWriter (group commit on a migrated SQLite file)', () => {
+  let dir: string;
+  let database: CitygridDatabase;
+  let writer: GroupCommitWriter;
+  const insert = (v: number) => () =>
+    database.sqlite.prepare('insert into probe (v) values (?)').run(v).lastInsertRowid;
+  const values = (db: Database.Database = database.sqlite) =>
+    (db.prepare('select v from probe order by v').all() as Array<{ v: number }>).map((r) => r.v);
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'citygrid-writer-'));
+    database = openDatabase(join(dir, 'w.db'));
+    database.sqlite.exec('create table probe (v integer not null unique)');
+    writer = new GroupCommitWriter(database.sqlite);
+  });
+  afterEach(() => {
+    database.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the writes of one event-loop turn in one transaction and resolves each with its own result', async () => {
+    const ids = await Promise.all([1, 2, 3, 4, 5].map((v) => writer.submit(insert(v))));
+    expect(ids.map(Number)).toEqual([1, 2, 3, 4, 5]);
+    expect(writer.stats).toEqual({ batches: 1, writes: 5, maxBatch: 5 });
+    expect(values()).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('commits writes of different turns in different transactions', async () => {
+    await writer.submit(insert(1));
+    await writer.submit(insert(2));
+    expect(writer.stats).toMatchObject({ batches: 2, writes: 2, maxBatch: 1 });
+  });
+
+  it('rolls back a failing write alone: the others in its batch commit, its promise rejects', async () => {
+    const outcomes = await Promise.allSettled([
+      writer.submit(insert(1)),
+      writer.submit(() => {
+        insert(2)();
+        insert(1)(); // unique violation after a successful insert: the savepoint undoes both
+      }),
+      writer.submit(insert(3)),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(String((outcomes[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(values()).toEqual([1, 3]);
+    expect(writer.stats).toMatchObject({ batches: 1, writes: 3 });
+  });
+
+  it('resolves only after COMMIT: another connection already reads the write', async () => {
+    const other = new Database(database.file, { readonly: true });
+    try {
+      const seen = await writer.submit(insert(42)).then(() => values(other));
+      expect(seen).toEqual([42]);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('keeps a resolved write after the database is closed and opened again', async () => {
+    await writer.submit(insert(7));
+    database.close();
+    database = openDatabase(join(dir, 'w.db'));
+    expect(values()).toEqual([7]);
+  });
+
+  it('splits a long queue into batches of at most maxBatch, in order', async () => {
+    const small = new GroupCommitWriter(database.sqlite, 2);
+    await Promise.all([1, 2, 3, 4, 5].map((v) => small.submit(insert(v))));
+    expect(small.stats).toEqual({ batches: 3, writes: 5, maxBatch: 2 });
+    expect(values()).toEqual([1, 2, 3, 4, 5]);
+  });
+});
