@@ -26,14 +26,9 @@ interface Node {
 }
 
 async function startNode(name: string): Promise<Node> {
-  const node: Node = {
-    name,
-    server: null as unknown as Server,
-    port: 0,
-    draining: false,
-    streams: new Set(),
-  };
-  node.server = createServer((req, res) => {
+  const state = { draining: false, streams: new Set<ServerResponse>() };
+  const server = createServer((req, res) => {
+    const node = state;
     if (req.url === '/health') {
       res
         .writeHead(node.draining ? 503 : 200, { 'content-type': 'application/json' })
@@ -52,9 +47,10 @@ async function startNode(name: string): Promise<Node> {
       });
     } else res.writeHead(200, { 'content-type': 'text/plain' }).end(name);
   });
-  await new Promise<void>((r) => node.server.listen(0, '127.0.0.1', r));
-  node.port = (node.server.address() as { port: number }).port;
-  return node;
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  // the request handler reads `draining` and `streams` through `state`: the node is that same object
+  return Object.assign(state, { name, server, port });
 }
 
 async function freePort(): Promise<number> {

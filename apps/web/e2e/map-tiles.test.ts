@@ -67,12 +67,12 @@ afterAll(async () => browser?.close());
 /** Collect CSP refusals of every page of the context (the `securitypolicyviolation` event). */
 async function watchCsp(context: BrowserContext) {
   await context.addInitScript(() => {
-    (window as unknown as { __csp: string[] }).__csp = [];
+    window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) =>
-      (window as unknown as { __csp: string[] }).__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+      window.__csp?.push(`${e.violatedDirective} ${e.blockedURI}`),
     );
   });
-  return (page: Page) => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+  return (page: Page) => page.evaluate(() => window.__csp ?? []);
 }
 
 /** Every tile <img> of the map that has finished loading, by layer. */

@@ -10,6 +10,8 @@ declare global {
     __same?: boolean;
     /** EventSources the page opened and has not closed (logout test). */
     __openEventSources?: () => number;
+    /** Content-Security-Policy violations the page reported (tile tests). */
+    __csp?: string[];
     /** axe-core, evaluated into the page by the accessibility checks. */
     axe?: { run(ctx: Document, options: unknown): Promise<AxeResult> };
   }

@@ -83,7 +83,8 @@ export async function startTileServer(): Promise<TileServer> {
   const server: Server = createServer((req, res) => {
     const m = /^\/(vec|cva)\/(\d+)\/(\d+)\/(\d+)\.png$/.exec(req.url ?? '');
     if (!m) return void res.writeHead(404).end();
-    const [, layer, z, x, y] = m as unknown as [string, 'vec' | 'cva', string, string, string];
+    const [, z, x, y] = m.slice(1).map(String) as [string, string, string, string];
+    const layer: 'vec' | 'cva' = m[1] === 'cva' ? 'cva' : 'vec';
     const host = (req.headers.host ?? '').replace(/:\d+$/, '');
     counts[layer][host] = (counts[layer][host] ?? 0) + 1;
     requested.add(`${layer}/${z}/${x}/${y}`);

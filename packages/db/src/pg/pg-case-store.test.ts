@@ -51,10 +51,9 @@ describe.runIf(pg.available)('PostgreSQL case store', () => {
     const other = await db.sql.reserve();
     await other`begin`;
     await other`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
-    const [{ id: held }] =
-      (await other`select nextval(pg_get_serial_sequence('case_events', 'id'))::bigint as id`) as unknown as [
-        { id: number },
-      ];
+    const [{ id: held }] = await other<
+      [{ id: number }]
+    >`select nextval(pg_get_serial_sequence('case_events', 'id'))::bigint as id`;
     let done = false;
     const filing = store
       .createCase({
@@ -87,7 +86,7 @@ describe.runIf(pg.available)('PostgreSQL case store', () => {
         ),
       );
       expect(new Set(acked.map((a) => a.record.caseNumber)).size).toBe(40);
-      const [{ n }] = (await db.sql`select count(*)::bigint as n from cases`) as unknown as [{ n: number }];
+      const [{ n }] = await db.sql<[{ n: number }]>`select count(*)::bigint as n from cases`;
       expect(n).toBe(41);
     } finally {
       await second.close();

@@ -58,8 +58,9 @@ export function replayMismatchesOf(record: CaseRecord, events: readonly StoredCa
   } catch (e) {
     return [...problems, `${record.caseNumber}: events do not replay: ${(e as Error).message}`];
   }
+  const storedFields = new Map<string, unknown>(Object.entries(record));
   for (const [k, v] of Object.entries(replayed)) {
-    const stored = (record as unknown as Record<string, unknown>)[k];
+    const stored = storedFields.get(k);
     if (JSON.stringify(stored) !== JSON.stringify(v))
       problems.push(
         `${record.caseNumber}: ${k} stored ${JSON.stringify(stored)} but replays to ${JSON.stringify(v)}`,

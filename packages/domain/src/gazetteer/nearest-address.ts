@@ -12,7 +12,7 @@ export function nearestAddress<T extends { lat: number; lng: number }>(
   const degLat = 111_195;
   for (const e of entries) {
     if (best && Math.abs(e.lat - p.lat) * degLat > best.distanceM) continue;
-    const d = distanceMeters(p, e as unknown as LatLng);
+    const d = distanceMeters(p, { lat: e.lat, lng: e.lng });
     if (d <= maxMeters && (!best || d < best.distanceM)) best = { entry: e, distanceM: d };
   }
   return best;
