@@ -4,7 +4,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/drizzle/**', 'data/**', '.turbo/**', 'test-results/**'] },
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', '**/drizzle/**', 'data/**', '.turbo/**', 'test-results/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
@@ -23,6 +25,11 @@ export default tseslint.config(
     // Only env.ts reads process.env.
     files: ['packages/**/*.ts', 'apps/**/*.{ts,tsx}'],
     ignores: ['**/env.ts', '**/*.test.ts', '**/e2e/**', '**/src/testing/**', 'bench/**', 'tests/**'],
-    rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through env.ts' }] },
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through env.ts' },
+      ],
+    },
   },
 );

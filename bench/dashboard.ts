@@ -35,7 +35,9 @@ async function timeQueries(file: string) {
   const firstOpen = performance.now() - t0;
   const open = await measure(() => s.dashboard.openCases({}));
   const openCount = (await s.dashboard.openCases({})).length;
-  const evaluation = await measure(() => s.dashboard.evaluation({ from, to: now.toISOString(), groupBy: 'unit' }));
+  const evaluation = await measure(() =>
+    s.dashboard.evaluation({ from, to: now.toISOString(), groupBy: 'unit' }),
+  );
   const today = await measure(() => Promise.all([s.dashboard.today(), s.dashboard.cellCounts({})]));
   const total = (database.sqlite.prepare('select count(*) as n from cases').get() as { n: number }).n;
   s.live.close();
@@ -57,7 +59,10 @@ export default async function runDashboardBench(): Promise<BenchFigure[]> {
     ratio: b[key][p] / a[key][p],
   });
   const figures: BenchFigure[] = [
-    { ...f('open-case snapshot (dashboard.openCases)', 'open', 'p50'), note: `${b.openCount} open cases vs ${a.openCount}` },
+    {
+      ...f('open-case snapshot (dashboard.openCases)', 'open', 'p50'),
+      note: `${b.openCount} open cases vs ${a.openCount}`,
+    },
     f('open-case snapshot (dashboard.openCases)', 'open', 'p99'),
     {
       group: 'dashboard',
@@ -94,14 +99,37 @@ export default async function runDashboardBench(): Promise<BenchFigure[]> {
     const timer = setInterval(() => (peak = Math.max(peak, server.rssMiB())), 100);
     const h = await login(server.url, 'operator');
     const dash = (async () => {
-      for (let i = 0; i < 10; i++) await fetch(`${server.url}/api/trpc/dashboard.openCases`, { headers: sup }).then((r) => r.arrayBuffer());
+      for (let i = 0; i < 10; i++)
+        await fetch(`${server.url}/api/trpc/dashboard.openCases`, { headers: sup }).then((r) =>
+          r.arrayBuffer(),
+        );
     })();
-    await load({ url: `${server.url}/api/trpc/intake.create`, headers: h, body: INTAKE_BODY, connections: 16, seconds: 5 });
+    await load({
+      url: `${server.url}/api/trpc/intake.create`,
+      headers: h,
+      body: INTAKE_BODY,
+      connections: 16,
+      seconds: 5,
+    });
     await dash;
     clearInterval(timer);
     figures.push(
-      { group: 'rss', name: `server RSS at rest, ${b.total.toLocaleString()} cases (built server)`, value: rest, unit: 'MiB', baseline: { name: 'server RSS at rest, empty database', value: emptyRest }, ratio: rest / emptyRest },
-      { group: 'rss', name: `server RSS peak under intake + dashboard load, ${b.total.toLocaleString()} cases`, value: peak, unit: 'MiB', baseline: { name: 'same server at rest', value: rest }, ratio: peak / rest },
+      {
+        group: 'rss',
+        name: `server RSS at rest, ${b.total.toLocaleString()} cases (built server)`,
+        value: rest,
+        unit: 'MiB',
+        baseline: { name: 'server RSS at rest, empty database', value: emptyRest },
+        ratio: rest / emptyRest,
+      },
+      {
+        group: 'rss',
+        name: `server RSS peak under intake + dashboard load, ${b.total.toLocaleString()} cases`,
+        value: peak,
+        unit: 'MiB',
+        baseline: { name: 'same server at rest', value: rest },
+        ratio: peak / rest,
+      },
     );
   } finally {
     await Promise.all([server.stop(), empty.stop()]);

@@ -22,14 +22,21 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function randomPoints(n: number, seed: number, [west, south, east, north]: readonly [number, number, number, number]): LatLng[] {
+function randomPoints(
+  n: number,
+  seed: number,
+  [west, south, east, north]: readonly [number, number, number, number],
+): LatLng[] {
   const random = createSeededRandom(seed);
   const points: LatLng[] = [];
   // Sample a slightly larger box so that some lookups fall outside.
   const padLng = (east - west) * 0.05;
   const padLat = (north - south) * 0.05;
   for (let i = 0; i < n; i++) {
-    points.push({ lng: west - padLng + random() * (east - west + 2 * padLng), lat: south - padLat + random() * (north - south + 2 * padLat) });
+    points.push({
+      lng: west - padLng + random() * (east - west + 2 * padLng),
+      lat: south - padLat + random() * (north - south + 2 * padLat),
+    });
   }
   return points;
 }
@@ -82,7 +89,13 @@ async function benchLookups(
   const indexRate = median(indexRates);
   const bruteRate = median(bruteRates);
   return [
-    { group: GROUP, name: `index build, ${label}`, value: median(builds), unit: 'ms', note: `rbush bulk load, median of ${RUNS}` },
+    {
+      group: GROUP,
+      name: `index build, ${label}`,
+      value: median(builds),
+      unit: 'ms',
+      note: `rbush bulk load, median of ${RUNS}`,
+    },
     {
       group: GROUP,
       name: `lookups/s, ${label} (rbush index)`,
@@ -101,7 +114,14 @@ export default async function runGridBench(): Promise<BenchFigure[]> {
   const bigBounds = [116.0, 43.85, 116.2, 44.0] as const;
   const big = generateSyntheticGrid(200_000, { bounds: bigBounds });
   return [
-    ...(await benchLookups(`${shipped.cells.length} cells`, shipped.cells, [116.03, 43.9, 116.145, 43.968], 50_000, 5_000, 200)),
+    ...(await benchLookups(
+      `${shipped.cells.length} cells`,
+      shipped.cells,
+      [116.03, 43.9, 116.145, 43.968],
+      50_000,
+      5_000,
+      200,
+    )),
     ...(await benchLookups('200,000 cells', big, bigBounds, 50_000, 10, 1)),
   ];
 }

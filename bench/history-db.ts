@@ -21,7 +21,10 @@ async function generate(file: string, base: number, log: (s: string) => void): P
     days: 730,
     now: new Date(),
     seed: 2025,
-    onProgress: (d, t) => (d % 20000 === 0 || d === t ? log(`  generated ${d}/${t} cases (${((Date.now() - t0) / 1000).toFixed(0)} s)`) : undefined),
+    onProgress: (d, t) =>
+      d % 20000 === 0 || d === t
+        ? log(`  generated ${d}/${t} cases (${((Date.now() - t0) / 1000).toFixed(0)} s)`)
+        : undefined,
   });
   services.live.close();
   database.close();
@@ -32,14 +35,22 @@ function amplify(file: string, times: number, log: (s: string) => void): void {
   const db = database.sqlite;
   db.pragma('cache_size = -524288');
   db.pragma('synchronous = OFF');
-  const cols = (db.prepare('select name from pragma_table_info(?)').all('cases') as Array<{ name: string }>).map((c) => c.name).filter((c) => c !== 'id');
-  const ecols = (db.prepare('select name from pragma_table_info(?)').all('case_events') as Array<{ name: string }>).map((c) => c.name).filter((c) => c !== 'id' && c !== 'case_id' && c !== 'case_number');
+  const cols = (db.prepare('select name from pragma_table_info(?)').all('cases') as Array<{ name: string }>)
+    .map((c) => c.name)
+    .filter((c) => c !== 'id');
+  const ecols = (
+    db.prepare('select name from pragma_table_info(?)').all('case_events') as Array<{ name: string }>
+  )
+    .map((c) => c.name)
+    .filter((c) => c !== 'id' && c !== 'case_id' && c !== 'case_number');
   const maxCase = (db.prepare('select max(id) as m from cases').get() as { m: number }).m;
   const maxEvent = (db.prepare('select max(id) as m from case_events').get() as { m: number }).m;
   const renumber = (col: string, k: number) => `substr(${col}, 1, 9) || '${k}' || substr(${col}, 10)`;
   for (let k = 1; k < times; k++) {
     db.transaction(() => {
-      db.exec(`insert into cases (${cols.join(', ')}) select ${cols.map((c) => (c === 'case_number' ? renumber('case_number', k) : c)).join(', ')} from cases where id <= ${maxCase}`);
+      db.exec(
+        `insert into cases (${cols.join(', ')}) select ${cols.map((c) => (c === 'case_number' ? renumber('case_number', k) : c)).join(', ')} from cases where id <= ${maxCase}`,
+      );
       db.exec(
         `insert into case_events (case_id, case_number, ${ecols.join(', ')})
          select c.id, c.case_number, ${ecols.map((c) => `e.${c}`).join(', ')} from case_events e join cases c on c.case_number = ${renumber('e.case_number', k)} where e.id <= ${maxEvent}`,
@@ -54,7 +65,11 @@ function amplify(file: string, times: number, log: (s: string) => void): void {
 }
 
 /** Path of a cached database holding `base × times` cases; generated on first use. */
-export async function historyDatabase(base: number, times: number, log: (s: string) => void = console.log): Promise<string> {
+export async function historyDatabase(
+  base: number,
+  times: number,
+  log: (s: string) => void = console.log,
+): Promise<string> {
   mkdirSync(CACHE, { recursive: true });
   const file = join(CACHE, `history-${base}x${times}.db`);
   if (existsSync(file)) return file;

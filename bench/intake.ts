@@ -8,7 +8,18 @@ import { spawn } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchFigure } from './types.ts';
-import { freePort, INTAKE_BODY, load, login, median, paced, ROOT, startServerProcess, tempDir, type LoadResult } from './lib.ts';
+import {
+  freePort,
+  INTAKE_BODY,
+  load,
+  login,
+  median,
+  paced,
+  ROOT,
+  startServerProcess,
+  tempDir,
+  type LoadResult,
+} from './lib.ts';
 
 const RUNS = 3;
 const SECONDS = 5;
@@ -18,7 +29,11 @@ const PACED_SECONDS = 5;
 
 async function startBare(): Promise<{ url: string; stop: () => void }> {
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), String(port)], { cwd: ROOT, stdio: 'ignore' });
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), String(port)],
+    { cwd: ROOT, stdio: 'ignore' },
+  );
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
     try {
@@ -62,16 +77,46 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
   try {
     // warm up (JIT, page cache)
     await load({ url: intakeUrl(full.url), headers: hFull, body: INTAKE_BODY, connections: 4, seconds: 1 });
-    await load({ url: `${bare.url}/api/trpc/intake.create`, headers: bareHeaders, body: INTAKE_BODY, connections: 4, seconds: 1 });
-    await load({ url: intakeUrl(inline.url), headers: hInline, body: INTAKE_BODY, connections: 4, seconds: 1 });
+    await load({
+      url: `${bare.url}/api/trpc/intake.create`,
+      headers: bareHeaders,
+      body: INTAKE_BODY,
+      connections: 4,
+      seconds: 1,
+    });
+    await load({
+      url: intakeUrl(inline.url),
+      headers: hInline,
+      body: INTAKE_BODY,
+      connections: 4,
+      seconds: 1,
+    });
     const fullRps: number[] = [];
     const normalRps: number[] = [];
     const bareRps: number[] = [];
     let failures = 0;
     for (let i = 0; i < RUNS; i++) {
-      const a = await load({ url: intakeUrl(full.url), headers: hFull, body: INTAKE_BODY, connections: CONNECTIONS, seconds: SECONDS });
-      const b = await load({ url: `${bare.url}/api/trpc/intake.create`, headers: bareHeaders, body: INTAKE_BODY, connections: CONNECTIONS, seconds: SECONDS });
-      const c = await load({ url: intakeUrl(normal.url), headers: hNormal, body: INTAKE_BODY, connections: CONNECTIONS, seconds: SECONDS });
+      const a = await load({
+        url: intakeUrl(full.url),
+        headers: hFull,
+        body: INTAKE_BODY,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+      });
+      const b = await load({
+        url: `${bare.url}/api/trpc/intake.create`,
+        headers: bareHeaders,
+        body: INTAKE_BODY,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+      });
+      const c = await load({
+        url: intakeUrl(normal.url),
+        headers: hNormal,
+        body: INTAKE_BODY,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+      });
       failures += a.errors + a.non2xx + c.errors + c.non2xx;
       fullRps.push(a.rps);
       bareRps.push(b.rps);
@@ -83,32 +128,85 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
     const fixedRuns: LoadResult[] = [];
     const inlineRuns: LoadResult[] = [];
     for (let i = 0; i < PACED_RUNS; i++) {
-      fixedRuns.push(await paced({ url: intakeUrl(full.url), headers: hFull, body: INTAKE_BODY, rate: 200, seconds: PACED_SECONDS }));
-      inlineRuns.push(await paced({ url: intakeUrl(inline.url), headers: hInline, body: INTAKE_BODY, rate: 200, seconds: PACED_SECONDS }));
+      fixedRuns.push(
+        await paced({
+          url: intakeUrl(full.url),
+          headers: hFull,
+          body: INTAKE_BODY,
+          rate: 200,
+          seconds: PACED_SECONDS,
+        }),
+      );
+      inlineRuns.push(
+        await paced({
+          url: intakeUrl(inline.url),
+          headers: hInline,
+          body: INTAKE_BODY,
+          rate: 200,
+          seconds: PACED_SECONDS,
+        }),
+      );
     }
     const p99s = fixedRuns.map((r) => r.p99);
     const inlineP99s = inlineRuns.map((r) => r.p99);
-    const fixed = { p50: median(fixedRuns.map((r) => r.p50)), p99: Math.max(...p99s), max: Math.max(...fixedRuns.map((r) => r.max)), requests: fixedRuns.reduce((a, r) => a + r.requests, 0), errors: fixedRuns.reduce((a, r) => a + r.errors, 0), non2xx: fixedRuns.reduce((a, r) => a + r.non2xx, 0) };
+    const fixed = {
+      p50: median(fixedRuns.map((r) => r.p50)),
+      p99: Math.max(...p99s),
+      max: Math.max(...fixedRuns.map((r) => r.max)),
+      requests: fixedRuns.reduce((a, r) => a + r.requests, 0),
+      errors: fixedRuns.reduce((a, r) => a + r.errors, 0),
+      non2xx: fixedRuns.reduce((a, r) => a + r.non2xx, 0),
+    };
     const fmtRuns = (xs: number[]) => xs.map((x) => x.toFixed(1)).join(' / ');
     const fsyncRate = rawFsyncRate(dir);
     const intake = median(fullRps);
     const bareMed = median(bareRps);
     const normalMed = median(normalRps);
     return [
-      { group: 'intake', name: `intake.create over HTTP, ${CONNECTIONS} connections closed loop (synchronous=FULL)`, value: intake, unit: 'cases/s', baseline: { name: 'bare Express JSON endpoint, same payload and load', value: bareMed }, ratio: intake / bareMed, note: `goal ≥ 0.5; ${failures} failed requests` },
-      { group: 'intake', name: `latency p50 at an even 200 cases/s (open loop, from scheduled send), median of ${PACED_RUNS} runs of ${PACED_SECONDS} s`, value: fixed.p50, unit: 'ms', note: `${fixed.requests} requests, ${fixed.errors + fixed.non2xx} failed` },
+      {
+        group: 'intake',
+        name: `intake.create over HTTP, ${CONNECTIONS} connections closed loop (synchronous=FULL)`,
+        value: intake,
+        unit: 'cases/s',
+        baseline: { name: 'bare Express JSON endpoint, same payload and load', value: bareMed },
+        ratio: intake / bareMed,
+        note: `goal ≥ 0.5; ${failures} failed requests`,
+      },
+      {
+        group: 'intake',
+        name: `latency p50 at an even 200 cases/s (open loop, from scheduled send), median of ${PACED_RUNS} runs of ${PACED_SECONDS} s`,
+        value: fixed.p50,
+        unit: 'ms',
+        note: `${fixed.requests} requests, ${fixed.errors + fixed.non2xx} failed`,
+      },
       {
         group: 'intake',
         name: `latency p99 at an even 200 cases/s, worst of ${PACED_RUNS} runs`,
         value: fixed.p99,
         unit: 'ms',
-        baseline: { name: 'same, WAL checkpoints inside commits (DB_CHECKPOINT=inline), worst run', value: Math.max(...inlineP99s) },
+        baseline: {
+          name: 'same, WAL checkpoints inside commits (DB_CHECKPOINT=inline), worst run',
+          value: Math.max(...inlineP99s),
+        },
         ratio: fixed.p99 / Math.max(...inlineP99s),
         note: `goal ≤ 25 ms in every run; runs ${fmtRuns(p99s)} ms (inline: ${fmtRuns(inlineP99s)} ms)`,
       },
       { group: 'intake', name: 'latency max at an even 200 cases/s', value: fixed.max, unit: 'ms' },
-      { group: 'commit', name: 'intake with synchronous=FULL (durable against power loss)', value: intake, unit: 'cases/s', baseline: { name: 'same with synchronous=NORMAL', value: normalMed }, ratio: intake / normalMed },
-      { group: 'commit', name: 'raw fsync rate of this disk (4 KiB write + fsync)', value: fsyncRate, unit: 'fsync/s', note: `intake/fsync ratio ${(intake / fsyncRate).toFixed(2)}: group commit puts several cases in one fsync` },
+      {
+        group: 'commit',
+        name: 'intake with synchronous=FULL (durable against power loss)',
+        value: intake,
+        unit: 'cases/s',
+        baseline: { name: 'same with synchronous=NORMAL', value: normalMed },
+        ratio: intake / normalMed,
+      },
+      {
+        group: 'commit',
+        name: 'raw fsync rate of this disk (4 KiB write + fsync)',
+        value: fsyncRate,
+        unit: 'fsync/s',
+        note: `intake/fsync ratio ${(intake / fsyncRate).toFixed(2)}: group commit puts several cases in one fsync`,
+      },
     ];
   } finally {
     bare.stop();

@@ -28,7 +28,10 @@ export type Child = ChildServer;
  * tsx), or with `built` on the production bundle (`pnpm --filter @citygrid/server build` first).
  * `BENCH_SERVER_ARGS` adds node flags to every server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  */
-export function startServerProcess(env: Record<string, string> & { DATABASE_PATH: string }, opts: { built?: boolean; nodeArgs?: string[] } = {}): Promise<Child> {
+export function startServerProcess(
+  env: Record<string, string> & { DATABASE_PATH: string },
+  opts: { built?: boolean; nodeArgs?: string[] } = {},
+): Promise<Child> {
   return startChildServer(env, opts);
 }
 
@@ -46,7 +49,14 @@ export interface LoadResult {
 }
 
 /** autocannon against one URL: closed loop at `connections`, or open loop at `rate` req/s. */
-export async function load(opts: { url: string; headers: Record<string, string>; body: string; connections: number; seconds: number; rate?: number }): Promise<LoadResult> {
+export async function load(opts: {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  connections: number;
+  seconds: number;
+  rate?: number;
+}): Promise<LoadResult> {
   const r = await autocannon({
     url: opts.url,
     method: 'POST',
@@ -56,7 +66,15 @@ export async function load(opts: { url: string; headers: Record<string, string>;
     duration: opts.seconds,
     ...(opts.rate ? { overallRate: opts.rate } : {}),
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max, errors: r.errors + r.timeouts, non2xx: r.non2xx, requests: r.requests.total };
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+  };
 }
 
 /**
@@ -103,5 +121,13 @@ export async function paced(opts: {
   await Promise.all(inflight);
   const elapsed = (performance.now() - t0) / 1000;
   await agent.close();
-  return { rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.reduce((a, b) => Math.max(a, b), 0), errors, non2xx, requests: total };
+  return {
+    rps: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.reduce((a, b) => Math.max(a, b), 0),
+    errors,
+    non2xx,
+    requests: total,
+  };
 }

@@ -117,14 +117,23 @@ const LAST_RESPONSE_END = `Math.max(0, ...performance.getEntriesByType('resource
 async function measure(browser: Browser, server: Child, n: number): Promise<RunResult> {
   const headers = await login(server.url, 'supervisor');
   const [name, value] = headers.cookie!.split(';')[0]!.split('=') as [string, string];
-  const context = await browser.newContext({ viewport: MAP_VIEWPORT, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await browser.newContext({
+    viewport: MAP_VIEWPORT,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
   try {
     await context.addCookies([{ name, value, url: server.url }]);
     await context.addInitScript({ content: watchFullRender(n) });
     const page = await context.newPage();
     await page.goto(`${server.url}/#/map`);
-    for (const t0 = Date.now(); (await page.evaluate('window.__bench.fullAt')) === null; await page.waitForTimeout(100)) {
-      if (Date.now() - t0 > 180_000) throw new Error(`the map with ${n} open cases did not render within 180 s`);
+    for (
+      const t0 = Date.now();
+      (await page.evaluate('window.__bench.fullAt')) === null;
+      await page.waitForTimeout(100)
+    ) {
+      if (Date.now() - t0 > 180_000)
+        throw new Error(`the map with ${n} open cases did not render within 180 s`);
     }
     // network idle: no request (other than the open live stream) finishing for a second
     let idle = false;
@@ -156,7 +165,10 @@ export default async function runMapBench(): Promise<BenchFigure[]> {
   let empty: Child | null = null;
   let browser: Browser | null = null;
   try {
-    await Promise.all([createDatabase(join(dir, 'full.db'), OPEN_CASES), createDatabase(join(dir, 'empty.db'), 0)]);
+    await Promise.all([
+      createDatabase(join(dir, 'full.db'), OPEN_CASES),
+      createDatabase(join(dir, 'empty.db'), 0),
+    ]);
     [full, empty, browser] = await Promise.all([
       startServerProcess({ DATABASE_PATH: join(dir, 'full.db'), WEB_DIST }),
       startServerProcess({ DATABASE_PATH: join(dir, 'empty.db'), WEB_DIST }),
@@ -193,16 +205,31 @@ export default async function runMapBench(): Promise<BenchFigure[]> {
     });
     const label = `${OPEN_CASES.toLocaleString('en-US')} open cases`;
     return [
-      figure(`first full render of the command map, ${label}`, render(withCases), render(without), `navigation → every case drawn and network idle; 1920×1080 headless Chromium; median of ${RUNS}`),
+      figure(
+        `first full render of the command map, ${label}`,
+        render(withCases),
+        render(without),
+        `navigation → every case drawn and network idle; 1920×1080 headless Chromium; median of ${RUNS}`,
+      ),
       figure(
         `frame time while panning/zooming (median), ${label}`,
         frameMedian(withCases),
         frameMedian(without),
         `${SEQUENCE_MS / 1000} s of animated panBy/setZoom; ${frames(withCases)} vs ${frames(without)} frames; median of ${RUNS} runs`,
       ),
-      figure(`frame time while panning/zooming (p95), ${label}`, frameP95(withCases), frameP95(without), `same sequence; p95 of each run, median of ${RUNS}; longest frame ${longest(withCases)} vs ${longest(without)} ms`),
+      figure(
+        `frame time while panning/zooming (p95), ${label}`,
+        frameP95(withCases),
+        frameP95(without),
+        `same sequence; p95 of each run, median of ${RUNS}; longest frame ${longest(withCases)} vs ${longest(without)} ms`,
+      ),
       {
-        ...figure(`open-cases response size, ${label}`, bytes(withCases), bytes(without), 'the tRPC batch that carries the map\'s open cases (dashboard.openCaseMarkers, with the other dashboard queries), uncompressed'),
+        ...figure(
+          `open-cases response size, ${label}`,
+          bytes(withCases),
+          bytes(without),
+          "the tRPC batch that carries the map's open cases (dashboard.openCaseMarkers, with the other dashboard queries), uncompressed",
+        ),
         unit: 'KiB',
       },
     ];

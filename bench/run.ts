@@ -13,7 +13,12 @@ const MODULES = ['grid', 'intake', 'fanout', 'dashboard', 'search', 'map', 'soak
 const only = process.argv.slice(2);
 const chosen = MODULES.filter((m) => only.length === 0 || only.includes(m));
 
-const fmt = (v: number) => (Math.abs(v) >= 1000 ? Math.round(v).toLocaleString('en-US') : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+const fmt = (v: number) =>
+  Math.abs(v) >= 1000
+    ? Math.round(v).toLocaleString('en-US')
+    : Math.abs(v) >= 10
+      ? v.toFixed(1)
+      : v.toFixed(2);
 
 const started = new Date();
 const figures: BenchFigure[] = [];
@@ -28,7 +33,9 @@ for (const name of chosen) {
     const got = await mod.default();
     figures.push(...got);
     for (const f of got) {
-      const base = f.baseline ? `  vs ${fmt(f.baseline.value)} ${f.unit} (${f.baseline.name})  ratio ${f.ratio !== undefined ? f.ratio.toFixed(2) : '-'}` : '';
+      const base = f.baseline
+        ? `  vs ${fmt(f.baseline.value)} ${f.unit} (${f.baseline.name})  ratio ${f.ratio !== undefined ? f.ratio.toFixed(2) : '-'}`
+        : '';
       console.log(`  ${f.name}: ${fmt(f.value)} ${f.unit}${base}${f.note ? `  — ${f.note}` : ''}`);
     }
   } catch (e) {
@@ -38,16 +45,27 @@ for (const name of chosen) {
   console.log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 // a partial run (`pnpm bench map`) replaces only its own modules' figures in results.json
-const previous = only.length > 0 && existsSync(join(ROOT, 'bench/results.json')) ? (JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as { figures: BenchFigure[] }).figures : [];
+const previous =
+  only.length > 0 && existsSync(join(ROOT, 'bench/results.json'))
+    ? (JSON.parse(readFileSync(join(ROOT, 'bench/results.json'), 'utf8')) as { figures: BenchFigure[] })
+        .figures
+    : [];
 const ranGroups = new Set(figures.map((f) => f.group));
 const result = {
   date: started.toISOString(),
   modules: chosen,
   durationS: Math.round((Date.now() - started.getTime()) / 1000),
-  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  },
   figures: [...previous.filter((f) => !ranGroups.has(f.group)), ...figures],
   failures,
 };
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(result, null, 2)}\n`);
-console.log(`\n${figures.length} figures in ${result.durationS} s → bench/results.json${failures.length ? `; ${failures.length} module(s) failed: ${failures.map((f) => f.module).join(', ')}` : ''}`);
+console.log(
+  `\n${figures.length} figures in ${result.durationS} s → bench/results.json${failures.length ? `; ${failures.length} module(s) failed: ${failures.map((f) => f.module).join(', ')}` : ''}`,
+);
 process.exit(0);

@@ -42,7 +42,8 @@ function openLiveMap(url: string, cookie: string, agent: http.Agent): Promise<Li
       const headers: Record<string, string> = { cookie, accept: 'text/event-stream' };
       if (map.last > 0) headers['last-event-id'] = String(map.last);
       current = http.get(`${url}/api/live`, { agent, headers }, (res) => {
-        if (res.statusCode !== 200) return first ? reject(new Error(`SSE status ${res.statusCode}`)) : undefined;
+        if (res.statusCode !== 200)
+          return first ? reject(new Error(`SSE status ${res.statusCode}`)) : undefined;
         res.setEncoding('utf8');
         let buf = '';
         res.on('data', (chunk: string) => {
@@ -84,7 +85,12 @@ export default async function runSoakBench(): Promise<BenchFigure[]> {
   try {
     const headers = await login(server.url, 'operator');
     const wall = await login(server.url, 'supervisor');
-    for (let i = 0; i < MAPS; i += 50) maps.push(...(await Promise.all(Array.from({ length: Math.min(50, MAPS - i) }, () => openLiveMap(server.url, wall.cookie!, agent)))));
+    for (let i = 0; i < MAPS; i += 50)
+      maps.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(50, MAPS - i) }, () => openLiveMap(server.url, wall.cookie!, agent)),
+        )),
+      );
     const rssStart = server.rssMiB();
     const windows: number[][] = Array.from({ length: Math.ceil(SECONDS / WINDOW_S) }, () => []);
     const result = await paced({
@@ -93,13 +99,15 @@ export default async function runSoakBench(): Promise<BenchFigure[]> {
       body: INTAKE_BODY,
       rate: RATE,
       seconds: SECONDS,
-      onSample: (due, latency) => windows[Math.min(windows.length - 1, Math.floor(due / (WINDOW_S * 1000)))]!.push(latency),
+      onSample: (due, latency) =>
+        windows[Math.min(windows.length - 1, Math.floor(due / (WINDOW_S * 1000)))]!.push(latency),
     });
     const created = result.requests - result.errors - result.non2xx;
     // intake writes 3 events (report, file, dispatch) per case
     const expected = created * 3;
     const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline && maps.some((m) => m.received < expected)) await new Promise((r) => setTimeout(r, 200));
+    while (Date.now() < deadline && maps.some((m) => m.received < expected))
+      await new Promise((r) => setTimeout(r, 200));
     const lost = maps.reduce((a, m) => a + Math.max(0, expected - m.received), 0);
     const reconnects = maps.reduce((a, m) => a + m.reconnects, 0);
     const rssEnd = server.rssMiB();
@@ -114,9 +122,28 @@ export default async function runSoakBench(): Promise<BenchFigure[]> {
         unit: 'ms',
         note: `goal ≤ 50 ms in every window; ${over} of ${p99s.length} windows over; window p99s ${p99s.map((p) => Math.round(p)).join(' ')}`,
       },
-      { group: 'soak', name: 'intake p50 over the whole soak', value: result.p50, unit: 'ms', note: `${result.requests} cases sent, ${result.errors + result.non2xx} failed; max ${Math.round(result.max)} ms` },
-      { group: 'soak', name: `live events lost over ${MAPS} maps`, value: lost, unit: 'events', note: `${expected} expected per map; ${reconnects} reconnects (resumed with Last-Event-ID)` },
-      { group: 'soak', name: 'server RSS at the end of the soak', value: rssEnd, unit: 'MiB', baseline: { name: 'RSS once the maps were open, before the soak', value: rssStart }, ratio: rssEnd / rssStart },
+      {
+        group: 'soak',
+        name: 'intake p50 over the whole soak',
+        value: result.p50,
+        unit: 'ms',
+        note: `${result.requests} cases sent, ${result.errors + result.non2xx} failed; max ${Math.round(result.max)} ms`,
+      },
+      {
+        group: 'soak',
+        name: `live events lost over ${MAPS} maps`,
+        value: lost,
+        unit: 'events',
+        note: `${expected} expected per map; ${reconnects} reconnects (resumed with Last-Event-ID)`,
+      },
+      {
+        group: 'soak',
+        name: 'server RSS at the end of the soak',
+        value: rssEnd,
+        unit: 'MiB',
+        baseline: { name: 'RSS once the maps were open, before the soak', value: rssStart },
+        ratio: rssEnd / rssStart,
+      },
     ];
   } finally {
     for (const m of maps) m.close();

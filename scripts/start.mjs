@@ -5,11 +5,18 @@ import { spawnSync, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync('pnpm', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const env = { ...process.env, WEB_DIST: process.env.WEB_DIST ?? resolve(root, 'apps/web/dist') };
 // Built JavaScript: no TypeScript compiled at start.
-const child = spawn(process.execPath, ['--enable-source-maps', resolve(root, 'apps/server/dist/bin/main.js')], { cwd: root, env, stdio: 'inherit' });
+const child = spawn(
+  process.execPath,
+  ['--enable-source-maps', resolve(root, 'apps/server/dist/bin/main.js')],
+  { cwd: root, env, stdio: 'inherit' },
+);
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -6,12 +6,17 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
-const run = (cmd, args, opts = {}) => spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts }).status ?? 1;
+const run = (cmd, args, opts = {}) =>
+  spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts }).status ?? 1;
 
 if (!existsSync('/usr/bin/chromium')) {
   if (process.getuid?.() === 0) {
     console.log('[test] installing Chromium and CJK fonts from Debian for the browser tests');
-    if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk']) !== 0) process.exit(1);
+    if (
+      run('apt-get', ['update', '-qq']) !== 0 ||
+      run('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk']) !== 0
+    )
+      process.exit(1);
   } else {
     console.error('[test] browser tests need Chromium: apt-get install -y chromium fonts-noto-cjk');
     process.exit(1);
@@ -22,7 +27,10 @@ const steps = [
   ['typecheck', ['run', 'typecheck']],
   ['lint', ['exec', 'eslint', '.']],
   ['drizzle check', ['--filter', '@citygrid/db', 'exec', 'drizzle-kit', 'check']],
-  ['drizzle check (postgres)', ['--filter', '@citygrid/db', 'exec', 'drizzle-kit', 'check', '--config', 'drizzle-pg.config.ts']],
+  [
+    'drizzle check (postgres)',
+    ['--filter', '@citygrid/db', 'exec', 'drizzle-kit', 'check', '--config', 'drizzle-pg.config.ts'],
+  ],
   ['build', ['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']],
 ];
 for (const [name, args] of steps) {
@@ -37,7 +45,15 @@ for (const [name, args] of steps) {
 mkdirSync(resolve(root, 'test-results'), { recursive: true });
 const out = resolve(root, 'test-results/vitest.json');
 const extra = process.argv.slice(2);
-const status = run('pnpm', ['exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...extra]);
+const status = run('pnpm', [
+  'exec',
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${out}`,
+  ...extra,
+]);
 let passed = 0;
 let failed = 0;
 let skipped = 0;

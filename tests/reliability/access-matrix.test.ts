@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TRANSITIONS, type CaseActionType, type Role } from '@citygrid/domain';
-import { CITY_CENTRE, Session, listProcedures, errorOf, intakeInput, loginAs, rawCall, startTestServer, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  Session,
+  listProcedures,
+  errorOf,
+  intakeInput,
+  loginAs,
+  rawCall,
+  startTestServer,
+  type TestServer,
+} from './support.ts';
 
 /**
  * The access policy with the unit dimension: every procedure × every role, with unit staff of the
@@ -21,7 +31,16 @@ const USERS: Record<Exclude<Who, 'anonymous'>, string> = {
 const WHO: Who[] = [...(Object.keys(USERS) as Who[]), 'anonymous'];
 const roleOf = (w: Who): Role | null => (w === 'anonymous' ? null : w === 'unit_other' ? 'unit_staff' : w);
 
-const STAFF: Who[] = ['operator', 'inspector', 'shift_lead', 'dispatcher', 'supervisor', 'admin', 'unit_staff', 'unit_other'];
+const STAFF: Who[] = [
+  'operator',
+  'inspector',
+  'shift_lead',
+  'dispatcher',
+  'supervisor',
+  'admin',
+  'unit_staff',
+  'unit_other',
+];
 const WATCHERS: Who[] = ['supervisor', 'shift_lead', 'dispatcher', 'operator', 'inspector', 'admin'];
 const UNITS: Who[] = ['unit_staff', 'unit_other'];
 const POLICY: Record<string, readonly Who[]> = {
@@ -89,15 +108,22 @@ beforeAll(async () => {
     sessions.set(w, await loginAs(server, username));
   }
   sessions.set('anonymous', new Session(server.url));
-  heldCase = (await s('operator').client.intake.create.mutate(intakeInput('权限矩阵 held by U09', '13600000001'))).caseNumber;
+  heldCase = (
+    await s('operator').client.intake.create.mutate(intakeInput('权限矩阵 held by U09', '13600000001'))
+  ).caseNumber;
 });
 afterAll(async () => server?.stop());
 
 const db = () => server.services.database.sqlite;
 /** The whole stored row and its event count: what a refused request must leave untouched. */
 const rowOf = (caseNumber: string) =>
-  JSON.stringify({ row: db().prepare('select * from cases where case_number = ?').get(caseNumber), events: db().prepare('select count(*) as n from case_events where case_number = ?').get(caseNumber) });
-const versionOf = (caseNumber: string) => (db().prepare('select version from cases where case_number = ?').get(caseNumber) as { version: number }).version;
+  JSON.stringify({
+    row: db().prepare('select * from cases where case_number = ?').get(caseNumber),
+    events: db().prepare('select count(*) as n from case_events where case_number = ?').get(caseNumber),
+  });
+const versionOf = (caseNumber: string) =>
+  (db().prepare('select version from cases where case_number = ?').get(caseNumber) as { version: number })
+    .version;
 
 /**
  * A schema-valid input for each procedure that cannot do harm when it is allowed: case actions
@@ -106,7 +132,11 @@ const versionOf = (caseNumber: string) => (db().prepare('select version from cas
  */
 function inputFor(path: string): unknown {
   const period = { from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date().toISOString() };
-  const act = (type: string, extra: Record<string, unknown> = {}) => ({ caseNumber: heldCase, expectedVersion: versionOf(heldCase), action: { type, ...extra } });
+  const act = (type: string, extra: Record<string, unknown> = {}) => ({
+    caseNumber: heldCase,
+    expectedVersion: versionOf(heldCase),
+    action: { type, ...extra },
+  });
   const inputs: Record<string, () => unknown> = {
     'auth.me': () => undefined,
     'auth.logout': () => undefined,
@@ -131,19 +161,36 @@ function inputFor(path: string): unknown {
     'dashboard.trend': () => ({ days: 30 }),
     'dashboard.evaluation': () => ({ period, groupBy: 'unit' }),
     'admin.users': () => undefined,
-    'admin.createUser': () => ({ username: 'operator', displayName: '重名', role: 'operator', password: 'long-enough-password' }),
+    'admin.createUser': () => ({
+      username: 'operator',
+      displayName: '重名',
+      role: 'operator',
+      password: 'long-enough-password',
+    }),
     'admin.updateUser': () => ({ id: 999_999, displayName: '无此人' }),
-    'admin.upsertUnit': () => ({ code: 'U99', departmentCode: 'D999', name: '无此部门', nameEn: 'No such department' }),
+    'admin.upsertUnit': () => ({
+      code: 'U99',
+      departmentCode: 'D999',
+      name: '无此部门',
+      nameEn: 'No such department',
+    }),
     'admin.routingRules': () => undefined,
     'admin.replaceRoutingRules': () => ({ rules: [{ nonsense: true }] }),
-    'admin.setTimeLimit': () => ({ minorClassCode: 'E9999', timeLimit: { amount: 1, unit: 'working_hours' } }),
+    'admin.setTimeLimit': () => ({
+      minorClassCode: 'E9999',
+      timeLimit: { amount: 1, unit: 'working_hours' },
+    }),
     'admin.importGrid': () => ({ document: {} }),
     'admin.securityLog': () => undefined,
     'admin.upsertDepartment': () => ({ code: 'D99', name: '权限测试部门', nameEn: 'Access test department' }),
     'admin.testRoute': () => ({ ...CITY_CENTRE, minorClassCode: 'C0302' }),
     'admin.calendarStatus': () => undefined,
     'admin.calendarYear': () => ({ year: 2027 }),
-    'admin.loadCalendarYear': () => ({ year: 2030, holidays: [{ date: '2031-01-01', name: '不在该年' }], makeUpWorkdays: [] }),
+    'admin.loadCalendarYear': () => ({
+      year: 2030,
+      holidays: [{ date: '2031-01-01', name: '不在该年' }],
+      makeUpWorkdays: [],
+    }),
     'admin.apiKeys': () => undefined,
     'admin.createApiKey': () => ({ name: '权限测试' }),
     'admin.revokeApiKey': () => ({ id: '000000000000' }),
@@ -167,11 +214,15 @@ function inputFor(path: string): unknown {
 /** HTTP status of a call; for a subscription, the status of the first SSE message. */
 async function statusOf(who: Who, path: string, type: string, input: unknown): Promise<number> {
   const session = s(who);
-  if (type !== 'subscription') return (await rawCall(server.url, session, path, type as 'query' | 'mutation', input)).status;
+  if (type !== 'subscription')
+    return (await rawCall(server.url, session, path, type as 'query' | 'mutation', input)).status;
   const ctl = new AbortController();
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (session.cookie) headers.cookie = session.cookie;
-  const res = await fetch(`${server.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`, { headers, signal: ctl.signal });
+  const res = await fetch(
+    `${server.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`,
+    { headers, signal: ctl.signal },
+  );
   let status = res.status;
   if (status === 200) {
     const reader = res.body!.getReader();
@@ -209,22 +260,46 @@ describe('access with the unit dimension: every procedure × every role × own/o
         const allowed = POLICY[path]!.includes(who);
         const refused = status === 401 || status === 403;
         if (status >= 500) wrong.push(`${path} as ${who}: HTTP ${status} (server error)`);
-        else if (allowed === refused) wrong.push(`${path} as ${who}: HTTP ${status}, policy ${allowed ? 'allows' : 'refuses'}`);
-        if (refused && rowOf(heldCase) !== before) wrong.push(`${path} as ${who}: refused but the case changed`);
+        else if (allowed === refused)
+          wrong.push(`${path} as ${who}: HTTP ${status}, policy ${allowed ? 'allows' : 'refuses'}`);
+        if (refused && rowOf(heldCase) !== before)
+          wrong.push(`${path} as ${who}: refused but the case changed`);
       }
     }
     expect(wrong).toEqual([]);
   });
 
   it('lets only the holding unit read a case, and moves that right with a redispatch', async () => {
-    const c = await s('operator').client.intake.create.mutate(intakeInput('权限矩阵 redispatch', '13600000003'));
-    expect((await s('unit_staff').client.cases.get.query({ caseNumber: c.caseNumber })).record.unitCode).toBe('U09');
-    expect((await errorOf(s('unit_other').client.cases.get.query({ caseNumber: c.caseNumber }))).httpStatus).toBe(403);
-    await s('dispatcher').client.cases.act.mutate({ caseNumber: c.caseNumber, expectedVersion: c.version, action: { type: 'redispatch', unitCode: 'U12', reason: '属自来水公司' } });
-    expect((await s('unit_other').client.cases.get.query({ caseNumber: c.caseNumber })).record.unitCode).toBe('U12');
-    expect((await errorOf(s('unit_staff').client.cases.get.query({ caseNumber: c.caseNumber }))).httpStatus).toBe(403);
-    expect(await s('unit_other').client.unitWork.queue.query({}).then((q) => q.items.some((r) => r.caseNumber === c.caseNumber))).toBe(true);
-    expect(await s('unit_staff').client.unitWork.queue.query({}).then((q) => q.items.some((r) => r.caseNumber === c.caseNumber))).toBe(false);
+    const c = await s('operator').client.intake.create.mutate(
+      intakeInput('权限矩阵 redispatch', '13600000003'),
+    );
+    expect((await s('unit_staff').client.cases.get.query({ caseNumber: c.caseNumber })).record.unitCode).toBe(
+      'U09',
+    );
+    expect(
+      (await errorOf(s('unit_other').client.cases.get.query({ caseNumber: c.caseNumber }))).httpStatus,
+    ).toBe(403);
+    await s('dispatcher').client.cases.act.mutate({
+      caseNumber: c.caseNumber,
+      expectedVersion: c.version,
+      action: { type: 'redispatch', unitCode: 'U12', reason: '属自来水公司' },
+    });
+    expect((await s('unit_other').client.cases.get.query({ caseNumber: c.caseNumber })).record.unitCode).toBe(
+      'U12',
+    );
+    expect(
+      (await errorOf(s('unit_staff').client.cases.get.query({ caseNumber: c.caseNumber }))).httpStatus,
+    ).toBe(403);
+    expect(
+      await s('unit_other')
+        .client.unitWork.queue.query({})
+        .then((q) => q.items.some((r) => r.caseNumber === c.caseNumber)),
+    ).toBe(true);
+    expect(
+      await s('unit_staff')
+        .client.unitWork.queue.query({})
+        .then((q) => q.items.some((r) => r.caseNumber === c.caseNumber)),
+    ).toBe(false);
   });
 });
 
@@ -241,17 +316,54 @@ const DISPATCHERS: Role[] = ['dispatcher', 'shift_lead'];
 const CHECKERS: Role[] = ['inspector', 'shift_lead'];
 const UNIT_STAFF: Role[] = ['unit_staff'];
 const ACT_POLICY: Partial<Record<CaseActionType, Role[]>> = {
-  verify: CHECKERS, file: LEAD, void: DISPATCHERS, merge: DISPATCHERS, dispatch: DISPATCHERS, redispatch: DISPATCHERS,
-  accept: UNIT_STAFF, request_return: UNIT_STAFF, approve_return: DISPATCHERS, refuse_return: DISPATCHERS,
-  request_extension: UNIT_STAFF, approve_extension: LEAD, refuse_extension: LEAD, request_park: UNIT_STAFF, approve_park: LEAD, refuse_park: LEAD,
-  resume: ['unit_staff', 'shift_lead'], report_disposal: UNIT_STAFF, close: CHECKERS, rework: CHECKERS, callback: ['operator', 'shift_lead'],
+  verify: CHECKERS,
+  file: LEAD,
+  void: DISPATCHERS,
+  merge: DISPATCHERS,
+  dispatch: DISPATCHERS,
+  redispatch: DISPATCHERS,
+  accept: UNIT_STAFF,
+  request_return: UNIT_STAFF,
+  approve_return: DISPATCHERS,
+  refuse_return: DISPATCHERS,
+  request_extension: UNIT_STAFF,
+  approve_extension: LEAD,
+  refuse_extension: LEAD,
+  request_park: UNIT_STAFF,
+  approve_park: LEAD,
+  refuse_park: LEAD,
+  resume: ['unit_staff', 'shift_lead'],
+  report_disposal: UNIT_STAFF,
+  close: CHECKERS,
+  rework: CHECKERS,
+  callback: ['operator', 'shift_lead'],
 };
-const PROCEDURE_ACTIONS: Record<Procedure, CaseActionType[]> = { 'cases.act': Object.keys(ACT_POLICY) as CaseActionType[] };
+const PROCEDURE_ACTIONS: Record<Procedure, CaseActionType[]> = {
+  'cases.act': Object.keys(ACT_POLICY) as CaseActionType[],
+};
 const LEGAL_FROM: Record<Exclude<CaseActionType, 'report'>, string> = {
-  verify: 'reported', file: 'reported', void: 'filed', merge: 'filed', link_duplicate: 'dispatched', dispatch: 'filed', redispatch: 'dispatched', accept: 'dispatched', request_return: 'dispatched',
-  approve_return: 'return_requested', refuse_return: 'return_requested', request_extension: 'accepted', approve_extension: 'extension_requested',
-  refuse_extension: 'extension_requested', request_park: 'accepted', approve_park: 'park_requested', refuse_park: 'park_requested', resume: 'parked',
-  report_disposal: 'accepted', close: 'disposed', rework: 'disposed', callback: 'closed',
+  verify: 'reported',
+  file: 'reported',
+  void: 'filed',
+  merge: 'filed',
+  link_duplicate: 'dispatched',
+  dispatch: 'filed',
+  redispatch: 'dispatched',
+  accept: 'dispatched',
+  request_return: 'dispatched',
+  approve_return: 'return_requested',
+  refuse_return: 'return_requested',
+  request_extension: 'accepted',
+  approve_extension: 'extension_requested',
+  refuse_extension: 'extension_requested',
+  request_park: 'accepted',
+  approve_park: 'park_requested',
+  refuse_park: 'park_requested',
+  resume: 'parked',
+  report_disposal: 'accepted',
+  close: 'disposed',
+  rework: 'disposed',
+  callback: 'closed',
   comment: 'reported', // only partner apps over Open311 (role public): no staff procedure takes it
   urge: 'dispatched', // cases.act by supervisors, and only once the case is overdue (covered in apps/server/src/admin-console.test.ts)
   escalate: 'dispatched',
@@ -274,13 +386,21 @@ async function caseIn(state: string): Promise<{ caseNumber: string; version: num
     const res = await fetch(`${server.url}/open311/v2/requests.json`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ api_key: 'test-key', service_code: 'C0302', lat: String(CITY_CENTRE.lat), long: String(CITY_CENTRE.lng), description: tag }).toString(),
+      body: new URLSearchParams({
+        api_key: 'test-key',
+        service_code: 'C0302',
+        lat: String(CITY_CENTRE.lat),
+        long: String(CITY_CENTRE.lng),
+        description: tag,
+      }).toString(),
     });
     const [created] = (await res.json()) as Array<{ service_request_id: string }>;
     return { caseNumber: created!.service_request_id, version: 1 };
   }
   if (state === 'filed') {
-    const c = await s('operator').client.intake.create.mutate(intakeInput(tag, '13600000004', { location: null, address: '不详', minorClassCode: 'E0102' }));
+    const c = await s('operator').client.intake.create.mutate(
+      intakeInput(tag, '13600000004', { location: null, address: '不详', minorClassCode: 'E0102' }),
+    );
     return { caseNumber: c.caseNumber, version: c.version };
   }
   const c = await s('operator').client.intake.create.mutate(intakeInput(tag, '13600000005'));
@@ -295,14 +415,19 @@ async function caseIn(state: string): Promise<{ caseNumber: string; version: num
     return v;
   }
   if (state === 'disposed' || state === 'closed') {
-    await step(unit.mutate({ ...at(v.version), action: { type: 'report_disposal', note: '已处置', attachments: [] } }));
-    if (state === 'closed') await step(lead.cases.act.mutate({ ...at(v.version), action: { type: 'close' } }));
+    await step(
+      unit.mutate({ ...at(v.version), action: { type: 'report_disposal', note: '已处置', attachments: [] } }),
+    );
+    if (state === 'closed')
+      await step(lead.cases.act.mutate({ ...at(v.version), action: { type: 'close' } }));
     return v;
   }
   await step(unit.mutate({ ...at(v.version), action: { type: 'accept' } }));
   if (state === 'accepted') return v;
   if (state === 'extension_requested') {
-    await step(unit.mutate({ ...at(v.version), action: { type: 'request_extension', reason: '需要时间', amount: 2 } }));
+    await step(
+      unit.mutate({ ...at(v.version), action: { type: 'request_extension', reason: '需要时间', amount: 2 } }),
+    );
     return v;
   }
   await step(unit.mutate({ ...at(v.version), action: { type: 'request_park', reason: '冬季施工' } }));
@@ -340,10 +465,13 @@ async function actionPayload(type: CaseActionType): Promise<Record<string, unkno
   }
 }
 
-const callAct = (who: Who, procedure: Procedure, input: unknown) => rawCall(server.url, s(who), procedure, 'mutation', input);
+const callAct = (who: Who, procedure: Procedure, input: unknown) =>
+  rawCall(server.url, s(who), procedure, 'mutation', input);
 
 describe('case actions × every user: the role and the unit decide, and a refusal changes nothing', () => {
-  const combos = (Object.keys(PROCEDURE_ACTIONS) as Procedure[]).flatMap((p) => PROCEDURE_ACTIONS[p].map((type) => [p, type] as const));
+  const combos = (Object.keys(PROCEDURE_ACTIONS) as Procedure[]).flatMap((p) =>
+    PROCEDURE_ACTIONS[p].map((type) => [p, type] as const),
+  );
 
   for (const [procedure, type] of combos) {
     const label = `${procedure} ${type}`;
@@ -354,16 +482,27 @@ describe('case actions × every user: the role and the unit decide, and a refusa
       const problems: string[] = [];
       for (const who of WHO.filter((w) => !mayAct(w, procedure, type))) {
         const before = rowOf(target.caseNumber);
-        const r = await callAct(who, procedure, { caseNumber: target.caseNumber, expectedVersion: target.version, action });
-        if (r.status !== 401 && r.status !== 403) problems.push(`${who}: HTTP ${r.status}, expected a refusal`);
+        const r = await callAct(who, procedure, {
+          caseNumber: target.caseNumber,
+          expectedVersion: target.version,
+          action,
+        });
+        if (r.status !== 401 && r.status !== 403)
+          problems.push(`${who}: HTTP ${r.status}, expected a refusal`);
         if (rowOf(target.caseNumber) !== before) problems.push(`${who}: the case changed although refused`);
       }
       // the state was legal: each user with the right succeeds (on a case of their own)
       for (const who of WHO.filter((w) => mayAct(w, procedure, type))) {
         const mine = who === WHO.find((w) => mayAct(w, procedure, type)) ? target : await caseIn(state);
-        const r = await callAct(who, procedure, { caseNumber: mine.caseNumber, expectedVersion: mine.version, action });
-        if (r.status !== 200) problems.push(`${who}: HTTP ${r.status} (${r.error?.message ?? ''}), expected success`);
-        else if (versionOf(mine.caseNumber) !== mine.version + 1) problems.push(`${who}: succeeded but the version did not move by one`);
+        const r = await callAct(who, procedure, {
+          caseNumber: mine.caseNumber,
+          expectedVersion: mine.version,
+          action,
+        });
+        if (r.status !== 200)
+          problems.push(`${who}: HTTP ${r.status} (${r.error?.message ?? ''}), expected success`);
+        else if (versionOf(mine.caseNumber) !== mine.version + 1)
+          problems.push(`${who}: succeeded but the version did not move by one`);
       }
       expect(problems).toEqual([]);
     });
@@ -376,7 +515,11 @@ describe('case actions × every user: the role and the unit decide, and a refusa
     const c = await caseIn('accepted');
     for (const expectedVersion of [c.version, c.version - 1, c.version + 5]) {
       const before = rowOf(c.caseNumber);
-      const r = await callAct('unit_other', 'cases.act', { caseNumber: c.caseNumber, expectedVersion, action: { type: 'report_disposal', note: '不是我们的', attachments: [] } });
+      const r = await callAct('unit_other', 'cases.act', {
+        caseNumber: c.caseNumber,
+        expectedVersion,
+        action: { type: 'report_disposal', note: '不是我们的', attachments: [] },
+      });
       expect(r.status, `expectedVersion ${expectedVersion}`).toBe(403);
       expect(r.error?.message ?? '').not.toMatch(/accepted|version \d/);
       expect(rowOf(c.caseNumber)).toBe(before);

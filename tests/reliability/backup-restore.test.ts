@@ -4,7 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BackupError, backupDatabase, checkIntegrity, openSqliteFile, restoreDatabase } from './support.ts';
-import { REPO_ROOT, SCALE, SEED, waitFor, caseTotals, intakeInput, loginAs, replayMismatches, sleep, startTestServer, versionEventMismatches, type Session, type TestServer } from './support.ts';
+import {
+  REPO_ROOT,
+  SCALE,
+  SEED,
+  waitFor,
+  caseTotals,
+  intakeInput,
+  loginAs,
+  replayMismatches,
+  sleep,
+  startTestServer,
+  versionEventMismatches,
+  type Session,
+  type TestServer,
+} from './support.ts';
 
 /**
  * Online backup under intake load, then restore: every case acknowledged before the backup began
@@ -23,9 +37,14 @@ afterAll(async () => {
 
 function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'apps/server/src/backup-cli.ts', ...args], { cwd: REPO_ROOT }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'apps/server/src/backup-cli.ts', ...args],
+      { cwd: REPO_ROOT },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -54,10 +73,12 @@ function casesIn(file: string, caseNumbers: string[]): Map<string, string> {
   const db = openSqliteFile(file);
   try {
     const get = db.prepare('select description from cases where case_number = ?');
-    return new Map(caseNumbers.flatMap((n) => {
-      const row = get.get(n) as { description: string } | undefined;
-      return row ? [[n, row.description] as const] : [];
-    }));
+    return new Map(
+      caseNumbers.flatMap((n) => {
+        const row = get.get(n) as { description: string } | undefined;
+        return row ? [[n, row.description] as const] : [];
+      }),
+    );
   } finally {
     db.close();
   }
@@ -85,11 +106,20 @@ describe('online backup and restore', () => {
     expect(viaCli.stdout).toContain('integrity ok');
     expect(first.pages).toBeGreaterThan(0);
 
-    for (const [file, before] of [['one.db', before1], ['two.db', before2]] as const) {
+    for (const [file, before] of [
+      ['one.db', before1],
+      ['two.db', before2],
+    ] as const) {
       const path = join(backupDir, file);
       expect(checkIntegrity(path), file).toEqual(['ok']);
-      const found = casesIn(path, before.map((a) => a.caseNumber));
-      expect(before.filter((a) => found.get(a.caseNumber) !== a.description).map((a) => a.caseNumber), `${file}: acknowledged before the backup but missing`).toEqual([]);
+      const found = casesIn(
+        path,
+        before.map((a) => a.caseNumber),
+      );
+      expect(
+        before.filter((a) => found.get(a.caseNumber) !== a.description).map((a) => a.caseNumber),
+        `${file}: acknowledged before the backup but missing`,
+      ).toEqual([]);
       const b = openSqliteFile(path);
       try {
         // one consistent moment: every row matches its events, nothing half-written
@@ -135,7 +165,9 @@ describe('online backup and restore', () => {
       expect(replayMismatches(view)).toEqual([]);
     }
     // and it keeps working: a new case gets the next number
-    const next = await (await loginAs(server, 'operator')).client.intake.create.mutate(intakeInput('备份恢复之后', '13300000001'));
+    const next = await (
+      await loginAs(server, 'operator')
+    ).client.intake.create.mutate(intakeInput('备份恢复之后', '13300000001'));
     expect(before2.map((a) => a.caseNumber)).not.toContain(next.caseNumber);
     expect(checkIntegrity(dbPath)).toEqual(['ok']);
   });
@@ -155,7 +187,10 @@ describe('online backup and restore', () => {
 
   it('explains its usage and fails with exit code 2 on wrong arguments', async () => {
     const wrong = [[], ['copy', 'a', 'b'], ['backup', 'only-one'], ['restore', 'a', 'b', 'c']];
-    const [missing, ...answers] = await Promise.all([cli('backup', join(backupDir, 'nope.db'), join(backupDir, 'out.db')), ...wrong.map((args) => cli(...args))]);
+    const [missing, ...answers] = await Promise.all([
+      cli('backup', join(backupDir, 'nope.db'), join(backupDir, 'out.db')),
+      ...wrong.map((args) => cli(...args)),
+    ]);
     answers.forEach((r, i) => {
       expect(r.code, wrong[i]!.join(' ')).toBe(2);
       expect(r.stderr + r.stdout).toMatch(/usage:/);

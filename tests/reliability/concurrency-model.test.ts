@@ -1,7 +1,26 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRANSITIONS, listAllowedActions, type CaseActionType, type CaseSnapshot, type Role } from '@citygrid/domain';
-import { CITY_CENTRE, OUTSIDE_GRID, SCALE, SEED, errorOf, fcOptions, intakeInput, loginAs, replayMismatches, startTestServer, type Session, type TestServer } from './support.ts';
+import {
+  TRANSITIONS,
+  listAllowedActions,
+  type CaseActionType,
+  type CaseSnapshot,
+  type Role,
+} from '@citygrid/domain';
+import {
+  CITY_CENTRE,
+  OUTSIDE_GRID,
+  SCALE,
+  SEED,
+  errorOf,
+  fcOptions,
+  intakeInput,
+  loginAs,
+  replayMismatches,
+  startTestServer,
+  type Session,
+  type TestServer,
+} from './support.ts';
 
 /**
  * Model-based concurrency: several actors fire random actions at a few cases at the same time,
@@ -28,7 +47,29 @@ type Procedure = 'cases.act';
 const PROCEDURES: Record<Procedure, { roles: Role[]; actions: CaseActionType[] }> = {
   'cases.act': {
     roles: ['dispatcher', 'shift_lead', 'unit_staff', 'inspector', 'operator'],
-    actions: ['verify', 'file', 'void', 'merge', 'dispatch', 'redispatch', 'accept', 'request_return', 'approve_return', 'refuse_return', 'request_extension', 'approve_extension', 'refuse_extension', 'request_park', 'approve_park', 'refuse_park', 'resume', 'report_disposal', 'close', 'rework', 'callback'],
+    actions: [
+      'verify',
+      'file',
+      'void',
+      'merge',
+      'dispatch',
+      'redispatch',
+      'accept',
+      'request_return',
+      'approve_return',
+      'refuse_return',
+      'request_extension',
+      'approve_extension',
+      'refuse_extension',
+      'request_park',
+      'approve_park',
+      'refuse_park',
+      'resume',
+      'report_disposal',
+      'close',
+      'rework',
+      'callback',
+    ],
   },
 };
 const CLIENT_ACTIONS = (Object.keys(TRANSITIONS) as CaseActionType[]).filter((t) => t !== 'report');
@@ -72,9 +113,17 @@ const commandArb: fc.Arbitrary<Command> = fc.record({
   skew: fc.constantFrom(0, 0, 0, 0, -1, -2, 1),
   wrongProcedure: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
 });
-const wavesArb = fc.array(fc.array(commandArb, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 12 });
+const wavesArb = fc.array(fc.array(commandArb, { minLength: 1, maxLength: 6 }), {
+  minLength: 1,
+  maxLength: 12,
+});
 
-function payload(type: CaseActionType, pick: number, caseNumbers: string[], self: string): Record<string, unknown> {
+function payload(
+  type: CaseActionType,
+  pick: number,
+  caseNumbers: string[],
+  self: string,
+): Record<string, unknown> {
   const reason = `可靠性测试 ${type} 原因`;
   switch (type) {
     case 'void':
@@ -117,14 +166,28 @@ interface Outcome {
 }
 
 async function fileCases(run: string): Promise<Array<{ caseNumber: string; version: number }>> {
-  const dispatched = await operator.client.intake.create.mutate(intakeInput(`并发模型 ${run} a`, '13700000001'));
-  const dispatched2 = await operator.client.intake.create.mutate(intakeInput(`并发模型 ${run} b`, '13700000002', { location: { lat: CITY_CENTRE.lat + 0.001, lng: CITY_CENTRE.lng } }));
-  const filed = await operator.client.intake.create.mutate(intakeInput(`并发模型 ${run} c`, '13700000003', { location: OUTSIDE_GRID }));
+  const dispatched = await operator.client.intake.create.mutate(
+    intakeInput(`并发模型 ${run} a`, '13700000001'),
+  );
+  const dispatched2 = await operator.client.intake.create.mutate(
+    intakeInput(`并发模型 ${run} b`, '13700000002', {
+      location: { lat: CITY_CENTRE.lat + 0.001, lng: CITY_CENTRE.lng },
+    }),
+  );
+  const filed = await operator.client.intake.create.mutate(
+    intakeInput(`并发模型 ${run} c`, '13700000003', { location: OUTSIDE_GRID }),
+  );
   // a public report (Open311) stays `reported` until someone verifies or files it
   const res = await fetch(`${server.url}/open311/v2/requests.json`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ api_key: 'test-key', service_code: 'C0302', lat: String(CITY_CENTRE.lat), long: String(CITY_CENTRE.lng), description: `并发模型 ${run} d` }).toString(),
+    body: new URLSearchParams({
+      api_key: 'test-key',
+      service_code: 'C0302',
+      lat: String(CITY_CENTRE.lat),
+      long: String(CITY_CENTRE.lng),
+      description: `并发模型 ${run} d`,
+    }).toString(),
   });
   expect(res.status).toBe(200);
   const [reported] = (await res.json()) as Array<{ service_request_id: string }>;
@@ -140,7 +203,9 @@ describe('concurrent actors on shared cases (model-based)', () => {
         const run = `${SEED}-${++runNo}`;
         const filed = await fileCases(run);
         const caseNumbers = filed.map((c) => c.caseNumber);
-        const initial = await Promise.all(caseNumbers.map((n) => lead.client.cases.get.query({ caseNumber: n })));
+        const initial = await Promise.all(
+          caseNumbers.map((n) => lead.client.cases.get.query({ caseNumber: n })),
+        );
         // what the clients believe each case is (stale whenever someone else acted)
         const known: CaseSnapshot[] = initial.map((v) => v.record);
         const outcomes: Outcome[] = [];
@@ -149,30 +214,55 @@ describe('concurrent actors on shared cases (model-based)', () => {
           await Promise.all(
             wave.map(async (c) => {
               const believed = known[c.caseIdx]!;
-              const allowedFor = (i: number) => listAllowedActions(believed, { userId: userIds[i]!, role: ACTORS[i]!.role, unitCode: ACTORS[i]!.unitCode as never });
+              const allowedFor = (i: number) =>
+                listAllowedActions(believed, {
+                  userId: userIds[i]!,
+                  role: ACTORS[i]!.role,
+                  unitCode: ACTORS[i]!.unitCode as never,
+                });
               // to move cases along, a command meant to be allowed goes to the next actor who may act
-              const actorIdx = c.fromAllowed ? (ACTORS.map((_, k) => (c.actorIdx + k) % ACTORS.length).find((i) => allowedFor(i).length > 0) ?? c.actorIdx) : c.actorIdx;
+              const actorIdx = c.fromAllowed
+                ? (ACTORS.map((_, k) => (c.actorIdx + k) % ACTORS.length).find(
+                    (i) => allowedFor(i).length > 0,
+                  ) ?? c.actorIdx)
+                : c.actorIdx;
               const actor = ACTORS[actorIdx]!;
               const allowed = c.fromAllowed ? allowedFor(actorIdx) : [];
               const choices = allowed.length > 0 ? allowed : CLIENT_ACTIONS;
               const type = choices[c.pick % choices.length]!;
-              const carrying = (Object.keys(PROCEDURES) as Procedure[]).filter((p) => PROCEDURES[p].actions.includes(type));
+              const carrying = (Object.keys(PROCEDURES) as Procedure[]).filter((p) =>
+                PROCEDURES[p].actions.includes(type),
+              );
               const natural = carrying.filter((p) => PROCEDURES[p].roles.includes(actor.role));
               const options = c.wrongProcedure || natural.length === 0 ? carrying : natural;
               const procedure = options[c.pick % options.length]!;
               const expectedVersion = Math.max(1, believed.version + c.skew);
-              const input = { caseNumber: caseNumbers[c.caseIdx]!, expectedVersion, action: payload(type, c.pick, caseNumbers, caseNumbers[c.caseIdx]!) };
+              const input = {
+                caseNumber: caseNumbers[c.caseIdx]!,
+                expectedVersion,
+                action: payload(type, c.pick, caseNumbers, caseNumbers[c.caseIdx]!),
+              };
               const client = sessions[actorIdx]!.client;
               const call = client.cases.act.mutate(input as never);
               const target = type === 'merge' ? (input.action.targetCaseNumber as string) : undefined;
-              const base = { caseIdx: c.caseIdx, actorIdx, type, procedure, expectedVersion, ...(target ? { target } : {}) };
+              const base = {
+                caseIdx: c.caseIdx,
+                actorIdx,
+                type,
+                procedure,
+                expectedVersion,
+                ...(target ? { target } : {}),
+              };
               try {
                 const view = await call;
                 outcomes.push({ ...base, status: 200, version: view.record.version });
                 // a success moves the case exactly one version past what the actor expected
                 expect(view.record.version, JSON.stringify(base)).toBe(expectedVersion + 1);
                 // (the view's event list may already hold later events committed in the same batch)
-                expect(view.events.find((e) => e.seq === view.record.version)).toMatchObject({ type, actorUserId: userIds[actorIdx] });
+                expect(view.events.find((e) => e.seq === view.record.version)).toMatchObject({
+                  type,
+                  actorUserId: userIds[actorIdx],
+                });
                 if (view.record.version > known[c.caseIdx]!.version) known[c.caseIdx] = view.record;
               } catch (e) {
                 const err = await errorOf(Promise.reject(e));
@@ -181,7 +271,12 @@ describe('concurrent actors on shared cases (model-based)', () => {
                   const now = err.domain as { version?: number; state?: CaseSnapshot['state'] } | null;
                   if (now?.version !== undefined) {
                     expect(now.version, JSON.stringify(base)).not.toBe(expectedVersion);
-                    if (now.version > known[c.caseIdx]!.version) known[c.caseIdx] = { ...known[c.caseIdx]!, version: now.version, state: now.state ?? known[c.caseIdx]!.state };
+                    if (now.version > known[c.caseIdx]!.version)
+                      known[c.caseIdx] = {
+                        ...known[c.caseIdx]!,
+                        version: now.version,
+                        state: now.state ?? known[c.caseIdx]!.state,
+                      };
                   }
                 }
               }
@@ -199,7 +294,9 @@ describe('concurrent actors on shared cases (model-based)', () => {
           // the row is exactly its event log
           expect(replayMismatches(view)).toEqual([]);
           // a successful merge of another case into this one adds exactly one automatic link_duplicate event here
-          const mergedIn = outcomes.filter((o) => o.status === 200 && o.type === 'merge' && o.target === caseNumbers[i]).length;
+          const mergedIn = outcomes.filter(
+            (o) => o.status === 200 && o.type === 'merge' && o.target === caseNumbers[i],
+          ).length;
           const links = view.events.filter((e) => e.seq > start && e.type === 'link_duplicate');
           expect(links.length).toBe(mergedIn);
           // versions: one per success or merged-in call, unique, and nothing else moved the case
@@ -209,7 +306,10 @@ describe('concurrent actors on shared cases (model-based)', () => {
           // each event after the start is the success that produced it: same action, same actor
           for (const w of wins) {
             const e = view.events.find((x) => x.seq === w.version)!;
-            expect({ type: e.type, actor: e.actorUserId }).toEqual({ type: w.type, actor: userIds[w.actorIdx] });
+            expect({ type: e.type, actor: e.actorUserId }).toEqual({
+              type: w.type,
+              actor: userIds[w.actorIdx],
+            });
           }
         }
       }),

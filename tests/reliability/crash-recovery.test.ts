@@ -3,7 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkIntegrity, openSqliteFile } from './support.ts';
-import { ChildServer, SCALE, SEED, freePort, intakeInput, loginAs, replayMismatches, rng, sleep, versionEventMismatches, type Session } from './support.ts';
+import {
+  ChildServer,
+  SCALE,
+  SEED,
+  freePort,
+  intakeInput,
+  loginAs,
+  replayMismatches,
+  rng,
+  sleep,
+  versionEventMismatches,
+  type Session,
+} from './support.ts';
 
 /**
  * kill -9 the real server process in the middle of intake load, restart it on the same file, and
@@ -32,7 +44,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const submit = (s: Session, r: Submitted) => s.client.intake.create.mutate({ ...intakeInput(r.description, r.phone), idempotencyKey: r.key });
+const submit = (s: Session, r: Submitted) =>
+  s.client.intake.create.mutate({ ...intakeInput(r.description, r.phone), idempotencyKey: r.key });
 
 /** Run intake load until `stop()`; collects what was acknowledged (a response received) and what was not. */
 function runLoad(operator: Session, unit: Session, round: number, random: () => number) {
@@ -44,7 +57,12 @@ function runLoad(operator: Session, unit: Session, round: number, random: () => 
   const intake = Array.from({ length: INTAKE_WORKERS }, async (_, w) => {
     for (let i = 0; !stopped; i++) {
       const tag = `${SEED}-${round}-${w}-${i}`;
-      const r: Submitted = { key: `crash-${tag}`, description: `崩溃测试 crash ${tag} ${Math.floor(random() * 1e9)}`, phone: `139${String(round * 1_000_000 + w * 10_000 + i).padStart(8, '0')}`, round };
+      const r: Submitted = {
+        key: `crash-${tag}`,
+        description: `崩溃测试 crash ${tag} ${Math.floor(random() * 1e9)}`,
+        phone: `139${String(round * 1_000_000 + w * 10_000 + i).padStart(8, '0')}`,
+        round,
+      };
       try {
         const res = await submit(operator, r);
         const a = { ...r, caseNumber: res.caseNumber };
@@ -65,7 +83,11 @@ function runLoad(operator: Session, unit: Session, round: number, random: () => 
         continue;
       }
       try {
-        const v = await unit.client.cases.act.mutate({ caseNumber: next.caseNumber, expectedVersion: 3, action: { type: 'accept', note: '签收' } });
+        const v = await unit.client.cases.act.mutate({
+          caseNumber: next.caseNumber,
+          expectedVersion: 3,
+          action: { type: 'accept', note: '签收' },
+        });
         acceptedAcks.push({ caseNumber: next.caseNumber, version: v.record.version });
       } catch {
         return;
@@ -147,19 +169,36 @@ describe('kill -9 during intake load', () => {
       }
       const check = openSqliteFile(dbPath);
       try {
-        const rows = check.prepare("select description, count(*) as n from cases where description like ? group by description").all(`崩溃测试 crash ${SEED}-${round}-%`) as Array<{ description: string; n: number }>;
+        const rows = check
+          .prepare(
+            'select description, count(*) as n from cases where description like ? group by description',
+          )
+          .all(`崩溃测试 crash ${SEED}-${round}-%`) as Array<{ description: string; n: number }>;
         const stored = new Map(rows.map((r) => [r.description, r.n]));
         const asked = [...load.acked, ...retried].map((r) => r.description);
-        expect([...stored.values()].filter((n) => n !== 1), context).toEqual([]);
+        expect(
+          [...stored.values()].filter((n) => n !== 1),
+          context,
+        ).toEqual([]);
         // exactly the requests that were made, nothing more (no case appeared that no one asked for)
         expect([...stored.keys()].sort(), context).toEqual([...asked].sort());
         // and every case acknowledged in any earlier round is still there, unchanged
-        const byNumber = check.prepare('select description, caller_phone as phone from cases where case_number = ?');
-        for (const a of allAcked) expect(byNumber.get(a.caseNumber), `${context}: ${a.caseNumber} from round ${a.round}`).toEqual({ description: a.description, phone: a.phone });
+        const byNumber = check.prepare(
+          'select description, caller_phone as phone from cases where case_number = ?',
+        );
+        for (const a of allAcked)
+          expect(byNumber.get(a.caseNumber), `${context}: ${a.caseNumber} from round ${a.round}`).toEqual({
+            description: a.description,
+            phone: a.phone,
+          });
       } finally {
         check.close();
       }
-      for (const r of retried) expect(replayMismatches(await lead.client.cases.get.query({ caseNumber: r.caseNumber })), context).toEqual([]);
+      for (const r of retried)
+        expect(
+          replayMismatches(await lead.client.cases.get.query({ caseNumber: r.caseNumber })),
+          context,
+        ).toEqual([]);
       allAcked.push(...load.acked, ...retried);
     }
 

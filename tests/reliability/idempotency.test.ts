@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SCALE, SEED, fcOptions, caseTotals, errorOf, intakeInput, loginAs, startTestServer, type Session, type TestServer } from './support.ts';
+import {
+  SCALE,
+  SEED,
+  fcOptions,
+  caseTotals,
+  errorOf,
+  intakeInput,
+  loginAs,
+  startTestServer,
+  type Session,
+  type TestServer,
+} from './support.ts';
 
 let server: TestServer;
 let operator: Session;
@@ -13,7 +24,8 @@ beforeAll(async () => {
 afterAll(async () => server?.stop());
 
 const db = () => server.services.database.sqlite;
-const countWith = (description: string) => (db().prepare('select count(*) as n from cases where description = ?').get(description) as { n: number }).n;
+const countWith = (description: string) =>
+  (db().prepare('select count(*) as n from cases where description = ?').get(description) as { n: number }).n;
 const keyRows = () => (db().prepare('select count(*) as n from idempotency_keys').get() as { n: number }).n;
 let serial = 0;
 const fresh = (what: string) => `${what} ${SEED}-${++serial}`;
@@ -24,7 +36,14 @@ describe('idempotent intake', () => {
     const description = fresh('幂等测试 twenty');
     const before = caseTotals(db());
     const keysBefore = keyRows();
-    const results = await Promise.all(Array.from({ length: 20 }, () => operator.client.intake.create.mutate({ ...intakeInput(description, '13900000020'), idempotencyKey: key })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        operator.client.intake.create.mutate({
+          ...intakeInput(description, '13900000020'),
+          idempotencyKey: key,
+        }),
+      ),
+    );
     expect(new Set(results.map((r) => r.caseNumber)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
     expect(countWith(description)).toBe(1);
@@ -37,7 +56,10 @@ describe('idempotent intake', () => {
   it('refuses the same key with a different body with 422 naming idempotencyKey, and stores nothing', async () => {
     const key = fresh('key-mismatch');
     const description = fresh('幂等测试 first');
-    await operator.client.intake.create.mutate({ ...intakeInput(description, '13900000021'), idempotencyKey: key });
+    await operator.client.intake.create.mutate({
+      ...intakeInput(description, '13900000021'),
+      idempotencyKey: key,
+    });
     const before = caseTotals(db());
     const keysBefore = keyRows();
     const variants = [
@@ -48,12 +70,23 @@ describe('idempotent intake', () => {
       { minorClassCode: 'C0101' },
     ];
     for (const v of variants) {
-      const err = await errorOf(operator.client.intake.create.mutate({ ...intakeInput(description, '13900000021'), ...v, idempotencyKey: key } as never));
+      const err = await errorOf(
+        operator.client.intake.create.mutate({
+          ...intakeInput(description, '13900000021'),
+          ...v,
+          idempotencyKey: key,
+        } as never),
+      );
       expect(err.httpStatus, JSON.stringify(v)).toBe(422);
       expect(err.fields.map((f) => f.field)).toEqual(['idempotencyKey']);
     }
     // even from another user with the right to file: the key is bound to its first request
-    const err = await errorOf(lead.client.intake.create.mutate({ ...intakeInput(fresh('幂等测试 lead'), '13900000021'), idempotencyKey: key }));
+    const err = await errorOf(
+      lead.client.intake.create.mutate({
+        ...intakeInput(fresh('幂等测试 lead'), '13900000021'),
+        idempotencyKey: key,
+      }),
+    );
     expect(err.httpStatus).toBe(422);
     expect(caseTotals(db())).toEqual(before);
     expect(keyRows()).toBe(keysBefore);
@@ -66,10 +99,12 @@ describe('idempotent intake', () => {
     const before = caseTotals(db());
     const calls = Array.from({ length: 20 }, (_, i) => {
       const description = i % 2 === 0 ? a : b;
-      return operator.client.intake.create.mutate({ ...intakeInput(description, '13900000022'), idempotencyKey: key }).then(
-        (r) => ({ description, ok: true as const, caseNumber: r.caseNumber, replayed: r.replayed }),
-        async (e: unknown) => ({ description, ok: false as const, err: await errorOf(Promise.reject(e)) }),
-      );
+      return operator.client.intake.create
+        .mutate({ ...intakeInput(description, '13900000022'), idempotencyKey: key })
+        .then(
+          (r) => ({ description, ok: true as const, caseNumber: r.caseNumber, replayed: r.replayed }),
+          async (e: unknown) => ({ description, ok: false as const, err: await errorOf(Promise.reject(e)) }),
+        );
     });
     const results = await Promise.all(calls);
     const wins = results.filter((r) => r.ok);
@@ -90,35 +125,46 @@ describe('idempotent intake', () => {
   it('keeps one case per key under random concurrent mixes of keys and bodies', async () => {
     const command = fc.record({ key: fc.integer({ min: 0, max: 3 }), body: fc.integer({ min: 0, max: 2 }) });
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 16 }), fc.integer(), async (cmds, salt) => {
-        const run = `${SEED}-${++serial}-${salt}`;
-        const before = caseTotals(db());
-        const results = await Promise.all(
-          cmds.map((c) =>
-            operator.client.intake
-              .create.mutate({ ...intakeInput(`幂等测试 mix ${run} k${c.key} b${c.body}`, '13900000023'), idempotencyKey: `mix-${run}-k${c.key}` })
-              .then(
-                (r) => ({ ...c, ok: true as const, caseNumber: r.caseNumber, replayed: r.replayed }),
-                async (e: unknown) => ({ ...c, ok: false as const, status: (await errorOf(Promise.reject(e))).httpStatus }),
-              ),
-          ),
-        );
-        const keys = [...new Set(cmds.map((c) => c.key))];
-        for (const k of keys) {
-          const forKey = results.filter((r) => r.key === k);
-          const wins = forKey.filter((r) => r.ok);
-          // the key's first committed body wins: every success is that body and that one case
-          expect(wins.length).toBeGreaterThan(0);
-          expect(new Set(wins.map((w) => w.body)).size).toBe(1);
-          expect(new Set(wins.map((w) => w.caseNumber)).size).toBe(1);
-          expect(wins.filter((w) => !w.replayed)).toHaveLength(1);
-          for (const l of forKey.filter((r) => !r.ok)) {
-            expect(l.status).toBe(422);
-            expect(l.body).not.toBe(wins[0]!.body);
+      fc.asyncProperty(
+        fc.array(command, { minLength: 1, maxLength: 16 }),
+        fc.integer(),
+        async (cmds, salt) => {
+          const run = `${SEED}-${++serial}-${salt}`;
+          const before = caseTotals(db());
+          const results = await Promise.all(
+            cmds.map((c) =>
+              operator.client.intake.create
+                .mutate({
+                  ...intakeInput(`幂等测试 mix ${run} k${c.key} b${c.body}`, '13900000023'),
+                  idempotencyKey: `mix-${run}-k${c.key}`,
+                })
+                .then(
+                  (r) => ({ ...c, ok: true as const, caseNumber: r.caseNumber, replayed: r.replayed }),
+                  async (e: unknown) => ({
+                    ...c,
+                    ok: false as const,
+                    status: (await errorOf(Promise.reject(e))).httpStatus,
+                  }),
+                ),
+            ),
+          );
+          const keys = [...new Set(cmds.map((c) => c.key))];
+          for (const k of keys) {
+            const forKey = results.filter((r) => r.key === k);
+            const wins = forKey.filter((r) => r.ok);
+            // the key's first committed body wins: every success is that body and that one case
+            expect(wins.length).toBeGreaterThan(0);
+            expect(new Set(wins.map((w) => w.body)).size).toBe(1);
+            expect(new Set(wins.map((w) => w.caseNumber)).size).toBe(1);
+            expect(wins.filter((w) => !w.replayed)).toHaveLength(1);
+            for (const l of forKey.filter((r) => !r.ok)) {
+              expect(l.status).toBe(422);
+              expect(l.body).not.toBe(wins[0]!.body);
+            }
           }
-        }
-        expect(caseTotals(db()).cases - before.cases).toBe(keys.length);
-      }),
+          expect(caseTotals(db()).cases - before.cases).toBe(keys.length);
+        },
+      ),
       fcOptions(15 * SCALE),
     );
   });

@@ -2,7 +2,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SCALE, SEED, intakeInput, loginAs, rng, sleep, startTestServer, waitFor, type Session, type TestServer } from './support.ts';
+import {
+  SCALE,
+  SEED,
+  intakeInput,
+  loginAs,
+  rng,
+  sleep,
+  startTestServer,
+  waitFor,
+  type Session,
+  type TestServer,
+} from './support.ts';
 
 /**
  * The live case stream across disconnects and a server restart: every client that resumes from
@@ -52,15 +63,32 @@ class Watcher {
   }
 }
 
-const allEventIds = () => (server!.services.database.sqlite.prepare('select id from case_events order by id').all() as Array<{ id: number }>).map((r) => r.id);
+const allEventIds = () =>
+  (
+    server!.services.database.sqlite.prepare('select id from case_events order by id').all() as Array<{
+      id: number;
+    }>
+  ).map((r) => r.id);
 
 async function fileCases(operator: Session, unit: Session, n: number, tag: string): Promise<void> {
   // a few at a time, with some unit actions in between, so events come in batches and singly
   for (let i = 0; i < n; i += 4) {
     const created = await Promise.all(
-      Array.from({ length: Math.min(4, n - i) }, (_, k) => operator.client.intake.create.mutate(intakeInput(`直播重启 ${tag} ${i + k}`, '13400000000'))),
+      Array.from({ length: Math.min(4, n - i) }, (_, k) =>
+        operator.client.intake.create.mutate(intakeInput(`直播重启 ${tag} ${i + k}`, '13400000000')),
+      ),
     );
-    await Promise.all(created.filter((_, k) => k % 2 === 0).map((c) => unit.client.cases.act.mutate({ caseNumber: c.caseNumber, expectedVersion: c.version, action: { type: 'accept' } })));
+    await Promise.all(
+      created
+        .filter((_, k) => k % 2 === 0)
+        .map((c) =>
+          unit.client.cases.act.mutate({
+            caseNumber: c.caseNumber,
+            expectedVersion: c.version,
+            action: { type: 'accept' },
+          }),
+        ),
+    );
   }
 }
 
@@ -95,7 +123,8 @@ describe('the live stream across disconnects and a restart', () => {
     await Promise.all(flapping);
 
     let expected = allEventIds();
-    for (const w of [...watchers, selfHealing]) await waitFor(() => w.last === expected.at(-1), `${w.username} to catch up before the restart`);
+    for (const w of [...watchers, selfHealing])
+      await waitFor(() => w.last === expected.at(-1), `${w.username} to catch up before the restart`);
     for (const w of [...watchers, selfHealing]) expect(w.ids).toEqual(expected);
     expect(flappy.every((w) => w.reconnects > 0)).toBe(true);
 
@@ -120,8 +149,13 @@ describe('the live stream across disconnects and a restart', () => {
 
     expected = allEventIds();
     expect(expected.at(-1)).toBeGreaterThan(lastBefore);
-    for (const w of watchers) await waitFor(() => w.last === expected.at(-1), `${w.username} to catch up after the restart`);
-    await waitFor(() => selfHealing.last === expected.at(-1), 'the self-healing client to reconnect and catch up', 30_000);
+    for (const w of watchers)
+      await waitFor(() => w.last === expected.at(-1), `${w.username} to catch up after the restart`);
+    await waitFor(
+      () => selfHealing.last === expected.at(-1),
+      'the self-healing client to reconnect and catch up',
+      30_000,
+    );
     await sleep(200); // anything arriving twice would arrive now
     for (const w of [...watchers, selfHealing]) {
       w.disconnect();

@@ -33,4 +33,3 @@ export function fcOptions<T>(numRuns: number): fc.Parameters<T> {
     },
   };
 }
-

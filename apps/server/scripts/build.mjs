@@ -12,7 +12,11 @@ const dist = join(here, 'dist');
 rmSync(dist, { recursive: true, force: true });
 
 await build({
-  entryPoints: { 'bin/main': join(here, 'src/main.ts'), 'bin/seed-cli': join(here, 'src/seed-cli.ts'), 'bin/backup-cli': join(here, 'src/backup-cli.ts') },
+  entryPoints: {
+    'bin/main': join(here, 'src/main.ts'),
+    'bin/seed-cli': join(here, 'src/seed-cli.ts'),
+    'bin/backup-cli': join(here, 'src/backup-cli.ts'),
+  },
   outdir: dist,
   bundle: true,
   platform: 'node',
@@ -22,7 +26,9 @@ await build({
   // Native addons (and their platform packages) are loaded at run time, never bundled.
   external: ['better-sqlite3', '@node-rs/argon2'],
   // Some bundled CommonJS dependencies call require() for Node built-ins.
-  banner: { js: "import { createRequire as __cgCreateRequire } from 'node:module'; const require = __cgCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __cgCreateRequire } from 'node:module'; const require = __cgCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 // `packages/db` finds its migrations at `<module dir>/../drizzle`; in the bundle that is dist/drizzle.

@@ -21,7 +21,12 @@ let unit09: Session;
 
 /** Everyone signs in (again): the tests jump the clock past the 2 h idle timeout of staff sessions. */
 async function signIn() {
-  [admin, operator, supervisor, unit09] = await loginMany(server, ['admin', 'operator', 'supervisor', 'unit-u09'] as const);
+  [admin, operator, supervisor, unit09] = await loginMany(server, [
+    'admin',
+    'operator',
+    'supervisor',
+    'unit-u09',
+  ] as const);
 }
 
 beforeAll(async () => {

@@ -5,7 +5,22 @@ import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
-import { appRouter, createContext, CSRF_HEADER, DOMAIN_TO_HTTP, evaluationToCsv, fieldIssuesOf, handleCitizen, handleOpen311, reportFileName, reportToCsv, reportToXlsx, ZReportInputSchema, type CookieJar, type Services } from '@citygrid/api';
+import {
+  appRouter,
+  createContext,
+  CSRF_HEADER,
+  DOMAIN_TO_HTTP,
+  evaluationToCsv,
+  fieldIssuesOf,
+  handleCitizen,
+  handleOpen311,
+  reportFileName,
+  reportToCsv,
+  reportToXlsx,
+  ZReportInputSchema,
+  type CookieJar,
+  type Services,
+} from '@citygrid/api';
 import { isDomainError } from '@citygrid/domain';
 import type { ServerConfig } from './env.ts';
 import { publicTileConfig, tileImageOrigins } from './tile-config.ts';
@@ -15,8 +30,21 @@ function cookieJar(req: Request, res: Response, secure: boolean): CookieJar {
   return {
     get: (name) => jar[name],
     set: (name, value, opts) =>
-      res.append('Set-Cookie', serializeCookie(name, value, { httpOnly: opts.httpOnly, sameSite: 'strict', secure, path: '/', maxAge: opts.maxAgeSeconds })),
-    clear: (name) => res.append('Set-Cookie', serializeCookie(name, '', { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: 0 })),
+      res.append(
+        'Set-Cookie',
+        serializeCookie(name, value, {
+          httpOnly: opts.httpOnly,
+          sameSite: 'strict',
+          secure,
+          path: '/',
+          maxAge: opts.maxAgeSeconds,
+        }),
+      ),
+    clear: (name) =>
+      res.append(
+        'Set-Cookie',
+        serializeCookie(name, '', { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: 0 }),
+      ),
   };
 }
 
@@ -51,7 +79,8 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     compression({
       filter: (req, res) => {
         const type = String(res.getHeader('Content-Type') ?? '');
-        if (type.includes('event-stream') || String(req.headers.accept ?? '').includes('event-stream')) return false;
+        if (type.includes('event-stream') || String(req.headers.accept ?? '').includes('event-stream'))
+          return false;
         if (req.path === '/api/live' || req.path.startsWith('/api/trpc/live.')) return false;
         return compression.filter(req, res);
       },
@@ -60,7 +89,13 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
 
   app.get('/health', async (_req, res) => {
     const cases = await services.cases.count({});
-    res.json({ status: 'ok', cases, gridVersion: services.reference.snapshot.gridVersion.version, liveConnections: services.live.size, pid: process.pid });
+    res.json({
+      status: 'ok',
+      cases,
+      gridVersion: services.reference.snapshot.gridVersion.version,
+      liveConnections: services.live.size,
+      pid: process.pid,
+    });
   });
 
   /** Deployment settings the web app needs before login (basemap). */
@@ -79,24 +114,44 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     createExpressMiddleware({
       router: appRouter,
       createContext: ({ req, res }) =>
-        createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: header(req, CSRF_HEADER), method: req.method }),
+        createContext({
+          services,
+          cookies: cookieJar(req, res, config.COOKIE_SECURE),
+          ip: req.ip ?? null,
+          csrfHeader: header(req, CSRF_HEADER),
+          method: req.method,
+        }),
       maxBodySize: 1_000_000,
       onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
       },
     }),
   );
 
   // --- the live case stream for dashboards: one shared serialisation for every connection ---
   app.get('/api/live', async (req, res) => {
-    const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: null, method: 'GET' });
+    const ctx = await createContext({
+      services,
+      cookies: cookieJar(req, res, config.COOKIE_SECURE),
+      ip: req.ip ?? null,
+      csrfHeader: null,
+      method: 'GET',
+    });
     if (!ctx.session) {
       res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
       return;
     }
-    const raw = header(req, 'last-event-id') ?? (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : null);
+    const raw =
+      header(req, 'last-event-id') ??
+      (typeof req.query.lastEventId === 'string' ? req.query.lastEventId : null);
     const lastEventId = raw !== null && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
-    res.status(200).set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
     res.flushHeaders();
     res.socket?.setNoDelay(true);
     let detach: (() => void) | null = null;
@@ -106,7 +161,13 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
       detach?.();
     });
     detach = await services.live.connect(
-      { write: (s) => res.write(s), get buffered() { return res.writableLength; }, close: () => res.end() },
+      {
+        write: (s) => res.write(s),
+        get buffered() {
+          return res.writableLength;
+        },
+        close: () => res.end(),
+      },
       ctx.session.user,
       lastEventId,
     );
@@ -116,28 +177,63 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
   // --- evaluation export for Excel (综合考评), supervisors and leads ---
   const GROUP_LABELS = { unit: '单位', community: '社区', category: '类别', cell: '网格' } as const;
   app.get('/api/export/evaluation.csv', async (req, res) => {
-    const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: null, method: 'GET' });
-    if (!ctx.session) return void res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
-    if (ctx.session.user.role === 'unit_staff') return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'supervisors only' } });
-    if (ctx.session.kind === 'wall') return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'a wall-display session is read-only' } });
+    const ctx = await createContext({
+      services,
+      cookies: cookieJar(req, res, config.COOKIE_SECURE),
+      ip: req.ip ?? null,
+      csrfHeader: null,
+      method: 'GET',
+    });
+    if (!ctx.session)
+      return void res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
+    if (ctx.session.user.role === 'unit_staff')
+      return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'supervisors only' } });
+    if (ctx.session.kind === 'wall')
+      return void res
+        .status(403)
+        .json({ error: { code: 'FORBIDDEN', message: 'a wall-display session is read-only' } });
     const q = req.query as Record<string, string | undefined>;
     const groupBy = (q.groupBy ?? 'unit') as keyof typeof GROUP_LABELS;
     const from = Date.parse(q.from ?? '');
     const to = Date.parse(q.to ?? '');
-    if (!(groupBy in GROUP_LABELS)) return void res.status(400).json({ error: { code: 'BAD_INPUT', message: 'groupBy: unit, community, category or cell', field: 'groupBy' } });
-    if (Number.isNaN(from)) return void res.status(400).json({ error: { code: 'BAD_INPUT', message: 'from: an ISO-8601 instant', field: 'from' } });
-    if (Number.isNaN(to) || to <= from) return void res.status(400).json({ error: { code: 'BAD_INPUT', message: 'to: an ISO-8601 instant after from', field: 'to' } });
+    if (!(groupBy in GROUP_LABELS))
+      return void res.status(400).json({
+        error: {
+          code: 'BAD_INPUT',
+          message: 'groupBy: unit, community, category or cell',
+          field: 'groupBy',
+        },
+      });
+    if (Number.isNaN(from))
+      return void res
+        .status(400)
+        .json({ error: { code: 'BAD_INPUT', message: 'from: an ISO-8601 instant', field: 'from' } });
+    if (Number.isNaN(to) || to <= from)
+      return void res
+        .status(400)
+        .json({ error: { code: 'BAD_INPUT', message: 'to: an ISO-8601 instant after from', field: 'to' } });
     const period = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
     const rows = await services.dashboard.evaluation({ ...period, groupBy });
     res
       .set('Content-Type', 'text/csv; charset=utf-8')
-      .set('Content-Disposition', `attachment; filename="evaluation-${groupBy}-${period.from.slice(0, 10)}.csv"`)
+      .set(
+        'Content-Disposition',
+        `attachment; filename="evaluation-${groupBy}-${period.from.slice(0, 10)}.csv"`,
+      )
       .send(evaluationToCsv(rows, period, GROUP_LABELS[groupBy]));
   });
 
   const sendError = (res: Response, e: unknown) => {
     // `fields` carries the same coded issues as tRPC errors, so the web app shows them in its own language
-    if (isDomainError(e)) res.status(DOMAIN_TO_HTTP[e.code]).json({ error: { code: e.code, message: e.message, field: e.details.field ?? null, fields: fieldIssuesOf(e) } });
+    if (isDomainError(e))
+      res.status(DOMAIN_TO_HTTP[e.code]).json({
+        error: {
+          code: e.code,
+          message: e.message,
+          field: e.details.field ?? null,
+          fields: fieldIssuesOf(e),
+        },
+      });
     else {
       console.error(e);
       res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
@@ -146,19 +242,38 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
   // --- reports (日报/周报/月报) as .xlsx and .csv: the same figures as reports.build ---
   const REPORT_ROLES = new Set(['supervisor', 'shift_lead', 'admin', 'dispatcher']);
   app.get(/^\/api\/export\/report\.(xlsx|csv)$/, async (req, res) => {
-    const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: null, method: 'GET' });
-    if (!ctx.session) return void res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
-    if (!REPORT_ROLES.has(ctx.session.user.role)) return void res.status(403).json({ error: { code: 'FORBIDDEN', message: 'reports are for supervisors, leads and administrators' } });
+    const ctx = await createContext({
+      services,
+      cookies: cookieJar(req, res, config.COOKIE_SECURE),
+      ip: req.ip ?? null,
+      csrfHeader: null,
+      method: 'GET',
+    });
+    if (!ctx.session)
+      return void res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
+    if (!REPORT_ROLES.has(ctx.session.user.role))
+      return void res.status(403).json({
+        error: { code: 'FORBIDDEN', message: 'reports are for supervisors, leads and administrators' },
+      });
     const parsed = ZReportInputSchema.safeParse(req.query);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return void res.status(400).json({ error: { code: 'BAD_INPUT', message: `${issue.path.join('.')}: ${issue.message}`, field: issue.path.join('.') } });
+      return void res.status(400).json({
+        error: {
+          code: 'BAD_INPUT',
+          message: `${issue.path.join('.')}: ${issue.message}`,
+          field: issue.path.join('.'),
+        },
+      });
     }
     try {
       const report = await services.reports.build(parsed.data);
       const ext = req.path.endsWith('.xlsx') ? 'xlsx' : 'csv';
       res.set('Content-Disposition', `attachment; filename="${reportFileName(report, ext)}"`);
-      if (ext === 'xlsx') res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await reportToXlsx(report));
+      if (ext === 'xlsx')
+        res
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .send(await reportToXlsx(report));
       else res.type('text/csv; charset=utf-8').send(reportToCsv(report));
     } catch (e) {
       sendError(res, e);
@@ -167,7 +282,13 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
 
   // --- attachments (photos of disposal), cookie-authenticated ---
   const authed = async (req: Request, res: Response) => {
-    const ctx = await createContext({ services, cookies: cookieJar(req, res, config.COOKIE_SECURE), ip: req.ip ?? null, csrfHeader: header(req, CSRF_HEADER), method: req.method });
+    const ctx = await createContext({
+      services,
+      cookies: cookieJar(req, res, config.COOKIE_SECURE),
+      ip: req.ip ?? null,
+      csrfHeader: header(req, CSRF_HEADER),
+      method: req.method,
+    });
     if (!ctx.session) {
       res.status(401).json({ error: { code: 'UNAUTHENTICATED', message: 'please log in' } });
       return null;
@@ -183,7 +304,9 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     const session = await authed(req, res);
     if (!session) return;
     if (header(req, CSRF_HEADER) !== session.csrfToken) {
-      res.status(403).json({ error: { code: 'FORBIDDEN', message: 'bad x-csrf-token header', field: 'x-csrf-token' } });
+      res
+        .status(403)
+        .json({ error: { code: 'FORBIDDEN', message: 'bad x-csrf-token header', field: 'x-csrf-token' } });
       return;
     }
     try {
@@ -198,28 +321,40 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
     if (!session) return;
     try {
       const { bytes, mime } = await services.attachments.read(req.params.sha, session.user);
-      res.set('Content-Type', mime).set('X-Content-Type-Options', 'nosniff').set('Cache-Control', 'private, max-age=86400').send(bytes);
+      res
+        .set('Content-Type', mime)
+        .set('X-Content-Type-Options', 'nosniff')
+        .set('Cache-Control', 'private, max-age=86400')
+        .send(bytes);
     } catch (e) {
       sendError(res, e);
     }
   });
 
   // --- Open311 GeoReport v2 ---
-  app.use('/open311/v2', express.urlencoded({ extended: false, limit: '100kb' }), express.json({ limit: '100kb' }), async (req, res) => {
-    try {
-      const out = await handleOpen311(services, {
-        method: req.method,
-        path: req.path,
-        query: req.query as Record<string, string | string[] | undefined>,
-        body: (req.body ?? {}) as Record<string, unknown>,
-        baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}/open311/v2`,
-      });
-      res.status(out.status).set('Content-Type', out.contentType).send(out.body);
-    } catch (e) {
-      console.error(e);
-      res.status(500).set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify([{ code: 500, description: 'internal error' }]));
-    }
-  });
+  app.use(
+    '/open311/v2',
+    express.urlencoded({ extended: false, limit: '100kb' }),
+    express.json({ limit: '100kb' }),
+    async (req, res) => {
+      try {
+        const out = await handleOpen311(services, {
+          method: req.method,
+          path: req.path,
+          query: req.query as Record<string, string | string[] | undefined>,
+          body: (req.body ?? {}) as Record<string, unknown>,
+          baseUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}/open311/v2`,
+        });
+        res.status(out.status).set('Content-Type', out.contentType).send(out.body);
+      } catch (e) {
+        console.error(e);
+        res
+          .status(500)
+          .set('Content-Type', 'application/json; charset=utf-8')
+          .send(JSON.stringify([{ code: 500, description: 'internal error' }]));
+      }
+    },
+  );
 
   // --- the citizen channel (网上举报): no login, no cookies; photos as raw bytes, reports as JSON ---
   app.use(
@@ -235,30 +370,67 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
         ip: req.ip ?? 'unknown',
       });
       if ('bytes' in out) {
-        res.status(out.status).set({ 'Content-Type': out.contentType, 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'private, max-age=3600' }).send(Buffer.from(out.bytes));
+        res
+          .status(out.status)
+          .set({
+            'Content-Type': out.contentType,
+            'X-Content-Type-Options': 'nosniff',
+            'Cache-Control': 'private, max-age=3600',
+          })
+          .send(Buffer.from(out.bytes));
       } else {
-        res.status(out.status).set(out.headers ?? {}).json(out.json);
+        res
+          .status(out.status)
+          .set(out.headers ?? {})
+          .json(out.json);
       }
     },
   );
   // a body over the parser's limit: the same refusal shape as every other one
-  app.use('/api/citizen', (err: { status?: number; type?: string }, _req: Request, res: Response, next: (e?: unknown) => void) => {
-    if (err.status === 413) return void res.status(413).json({ error: { code: 'BAD_INPUT', reason: 'photo_too_large', field: 'photo', message: 'the upload is too large' } });
-    if (err.status === 400) return void res.status(400).json({ error: { code: 'BAD_INPUT', reason: 'bad_input', field: '(body)', message: 'the body is not valid JSON' } });
-    next(err);
-  });
+  app.use(
+    '/api/citizen',
+    (err: { status?: number; type?: string }, _req: Request, res: Response, next: (e?: unknown) => void) => {
+      if (err.status === 413)
+        return void res.status(413).json({
+          error: {
+            code: 'BAD_INPUT',
+            reason: 'photo_too_large',
+            field: 'photo',
+            message: 'the upload is too large',
+          },
+        });
+      if (err.status === 400)
+        return void res.status(400).json({
+          error: {
+            code: 'BAD_INPUT',
+            reason: 'bad_input',
+            field: '(body)',
+            message: 'the body is not valid JSON',
+          },
+        });
+      next(err);
+    },
+  );
 
   // --- the web app (production build) ---
   if (config.WEB_DIST && existsSync(join(config.WEB_DIST, 'index.html'))) {
     // the citizen pages are their own small bundle (report.html), not the staff app
     if (existsSync(join(config.WEB_DIST, 'report.html'))) {
-      app.get(['/report', /^\/track(\/.*)?$/], (_req, res) => res.set('Cache-Control', 'no-cache').sendFile(join(config.WEB_DIST, 'report.html')));
+      app.get(['/report', /^\/track(\/.*)?$/], (_req, res) =>
+        res.set('Cache-Control', 'no-cache').sendFile(join(config.WEB_DIST, 'report.html')),
+      );
     }
     app.use(express.static(config.WEB_DIST, { index: false, maxAge: '1h' }));
-    app.get(/^\/(?!api\/|open311\/|health).*/, (_req, res) => res.sendFile(join(config.WEB_DIST, 'index.html')));
+    app.get(/^\/(?!api\/|open311\/|health).*/, (_req, res) =>
+      res.sendFile(join(config.WEB_DIST, 'index.html')),
+    );
   } else {
     app.get('/', (_req, res) => {
-      res.type('html').send('<!doctype html><meta charset="utf-8"><title>citygrid</title><h1>citygrid 指挥中心</h1><p>Web app not built: run <code>pnpm build</code>. API at /api/trpc, health at /health, Open311 at /open311/v2/discovery.json</p>');
+      res
+        .type('html')
+        .send(
+          '<!doctype html><meta charset="utf-8"><title>citygrid</title><h1>citygrid 指挥中心</h1><p>Web app not built: run <code>pnpm build</code>. API at /api/trpc, health at /health, Open311 at /open311/v2/discovery.json</p>',
+        );
     });
   }
   return app;

@@ -28,12 +28,18 @@ try {
   if (command === 'backup') {
     const t0 = Date.now();
     const { pages, restarts } = await backupDatabase(from, to);
-    console.log(`backed up ${from} to ${to}: ${pages} pages, ${fileSize(to)} bytes, integrity ok, ${Date.now() - t0} ms${restarts ? `, restarted ${restarts}× by concurrent writes` : ''}`);
+    console.log(
+      `backed up ${from} to ${to}: ${pages} pages, ${fileSize(to)} bytes, integrity ok, ${Date.now() - t0} ms${restarts ? `, restarted ${restarts}× by concurrent writes` : ''}`,
+    );
   } else {
     const { replaced } = await restoreDatabase(from, to);
-    console.log(`restored ${to} from ${from} (integrity ok)${replaced ? `; the previous database is kept as ${replaced}` : ''}`);
+    console.log(
+      `restored ${to} from ${from} (integrity ok)${replaced ? `; the previous database is kept as ${replaced}` : ''}`,
+    );
   }
 } catch (e) {
-  console.error(`${command} failed: ${e instanceof BackupError ? e.message : e instanceof Error ? e.message : String(e)}`);
+  console.error(
+    `${command} failed: ${e instanceof BackupError ? e.message : e instanceof Error ? e.message : String(e)}`,
+  );
   process.exit(1);
 }

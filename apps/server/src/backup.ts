@@ -11,7 +11,16 @@
  * is refused while another connection holds it open. The replaced database is kept beside the
  * target (`<target>.pre-restore-<time>`), never deleted.
  */
-import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import Sqlite from 'better-sqlite3';
 
@@ -36,7 +45,8 @@ export class BackupError extends Error {}
 
 function assertSound(file: string, what: string): void {
   const problems = checkIntegrity(file);
-  if (problems.length !== 1 || problems[0] !== 'ok') throw new BackupError(`${what} ${file} fails integrity_check: ${problems.slice(0, 5).join('; ')}`);
+  if (problems.length !== 1 || problems[0] !== 'ok')
+    throw new BackupError(`${what} ${file} fails integrity_check: ${problems.slice(0, 5).join('; ')}`);
   const db = openSqliteFile(file);
   try {
     const table = db.prepare("select name from sqlite_master where type = 'table' and name = 'cases'").get();
@@ -65,7 +75,11 @@ const removeSidecars = (file: string) => {
  * the backup copies a consistent snapshot; if a writer changes the source between two steps SQLite
  * restarts the copy, and each restart copies more pages per step, so the backup always finishes.
  */
-export async function backupDatabase(sourceFile: string, destFile: string, opts: { pagesPerStep?: number } = {}): Promise<{ pages: number; restarts: number }> {
+export async function backupDatabase(
+  sourceFile: string,
+  destFile: string,
+  opts: { pagesPerStep?: number } = {},
+): Promise<{ pages: number; restarts: number }> {
   const source = resolve(sourceFile);
   const dest = resolve(destFile);
   if (!existsSync(source)) throw new BackupError(`no database at ${source}`);
@@ -115,7 +129,10 @@ export async function backupDatabase(sourceFile: string, destFile: string, opts:
  * Put a backup in place of the database at `targetFile`. Run only while the server is stopped.
  * The backup is checked first; the database it replaces is kept as `<target>.pre-restore-<time>`.
  */
-export async function restoreDatabase(backupFile: string, targetFile: string): Promise<{ replaced: string | null }> {
+export async function restoreDatabase(
+  backupFile: string,
+  targetFile: string,
+): Promise<{ replaced: string | null }> {
   const backup = resolve(backupFile);
   const target = resolve(targetFile);
   if (!existsSync(backup)) throw new BackupError(`no backup at ${backup}`);
@@ -133,7 +150,8 @@ export async function restoreDatabase(backupFile: string, targetFile: string): P
     } finally {
       db.close();
     }
-    if (existsSync(`${target}-wal`)) throw new BackupError(`${target} is in use: stop the server before restoring`);
+    if (existsSync(`${target}-wal`))
+      throw new BackupError(`${target} is in use: stop the server before restoring`);
     replaced = `${target}.pre-restore-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(target, replaced);
     removeSidecars(target);

@@ -18,13 +18,19 @@ const ZEnvSchema = z.object({
   /** Cases of history generated on first start of an empty database. */
   SEED_HISTORY_CASES: z.coerce.number().int().min(0).max(5_000_000).default(20_000),
   SEED_HISTORY_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
-  COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** Demo Open311 API key created on first start (local use). */
   OPEN311_DEMO_KEY: z.string().default('citygrid-open311-demo-key'),
   /** Built web app to serve; empty to serve none. */
   WEB_DIST: z.string().default(''),
   /** Lower argon2 cost (tests only). */
-  ARGON2_FAST: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  ARGON2_FAST: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
   /** How often expired sessions and stale login-throttle entries are purged. */
   SESSION_PURGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
   DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
@@ -43,11 +49,20 @@ const ZEnvSchema = z.object({
     .transform((s, ctx) => {
       try {
         const v = JSON.parse(s) as unknown;
-        if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string')) return v as Record<string, string>;
+        if (
+          v &&
+          typeof v === 'object' &&
+          !Array.isArray(v) &&
+          Object.values(v).every((x) => typeof x === 'string')
+        )
+          return v as Record<string, string>;
       } catch {
         /* reported below */
       }
-      ctx.addIssue({ code: 'custom', message: 'a JSON object of template ids, e.g. {"dispatched.zh":"SMS_123"}' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a JSON object of template ids, e.g. {"dispatched.zh":"SMS_123"}',
+      });
       return z.NEVER;
     }),
   CITIZEN_REPORTS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
@@ -61,7 +76,10 @@ const ZEnvSchema = z.object({
 
 export type ServerConfig = z.infer<typeof ZEnvSchema>;
 
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<ServerConfig> = {},
+): ServerConfig {
   const parsed = ZEnvSchema.safeParse(env);
   if (!parsed.success) {
     const msg = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -69,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const config = { ...parsed.data, ...overrides };
   checkTileSettings(config);
-  if (config.SMS_PROVIDER === 'http' && !config.SMS_HTTP_URL) throw new Error('invalid configuration: SMS_HTTP_URL: required when SMS_PROVIDER=http');
+  if (config.SMS_PROVIDER === 'http' && !config.SMS_HTTP_URL)
+    throw new Error('invalid configuration: SMS_HTTP_URL: required when SMS_PROVIDER=http');
   return config;
 }

@@ -251,7 +251,9 @@ describe('the history tells the whole story', () => {
       expectedVersion: v.record.version,
       action: { type: 'approve_return' },
     });
-    row = (await dispatcher.client.dispatch.queue.query({ search: created.caseNumber })).items.find((q) => q.caseNumber === created.caseNumber)!;
+    row = (await dispatcher.client.dispatch.queue.query({ search: created.caseNumber })).items.find(
+      (q) => q.caseNumber === created.caseNumber,
+    )!;
     expect(row.state).toBe('filed');
     expect(row.suggestedUnitCode).not.toBe('U09');
   });

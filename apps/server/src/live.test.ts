@@ -7,7 +7,14 @@ let server: TestServer;
 let operator: Session;
 let supervisor: Session;
 
-const file = (desc: string) => operator.client.intake.create.mutate({ nature: 'complaint', minorClassCode: 'C0302', description: desc, urgency: 'normal', location: CITY_CENTRE });
+const file = (desc: string) =>
+  operator.client.intake.create.mutate({
+    nature: 'complaint',
+    minorClassCode: 'C0302',
+    description: desc,
+    urgency: 'normal',
+    location: CITY_CENTRE,
+  });
 
 /** Collect events from the live stream until `stop()`; returns what arrived, in order. */
 function collect(s: Session, lastEventId?: number) {
@@ -59,7 +66,9 @@ describe('the live case stream', () => {
     // while disconnected
     const missed = [await file('断线期间一'), await file('断线期间二')];
     const second = collect(supervisor, lastSeen);
-    await until(() => missed.every((m) => second.got.some((e) => e.caseNumber === m.caseNumber && e.type === 'dispatch')));
+    await until(() =>
+      missed.every((m) => second.got.some((e) => e.caseNumber === m.caseNumber && e.type === 'dispatch')),
+    );
     const after = await file('重连之后');
     await until(() => second.got.some((e) => e.caseNumber === after.caseNumber && e.type === 'dispatch'));
     second.stop();
@@ -68,7 +77,9 @@ describe('the live case stream', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids[0]).toBe(lastSeen + 1);
     // exactly the database's sequence after lastSeen
-    const db = server.services.database.sqlite.prepare('select id from case_events where id > ? order by id').all(lastSeen) as Array<{ id: number }>;
+    const db = server.services.database.sqlite
+      .prepare('select id from case_events where id > ? order by id')
+      .all(lastSeen) as Array<{ id: number }>;
     expect(ids).toEqual(db.map((r) => r.id));
   });
 
@@ -77,7 +88,13 @@ describe('the live case stream', () => {
     const live = collect(u12);
     await new Promise((r) => setTimeout(r, 300));
     await file('环卫中心的案件'); // routed to U09
-    const water = await operator.client.intake.create.mutate({ nature: 'report', minorClassCode: 'C0101', description: '上水井盖缺失', urgency: 'normal', location: CITY_CENTRE });
+    const water = await operator.client.intake.create.mutate({
+      nature: 'report',
+      minorClassCode: 'C0101',
+      description: '上水井盖缺失',
+      urgency: 'normal',
+      location: CITY_CENTRE,
+    });
     await until(() => live.got.some((e) => e.caseNumber === water.caseNumber && e.type === 'dispatch'));
     live.stop();
     expect(live.got.every((e) => e.case.unitCode === 'U12')).toBe(true);
@@ -88,7 +105,10 @@ describe('the live case stream', () => {
 function liveSource(s: Session, lastEventId?: number) {
   const got: LiveCaseEvent[] = [];
   const url = `${server.url}/api/live${lastEventId === undefined ? '' : `?lastEventId=${lastEventId}`}`;
-  const es = new EventSource(url, { fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie: s.cookie } }) });
+  const es = new EventSource(url, {
+    fetch: (input, init) =>
+      fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie: s.cookie } }),
+  });
   es.onmessage = (m) => got.push(JSON.parse(m.data as string) as LiveCaseEvent);
   const opened = new Promise<void>((r) => (es.onopen = () => r()));
   return { got, opened, close: () => es.close() };
@@ -108,14 +128,22 @@ describe('the shared-serialisation live stream (GET /api/live)', () => {
     const later = await file('共享流：重连之后');
     await until(() => b.got.some((e) => e.caseNumber === later.caseNumber && e.type === 'dispatch'));
     b.close();
-    const db = server.services.database.sqlite.prepare('select id from case_events where id > ? order by id').all(lastSeen) as Array<{ id: number }>;
+    const db = server.services.database.sqlite
+      .prepare('select id from case_events where id > ? order by id')
+      .all(lastSeen) as Array<{ id: number }>;
     expect(b.got.map((e) => e.id)).toEqual(db.map((r) => r.id));
     expect(b.got.some((e) => e.caseNumber === missed.caseNumber)).toBe(true);
 
     const u12 = await loginAs(server, 'unit-u12');
     const c = liveSource(u12, lastSeen);
     await c.opened;
-    const water = await operator.client.intake.create.mutate({ nature: 'report', minorClassCode: 'C0101', description: '上水井盖缺失', urgency: 'normal', location: CITY_CENTRE });
+    const water = await operator.client.intake.create.mutate({
+      nature: 'report',
+      minorClassCode: 'C0101',
+      description: '上水井盖缺失',
+      urgency: 'normal',
+      location: CITY_CENTRE,
+    });
     await until(() => c.got.some((e) => e.caseNumber === water.caseNumber && e.type === 'dispatch'));
     c.close();
     expect(c.got.length).toBeGreaterThan(0);
@@ -130,12 +158,17 @@ describe('the shared-serialisation live stream (GET /api/live)', () => {
 
 describe('compression', () => {
   it('gzips large JSON but never an event stream', async () => {
-    const boot = await fetch(`${server.url}/api/trpc/reference.bootstrap`, { headers: { cookie: supervisor.cookie, 'accept-encoding': 'gzip' } });
+    const boot = await fetch(`${server.url}/api/trpc/reference.bootstrap`, {
+      headers: { cookie: supervisor.cookie, 'accept-encoding': 'gzip' },
+    });
     expect(boot.status).toBe(200);
     expect(boot.headers.get('content-encoding')).toBe('gzip');
     await boot.arrayBuffer();
     const ctl = new AbortController();
-    const live = await fetch(`${server.url}/api/live`, { headers: { cookie: supervisor.cookie, 'accept-encoding': 'gzip', accept: 'text/event-stream' }, signal: ctl.signal });
+    const live = await fetch(`${server.url}/api/live`, {
+      headers: { cookie: supervisor.cookie, 'accept-encoding': 'gzip', accept: 'text/event-stream' },
+      signal: ctl.signal,
+    });
     expect(live.status).toBe(200);
     expect(live.headers.get('content-encoding')).toBeNull();
     ctl.abort();

@@ -6,8 +6,11 @@ const config = loadConfig();
 const running = await startServer(config, { log: (s) => console.log(`[citygrid] ${s}`) });
 if (running.createdUsers) {
   console.log('\n  Demo accounts (local use only), password for all:', DEMO_PASSWORD);
-  for (const u of running.createdUsers.slice(0, 8)) console.log(`    ${u.username.padEnd(12)} ${u.role.padEnd(11)} ${u.displayName}`);
-  console.log(`    unit-u01 … unit-u${String(running.createdUsers.length - 7).padStart(2, '0')}  unit_staff  one account per member unit\n`);
+  for (const u of running.createdUsers.slice(0, 8))
+    console.log(`    ${u.username.padEnd(12)} ${u.role.padEnd(11)} ${u.displayName}`);
+  console.log(
+    `    unit-u01 … unit-u${String(running.createdUsers.length - 7).padStart(2, '0')}  unit_staff  one account per member unit\n`,
+  );
 }
 console.log(`[citygrid] command center at ${running.url}  (database ${config.DATABASE_PATH})`);
 

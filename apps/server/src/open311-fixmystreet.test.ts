@@ -31,7 +31,11 @@ const GROUP_TAGS: Record<string, string> = {
   service_request_updates: 'request_update',
 };
 const FORCE_ARRAY = new Set(Object.values(GROUP_TAGS));
-const xmlParser = new XMLParser({ parseTagValue: false, ignoreDeclaration: true, isArray: (name) => FORCE_ARRAY.has(name) });
+const xmlParser = new XMLParser({
+  parseTagValue: false,
+  ignoreDeclaration: true,
+  isArray: (name) => FORCE_ARRAY.has(name),
+});
 
 function fold(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(fold);
@@ -40,7 +44,10 @@ function fold(v: unknown): unknown {
     const out: Obj = {};
     for (const [k, x] of Object.entries(v as Obj)) {
       const item = GROUP_TAGS[k];
-      out[k] = item && x && typeof x === 'object' && !Array.isArray(x) && item in (x as Obj) ? fold((x as Obj)[item]) : fold(x);
+      out[k] =
+        item && x && typeof x === 'object' && !Array.isArray(x) && item in (x as Obj)
+          ? fold((x as Obj)[item])
+          : fold(x);
     }
     return out;
   }
@@ -76,7 +83,11 @@ class Open311Client {
   ) {}
 
   /** `_request`: jurisdiction_id always, api_key on POST; GET params in the query, POST urlencoded. */
-  async request(method: 'GET' | 'POST', path: string, params: Record<string, string> = {}): Promise<string | undefined> {
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    params: Record<string, string> = {},
+  ): Promise<string | undefined> {
     const uri = new URL(this.endpoint);
     uri.pathname = uri.pathname + path;
     const all: Record<string, string> = { ...params };
@@ -103,7 +114,11 @@ class Open311Client {
   processError(xml: string): string {
     const obj = getXmlObject(xml);
     const errors = (obj?.['error'] as Obj[] | undefined) ?? [];
-    return errors.map((e) => `${String(e['code'] ?? '???')}: ${String(e['description'] ?? 'unknown error')}\n`).join('') || 'unknown error';
+    return (
+      errors
+        .map((e) => `${String(e['code'] ?? '???')}: ${String(e['description'] ?? 'unknown error')}\n`)
+        .join('') || 'unknown error'
+    );
   }
 
   /** get_service_list */
@@ -143,7 +158,13 @@ class Open311Client {
 
   /** get_service_request_updates: api_key in the query, both dates or neither */
   async getServiceRequestUpdates(startDate: string, endDate: string) {
-    const obj = getXmlObject(await this.request('GET', 'servicerequestupdates.xml', { api_key: this.apiKey, start_date: startDate, end_date: endDate }));
+    const obj = getXmlObject(
+      await this.request('GET', 'servicerequestupdates.xml', {
+        api_key: this.apiKey,
+        start_date: startDate,
+        end_date: endDate,
+      }),
+    );
     return obj?.['request_update'] as Obj[] | undefined;
   }
 
@@ -157,13 +178,32 @@ class Open311Client {
   /** map_state: lower case, underscores to spaces, the few renamed states */
   mapState(incoming: string): string {
     const s = incoming.toLowerCase().replace(/_/g, ' ');
-    const renamed: Record<string, string> = { fixed: 'fixed - council', 'not councils responsibility': 'not responsible', 'no further action': 'unable to fix', open: 'confirmed', closed: 'fixed - council' };
+    const renamed: Record<string, string> = {
+      fixed: 'fixed - council',
+      'not councils responsibility': 'not responsible',
+      'no further action': 'unable to fix',
+      open: 'confirmed',
+      closed: 'fixed - council',
+    };
     return renamed[s] ?? s;
   }
 }
 
 /** FixMyStreet's visible problem states, which an update's state must be one of to count. */
-const FMS_VISIBLE_STATES = ['confirmed', 'investigating', 'in progress', 'action scheduled', 'fixed', 'fixed - council', 'fixed - user', 'closed', 'duplicate', 'not responsible', 'unable to fix', 'internal referral'];
+const FMS_VISIBLE_STATES = [
+  'confirmed',
+  'investigating',
+  'in progress',
+  'action scheduled',
+  'fixed',
+  'fixed - council',
+  'fixed - user',
+  'closed',
+  'duplicate',
+  'not responsible',
+  'unable to fix',
+  'internal referral',
+];
 
 let server: TestServer;
 let o: Open311Client;
@@ -187,7 +227,13 @@ describe('FixMyStreet Open311 client against a live citygrid endpoint', () => {
     const list = obj?.['service'] as Obj[];
     expect(list.length).toBe(server.services.reference.snapshot.minorClasses.length);
     for (const s of list) {
-      expect(s).toMatchObject({ service_code: expect.any(String), service_name: expect.any(String), metadata: 'true', type: 'realtime', group: expect.any(String) });
+      expect(s).toMatchObject({
+        service_code: expect.any(String),
+        service_name: expect.any(String),
+        metadata: 'true',
+        type: 'realtime',
+        group: expect.any(String),
+      });
     }
     serviceCode = String(list[0]!['service_code']);
   });
@@ -198,8 +244,20 @@ describe('FixMyStreet Open311 client against a live citygrid endpoint', () => {
     const attributes = obj['attributes'] as Obj[];
     expect(attributes.map((a) => a['code'])).toEqual(['nature', 'urgency']);
     const nature = attributes[0]!;
-    expect(nature).toMatchObject({ variable: 'true', datatype: 'singlevaluelist', required: 'false', datatype_description: undefined });
-    expect((nature['values'] as Obj[]).map((v) => v['key'])).toEqual(['complaint', 'enquiry', 'help', 'report', 'suggestion', 'praise']);
+    expect(nature).toMatchObject({
+      variable: 'true',
+      datatype: 'singlevaluelist',
+      required: 'false',
+      datatype_description: undefined,
+    });
+    expect((nature['values'] as Obj[]).map((v) => v['key'])).toEqual([
+      'complaint',
+      'enquiry',
+      'help',
+      'report',
+      'suggestion',
+      'praise',
+    ]);
     expect(String(obj['description'])).toContain('Unknown attribute codes are ignored');
   });
 
@@ -221,7 +279,13 @@ describe('FixMyStreet Open311 client against a live citygrid endpoint', () => {
     expect(id).toMatch(/^\d{8}-\d{4}$/);
     requestId = String(id);
     const rec = (await server.services.cases.getRecord(requestId))!;
-    expect(rec).toMatchObject({ source: 'open311', nature: 'help', urgency: 'urgent', mediaUrl: 'https://fms.example/photo/42.0.full.jpeg', state: 'reported' });
+    expect(rec).toMatchObject({
+      source: 'open311',
+      nature: 'help',
+      urgency: 'urgent',
+      mediaUrl: 'https://fms.example/photo/42.0.full.jpeg',
+      state: 'reported',
+    });
   });
 
   it('get_service_request_id_from_token: resolves the token of a request still awaiting verification', async () => {
@@ -251,9 +315,20 @@ describe('FixMyStreet Open311 client against a live citygrid endpoint', () => {
 
   it('get_service_request_updates: reads the case history as updates FixMyStreet accepts', async () => {
     const lead = (await server.services.users.findByUsername('lead'))!;
-    const user: SessionUser = { id: lead.id, username: lead.username, displayName: lead.displayName, role: 'shift_lead', unitCode: null };
+    const user: SessionUser = {
+      id: lead.id,
+      username: lead.username,
+      displayName: lead.displayName,
+      role: 'shift_lead',
+      unitCode: null,
+    };
     clock.t += 60_000;
-    const filed = await server.services.cases.act(requestId, (await server.services.cases.getRecord(requestId))!.version, { type: 'file' }, user);
+    const filed = await server.services.cases.act(
+      requestId,
+      (await server.services.cases.getRecord(requestId))!.version,
+      { type: 'file' },
+      user,
+    );
     clock.t += 60_000;
     const unitCode = server.services.reference.minorClass(filed.record.minorClassCode).defaultUnitCodes[0]!;
     await server.services.cases.act(requestId, filed.record.version, { type: 'dispatch', unitCode }, user);
@@ -293,7 +368,13 @@ describe('FixMyStreet Open311 client against a live citygrid endpoint', () => {
     const after = (await server.services.cases.getRecord(requestId))!;
     expect(after.state).toBe(before.state);
     const event = (await server.services.cases.listEvents(after)).at(-1)!;
-    expect(event).toMatchObject({ id: Number(updateId), type: 'comment', actorRole: 'public', actorName: 'Open311 demo', note: '井盖已经装好了' });
+    expect(event).toMatchObject({
+      id: Number(updateId),
+      type: 'comment',
+      actorRole: 'public',
+      actorName: 'Open311 demo',
+      note: '井盖已经装好了',
+    });
     expect(event.reason).toContain('CLOSED');
     // FixMyStreet does not read its own comments back as new updates
     const updates = await o.getServiceRequestUpdates(w3cdtfUtc(clock.t - 3_600_000), w3cdtfUtc(clock.t));
@@ -302,20 +383,48 @@ describe('FixMyStreet Open311 client against a live citygrid endpoint', () => {
 
   it('error cases: each failure is an error list FixMyStreet reads, naming the field', async () => {
     const wrongKey = new Open311Client(o.endpoint, JURISDICTION, 'wrong-key');
-    expect(await wrongKey.sendServiceRequest({ service_code: serviceCode, lat: '43.93', long: '116.08', description: 'x' })).toBe(0);
+    expect(
+      await wrongKey.sendServiceRequest({
+        service_code: serviceCode,
+        lat: '43.93',
+        long: '116.08',
+        description: 'x',
+      }),
+    ).toBe(0);
     expect(wrongKey.error).toMatch(/^request failed: 403\nerror: 403: api_key/);
 
-    expect(await o.sendServiceRequest({ service_code: serviceCode, lat: truncateCoordinate(41.8781), long: truncateCoordinate(-87.6298), description: 'Chicago' })).toBe(0);
+    expect(
+      await o.sendServiceRequest({
+        service_code: serviceCode,
+        lat: truncateCoordinate(41.8781),
+        long: truncateCoordinate(-87.6298),
+        description: 'Chicago',
+      }),
+    ).toBe(0);
     expect(o.error).toContain("400: lat/long 41.8781,-87.6298 is outside Xilinhot's service area");
 
     const otherCity = new Open311Client(o.endpoint, 'chicago.gov', API_KEY);
     expect(await otherCity.getServiceList()).toBeUndefined();
     expect(otherCity.error).toContain('400: jurisdiction_id chicago.gov');
 
-    expect(await o.sendServiceRequest({ service_code: serviceCode, lat: '43.93', long: '116.08', 'attribute[urgency]': 'asap' })).toBe(0);
+    expect(
+      await o.sendServiceRequest({
+        service_code: serviceCode,
+        lat: '43.93',
+        long: '116.08',
+        'attribute[urgency]': 'asap',
+      }),
+    ).toBe(0);
     expect(o.error).toContain('400: attribute[urgency]');
 
-    expect(await o.postServiceRequestUpdate({ service_request_id: '19990101-0001', status: 'OPEN', description: 'x', update_id: '1' })).toBe(0);
+    expect(
+      await o.postServiceRequestUpdate({
+        service_request_id: '19990101-0001',
+        status: 'OPEN',
+        description: 'x',
+        update_id: '1',
+      }),
+    ).toBe(0);
     expect(o.error).toContain('404: service_request_id');
 
     const json = await fetch(`${o.endpoint}no-such-thing.json`);

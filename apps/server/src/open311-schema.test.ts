@@ -45,11 +45,18 @@ async function getXml(path: string): Promise<string> {
 beforeAll(async () => {
   const ajv = new Ajv({ allErrors: true, strict: false });
   addFormats(ajv);
-  for (const name of ['service.json', 'services.json', 'service-definition.json', 'request.json', 'requests.json']) {
+  for (const name of [
+    'service.json',
+    'services.json',
+    'service-definition.json',
+    'request.json',
+    'requests.json',
+  ]) {
     const schema = JSON.parse(readFileSync(join(SCHEMA_DIR, name), 'utf8')) as Record<string, unknown>;
     ajv.addSchema({ ...schema, $id: `${SCHEMA_BASE}${name}` });
   }
-  for (const name of ['services.json', 'service-definition.json', 'requests.json']) validators.set(name, ajv.getSchema(`${SCHEMA_BASE}${name}`)!);
+  for (const name of ['services.json', 'service-definition.json', 'requests.json'])
+    validators.set(name, ajv.getSchema(`${SCHEMA_BASE}${name}`)!);
   server = await startTestServer();
   base = `${server.url}/open311/v2`;
 });
@@ -66,10 +73,15 @@ describe('the repository is self-contained', () => {
     const offenders: string[] = [];
     const walk = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        if (['node_modules', 'dist', '.turbo', '.git', 'test-results', 'data', '.cache'].includes(entry.name)) continue;
+        if (['node_modules', 'dist', '.turbo', '.git', 'test-results', 'data', '.cache'].includes(entry.name))
+          continue;
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (/\.(ts|tsx|mts|cts|js|mjs|cjs|json|ya?ml)$/.test(entry.name) && outside.test(readFileSync(path, 'utf8'))) offenders.push(relative(root, path));
+        else if (
+          /\.(ts|tsx|mts|cts|js|mjs|cjs|json|ya?ml)$/.test(entry.name) &&
+          outside.test(readFileSync(path, 'utf8'))
+        )
+          offenders.push(relative(root, path));
       }
     };
     walk(root);
@@ -86,7 +98,9 @@ describe('Open311 responses against the GeoReport v2 JSON Schemas', () => {
     const code = (list.data as Array<{ service_code: string }>)[0]!.service_code;
     const def = await getJson(`/services/${code}.json`);
     validate('service-definition.json', def.data);
-    const xml = new XMLParser({ parseTagValue: false }).parse(await getXml('/services.xml')) as { services: { service: Array<{ service_code: string }> } };
+    const xml = new XMLParser({ parseTagValue: false }).parse(await getXml('/services.xml')) as {
+      services: { service: Array<{ service_code: string }> };
+    };
     expect(xml.services.service[0]!.service_code).toBe(code);
   });
 
@@ -102,7 +116,11 @@ describe('Open311 responses against the GeoReport v2 JSON Schemas', () => {
       media_url: 'https://example.cn/p/2.jpg',
       'attribute[nature]': 'report',
     });
-    const res = await fetch(`${base}/requests.json`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body: form });
+    const res = await fetch(`${base}/requests.json`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: form,
+    });
     expect(res.status).toBe(200);
     const created = (await res.json()) as Array<{ service_request_id: string }>;
     const id = created[0]!.service_request_id;
@@ -111,12 +129,16 @@ describe('Open311 responses against the GeoReport v2 JSON Schemas', () => {
     validate('requests.json', one.data);
     const many = await getJson('/requests.json?status=open');
     validate('requests.json', many.data);
-    expect((many.data as Array<{ service_request_id: string }>).map((r) => r.service_request_id)).toContain(id);
+    expect((many.data as Array<{ service_request_id: string }>).map((r) => r.service_request_id)).toContain(
+      id,
+    );
 
     // the partner's view (API key) carries the exact address; the public's is coarsened to the community
     const partner = await getJson(`/requests/${id}.json?api_key=test-key`);
     validate('requests.json', partner.data);
-    const xml = new XMLParser({ parseTagValue: false }).parse(await getXml(`/requests/${id}.xml?api_key=test-key`)) as { service_requests: { request: Record<string, string> } };
+    const xml = new XMLParser({ parseTagValue: false }).parse(
+      await getXml(`/requests/${id}.xml?api_key=test-key`),
+    ) as { service_requests: { request: Record<string, string> } };
     const json = (partner.data as Array<Record<string, unknown>>)[0]!;
     expect(xml.service_requests.request['service_request_id']).toBe(id);
     expect(xml.service_requests.request['description']).toBe(json['description']);
@@ -125,7 +147,10 @@ describe('Open311 responses against the GeoReport v2 JSON Schemas', () => {
   });
 
   it('answers errors as a {code, description} list over HTTP with 400, 403 and 404', async () => {
-    const forbidden = await fetch(`${base}/requests.xml`, { method: 'POST', body: new URLSearchParams({ service_code: 'x' }) });
+    const forbidden = await fetch(`${base}/requests.xml`, {
+      method: 'POST',
+      body: new URLSearchParams({ service_code: 'x' }),
+    });
     expect(forbidden.status).toBe(403);
     const text = await forbidden.text();
     expect(XMLValidator.validate(text)).toBe(true);
@@ -133,6 +158,9 @@ describe('Open311 responses against the GeoReport v2 JSON Schemas', () => {
     const missing = await getJson('/requests/19990101-0001.json');
     expect(missing).toMatchObject({ status: 404, data: [{ code: 404 }] });
     const badDate = await getJson('/requests.json?start_date=soon');
-    expect(badDate).toMatchObject({ status: 400, data: [{ code: 400, description: expect.stringContaining('start_date') }] });
+    expect(badDate).toMatchObject({
+      status: 400,
+      data: [{ code: 400, description: expect.stringContaining('start_date') }],
+    });
   });
 });

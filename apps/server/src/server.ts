@@ -1,6 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createServices, seedDemoUsers, seedHistory, seedReferenceData, sha256, type CitizenOptions, type Clock, type DemoUser, type Services } from '@citygrid/api';
+import {
+  createServices,
+  seedDemoUsers,
+  seedHistory,
+  seedReferenceData,
+  sha256,
+  type CitizenOptions,
+  type Clock,
+  type DemoUser,
+  type Services,
+} from '@citygrid/api';
 import { openDatabase } from '@citygrid/db';
 import { createApp } from './app.ts';
 import type { ServerConfig } from './env.ts';
@@ -21,9 +31,19 @@ export function citizenOptions(config: ServerConfig): CitizenOptions {
     publicUrl: config.PUBLIC_URL,
     sms:
       config.SMS_PROVIDER === 'http'
-        ? { provider: 'http', url: config.SMS_HTTP_URL, ...(config.SMS_HTTP_TOKEN ? { token: config.SMS_HTTP_TOKEN } : {}), signName: config.SMS_SIGN_NAME, templates: config.SMS_TEMPLATES }
+        ? {
+            provider: 'http',
+            url: config.SMS_HTTP_URL,
+            ...(config.SMS_HTTP_TOKEN ? { token: config.SMS_HTTP_TOKEN } : {}),
+            signName: config.SMS_SIGN_NAME,
+            templates: config.SMS_TEMPLATES,
+          }
         : { provider: 'sink' },
-    limits: { reportsPerIpPerHour: config.CITIZEN_REPORTS_PER_IP_PER_HOUR, reportsPerPhonePerDay: config.CITIZEN_REPORTS_PER_PHONE_PER_DAY, photosPerIpPerHour: config.CITIZEN_PHOTOS_PER_IP_PER_HOUR },
+    limits: {
+      reportsPerIpPerHour: config.CITIZEN_REPORTS_PER_IP_PER_HOUR,
+      reportsPerPhonePerDay: config.CITIZEN_REPORTS_PER_PHONE_PER_DAY,
+      photosPerIpPerHour: config.CITIZEN_PHOTOS_PER_IP_PER_HOUR,
+    },
     limiterStore: config.RATE_LIMIT_STORE,
   };
 }
@@ -34,21 +54,39 @@ const FAST_ARGON2 = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
  * Open and migrate the database, seed an empty one (reference data, demo users, Open311 demo key,
  * history), and serve. Used by `pnpm start` and by the integration tests (port 0).
  */
-export async function startServer(config: ServerConfig, opts: { clock?: Clock; log?: (s: string) => void } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  opts: { clock?: Clock; log?: (s: string) => void } = {},
+): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
-  const database = openDatabase(config.DATABASE_PATH, { synchronous: config.DB_SYNCHRONOUS, checkpoint: config.DB_CHECKPOINT });
+  const database = openDatabase(config.DATABASE_PATH, {
+    synchronous: config.DB_SYNCHRONOUS,
+    checkpoint: config.DB_CHECKPOINT,
+  });
   const now = () => (opts.clock ?? { now: () => new Date() }).now();
   const { ReferenceStore } = await import('@citygrid/db');
   const seededReference = await seedReferenceData(new ReferenceStore(database), now().toISOString());
-  if (seededReference) log('seeded reference data: Xilinhot grid (45 communities, 180 cells), 17 departments, 26 units, categories, routing rules, calendar');
+  if (seededReference)
+    log(
+      'seeded reference data: Xilinhot grid (45 communities, 180 cells), 17 departments, 26 units, categories, routing rules, calendar',
+    );
   const services = await createServices({
     database,
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(config.ARGON2_FAST ? { argon2: FAST_ARGON2 } : {}),
     citizen: citizenOptions(config),
   });
-  const createdUsers = await seedDemoUsers(services.users, services.auth, services.reference.snapshot.units, now().toISOString());
-  await services.users.addApiKey({ keyHash: sha256(config.OPEN311_DEMO_KEY), name: 'demo', createdAt: now().toISOString() });
+  const createdUsers = await seedDemoUsers(
+    services.users,
+    services.auth,
+    services.reference.snapshot.units,
+    now().toISOString(),
+  );
+  await services.users.addApiKey({
+    keyHash: sha256(config.OPEN311_DEMO_KEY),
+    name: 'demo',
+    createdAt: now().toISOString(),
+  });
   if (seededReference && config.SEED_HISTORY_CASES > 0) {
     const t0 = Date.now();
     let lastPct = -1;
@@ -64,7 +102,9 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock; l
     });
     log(`seeded ${config.SEED_HISTORY_CASES} cases of history in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  const stopHousekeeping = services.auth.startHousekeeping(config.SESSION_PURGE_INTERVAL_MS, (e) => console.error('session purge failed:', e));
+  const stopHousekeeping = services.auth.startHousekeeping(config.SESSION_PURGE_INTERVAL_MS, (e) =>
+    console.error('session purge failed:', e),
+  );
   services.citizen.sender.start();
   const app = createApp(services, config);
   const server = await new Promise<Server>((resolve, reject) => {

@@ -97,7 +97,11 @@ describe('reports', () => {
     expect(Number(screenRow[1])).toBe(first.getCell(3).value);
     expect(first.getCell(7).numFmt).toBe('0.0%');
     // one row per day of the report (a running month is cut to today), plus the header
-    const same = await server.services.reports.build({ kind: 'monthly', date: await page.getByTestId('report-date').inputValue(), groupBy: 'unit' });
+    const same = await server.services.reports.build({
+      kind: 'monthly',
+      date: await page.getByTestId('report-date').inputValue(),
+      groupBy: 'unit',
+    });
     expect(same.totals.dispatched).toBe(shownTotal);
     expect(wb.getWorksheet('每日受理')!.rowCount).toBe(same.daily.length + 1);
     expect(wb.getWorksheet('热点')!.getCell('A1').value).toContain('热点判定');

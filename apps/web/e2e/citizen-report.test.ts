@@ -127,13 +127,25 @@ describe('a citizen reports from a phone in Chinese', () => {
     const lead = await loginPage(await newContext(browser, WORK_VIEWPORT), server.url, 'lead');
     await leadFilesAndDispatches(lead, caseNumber);
     // the citizen's photo is in the case drawer for staff (stored without its metadata)
-    await expect.poll(() => lead.getByTestId('citizen-photo').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
+    await expect
+      .poll(() =>
+        lead
+          .getByTestId('citizen-photo')
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBe(64);
     await screenshot(lead, 'citizen-staff-drawer');
     const unit = await loginPage(await newContext(browser, WORK_VIEWPORT), server.url, 'unit-u09');
     await unit.getByTestId(`case-row-${caseNumber}`).click();
     await expectCaseState(unit, 'dispatched');
     // the unit holding the case sees the citizen's photo too
-    await expect.poll(() => unit.getByTestId('citizen-photo').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
+    await expect
+      .poll(() =>
+        unit
+          .getByTestId('citizen-photo')
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      )
+      .toBe(64);
     await unit.getByTestId('action-accept').click();
     await unit.getByTestId('action-form-accept').getByTestId('action-submit').click();
     await expectCaseState(unit, 'accepted');

@@ -1,6 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { CITY_CENTRE, MAP_VIEWPORT, WORK_VIEWPORT, goToRoute, launchBrowser, loginPage, makePng, mapDebug, newContext, screenshot, startWebServer, waitUntil, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  MAP_VIEWPORT,
+  WORK_VIEWPORT,
+  goToRoute,
+  launchBrowser,
+  loginPage,
+  makePng,
+  mapDebug,
+  newContext,
+  screenshot,
+  startWebServer,
+  waitUntil,
+  type TestServer,
+} from './support.ts';
 
 /**
  * One case around the whole loop, each role in its own browser context, while a supervisor's
@@ -44,20 +58,25 @@ describe('the closed loop across roles, watched live on the command map', () => 
     await operator.getByTestId('nature-report').check();
     await operator.getByTestId('intake-category-search').fill('垃圾箱');
     await operator.getByTestId('category-option-C0302').click();
-    await expect.poll(() => operator.getByTestId('intake-minor-class').getAttribute('data-code')).toBe('C0302');
+    await expect
+      .poll(() => operator.getByTestId('intake-minor-class').getAttribute('data-code'))
+      .toBe('C0302');
     await operator.getByTestId('intake-description').fill('中心广场东侧垃圾箱满溢，垃圾散落在人行道上');
 
     const intakeMap = operator.getByTestId('intake-map');
     await intakeMap.scrollIntoViewIfNeeded();
     const point = await waitUntil(
-      () => operator.evaluate(({ lat, lng }) => window.__citygrid.clientPointOf(lat, lng, 'intake'), CITY_CENTRE),
+      () =>
+        operator.evaluate(({ lat, lng }) => window.__citygrid.clientPointOf(lat, lng, 'intake'), CITY_CENTRE),
       (p) => p !== null,
       'the intake map to mount',
     );
     await operator.mouse.click(point!.x, point!.y);
     await expect.poll(() => operator.getByTestId('intake-location').textContent()).toContain('43.93');
     // the preview follows the clicked point: its grid cell, and the unit the routing rules name
-    await expect.poll(() => operator.getByTestId('preview-cell').textContent(), { timeout: 10_000 }).toMatch(/^152502\d{8}$/);
+    await expect
+      .poll(() => operator.getByTestId('preview-cell').textContent(), { timeout: 10_000 })
+      .toMatch(/^152502\d{8}$/);
     expect(await operator.getByTestId('preview-unit').textContent()).toContain(u09Name);
     await screenshot(operator, 'intake-filled');
 
@@ -70,8 +89,16 @@ describe('the closed loop across roles, watched live on the command map', () => 
     await screenshot(operator, 'intake-result');
 
     // --- the new case appears on the supervisor's map, coloured by its light ---
-    await waitUntil(() => mapDebug.markerCount(supervisor), (n) => n === before + 1, 'the new marker on the map');
-    const newColour = await waitUntil(() => mapDebug.markerColor(supervisor, caseNumber), (c) => c !== null, 'the new marker’s colour');
+    await waitUntil(
+      () => mapDebug.markerCount(supervisor),
+      (n) => n === before + 1,
+      'the new marker on the map',
+    );
+    const newColour = await waitUntil(
+      () => mapDebug.markerColor(supervisor, caseNumber),
+      (c) => c !== null,
+      'the new marker’s colour',
+    );
     expect(['green', 'yellow', 'red']).toContain(newColour);
     await screenshot(supervisor, 'map-new-case');
 
@@ -83,19 +110,29 @@ describe('the closed loop across roles, watched live on the command map', () => 
     await unit.getByTestId('action-accept').click();
     await unit.getByTestId('action-form-accept').getByTestId('action-submit').click();
     await expectCaseState(unit, 'accepted');
-    await waitUntil(() => mapDebug.markerColor(supervisor, caseNumber), (c) => c !== null && c !== 'blue', 'the accepted case to stay on the map');
+    await waitUntil(
+      () => mapDebug.markerColor(supervisor, caseNumber),
+      (c) => c !== null && c !== 'blue',
+      'the accepted case to stay on the map',
+    );
 
     await unit.getByTestId('action-report_disposal').click();
     const form = unit.getByTestId('action-form-report_disposal');
     await form.getByTestId('field-note').fill('已清运满溢垃圾并清扫人行道，垃圾箱已复位');
-    await form.getByTestId('field-photos').setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: makePng(32) });
+    await form
+      .getByTestId('field-photos')
+      .setInputFiles({ name: 'after.png', mimeType: 'image/png', buffer: makePng(32) });
     await form.locator('.thumbs img').waitFor();
     await screenshot(unit, 'unit-disposal');
     await form.getByTestId('action-submit').click();
     await expectCaseState(unit, 'disposed');
 
     // --- the supervisor's marker turns blue (to check) ---
-    await waitUntil(() => mapDebug.markerColor(supervisor, caseNumber), (c) => c === 'blue', 'the marker to turn blue');
+    await waitUntil(
+      () => mapDebug.markerColor(supervisor, caseNumber),
+      (c) => c === 'blue',
+      'the marker to turn blue',
+    );
     await screenshot(supervisor, 'map-disposed');
 
     // --- the shift lead checks and closes it ---
@@ -111,12 +148,21 @@ describe('the closed loop across roles, watched live on the command map', () => 
     await screenshot(lead, 'review-closed');
 
     // --- a closed case is not open: its marker leaves the map ---
-    await waitUntil(() => mapDebug.markerColor(supervisor, caseNumber), (c) => c === null, 'the marker to leave the map');
+    await waitUntil(
+      () => mapDebug.markerColor(supervisor, caseNumber),
+      (c) => c === null,
+      'the marker to leave the map',
+    );
     expect(await mapDebug.markerCount(supervisor)).toBe(before);
     expect(await supervisor.evaluate(() => window.__sameDocument)).toBe(true);
     await screenshot(supervisor, 'map-after-close');
 
     const stored = await server.services.cases.getRecord(caseNumber);
-    expect(stored).toMatchObject({ state: 'closed', unitCode: 'U09', nature: 'report', callerPhone: '13947900001' });
+    expect(stored).toMatchObject({
+      state: 'closed',
+      unitCode: 'U09',
+      nature: 'report',
+      callerPhone: '13947900001',
+    });
   });
 });

@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { CITY_CENTRE, WORK_VIEWPORT, launchBrowser, loginAs, loginPage, newContext, screenshot, startWebServer, waitUntil, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  WORK_VIEWPORT,
+  launchBrowser,
+  loginAs,
+  loginPage,
+  newContext,
+  screenshot,
+  startWebServer,
+  waitUntil,
+  type TestServer,
+} from './support.ts';
 
 /** A second call about the same problem is linked to the open case instead of opening another. */
 let server: TestServer;
@@ -55,13 +66,19 @@ describe('the nearby-case suggestion at intake', () => {
     expect(linkedNumber).not.toBe(original.caseNumber);
     expect(await page.getByTestId('result-state').getAttribute('data-state')).toBe('merged');
     expect(await page.getByTestId('result-state').textContent()).toBe('已合并');
-    expect(await page.getByTestId('result-merged-into').getAttribute('data-case-number')).toBe(original.caseNumber);
+    expect(await page.getByTestId('result-merged-into').getAttribute('data-case-number')).toBe(
+      original.caseNumber,
+    );
     expect(await page.getByTestId('result-merged-into').textContent()).toContain(original.caseNumber);
     await screenshot(page, 'intake-duplicate-linked');
 
     // the call has its own number, merged into the original, which stays open and untouched
     const linked = await api.client.cases.get.query({ caseNumber: linkedNumber });
-    expect(linked.record).toMatchObject({ state: 'merged', mergedInto: original.caseNumber, callerPhone: '13800000022' });
+    expect(linked.record).toMatchObject({
+      state: 'merged',
+      mergedInto: original.caseNumber,
+      callerPhone: '13800000022',
+    });
     const after = await api.client.cases.get.query({ caseNumber: original.caseNumber });
     expect(after.record).toMatchObject({ state: 'dispatched', unitCode: 'U09' });
   });

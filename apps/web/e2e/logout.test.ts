@@ -33,11 +33,9 @@ const TRACK_EVENT_SOURCES = () => {
     }
   }
   window.EventSource = Tracked;
-  window.__openEventSources = () =>
-    opened.filter((s) => s.readyState !== 2).length;
+  window.__openEventSources = () => opened.filter((s) => s.readyState !== 2).length;
 };
-const openEventSources = (page: Page) =>
-  page.evaluate(() => window.__openEventSources?.() ?? 0);
+const openEventSources = (page: Page) => page.evaluate(() => window.__openEventSources?.() ?? 0);
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);

@@ -1,7 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { bboxOf } from '@citygrid/domain';
-import { CITY_CENTRE, MAP_VIEWPORT, launchBrowser, loginAs, loginPage, mapDebug, newContext, screenshot, seedOpenCases, startWebServer, waitUntil, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  MAP_VIEWPORT,
+  launchBrowser,
+  loginAs,
+  loginPage,
+  mapDebug,
+  newContext,
+  screenshot,
+  seedOpenCases,
+  startWebServer,
+  waitUntil,
+  type TestServer,
+} from './support.ts';
 
 /** The supervisor's map with a realistic worst-case backlog: 10,000 open cases on one screen. */
 const OPEN_CASES = 10_000;
@@ -35,7 +48,12 @@ const view = (page: Page) =>
     const map = window.__citygrid.map()!;
     const c = map.getCenter();
     const pane = map.getPane('mapPane')!.className;
-    return { zoom: map.getZoom(), lat: c.lat, lng: c.lng, animating: /leaflet-(zoom|cluster)-anim/.test(pane) };
+    return {
+      zoom: map.getZoom(),
+      lat: c.lat,
+      lng: c.lng,
+      animating: /leaflet-(zoom|cluster)-anim/.test(pane),
+    };
   });
 type View = Awaited<ReturnType<typeof view>>;
 
@@ -44,7 +62,12 @@ type View = Awaited<ReturnType<typeof view>>;
  * wait until it has moved. A drag swallowed by a busy page is repeated once, as a user would.
  */
 async function dragMap(page: Page, from: View, dx: number, dy: number): Promise<View> {
-  await waitUntil(() => view(page), (v) => !v.animating, 'the map to settle', 20_000);
+  await waitUntil(
+    () => view(page),
+    (v) => !v.animating,
+    'the map to settle',
+    20_000,
+  );
   const box = (await page.locator('[data-testid="command-map"] .leaflet-container').boundingBox())!;
   const cx = box.x + box.width / 2;
   const cy = box.y + box.height / 2;
@@ -54,7 +77,12 @@ async function dragMap(page: Page, from: View, dx: number, dy: number): Promise<
     await page.mouse.move(cx + dx, cy + dy, { steps: 10 });
     await page.mouse.up();
     try {
-      return await waitUntil(() => view(page), (v) => v.lat !== from.lat || v.lng !== from.lng, 'the map to pan', 10_000);
+      return await waitUntil(
+        () => view(page),
+        (v) => v.lat !== from.lat || v.lng !== from.lng,
+        'the map to pan',
+        10_000,
+      );
     } catch (e) {
       if (attempt === 2) throw e;
       console.warn('[map-at-scale] the first drag did not pan the map; dragging again');
@@ -68,7 +96,12 @@ describe('the command map with 10,000 open cases', () => {
     await page.getByTestId('command-map').waitFor();
 
     // --- it renders: every case is a marker of the cluster layer, shown as cluster icons ---
-    await waitUntil(() => mapDebug.markerCount(page), (n) => n >= OPEN_CASES, `${OPEN_CASES} markers`, 60_000);
+    await waitUntil(
+      () => mapDebug.markerCount(page),
+      (n) => n >= OPEN_CASES,
+      `${OPEN_CASES} markers`,
+      60_000,
+    );
     await page.locator('.case-cluster').first().waitFor({ timeout: 30_000 });
     expect(await page.locator('.case-cluster').count()).toBeGreaterThan(0);
     expect(Number(await page.getByTestId('open-count').getAttribute('data-count'))).toBe(OPEN_CASES);
@@ -78,15 +111,26 @@ describe('the command map with 10,000 open cases', () => {
     // --- zoom in, pan, zoom out: each one completes and the map follows ---
     const start = await view(page);
     await page.locator('.leaflet-control-zoom-in').click();
-    const zoomedIn = await waitUntil(() => view(page), (v) => v.zoom > start.zoom, 'the map to zoom in', 20_000);
+    const zoomedIn = await waitUntil(
+      () => view(page),
+      (v) => v.zoom > start.zoom,
+      'the map to zoom in',
+      20_000,
+    );
     const panned = await dragMap(page, zoomedIn, -250, -150);
     expect(panned.lng).toBeGreaterThan(zoomedIn.lng); // dragged left: looking further east
     await screenshot(page, 'map-10k-zoomed');
     await page.locator('.leaflet-control-zoom-out').click();
-    await waitUntil(() => view(page), (v) => v.zoom < zoomedIn.zoom && !v.animating, 'the map to zoom out', 20_000);
+    await waitUntil(
+      () => view(page),
+      (v) => v.zoom < zoomedIn.zoom && !v.animating,
+      'the map to zoom out',
+      20_000,
+    );
 
     // --- the page answers promptly ---
-    for (let i = 0; i < 5; i++) expect(await within(mapDebug.markerCount(page), 5_000, 'a page round trip')).toBe(OPEN_CASES);
+    for (let i = 0; i < 5; i++)
+      expect(await within(mapDebug.markerCount(page), 5_000, 'a page round trip')).toBe(OPEN_CASES);
 
     // --- a click on a cell (where no cluster icon covers it) opens that cell's list ---
     const candidates = server.services.reference.snapshot.cells.map((c) => {
@@ -106,15 +150,31 @@ describe('the command map with 10,000 open cases', () => {
     await page.mouse.click(target!.x, target!.y);
     const list = page.getByTestId('cell-cases');
     await list.waitFor({ timeout: 20_000 });
-    const inCell = server.services.database.sqlite.prepare('select count(*) as n from cases where cell_code = ?').get(target!.code) as { n: number };
+    const inCell = server.services.database.sqlite
+      .prepare('select count(*) as n from cases where cell_code = ?')
+      .get(target!.code) as { n: number };
     expect(inCell.n).toBeGreaterThan(0);
-    await expect.poll(() => list.locator('[data-testid^="case-row-"]').count(), { timeout: 20_000 }).toBe(inCell.n);
+    await expect
+      .poll(() => list.locator('[data-testid^="case-row-"]').count(), { timeout: 20_000 })
+      .toBe(inCell.n);
     await screenshot(page, 'map-10k-cell');
 
     // --- a live event still lands within a few seconds ---
     const operator = await loginAs(server, 'operator');
-    const created = await operator.client.intake.create.mutate({ callerPhone: '13800000055', nature: 'complaint', minorClassCode: 'C0302', description: '满屏案件时的新来电', urgency: 'normal', location: CITY_CENTRE });
-    await waitUntil(() => mapDebug.markerColor(page, created.caseNumber), (c) => c !== null, 'the live case on the map', 10_000);
+    const created = await operator.client.intake.create.mutate({
+      callerPhone: '13800000055',
+      nature: 'complaint',
+      minorClassCode: 'C0302',
+      description: '满屏案件时的新来电',
+      urgency: 'normal',
+      location: CITY_CENTRE,
+    });
+    await waitUntil(
+      () => mapDebug.markerColor(page, created.caseNumber),
+      (c) => c !== null,
+      'the live case on the map',
+      10_000,
+    );
     expect(await mapDebug.markerCount(page)).toBe(OPEN_CASES + 1);
   });
 });

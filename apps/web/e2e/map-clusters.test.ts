@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { MAP_VIEWPORT, launchBrowser, loginPage, mapDebug, newContext, screenshot, seedOpenCases, startWebServer, waitUntil, type TestServer } from './support.ts';
+import {
+  MAP_VIEWPORT,
+  launchBrowser,
+  loginPage,
+  mapDebug,
+  newContext,
+  screenshot,
+  seedOpenCases,
+  startWebServer,
+  waitUntil,
+  type TestServer,
+} from './support.ts';
 
 /** The command map's clusters: a click on one zooms in until the cases stand alone; a click on a case opens it. */
 const OPEN_CASES = 400;
@@ -25,7 +36,11 @@ const drawn = (page: Page) =>
     let singleCount = 0;
     const size = map.getSize();
     map.eachLayer((l) => {
-      const layer = l as typeof l & { getChildCount?: () => number; caseNumber?: string; getLatLng?: () => { lat: number; lng: number } };
+      const layer = l as typeof l & {
+        getChildCount?: () => number;
+        caseNumber?: string;
+        getLatLng?: () => { lat: number; lng: number };
+      };
       if (typeof layer.getChildCount === 'function') clusters.push(layer.getChildCount());
       else if (layer.caseNumber && layer.getLatLng) {
         singleCount++;
@@ -46,16 +61,28 @@ describe('the command map’s clusters', () => {
   it('zooms in on a clicked cluster until its cases stand alone, and opens a case when its marker is clicked', async () => {
     const page = await loginPage(await newContext(browser, MAP_VIEWPORT), server.url, 'supervisor');
     await page.getByTestId('command-map').waitFor();
-    await waitUntil(() => mapDebug.markerCount(page), (n) => n === OPEN_CASES, `${OPEN_CASES} markers`, 30_000);
+    await waitUntil(
+      () => mapDebug.markerCount(page),
+      (n) => n === OPEN_CASES,
+      `${OPEN_CASES} markers`,
+      30_000,
+    );
     // every case is drawn, in a cluster or on its own
-    const first = await waitUntil(() => drawn(page), (d) => d.clusters.reduce((a, b) => a + b, 0) + d.singleCount === OPEN_CASES, 'every case drawn', 30_000);
+    const first = await waitUntil(
+      () => drawn(page),
+      (d) => d.clusters.reduce((a, b) => a + b, 0) + d.singleCount === OPEN_CASES,
+      'every case drawn',
+      30_000,
+    );
     expect(first.clusters.length).toBeGreaterThan(0);
 
     // click the cluster nearest the map's centre, over and over: each click zooms in
     let now = first;
     for (let i = 0; i < 8 && now.singles.length === 0; i++) {
       const target = await page.evaluate(() => {
-        const box = document.querySelector('[data-testid="command-map"] .leaflet-container')!.getBoundingClientRect();
+        const box = document
+          .querySelector('[data-testid="command-map"] .leaflet-container')!
+          .getBoundingClientRect();
         const cx = box.left + box.width / 2;
         const cy = box.top + box.height / 2;
         let best: { x: number; y: number; d: number } | null = null;
@@ -71,8 +98,18 @@ describe('the command map’s clusters', () => {
       expect(target).not.toBeNull();
       await page.mouse.click(target!.x, target!.y);
       const before = now.zoom;
-      now = await waitUntil(() => drawn(page), (d) => d.zoom > before && !d.animating, 'the map to zoom in on the cluster', 20_000);
-      now = await waitUntil(() => drawn(page), (d) => d.clusters.length + d.singleCount > 0, 'the clusters of the new view', 20_000);
+      now = await waitUntil(
+        () => drawn(page),
+        (d) => d.zoom > before && !d.animating,
+        'the map to zoom in on the cluster',
+        20_000,
+      );
+      now = await waitUntil(
+        () => drawn(page),
+        (d) => d.clusters.length + d.singleCount > 0,
+        'the clusters of the new view',
+        20_000,
+      );
     }
     expect(now.singles.length).toBeGreaterThan(0);
     await screenshot(page, 'map-clusters-zoomed');

@@ -1,7 +1,21 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { CITY_CENTRE, MAP_VIEWPORT, WEB_DIST, launchBrowser, loginAs, loginPage, mapDebug, newContext, screenshot, startTestServer, startWebServer, waitUntil, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  MAP_VIEWPORT,
+  WEB_DIST,
+  launchBrowser,
+  loginAs,
+  loginPage,
+  mapDebug,
+  newContext,
+  screenshot,
+  startTestServer,
+  startWebServer,
+  waitUntil,
+  type TestServer,
+} from './support.ts';
 
 /** The command map rides out a server restart: it says it is reconnecting, then resumes by itself. */
 let first: TestServer;
@@ -19,16 +33,29 @@ afterAll(async () => {
   if (first) rmSync(first.dir, { recursive: true, force: true });
 });
 
-const intakeInput = (description: string) => ({ callerPhone: '13800000044', nature: 'complaint' as const, minorClassCode: 'C0302', description, urgency: 'normal' as const, location: CITY_CENTRE });
+const intakeInput = (description: string) => ({
+  callerPhone: '13800000044',
+  nature: 'complaint' as const,
+  minorClassCode: 'C0302',
+  description,
+  urgency: 'normal' as const,
+  location: CITY_CENTRE,
+});
 
 describe('the command map across a server restart', () => {
   it('shows that it is reconnecting while the server is down and shows a case filed after the restart without a reload', async () => {
-    const before = await (await loginAs(first, 'operator')).client.intake.create.mutate(intakeInput('重启前的案件'));
+    const before = await (
+      await loginAs(first, 'operator')
+    ).client.intake.create.mutate(intakeInput('重启前的案件'));
 
     const page = await loginPage(await newContext(browser, MAP_VIEWPORT), first.url, 'supervisor');
     const status = page.getByTestId('live-status');
     await page.locator('[data-testid="live-status"][data-status="connected"]').waitFor();
-    await waitUntil(() => mapDebug.markerColor(page, before.caseNumber), (c) => c !== null, 'the case filed before the restart on the map');
+    await waitUntil(
+      () => mapDebug.markerColor(page, before.caseNumber),
+      (c) => c !== null,
+      'the case filed before the restart on the map',
+    );
     await page.evaluate(() => {
       window.__sameDocument = true;
     });
@@ -48,8 +75,14 @@ describe('the command map across a server restart', () => {
     expect(await status.textContent()).toBe('实时连接');
 
     const markersBefore = await mapDebug.markerCount(page);
-    const after = await (await loginAs(second, 'operator')).client.intake.create.mutate(intakeInput('重启后的案件'));
-    await waitUntil(() => mapDebug.markerColor(page, after.caseNumber), (c) => c !== null, 'the case filed after the restart on the map');
+    const after = await (
+      await loginAs(second, 'operator')
+    ).client.intake.create.mutate(intakeInput('重启后的案件'));
+    await waitUntil(
+      () => mapDebug.markerColor(page, after.caseNumber),
+      (c) => c !== null,
+      'the case filed after the restart on the map',
+    );
     expect(await mapDebug.markerCount(page)).toBe(markersBefore + 1);
     expect(await mapDebug.markerColor(page, before.caseNumber)).not.toBeNull();
     expect(await page.evaluate(() => window.__sameDocument)).toBe(true);

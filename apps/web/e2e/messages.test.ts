@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { CITY_CENTRE, WORK_VIEWPORT, goToRoute, launchBrowser, loginAs, loginPage, newContext, screenshot, startWebServer, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  WORK_VIEWPORT,
+  goToRoute,
+  launchBrowser,
+  loginAs,
+  loginPage,
+  newContext,
+  screenshot,
+  startWebServer,
+  type TestServer,
+} from './support.ts';
 
 /** What a person reads: errors that say what is wrong and what to do, in the language they chose. */
 let server: TestServer;
@@ -34,15 +45,27 @@ describe('messages a person reads', () => {
     const error = page.getByTestId('error-description');
     await expect.poll(() => error.textContent(), POLL).toBe('“问题描述”最多 4,000 个字，请删减后再提交');
     await screenshot(page, 'intake-too-long-zh');
-    expect((server.services.database.sqlite.prepare('select count(*) as n from cases').get() as { n: number }).n).toBe(0);
+    expect(
+      (server.services.database.sqlite.prepare('select count(*) as n from cases').get() as { n: number }).n,
+    ).toBe(0);
   });
 
   it('in English the case drawer, its history, an upload refusal and a malformed case address show no Chinese where a translation exists', async () => {
     const operator = await loginAs(server, 'operator');
     const unit = await loginAs(server, 'unit-u09');
-    const created = await operator.client.intake.create.mutate({ nature: 'complaint', minorClassCode: 'C0302', description: 'Overflowing bin', urgency: 'normal', location: CITY_CENTRE });
+    const created = await operator.client.intake.create.mutate({
+      nature: 'complaint',
+      minorClassCode: 'C0302',
+      description: 'Overflowing bin',
+      urgency: 'normal',
+      location: CITY_CENTRE,
+    });
     expect(created.routeExplanation).toMatch(HAN); // stored in Chinese
-    await unit.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } });
+    await unit.client.cases.act.mutate({
+      caseNumber: created.caseNumber,
+      expectedVersion: created.version,
+      action: { type: 'accept' },
+    });
 
     const page = await loginPage(await newContext(browser, WORK_VIEWPORT), server.url, 'unit-u09');
     await english(page);
@@ -62,9 +85,13 @@ describe('messages a person reads', () => {
 
     // a file that is not a picture is refused in English, saying what to upload
     await page.getByTestId('action-report_disposal').click();
-    await page.getByTestId('field-photos').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
+    await page
+      .getByTestId('field-photos')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a picture') });
     const refusal = page.getByTestId('upload-error');
-    await expect.poll(() => refusal.textContent(), POLL).toBe('Only JPEG, PNG, WebP or GIF images can be uploaded; choose a photo');
+    await expect
+      .poll(() => refusal.textContent(), POLL)
+      .toBe('Only JPEG, PNG, WebP or GIF images can be uploaded; choose a photo');
     await refusal.scrollIntoViewIfNeeded();
     await screenshot(page, 'upload-refused-en');
 

@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { CITY_CENTRE, WORK_VIEWPORT, errorOf, goToRoute, launchBrowser, loginAs, loginPage, newContext, screenshot, startWebServer, type TestServer } from './support.ts';
+import {
+  CITY_CENTRE,
+  WORK_VIEWPORT,
+  errorOf,
+  goToRoute,
+  launchBrowser,
+  loginAs,
+  loginPage,
+  newContext,
+  screenshot,
+  startWebServer,
+  type TestServer,
+} from './support.ts';
 
 /** Unit staff act only on their own unit's cases: the screen shows nothing to do, the API refuses. */
 let server: TestServer;
@@ -47,7 +59,13 @@ describe('a case of another unit', () => {
 
     // the API refuses the action itself, and the case is unchanged
     const u12 = await loginAs(server, 'unit-u12');
-    const refused = await errorOf(u12.client.cases.act.mutate({ caseNumber: created.caseNumber, expectedVersion: created.version, action: { type: 'accept' } }));
+    const refused = await errorOf(
+      u12.client.cases.act.mutate({
+        caseNumber: created.caseNumber,
+        expectedVersion: created.version,
+        action: { type: 'accept' },
+      }),
+    );
     expect(refused).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403 });
     const after = await operator.client.cases.get.query({ caseNumber: created.caseNumber });
     expect(after.record).toMatchObject({ state: 'dispatched', version: created.version, unitCode: 'U09' });

@@ -24,11 +24,18 @@ function pointIn(ring: Ring, random: () => number): { lat: number; lng: number }
  * routing rules name (in that unit's queue, not yet accepted), reported within the last few hours.
  * Nothing is published on the live bus: screens opened afterwards read them from the database.
  */
-export function seedOpenCases(services: Pick<Services, 'cases' | 'reference'>, count: number, seed = 12319): number {
+export function seedOpenCases(
+  services: Pick<Services, 'cases' | 'reference'>,
+  count: number,
+  seed = 12319,
+): number {
   const ref = services.reference;
   const random = createSeededRandom(seed);
   const { cells, minorClasses, units } = ref.snapshot;
-  const operator = { actor: { userId: null, role: 'operator' as const, unitCode: null }, actorName: '受理员' };
+  const operator = {
+    actor: { userId: null, role: 'operator' as const, unitCode: null },
+    actorName: '受理员',
+  };
   const system = { actor: { userId: null, role: 'system' as const, unitCode: null }, actorName: '自动派遣' };
   const now = Date.now();
   const BATCH = 2000;
@@ -71,7 +78,16 @@ export function seedOpenCases(services: Pick<Services, 'cases' | 'reference'>, c
         events: [
           { ...operator, at, action: { type: 'report' } },
           { ...operator, at, action: { type: 'file' } },
-          { ...system, at, action: { type: 'dispatch', unitCode, dueAt: ref.due(reported, limit), ...(route ? { route: { ruleId: route.ruleId, explanation: route.explanation } } : {}) } },
+          {
+            ...system,
+            at,
+            action: {
+              type: 'dispatch',
+              unitCode,
+              dueAt: ref.due(reported, limit),
+              ...(route ? { route: { ruleId: route.ruleId, explanation: route.explanation } } : {}),
+            },
+          },
         ],
       });
       made++;

@@ -11,7 +11,15 @@ import { startTestServer, type TestServer } from '@citygrid/server/testing';
 import type { CitygridDebug } from '../src/lib/debug.ts';
 
 export { seedOpenCases } from './seed-open-cases.ts';
-export { CITY_CENTRE, DEMO_PASSWORD, Session, errorOf, loginAs, startTestServer, type TestServer } from '@citygrid/server/testing';
+export {
+  CITY_CENTRE,
+  DEMO_PASSWORD,
+  Session,
+  errorOf,
+  loginAs,
+  startTestServer,
+  type TestServer,
+} from '@citygrid/server/testing';
 
 export const WEB_ROOT = resolve(import.meta.dirname, '..');
 export const REPO_ROOT = resolve(WEB_ROOT, '../..');
@@ -21,7 +29,14 @@ export const SCREENS_DIR = join(REPO_ROOT, 'test-results/screens');
 export const WORK_VIEWPORT = { width: 1366, height: 768 };
 export const MAP_VIEWPORT = { width: 1920, height: 1080 };
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 function newestMtime(path: string): number {
   const st = statSync(path);
@@ -35,12 +50,28 @@ function newestMtime(path: string): number {
 export function ensureWebBuild(): void {
   const index = join(WEB_DIST, 'index.html');
   // the app's own sources and the domain package it bundles
-  const sources = ['src', 'index.html', 'report.html', 'public', 'vite.config.ts', 'package.json', '../../packages/domain/src'].map((p) => join(WEB_ROOT, p)).filter((p) => existsSync(p));
+  const sources = [
+    'src',
+    'index.html',
+    'report.html',
+    'public',
+    'vite.config.ts',
+    'package.json',
+    '../../packages/domain/src',
+  ]
+    .map((p) => join(WEB_ROOT, p))
+    .filter((p) => existsSync(p));
   const newestSource = Math.max(...sources.map(newestMtime));
   if (existsSync(index) && statSync(index).mtimeMs >= newestSource) return;
   // NODE_ENV=test (set by vitest) would make Vite build React's development bundle
-  const r = spawnSync('pnpm', ['exec', 'vite', 'build'], { cwd: WEB_ROOT, encoding: 'utf8', stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } });
-  if (r.status !== 0) throw new Error(`vite build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
+  const r = spawnSync('pnpm', ['exec', 'vite', 'build'], {
+    cwd: WEB_ROOT,
+    encoding: 'utf8',
+    stdio: 'pipe',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (r.status !== 0)
+    throw new Error(`vite build failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
 }
 
 /** A real server on a fresh temporary database that serves the production build. */
@@ -61,7 +92,12 @@ export async function newContext(browser: Browser, viewport = WORK_VIEWPORT): Pr
 }
 
 /** Open the app, log in through the login screen, and land on the role's first screen. */
-export async function loginPage(context: BrowserContext, baseUrl: string, username: string, password = 'citygrid-demo'): Promise<Page> {
+export async function loginPage(
+  context: BrowserContext,
+  baseUrl: string,
+  username: string,
+  password = 'citygrid-demo',
+): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${baseUrl}/`);
   await page.getByTestId('login-username').fill(username);
@@ -88,16 +124,25 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** The map screen's debug hooks (`window.__citygrid`), read from the page. */
 export const mapDebug = {
   markerCount: (page: Page) => page.evaluate(() => window.__citygrid.markerCount()),
-  markerColor: (page: Page, caseNumber: string) => page.evaluate((cn) => window.__citygrid.markerColor(cn), caseNumber),
+  markerColor: (page: Page, caseNumber: string) =>
+    page.evaluate((cn) => window.__citygrid.markerColor(cn), caseNumber),
   lastEventId: (page: Page) => page.evaluate(() => window.__citygrid.lastEventId()),
 };
 
 /** Poll `read` in the page until `ok` holds (the page is never reloaded). */
-export async function waitUntil<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+export async function waitUntil<T>(
+  read: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const t0 = Date.now();
   let last: T = await read();
   while (!ok(last)) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(last)}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
     last = await read();
   }
@@ -134,7 +179,12 @@ export function makePng(size = 16, rgb: [number, number, number] = [48, 164, 108
   ihdr[9] = 2; // colour type: truecolour
   const row = Buffer.concat([Buffer.from([0]), Buffer.from(Array.from({ length: size }, () => rgb).flat())]);
   const raw = Buffer.concat(Array.from({ length: size }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 declare global {

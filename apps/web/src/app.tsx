@@ -1,8 +1,23 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { createClient, createQueryClient, setCsrfToken, TRPCProvider, useTRPC, useTRPCClient, type Me, type SessionUser } from './lib/trpc';
-import { listenSessionLost, reportIfUnauthorized, SessionContext, useSession, type SessionState } from './lib/session';
+import {
+  createClient,
+  createQueryClient,
+  setCsrfToken,
+  TRPCProvider,
+  useTRPC,
+  useTRPCClient,
+  type Me,
+  type SessionUser,
+} from './lib/trpc';
+import {
+  listenSessionLost,
+  reportIfUnauthorized,
+  SessionContext,
+  useSession,
+  type SessionState,
+} from './lib/session';
 import { navigate, useRoute } from './lib/router';
 import { landingOf, mayUse, SCREENS_BY_ROLE, type ScreenKey } from './lib/roles';
 import { ReferenceProvider } from './lib/reference';
@@ -46,8 +61,19 @@ function Session() {
   const trpcClient = useTRPCClient();
   const queryClient = useQueryClient();
   const [phase, setPhase] = useState<SessionPhase | null>(null);
-  const boot = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: Infinity, retry: 1, enabled: phase === null });
-  const current: SessionPhase | null = phase ?? (boot.data === undefined ? null : boot.data ? { phase: 'in', me: boot.data } : { phase: 'out', notice: null });
+  const boot = useQuery({
+    ...trpc.auth.me.queryOptions(),
+    staleTime: Infinity,
+    retry: 1,
+    enabled: phase === null,
+  });
+  const current: SessionPhase | null =
+    phase ??
+    (boot.data === undefined
+      ? null
+      : boot.data
+        ? { phase: 'in', me: boot.data }
+        : { phase: 'out', notice: null });
   if (current?.phase === 'in') setCsrfToken(current.me.csrfToken);
 
   const endSession = useCallback(
@@ -78,7 +104,10 @@ function Session() {
   }, [loggedIn, endSession]);
 
   const me = current?.phase === 'in' ? current.me : null;
-  const session = useMemo<SessionState | null>(() => (me ? { user: me.user, kind: me.kind, logout: () => endSession(null, true) } : null), [me, endSession]);
+  const session = useMemo<SessionState | null>(
+    () => (me ? { user: me.user, kind: me.kind, logout: () => endSession(null, true) } : null),
+    [me, endSession],
+  );
 
   if (current === null) {
     if (boot.isError) return <ErrorBox error={boot.error} onRetry={() => void boot.refetch()} />;
@@ -111,9 +140,13 @@ function Shell({ user }: { user: SessionUser }) {
   const { kind } = useSession();
   // `#/map?wall=1` is the wall too (older bookmarks, the wall session)
   const wall = first === 'wall' || (route.path === '/map' && route.params.get('wall') === '1');
-  const screen = (['intake', 'unit', 'dispatch', 'review', 'map', 'reports', 'wall', 'admin', 'search'] as const).find((s) => s === first) ?? null;
+  const screen =
+    (['intake', 'unit', 'dispatch', 'review', 'map', 'reports', 'wall', 'admin', 'search'] as const).find(
+      (s) => s === first,
+    ) ?? null;
   // a wall-display session shows the command map and the wall only (the server refuses it everything else)
-  const allowed = screen !== null && (kind === 'wall' ? screen === 'map' || screen === 'wall' : mayUse(user.role, screen));
+  const allowed =
+    screen !== null && (kind === 'wall' ? screen === 'map' || screen === 'wall' : mayUse(user.role, screen));
   const caseRoute = first === 'case' && kind !== 'wall';
 
   useEffect(() => {
@@ -149,7 +182,9 @@ function Header({ user, current }: { user: SessionUser; current: ScreenKey | nul
   return (
     <header className="header">
       <div className="brand">
-        <span className="brand-mark" aria-hidden="true">◆</span>
+        <span className="brand-mark" aria-hidden="true">
+          ◆
+        </span>
         <span className="brand-name">{t('app.name')}</span>
       </div>
       <nav className="nav" aria-label="main">

@@ -1,6 +1,13 @@
 /** The composition root of the API: every store, service and channel, wired once over an open database. */
 import type { CitygridDatabase } from '@citygrid/db';
-import { AdminStore, CaseStore, GazetteerStore, GroupCommitWriter, ReferenceStore, UserStore } from '@citygrid/db';
+import {
+  AdminStore,
+  CaseStore,
+  GazetteerStore,
+  GroupCommitWriter,
+  ReferenceStore,
+  UserStore,
+} from '@citygrid/db';
 import { AdminService } from './services/admin-service.ts';
 import { ReportService } from './services/report-service.ts';
 import { CaseBus } from './live/case-bus.ts';

@@ -31,5 +31,10 @@ export async function createContext(opts: {
 }): Promise<Context> {
   const token = opts.cookies.get(SESSION_COOKIE);
   const session = token ? await opts.services.auth.resolveSession(token) : null;
-  return { services: opts.services, session, request: { ip: opts.ip, csrfHeader: opts.csrfHeader, method: opts.method }, cookies: opts.cookies };
+  return {
+    services: opts.services,
+    session,
+    request: { ip: opts.ip, csrfHeader: opts.csrfHeader, method: opts.method },
+    cookies: opts.cookies,
+  };
 }

@@ -62,8 +62,21 @@ function paramsOf(source: object): FieldIssue['params'] {
 /** Field-level issues from zod or a domain error, for the client: [{ field: 'location.lat', message, code, params }]. */
 export function fieldIssuesOf(cause: unknown): FieldIssue[] {
   if (cause instanceof ZodError) {
-    return cause.issues.map((i) => ({ field: i.path.map(String).join('.') || '(input)', message: i.message, code: i.code, params: paramsOf(i) }));
+    return cause.issues.map((i) => ({
+      field: i.path.map(String).join('.') || '(input)',
+      message: i.message,
+      code: i.code,
+      params: paramsOf(i),
+    }));
   }
-  if (cause instanceof DomainError && cause.details.field) return [{ field: cause.details.field, message: cause.message, code: cause.code, params: paramsOf(cause.details) }];
+  if (cause instanceof DomainError && cause.details.field)
+    return [
+      {
+        field: cause.details.field,
+        message: cause.message,
+        code: cause.code,
+        params: paramsOf(cause.details),
+      },
+    ];
   return [];
 }

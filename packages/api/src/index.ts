@@ -1,6 +1,13 @@
 export { appRouter, type AppRouter } from './root.ts';
 export { createCallerFactory } from './trpc.ts';
-export { createContext, SESSION_COOKIE, CSRF_HEADER, type Context, type CookieJar, type SessionUser } from './context.ts';
+export {
+  createContext,
+  SESSION_COOKIE,
+  CSRF_HEADER,
+  type Context,
+  type CookieJar,
+  type SessionUser,
+} from './context.ts';
 export { DOMAIN_TO_HTTP, DOMAIN_TO_TRPC, fieldIssuesOf, type FieldIssue } from './errors.ts';
 export * from './compose.ts';
 export * from './services/index.ts';

@@ -25,7 +25,10 @@ export const ZPhoneSchema = z
   .transform((raw, ctx) => {
     const normal = normalizePhoneNumber(raw);
     if (normal === null) {
-      ctx.addIssue({ code: 'custom', message: 'not a possible phone number (mobile, or landline with or without 0479)' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'not a possible phone number (mobile, or landline with or without 0479)',
+      });
       return z.NEVER;
     }
     return normal;
@@ -44,7 +47,8 @@ export const ZIntakeSchema = z.object({
   idempotencyKey: z.string().min(8).max(100).nullish(),
 });
 
-const a = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ...shape });
+const a = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), ...shape });
 
 /**
  * An action a person asks for on an existing case, as a client sends it. Deadlines are never sent:
@@ -69,7 +73,13 @@ export const ZActionRequestSchema = z.discriminatedUnion('type', [
   a('approve_park', { note }),
   a('refuse_park', { reason }),
   a('resume', { note }),
-  a('report_disposal', { note: z.string().trim().min(2, 'describe what was done').max(4000), attachments: z.array(z.string().regex(/^[0-9a-f]{64}$/)).max(10).default([]) }),
+  a('report_disposal', {
+    note: z.string().trim().min(2, 'describe what was done').max(4000),
+    attachments: z
+      .array(z.string().regex(/^[0-9a-f]{64}$/))
+      .max(10)
+      .default([]),
+  }),
   a('close', { note }),
   a('rework', { reason }),
   a('callback', { satisfaction: z.number().int().min(1).max(5), note }),
@@ -80,7 +90,11 @@ export const ZActionRequestSchema = z.discriminatedUnion('type', [
 export type ActionRequest = z.output<typeof ZActionRequestSchema>;
 
 /** `cases.act`: which case, at which version, and the action. */
-export const ZCaseActSchema = z.object({ caseNumber: ZCaseNumberSchema, expectedVersion: ZVersionSchema, action: ZActionRequestSchema });
+export const ZCaseActSchema = z.object({
+  caseNumber: ZCaseNumberSchema,
+  expectedVersion: ZVersionSchema,
+  action: ZActionRequestSchema,
+});
 
 export const ZCaseStateSchema = z.enum(CASE_STATES);
 
@@ -101,9 +115,18 @@ const isoInstant = z.iso.datetime({ offset: true });
 export const ZCaseFilterSchema = z.object({
   states: z.array(ZCaseStateSchema).max(20).optional(),
   unitCode: z.string().max(20).optional(),
-  cellCode: z.string().regex(/^\d{14}$/).optional(),
-  communityCode: z.string().regex(/^\d{12}$/).optional(),
-  minorClassCode: z.string().regex(/^[CE]\d{4}$/).optional(),
+  cellCode: z
+    .string()
+    .regex(/^\d{14}$/)
+    .optional(),
+  communityCode: z
+    .string()
+    .regex(/^\d{12}$/)
+    .optional(),
+  minorClassCode: z
+    .string()
+    .regex(/^[CE]\d{4}$/)
+    .optional(),
   hotlineCategory: z.string().max(40).optional(),
   reportedFrom: isoInstant.optional(),
   reportedTo: isoInstant.optional(),

@@ -15,7 +15,10 @@ const t = initTRPC.context<Context>().create({
     const issues = fieldIssuesOf(cause);
     const domain = cause instanceof DomainError ? { code: cause.code, ...cause.details } : null;
     // a zod failure's message is JSON noise; say which fields are wrong instead
-    const message = issues.length > 0 && !(cause instanceof DomainError) ? issues.map((i) => `${i.field}: ${i.message}`).join('; ') : shape.message;
+    const message =
+      issues.length > 0 && !(cause instanceof DomainError)
+        ? issues.map((i) => `${i.field}: ${i.message}`).join('; ')
+        : shape.message;
     return {
       ...shape,
       message,
@@ -45,7 +48,8 @@ const csrf = t.middleware(({ ctx, type, next }) => {
   if (type === 'mutation') {
     const header = ctx.request.csrfHeader;
     if (!header) throw new TRPCError({ code: 'FORBIDDEN', message: 'missing x-csrf-token header' });
-    if (ctx.session && header !== ctx.session.csrfToken) throw new TRPCError({ code: 'FORBIDDEN', message: 'bad x-csrf-token header' });
+    if (ctx.session && header !== ctx.session.csrfToken)
+      throw new TRPCError({ code: 'FORBIDDEN', message: 'bad x-csrf-token header' });
   }
   return next();
 });
@@ -56,15 +60,27 @@ export const publicProcedure = t.procedure.use(domainErrors).use(csrf);
  * What a wall-display session may call: reading the map and dashboard (and its reference data and
  * live stream), and ending itself. Everything else, every mutation above all, is refused.
  */
-export const WALL_READABLE = { queries: ['auth.', 'reference.', 'dashboard.', 'wall.', 'live.'], mutations: ['auth.logout'] } as const;
+export const WALL_READABLE = {
+  queries: ['auth.', 'reference.', 'dashboard.', 'wall.', 'live.'],
+  mutations: ['auth.logout'],
+} as const;
 export const wallMayCall = (path: string, type: 'query' | 'mutation' | 'subscription') =>
-  type === 'mutation' ? (WALL_READABLE.mutations as readonly string[]).includes(path) : WALL_READABLE.queries.some((p) => path.startsWith(p));
+  type === 'mutation'
+    ? (WALL_READABLE.mutations as readonly string[]).includes(path)
+    : WALL_READABLE.queries.some((p) => path.startsWith(p));
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, path, type, next }) => {
   if (!ctx.session) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'please log in' });
   if (ctx.session.kind === 'wall' && !wallMayCall(path, type)) {
-    await ctx.services.auth.logDenied(ctx.session.user, `wall-display session: ${type} ${path}`, ctx.request.ip);
-    throw new TRPCError({ code: 'FORBIDDEN', message: `a wall-display session is read-only and may not call ${path}` });
+    await ctx.services.auth.logDenied(
+      ctx.session.user,
+      `wall-display session: ${type} ${path}`,
+      ctx.request.ip,
+    );
+    throw new TRPCError({
+      code: 'FORBIDDEN',
+      message: `a wall-display session is read-only and may not call ${path}`,
+    });
   }
   return next({ ctx: { ...ctx, user: ctx.session.user, session: ctx.session } });
 });
@@ -83,12 +99,20 @@ export function roleProcedure(...roles: Role[]) {
 export const operatorProcedure = roleProcedure('operator', 'shift_lead');
 export const dispatcherProcedure = roleProcedure('dispatcher', 'shift_lead');
 export const reviewProcedure = roleProcedure('inspector', 'shift_lead', 'operator');
-export const supervisorProcedure = roleProcedure('supervisor', 'shift_lead', 'dispatcher', 'operator', 'inspector', 'admin');
+export const supervisorProcedure = roleProcedure(
+  'supervisor',
+  'shift_lead',
+  'dispatcher',
+  'operator',
+  'inspector',
+  'admin',
+);
 export const adminProcedure = roleProcedure('admin');
 
 /** Department staff, narrowed to their own unit: `ctx.unitCode` is always set. */
 export const unitStaffProcedure = roleProcedure('unit_staff').use(({ ctx, next }) => {
   const unitCode = ctx.user.unitCode;
-  if (!unitCode) throw new TRPCError({ code: 'FORBIDDEN', message: 'your account is not attached to a unit' });
+  if (!unitCode)
+    throw new TRPCError({ code: 'FORBIDDEN', message: 'your account is not attached to a unit' });
   return next({ ctx: { ...ctx, unitCode } });
 });

@@ -39,7 +39,11 @@ describe('WAL checkpoints', () => {
     expect(statSync(file).size).toBeLessThan(before + 1_000_000);
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(9_000_000);
     const t0 = Date.now();
-    while ((statSync(file).size <= before + 9_000_000 || db.checkpointer!.stats.runs === 0) && Date.now() - t0 < 15_000) await new Promise((r) => setTimeout(r, 50));
+    while (
+      (statSync(file).size <= before + 9_000_000 || db.checkpointer!.stats.runs === 0) &&
+      Date.now() - t0 < 15_000
+    )
+      await new Promise((r) => setTimeout(r, 50));
     expect(statSync(file).size).toBeGreaterThan(before + 9_000_000);
     expect(db.checkpointer!.stats.runs).toBeGreaterThan(0);
     // the data is intact and readable through the main connection

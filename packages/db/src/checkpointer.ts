@@ -66,7 +66,13 @@ export function startBackgroundCheckpoints(
   const flags = new Int32Array(flagsBuffer);
   const worker = new Worker(`(() => {${WORKER_SOURCE}})()`, {
     eval: true,
-    workerData: { driver, file, flags: flagsBuffer, intervalMs: opts.intervalMs ?? 1000, synchronous: opts.synchronous ?? 'FULL' },
+    workerData: {
+      driver,
+      file,
+      flags: flagsBuffer,
+      intervalMs: opts.intervalMs ?? 1000,
+      synchronous: opts.synchronous ?? 'FULL',
+    },
   });
   worker.unref();
   let stopped = false;

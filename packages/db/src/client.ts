@@ -50,10 +50,18 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
   const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
   migrate(db, { migrationsFolder: MIGRATIONS_DIR });
   const problems = sqlite.pragma('foreign_key_check') as unknown[];
-  if (problems.length > 0) throw new Error(`foreign_key_check failed after migration: ${JSON.stringify(problems.slice(0, 5))}`);
+  if (problems.length > 0)
+    throw new Error(`foreign_key_check failed after migration: ${JSON.stringify(problems.slice(0, 5))}`);
   sqlite.pragma('foreign_keys = ON');
-  const checkpointer = file !== ':memory:' && (opts.checkpoint ?? 'background') === 'background' ? startBackgroundCheckpoints(sqlite, file, { synchronous: opts.synchronous ?? 'FULL', onError: (e) => console.error(String(e)) }) : null;
-  const attachmentsDir = file === ':memory:' ? join(process.cwd(), '.attachments-memory') : join(dirname(file), 'attachments');
+  const checkpointer =
+    file !== ':memory:' && (opts.checkpoint ?? 'background') === 'background'
+      ? startBackgroundCheckpoints(sqlite, file, {
+          synchronous: opts.synchronous ?? 'FULL',
+          onError: (e) => console.error(String(e)),
+        })
+      : null;
+  const attachmentsDir =
+    file === ':memory:' ? join(process.cwd(), '.attachments-memory') : join(dirname(file), 'attachments');
   return {
     db,
     sqlite,
@@ -82,4 +90,3 @@ export async function withBulkLoad<T>(database: Database_, work: () => Promise<T
     database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   }
 }
-

@@ -118,11 +118,17 @@ for (let r = 0; r <= ROWS; r++) {
   for (let c = 0; c <= COLS; c++) {
     const onNS = r === 0 || r === ROWS;
     const onWE = c === 0 || c === COLS;
-    row.push([WEST + c * DX + (onWE ? 0 : jitter(0.15 * DX)), NORTH - r * DY + (onNS ? 0 : jitter(0.15 * DY))]);
+    row.push([
+      WEST + c * DX + (onWE ? 0 : jitter(0.15 * DX)),
+      NORTH - r * DY + (onNS ? 0 : jitter(0.15 * DY)),
+    ]);
   }
   corners.push(row);
 }
-const lerp = (a: Position, b: Position, t: number): Position => [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+const lerp = (a: Position, b: Position, t: number): Position => [
+  a[0] + t * (b[0] - a[0]),
+  a[1] + t * (b[1] - a[1]),
+];
 // Midpoint of the horizontal edge corners[r][c]–corners[r][c+1], offset in latitude unless on the boundary.
 const hMid: Position[][] = [];
 for (let r = 0; r <= ROWS; r++) {
@@ -158,19 +164,29 @@ for (let r = 0; r < ROWS; r++) {
 }
 // Round every shared vertex once, in place, before any polygon is assembled.
 for (const grid of [corners, hMid, vMid, centres]) {
-  for (const row of grid) for (const p of row) {
-    p[0] = round6(p[0]);
-    p[1] = round6(p[1]);
-  }
+  for (const row of grid)
+    for (const p of row) {
+      p[0] = round6(p[0]);
+      p[1] = round6(p[1]);
+    }
 }
 
 const close = (ring: Position[]): Position[] => [...ring, ring[0]!];
-const polygon = (ring: Position[]) => ({ type: 'Polygon' as const, coordinates: [close(ring).map((p) => [p[0], p[1]])] });
+const polygon = (ring: Position[]) => ({
+  type: 'Polygon' as const,
+  coordinates: [close(ring).map((p) => [p[0], p[1]])],
+});
 
 // --- Communities and cells --------------------------------------------------------------------------
 const subDistricts = SUB_DISTRICTS.map((s, i) => ({ ...s, code: `${COUNTY.code}${pad(i + 1, 3)}` }));
 const nextCommunityNumber = new Map<string, number>();
-const communities: Array<{ code: string; subDistrictCode: string; name: string; nameEn: string; polygon: ReturnType<typeof polygon> }> = [];
+const communities: Array<{
+  code: string;
+  subDistrictCode: string;
+  name: string;
+  nameEn: string;
+  polygon: ReturnType<typeof polygon>;
+}> = [];
 const features: unknown[] = [];
 
 for (let r = 0; r < ROWS; r++) {
@@ -242,7 +258,13 @@ const grid = {
     [EAST, SOUTH],
     [EAST, NORTH],
   ]),
-  subDistricts: subDistricts.map(({ code, name, nameEn }) => ({ code, name, nameEn, editable: name !== '希日塔拉街道' && name !== '杭盖街道', ...(name === '希日塔拉街道' ? { governmentSeat: true } : {}) })),
+  subDistricts: subDistricts.map(({ code, name, nameEn }) => ({
+    code,
+    name,
+    nameEn,
+    editable: name !== '希日塔拉街道' && name !== '杭盖街道',
+    ...(name === '希日塔拉街道' ? { governmentSeat: true } : {}),
+  })),
   communities,
   cells: { type: 'FeatureCollection', features },
 };
@@ -269,24 +291,72 @@ const streets = [
 const landmarks = [
   { name: '贝子庙', nameEn: 'Beizi Temple', aliases: ['Beizimiao', '崇善寺'], ...at(0, 2, 0.5, 0.3) },
   { name: '额尔敦敖包', nameEn: 'Erdene Ovoo', aliases: ['Eerdun Aobao'], ...at(0, 2, 0.4, 0.1) },
-  { name: '锡林郭勒盟行政公署', nameEn: 'Xilingol League Administrative Office', aliases: ['盟行署', '盟委'], ...at(2, 3, 0.4, 0.4) },
-  { name: '锡林浩特市人民政府', nameEn: 'Xilinhot Municipal Government', aliases: ['市政府'], ...at(2, 4, 0.5, 0.5) },
+  {
+    name: '锡林郭勒盟行政公署',
+    nameEn: 'Xilingol League Administrative Office',
+    aliases: ['盟行署', '盟委'],
+    ...at(2, 3, 0.4, 0.4),
+  },
+  {
+    name: '锡林浩特市人民政府',
+    nameEn: 'Xilinhot Municipal Government',
+    aliases: ['市政府'],
+    ...at(2, 4, 0.5, 0.5),
+  },
   { name: '锡林浩特站', nameEn: 'Xilinhot Railway Station', aliases: ['火车站'], ...at(4, 6, 0.5, 0.7) },
-  { name: '锡林浩特市汽车站', nameEn: 'Xilinhot Bus Station', aliases: ['汽车站', '客运站'], ...at(3, 5, 0.5, 0.5) },
-  { name: '锡林郭勒职业学院', nameEn: 'Xilingol Vocational College', aliases: ['职业学院'], ...at(4, 2, 0.5, 0.5) },
+  {
+    name: '锡林浩特市汽车站',
+    nameEn: 'Xilinhot Bus Station',
+    aliases: ['汽车站', '客运站'],
+    ...at(3, 5, 0.5, 0.5),
+  },
+  {
+    name: '锡林郭勒职业学院',
+    nameEn: 'Xilingol Vocational College',
+    aliases: ['职业学院'],
+    ...at(4, 2, 0.5, 0.5),
+  },
   { name: '人民公园', nameEn: "People's Park", ...at(2, 5, 0.5, 0.5) },
   { name: '锡林郭勒盟医院', nameEn: 'Xilingol League Hospital', aliases: ['盟医院'], ...at(1, 4, 0.5, 0.6) },
-  { name: '锡林郭勒盟蒙医医院', nameEn: 'Xilingol League Mongolian Medicine Hospital', aliases: ['蒙医院'], ...at(1, 6, 0.5, 0.5) },
+  {
+    name: '锡林郭勒盟蒙医医院',
+    nameEn: 'Xilingol League Mongolian Medicine Hospital',
+    aliases: ['蒙医院'],
+    ...at(1, 6, 0.5, 0.5),
+  },
   { name: '锡林郭勒盟博物馆', nameEn: 'Xilingol League Museum', aliases: ['博物馆'], ...at(2, 2, 0.6, 0.6) },
-  { name: '锡林浩特市第一中学', nameEn: 'Xilinhot No. 1 Middle School', aliases: ['一中'], ...at(3, 4, 0.5, 0.5) },
+  {
+    name: '锡林浩特市第一中学',
+    nameEn: 'Xilinhot No. 1 Middle School',
+    aliases: ['一中'],
+    ...at(3, 4, 0.5, 0.5),
+  },
   { name: '那达慕会场', nameEn: 'Naadam Grounds', aliases: ['赛马场'], ...at(4, 4, 0.5, 0.6) },
-  { name: '锡林河湿地公园', nameEn: 'Xilin River Wetland Park', aliases: ['锡林河公园'], ...at(0, 8, 0.5, 0.5) },
-  { name: '锡林浩特市政务服务中心', nameEn: 'Xilinhot Government Service Centre', aliases: ['政务大厅'], ...at(2, 4, 0.2, 0.7) },
+  {
+    name: '锡林河湿地公园',
+    nameEn: 'Xilin River Wetland Park',
+    aliases: ['锡林河公园'],
+    ...at(0, 8, 0.5, 0.5),
+  },
+  {
+    name: '锡林浩特市政务服务中心',
+    nameEn: 'Xilinhot Government Service Centre',
+    aliases: ['政务大厅'],
+    ...at(2, 4, 0.2, 0.7),
+  },
 ].map((l) => ({ kind: 'landmark' as const, ...l }));
 
 const communityEntries = communities.map((c) => {
   const [lng, lat] = ringCentroid(c.polygon.coordinates[0]!.map((p) => [p[0]!, p[1]!] as const));
-  return { kind: 'community' as const, name: c.name, nameEn: c.nameEn, aliases: [c.name.replace(/社区$/, '')], code: c.code, lat: round6(lat), lng: round6(lng) };
+  return {
+    kind: 'community' as const,
+    name: c.name,
+    nameEn: c.nameEn,
+    aliases: [c.name.replace(/社区$/, '')],
+    code: c.code,
+    lat: round6(lat),
+    lng: round6(lng),
+  };
 });
 
 const gazetteer = {
@@ -306,4 +376,6 @@ const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'refer
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'grid.json'), toJson(grid));
 writeFileSync(join(outDir, 'gazetteer.json'), toJson(gazetteer));
-console.log(`wrote ${communities.length} communities, ${features.length} cells, ${gazetteer.entries.length} gazetteer entries to ${outDir}`);
+console.log(
+  `wrote ${communities.length} communities, ${features.length} cells, ${gazetteer.entries.length} gazetteer entries to ${outDir}`,
+);

@@ -33,7 +33,9 @@ export class ChildServer {
   ) {
     this.url = `http://127.0.0.1:${port}`;
     const extra = (process.env.BENCH_SERVER_ARGS ?? '').split(' ').filter(Boolean);
-    const entry = opts.built ? [`${REPO_ROOT}apps/server/dist/bin/main.js`] : ['--import', 'tsx', 'apps/server/src/main.ts'];
+    const entry = opts.built
+      ? [`${REPO_ROOT}apps/server/dist/bin/main.js`]
+      : ['--import', 'tsx', 'apps/server/src/main.ts'];
     this.child = spawn(process.execPath, [...extra, ...(opts.nodeArgs ?? []), ...entry], {
       cwd: REPO_ROOT,
       env: {
@@ -53,7 +55,9 @@ export class ChildServer {
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(signal ?? code)));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => resolve(signal ?? code)),
+    );
   }
 
   get pid(): number | undefined {
@@ -72,9 +76,11 @@ export class ChildServer {
     void this.exited.then((c) => (exitedWith = c ?? 'exit'));
     const t0 = Date.now();
     for (;;) {
-      if (exitedWith !== undefined) throw new Error(`server exited (${String(exitedWith)}) before answering /health:\n${this.output}`);
+      if (exitedWith !== undefined)
+        throw new Error(`server exited (${String(exitedWith)}) before answering /health:\n${this.output}`);
       if (await healthOk(this.url)) return;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`server did not answer /health within ${timeoutMs} ms:\n${this.output}`);
+      if (Date.now() - t0 > timeoutMs)
+        throw new Error(`server did not answer /health within ${timeoutMs} ms:\n${this.output}`);
       await sleep(50);
     }
   }
@@ -96,7 +102,10 @@ export class ChildServer {
 }
 
 /** Start a child server on a free port with `env` (which must name DATABASE_PATH) and wait for /health. */
-export async function startChildServer(env: Record<string, string> & { DATABASE_PATH: string }, opts: Omit<ChildServerOptions, 'env'> & { readyTimeoutMs?: number } = {}): Promise<ChildServer> {
+export async function startChildServer(
+  env: Record<string, string> & { DATABASE_PATH: string },
+  opts: Omit<ChildServerOptions, 'env'> & { readyTimeoutMs?: number } = {},
+): Promise<ChildServer> {
   const { DATABASE_PATH, ...rest } = env;
   const server = new ChildServer(DATABASE_PATH, await freePort(), { ...opts, env: rest });
   await server.ready(opts.readyTimeoutMs ?? 600_000);

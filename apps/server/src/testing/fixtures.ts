@@ -35,5 +35,12 @@ export function intakeInput(description: string, phone: string, extra: Record<st
 
 /** The same intake as a raw tRPC request body (superjson envelope), for load generators. */
 export const INTAKE_BODY = JSON.stringify({
-  json: { nature: 'complaint', minorClassCode: 'C0302', description: '垃圾箱满溢，周边有异味，请尽快处理', urgency: 'normal', location: CITY_CENTRE, callerPhone: '13800000000' },
+  json: {
+    nature: 'complaint',
+    minorClassCode: 'C0302',
+    description: '垃圾箱满溢，周边有异味，请尽快处理',
+    urgency: 'normal',
+    location: CITY_CENTRE,
+    callerPhone: '13800000000',
+  },
 });

@@ -11,9 +11,23 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}, opts: { clock?: Clock; dir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  opts: { clock?: Clock; dir?: string } = {},
+): Promise<TestServer> {
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'citygrid-test-'));
-  const config = loadConfig({}, { PORT: 0, HOST: '127.0.0.1', DATABASE_PATH: join(dir, 'citygrid.db'), SEED_HISTORY_CASES: 0, ARGON2_FAST: true, OPEN311_DEMO_KEY: 'test-key', ...overrides });
+  const config = loadConfig(
+    {},
+    {
+      PORT: 0,
+      HOST: '127.0.0.1',
+      DATABASE_PATH: join(dir, 'citygrid.db'),
+      SEED_HISTORY_CASES: 0,
+      ARGON2_FAST: true,
+      OPEN311_DEMO_KEY: 'test-key',
+      ...overrides,
+    },
+  );
   const running = await startServer(config, opts.clock ? { clock: opts.clock } : {});
   return {
     ...running,

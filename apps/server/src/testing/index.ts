@@ -10,6 +10,13 @@ export * from './in-process.ts';
 export * from './child-server.ts';
 export * from './invariants.ts';
 // the backup tool under test by the reliability suite (backup-restore, crash-recovery)
-export { BackupError, backupDatabase, checkIntegrity, openSqliteFile, restoreDatabase, type SqliteConnection } from '../backup.ts';
+export {
+  BackupError,
+  backupDatabase,
+  checkIntegrity,
+  openSqliteFile,
+  restoreDatabase,
+  type SqliteConnection,
+} from '../backup.ts';
 export * from './procedures.ts';
 export * from './grid-upload-fixtures.ts';

@@ -11,7 +11,11 @@ type SqliteConnection = Pick<Database, 'prepare'>;
 /** The snapshot the case's events replay to. */
 export function replayOf(events: CaseView['events']): CaseSnapshot {
   return replayCaseEvents(
-    events.map((e) => ({ action: e.action, actor: { userId: e.actorUserId, role: e.actorRole as never, unitCode: e.actorUnitCode as never }, at: e.at })),
+    events.map((e) => ({
+      action: e.action,
+      actor: { userId: e.actorUserId, role: e.actorRole as never, unitCode: e.actorUnitCode as never },
+      at: e.at,
+    })),
   );
 }
 
@@ -24,7 +28,8 @@ export function replayMismatches(view: Pick<CaseView, 'record' | 'events'>): str
   const { record, events } = view;
   const seqs = events.map((e) => e.seq);
   const expected = Array.from({ length: record.version }, (_, i) => i + 1);
-  if (JSON.stringify(seqs) !== JSON.stringify(expected)) problems.push(`${record.caseNumber}: event seqs ${seqs.join(',')} are not 1..${record.version}`);
+  if (JSON.stringify(seqs) !== JSON.stringify(expected))
+    problems.push(`${record.caseNumber}: event seqs ${seqs.join(',')} are not 1..${record.version}`);
   let replayed: CaseSnapshot;
   try {
     replayed = replayOf(events);
@@ -34,15 +39,25 @@ export function replayMismatches(view: Pick<CaseView, 'record' | 'events'>): str
   const storedFields = new Map<string, unknown>(Object.entries(record));
   for (const [k, v] of Object.entries(replayed)) {
     const stored = storedFields.get(k);
-    if (JSON.stringify(stored) !== JSON.stringify(v)) problems.push(`${record.caseNumber}: ${k} stored ${JSON.stringify(stored)} but replays to ${JSON.stringify(v)}`);
+    if (JSON.stringify(stored) !== JSON.stringify(v))
+      problems.push(
+        `${record.caseNumber}: ${k} stored ${JSON.stringify(stored)} but replays to ${JSON.stringify(v)}`,
+      );
   }
   return problems;
 }
 
 /** What no refused or invalid request may change. */
-export function caseTotals(db: SqliteConnection): { cases: number; versions: number; events: number; maxEventId: number } {
+export function caseTotals(db: SqliteConnection): {
+  cases: number;
+  versions: number;
+  events: number;
+  maxEventId: number;
+} {
   return db
-    .prepare('select (select count(*) from cases) as cases, (select coalesce(sum(version), 0) from cases) as versions, (select count(*) from case_events) as events, (select coalesce(max(id), 0) from case_events) as maxEventId')
+    .prepare(
+      'select (select count(*) from cases) as cases, (select coalesce(sum(version), 0) from cases) as versions, (select count(*) from case_events) as events, (select coalesce(max(id), 0) from case_events) as maxEventId',
+    )
     .get() as { cases: number; versions: number; events: number; maxEventId: number };
 }
 

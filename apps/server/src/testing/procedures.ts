@@ -15,7 +15,8 @@ export function listProcedures(): ProcedureInfo[] {
     const def: unknown = Reflect.get(Object(p), '_def');
     const type: unknown = Reflect.get(Object(def), 'type');
     const inputs: unknown = Reflect.get(Object(def), 'inputs');
-    if (type !== 'query' && type !== 'mutation' && type !== 'subscription') throw new Error(`${path}: unknown procedure type ${String(type)}`);
+    if (type !== 'query' && type !== 'mutation' && type !== 'subscription')
+      throw new Error(`${path}: unknown procedure type ${String(type)}`);
     return { path, type, inputs: Array.isArray(inputs) ? (inputs as ProcedureInfo['inputs']) : [] };
   });
 }

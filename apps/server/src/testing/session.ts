@@ -2,7 +2,14 @@
  * Talking to a running server as a browser or a script would: tRPC clients with a cookie jar and the
  * CSRF header, raw HTTP calls that keep the status and the error as sent, and the error model.
  */
-import { createTRPCClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCClient } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+  type TRPCClient,
+} from '@trpc/client';
 import { EventSource } from 'eventsource';
 import superjson from 'superjson';
 import type { AppRouter } from '@citygrid/api';
@@ -37,7 +44,14 @@ export class Session {
             url: `${baseUrl}/api/trpc`,
             transformer: superjson,
             EventSource: EventSource as never,
-            eventSourceOptions: () => ({ fetch: (url: string | URL, init?: RequestInit) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie: this.cookie } }) }) as never,
+            eventSourceOptions: () =>
+              ({
+                fetch: (url: string | URL, init?: RequestInit) =>
+                  fetch(url, {
+                    ...init,
+                    headers: { ...(init?.headers as Record<string, string>), cookie: this.cookie },
+                  }),
+              }) as never,
           }),
           false: httpLink({ url: `${baseUrl}/api/trpc`, transformer: superjson, fetch: fetchWithCookies }),
         }),
@@ -59,13 +73,30 @@ export async function loginAs(server: { url: string }, username: string): Promis
 }
 
 /** The tRPC error of a rejected call, with its HTTP status and field issues. */
-export async function errorOf(p: Promise<unknown>): Promise<{ code: string; httpStatus: number; message: string; fields: Array<{ field: string; message: string }>; domain: Record<string, unknown> | null }> {
+export async function errorOf(p: Promise<unknown>): Promise<{
+  code: string;
+  httpStatus: number;
+  message: string;
+  fields: Array<{ field: string; message: string }>;
+  domain: Record<string, unknown> | null;
+}> {
   try {
     await p;
   } catch (e) {
     if (e instanceof TRPCClientError) {
-      const data = e.data as { code: string; httpStatus: number; fields?: Array<{ field: string; message: string }>; domain?: Record<string, unknown> | null };
-      return { code: data.code, httpStatus: data.httpStatus, message: e.message, fields: data.fields ?? [], domain: data.domain ?? null };
+      const data = e.data as {
+        code: string;
+        httpStatus: number;
+        fields?: Array<{ field: string; message: string }>;
+        domain?: Record<string, unknown> | null;
+      };
+      return {
+        code: data.code,
+        httpStatus: data.httpStatus,
+        message: e.message,
+        fields: data.fields ?? [],
+        domain: data.domain ?? null,
+      };
     }
     throw e;
   }
@@ -73,7 +104,10 @@ export async function errorOf(p: Promise<unknown>): Promise<{ code: string; http
 }
 
 /** Log several users in at once, typed as a tuple so destructuring stays exact. */
-export async function loginMany<const T extends readonly string[]>(server: { url: string }, names: T): Promise<{ -readonly [K in keyof T]: Session }> {
+export async function loginMany<const T extends readonly string[]>(
+  server: { url: string },
+  names: T,
+): Promise<{ -readonly [K in keyof T]: Session }> {
   return (await Promise.all(names.map((n) => loginAs(server, n)))) as { -readonly [K in keyof T]: Session };
 }
 
@@ -85,7 +119,14 @@ export async function rawCall(
   type: 'query' | 'mutation',
   input: unknown,
   opts: { rawBody?: string; rawQuery?: string } = {},
-): Promise<{ status: number; error: { message: string; data?: { code?: string; fields?: Array<{ field: string; message: string }> } } | null; result: unknown }> {
+): Promise<{
+  status: number;
+  error: {
+    message: string;
+    data?: { code?: string; fields?: Array<{ field: string; message: string }> };
+  } | null;
+  result: unknown;
+}> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (s) {
     headers['x-csrf-token'] = s.csrf;
@@ -94,8 +135,15 @@ export async function rawCall(
   const encoded = input === undefined ? '' : encodeURIComponent(JSON.stringify({ json: input }));
   const res =
     type === 'query'
-      ? await fetch(`${baseUrl}/api/trpc/${path}${opts.rawQuery !== undefined ? `?${opts.rawQuery}` : encoded ? `?input=${encoded}` : ''}`, { headers })
-      : await fetch(`${baseUrl}/api/trpc/${path}`, { method: 'POST', headers, body: opts.rawBody ?? (input === undefined ? '' : JSON.stringify({ json: input })) });
+      ? await fetch(
+          `${baseUrl}/api/trpc/${path}${opts.rawQuery !== undefined ? `?${opts.rawQuery}` : encoded ? `?input=${encoded}` : ''}`,
+          { headers },
+        )
+      : await fetch(`${baseUrl}/api/trpc/${path}`, {
+          method: 'POST',
+          headers,
+          body: opts.rawBody ?? (input === undefined ? '' : JSON.stringify({ json: input })),
+        });
   const text = await res.text();
   let body: { error?: { json?: unknown }; result?: { data?: { json?: unknown } } } = {};
   try {
@@ -114,10 +162,12 @@ export async function rawLogin(baseUrl: string, username: string): Promise<{ coo
     body: JSON.stringify({ json: { username, password: DEMO_PASSWORD } }),
   });
   const body = (await res.json()) as { result: { data: { json: { csrfToken: string } } } };
-  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.startsWith('cg_session='))!;
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('cg_session='))!;
   return { cookie, csrf: body.result.data.json.csrfToken };
 }
-
 
 /** Log in over raw HTTP and return the headers an authenticated JSON request needs (load generators). */
 export async function loginHeaders(baseUrl: string, username = 'operator'): Promise<Record<string, string>> {

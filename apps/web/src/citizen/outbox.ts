@@ -79,12 +79,11 @@ export function flushOutbox(
     }
   };
   const locks = (navigator as Navigator & { locks?: LockManager }).locks;
-  const run: Promise<void> = (
+  const run: Promise<void> =
     // one tab at a time sends the outbox; `request` resolves with what `pass` resolved with
-    locks ? locks.request('citizen-outbox', pass).then(() => undefined) : pass()
-  ).finally(() => {
-    flushing = null;
-  });
+    (locks ? locks.request('citizen-outbox', pass).then(() => undefined) : pass()).finally(() => {
+      flushing = null;
+    });
   flushing = run;
   return run;
 }

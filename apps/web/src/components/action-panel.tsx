@@ -4,7 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { attachmentUrl, uploadAttachment } from '../lib/attachments';
 import { useReference } from '../lib/reference';
 import { actionRequires } from '@citygrid/domain';
-import { fieldErrors, isConflict, useTRPC, type ActionPayload, type ActionType, type CaseView } from '../lib/trpc';
+import {
+  fieldErrors,
+  isConflict,
+  useTRPC,
+  type ActionPayload,
+  type ActionType,
+  type CaseView,
+} from '../lib/trpc';
 import { useLocalName } from '../i18n';
 import { useFieldErrorText } from '../lib/i18n-errors';
 import { useErrorText } from './status';
@@ -13,7 +20,18 @@ import { useErrorText } from './status';
 const needsReason = (type: ActionType) => actionRequires(type, 'reason');
 const needsUnit = (type: ActionType) => actionRequires(type, 'unitCode');
 /** Primary actions are shown as filled buttons. */
-const PRIMARY: ReadonlySet<ActionType> = new Set(['accept', 'report_disposal', 'file', 'dispatch', 'close', 'approve_return', 'approve_extension', 'approve_park', 'callback', 'resume']);
+const PRIMARY: ReadonlySet<ActionType> = new Set([
+  'accept',
+  'report_disposal',
+  'file',
+  'dispatch',
+  'close',
+  'approve_return',
+  'approve_extension',
+  'approve_park',
+  'callback',
+  'resume',
+]);
 
 interface FormFields {
   reason: string;
@@ -106,7 +124,11 @@ export function ActionPanel({ view, suggestedUnitCode, duplicates, onDone, onCon
         ))}
       </div>
       {message && (
-        <div className={`action-message ${message.kind}`} role={message.kind === 'ok' ? 'status' : 'alert'} data-testid={message.kind === 'conflict' ? 'conflict-message' : 'action-message'}>
+        <div
+          className={`action-message ${message.kind}`}
+          role={message.kind === 'ok' ? 'status' : 'alert'}
+          data-testid={message.kind === 'conflict' ? 'conflict-message' : 'action-message'}
+        >
           {message.text}
         </div>
       )}
@@ -126,7 +148,10 @@ export function ActionPanel({ view, suggestedUnitCode, duplicates, onDone, onCon
           onConflict={async () => {
             setOpen(null);
             const fresh = onConflict ? await onConflict() : undefined;
-            setMessage({ kind: 'conflict', text: t('case.conflict', { state: t(`states.${fresh?.record.state ?? view.record.state}`) }) });
+            setMessage({
+              kind: 'conflict',
+              text: t('case.conflict', { state: t(`states.${fresh?.record.state ?? view.record.state}`) }),
+            });
           }}
         />
       )}
@@ -162,7 +187,9 @@ function ActionForm({
   const [note, setNote] = useState('');
   const [amount, setAmount] = useState('');
   // never preselect the unit that has just returned the case (回退: not its remit)
-  const [unitCode, setUnitCode] = useState(suggestedUnitCode ?? (view.record.returnCount > 0 ? '' : (view.record.unitCode ?? '')));
+  const [unitCode, setUnitCode] = useState(
+    suggestedUnitCode ?? (view.record.returnCount > 0 ? '' : (view.record.unitCode ?? '')),
+  );
   const [target, setTarget] = useState(duplicates[0]?.caseNumber ?? '');
   const [satisfaction, setSatisfaction] = useState(5);
   const [photos, setPhotos] = useState<Array<{ sha: string; name: string }>>([]);
@@ -176,16 +203,29 @@ function ActionForm({
     void queryClient.invalidateQueries({ queryKey: trpc.review.queue.pathKey() });
     onDone(v);
   };
-  const opts = { onSuccess: settle, onError: (e: unknown) => (isConflict(e) ? void onConflict() : undefined) };
+  const opts = {
+    onSuccess: settle,
+    onError: (e: unknown) => (isConflict(e) ? void onConflict() : undefined),
+  };
   const m = useMutation(trpc.cases.act.mutationOptions(opts));
   const errors = m.error && !isConflict(m.error) ? fieldErrors(m.error, fieldText) : {};
   const errOf = (f: string) => errors[`action.${f}`] ?? errors[f];
-  const general = m.error && !isConflict(m.error) && Object.keys(errors).length === 0 ? errorText(m.error) : null;
+  const general =
+    m.error && !isConflict(m.error) && Object.keys(errors).length === 0 ? errorText(m.error) : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const action = buildAction(type, { reason, note, amount, unitCode, target, attachments: photos.map((x) => x.sha), satisfaction });
-    if (action) m.mutate({ caseNumber: view.record.caseNumber, expectedVersion: view.record.version, action });
+    const action = buildAction(type, {
+      reason,
+      note,
+      amount,
+      unitCode,
+      target,
+      attachments: photos.map((x) => x.sha),
+      satisfaction,
+    });
+    if (action)
+      m.mutate({ caseNumber: view.record.caseNumber, expectedVersion: view.record.version, action });
   };
 
   const onFiles = async (files: FileList | null) => {
@@ -213,7 +253,13 @@ function ActionForm({
       {needsUnit(type) && (
         <label>
           {t('case.unitSelect')}
-          <select data-testid="field-unit" value={unitCode} onChange={(e) => setUnitCode(e.target.value)} required autoFocus>
+          <select
+            data-testid="field-unit"
+            value={unitCode}
+            onChange={(e) => setUnitCode(e.target.value)}
+            required
+            autoFocus
+          >
             <option value="">—</option>
             {ref.data.units.map((u) => (
               <option key={u.code} value={u.code}>
@@ -228,11 +274,23 @@ function ActionForm({
       {type === 'merge' && (
         <label>
           {t('case.targetCase')}
-          <input data-testid="field-target" value={target} onChange={(e) => setTarget(e.target.value)} placeholder="20261124-0001" required autoFocus />
+          <input
+            data-testid="field-target"
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+            placeholder="20261124-0001"
+            required
+            autoFocus
+          />
           {duplicates.length > 0 && (
             <span className="chips">
               {duplicates.map((d) => (
-                <button type="button" key={d.caseNumber} className={`chip ${d.caseNumber === target ? 'pressed' : ''}`} onClick={() => setTarget(d.caseNumber)}>
+                <button
+                  type="button"
+                  key={d.caseNumber}
+                  className={`chip ${d.caseNumber === target ? 'pressed' : ''}`}
+                  onClick={() => setTarget(d.caseNumber)}
+                >
                   {d.caseNumber} · {t('intake.distance', { m: d.distanceM })}
                 </button>
               ))}
@@ -244,7 +302,16 @@ function ActionForm({
       {type === 'request_extension' && (
         <label>
           {t('case.amount', { unit: limitUnit })}
-          <input data-testid="field-amount" type="number" min="0.5" step="0.5" max="1000" value={amount} onChange={(e) => setAmount(e.target.value)} required />
+          <input
+            data-testid="field-amount"
+            type="number"
+            min="0.5"
+            step="0.5"
+            max="1000"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            required
+          />
           {errOf('amount') && <span className="field-error">{errOf('amount')}</span>}
         </label>
       )}
@@ -253,7 +320,14 @@ function ActionForm({
           <legend>{t('case.satisfaction')}</legend>
           {[1, 2, 3, 4, 5].map((n) => (
             <label key={n} className="radio">
-              <input type="radio" name="satisfaction" value={n} checked={satisfaction === n} onChange={() => setSatisfaction(n)} data-testid={`field-satisfaction-${n}`} />
+              <input
+                type="radio"
+                name="satisfaction"
+                value={n}
+                checked={satisfaction === n}
+                onChange={() => setSatisfaction(n)}
+                data-testid={`field-satisfaction-${n}`}
+              />
               {'★'.repeat(n)}
             </label>
           ))}
@@ -262,7 +336,15 @@ function ActionForm({
       {needsReason(type) && (
         <label>
           {t('case.reason')}
-          <textarea data-testid="field-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} required minLength={2} autoFocus={!needsUnit(type)} />
+          <textarea
+            data-testid="field-reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            rows={2}
+            required
+            minLength={2}
+            autoFocus={!needsUnit(type)}
+          />
           {errOf('reason') && <span className="field-error">{errOf('reason')}</span>}
         </label>
       )}
@@ -285,13 +367,25 @@ function ActionForm({
         <div className="photos">
           <label className="file-label">
             {uploading ? t('case.uploading') : t('case.addPhotos')}
-            <input data-testid="field-photos" type="file" accept="image/*" multiple onChange={(e) => void onFiles(e.target.files)} disabled={uploading || photos.length >= 10} />
+            <input
+              data-testid="field-photos"
+              type="file"
+              accept="image/*"
+              multiple
+              onChange={(e) => void onFiles(e.target.files)}
+              disabled={uploading || photos.length >= 10}
+            />
           </label>
           <div className="thumbs">
             {photos.map((p) => (
               <figure key={p.sha} className="thumb">
                 <img src={attachmentUrl(p.sha)} alt={p.name} />
-                <button type="button" className="thumb-remove" aria-label="remove" onClick={() => setPhotos((xs) => xs.filter((x) => x.sha !== p.sha))}>
+                <button
+                  type="button"
+                  className="thumb-remove"
+                  aria-label="remove"
+                  onClick={() => setPhotos((xs) => xs.filter((x) => x.sha !== p.sha))}
+                >
                   ×
                 </button>
               </figure>
@@ -307,7 +401,12 @@ function ActionForm({
       )}
       {general && <div className="form-error">{general}</div>}
       <div className="form-buttons">
-        <button type="submit" className="primary" data-testid="action-submit" disabled={m.isPending || uploading}>
+        <button
+          type="submit"
+          className="primary"
+          data-testid="action-submit"
+          disabled={m.isPending || uploading}
+        >
           {t('app.confirm')}
         </button>
         <button type="button" onClick={onCancel}>

@@ -30,7 +30,13 @@ export function CaseDrawer({ caseNumber, onClose, suggestedUnitCode, duplicates 
       <div className="drawer-head">
         <h3 className="num">{t('case.title', { n: caseNumber })}</h3>
         {onClose && (
-          <button type="button" className="ghost" onClick={onClose} data-testid="drawer-close" aria-label={t('app.close')}>
+          <button
+            type="button"
+            className="ghost"
+            onClick={onClose}
+            data-testid="drawer-close"
+            aria-label={t('app.close')}
+          >
             ✕
           </button>
         )}
@@ -70,10 +76,18 @@ function CaseBody({
   const r = view.record;
   const english = i18n.language === 'en';
   // the routing explanation is stored in Chinese; the server gives its English twin when it can
-  const routeText = (text: string) => (english && text === r.routeExplanation && view.routeExplanationEn ? view.routeExplanationEn : text);
+  const routeText = (text: string) =>
+    english && text === r.routeExplanation && view.routeExplanationEn ? view.routeExplanationEn : text;
   // who acted: in English the role (and unit) from the message files, the stored Chinese label as a tooltip
   const actorLabel = (e: CaseView['events'][number]) =>
-    english ? [t(`roles.${e.actorRole}`, { defaultValue: e.actorRole }), e.actorUnitCode ? localName(ref.unit(e.actorUnitCode)) : ''].filter(Boolean).join(' · ') : e.actorName;
+    english
+      ? [
+          t(`roles.${e.actorRole}`, { defaultValue: e.actorRole }),
+          e.actorUnitCode ? localName(ref.unit(e.actorUnitCode)) : '',
+        ]
+          .filter(Boolean)
+          .join(' · ')
+      : e.actorName;
   const unit = ref.unit(r.unitCode);
   const community = ref.community(r.communityCode);
   const mc = ref.minorClass(r.minorClassCode);
@@ -111,7 +125,9 @@ function CaseBody({
         <dt>{t('case.dueAt')}</dt>
         <dd className="num">
           {formatDateTime(r.dueAt)}{' '}
-          <span className="muted small">{t('time.limit', { amount: r.limitAmount, unit: t(`limitUnits.${r.limitUnit}`) })}</span>
+          <span className="muted small">
+            {t('time.limit', { amount: r.limitAmount, unit: t(`limitUnits.${r.limitUnit}`) })}
+          </span>
         </dd>
         {(r.callerName || r.callerPhone) && (
           <>
@@ -144,7 +160,12 @@ function CaseBody({
         {r.pendingExtensionAmount > 0 && (
           <>
             <dt>{t('actions.request_extension')}</dt>
-            <dd>{t('case.pendingExtension', { amount: r.pendingExtensionAmount, unit: t(`limitUnits.${r.limitUnit}`) })}</dd>
+            <dd>
+              {t('case.pendingExtension', {
+                amount: r.pendingExtensionAmount,
+                unit: t(`limitUnits.${r.limitUnit}`),
+              })}
+            </dd>
           </>
         )}
         {r.mergedInto && (
@@ -173,7 +194,12 @@ function CaseBody({
       {r.lat !== null && <CaseMiniMap lat={r.lat} lng={r.lng} cellCode={r.cellCode} />}
       <section>
         <h4>{t('case.actions')}</h4>
-        <ActionPanel view={view} suggestedUnitCode={suggestedUnitCode ?? null} duplicates={duplicates ?? []} onConflict={refetch} />
+        <ActionPanel
+          view={view}
+          suggestedUnitCode={suggestedUnitCode ?? null}
+          duplicates={duplicates ?? []}
+          onConflict={refetch}
+        />
       </section>
       <section>
         <h4>{t('case.history')}</h4>
@@ -184,14 +210,25 @@ function CaseBody({
                 <span className="num muted">{formatDateTime(e.at)}</span>
                 <strong>{t(`actions.${e.type}`)}</strong>
                 <span title={e.actorName} data-testid="history-actor">
-                  {actorLabel(e)} {!english && <span className="muted small">{t(`roles.${e.actorRole}`, { defaultValue: e.actorRole })}</span>}
+                  {actorLabel(e)}{' '}
+                  {!english && (
+                    <span className="muted small">
+                      {t(`roles.${e.actorRole}`, { defaultValue: e.actorRole })}
+                    </span>
+                  )}
                 </span>
-                {e.fromState !== e.toState && <span className="muted small">→ {t(`states.${e.toState}`)}</span>}
+                {e.fromState !== e.toState && (
+                  <span className="muted small">→ {t(`states.${e.toState}`)}</span>
+                )}
               </div>
               <EventDetail event={e} limitUnit={r.limitUnit} />
-              {(e.reason || e.note) && <div className="history-text">{routeText(e.reason ?? e.note ?? '')}</div>}
+              {(e.reason || e.note) && (
+                <div className="history-text">{routeText(e.reason ?? e.note ?? '')}</div>
+              )}
               {e.type === 'comment' && e.reason && e.note && <div className="history-text">{e.note}</div>}
-              {e.type === 'callback' && e.action.type === 'callback' && <div className="history-text">{t('case.satisfactionN', { n: e.action.satisfaction })}</div>}
+              {e.type === 'callback' && e.action.type === 'callback' && (
+                <div className="history-text">{t('case.satisfactionN', { n: e.action.satisfaction })}</div>
+              )}
               {e.attachments.length > 0 && (
                 <div className="thumbs">
                   {e.attachments.map((sha) => (
@@ -226,7 +263,11 @@ function EventDetail({ event: e, limitUnit }: { event: CaseView['events'][number
     case 'approve_extension':
       text =
         a.amount !== undefined
-          ? t('case.extendedBy', { amount: a.amount, unit: t(`limitUnits.${a.unit ?? limitUnit}`), due: formatDateTime(a.dueAt) })
+          ? t('case.extendedBy', {
+              amount: a.amount,
+              unit: t(`limitUnits.${a.unit ?? limitUnit}`),
+              due: formatDateTime(a.dueAt),
+            })
           : t('case.newDue', { due: formatDateTime(a.dueAt) });
       break;
     case 'rework':
@@ -240,7 +281,11 @@ function EventDetail({ event: e, limitUnit }: { event: CaseView['events'][number
       text = <a href={`#/case/${a.targetCaseNumber}`}>{t('case.mergedInto', { n: a.targetCaseNumber })}</a>;
       break;
     case 'link_duplicate':
-      text = <a href={`#/case/${a.duplicateCaseNumber}`}>{t('case.duplicateLinked', { n: a.duplicateCaseNumber })}</a>;
+      text = (
+        <a href={`#/case/${a.duplicateCaseNumber}`}>
+          {t('case.duplicateLinked', { n: a.duplicateCaseNumber })}
+        </a>
+      );
       break;
     default:
       return null;

@@ -6,7 +6,13 @@ type Light = 'green' | 'yellow' | 'red' | null;
 
 export function LightDot({ light, title }: { light: Light; title?: string }) {
   const { t } = useTranslation();
-  return <span className={`light-dot light-${light ?? 'none'}`} title={title ?? t(`lights.${light ?? 'none'}`)} data-light={light ?? 'none'} />;
+  return (
+    <span
+      className={`light-dot light-${light ?? 'none'}`}
+      title={title ?? t(`lights.${light ?? 'none'}`)}
+      data-light={light ?? 'none'}
+    />
+  );
 }
 
 /** Traffic light and remaining time, recomputed client-side from the working calendar. */
@@ -17,7 +23,14 @@ export function CaseClock({ c, now }: { c: TimedCase; now: Date }) {
   return (
     <span className={`case-clock clock-${l?.light ?? 'none'}`} data-testid="case-clock">
       <LightDot light={l?.light ?? null} />
-      <span className="num">{l ? formatRemaining(l.remainingMs < 0 && c.dueAt ? -(now.getTime() - Date.parse(c.dueAt)) : l.remainingMs, t) : t(`states.${c.state}`)}</span>
+      <span className="num">
+        {l
+          ? formatRemaining(
+              l.remainingMs < 0 && c.dueAt ? -(now.getTime() - Date.parse(c.dueAt)) : l.remainingMs,
+              t,
+            )
+          : t(`states.${c.state}`)}
+      </span>
     </span>
   );
 }

@@ -25,10 +25,12 @@ export function useErrorText(): (error: unknown) => string {
     // field issues explain bad input; a refusal, a conflict or a missing case is said by its code even when
     // the server names the field it concerns (e.g. FORBIDDEN on `caseNumber`)
     const aboutInput = !code || code === 'BAD_REQUEST';
-    if (aboutInput && data.fields?.length) return data.fields.map((f) => fieldIssueText(t, i18n, f)).join('；');
+    if (aboutInput && data.fields?.length)
+      return data.fields.map((f) => fieldIssueText(t, i18n, f)).join('；');
     if (code && i18n.exists(`errorCodes.${code}`)) return t(`errorCodes.${code}`);
     // a fetch that never reached the server
-    if (error instanceof TypeError || (error instanceof TRPCClientError && !data.code)) return t('errorCodes.NETWORK');
+    if (error instanceof TypeError || (error instanceof TRPCClientError && !data.code))
+      return t('errorCodes.NETWORK');
     return t('errorCodes.UNKNOWN');
   };
 }

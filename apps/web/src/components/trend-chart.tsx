@@ -12,7 +12,14 @@ export function TrendChart({ data }: { data: Array<{ day: string; n: number }> }
   const first = data[0]?.day.slice(5) ?? '';
   const last = data[data.length - 1]?.day.slice(5) ?? '';
   return (
-    <svg className="trend" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('map.trend')} data-testid="trend-chart" preserveAspectRatio="none">
+    <svg
+      className="trend"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={t('map.trend')}
+      data-testid="trend-chart"
+      preserveAspectRatio="none"
+    >
       <line x1={pad.l} x2={W - pad.r} y1={H - pad.b} y2={H - pad.b} className="axis" />
       <text x={pad.l - 3} y={pad.t + 4} className="tick" textAnchor="end">
         {max}
@@ -21,7 +28,14 @@ export function TrendChart({ data }: { data: Array<{ day: string; n: number }> }
         0
       </text>
       {data.map((d, i) => (
-        <rect key={d.day} x={pad.l + i * bw + 0.5} y={y(d.n)} width={Math.max(1, bw - 1.5)} height={H - pad.b - y(d.n)} className={i === data.length - 1 ? 'bar today' : 'bar'}>
+        <rect
+          key={d.day}
+          x={pad.l + i * bw + 0.5}
+          y={y(d.n)}
+          width={Math.max(1, bw - 1.5)}
+          height={H - pad.b - y(d.n)}
+          className={i === data.length - 1 ? 'bar today' : 'bar'}
+        >
           <title>{`${d.day}: ${d.n}`}</title>
         </rect>
       ))}

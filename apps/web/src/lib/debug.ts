@@ -36,5 +36,10 @@ export function installDebug(): void {
       return { x: box.left + p.x, y: box.top + p.y };
     },
   });
-  Object.defineProperty(window, '__citygrid', { value: api, configurable: true, enumerable: false, writable: false });
+  Object.defineProperty(window, '__citygrid', {
+    value: api,
+    configurable: true,
+    enumerable: false,
+    writable: false,
+  });
 }

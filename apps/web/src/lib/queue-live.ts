@@ -20,7 +20,8 @@ export function useQueueLive(queueKey: QueryKey, onEvents?: (events: LiveCaseEve
   );
   const handler = useCallback(
     (events: LiveCaseEvent[]) => {
-      for (const cn of new Set(events.map((e) => e.caseNumber))) void queryClient.invalidateQueries({ queryKey: trpc.cases.get.queryKey({ caseNumber: cn }) });
+      for (const cn of new Set(events.map((e) => e.caseNumber)))
+        void queryClient.invalidateQueries({ queryKey: trpc.cases.get.queryKey({ caseNumber: cn }) });
       if (!timer.current) {
         timer.current = setTimeout(() => {
           timer.current = null;

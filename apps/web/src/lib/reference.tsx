@@ -1,7 +1,17 @@
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { computeTrafficLight, createWorkCalendar, isAwaitingCheck, isClockSuspended, isOpenState, showsLight, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
+import {
+  computeTrafficLight,
+  createWorkCalendar,
+  isAwaitingCheck,
+  isClockSuspended,
+  isOpenState,
+  showsLight,
+  type TimeLimitUnit,
+  type TrafficLight,
+  type WorkCalendar,
+} from '@citygrid/domain';
 import { useTRPC, type Bootstrap, type CaseState } from './trpc';
 import { ErrorBox, Loading } from '../components/status';
 
@@ -60,7 +70,10 @@ export function useCellName(): (code: string | null | undefined) => string {
       if (!cell) return code ?? '';
       if (i18n.language !== 'en') return cell.name;
       const community = ref.community(cell.communityCode);
-      return t('case.cellName', { community: community?.nameEn ?? cell.communityCode, n: String(cell.code).slice(-2) });
+      return t('case.cellName', {
+        community: community?.nameEn ?? cell.communityCode,
+        n: String(cell.code).slice(-2),
+      });
     },
     [ref, t, i18n.language],
   );
@@ -83,10 +96,20 @@ export interface TimedCase {
 }
 
 /** The domain's rule (`showsLight`): a light only while a unit holds a dispatched, running case. */
-export function lightOf(c: TimedCase, calendar: WorkCalendar, now: Date): { light: TrafficLight; remainingMs: number; usedFraction: number } | null {
+export function lightOf(
+  c: TimedCase,
+  calendar: WorkCalendar,
+  now: Date,
+): { light: TrafficLight; remainingMs: number; usedFraction: number } | null {
   if (!c.dispatchedAt || !c.dueAt || !showsLight(c.state)) return null;
   try {
-    return computeTrafficLight({ start: new Date(c.dispatchedAt), due: new Date(c.dueAt), now, limitUnit: c.limitUnit as TimeLimitUnit, calendar });
+    return computeTrafficLight({
+      start: new Date(c.dispatchedAt),
+      due: new Date(c.dueAt),
+      now,
+      limitUnit: c.limitUnit as TimeLimitUnit,
+      calendar,
+    });
   } catch {
     return null;
   }
@@ -100,6 +123,20 @@ export function markerClassOf(c: TimedCase, calendar: WorkCalendar, now: Date): 
   const l = lightOf(c, calendar, now);
   return l ? l.light : 'grey';
 }
-export const MARKER_COLORS: Record<MarkerClass, string> = { red: '#e5484d', yellow: '#f5c542', green: '#30a46c', grey: '#8b95a5', blue: '#3e8ef7', parked: '#8e6fd8' };
+export const MARKER_COLORS: Record<MarkerClass, string> = {
+  red: '#e5484d',
+  yellow: '#f5c542',
+  green: '#30a46c',
+  grey: '#8b95a5',
+  blue: '#3e8ef7',
+  parked: '#8e6fd8',
+};
 /** Worst first: how a cluster picks its colour. */
-export const MARKER_RANK: Record<MarkerClass, number> = { red: 5, yellow: 4, green: 3, grey: 2, blue: 1, parked: 0 };
+export const MARKER_RANK: Record<MarkerClass, number> = {
+  red: 5,
+  yellow: 4,
+  green: 3,
+  grey: 2,
+  blue: 1,
+  parked: 0,
+};

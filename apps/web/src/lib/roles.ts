@@ -1,6 +1,7 @@
 import type { Role } from './trpc';
 
-export type ScreenKey = 'intake' | 'unit' | 'dispatch' | 'review' | 'map' | 'reports' | 'wall' | 'admin' | 'search';
+export type ScreenKey =
+  'intake' | 'unit' | 'dispatch' | 'review' | 'map' | 'reports' | 'wall' | 'admin' | 'search';
 
 /** Screens each role may use, in nav order; the first is where the role lands after login. */
 export const SCREENS_BY_ROLE: Record<Role, ScreenKey[]> = {

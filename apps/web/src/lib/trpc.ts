@@ -1,6 +1,13 @@
 import type { FieldIssue } from './i18n-errors';
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, httpBatchStreamLink, httpSubscriptionLink, splitLink, TRPCClientError } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpBatchStreamLink,
+  httpSubscriptionLink,
+  splitLink,
+  TRPCClientError,
+} from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import type { inferInput, inferOutput, TRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import superjson from 'superjson';
@@ -25,8 +32,17 @@ export function createQueryClient(onError: (e: unknown) => void = () => {}): Que
         staleTime: 15_000,
         refetchOnWindowFocus: false,
         retry: (count, error) => {
-          const code = error instanceof TRPCClientError ? (error.data as { code?: string } | undefined)?.code : undefined;
-          if (code === 'UNAUTHORIZED' || code === 'FORBIDDEN' || code === 'NOT_FOUND' || code === 'BAD_REQUEST') return false;
+          const code =
+            error instanceof TRPCClientError
+              ? (error.data as { code?: string } | undefined)?.code
+              : undefined;
+          if (
+            code === 'UNAUTHORIZED' ||
+            code === 'FORBIDDEN' ||
+            code === 'NOT_FOUND' ||
+            code === 'BAD_REQUEST'
+          )
+            return false;
           return count < 2;
         },
       },
@@ -41,7 +57,11 @@ export function createClient() {
     links: [
       splitLink({
         condition: (op) => op.type === 'subscription',
-        true: httpSubscriptionLink({ url, transformer: superjson, eventSourceOptions: () => ({ withCredentials: true }) }),
+        true: httpSubscriptionLink({
+          url,
+          transformer: superjson,
+          eventSourceOptions: () => ({ withCredentials: true }),
+        }),
         // auth.* sets/clears the session cookie, which a streamed response cannot do (its headers are
         // already sent when the procedure runs): those go through the plain batch link
         false: splitLink({
@@ -80,7 +100,12 @@ export type EvaluationRow = inferOutput<Api['dashboard']['evaluation']>[number];
 export type ActInput = inferInput<Api['cases']['act']>;
 export type ActionPayload = ActInput['action'];
 export type LiveEnvelope = Api['live']['onCaseEvent']['~types']['output'];
-export type LiveCaseEvent = LiveEnvelope extends AsyncIterable<infer T, unknown, unknown> ? (T extends { data: infer D } ? D : never) : never;
+export type LiveCaseEvent =
+  LiveEnvelope extends AsyncIterable<infer T, unknown, unknown>
+    ? T extends { data: infer D }
+      ? D
+      : never
+    : never;
 
 /** Error details the server's errorFormatter adds: coded field issues and the domain error code. */
 export interface ServerErrorData {
@@ -103,9 +128,13 @@ export function errorData(e: unknown): ServerErrorData {
   if (e instanceof ServerError) return e.data;
   return e instanceof TRPCClientError ? ((e.data as ServerErrorData | undefined) ?? {}) : {};
 }
-export const isConflict = (e: unknown) => errorData(e).code === 'CONFLICT' || errorData(e).domain?.code === 'CONFLICT';
+export const isConflict = (e: unknown) =>
+  errorData(e).code === 'CONFLICT' || errorData(e).domain?.code === 'CONFLICT';
 /** Field errors by path (`description`, `action.reason`…), each in the person's language when `translate` is given. */
-export function fieldErrors(e: unknown, translate?: (issue: FieldIssue) => string | null): Record<string, string> {
+export function fieldErrors(
+  e: unknown,
+  translate?: (issue: FieldIssue) => string | null,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of errorData(e).fields ?? []) out[f.field] ??= translate?.(f) || f.message;
   return out;

@@ -2,7 +2,13 @@ import { useEffect, useRef } from 'react';
 import { useMap } from 'react-leaflet';
 import L from 'leaflet';
 import type { WorkCalendar } from '@citygrid/domain';
-import { MARKER_COLORS, MARKER_RANK, markerClassOf, type MarkerClass, type TimedCase } from '../lib/reference';
+import {
+  MARKER_COLORS,
+  MARKER_RANK,
+  markerClassOf,
+  type MarkerClass,
+  type TimedCase,
+} from '../lib/reference';
 import type { OpenCaseMarker } from '../lib/trpc';
 import { debugState } from '../lib/debug';
 import type { ClusterRequest, ClusterResponse, IndexedCase, WorkerCluster } from './case-cluster-protocol';
@@ -17,11 +23,18 @@ type ClusterIcon = L.Marker & { getChildCount(): number; expandAt: [lat: number,
 /** A drawn single case; `caseNumber` tells it apart from the other layers of the map. */
 type CaseDot = L.CircleMarker & { caseNumber: string; cls: MarkerClass };
 
-const CLASS_OF_RANK = Object.fromEntries(Object.entries(MARKER_RANK).map(([cls, rank]) => [rank, cls])) as Record<number, MarkerClass>;
+const CLASS_OF_RANK = Object.fromEntries(
+  Object.entries(MARKER_RANK).map(([cls, rank]) => [rank, cls]),
+) as Record<number, MarkerClass>;
 /** Zoom from which every case is drawn on its own (the worker clusters up to 16). */
 const SINGLES_FROM_ZOOM = 17;
 
-const timedOf = (m: OpenCaseMarker): TimedCase => ({ state: m[3], dispatchedAt: m[5], dueAt: m[6], limitUnit: m[7] });
+const timedOf = (m: OpenCaseMarker): TimedCase => ({
+  state: m[3],
+  dispatchedAt: m[5],
+  dueAt: m[6],
+  limitUnit: m[7],
+});
 
 const styleOf = (cls: MarkerClass): L.CircleMarkerOptions => ({
   radius: 6,
@@ -49,7 +62,17 @@ function clusterIcon(count: number, worst: MarkerClass): L.DivIcon {
  * circle markers on the map's canvas. Clicking a cluster zooms in to where it splits; clicking a
  * case calls `onCaseClick`. `now` re-evaluates the lights.
  */
-export function CaseClusterLayer({ markers, calendar, now, onCaseClick }: { markers: readonly OpenCaseMarker[]; calendar: WorkCalendar; now: Date; onCaseClick: (caseNumber: string) => void }) {
+export function CaseClusterLayer({
+  markers,
+  calendar,
+  now,
+  onCaseClick,
+}: {
+  markers: readonly OpenCaseMarker[];
+  calendar: WorkCalendar;
+  now: Date;
+  onCaseClick: (caseNumber: string) => void;
+}) {
   const map = useMap();
   const entries = useRef(new Map<string, Entry>());
   const click = useRef(onCaseClick);
@@ -127,7 +150,10 @@ export function CaseClusterLayer({ markers, calendar, now, onCaseClick }: { mark
         const key = `${lat},${lng},${count},${worst}`;
         keepIcons.add(key);
         if (icons.has(key)) continue;
-        const icon = L.marker([lat, lng], { icon: clusterIcon(count, worst), keyboard: false }) as ClusterIcon;
+        const icon = L.marker([lat, lng], {
+          icon: clusterIcon(count, worst),
+          keyboard: false,
+        }) as ClusterIcon;
         icon.getChildCount = () => count;
         icon.expandAt = [lat, lng, expansionZoom];
         icons.set(key, icon);
@@ -172,7 +198,12 @@ export function CaseClusterLayer({ markers, calendar, now, onCaseClick }: { mark
       const b = map.getBounds().pad(0.1);
       const clampLat = (v: number) => Math.max(-85, Math.min(85, v));
       const clampLng = (v: number) => Math.max(-180, Math.min(180, v));
-      post({ type: 'query', id: ++lastQuery, bbox: [clampLng(b.getWest()), clampLat(b.getSouth()), clampLng(b.getEast()), clampLat(b.getNorth())], zoom: map.getZoom() });
+      post({
+        type: 'query',
+        id: ++lastQuery,
+        bbox: [clampLng(b.getWest()), clampLat(b.getSouth()), clampLng(b.getEast()), clampLat(b.getNorth())],
+        zoom: map.getZoom(),
+      });
     };
     worker.onmessage = (e: MessageEvent<ClusterResponse>) => {
       const msg = e.data;

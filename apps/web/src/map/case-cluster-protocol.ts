@@ -4,11 +4,22 @@
 export type ClusterPoint = string;
 export type IndexedCase = [caseNumber: string, lat: number, lng: number, rank: number];
 /** A cluster of the view: position, how many cases, the worst rank inside, the zoom that splits it. */
-export type WorkerCluster = [lat: number, lng: number, count: number, worstRank: number, expansionZoom: number];
+export type WorkerCluster = [
+  lat: number,
+  lng: number,
+  count: number,
+  worstRank: number,
+  expansionZoom: number,
+];
 
 export type ClusterRequest =
   | { type: 'patch'; upsert: IndexedCase[]; remove: string[] }
-  | { type: 'query'; id: number; bbox: [west: number, south: number, east: number, north: number]; zoom: number };
+  | {
+      type: 'query';
+      id: number;
+      bbox: [west: number, south: number, east: number, north: number];
+      zoom: number;
+    };
 
 export type ClusterResponse =
   /** the index was rebuilt after a patch: views should ask again */

@@ -64,7 +64,11 @@ scope.onmessage = (e: MessageEvent<ClusterRequest>) => {
   if (msg.type === 'patch') {
     for (const cn of msg.remove) points.delete(cn);
     for (const [caseNumber, lat, lng, rank] of msg.upsert) {
-      points.set(caseNumber, { type: 'Feature', geometry: { type: 'Point', coordinates: [lng, lat] }, properties: { caseNumber, rank } });
+      points.set(caseNumber, {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [lng, lat] },
+        properties: { caseNumber, rank },
+      });
     }
     scheduleRebuild();
     return;

@@ -19,14 +19,29 @@ function Recenter({ center, ring }: { center: LatLngTuple; ring: LatLngTuple[] |
 }
 
 /** A small non-interactive map of one case: its cell outline and its point. */
-export function CaseMiniMap({ lat, lng, cellCode }: { lat: number | null; lng: number | null; cellCode: string | null }) {
+export function CaseMiniMap({
+  lat,
+  lng,
+  cellCode,
+}: {
+  lat: number | null;
+  lng: number | null;
+  cellCode: string | null;
+}) {
   const ref = useReference();
   const cell = ref.cell(cellCode);
   const ring = useMemo(() => (cell ? ringToLatLngs(cell.ring) : null), [cell]);
   const center: LatLngTuple | null = lat !== null && lng !== null ? [lat, lng] : null;
   return (
     <div className="mini-map" data-testid="case-mini-map">
-      <MapContainer center={center ?? CITY_CENTER} zoom={center ? 15 : 12} preferCanvas zoomControl={false} attributionControl={false} style={{ height: '100%', width: '100%' }}>
+      <MapContainer
+        center={center ?? CITY_CENTER}
+        zoom={center ? 15 : 12}
+        preferCanvas
+        zoomControl={false}
+        attributionControl={false}
+        style={{ height: '100%', width: '100%' }}
+      >
         <BaseTiles />
         {ring && <Polygon positions={ring} pathOptions={CELL_STYLE} interactive={false} />}
         {center && <CircleMarker center={center} radius={7} pathOptions={POINT_STYLE} interactive={false} />}

@@ -40,7 +40,11 @@ export function CellsLayer({ cells, styleOf, onCellClick, tooltipOf, interactive
           L.DomEvent.stopPropagation(e);
           click.current?.(c.code);
         });
-        p.bindTooltip(() => tooltip.current?.(c.code) ?? c.name, { sticky: true, direction: 'top', opacity: 0.95 });
+        p.bindTooltip(() => tooltip.current?.(c.code) ?? c.name, {
+          sticky: true,
+          direction: 'top',
+          opacity: 0.95,
+        });
       }
       byCode.set(c.code, p);
       group.addLayer(p);
@@ -60,10 +64,22 @@ export function CellsLayer({ cells, styleOf, onCellClick, tooltipOf, interactive
 }
 
 /** Community boundaries drawn thicker on top of the cells: one non-interactive layer group. */
-export function CommunityLayer({ communities, color = '#9fb4d9', weight = 2.5 }: { communities: readonly CellShape[]; color?: string; weight?: number }) {
+export function CommunityLayer({
+  communities,
+  color = '#9fb4d9',
+  weight = 2.5,
+}: {
+  communities: readonly CellShape[];
+  color?: string;
+  weight?: number;
+}) {
   const map = useMap();
   useEffect(() => {
-    const group = L.layerGroup(communities.map((c) => L.polygon(ringToLatLngs(c.ring), { interactive: false, fill: false, color, weight, opacity: 0.9 })));
+    const group = L.layerGroup(
+      communities.map((c) =>
+        L.polygon(ringToLatLngs(c.ring), { interactive: false, fill: false, color, weight, opacity: 0.9 }),
+      ),
+    );
     group.addTo(map);
     return () => {
       group.remove();

@@ -18,7 +18,8 @@ function ClickToPick({ onPick }: { onPick: (p: { lat: number; lng: number }) => 
 function FlyTo({ lat, lng }: { lat: number; lng: number }) {
   const map = useMap();
   useEffect(() => {
-    if (!map.getBounds().pad(-0.15).contains([lat, lng])) map.setView([lat, lng], Math.max(map.getZoom(), 14));
+    if (!map.getBounds().pad(-0.15).contains([lat, lng]))
+      map.setView([lat, lng], Math.max(map.getZoom(), 14));
   }, [map, lat, lng]);
   return null;
 }
@@ -44,14 +45,27 @@ export function IntakeMap({
   );
   return (
     <div className="intake-map" data-testid="intake-map">
-      <MapContainer {...(bounds ? { bounds, boundsOptions: { padding: [8, 8] } } : { center: CITY_CENTER, zoom: 12 })} zoomSnap={0.25} preferCanvas style={{ height: '100%', width: '100%' }} attributionControl={false}>
+      <MapContainer
+        {...(bounds ? { bounds, boundsOptions: { padding: [8, 8] } } : { center: CITY_CENTER, zoom: 12 })}
+        zoomSnap={0.25}
+        preferCanvas
+        style={{ height: '100%', width: '100%' }}
+        attributionControl={false}
+      >
         <BaseTiles />
         <CellsLayer cells={ref.data.cells} styleOf={styleOf} interactive={false} />
         <CommunityLayer communities={ref.data.communities} weight={1.5} />
         <ClickToPick onPick={onPick} />
         <DebugMapHandle name="intake" />
         <FitOnResize bounds={bounds} refit={location === null} />
-        {location && <CircleMarker center={[location.lat, location.lng]} radius={8} pathOptions={POINT} interactive={false} />}
+        {location && (
+          <CircleMarker
+            center={[location.lat, location.lng]}
+            radius={8}
+            pathOptions={POINT}
+            interactive={false}
+          />
+        )}
         {location && <FlyTo lat={location.lat} lng={location.lng} />}
       </MapContainer>
     </div>

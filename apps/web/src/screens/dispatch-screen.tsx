@@ -22,7 +22,11 @@ export default function DispatchScreen() {
   const [selected, setSelected] = useState<DispatchQueueItem | null>(null);
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
-  const q = useQuery({ ...trpc.dispatch.queue.queryOptions({ offset, limit: PAGE_SIZE, ...(search ? { search } : {}) }), placeholderData: keepPreviousData, refetchInterval: 60_000 });
+  const q = useQuery({
+    ...trpc.dispatch.queue.queryOptions({ offset, limit: PAGE_SIZE, ...(search ? { search } : {}) }),
+    placeholderData: keepPreviousData,
+    refetchInterval: 60_000,
+  });
   const live = useQueueLive(trpc.dispatch.queue.pathKey());
   const items = useMemo(() => q.data?.items ?? [], [q.data]);
   const shown = clampOffset(offset, q.data?.total, PAGE_SIZE);
@@ -51,11 +55,24 @@ export default function DispatchScreen() {
           </span>
         </div>
         <nav className="group-tabs">
-          {groups.filter((g) => g.total > 0).map((g) => (
-            <a key={g.reason} href={`#/dispatch`} onClick={(e) => { e.preventDefault(); document.getElementById(`group-${g.reason}`)?.scrollIntoView({ block: 'start' }); }} className="chip">
-              {t(`reasons.${g.reason}`)} <span className="num" data-testid={`reason-count-${g.reason}`}>{g.total}</span>
-            </a>
-          ))}
+          {groups
+            .filter((g) => g.total > 0)
+            .map((g) => (
+              <a
+                key={g.reason}
+                href={`#/dispatch`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  document.getElementById(`group-${g.reason}`)?.scrollIntoView({ block: 'start' });
+                }}
+                className="chip"
+              >
+                {t(`reasons.${g.reason}`)}{' '}
+                <span className="num" data-testid={`reason-count-${g.reason}`}>
+                  {g.total}
+                </span>
+              </a>
+            ))}
         </nav>
         <div className="queue-filters">
           <QueueSearch
@@ -64,44 +81,70 @@ export default function DispatchScreen() {
               if (text !== search) setOffset(0);
             }}
           />
-          {q.data && <QueuePager total={q.data.total} offset={shown} pageSize={PAGE_SIZE} onOffset={setOffset} />}
+          {q.data && (
+            <QueuePager total={q.data.total} offset={shown} pageSize={PAGE_SIZE} onOffset={setOffset} />
+          )}
         </div>
         {q.isPending && <Loading />}
         {q.isError && <ErrorBox error={q.error} onRetry={() => void q.refetch()} />}
         {q.data && items.length === 0 && <Empty label={search ? t('queue.noMatch') : undefined} />}
         <div className="queue-list" data-testid="queue-list">
-          {groups.filter((g) => g.items.length > 0).map((g) => (
-            <section key={g.reason} id={`group-${g.reason}`} className="queue-group" data-testid={`group-${g.reason}`}>
-              <h3 className="group-head">
-                {t(`reasons.${g.reason}`)} <span className="num muted">{g.total}</span>
-              </h3>
-              <ul>
-                {g.items.map((r) => (
-                  <li key={r.caseNumber}>
-                    <button type="button" className={`queue-row ${current?.caseNumber === r.caseNumber ? 'selected' : ''}`} onClick={() => setSelected(r)} data-testid={`case-row-${r.caseNumber}`}>
-                      <span className="num strong">{r.caseNumber}</span>
-                      <span className={`state-badge state-${r.state}`}>{t(`states.${r.state}`)}</span>
-                      <span className="num muted small">{formatShort(r.reportedAt)}</span>
-                      <span className="row-sub">
-                        <span>{localName(ref.minorClass(r.minorClassCode)) || r.minorClassName}</span>
-                        <span className="muted">{localName(ref.community(r.communityCode)) || r.communityName || r.address || ''}</span>
-                        {r.unitCode && <span className="muted">{localName(ref.unit(r.unitCode)) || r.unitName}</span>}
-                        {r.pendingExtensionAmount > 0 && (
-                          <span className="warn-text">{t('case.pendingExtension', { amount: r.pendingExtensionAmount, unit: t(`limitUnits.${r.limitUnit}`) })}</span>
-                        )}
-                        <span className="muted ellipsis">{r.description}</span>
-                      </span>
-                      {r.possibleDuplicates.length > 0 && (
-                        <span className="dup-line small" data-testid={`duplicates-${r.caseNumber}`}>
-                          {t('queue.duplicates')}：{r.possibleDuplicates.map((d) => `${d.caseNumber} (${t('intake.distance', { m: d.distanceM })})`).join('、')}
+          {groups
+            .filter((g) => g.items.length > 0)
+            .map((g) => (
+              <section
+                key={g.reason}
+                id={`group-${g.reason}`}
+                className="queue-group"
+                data-testid={`group-${g.reason}`}
+              >
+                <h3 className="group-head">
+                  {t(`reasons.${g.reason}`)} <span className="num muted">{g.total}</span>
+                </h3>
+                <ul>
+                  {g.items.map((r) => (
+                    <li key={r.caseNumber}>
+                      <button
+                        type="button"
+                        className={`queue-row ${current?.caseNumber === r.caseNumber ? 'selected' : ''}`}
+                        onClick={() => setSelected(r)}
+                        data-testid={`case-row-${r.caseNumber}`}
+                      >
+                        <span className="num strong">{r.caseNumber}</span>
+                        <span className={`state-badge state-${r.state}`}>{t(`states.${r.state}`)}</span>
+                        <span className="num muted small">{formatShort(r.reportedAt)}</span>
+                        <span className="row-sub">
+                          <span>{localName(ref.minorClass(r.minorClassCode)) || r.minorClassName}</span>
+                          <span className="muted">
+                            {localName(ref.community(r.communityCode)) || r.communityName || r.address || ''}
+                          </span>
+                          {r.unitCode && (
+                            <span className="muted">{localName(ref.unit(r.unitCode)) || r.unitName}</span>
+                          )}
+                          {r.pendingExtensionAmount > 0 && (
+                            <span className="warn-text">
+                              {t('case.pendingExtension', {
+                                amount: r.pendingExtensionAmount,
+                                unit: t(`limitUnits.${r.limitUnit}`),
+                              })}
+                            </span>
+                          )}
+                          <span className="muted ellipsis">{r.description}</span>
                         </span>
-                      )}
-                    </button>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          ))}
+                        {r.possibleDuplicates.length > 0 && (
+                          <span className="dup-line small" data-testid={`duplicates-${r.caseNumber}`}>
+                            {t('queue.duplicates')}：
+                            {r.possibleDuplicates
+                              .map((d) => `${d.caseNumber} (${t('intake.distance', { m: d.distanceM })})`)
+                              .join('、')}
+                          </span>
+                        )}
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ))}
         </div>
       </section>
       {current ? (

@@ -6,7 +6,13 @@ import { navigate } from '../lib/router';
 import { setLanguage, type Language } from '../i18n';
 
 /** `notice`: why the form is shown (the session expired or was ended elsewhere). */
-export function LoginScreen({ notice, onLoggedIn }: { notice: 'expired' | null; onLoggedIn: (me: NonNullable<Me>) => void }) {
+export function LoginScreen({
+  notice,
+  onLoggedIn,
+}: {
+  notice: 'expired' | null;
+  onLoggedIn: (me: NonNullable<Me>) => void;
+}) {
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
   const [username, setUsername] = useState('');
@@ -29,19 +35,40 @@ export function LoginScreen({ notice, onLoggedIn }: { notice: 'expired' | null; 
     <div className="login-page">
       <form className="login-card" onSubmit={submit} data-testid="login-form">
         <div className="login-title">
-          <span className="brand-mark" aria-hidden="true">◆</span>
+          <span className="brand-mark" aria-hidden="true">
+            ◆
+          </span>
           <h1>{t('app.name')}</h1>
         </div>
         <label>
           {t('login.username')}
-          <input data-testid="login-username" autoFocus autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+          <input
+            data-testid="login-username"
+            autoFocus
+            autoComplete="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+          />
         </label>
         <label>
           {t('login.password')}
-          <input data-testid="login-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+          <input
+            data-testid="login-password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+          />
         </label>
         <label className="login-wall">
-          <input type="checkbox" data-testid="login-wall" checked={wall} onChange={(e) => setWall(e.target.checked)} />
+          <input
+            type="checkbox"
+            data-testid="login-wall"
+            checked={wall}
+            onChange={(e) => setWall(e.target.checked)}
+          />
           {t('login.wall')}
         </label>
         {notice && !err && (
@@ -51,7 +78,11 @@ export function LoginScreen({ notice, onLoggedIn }: { notice: 'expired' | null; 
         )}
         {err && (
           <div className="form-error" role="alert" data-testid="login-error">
-            {err.code === 'TOO_MANY_REQUESTS' ? t('login.tooMany') : err.code === 'FORBIDDEN' && err.domain?.field === 'wall' ? t('login.wallRefused') : t('login.failed')}
+            {err.code === 'TOO_MANY_REQUESTS'
+              ? t('login.tooMany')
+              : err.code === 'FORBIDDEN' && err.domain?.field === 'wall'
+                ? t('login.wallRefused')
+                : t('login.failed')}
           </div>
         )}
         <button type="submit" className="primary" data-testid="login-submit" disabled={login.isPending}>
@@ -59,7 +90,12 @@ export function LoginScreen({ notice, onLoggedIn }: { notice: 'expired' | null; 
         </button>
         <p className="muted small">{t('login.hint')}</p>
         <div className="login-lang">
-          <select aria-label={t('app.language')} data-testid="language-switch" value={i18n.language === 'en' ? 'en' : 'zh'} onChange={(e) => setLanguage(e.target.value as Language)}>
+          <select
+            aria-label={t('app.language')}
+            data-testid="language-switch"
+            value={i18n.language === 'en' ? 'en' : 'zh'}
+            onChange={(e) => setLanguage(e.target.value as Language)}
+          >
             <option value="zh">中文</option>
             <option value="en">English</option>
           </select>

@@ -29,8 +29,20 @@ export default function UnitQueueScreen() {
   const [offset, setOffset] = useState(0);
   const [selected, setSelected] = useState<string | null>(null);
 
-  const input = useMemo(() => ({ offset, limit: PAGE_SIZE, ...(state ? { states: [state] } : {}), ...(search ? { search } : {}) }), [state, search, offset]);
-  const q = useQuery({ ...trpc.unitWork.queue.queryOptions(input), placeholderData: keepPreviousData, refetchInterval: 60_000 });
+  const input = useMemo(
+    () => ({
+      offset,
+      limit: PAGE_SIZE,
+      ...(state ? { states: [state] } : {}),
+      ...(search ? { search } : {}),
+    }),
+    [state, search, offset],
+  );
+  const q = useQuery({
+    ...trpc.unitWork.queue.queryOptions(input),
+    placeholderData: keepPreviousData,
+    refetchInterval: 60_000,
+  });
   const shown = clampOffset(offset, q.data?.total, PAGE_SIZE);
   if (shown !== offset) setOffset(shown);
   const live = useQueueLive(trpc.unitWork.queue.pathKey());
@@ -50,10 +62,15 @@ export default function UnitQueueScreen() {
           <LiveStatusBadge status={live} />
         </div>
         <div className="queue-filters">
-          <select value={state} onChange={(e) => {
+          <select
+            value={state}
+            onChange={(e) => {
               setState(e.target.value as CaseState | '');
               setOffset(0);
-            }} data-testid="filter-state" aria-label={t('queue.filterState')}>
+            }}
+            data-testid="filter-state"
+            aria-label={t('queue.filterState')}
+          >
             <option value="">
               {t('queue.filterState')}：{t('app.all')}
             </option>
@@ -73,7 +90,9 @@ export default function UnitQueueScreen() {
             {t('queue.count', { n: q.data?.total ?? 0 })}
           </span>
         </div>
-        {q.data && <QueuePager total={q.data.total} offset={shown} pageSize={PAGE_SIZE} onOffset={setOffset} />}
+        {q.data && (
+          <QueuePager total={q.data.total} offset={shown} pageSize={PAGE_SIZE} onOffset={setOffset} />
+        )}
         {q.isPending && <Loading />}
         {q.isError && <ErrorBox error={q.error} onRetry={() => void q.refetch()} />}
         {q.data && rows.length === 0 && <Empty label={search ? t('queue.noMatch') : undefined} />}
@@ -83,15 +102,24 @@ export default function UnitQueueScreen() {
             const { light, remainingMs: remaining } = lightAsOf(r, now);
             return (
               <li key={r.caseNumber}>
-                <button type="button" className={`queue-row ${selected === r.caseNumber ? 'selected' : ''}`} onClick={() => setSelected(r.caseNumber)} data-testid={`case-row-${r.caseNumber}`}>
+                <button
+                  type="button"
+                  className={`queue-row ${selected === r.caseNumber ? 'selected' : ''}`}
+                  onClick={() => setSelected(r.caseNumber)}
+                  data-testid={`case-row-${r.caseNumber}`}
+                >
                   <LightDot light={light} />
                   <span className="num strong">{r.caseNumber}</span>
                   <span className={`state-badge state-${r.state}`}>{t(`states.${r.state}`)}</span>
                   {r.urgency === 'urgent' && <span className="urgent-badge">{t('case.urgent')}</span>}
-                  <span className={`num remaining clock-${light ?? 'none'}`}>{light ? formatRemaining(remaining, t) : formatShort(r.dueAt)}</span>
+                  <span className={`num remaining clock-${light ?? 'none'}`}>
+                    {light ? formatRemaining(remaining, t) : formatShort(r.dueAt)}
+                  </span>
                   <span className="row-sub">
                     <span>{localName(ref.minorClass(r.minorClassCode)) || r.minorClassName}</span>
-                    <span className="muted">{localName(ref.community(r.communityCode)) || (r.communityName ?? '')}</span>
+                    <span className="muted">
+                      {localName(ref.community(r.communityCode)) || (r.communityName ?? '')}
+                    </span>
                     <span className="muted ellipsis">{r.description}</span>
                   </span>
                 </button>

@@ -262,7 +262,12 @@ export class CitizenService {
         field: 'satisfaction',
         reason: 'not_ratable',
       });
-    await this.deps.cases.actAsPublic(record.caseNumber, { type: 'callback', satisfaction, note: '市民在查询页评价' }, PUBLIC_NAME, record.version);
+    await this.deps.cases.actAsPublic(
+      record.caseNumber,
+      { type: 'callback', satisfaction, note: '市民在查询页评价' },
+      PUBLIC_NAME,
+      record.version,
+    );
     return this.track(code, ip);
   }
 

@@ -14,7 +14,11 @@ export const CN_MOBILE = /^1[3-9]\d{9}$/;
 /** The SMS text of a kind in a language, with `{param}` filled in. */
 export function renderSms(kind: string, lang: string, params: Record<string, string>): string {
   // the message file's languages (its `_note`/`_review` entries are notes for translators)
-  const table: Partial<Record<string, Partial<Record<string, string>>>> = { zh: SMS_MESSAGES.zh, mn: SMS_MESSAGES.mn, en: SMS_MESSAGES.en };
+  const table: Partial<Record<string, Partial<Record<string, string>>>> = {
+    zh: SMS_MESSAGES.zh,
+    mn: SMS_MESSAGES.mn,
+    en: SMS_MESSAGES.en,
+  };
   const template = table[lang]?.[kind] ?? table.zh?.[kind] ?? kind;
   return template.replace(/\{(\w+)\}/g, (_, k: string) => params[k] ?? '');
 }

@@ -12,7 +12,13 @@ import { handleOpen311, type Open311Request } from './handler.ts';
 
 const BASE = 'http://localhost/open311/v2';
 const BEIJING_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+08:00$/;
-const lead: SessionUser = { id: 1, username: 'lead', displayName: '值班长', role: 'shift_lead', unitCode: null };
+const lead: SessionUser = {
+  id: 1,
+  username: 'lead',
+  displayName: '值班长',
+  role: 'shift_lead',
+  unitCode: null,
+};
 
 let dir: string;
 let database: CitygridDatabase;
@@ -22,17 +28,32 @@ let serviceName: string;
 let unitCode: string;
 let unitName: string;
 
-function call(method: string, path: string, query: Open311Request['query'] = {}, body: Record<string, unknown> = {}) {
+function call(
+  method: string,
+  path: string,
+  query: Open311Request['query'] = {},
+  body: Record<string, unknown> = {},
+) {
   return handleOpen311(services, { method, path, query, body, baseUrl: BASE });
 }
-async function json<T = unknown>(method: string, path: string, query: Open311Request['query'] = {}, body: Record<string, unknown> = {}) {
+async function json<T = unknown>(
+  method: string,
+  path: string,
+  query: Open311Request['query'] = {},
+  body: Record<string, unknown> = {},
+) {
   const res = await call(method, path, query, body);
   return { status: res.status, contentType: res.contentType, data: JSON.parse(res.body) as T };
 }
 type Row = Record<string, unknown>;
 
 const post = (fields: Record<string, unknown>) =>
-  json<Row[]>('POST', '/requests.json', {}, { api_key: 'test-key', service_code: serviceCode, lat: '43.9333', long: '116.0833', ...fields });
+  json<Row[]>(
+    'POST',
+    '/requests.json',
+    {},
+    { api_key: 'test-key', service_code: serviceCode, lat: '43.9333', long: '116.0833', ...fields },
+  );
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'citygrid-open311-'));
@@ -58,12 +79,23 @@ describe('Open311 discovery and services', () => {
     const { status, contentType, data } = await json<Row>('GET', '/discovery.json');
     expect(status).toBe(200);
     expect(contentType).toBe('application/json; charset=utf-8');
-    expect(data).toMatchObject({ endpoints: [{ specification: 'http://wiki.open311.org/GeoReport_v2', url: BASE, type: 'production', formats: ['text/xml', 'application/json'] }] });
+    expect(data).toMatchObject({
+      endpoints: [
+        {
+          specification: 'http://wiki.open311.org/GeoReport_v2',
+          url: BASE,
+          type: 'production',
+          formats: ['text/xml', 'application/json'],
+        },
+      ],
+    });
     expect(typeof data['changeset']).toBe('string');
     const xml = await call('GET', '/discovery.xml');
     expect(xml.contentType).toBe('text/xml; charset=utf-8');
     expect(xml.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<discovery>/);
-    expect(xml.body).toContain('<formats>\n        <format>text/xml</format>\n        <format>application/json</format>\n      </formats>');
+    expect(xml.body).toContain(
+      '<formats>\n        <format>text/xml</format>\n        <format>application/json</format>\n      </formats>',
+    );
   });
 
   it('lists one realtime service per minor class with its hotline category as group', async () => {
@@ -71,15 +103,28 @@ describe('Open311 discovery and services', () => {
     expect(status).toBe(200);
     expect(data).toHaveLength(services.reference.snapshot.minorClasses.length);
     const m = services.reference.snapshot.minorClasses[0]!;
-    const group = services.reference.snapshot.hotlineCategories.find((c) => c.code === m.hotlineCategory)!.name;
-    expect(data[0]).toEqual({ service_code: m.code, service_name: m.name, description: m.filingCriteria, metadata: true, type: 'realtime', keywords: m.keywords.join(','), group });
+    const group = services.reference.snapshot.hotlineCategories.find(
+      (c) => c.code === m.hotlineCategory,
+    )!.name;
+    expect(data[0]).toEqual({
+      service_code: m.code,
+      service_name: m.name,
+      description: m.filingCriteria,
+      metadata: true,
+      type: 'realtime',
+      keywords: m.keywords.join(','),
+      group,
+    });
     const xml = await call('GET', '/services.xml');
     expect(xml.body).toContain(`<services>\n  <service>\n    <service_code>${m.code}</service_code>`);
     expect(xml.body.match(/<service>/g)).toHaveLength(data.length);
   });
 
   it('defines nature and urgency attributes with Chinese value names', async () => {
-    const { status, data } = await json<{ service_code: string; attributes: Array<Row & { values: Row[] }> }>('GET', `/services/${serviceCode}.json`);
+    const { status, data } = await json<{ service_code: string; attributes: Array<Row & { values: Row[] }> }>(
+      'GET',
+      `/services/${serviceCode}.json`,
+    );
     expect(status).toBe(200);
     expect(data.service_code).toBe(serviceCode);
     const nature = data.attributes.find((a) => a['code'] === 'nature')!;
@@ -92,10 +137,15 @@ describe('Open311 discovery and services', () => {
       'suggestion=建议',
       'praise=表扬',
     ]);
-    expect(data.attributes.find((a) => a['code'] === 'urgency')!.values.map((v) => v['key'])).toEqual(['normal', 'urgent']);
+    expect(data.attributes.find((a) => a['code'] === 'urgency')!.values.map((v) => v['key'])).toEqual([
+      'normal',
+      'urgent',
+    ]);
     const xml = await call('GET', `/services/${serviceCode}.xml`);
     expect(xml.body).toContain('<service_definition>');
-    expect(xml.body).toContain('<value>\n          <key>complaint</key>\n          <name>投诉</name>\n        </value>');
+    expect(xml.body).toContain(
+      '<value>\n          <key>complaint</key>\n          <name>投诉</name>\n        </value>',
+    );
     expect(xml.body).toContain('<datatype_description/>');
   });
 
@@ -116,7 +166,12 @@ describe('Open311 discovery and services', () => {
 
 describe('Open311 POST requests', () => {
   it('refuses a request without api_key with 403', async () => {
-    const { status, data } = await json<Row[]>('POST', '/requests.json', {}, { service_code: serviceCode, lat: '43.93', long: '116.08' });
+    const { status, data } = await json<Row[]>(
+      'POST',
+      '/requests.json',
+      {},
+      { service_code: serviceCode, lat: '43.93', long: '116.08' },
+    );
     expect(status).toBe(403);
     expect(data[0]).toMatchObject({ code: 403, description: expect.stringContaining('api_key') });
     expect((await post({ api_key: 'wrong' })).status).toBe(403);
@@ -135,8 +190,12 @@ describe('Open311 POST requests', () => {
   });
 
   it('validates attribute values, coordinates, description length and media_url', async () => {
-    expect((await post({ 'attribute[nature]': 'rant' })).data[0]!['description']).toContain('attribute[nature]');
-    expect((await post({ attribute: { urgency: 'now' } })).data[0]!['description']).toContain('attribute[urgency]');
+    expect((await post({ 'attribute[nature]': 'rant' })).data[0]!['description']).toContain(
+      'attribute[nature]',
+    );
+    expect((await post({ attribute: { urgency: 'now' } })).data[0]!['description']).toContain(
+      'attribute[urgency]',
+    );
     expect((await post({ lat: '91' })).data[0]!['description']).toContain('lat');
     expect((await post({ long: undefined })).status).toBe(400);
     expect((await post({ description: 'x'.repeat(4001) })).data[0]!['description']).toContain('description');
@@ -163,7 +222,15 @@ describe('Open311 POST requests', () => {
     expect(created.data[0]).toHaveProperty('token');
 
     const record = (await services.cases.getRecord(id))!;
-    expect(record).toMatchObject({ source: 'open311', state: 'reported', nature: 'help', urgency: 'urgent', callerName: '张三', callerPhone: '13800000000', reporterEmail: 'zhang@example.cn' });
+    expect(record).toMatchObject({
+      source: 'open311',
+      state: 'reported',
+      nature: 'help',
+      urgency: 'urgent',
+      callerName: '张三',
+      callerPhone: '13800000000',
+      reporterEmail: 'zhang@example.cn',
+    });
 
     // a partner with an API key reads the exact location and address (the public's are coarse)
     const before = await json<Row[]>('GET', `/requests/${id}.json`, { api_key: 'test-key' });
@@ -201,9 +268,16 @@ describe('Open311 POST requests', () => {
   });
 
   it('accepts address_id alone and returns the case number in XML', async () => {
-    const res = await call('POST', '/requests.xml', {}, { api_key: 'test-key', service_code: serviceCode, address_id: 'A-17' });
+    const res = await call(
+      'POST',
+      '/requests.xml',
+      {},
+      { api_key: 'test-key', service_code: serviceCode, address_id: 'A-17' },
+    );
     expect(res.status).toBe(200);
-    expect(res.body).toMatch(/<service_requests>\n {2}<request>\n {4}<service_request_id>\d{8}-\d{4}<\/service_request_id>/);
+    expect(res.body).toMatch(
+      /<service_requests>\n {2}<request>\n {4}<service_request_id>\d{8}-\d{4}<\/service_request_id>/,
+    );
     expect(res.body).toContain('<account_id/>');
   });
 
@@ -228,7 +302,11 @@ describe('Open311 GET requests', () => {
 
     const closed = (await json<Row[]>('GET', '/requests.json', { status: 'closed' })).data;
     expect(closed.map((r) => r['service_request_id'])).toEqual([id]);
-    expect(closed[0]).toMatchObject({ status: 'closed', status_notes: expect.stringContaining('非城管职责'), expected_datetime: null });
+    expect(closed[0]).toMatchObject({
+      status: 'closed',
+      status_notes: expect.stringContaining('非城管职责'),
+      expected_datetime: null,
+    });
     const open = (await json<Row[]>('GET', '/requests.json', { status: 'open' })).data;
     expect(open.length).toBeGreaterThan(0);
     expect(open.every((r) => r['status'] === 'open')).toBe(true);
@@ -242,44 +320,139 @@ describe('Open311 GET requests', () => {
     expect(all.length).toBeGreaterThanOrEqual(4);
     const p1 = (await json<Row[]>('GET', '/requests.json', { page_size: '2' })).data;
     const p2 = (await json<Row[]>('GET', '/requests.json', { page: '2', page_size: '2' })).data;
-    expect(p1.map((r) => r['service_request_id'])).toEqual(all.slice(0, 2).map((r) => r['service_request_id']));
-    expect(p2.map((r) => r['service_request_id'])).toEqual(all.slice(2, 4).map((r) => r['service_request_id']));
+    expect(p1.map((r) => r['service_request_id'])).toEqual(
+      all.slice(0, 2).map((r) => r['service_request_id']),
+    );
+    expect(p2.map((r) => r['service_request_id'])).toEqual(
+      all.slice(2, 4).map((r) => r['service_request_id']),
+    );
     expect((await json<Row[]>('GET', '/requests.json', { page_size: '1001' })).status).toBe(400);
-    expect((await json<Row[]>('GET', '/requests.json', { page: '0' })).data[0]!['description']).toContain('page');
+    expect((await json<Row[]>('GET', '/requests.json', { page: '0' })).data[0]!['description']).toContain(
+      'page',
+    );
   });
 
   it('filters by service_request_id list, service_code list and date window', async () => {
     const all = (await json<Row[]>('GET', '/requests.json')).data;
     const ids = all.slice(0, 2).map((r) => String(r['service_request_id']));
-    const byId = (await json<Row[]>('GET', '/requests.json', { service_request_id: `${ids[0]},${ids[1]},19990101-0001`, status: 'closed' })).data;
+    const byId = (
+      await json<Row[]>('GET', '/requests.json', {
+        service_request_id: `${ids[0]},${ids[1]},19990101-0001`,
+        status: 'closed',
+      })
+    ).data;
     expect(byId.map((r) => r['service_request_id'])).toEqual(ids);
     const other = services.reference.snapshot.minorClasses[1]!.code;
-    expect((await json<Row[]>('GET', '/requests.json', { service_code: `${serviceCode},${other}` })).data).toHaveLength(all.length);
+    expect(
+      (await json<Row[]>('GET', '/requests.json', { service_code: `${serviceCode},${other}` })).data,
+    ).toHaveLength(all.length);
     expect((await json<Row[]>('GET', '/requests.json', { service_code: other })).data).toHaveLength(0);
-    expect((await json<Row[]>('GET', '/requests.json', { start_date: '2020-01-01T00:00:00Z', end_date: '2020-02-01T00:00:00+08:00' })).data).toHaveLength(0);
+    expect(
+      (
+        await json<Row[]>('GET', '/requests.json', {
+          start_date: '2020-01-01T00:00:00Z',
+          end_date: '2020-02-01T00:00:00+08:00',
+        })
+      ).data,
+    ).toHaveLength(0);
     const start = new Date(Date.now() - 3_600_000).toISOString();
     expect((await json<Row[]>('GET', '/requests.json', { start_date: start })).data).toHaveLength(all.length);
     expect((await call('GET', '/requests.json', { start_date: 'yesterday' })).status).toBe(400);
-    expect((await call('GET', '/requests.json', { start_date: '2020-01-01', end_date: '2020-06-01' })).status).toBe(400);
+    expect(
+      (await call('GET', '/requests.json', { start_date: '2020-01-01', end_date: '2020-06-01' })).status,
+    ).toBe(400);
     expect(all.every((r) => BEIJING_ISO.test(String(r['requested_datetime'])))).toBe(true);
   });
 
   it('never answers 5xx to random paths, queries and bodies', async () => {
-    const text = fc.oneof(fc.string(), fc.constantFrom('', 'open', 'closed', '1', '0', '-1', '1e9', 'NaN', '2026-13-45', 'test-key', serviceCode, 'a,b,,c'));
-    const path = fc.oneof(
-      fc.constantFrom('/discovery.json', '/services.xml', `/services/${serviceCode}.json`, '/requests.json', '/requests.xml', '/requests/x.json', '/tokens/tok-.xml', '/', '/requests', '/requests.JSON', '/servicerequestupdates.xml', '/servicerequestupdates.json'),
-      fc.string().map((s) => `/${s}`),
-      fc.tuple(fc.constantFrom('services', 'requests', 'tokens', 'servicerequestupdates'), fc.string(), fc.constantFrom('json', 'xml', 'csv')).map(([r, id, f]) => `/${r}/${encodeURIComponent(id)}.${f}`),
+    const text = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        '',
+        'open',
+        'closed',
+        '1',
+        '0',
+        '-1',
+        '1e9',
+        'NaN',
+        '2026-13-45',
+        'test-key',
+        serviceCode,
+        'a,b,,c',
+      ),
     );
-    const keys = fc.constantFrom('api_key', 'service_code', 'lat', 'long', 'address_string', 'address_id', 'description', 'email', 'phone', 'media_url', 'first_name', 'attribute[nature]', 'attribute[urgency]', 'status', 'page', 'page_size', 'start_date', 'end_date', 'service_request_id', 'jurisdiction_id', 'update_id', 'updated_datetime');
-    const value = fc.oneof(text, fc.array(text, { maxLength: 3 }), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.object({ maxDepth: 1 }));
+    const path = fc.oneof(
+      fc.constantFrom(
+        '/discovery.json',
+        '/services.xml',
+        `/services/${serviceCode}.json`,
+        '/requests.json',
+        '/requests.xml',
+        '/requests/x.json',
+        '/tokens/tok-.xml',
+        '/',
+        '/requests',
+        '/requests.JSON',
+        '/servicerequestupdates.xml',
+        '/servicerequestupdates.json',
+      ),
+      fc.string().map((s) => `/${s}`),
+      fc
+        .tuple(
+          fc.constantFrom('services', 'requests', 'tokens', 'servicerequestupdates'),
+          fc.string(),
+          fc.constantFrom('json', 'xml', 'csv'),
+        )
+        .map(([r, id, f]) => `/${r}/${encodeURIComponent(id)}.${f}`),
+    );
+    const keys = fc.constantFrom(
+      'api_key',
+      'service_code',
+      'lat',
+      'long',
+      'address_string',
+      'address_id',
+      'description',
+      'email',
+      'phone',
+      'media_url',
+      'first_name',
+      'attribute[nature]',
+      'attribute[urgency]',
+      'status',
+      'page',
+      'page_size',
+      'start_date',
+      'end_date',
+      'service_request_id',
+      'jurisdiction_id',
+      'update_id',
+      'updated_datetime',
+    );
+    const value = fc.oneof(
+      text,
+      fc.array(text, { maxLength: 3 }),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.object({ maxDepth: 1 }),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'), path, fc.dictionary(keys, fc.oneof(text, fc.array(text, { maxLength: 3 }))), fc.dictionary(keys, value), async (method, p, query, body) => {
-        const res = await call(method, p, query, { api_key: 'test-key', ...body });
-        expect(res.status).toBeLessThan(500);
-        if (res.contentType.startsWith('application/json')) expect(() => JSON.parse(res.body) as unknown).not.toThrow();
-        else expect(res.body.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+        path,
+        fc.dictionary(keys, fc.oneof(text, fc.array(text, { maxLength: 3 }))),
+        fc.dictionary(keys, value),
+        async (method, p, query, body) => {
+          const res = await call(method, p, query, { api_key: 'test-key', ...body });
+          expect(res.status).toBeLessThan(500);
+          if (res.contentType.startsWith('application/json'))
+            expect(() => JSON.parse(res.body) as unknown).not.toThrow();
+          else expect(res.body.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -287,36 +460,79 @@ describe('Open311 GET requests', () => {
 
 // --- FixMyStreet interop and privacy (issues 15 and 9.12) -------------------------------------------
 
-const operator: SessionUser = { id: 2, username: 'operator', displayName: '受理员', role: 'operator', unitCode: null };
+const operator: SessionUser = {
+  id: 2,
+  username: 'operator',
+  displayName: '受理员',
+  role: 'operator',
+  unitCode: null,
+};
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A second database whose clock stands still at a chosen instant (with milliseconds). */
 async function servicesAt(instant: string) {
   const d = mkdtempSync(join(tmpdir(), 'citygrid-open311-clock-'));
   const db = openDatabase(join(d, 'citygrid.db'));
-  const clock = { t: new Date(instant), now() { return new Date(this.t); } };
+  const clock = {
+    t: new Date(instant),
+    now() {
+      return new Date(this.t);
+    },
+  };
   await seedReferenceData(new ReferenceStore(db), instant);
-  const s = await createServices({ database: db, clock, argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 } });
+  const s = await createServices({
+    database: db,
+    clock,
+    argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 },
+  });
   await s.users.addApiKey({ keyHash: sha256('test-key'), name: 'FixMyStreet', createdAt: instant });
-  const callAt = (method: string, path: string, query: Open311Request['query'] = {}, body: Record<string, unknown> = {}) =>
-    handleOpen311(s, { method, path, query, body, baseUrl: BASE });
-  return { s, clock, callAt, close: () => { db.close(); rmSync(d, { recursive: true, force: true }); } };
+  const callAt = (
+    method: string,
+    path: string,
+    query: Open311Request['query'] = {},
+    body: Record<string, unknown> = {},
+  ) => handleOpen311(s, { method, path, query, body, baseUrl: BASE });
+  return {
+    s,
+    clock,
+    callAt,
+    close: () => {
+      db.close();
+      rmSync(d, { recursive: true, force: true });
+    },
+  };
 }
 
 describe('Open311 date windows (issue 15.1)', () => {
   it('includes a request created in the same second as end_date, at the published precision', async () => {
     const t = await servicesAt('2026-11-24T02:15:30.500Z');
     try {
-      const created = await t.callAt('POST', '/requests.json', {}, { api_key: 'test-key', service_code: serviceCode, lat: '43.9333', long: '116.0833' });
+      const created = await t.callAt(
+        'POST',
+        '/requests.json',
+        {},
+        { api_key: 'test-key', service_code: serviceCode, lat: '43.9333', long: '116.0833' },
+      );
       const id = (JSON.parse(created.body) as Row[])[0]!['service_request_id'];
       // FixMyStreet asks for the last hour ending now, formatted to the second (W3CDTF, UTC)
-      const res = await t.callAt('GET', '/requests.json', { start_date: '2026-11-24T01:15:30Z', end_date: '2026-11-24T02:15:30Z' });
+      const res = await t.callAt('GET', '/requests.json', {
+        start_date: '2026-11-24T01:15:30Z',
+        end_date: '2026-11-24T02:15:30Z',
+      });
       expect((JSON.parse(res.body) as Row[]).map((r) => r['service_request_id'])).toEqual([id]);
-      const published = (JSON.parse((await t.callAt('GET', `/requests/${String(id)}.json`)).body) as Row[])[0]!['requested_datetime'];
+      const published = (
+        JSON.parse((await t.callAt('GET', `/requests/${String(id)}.json`)).body) as Row[]
+      )[0]!['requested_datetime'];
       expect(published).toBe('2026-11-24T10:15:30+08:00');
-      const same = await t.callAt('GET', '/requests.json', { start_date: String(published), end_date: String(published) });
+      const same = await t.callAt('GET', '/requests.json', {
+        start_date: String(published),
+        end_date: String(published),
+      });
       expect(JSON.parse(same.body)).toHaveLength(1);
-      const before = await t.callAt('GET', '/requests.json', { start_date: '2026-11-24T01:15:30Z', end_date: '2026-11-24T02:15:29Z' });
+      const before = await t.callAt('GET', '/requests.json', {
+        start_date: '2026-11-24T01:15:30Z',
+        end_date: '2026-11-24T02:15:29Z',
+      });
       expect(JSON.parse(before.body)).toHaveLength(0);
     } finally {
       t.close();
@@ -395,7 +611,9 @@ describe('Open311 attributes (issue 15.7)', () => {
   it('says in each service definition that unknown attribute codes are ignored, and ignores them', async () => {
     const { data } = await json<{ attributes: Row[] } & Row>('GET', `/services/${serviceCode}.json`);
     expect(String(data['description'])).toMatch(/unknown attribute codes are ignored/i);
-    expect((await post({ 'attribute[fms_extra_title]': 'whatever', attribute: { asset_id: 'X1' } })).status).toBe(200);
+    expect(
+      (await post({ 'attribute[fms_extra_title]': 'whatever', attribute: { asset_id: 'X1' } })).status,
+    ).toBe(200);
   });
 
   it('refuses malformed values of known attributes naming the attribute', async () => {
@@ -415,16 +633,44 @@ describe('Open311 privacy (issue 9.12)', () => {
 
   beforeAll(async () => {
     const hot = await services.cases.intake(
-      { source: 'hotline', nature: 'complaint', minorClassCode: serviceCode, urgency: 'normal', description: '王小明反映楼下井盖丢失，电话13912345678', location: exact, address: '宝力根花园3号楼2单元401', callerName: '王小明', callerPhone: '13912345678' },
+      {
+        source: 'hotline',
+        nature: 'complaint',
+        minorClassCode: serviceCode,
+        urgency: 'normal',
+        description: '王小明反映楼下井盖丢失，电话13912345678',
+        location: exact,
+        address: '宝力根花园3号楼2单元401',
+        callerName: '王小明',
+        callerPhone: '13912345678',
+      },
       operator,
     );
     hotlineId = hot.caseNumber;
     const agreed = await services.cases.intake(
-      { source: 'hotline', nature: 'complaint', minorClassCode: serviceCode, urgency: 'normal', description: '李四说路灯不亮，请回电 13800138000 或 0479-8221234', location: exact, address: '锡林大街18号', callerName: '李四', callerPhone: '13800138000', publicConsent: true },
+      {
+        source: 'hotline',
+        nature: 'complaint',
+        minorClassCode: serviceCode,
+        urgency: 'normal',
+        description: '李四说路灯不亮，请回电 13800138000 或 0479-8221234',
+        location: exact,
+        address: '锡林大街18号',
+        callerName: '李四',
+        callerPhone: '13800138000',
+        publicConsent: true,
+      },
       operator,
     );
     consentId = agreed.caseNumber;
-    const o = await post({ description: '赵六：人行道破损，联系 15000000000', first_name: '六', last_name: '赵', lat: String(exact.lat), long: String(exact.lng), media_url: 'https://fms.example/p/9.jpeg' });
+    const o = await post({
+      description: '赵六：人行道破损，联系 15000000000',
+      first_name: '六',
+      last_name: '赵',
+      lat: String(exact.lat),
+      long: String(exact.lng),
+      media_url: 'https://fms.example/p/9.jpeg',
+    });
     open311Id = String(o.data[0]!['service_request_id']);
   });
 
@@ -434,7 +680,9 @@ describe('Open311 privacy (issue 9.12)', () => {
     expect(ids).toContain(consentId);
     expect(ids).toContain(open311Id);
     expect((await call('GET', `/requests/${hotlineId}.json`)).status).toBe(404);
-    expect((await json<Row[]>('GET', '/requests.json', { service_request_id: hotlineId })).data).toHaveLength(0);
+    expect((await json<Row[]>('GET', '/requests.json', { service_request_id: hotlineId })).data).toHaveLength(
+      0,
+    );
   });
 
   it('publishes only a coarse location and a description without names and phone numbers without a key', async () => {
@@ -445,7 +693,8 @@ describe('Open311 privacy (issue 9.12)', () => {
       expect(Math.abs(Number(r['lat']) - exact.lat)).toBeLessThan(0.02);
       expect(Math.abs(Number(r['long']) - exact.lng)).toBeLessThan(0.02);
       const text = `${String(r['description'])} ${String(r['address'])}`;
-      for (const secret of ['李四', '赵六', '13800138000', '0479-8221234', '15000000000', '锡林大街18号']) expect(text).not.toContain(secret);
+      for (const secret of ['李四', '赵六', '13800138000', '0479-8221234', '15000000000', '锡林大街18号'])
+        expect(text).not.toContain(secret);
     }
   });
 
@@ -462,9 +711,18 @@ describe('Open311 privacy (issue 9.12)', () => {
     const rec = (await services.cases.getRecord(open311Id))!;
     expect(rec.mediaUrl).toBe('https://fms.example/p/9.jpeg');
     expect(rec.description).not.toContain('fms.example');
-    expect((await json<Row[]>('GET', `/requests/${open311Id}.json`)).data[0]!['media_url']).toBe('https://fms.example/p/9.jpeg');
+    expect((await json<Row[]>('GET', `/requests/${open311Id}.json`)).data[0]!['media_url']).toBe(
+      'https://fms.example/p/9.jpeg',
+    );
     const old = await services.cases.intake(
-      { source: 'open311', nature: 'complaint', minorClassCode: serviceCode, urgency: 'normal', description: '旧格式\n[media_url] https://old.example/1.jpg', location: exact },
+      {
+        source: 'open311',
+        nature: 'complaint',
+        minorClassCode: serviceCode,
+        urgency: 'normal',
+        description: '旧格式\n[media_url] https://old.example/1.jpg',
+        location: exact,
+      },
       null,
       'Open311 old',
     );
@@ -493,23 +751,51 @@ describe('Open311 privacy (issue 9.12)', () => {
 describe('Open311 service request updates (issue 15.3)', () => {
   it('serves the case event log as request updates with the public privacy rules', async () => {
     const hotlineCaseForFeed = (
-      await services.cases.intake({ source: 'hotline', nature: 'complaint', minorClassCode: serviceCode, urgency: 'normal', description: '热线来电', location: { lat: 43.9333, lng: 116.0833 } }, operator)
+      await services.cases.intake(
+        {
+          source: 'hotline',
+          nature: 'complaint',
+          minorClassCode: serviceCode,
+          urgency: 'normal',
+          description: '热线来电',
+          location: { lat: 43.9333, lng: 116.0833 },
+        },
+        operator,
+      )
     ).caseNumber;
     const created = await post({ description: '钱七：垃圾桶满了 13711112222' });
     const id = String(created.data[0]!['service_request_id']);
     let rec = (await services.cases.getRecord(id))!;
     rec = (await services.cases.act(id, rec.version, { type: 'file' }, lead)).record;
-    await services.cases.act(id, rec.version, { type: 'dispatch', unitCode, note: '请联系钱七 13711112222' }, lead);
-    const res = await json<Row[]>('GET', '/servicerequestupdates.json', { start_date: new Date(Date.now() - 60_000).toISOString(), end_date: new Date().toISOString() });
+    await services.cases.act(
+      id,
+      rec.version,
+      { type: 'dispatch', unitCode, note: '请联系钱七 13711112222' },
+      lead,
+    );
+    const res = await json<Row[]>('GET', '/servicerequestupdates.json', {
+      start_date: new Date(Date.now() - 60_000).toISOString(),
+      end_date: new Date().toISOString(),
+    });
     expect(res.status).toBe(200);
     const mine = res.data.filter((u) => u['service_request_id'] === id);
     expect(mine.length).toBeGreaterThanOrEqual(2);
     for (const u of mine) {
-      expect(Object.keys(u).sort()).toEqual(['description', 'media_url', 'service_request_id', 'status', 'update_id', 'updated_datetime']);
+      expect(Object.keys(u).sort()).toEqual([
+        'description',
+        'media_url',
+        'service_request_id',
+        'status',
+        'update_id',
+        'updated_datetime',
+      ]);
       expect(String(u['updated_datetime'])).toMatch(BEIJING_ISO);
       expect(String(u['description'])).not.toContain('13711112222');
     }
-    expect(mine.at(-1)).toMatchObject({ status: 'in_progress', description: expect.stringContaining('派遣') });
+    expect(mine.at(-1)).toMatchObject({
+      status: 'in_progress',
+      description: expect.stringContaining('派遣'),
+    });
     expect(res.data.map((u) => u['service_request_id'])).not.toContain(hotlineCaseForFeed);
     const xml = await call('GET', '/servicerequestupdates.xml');
     expect(xml.body).toContain('<service_request_updates>\n  <request_update>');
@@ -519,10 +805,24 @@ describe('Open311 service request updates (issue 15.3)', () => {
     const created = await post({});
     const id = String(created.data[0]!['service_request_id']);
     const before = (await services.cases.getRecord(id))!;
-    const res = await call('POST', '/servicerequestupdates.xml', {}, {
-      jurisdiction_id: '152502', api_key: 'test-key', service_request_id: id, update_id: '4711', updated_datetime: '2026-11-24T10:00:00+08:00',
-      status: 'CLOSED', description: '已经修好了，谢谢', first_name: 'Wang', last_name: 'Wu', email: 'w@example.org', media_url: 'https://fms.example/c/1.jpeg',
-    });
+    const res = await call(
+      'POST',
+      '/servicerequestupdates.xml',
+      {},
+      {
+        jurisdiction_id: '152502',
+        api_key: 'test-key',
+        service_request_id: id,
+        update_id: '4711',
+        updated_datetime: '2026-11-24T10:00:00+08:00',
+        status: 'CLOSED',
+        description: '已经修好了，谢谢',
+        first_name: 'Wang',
+        last_name: 'Wu',
+        email: 'w@example.org',
+        media_url: 'https://fms.example/c/1.jpeg',
+      },
+    );
     expect(res.status).toBe(200);
     const updateId = /<update_id>(\d+)<\/update_id>/.exec(res.body)?.[1];
     expect(updateId).toBeDefined();
@@ -530,23 +830,71 @@ describe('Open311 service request updates (issue 15.3)', () => {
     expect(after.state).toBe(before.state);
     const events = await services.cases.listEvents(after);
     const comment = events.at(-1)!;
-    expect(comment).toMatchObject({ id: Number(updateId), type: 'comment', actorRole: 'public', actorName: 'Open311 test', fromState: 'reported', toState: 'reported' });
+    expect(comment).toMatchObject({
+      id: Number(updateId),
+      type: 'comment',
+      actorRole: 'public',
+      actorName: 'Open311 test',
+      fromState: 'reported',
+      toState: 'reported',
+    });
     expect(comment.reason).toContain('CLOSED');
     expect(comment.note).toBe('已经修好了，谢谢');
     // the same update again is not a second event
-    const again = await call('POST', '/servicerequestupdates.xml', {}, { api_key: 'test-key', service_request_id: id, update_id: '4711', status: 'CLOSED', description: '已经修好了，谢谢' });
+    const again = await call(
+      'POST',
+      '/servicerequestupdates.xml',
+      {},
+      {
+        api_key: 'test-key',
+        service_request_id: id,
+        update_id: '4711',
+        status: 'CLOSED',
+        description: '已经修好了，谢谢',
+      },
+    );
     expect(again.body).toContain(`<update_id>${updateId}</update_id>`);
     expect((await services.cases.listEvents(after)).length).toBe(events.length);
   });
 
   it('refuses updates without a key, for unknown requests and without a description, naming the field', async () => {
     const id = String((await post({})).data[0]!['service_request_id']);
-    expect((await json('POST', '/servicerequestupdates.json', {}, { service_request_id: id, description: 'x', status: 'OPEN' })).status).toBe(403);
-    const unknown = await json<Row[]>('POST', '/servicerequestupdates.json', {}, { api_key: 'test-key', service_request_id: '19990101-0001', description: 'x', status: 'OPEN' });
-    expect(unknown).toMatchObject({ status: 404, data: [{ description: expect.stringContaining('service_request_id') }] });
-    const empty = await json<Row[]>('POST', '/servicerequestupdates.json', {}, { api_key: 'test-key', service_request_id: id, status: 'OPEN' });
-    expect(empty).toMatchObject({ status: 400, data: [{ description: expect.stringContaining('description') }] });
-    const status = await json<Row[]>('POST', '/servicerequestupdates.json', {}, { api_key: 'test-key', service_request_id: id, description: 'x', status: 'MAYBE' });
+    expect(
+      (
+        await json(
+          'POST',
+          '/servicerequestupdates.json',
+          {},
+          { service_request_id: id, description: 'x', status: 'OPEN' },
+        )
+      ).status,
+    ).toBe(403);
+    const unknown = await json<Row[]>(
+      'POST',
+      '/servicerequestupdates.json',
+      {},
+      { api_key: 'test-key', service_request_id: '19990101-0001', description: 'x', status: 'OPEN' },
+    );
+    expect(unknown).toMatchObject({
+      status: 404,
+      data: [{ description: expect.stringContaining('service_request_id') }],
+    });
+    const empty = await json<Row[]>(
+      'POST',
+      '/servicerequestupdates.json',
+      {},
+      { api_key: 'test-key', service_request_id: id, status: 'OPEN' },
+    );
+    expect(empty).toMatchObject({
+      status: 400,
+      data: [{ description: expect.stringContaining('description') }],
+    });
+    const status = await json<Row[]>(
+      'POST',
+      '/servicerequestupdates.json',
+      {},
+      { api_key: 'test-key', service_request_id: id, description: 'x', status: 'MAYBE' },
+    );
     expect(status).toMatchObject({ status: 400, data: [{ description: expect.stringContaining('status') }] });
   });
 });

@@ -14,7 +14,17 @@
  * names the offending field.
  */
 import { randomBytes } from 'node:crypto';
-import { isDomainError, normalizePhoneNumber, REQUEST_NATURES, ringCentroid, TRANSITIONS, type CaseAction, type CaseState, type DomainError, type RequestNature } from '@citygrid/domain';
+import {
+  isDomainError,
+  normalizePhoneNumber,
+  REQUEST_NATURES,
+  ringCentroid,
+  TRANSITIONS,
+  type CaseAction,
+  type CaseState,
+  type DomainError,
+  type RequestNature,
+} from '@citygrid/domain';
 import type { CaseFilter, CaseRecord, StoredCaseEvent } from '@citygrid/db';
 import type { Services } from '../compose.ts';
 import {
@@ -127,7 +137,10 @@ function attributeValue(body: Record<string, unknown>, code: string): string | u
   const nested = body['attribute'];
   const raw = Object.prototype.hasOwnProperty.call(body, name)
     ? body[name]
-    : nested && typeof nested === 'object' && !Array.isArray(nested) && Object.prototype.hasOwnProperty.call(nested, code)
+    : nested &&
+        typeof nested === 'object' &&
+        !Array.isArray(nested) &&
+        Object.prototype.hasOwnProperty.call(nested, code)
       ? (nested as Record<string, unknown>)[code]
       : undefined;
   if (raw === undefined || raw === null) return undefined;
@@ -137,7 +150,16 @@ function attributeValue(body: Record<string, unknown>, code: string): string | u
 }
 
 function commaList(s: string | undefined): string[] {
-  return s ? [...new Set(s.split(',').map((x) => x.trim()).filter((x) => x !== ''))] : [];
+  return s
+    ? [
+        ...new Set(
+          s
+            .split(',')
+            .map((x) => x.trim())
+            .filter((x) => x !== ''),
+        ),
+      ]
+    : [];
 }
 
 function positiveInt(s: string | undefined, name: string, fallback: number, max: number): number {
@@ -162,7 +184,8 @@ const RESOURCES = new Set(['discovery', 'services', 'requests', 'tokens', 'servi
 const formatOfPath = (path: string): Format => (/\.json$/i.test(path) ? 'json' : 'xml');
 
 function parsePath(path: string): Route | Open311Response {
-  const m = /^\/([a-z_]+)(?:\/([^/]+))?\.([^./]+)$/i.exec(path) ?? /^\/([a-z_]+)(?:\/([^/]+))?()$/i.exec(path);
+  const m =
+    /^\/([a-z_]+)(?:\/([^/]+))?\.([^./]+)$/i.exec(path) ?? /^\/([a-z_]+)(?:\/([^/]+))?()$/i.exec(path);
   const resource = m?.[1];
   const noId = resource === 'discovery' || resource === 'servicerequestupdates';
   if (!m || !resource || !RESOURCES.has(resource) || (m[2] !== undefined && (noId || m[2] === ''))) {
@@ -170,7 +193,13 @@ function parsePath(path: string): Route | Open311Response {
   }
   const ext = (m[3] ?? '').toLowerCase();
   if (ext !== 'xml' && ext !== 'json') {
-    return errorResponse('xml', 400, ext === '' ? 'format required: append .xml or .json to the resource' : `format ${ext.slice(0, 20)} is not supported: use .xml or .json`);
+    return errorResponse(
+      'xml',
+      400,
+      ext === ''
+        ? 'format required: append .xml or .json to the resource'
+        : `format ${ext.slice(0, 20)} is not supported: use .xml or .json`,
+    );
   }
   let id: string | null = null;
   if (m[2] !== undefined) {
@@ -188,7 +217,9 @@ function checkJurisdiction(req: Open311Request, body: Record<string, unknown>): 
   const values = [queryValue(req.query, 'jurisdiction_id'), bodyValue(body, 'jurisdiction_id')];
   for (const v of values) {
     if (v !== undefined && v !== JURISDICTION_ID) {
-      throw bad(`jurisdiction_id ${v.slice(0, 50)} is not served here: this endpoint serves jurisdiction_id ${JURISDICTION_ID} (锡林浩特市 Xilinhot)`);
+      throw bad(
+        `jurisdiction_id ${v.slice(0, 50)} is not served here: this endpoint serves jurisdiction_id ${JURISDICTION_ID} (锡林浩特市 Xilinhot)`,
+      );
     }
   }
 }
@@ -197,11 +228,17 @@ function checkJurisdiction(req: Open311Request, body: Record<string, unknown>): 
 async function readerOf(services: Services, req: Open311Request): Promise<{ partner: boolean }> {
   const key = queryValue(req.query, 'api_key');
   if (key === undefined) return { partner: false };
-  if (!(await services.auth.checkApiKey(key))) throw new Open311Error(403, 'api_key is not valid: leave it out to read public data');
+  if (!(await services.auth.checkApiKey(key)))
+    throw new Open311Error(403, 'api_key is not valid: leave it out to read public data');
   return { partner: true };
 }
 
-async function partnerOf(services: Services, req: Open311Request, body: Record<string, unknown>, what: string): Promise<{ name: string }> {
+async function partnerOf(
+  services: Services,
+  req: Open311Request,
+  body: Record<string, unknown>,
+  what: string,
+): Promise<{ name: string }> {
   const apiKey = bodyValue(body, 'api_key') ?? queryValue(req.query, 'api_key');
   if (!apiKey) throw new Open311Error(403, `api_key is required to ${what}`);
   const client = await services.auth.checkApiKey(apiKey);
@@ -218,20 +255,27 @@ export async function handleOpen311(services: Services, req: Open311Request): Pr
   try {
     const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
     checkJurisdiction(req, method === 'POST' ? body : {});
-    if (resource === 'requests' && id === null && method === 'POST') return await postRequest(services, req, body, format);
-    if (resource === 'servicerequestupdates' && method === 'POST') return await postUpdate(services, req, body, format);
-    if (!isRead) throw bad(`method ${method.slice(0, 10)} is not allowed on ${resource}${id === null ? '' : '/{id}'}`);
+    if (resource === 'requests' && id === null && method === 'POST')
+      return await postRequest(services, req, body, format);
+    if (resource === 'servicerequestupdates' && method === 'POST')
+      return await postUpdate(services, req, body, format);
+    if (!isRead)
+      throw bad(`method ${method.slice(0, 10)} is not allowed on ${resource}${id === null ? '' : '/{id}'}`);
     switch (resource) {
       case 'discovery':
         return respond(format, 200, 'discovery', discovery(req.baseUrl));
       case 'services':
-        return id === null ? respond(format, 200, 'services', serviceList(services)) : respond(format, 200, 'service_definition', serviceDefinition(services, id));
+        return id === null
+          ? respond(format, 200, 'services', serviceList(services))
+          : respond(format, 200, 'service_definition', serviceDefinition(services, id));
       case 'tokens':
         return await getToken(services, id ?? '', format);
       case 'servicerequestupdates':
         return await listUpdates(services, req, format);
       default:
-        return id === null ? await listRequests(services, req, format) : await getRequest(services, req, id, format);
+        return id === null
+          ? await listRequests(services, req, format)
+          : await getRequest(services, req, id, format);
     }
   } catch (e) {
     if (e instanceof Open311Error) return errorResponse(format, e.status, e.message);
@@ -249,12 +293,13 @@ function discovery(baseUrl: string) {
   return {
     changeset: OPEN311_CHANGESET,
     jurisdiction_id: JURISDICTION_ID,
-    contact: '锡林浩特市 12319 城市服务热线指挥中心 Xilinhot 12319 urban-services hotline command center: call 12319',
+    contact:
+      '锡林浩特市 12319 城市服务热线指挥中心 Xilinhot 12319 urban-services hotline command center: call 12319',
     key_service:
       'API 密钥由 12319 指挥中心管理员发放 API keys are issued by the 12319 command center administrators on request. ' +
       'POST requests answers with service_request_id (the case number) and a token; GET tokens/{token} answers with the service_request_id, ' +
       'also while the request awaits verification. Without api_key, GET requests and servicerequestupdates publish coarse locations ' +
-      'and descriptions without names or phone numbers; hotline cases only with the caller\'s consent. ' +
+      "and descriptions without names or phone numbers; hotline cases only with the caller's consent. " +
       `Every call may send jurisdiction_id=${JURISDICTION_ID}; reports more than ${SERVICE_AREA_MARGIN_KM} km outside the city's grid are refused.`,
     endpoints: [
       {
@@ -359,7 +404,10 @@ function serviceArea(services: Services) {
   const cells = services.reference.snapshot.cells;
   let area = serviceAreas.get(cells);
   if (!area) {
-    let south = 90, north = -90, west = 180, east = -180;
+    let south = 90,
+      north = -90,
+      west = 180,
+      east = -180;
     for (const c of cells) {
       for (const [lng, lat] of c.ring) {
         south = Math.min(south, lat);
@@ -376,7 +424,12 @@ function serviceArea(services: Services) {
   return area;
 }
 
-async function postRequest(services: Services, req: Open311Request, body: Record<string, unknown>, format: Format): Promise<Open311Response> {
+async function postRequest(
+  services: Services,
+  req: Open311Request,
+  body: Record<string, unknown>,
+  format: Format,
+): Promise<Open311Response> {
   const client = await partnerOf(services, req, body, 'create a request');
 
   const serviceCode = bodyValue(body, 'service_code');
@@ -386,12 +439,17 @@ async function postRequest(services: Services, req: Open311Request, body: Record
   const latS = bodyValue(body, 'lat');
   const longS = bodyValue(body, 'long');
   if ((latS === undefined) !== (longS === undefined)) throw bad('lat and long must be sent together');
-  const location = latS !== undefined && longS !== undefined ? { lat: parseCoordinate(latS, 'lat', 90), lng: parseCoordinate(longS, 'long', 180) } : null;
+  const location =
+    latS !== undefined && longS !== undefined
+      ? { lat: parseCoordinate(latS, 'lat', 90), lng: parseCoordinate(longS, 'long', 180) }
+      : null;
   if (location) {
     // far away: refused; just outside the grid: stored without a cell for the shift lead to place and dispatch
     const a = serviceArea(services);
     if (location.lat < a.south || location.lat > a.north || location.lng < a.west || location.lng > a.east) {
-      throw bad(`lat/long ${latS},${longS} is outside Xilinhot's service area (锡林浩特市服务范围之外): reports are taken within ${SERVICE_AREA_MARGIN_KM} km of the city's grid`);
+      throw bad(
+        `lat/long ${latS},${longS} is outside Xilinhot's service area (锡林浩特市服务范围之外): reports are taken within ${SERVICE_AREA_MARGIN_KM} km of the city's grid`,
+      );
     }
   }
   const addressString = optionalText(body, 'address_string', 500);
@@ -405,7 +463,8 @@ async function postRequest(services: Services, req: Open311Request, body: Record
   const lastName = optionalText(body, 'last_name', 50);
   const phoneText = optionalText(body, 'phone', 30);
   const phone = phoneText === null ? null : normalizePhoneNumber(phoneText);
-  if (phoneText !== null && phone === null) throw bad('phone is not a possible phone number (mobile, or landline with or without 0479)');
+  if (phoneText !== null && phone === null)
+    throw bad('phone is not a possible phone number (mobile, or landline with or without 0479)');
   const mediaUrl = optionalMediaUrl(body);
 
   const natureS = attributeValue(body, 'nature');
@@ -413,11 +472,13 @@ async function postRequest(services: Services, req: Open311Request, body: Record
     throw bad(`attribute[nature] must be one of ${REQUEST_NATURES.join(', ')}`);
   }
   const urgencyS = attributeValue(body, 'urgency');
-  if (urgencyS !== undefined && urgencyS !== 'normal' && urgencyS !== 'urgent') throw bad('attribute[urgency] must be normal or urgent');
+  if (urgencyS !== undefined && urgencyS !== 'normal' && urgencyS !== 'urgent')
+    throw bad('attribute[urgency] must be normal or urgent');
   const urgency = urgencyS ?? 'normal';
 
   const names = [firstName, lastName].filter((x): x is string => x !== null && x !== '-');
-  const callerName = names.length === 0 ? null : names.some(hasCjk) ? `${lastName ?? ''}${firstName ?? ''}` : names.join(' ');
+  const callerName =
+    names.length === 0 ? null : names.some(hasCjk) ? `${lastName ?? ''}${firstName ?? ''}` : names.join(' ');
   // address_id has no column: it is kept in the address when no address_string came with it
   const address = addressString ?? (addressId ? `地址编号 address_id ${addressId}` : null);
   const token = randomBytes(18).toString('base64url');
@@ -440,7 +501,14 @@ async function postRequest(services: Services, req: Open311Request, body: Record
     null,
     `Open311 ${client.name}`.slice(0, 60),
   );
-  return respond(format, 200, 'service_requests', [{ service_request_id: result.caseNumber, token, service_notice: serviceNotice(m, urgency), account_id: null }]);
+  return respond(format, 200, 'service_requests', [
+    {
+      service_request_id: result.caseNumber,
+      token,
+      service_notice: serviceNotice(m, urgency),
+      account_id: null,
+    },
+  ]);
 }
 
 // --- GET requests --------------------------------------------------------------------------------
@@ -452,13 +520,18 @@ function readContext(services: Services, partner: boolean) {
     const [lng, lat] = ringCentroid(c.ring);
     centroids.set(c.code, { lat: Math.round(lat * 1e5) / 1e5, lng: Math.round(lng * 1e5) / 1e5 });
   }
-  const subDistricts = new Map<string, string>(services.reference.snapshot.subDistricts.map((s) => [s.code, s.name]));
+  const subDistricts = new Map<string, string>(
+    services.reference.snapshot.subDistricts.map((s) => [s.code, s.name]),
+  );
   return {
     partner,
     minorClass: (code: string) => services.reference.minorClass(code),
     unitName: (code: string | null) => services.reference.unitName(code),
     coarseLocation: (r: CaseRecord) =>
-      (r.cellCode ? centroids.get(r.cellCode) : undefined) ?? (r.lat !== null && r.lng !== null ? { lat: roundCoordinate(r.lat), lng: roundCoordinate(r.lng) } : null),
+      (r.cellCode ? centroids.get(r.cellCode) : undefined) ??
+      (r.lat !== null && r.lng !== null
+        ? { lat: roundCoordinate(r.lat), lng: roundCoordinate(r.lng) }
+        : null),
     publicAddress: (r: CaseRecord) => {
       const community = services.reference.communityName(r.communityCode);
       if (!community) return null;
@@ -468,7 +541,11 @@ function readContext(services: Services, partner: boolean) {
   };
 }
 
-async function toRequests(services: Services, records: readonly CaseRecord[], partner: boolean): Promise<Open311ServiceRequest[]> {
+async function toRequests(
+  services: Services,
+  records: readonly CaseRecord[],
+  partner: boolean,
+): Promise<Open311ServiceRequest[]> {
   const ctx = readContext(services, partner);
   const out: Open311ServiceRequest[] = [];
   for (const r of records) {
@@ -482,11 +559,17 @@ async function toRequests(services: Services, records: readonly CaseRecord[], pa
   return out;
 }
 
-async function getRequest(services: Services, req: Open311Request, id: string, format: Format): Promise<Open311Response> {
+async function getRequest(
+  services: Services,
+  req: Open311Request,
+  id: string,
+  format: Format,
+): Promise<Open311Response> {
   const { partner } = await readerOf(services, req);
   const r = await services.cases.getRecord(id);
   // a case the public may not see is answered exactly like one that does not exist
-  if (!r || (!partner && !isPublicCase(r))) throw new Open311Error(404, `service_request_id ${id.slice(0, 50)} not found`);
+  if (!r || (!partner && !isPublicCase(r)))
+    throw new Open311Error(404, `service_request_id ${id.slice(0, 50)} not found`);
   return respond(format, 200, 'service_requests', await toRequests(services, [r], partner));
 }
 
@@ -497,7 +580,8 @@ async function getToken(services: Services, token: string, format: Format): Prom
 }
 
 function statesFor(statuses: string[]): readonly CaseState[] | undefined {
-  for (const s of statuses) if (s !== 'open' && s !== 'closed') throw bad('status must be open, closed or both (comma separated)');
+  for (const s of statuses)
+    if (s !== 'open' && s !== 'closed') throw bad('status must be open, closed or both (comma separated)');
   if (statuses.length !== 1) return undefined; // none or both: every state
   return statuses[0] === 'open' ? OPEN311_OPEN_STATES : CLOSED_STATES;
 }
@@ -521,16 +605,22 @@ function dateWindow(q: Open311Request['query'], now: Date): { from: string; to: 
   const fromMs = (start ?? new Date((end ?? now).getTime() - span)).getTime();
   const toMs = (end ?? (start ? new Date(start.getTime() + span) : now)).getTime();
   if (toMs < fromMs) throw bad('end_date is before start_date');
-  if (toMs - fromMs > span) throw bad(`start_date to end_date may not span more than ${DEFAULT_WINDOW_DAYS} days`);
+  if (toMs - fromMs > span)
+    throw bad(`start_date to end_date may not span more than ${DEFAULT_WINDOW_DAYS} days`);
   // a stored instant t is published as floor(t, 1 s): keep t when start <= floor(t) <= end
   const first = Math.ceil(fromMs / 1000) * 1000;
   const afterLast = Math.floor(toMs / 1000) * 1000 + 1000;
   return { from: new Date(first).toISOString(), to: new Date(afterLast).toISOString() };
 }
 
-const newestFirst = (a: CaseRecord, b: CaseRecord) => (a.reportedAt < b.reportedAt ? 1 : a.reportedAt > b.reportedAt ? -1 : b.id - a.id);
+const newestFirst = (a: CaseRecord, b: CaseRecord) =>
+  a.reportedAt < b.reportedAt ? 1 : a.reportedAt > b.reportedAt ? -1 : b.id - a.id;
 
-async function listRequests(services: Services, req: Open311Request, format: Format): Promise<Open311Response> {
+async function listRequests(
+  services: Services,
+  req: Open311Request,
+  format: Format,
+): Promise<Open311Response> {
   const q = req.query;
   const { partner } = await readerOf(services, req);
   const page = positiveInt(queryValue(q, 'page'), 'page', 1, 1_000_000);
@@ -546,7 +636,12 @@ async function listRequests(services: Services, req: Open311Request, format: For
       const r = await services.cases.getRecord(id);
       if (r && (partner || isPublicCase(r))) found.push(r);
     }
-    return respond(format, 200, 'service_requests', await toRequests(services, found.slice(offset, offset + pageSize), partner));
+    return respond(
+      format,
+      200,
+      'service_requests',
+      await toRequests(services, found.slice(offset, offset + pageSize), partner),
+    );
   }
 
   const states = statesFor(commaList(queryValue(q, 'status')));
@@ -562,10 +657,22 @@ async function listRequests(services: Services, req: Open311Request, format: For
   };
   let records: CaseRecord[];
   if (codes.length <= 1) {
-    records = await services.cases.list({ ...base, ...(codes[0] ? { minorClassCode: codes[0] } : {}), limit: pageSize, offset });
+    records = await services.cases.list({
+      ...base,
+      ...(codes[0] ? { minorClassCode: codes[0] } : {}),
+      limit: pageSize,
+      offset,
+    });
   } else {
-    const perCode = await Promise.all(codes.map((c) => services.cases.list({ ...base, minorClassCode: c, limit: offset + pageSize, offset: 0 })));
-    records = perCode.flat().sort(newestFirst).slice(offset, offset + pageSize);
+    const perCode = await Promise.all(
+      codes.map((c) =>
+        services.cases.list({ ...base, minorClassCode: c, limit: offset + pageSize, offset: 0 }),
+      ),
+    );
+    records = perCode
+      .flat()
+      .sort(newestFirst)
+      .slice(offset, offset + pageSize);
   }
   return respond(format, 200, 'service_requests', await toRequests(services, records, partner));
 }
@@ -573,10 +680,16 @@ async function listRequests(services: Services, req: Open311Request, format: For
 // --- service request updates (mySociety's extension) ---------------------------------------------
 
 /** One event of a case's history as a request update, with the same privacy rules as GET requests. */
-function toUpdate(e: StoredCaseEvent, r: CaseRecord, partner: boolean, unitName: (code: string | null) => string | null) {
+function toUpdate(
+  e: StoredCaseEvent,
+  r: CaseRecord,
+  partner: boolean,
+  unitName: (code: string | null) => string | null,
+) {
   const redact = (text: string) => (partner ? text : redactPersonalData(text, namesOf(r)));
   const parts = [`${TRANSITIONS[e.type]?.label ?? e.type}: ${STAGE_NOTES[e.toState]}`];
-  if ((e.type === 'dispatch' || e.type === 'redispatch') && 'unitCode' in e.action) parts.push(`责任单位 unit: ${unitName(e.action.unitCode) ?? ''}`);
+  if ((e.type === 'dispatch' || e.type === 'redispatch') && 'unitCode' in e.action)
+    parts.push(`责任单位 unit: ${unitName(e.action.unitCode) ?? ''}`);
   if (e.reason) parts.push(redact(e.reason));
   if (e.note) parts.push(redact(e.note));
   return {
@@ -589,13 +702,24 @@ function toUpdate(e: StoredCaseEvent, r: CaseRecord, partner: boolean, unitName:
   };
 }
 
-async function listUpdates(services: Services, req: Open311Request, format: Format): Promise<Open311Response> {
+async function listUpdates(
+  services: Services,
+  req: Open311Request,
+  format: Format,
+): Promise<Open311Response> {
   const q = req.query;
   const { partner } = await readerOf(services, req);
   const page = positiveInt(queryValue(q, 'page'), 'page', 1, 1_000_000);
   const pageSize = positiveInt(queryValue(q, 'page_size'), 'page_size', MAX_PAGE_SIZE, MAX_PAGE_SIZE);
   const { from, to } = dateWindow(q, services.clock.now());
-  const events = await services.cases.listEventsBetween({ from, to, excludeTypes: NOT_UPDATES, publicOnly: !partner, limit: pageSize, offset: (page - 1) * pageSize });
+  const events = await services.cases.listEventsBetween({
+    from,
+    to,
+    excludeTypes: NOT_UPDATES,
+    publicOnly: !partner,
+    limit: pageSize,
+    offset: (page - 1) * pageSize,
+  });
   const records = new Map<number, CaseRecord | null>();
   const out = [];
   for (const e of events) {
@@ -611,7 +735,12 @@ async function listUpdates(services: Services, req: Open311Request, format: Form
  * the case's history as a `comment` event by the partner app. It never changes the state: a status
  * the citizen's app sends (e.g. CLOSED) is recorded in the reason for staff to act on.
  */
-async function postUpdate(services: Services, req: Open311Request, body: Record<string, unknown>, format: Format): Promise<Open311Response> {
+async function postUpdate(
+  services: Services,
+  req: Open311Request,
+  body: Record<string, unknown>,
+  format: Format,
+): Promise<Open311Response> {
   const client = await partnerOf(services, req, body, 'post a request update');
   const id = bodyValue(body, 'service_request_id');
   if (!id) throw bad('service_request_id is required');
@@ -627,19 +756,27 @@ async function postUpdate(services: Services, req: Open311Request, body: Record<
     throw bad(`status must be one of ${INCOMING_UPDATE_STATUSES.join(', ')}`);
   }
   const updatedS = bodyValue(body, 'updated_datetime');
-  if (updatedS !== undefined && !parseW3cDatetime(updatedS)) throw bad('updated_datetime must be an ISO-8601 datetime, e.g. 2026-11-24T10:00:00+08:00');
+  if (updatedS !== undefined && !parseW3cDatetime(updatedS))
+    throw bad('updated_datetime must be an ISO-8601 datetime, e.g. 2026-11-24T10:00:00+08:00');
   const externalId = optionalText(body, 'update_id', 100) ?? optionalText(body, 'update_id_ext', 100);
   const email = optionalText(body, 'email', 254);
   if (email && !EMAIL.test(email)) throw bad('email is not a valid e-mail address');
-  const names = [optionalText(body, 'first_name', 50), optionalText(body, 'last_name', 50)].filter((x): x is string => x !== null && x !== '-');
+  const names = [optionalText(body, 'first_name', 50), optionalText(body, 'last_name', 50)].filter(
+    (x): x is string => x !== null && x !== '-',
+  );
   const phone = optionalText(body, 'phone', 30);
-  if (phone && !/^[0-9+\-() ]{3,30}$/.test(phone)) throw bad('phone may contain only digits, spaces and + - ( )');
+  if (phone && !/^[0-9+\-() ]{3,30}$/.test(phone))
+    throw bad('phone may contain only digits, spaces and + - ( )');
 
   const actorName = `Open311 ${client.name}`.slice(0, 60);
   if (externalId) {
     // the partner retries until it reads an update_id back: the same update is one event
     const seen = (await services.cases.listEvents(record)).find(
-      (e) => e.type === 'comment' && e.actorName === actorName && 'externalId' in e.action && e.action.externalId === externalId,
+      (e) =>
+        e.type === 'comment' &&
+        e.actorName === actorName &&
+        'externalId' in e.action &&
+        e.action.externalId === externalId,
     );
     if (seen) return respond(format, 200, 'service_request_updates', [{ update_id: String(seen.id) }]);
   }

@@ -4,13 +4,23 @@
  * holding the case, expected_datetime = its deadline, status = open/closed with the stage in
  * status_notes. Every datetime is written with Beijing's +08:00 offset.
  */
-import { CLOSED_STATES, formatUtcOffset, OPEN_STATES, toLocalIso, type CaseState, type MinorClass, type RequestNature, type TimeLimit } from '@citygrid/domain';
+import {
+  CLOSED_STATES,
+  formatUtcOffset,
+  OPEN_STATES,
+  toLocalIso,
+  type CaseState,
+  type MinorClass,
+  type RequestNature,
+  type TimeLimit,
+} from '@citygrid/domain';
 import type { CaseRecord } from '@citygrid/db';
 import { namesOf, redactPersonalData } from './privacy.ts';
 
 export { CLOSED_STATES, OPEN_STATES as OPEN311_OPEN_STATES };
 
-export const toOpen311Status = (s: CaseState): 'open' | 'closed' => (CLOSED_STATES.includes(s) ? 'closed' : 'open');
+export const toOpen311Status = (s: CaseState): 'open' | 'closed' =>
+  CLOSED_STATES.includes(s) ? 'closed' : 'open';
 
 /** Chinese stage name + English, shown as status_notes. */
 export const STAGE_NOTES: Record<CaseState, string> = {
@@ -45,7 +55,8 @@ export function toBeijingIso(instant: string | Date): string {
   return toLocalIso(instant);
 }
 
-const W3C_DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+const W3C_DATETIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 
 /**
  * Parse a W3C-note ISO-8601 date or datetime. A date without time, or a time without an offset, is
@@ -55,12 +66,26 @@ export function parseW3cDatetime(s: string): Date | null {
   const m = W3C_DATETIME.exec(s.trim());
   if (!m) return null;
   const [, y, mo, d, h = '00', mi = '00', sec = '00', frac = '', tz = formatUtcOffset()] = m;
-  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > 31 || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  if (
+    Number(mo) < 1 ||
+    Number(mo) > 12 ||
+    Number(d) < 1 ||
+    Number(d) > 31 ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(sec) > 59
+  )
+    return null;
   const ms = frac ? frac.slice(0, 4).padEnd(4, '0') : '';
   const t = Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${sec}${ms}${tz}`);
   if (!Number.isFinite(t)) return null;
   // reject roll-overs such as 2026-02-31
-  const local = new Date(t + (tz === 'Z' ? 0 : (tz[0] === '-' ? -1 : 1) * (Number(tz.slice(1, 3)) * 60 + Number(tz.slice(4, 6))) * 60_000));
+  const local = new Date(
+    t +
+      (tz === 'Z'
+        ? 0
+        : (tz[0] === '-' ? -1 : 1) * (Number(tz.slice(1, 3)) * 60 + Number(tz.slice(4, 6))) * 60_000),
+  );
   if (local.getUTCDate() !== Number(d)) return null;
   return new Date(t);
 }
@@ -70,7 +95,8 @@ const LIMIT_UNITS: Record<TimeLimit['unit'], string> = {
   working_days: '工作日 working days',
   calendar_hours: '小时 hours',
 };
-export const describeLimit = (l: { amount: number; unit: string }) => `${l.amount} ${LIMIT_UNITS[l.unit as TimeLimit['unit']] ?? l.unit}`;
+export const describeLimit = (l: { amount: number; unit: string }) =>
+  `${l.amount} ${LIMIT_UNITS[l.unit as TimeLimit['unit']] ?? l.unit}`;
 
 /** What the reporter can expect for a service (shown on POST and GET). */
 export function serviceNotice(m: MinorClass, urgency: 'normal' | 'urgent'): string {
@@ -136,9 +162,15 @@ export function toOpen311Request(r: CaseRecord, ctx: RequestMappingContext): Ope
   const legacy = splitMediaUrl(r.description);
   const description = r.mediaUrl ? r.description : legacy.description;
   const mediaUrl = r.mediaUrl ?? legacy.mediaUrl;
-  const closedAt = (r.state === 'closed' || r.state === 'callback_done') && r.closedAt ? r.closedAt : r.updatedAt;
+  const closedAt =
+    (r.state === 'closed' || r.state === 'callback_done') && r.closedAt ? r.closedAt : r.updatedAt;
   const expected = status === 'open' && r.dueAt ? toBeijingIso(r.dueAt) : null;
-  const point = r.lat !== null && r.lng !== null ? (ctx.partner ? { lat: r.lat, lng: r.lng } : ctx.coarseLocation(r)) : null;
+  const point =
+    r.lat !== null && r.lng !== null
+      ? ctx.partner
+        ? { lat: r.lat, lng: r.lng }
+        : ctx.coarseLocation(r)
+      : null;
   return {
     service_request_id: r.caseNumber,
     status,

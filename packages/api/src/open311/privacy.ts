@@ -10,7 +10,8 @@
 import type { CaseRecord } from '@citygrid/db';
 
 /** Is this case published to callers without an API key? Hotline cases need the caller's consent. */
-export const isPublicCase = (r: Pick<CaseRecord, 'source' | 'publicConsent'>): boolean => r.source !== 'hotline' || r.publicConsent;
+export const isPublicCase = (r: Pick<CaseRecord, 'source' | 'publicConsent'>): boolean =>
+  r.source !== 'hotline' || r.publicConsent;
 
 const EMAIL = /[^\s@<>()[\]{}:;,，。：；]+@[^\s@<>]+\.[A-Za-z]{2,}/g;
 // mainland mobiles (optionally +86), landlines with area code, and any other run of 7+ digits
@@ -43,18 +44,30 @@ function nameParts(names: ReadonlyArray<string | null | undefined>): string[] {
 }
 
 /** Remove names (those known for the case, and forms of address), phone numbers and e-mail addresses. */
-export function redactPersonalData(text: string, names: ReadonlyArray<string | null | undefined> = []): string {
-  let s = text.replace(EMAIL, REDACTED_EMAIL).replace(MOBILE, REDACTED_PHONE).replace(LANDLINE, REDACTED_PHONE).replace(DIGIT_RUN, REDACTED_PHONE);
+export function redactPersonalData(
+  text: string,
+  names: ReadonlyArray<string | null | undefined> = [],
+): string {
+  let s = text
+    .replace(EMAIL, REDACTED_EMAIL)
+    .replace(MOBILE, REDACTED_PHONE)
+    .replace(LANDLINE, REDACTED_PHONE)
+    .replace(DIGIT_RUN, REDACTED_PHONE);
   for (const n of nameParts(names)) {
     const latin = !/[\u3400-\u9fff]/.test(n);
-    s = s.replace(new RegExp(latin ? `\\b${escapeRegExp(n)}\\b` : escapeRegExp(n), latin ? 'gi' : 'g'), REDACTED_NAME);
+    s = s.replace(
+      new RegExp(latin ? `\\b${escapeRegExp(n)}\\b` : escapeRegExp(n), latin ? 'gi' : 'g'),
+      REDACTED_NAME,
+    );
   }
   return s.replace(HONORIFIC, REDACTED_NAME);
 }
 
 /** Names known for a case: the caller's, and the local part of the reporter's e-mail address. */
 export const namesOf = (r: Pick<CaseRecord, 'callerName' | 'reporterEmail'>): string[] =>
-  [r.callerName, r.reporterEmail?.split('@')[0]].filter((x): x is string => typeof x === 'string' && x.length >= 2);
+  [r.callerName, r.reporterEmail?.split('@')[0]].filter(
+    (x): x is string => typeof x === 'string' && x.length >= 2,
+  );
 
 /** 0.01° of latitude is about 1.1 km: coarse enough not to point at a home. */
 export const roundCoordinate = (v: number) => Math.round(v * 100) / 100;

@@ -4,7 +4,8 @@
  * wrapper (`services` → `service`, `attributes` → `attribute`, …) as in the spec's examples.
  */
 
-export type XmlValue = string | number | boolean | null | undefined | readonly XmlValue[] | { readonly [key: string]: XmlValue };
+export type XmlValue =
+  string | number | boolean | null | undefined | readonly XmlValue[] | { readonly [key: string]: XmlValue };
 
 /** Wrapper element → item element, per the GeoReport v2 and Service Discovery examples. */
 export const OPEN311_ITEM_NAMES: Readonly<Record<string, string>> = {
@@ -20,8 +21,9 @@ export const OPEN311_ITEM_NAMES: Readonly<Record<string, string>> = {
 
 // Characters XML 1.0 cannot carry at all (C0 controls except tab/newline/return, U+FFFE/U+FFFF,
 // lone surrogates) are dropped rather than producing a document no parser accepts.
-// eslint-disable-next-line no-control-regex
-const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML_CHARS =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Escape text for element content (also safe in attribute values). */
 export function escapeXml(text: string): string {
@@ -34,7 +36,13 @@ export function escapeXml(text: string): string {
     .replace(/'/g, '&apos;');
 }
 
-function writeElement(name: string, value: XmlValue, itemNames: Readonly<Record<string, string>>, indent: string, out: string[]): void {
+function writeElement(
+  name: string,
+  value: XmlValue,
+  itemNames: Readonly<Record<string, string>>,
+  indent: string,
+  out: string[],
+): void {
   if (value === undefined) return; // omitted field
   if (value === null) {
     out.push(`${indent}<${name}/>`);
@@ -53,7 +61,9 @@ function writeElement(name: string, value: XmlValue, itemNames: Readonly<Record<
     return;
   }
   if (typeof value === 'object') {
-    const entries = Object.entries(value as { readonly [key: string]: XmlValue }).filter(([, v]) => v !== undefined);
+    const entries = Object.entries(value as { readonly [key: string]: XmlValue }).filter(
+      ([, v]) => v !== undefined,
+    );
     if (entries.length === 0) {
       out.push(`${indent}<${name}/>`);
       return;
@@ -68,7 +78,11 @@ function writeElement(name: string, value: XmlValue, itemNames: Readonly<Record<
 }
 
 /** A whole document: declaration plus one root element. */
-export function toXmlDocument(root: string, value: XmlValue, itemNames: Readonly<Record<string, string>> = OPEN311_ITEM_NAMES): string {
+export function toXmlDocument(
+  root: string,
+  value: XmlValue,
+  itemNames: Readonly<Record<string, string>> = OPEN311_ITEM_NAMES,
+): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];
   writeElement(root, value, itemNames, '', out);
   return `${out.join('\n')}\n`;

@@ -103,15 +103,13 @@ export const adminRouter = createTRPCRouter({
     )
     .mutation(({ ctx, input }) => ctx.services.admin.setTimeLimit(ctx.user, input)),
   calendarStatus: adminProcedure.query(({ ctx }) => ctx.services.admin.calendarStatus()),
-  calendarYear: adminProcedure
-    .input(z.object({ year: z.number().int().min(2000).max(2100) }))
-    .query(
-      ({ ctx, input }) =>
-        ctx.services.reference.snapshot.calendar.years[String(input.year)] ?? {
-          holidays: [],
-          makeUpWorkdays: [],
-        },
-    ),
+  calendarYear: adminProcedure.input(z.object({ year: z.number().int().min(2000).max(2100) })).query(
+    ({ ctx, input }) =>
+      ctx.services.reference.snapshot.calendar.years[String(input.year)] ?? {
+        holidays: [],
+        makeUpWorkdays: [],
+      },
+  ),
   loadCalendarYear: adminProcedure
     .input(
       z.object({

@@ -13,7 +13,12 @@ export const authRouter = createTRPCRouter({
       }),
     )
     .mutation(async ({ ctx, input }) => {
-      const { user, token, csrfToken, maxAgeSeconds, kind } = await ctx.services.auth.login(input.username, input.password, ctx.request.ip, { wall: input.wall ?? false });
+      const { user, token, csrfToken, maxAgeSeconds, kind } = await ctx.services.auth.login(
+        input.username,
+        input.password,
+        ctx.request.ip,
+        { wall: input.wall ?? false },
+      );
       ctx.cookies.set(SESSION_COOKIE, token, { maxAgeSeconds, httpOnly: true });
       return { user, csrfToken, kind };
     }),
@@ -23,5 +28,7 @@ export const authRouter = createTRPCRouter({
     return { ok: true };
   }),
   /** Who is logged in, with the CSRF token the client must echo on mutations. */
-  me: publicProcedure.query(({ ctx }) => (ctx.session ? { user: ctx.session.user, csrfToken: ctx.session.csrfToken, kind: ctx.session.kind } : null)),
+  me: publicProcedure.query(({ ctx }) =>
+    ctx.session ? { user: ctx.session.user, csrfToken: ctx.session.csrfToken, kind: ctx.session.kind } : null,
+  ),
 });

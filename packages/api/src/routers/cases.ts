@@ -9,13 +9,39 @@ const actingProcedure = roleProcedure(...ACTING_ROLES);
 
 /** Reading one case (every role, scoped), searching (everyone but unit staff), and acting on one. */
 export const casesRouter = createTRPCRouter({
-  get: authedProcedure.input(z.object({ caseNumber: ZCaseNumberSchema })).query(({ ctx, input }) => ctx.services.cases.get(input.caseNumber, ctx.user)),
+  get: authedProcedure
+    .input(z.object({ caseNumber: ZCaseNumberSchema }))
+    .query(({ ctx, input }) => ctx.services.cases.get(input.caseNumber, ctx.user)),
   search: supervisorProcedure
-    .input(ZCaseFilterSchema.extend({ limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0) }))
+    .input(
+      ZCaseFilterSchema.extend({
+        limit: z.number().int().min(1).max(500).default(50),
+        offset: z.number().int().min(0).default(0),
+      }),
+    )
     .query(async ({ ctx, input }) => {
-      const filter = { ...input, reportedFrom: input.reportedFrom && toIso(input.reportedFrom), reportedTo: input.reportedTo && toIso(input.reportedTo) };
-      const [rows, total] = await Promise.all([ctx.services.cases.list({ ...filter, orderBy: 'reported_desc' }), ctx.services.cases.count(filter)]);
-      return { total, rows: rows.map((r) => caseRow(r, ctx.services.reference, ['caseNumber', 'state', 'reportedAt', 'description', 'unitName', 'dueAt'])) };
+      const filter = {
+        ...input,
+        reportedFrom: input.reportedFrom && toIso(input.reportedFrom),
+        reportedTo: input.reportedTo && toIso(input.reportedTo),
+      };
+      const [rows, total] = await Promise.all([
+        ctx.services.cases.list({ ...filter, orderBy: 'reported_desc' }),
+        ctx.services.cases.count(filter),
+      ]);
+      return {
+        total,
+        rows: rows.map((r) =>
+          caseRow(r, ctx.services.reference, [
+            'caseNumber',
+            'state',
+            'reportedAt',
+            'description',
+            'unitName',
+            'dueAt',
+          ]),
+        ),
+      };
     }),
   /**
    * Every action a person takes on a case. The domain's `TRANSITIONS` table decides who may ask
@@ -25,9 +51,13 @@ export const casesRouter = createTRPCRouter({
   act: actingProcedure.input(ZCaseActSchema).mutation(async ({ ctx, input }) => {
     if (!mayRequestAction(ctx.user.role, input.action.type)) {
       await ctx.services.auth.logDenied(ctx.user, `action ${input.action.type}`, ctx.request.ip);
-      throw new DomainError('FORBIDDEN', `role ${ctx.user.role} may not ${input.action.type}`, { field: 'action.type', action: input.action.type });
+      throw new DomainError('FORBIDDEN', `role ${ctx.user.role} may not ${input.action.type}`, {
+        field: 'action.type',
+        action: input.action.type,
+      });
     }
-    if (input.action.type === 'report_disposal') await ctx.services.attachments.assertExist(input.action.attachments);
+    if (input.action.type === 'report_disposal')
+      await ctx.services.attachments.assertExist(input.action.attachments);
     return ctx.services.cases.act(input.caseNumber, input.expectedVersion, input.action, ctx.user);
   }),
 });

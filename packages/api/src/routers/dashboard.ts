@@ -4,18 +4,37 @@ import { ZCaseFilterSchema, ZPeriodSchema, toIso } from '../schemas.ts';
 
 /** Supervisors' command map and figures. */
 export const dashboardRouter = createTRPCRouter({
-  openCases: supervisorProcedure.input(ZCaseFilterSchema.default({})).query(({ ctx, input }) => ctx.services.dashboard.openCases(input)),
+  openCases: supervisorProcedure
+    .input(ZCaseFilterSchema.default({}))
+    .query(({ ctx, input }) => ctx.services.dashboard.openCases(input)),
   /**
    * The same open cases as slim tuples for the map's markers (`OpenCaseMarker[]`, a fifth of the
    * bytes of `openCases`), sent as one JSON text: superjson would walk each of the ~90,000 values.
    */
-  openCaseMarkers: supervisorProcedure.input(ZCaseFilterSchema.default({})).query(({ ctx, input }): string => JSON.stringify(ctx.services.dashboard.openCaseMarkers(input))),
-  cellCounts: supervisorProcedure.input(ZCaseFilterSchema.default({})).query(({ ctx, input }) => ctx.services.dashboard.cellCounts(input)),
+  openCaseMarkers: supervisorProcedure
+    .input(ZCaseFilterSchema.default({}))
+    .query(({ ctx, input }): string => JSON.stringify(ctx.services.dashboard.openCaseMarkers(input))),
+  cellCounts: supervisorProcedure
+    .input(ZCaseFilterSchema.default({}))
+    .query(({ ctx, input }) => ctx.services.dashboard.cellCounts(input)),
   today: supervisorProcedure.query(({ ctx }) => ctx.services.dashboard.today()),
-  trend: supervisorProcedure.input(z.object({ days: z.number().int().min(7).max(400).default(30) }).default({ days: 30 })).query(({ ctx, input }) => ctx.services.dashboard.trend(input.days)),
+  trend: supervisorProcedure
+    .input(z.object({ days: z.number().int().min(7).max(400).default(30) }).default({ days: 30 }))
+    .query(({ ctx, input }) => ctx.services.dashboard.trend(input.days)),
   evaluation: supervisorProcedure
-    .input(z.object({ period: ZPeriodSchema, groupBy: z.enum(['unit', 'community', 'category', 'cell', 'none']).default('unit'), filter: ZCaseFilterSchema.optional() }))
+    .input(
+      z.object({
+        period: ZPeriodSchema,
+        groupBy: z.enum(['unit', 'community', 'category', 'cell', 'none']).default('unit'),
+        filter: ZCaseFilterSchema.optional(),
+      }),
+    )
     .query(({ ctx, input }) =>
-      ctx.services.dashboard.evaluation({ from: toIso(input.period.from), to: toIso(input.period.to), groupBy: input.groupBy, ...(input.filter ? { filter: input.filter } : {}) }),
+      ctx.services.dashboard.evaluation({
+        from: toIso(input.period.from),
+        to: toIso(input.period.to),
+        groupBy: input.groupBy,
+        ...(input.filter ? { filter: input.filter } : {}),
+      }),
     ),
 });

@@ -18,6 +18,8 @@ export const referenceRouter = createTRPCRouter({
     };
   }),
   places: authedProcedure
-    .input(z.object({ q: z.string().trim().min(1).max(50), limit: z.number().int().min(1).max(30).default(10) }))
+    .input(
+      z.object({ q: z.string().trim().min(1).max(50), limit: z.number().int().min(1).max(30).default(10) }),
+    )
     .query(({ ctx, input }) => ctx.services.reference.searchPlaces(input.q, input.limit)),
 });

@@ -48,7 +48,12 @@ export function demoUsers(unitCodes: readonly { code: string; name: string }[]):
     { username: 'dispatcher', displayName: '派遣员 刘洋', role: 'dispatcher', unitCode: null },
     { username: 'supervisor', displayName: '指挥中心主任 李强', role: 'supervisor', unitCode: null },
     { username: 'admin', displayName: '系统管理员', role: 'admin', unitCode: null },
-    ...unitCodes.map((u) => ({ username: `unit-${u.code.toLowerCase()}`, displayName: `${u.name} 值班员`, role: 'unit_staff' as const, unitCode: u.code })),
+    ...unitCodes.map((u) => ({
+      username: `unit-${u.code.toLowerCase()}`,
+      displayName: `${u.name} 值班员`,
+      role: 'unit_staff' as const,
+      unitCode: u.code,
+    })),
   ];
 }
 export const DEMO_USERS = demoUsers;
@@ -57,7 +62,12 @@ export const DEMO_USERS = demoUsers;
  * Create the demo accounts on an empty user table. They share one argon2id hash of the demo
  * password (hashing is deliberately slow); these accounts are for local use only.
  */
-export async function seedDemoUsers(users: UserStore, auth: AuthService, units: readonly { code: string; name: string }[], at: string): Promise<DemoUser[] | null> {
+export async function seedDemoUsers(
+  users: UserStore,
+  auth: AuthService,
+  units: readonly { code: string; name: string }[],
+  at: string,
+): Promise<DemoUser[] | null> {
   if ((await users.count()) > 0) return null;
   const passwordHash = await auth.hashPassword(DEMO_PASSWORD);
   const list = demoUsers(units);

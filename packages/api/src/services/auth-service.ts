@@ -24,7 +24,14 @@ export const SESSION_POLICY: Record<SessionKind, { idleS: number; absoluteS: num
 /** Renewal writes only when it moves the expiry by more than this (one write a minute at most). */
 const RENEW_STEP_MS = 60_000;
 /** Roles that may open a wall-display session: those whose screens include the command map. */
-const WALL_ROLES: readonly Role[] = ['operator', 'shift_lead', 'dispatcher', 'inspector', 'supervisor', 'admin'];
+const WALL_ROLES: readonly Role[] = [
+  'operator',
+  'shift_lead',
+  'dispatcher',
+  'inspector',
+  'supervisor',
+  'admin',
+];
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 15 * 60_000;
 
@@ -73,24 +80,56 @@ export class AuthService {
     password: string,
     ip: string | null,
     opts: { wall?: boolean } = {},
-  ): Promise<{ user: SessionUser; token: string; csrfToken: string; maxAgeSeconds: number; kind: SessionKind }> {
+  ): Promise<{
+    user: SessionUser;
+    token: string;
+    csrfToken: string;
+    maxAgeSeconds: number;
+    kind: SessionKind;
+  }> {
     const at = this.clock.now().toISOString();
     const keys = [`u:${username}`, `ip:${ip ?? '-'}`];
-    if (this.recentFailures(keys[0]!).length >= MAX_FAILURES || this.recentFailures(keys[1]!).length >= MAX_FAILURES * 4) {
-      await this.users.logSecurity({ at, kind: 'login_throttled', username, detail: 'too many failed logins', ip });
-      throw new DomainError('TOO_MANY_REQUESTS', 'too many failed logins; try again in 15 minutes', { field: 'username' });
+    if (
+      this.recentFailures(keys[0]!).length >= MAX_FAILURES ||
+      this.recentFailures(keys[1]!).length >= MAX_FAILURES * 4
+    ) {
+      await this.users.logSecurity({
+        at,
+        kind: 'login_throttled',
+        username,
+        detail: 'too many failed logins',
+        ip,
+      });
+      throw new DomainError('TOO_MANY_REQUESTS', 'too many failed logins; try again in 15 minutes', {
+        field: 'username',
+      });
     }
     const user = await this.users.findByUsername(username);
     const ok = user !== null && user.active && (await verify(user.passwordHash, password).catch(() => false));
     if (!ok || !user) {
       for (const k of keys) this.recentFailures(k).push(this.clock.now().getTime());
-      await this.users.logSecurity({ at, kind: 'login_failed', username, detail: user ? 'wrong password' : 'unknown user', ip });
+      await this.users.logSecurity({
+        at,
+        kind: 'login_failed',
+        username,
+        detail: user ? 'wrong password' : 'unknown user',
+        ip,
+      });
       throw new DomainError('UNAUTHENTICATED', 'wrong username or password', { field: 'password' });
     }
     const kind: SessionKind = opts.wall ? 'wall' : 'staff';
     if (kind === 'wall' && !WALL_ROLES.includes(user.role)) {
-      await this.users.logSecurity({ at, kind: 'denied', username, userId: user.id, detail: 'wall-display session for a role without the map', ip });
-      throw new DomainError('FORBIDDEN', 'this account may not open a wall-display session', { field: 'wall' });
+      await this.users.logSecurity({
+        at,
+        kind: 'denied',
+        username,
+        userId: user.id,
+        detail: 'wall-display session for a role without the map',
+        ip,
+      });
+      throw new DomainError('FORBIDDEN', 'this account may not open a wall-display session', {
+        field: 'wall',
+      });
     }
     this.failures.delete(keys[0]!);
     const token = randomBytes(32).toString('base64url');
@@ -106,7 +145,14 @@ export class AuthService {
       kind,
       absoluteExpiresAt: new Date(nowMs + policy.absoluteS * 1000).toISOString(),
     });
-    await this.users.logSecurity({ at, kind: 'login', username, userId: user.id, detail: kind === 'wall' ? 'wall-display session' : 'staff session', ip });
+    await this.users.logSecurity({
+      at,
+      kind: 'login',
+      username,
+      userId: user.id,
+      detail: kind === 'wall' ? 'wall-display session' : 'staff session',
+      ip,
+    });
     // the cookie lives as long as the absolute cap; the server's sliding expiry decides before that
     return { user: toSessionUser(user), token, csrfToken, maxAgeSeconds: policy.absoluteS, kind };
   }
@@ -119,13 +165,21 @@ export class AuthService {
     if (!s) return null;
     const cap = s.absoluteExpiresAt ? Date.parse(s.absoluteExpiresAt) : Date.parse(s.expiresAt);
     const renewed = Math.min(now.getTime() + SESSION_POLICY[s.kind].idleS * 1000, cap);
-    if (renewed - Date.parse(s.expiresAt) > RENEW_STEP_MS) await this.users.renewSession(tokenHash, new Date(renewed).toISOString());
+    if (renewed - Date.parse(s.expiresAt) > RENEW_STEP_MS)
+      await this.users.renewSession(tokenHash, new Date(renewed).toISOString());
     return { user: toSessionUser(s.user), csrfToken: s.csrfToken, tokenHash, kind: s.kind };
   }
 
   async logout(session: { tokenHash: string; user: SessionUser }, ip: string | null): Promise<void> {
     await this.users.deleteSession(session.tokenHash);
-    await this.users.logSecurity({ at: this.clock.now().toISOString(), kind: 'logout', username: session.user.username, userId: session.user.id, detail: 'session ended', ip });
+    await this.users.logSecurity({
+      at: this.clock.now().toISOString(),
+      kind: 'logout',
+      username: session.user.username,
+      userId: session.user.id,
+      detail: 'session ended',
+      ip,
+    });
   }
 
   /**
@@ -158,12 +212,27 @@ export class AuthService {
   }
 
   async logDenied(user: SessionUser, what: string, ip: string | null): Promise<void> {
-    await this.users.logSecurity({ at: this.clock.now().toISOString(), kind: 'denied', username: user.username, userId: user.id, detail: what, ip });
+    await this.users.logSecurity({
+      at: this.clock.now().toISOString(),
+      kind: 'denied',
+      username: user.username,
+      userId: user.id,
+      detail: what,
+      ip,
+    });
   }
 
-  async createUser(u: { username: string; displayName: string; role: Role; unitCode: string | null; password: string }): Promise<SessionUser> {
-    if (await this.users.findByUsername(u.username)) throw new DomainError('CONFLICT', `username ${u.username} is taken`, { field: 'username' });
-    if (u.role === 'unit_staff' && !u.unitCode) throw new DomainError('BAD_INPUT', 'unit staff need a unit', { field: 'unitCode' });
+  async createUser(u: {
+    username: string;
+    displayName: string;
+    role: Role;
+    unitCode: string | null;
+    password: string;
+  }): Promise<SessionUser> {
+    if (await this.users.findByUsername(u.username))
+      throw new DomainError('CONFLICT', `username ${u.username} is taken`, { field: 'username' });
+    if (u.role === 'unit_staff' && !u.unitCode)
+      throw new DomainError('BAD_INPUT', 'unit staff need a unit', { field: 'unitCode' });
     const rec = await this.users.create({
       username: u.username,
       displayName: u.displayName,

@@ -22,7 +22,14 @@ import {
   type TrafficLight,
   type UnitCode,
 } from '@citygrid/domain';
-import { versionConflict, type CaseFilter, type CaseRecord, type CaseStore, type CreateCaseInput, type StoredCaseEvent } from '@citygrid/db';
+import {
+  versionConflict,
+  type CaseFilter,
+  type CaseRecord,
+  type CaseStore,
+  type CreateCaseInput,
+  type StoredCaseEvent,
+} from '@citygrid/db';
 import type { SessionUser } from '../session-user.ts';
 import type { ActionRequest } from '../schemas.ts';
 export type { ActionRequest } from '../schemas.ts';
@@ -89,8 +96,12 @@ export interface CaseView {
 const hashRequest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
 export function actorOf(user: SessionUser | null, systemName?: string): { actor: Actor; actorName: string } {
-  if (!user) return { actor: { userId: null, role: 'system', unitCode: null }, actorName: systemName ?? '系统' };
-  return { actor: { userId: user.id, role: user.role, unitCode: user.unitCode }, actorName: user.displayName };
+  if (!user)
+    return { actor: { userId: null, role: 'system', unitCode: null }, actorName: systemName ?? '系统' };
+  return {
+    actor: { userId: user.id, role: user.role, unitCode: user.unitCode },
+    actorName: user.displayName,
+  };
 }
 
 /**
@@ -121,36 +132,72 @@ export class CaseService {
     const now = this.clock.now();
     const at = now.toISOString();
     // one planner for preview and filing: conversion → cell → route → limit → deadline → manual or not
-    const plan = this.ref.plan({ minorClassCode: input.minorClassCode, urgency: input.urgency, location: input.location, now });
+    const plan = this.ref.plan({
+      minorClassCode: input.minorClassCode,
+      urgency: input.urgency,
+      location: input.location,
+      now,
+    });
     const { minorClass: m, point, place, route, limit } = plan;
     const source = input.source ?? 'hotline';
     const who = actorOf(user, publicName);
-    const reporter = user ? who : { actor: { userId: null, role: 'public' as const, unitCode: null }, actorName: publicName ?? '市民' };
+    const reporter = user
+      ? who
+      : { actor: { userId: null, role: 'public' as const, unitCode: null }, actorName: publicName ?? '市民' };
 
     let duplicateTarget: CaseRecord | null = null;
     if (input.duplicateOf) {
       duplicateTarget = await this.store.getByNumber(input.duplicateOf);
-      if (!duplicateTarget) throw new DomainError('BAD_INPUT', `no case ${input.duplicateOf} to link to`, { field: 'duplicateOf' });
-      if (!isOpenState(duplicateTarget.state)) throw new DomainError('BAD_INPUT', `case ${input.duplicateOf} is no longer open`, { field: 'duplicateOf' });
+      if (!duplicateTarget)
+        throw new DomainError('BAD_INPUT', `no case ${input.duplicateOf} to link to`, {
+          field: 'duplicateOf',
+        });
+      if (!isOpenState(duplicateTarget.state))
+        throw new DomainError('BAD_INPUT', `case ${input.duplicateOf} is no longer open`, {
+          field: 'duplicateOf',
+        });
     }
 
-    const events: Array<{ actor: Actor; actorName: string; at: string; action: CaseAction }> = [{ ...reporter, at, action: { type: 'report' } }];
+    const events: Array<{ actor: Actor; actorName: string; at: string; action: CaseAction }> = [
+      { ...reporter, at, action: { type: 'report' } },
+    ];
     if (duplicateTarget) {
-      events.push({ ...who, at, action: { type: 'merge', targetCaseNumber: duplicateTarget.caseNumber, reason: '来电反映同一问题' } });
+      events.push({
+        ...who,
+        at,
+        action: { type: 'merge', targetCaseNumber: duplicateTarget.caseNumber, reason: '来电反映同一问题' },
+      });
     } else if (source === 'hotline' && user) {
       // a trained operator's call is filed at once (立案); the plan decides whether it dispatches itself
-      events.push({ ...who, at, action: plan.manualDispatch ? { type: 'file', manualDispatch: plan.manualDispatch } : { type: 'file' } });
+      events.push({
+        ...who,
+        at,
+        action: plan.manualDispatch
+          ? { type: 'file', manualDispatch: plan.manualDispatch }
+          : { type: 'file' },
+      });
       if (route && plan.dueAt) {
         events.push({
           actor: { userId: null, role: 'system', unitCode: null },
           actorName: '自动派遣',
           at,
-          action: { type: 'dispatch', unitCode: route.unitCode, dueAt: plan.dueAt, note: route.explanation, route: { ruleId: route.ruleId, explanation: route.explanation } },
+          action: {
+            type: 'dispatch',
+            unitCode: route.unitCode,
+            dueAt: plan.dueAt,
+            note: route.explanation,
+            route: { ruleId: route.ruleId, explanation: route.explanation },
+          },
         });
       }
     }
     const { idempotencyKey, ...body } = input;
-    const { record, events: stored, replayed, followed } = await this.store.createCase({
+    const {
+      record,
+      events: stored,
+      replayed,
+      followed,
+    } = await this.store.createCase({
       fields: {
         source,
         nature: input.nature,
@@ -201,9 +248,16 @@ export class CaseService {
 
   /** The unit to suggest (★) for a person's dispatch: the route of its place, never the unit that just returned it. */
   suggestUnit(r: CaseRecord): string | null {
-    const returnedBy = r.unitCode && r.returnCount > 0 && (r.state === 'return_requested' || r.state === 'filed') ? [r.unitCode] : [];
+    const returnedBy =
+      r.unitCode && r.returnCount > 0 && (r.state === 'return_requested' || r.state === 'filed')
+        ? [r.unitCode]
+        : [];
     if (r.unitCode && returnedBy.length === 0) return r.unitCode;
-    return suggestDispatchUnit({ route: this.ref.routeAt(r.minorClassCode, r), minorClass: this.ref.minorClass(r.minorClassCode), excluded: returnedBy });
+    return suggestDispatchUnit({
+      route: this.ref.routeAt(r.minorClassCode, r),
+      minorClass: this.ref.minorClass(r.minorClassCode),
+      excluded: returnedBy,
+    });
   }
 
   /** Build the domain action, computing any deadline from the case's own limit. */
@@ -219,7 +273,11 @@ export class CaseService {
         return { ...req, dueAt: this.ref.due(now, limit) };
       case 'approve_extension': {
         const base = current.dueAt ? new Date(current.dueAt) : now;
-        const dueAt = extendDeadline(base, { amount: current.pendingExtensionAmount, unit: limit.unit }, this.ref.calendar).toISOString();
+        const dueAt = extendDeadline(
+          base,
+          { amount: current.pendingExtensionAmount, unit: limit.unit },
+          this.ref.calendar,
+        ).toISOString();
         // the history shows how long and until when
         return { ...req, dueAt, amount: current.pendingExtensionAmount, unit: limit.unit };
       }
@@ -228,14 +286,25 @@ export class CaseService {
     }
   }
 
-  async act(caseNumber: string, expectedVersion: number, req: ActionRequest, user: SessionUser): Promise<CaseView> {
+  async act(
+    caseNumber: string,
+    expectedVersion: number,
+    req: ActionRequest,
+    user: SessionUser,
+  ): Promise<CaseView> {
     if (!(req.type in TRANSITIONS) || req.type === ('report' as string)) {
       throw new DomainError('BAD_INPUT', `unknown action ${req.type}`, { field: 'action.type' });
     }
     if (req.type === 'merge') {
-      if (req.targetCaseNumber === caseNumber) throw new DomainError('BAD_INPUT', 'a case cannot be merged into itself', { field: 'action.targetCaseNumber' });
+      if (req.targetCaseNumber === caseNumber)
+        throw new DomainError('BAD_INPUT', 'a case cannot be merged into itself', {
+          field: 'action.targetCaseNumber',
+        });
       const target = await this.store.getByNumber(req.targetCaseNumber);
-      if (!target || !isOpenState(target.state)) throw new DomainError('BAD_INPUT', `no open case ${req.targetCaseNumber}`, { field: 'action.targetCaseNumber' });
+      if (!target || !isOpenState(target.state))
+        throw new DomainError('BAD_INPUT', `no open case ${req.targetCaseNumber}`, {
+          field: 'action.targetCaseNumber',
+        });
     }
     const now = this.clock.now();
     // the action is built from the version the person saw (a deadline from the case's limit); the store
@@ -265,7 +334,13 @@ export class CaseService {
 
   lightOf(r: Pick<CaseRecord, 'dispatchedAt' | 'dueAt' | 'limitUnit' | 'state'>, now = this.clock.now()) {
     if (!r.dispatchedAt || !r.dueAt || !showsLight(r.state)) return null;
-    return computeTrafficLight({ start: new Date(r.dispatchedAt), due: new Date(r.dueAt), now, limitUnit: r.limitUnit as TimeLimitUnit, calendar: this.ref.calendar });
+    return computeTrafficLight({
+      start: new Date(r.dispatchedAt),
+      due: new Date(r.dueAt),
+      now,
+      limitUnit: r.limitUnit as TimeLimitUnit,
+      calendar: this.ref.calendar,
+    });
   }
 
   async view(record: CaseRecord, user: SessionUser): Promise<CaseView> {
@@ -283,7 +358,11 @@ export class CaseService {
       light: light?.light ?? null,
       usedFraction: light?.usedFraction ?? null,
       remainingMs: light?.remainingMs ?? null,
-      allowedActions: listAllowedActions(record, { userId: user.id, role: user.role, unitCode: user.unitCode }, this.clock.now().toISOString()),
+      allowedActions: listAllowedActions(
+        record,
+        { userId: user.id, role: user.role, unitCode: user.unitCode },
+        this.clock.now().toISOString(),
+      ),
     };
   }
 
@@ -298,7 +377,12 @@ export class CaseService {
   }
 
   /** Open cases of the same class within `radiusM` of a point, nearest first. */
-  async nearbyOpen(minorClassCode: string, p: LatLng, radiusM = 250, limit = 5): Promise<Array<{ record: CaseRecord; distanceM: number }>> {
+  async nearbyOpen(
+    minorClassCode: string,
+    p: LatLng,
+    radiusM = 250,
+    limit = 5,
+  ): Promise<Array<{ record: CaseRecord; distanceM: number }>> {
     this.ref.minorClass(minorClassCode);
     return (await this.nearbyOpenMany([{ minorClassCode, point: p }], radiusM, limit))[0]!;
   }
@@ -307,11 +391,21 @@ export class CaseService {
    * `nearbyOpen` for many points at once (a page of the dispatchers' queue) with ONE query: the
    * answer for each point in the order given, nearest first.
    */
-  async nearbyOpenMany(points: ReadonlyArray<{ minorClassCode: string; point: LatLng }>, radiusM = 250, limit = 5): Promise<Array<Array<{ record: CaseRecord; distanceM: number }>>> {
+  async nearbyOpenMany(
+    points: ReadonlyArray<{ minorClassCode: string; point: LatLng }>,
+    radiusM = 250,
+    limit = 5,
+  ): Promise<Array<Array<{ record: CaseRecord; distanceM: number }>>> {
     const dLat = radiusM / 111_320;
     const boxes = points.map(({ minorClassCode, point: p }) => {
       const dLng = radiusM / (111_320 * Math.cos((p.lat * Math.PI) / 180));
-      return { minorClassCode, south: p.lat - dLat, north: p.lat + dLat, west: p.lng - dLng, east: p.lng + dLng };
+      return {
+        minorClassCode,
+        south: p.lat - dLat,
+        north: p.lat + dLat,
+        west: p.lng - dLng,
+        east: p.lng + dLng,
+      };
     });
     const rows = await this.store.listInBoxes(boxes, OPEN_STATES);
     return points.map(({ minorClassCode, point: p }) =>
@@ -367,11 +461,20 @@ export class CaseService {
    * or a partner's comment (Open311 POST servicerequestupdates). Same state machine, event log and
    * live bus as every other action.
    */
-  async actAsPublic(caseNumber: string, action: CaseAction, actorName: string, expectedVersion?: number): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
+  async actAsPublic(
+    caseNumber: string,
+    action: CaseAction,
+    actorName: string,
+    expectedVersion?: number,
+  ): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
     const { record, event } = await this.store.applyAction({
       caseNumber,
       ...(expectedVersion === undefined ? {} : { expectedVersion }),
-      event: { actor: { userId: null, role: 'public', unitCode: null }, actorName, at: this.clock.now().toISOString() },
+      event: {
+        actor: { userId: null, role: 'public', unitCode: null },
+        actorName,
+        at: this.clock.now().toISOString(),
+      },
       action,
     });
     this.publish(record, [event]);
@@ -382,7 +485,11 @@ export class CaseService {
    * A citizen's comment arriving through a partner app (Open311 POST servicerequestupdates): one
    * `comment` event by the partner (role public) in the case history. It never changes the state.
    */
-  addPartnerComment(caseNumber: string, comment: Omit<Extract<CaseAction, { type: 'comment' }>, 'type'>, partnerName: string): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
+  addPartnerComment(
+    caseNumber: string,
+    comment: Omit<Extract<CaseAction, { type: 'comment' }>, 'type'>,
+    partnerName: string,
+  ): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
     return this.actAsPublic(caseNumber, { type: 'comment', ...comment }, partnerName);
   }
 }

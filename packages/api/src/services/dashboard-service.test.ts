@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaseStore, openDatabase, ReferenceStore, type CaseFilter, type CitygridDatabase } from '@citygrid/db';
+import {
+  CaseStore,
+  openDatabase,
+  ReferenceStore,
+  type CaseFilter,
+  type CitygridDatabase,
+} from '@citygrid/db';
 import { summarizeCase } from '../live/case-bus.ts';
 import { seedHistory } from '../seed/history.ts';
 import { seedDemoUsers, seedReferenceData } from '../seed/reference.ts';
@@ -180,7 +186,11 @@ describe('query plans over the dashboard indexes', () => {
     const texts = [...(await statementsOf(() => fresh.dashboard.openCases({})))];
     texts.push(
       ...(await statementsOf(() =>
-        new CaseStore(database, fresh.writer).listSummaries({ openOnly: true, orderBy: 'due', limit: 20_000 }),
+        new CaseStore(database, fresh.writer).listSummaries({
+          openOnly: true,
+          orderBy: 'due',
+          limit: 20_000,
+        }),
       )),
     );
     fresh.live.close();

@@ -1,5 +1,16 @@
 import type { CaseFilter, CaseStore, EvaluationGroup, EvaluationRow } from '@citygrid/db';
-import { CLOCK_RUNNING_STATES, isOpenState, isWorkingUnit, localDate, localDayStart, OPEN_STATES, YELLOW_THRESHOLD, type TimeLimitUnit, type TrafficLight, type WorkCalendar } from '@citygrid/domain';
+import {
+  CLOCK_RUNNING_STATES,
+  isOpenState,
+  isWorkingUnit,
+  localDate,
+  localDayStart,
+  OPEN_STATES,
+  YELLOW_THRESHOLD,
+  type TimeLimitUnit,
+  type TrafficLight,
+  type WorkCalendar,
+} from '@citygrid/domain';
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { Clock } from './clock.ts';
 import { OpenCaseIndex } from './open-case-index.ts';
@@ -53,14 +64,26 @@ export class DashboardService {
     // filter reads the summary columns, which for open cases all come from the covering index cases_open_due
     const rows = OpenCaseIndex.answers(filter)
       ? await this.openIndex.list(filter, limit)
-      : await this.store.listSummaries({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), orderBy: 'due', limit });
+      : await this.store.listSummaries({
+          ...filter,
+          ...(filter.states?.length ? {} : { openOnly: true }),
+          orderBy: 'due',
+          limit,
+        });
     const calendar = this.ref.calendar;
     const nowMs = now.getTime();
     return rows.map((r) => {
       const c = summarizeCase(r) as OpenCase;
       c.light = null;
       c.usedFraction = null;
-      if (!r.dispatchedAt || !r.dueAt || !isOpenState(r.state) || r.state === 'disposed' || r.state === 'parked') return c;
+      if (
+        !r.dispatchedAt ||
+        !r.dueAt ||
+        !isOpenState(r.state) ||
+        r.state === 'disposed' ||
+        r.state === 'parked'
+      )
+        return c;
       // computeTrafficLight's light and used fraction (as CaseService.lightOf), with the case's total
       // time remembered per row object: the in-memory index hands out the same objects until a case changes
       const working = isWorkingUnit(r.limitUnit as TimeLimitUnit);
@@ -68,7 +91,14 @@ export class DashboardService {
       if (!t || t.calendar !== calendar) {
         const start = Date.parse(r.dispatchedAt);
         const due = Date.parse(r.dueAt);
-        t = { calendar, start, due, total: working ? calendar.workingMsBetween(new Date(start), new Date(due)) : Math.max(0, due - start) };
+        t = {
+          calendar,
+          start,
+          due,
+          total: working
+            ? calendar.workingMsBetween(new Date(start), new Date(due))
+            : Math.max(0, due - start),
+        };
         this.totals.set(r, t);
       }
       const used = working ? calendar.workingMsBetween(new Date(t.start), now) : Math.max(0, nowMs - t.start);
@@ -78,9 +108,17 @@ export class DashboardService {
       return c;
     });
   }
-  private readonly totals = new WeakMap<object, { calendar: WorkCalendar; start: number; due: number; total: number }>();
+  private readonly totals = new WeakMap<
+    object,
+    { calendar: WorkCalendar; start: number; due: number; total: number }
+  >();
 
-  async evaluation(opts: { from: string; to: string; groupBy: EvaluationGroup; filter?: CaseFilter }): Promise<EvaluationFigures[]> {
+  async evaluation(opts: {
+    from: string;
+    to: string;
+    groupBy: EvaluationGroup;
+    filter?: CaseFilter;
+  }): Promise<EvaluationFigures[]> {
     const rows = await this.store.evaluate({ ...opts, now: this.clock.now().toISOString() });
     return rows.map((r) => ({
       ...r,
@@ -135,13 +173,19 @@ export class DashboardService {
     });
   }
 
-  async cellCounts(filter: CaseFilter = {}): Promise<{ open: Record<string, number>; overdue: Record<string, number> }> {
+  async cellCounts(
+    filter: CaseFilter = {},
+  ): Promise<{ open: Record<string, number>; overdue: Record<string, number> }> {
     const now = this.clock.now().toISOString();
     const [open, overdue] = await Promise.all([
-      this.store.countBy('cellCode', { ...filter, states: filter.states?.length ? filter.states : OPEN_STATES }),
+      this.store.countBy('cellCode', {
+        ...filter,
+        states: filter.states?.length ? filter.states : OPEN_STATES,
+      }),
       this.store.countBy('cellCode', { ...filter, states: CLOCK_RUNNING_STATES, overdueAt: now }),
     ]);
-    const toRec = (xs: Array<{ key: string | null; n: number }>) => Object.fromEntries(xs.filter((x) => x.key).map((x) => [x.key!, x.n]));
+    const toRec = (xs: Array<{ key: string | null; n: number }>) =>
+      Object.fromEntries(xs.filter((x) => x.key).map((x) => [x.key!, x.n]));
     return { open: toRec(open), overdue: toRec(overdue) };
   }
 }

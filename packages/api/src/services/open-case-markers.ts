@@ -26,6 +26,13 @@ const MARKER_LIMIT = 20_000;
  * The open cases matching `filter` as map markers, read straight from the columns the tuple holds
  * (no full row, no traffic light computed: the map colours them itself as the clock runs).
  */
-export function listOpenCaseMarkers(store: Pick<CaseStore, 'listMarkerRows'>, filter: CaseFilter = {}): OpenCaseMarker[] {
-  return store.listMarkerRows({ ...filter, ...(filter.states?.length ? {} : { openOnly: true }), limit: MARKER_LIMIT });
+export function listOpenCaseMarkers(
+  store: Pick<CaseStore, 'listMarkerRows'>,
+  filter: CaseFilter = {},
+): OpenCaseMarker[] {
+  return store.listMarkerRows({
+    ...filter,
+    ...(filter.states?.length ? {} : { openOnly: true }),
+    limit: MARKER_LIMIT,
+  });
 }

@@ -105,18 +105,34 @@ export class ReferenceService {
   place(p: LatLng): Placement {
     const r = this.index.locate(p);
     if (r.kind === 'outside') return { cell: null, communityName: null, subDistrictName: null };
-    return { cell: r.cell, communityName: this.communityNames.get(r.cell.communityCode) ?? null, subDistrictName: this.subDistrictNames.get(r.cell.subDistrictCode) ?? null };
+    return {
+      cell: r.cell,
+      communityName: this.communityNames.get(r.cell.communityCode) ?? null,
+      subDistrictName: this.subDistrictNames.get(r.cell.subDistrictCode) ?? null,
+    };
   }
 
   /**
    * What filing this call would do (the domain's one intake planner over the current reference data):
    * the preview, the filing, Open311 and the seeders all call this.
    */
-  plan(input: { minorClassCode: string; urgency: 'normal' | 'urgent'; location: IntakePoint | null; now: Date }): IntakePlan & { minorClass: MinorClass; place: Placement } {
+  plan(input: {
+    minorClassCode: string;
+    urgency: 'normal' | 'urgent';
+    location: IntakePoint | null;
+    now: Date;
+  }): IntakePlan & { minorClass: MinorClass; place: Placement } {
     const minorClass = this.minorClass(input.minorClassCode);
-    const plan = planIntake({ grid: this.index, router: this.router, calendar: this.cal }, { minorClass, urgency: input.urgency, location: input.location, now: input.now });
+    const plan = planIntake(
+      { grid: this.index, router: this.router, calendar: this.cal },
+      { minorClass, urgency: input.urgency, location: input.location, now: input.now },
+    );
     const place: Placement = plan.cell
-      ? { cell: plan.cell, communityName: this.communityNames.get(plan.cell.communityCode) ?? null, subDistrictName: this.subDistrictNames.get(plan.cell.subDistrictCode) ?? null }
+      ? {
+          cell: plan.cell,
+          communityName: this.communityNames.get(plan.cell.communityCode) ?? null,
+          subDistrictName: this.subDistrictNames.get(plan.cell.subDistrictCode) ?? null,
+        }
       : { cell: null, communityName: null, subDistrictName: null };
     return { ...plan, minorClass, place };
   }
@@ -132,22 +148,39 @@ export class ReferenceService {
   }
 
   /** Route a case already placed (by its stored cell codes). */
-  routeAt(minorClassCode: string, at: { cellCode: string | null; communityCode: string | null; subDistrictCode: string | null }): RouteDecision | null {
-    const location = at.cellCode && at.communityCode && at.subDistrictCode ? { cellCode: at.cellCode, communityCode: at.communityCode, subDistrictCode: at.subDistrictCode } : null;
+  routeAt(
+    minorClassCode: string,
+    at: { cellCode: string | null; communityCode: string | null; subDistrictCode: string | null },
+  ): RouteDecision | null {
+    const location =
+      at.cellCode && at.communityCode && at.subDistrictCode
+        ? { cellCode: at.cellCode, communityCode: at.communityCode, subDistrictCode: at.subDistrictCode }
+        : null;
     return this.router.resolve(minorClassCode as MinorClassCode, location as never);
   }
 
   route(minorClassCode: string, cell: GridCell | null): RouteDecision | null {
-    return this.router.resolve(minorClassCode as MinorClassCode, cell ? { cellCode: cell.code, communityCode: cell.communityCode, subDistrictCode: cell.subDistrictCode } : null);
+    return this.router.resolve(
+      minorClassCode as MinorClassCode,
+      cell
+        ? { cellCode: cell.code, communityCode: cell.communityCode, subDistrictCode: cell.subDistrictCode }
+        : null,
+    );
   }
 
   /**
    * The English wording of a stored routing explanation: the same rule resolved again gives the same
    * Chinese text, and then its English twin; null when the rules or the grid changed since.
    */
-  routeExplanationEn(record: { minorClassCode: string; cellCode: string | null; routeExplanation: string | null }): string | null {
+  routeExplanationEn(record: {
+    minorClassCode: string;
+    cellCode: string | null;
+    routeExplanation: string | null;
+  }): string | null {
     if (!record.routeExplanation) return null;
-    const cell = record.cellCode ? (this.snapshot.cells.find((c) => c.code === record.cellCode) ?? null) : null;
+    const cell = record.cellCode
+      ? (this.snapshot.cells.find((c) => c.code === record.cellCode) ?? null)
+      : null;
     const again = this.route(record.minorClassCode, cell);
     return again && again.explanation === record.routeExplanation ? again.explanationEn : null;
   }

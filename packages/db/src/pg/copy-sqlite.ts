@@ -53,14 +53,12 @@ async function targetColumns(sql: PgSql): Promise<Map<string, PgColumn[]>> {
   for (const r of rows) {
     const table = r.table_name as string;
     if (!out.has(table)) out.set(table, []);
-    out
-      .get(table)!
-      .push({
-        table,
-        column: r.column_name as string,
-        dataType: r.data_type as string,
-        identity: r.is_identity === 'YES',
-      });
+    out.get(table)!.push({
+      table,
+      column: r.column_name as string,
+      dataType: r.data_type as string,
+      identity: r.is_identity === 'YES',
+    });
   }
   return out;
 }
@@ -106,13 +104,16 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
   try {
     sqlite.exec('begin'); // one snapshot for the copy and the checks
     const columns = await targetColumns(pg.sql);
-    const sourceTables = (
+    const sourceTables =
       // ordinary tables only: a virtual table (the FTS5 case search) and its shadow tables are a
       // derived index of `cases`, rebuilt from the rows, not data to copy
-      sqlite.prepare("select name from pragma_table_list where schema = 'main' and type = 'table'").all() as Array<{ name: string }>
-    )
-      .map((r) => r.name)
-      .filter((n) => !SQLITE_INTERNAL.has(n));
+      (
+        sqlite
+          .prepare("select name from pragma_table_list where schema = 'main' and type = 'table'")
+          .all() as Array<{ name: string }>
+      )
+        .map((r) => r.name)
+        .filter((n) => !SQLITE_INTERNAL.has(n));
     const missing = sourceTables.filter((t) => !columns.has(t));
     if (missing.length)
       throw new Error(

@@ -9,7 +9,12 @@ function tablesOf(schema: Record<string, unknown>): Map<string, string[]> {
   for (const value of Object.values(schema)) {
     if (!isTable(value)) continue;
     const table = value as Table;
-    out.set(getTableName(table), Object.values(getTableColumns(table)).map((c) => c.name).sort());
+    out.set(
+      getTableName(table),
+      Object.values(getTableColumns(table))
+        .map((c) => c.name)
+        .sort(),
+    );
   }
   return out;
 }

@@ -195,7 +195,14 @@ export const cases = sqliteTable(
     index('cases_unit_state').on(t.unitCode, t.state),
     index('cases_cell').on(t.cellCode),
     // the evaluation's "filed" count per unit, community, category or cell, from the index alone
-    index('cases_reported_at').on(t.reportedAt, t.state, t.unitCode, t.communityCode, t.hotlineCategory, t.cellCode),
+    index('cases_reported_at').on(
+      t.reportedAt,
+      t.state,
+      t.unitCode,
+      t.communityCode,
+      t.hotlineCategory,
+      t.cellCode,
+    ),
     index('cases_caller_phone').on(t.callerPhone),
     index('cases_class_state').on(t.minorClassCode, t.state),
     index('cases_due_at').on(t.dueAt),
@@ -204,15 +211,40 @@ export const cases = sqliteTable(
     // the evaluation cohort is "first dispatched in the period"; the index holds every column the
     // evaluation reads (CaseStore.evaluate), so a month over years of history never reads the table
     index('cases_first_dispatched_at').on(
-      t.firstDispatchedAt, t.unitCode, t.communityCode, t.hotlineCategory, t.cellCode, t.state, t.disposedAt, t.disposedLate,
-      t.closedAt, t.dueAt, t.reworkCount, t.redispatchCount, t.satisfaction,
+      t.firstDispatchedAt,
+      t.unitCode,
+      t.communityCode,
+      t.hotlineCategory,
+      t.cellCode,
+      t.state,
+      t.disposedAt,
+      t.disposedLate,
+      t.closedAt,
+      t.dueAt,
+      t.reworkCount,
+      t.redispatchCount,
+      t.satisfaction,
     ),
     // the live map and queues read open cases only: a partial index keeps that a small read, and it
     // holds every column of the map's snapshot (CaseStore.listSummaries) so the table is not read
     index('cases_open_due')
       .on(
-        t.dueAt, t.state, t.version, t.unitCode, t.lat, t.lng, t.cellCode, t.communityCode, t.minorClassCode, t.hotlineCategory,
-        t.urgency, t.reportedAt, t.dispatchedAt, t.limitUnit, t.caseNumber, t.description,
+        t.dueAt,
+        t.state,
+        t.version,
+        t.unitCode,
+        t.lat,
+        t.lng,
+        t.cellCode,
+        t.communityCode,
+        t.minorClassCode,
+        t.hotlineCategory,
+        t.urgency,
+        t.reportedAt,
+        t.dispatchedAt,
+        t.limitUnit,
+        t.caseNumber,
+        t.description,
       )
       .where(sql.raw(OPEN_PREDICATE)),
   ],
@@ -236,7 +268,10 @@ export const caseEvents = sqliteTable(
     toState: text().notNull(),
     reason: text(),
     note: text(),
-    attachments: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    attachments: text({ mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     /** The complete action as applied (replayable). */
     action: text({ mode: 'json' }).notNull(),
   },
@@ -267,24 +302,24 @@ export const caseNumberCounters = sqliteTable('case_number_counters', {
 /* ---------- citizen channel (网上举报): reports from phones, notifications, rate limits ---------- */
 
 /** The citizen's side of an online report: tracking code, language, consent, photos. One per case. */
-export const citizenReports = sqliteTable(
-  'citizen_reports',
-  {
-    id: integer().primaryKey({ autoIncrement: true }),
-    caseId: integer().notNull().unique(),
-    /** Unguessable public tracking code (Crockford base32), never the case number. */
-    trackingCode: text().notNull().unique(),
-    /** Language the citizen used: zh | en | mn (SMS and the tracking page follow it). */
-    lang: text().notNull(),
-    /** The citizen agreed that the report may be shown publicly. */
-    publicOk: integer({ mode: 'boolean' }).notNull().default(false),
-    /** SHA-256 of the report's photos (stored without metadata). */
-    photos: text({ mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
-    /** Coordinate system the browser sent (wgs84 | gcj02 | bd09); stored lat/lng are WGS84. */
-    coordSystem: text().notNull().default('wgs84'),
-    createdAt: text().notNull(),
-  },
-);
+export const citizenReports = sqliteTable('citizen_reports', {
+  id: integer().primaryKey({ autoIncrement: true }),
+  caseId: integer().notNull().unique(),
+  /** Unguessable public tracking code (Crockford base32), never the case number. */
+  trackingCode: text().notNull().unique(),
+  /** Language the citizen used: zh | en | mn (SMS and the tracking page follow it). */
+  lang: text().notNull(),
+  /** The citizen agreed that the report may be shown publicly. */
+  publicOk: integer({ mode: 'boolean' }).notNull().default(false),
+  /** SHA-256 of the report's photos (stored without metadata). */
+  photos: text({ mode: 'json' })
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'`),
+  /** Coordinate system the browser sent (wgs84 | gcj02 | bd09); stored lat/lng are WGS84. */
+  coordSystem: text().notNull().default('wgs84'),
+  createdAt: text().notNull(),
+});
 
 /**
  * Transactional outbox of SMS notifications: rows are written in the same transaction as the case
@@ -310,7 +345,10 @@ export const notificationOutbox = sqliteTable(
     sentAt: text(),
     createdAt: text().notNull(),
   },
-  (t) => [uniqueIndex('notification_outbox_event_kind').on(t.eventId, t.kind), index('notification_outbox_due').on(t.status, t.nextAttemptAt)],
+  (t) => [
+    uniqueIndex('notification_outbox_event_kind').on(t.eventId, t.kind),
+    index('notification_outbox_due').on(t.status, t.nextAttemptAt),
+  ],
 );
 
 /** The local SMS sink (development and tests): what would have been sent. One row per outbox row. */

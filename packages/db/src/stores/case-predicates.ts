@@ -1,4 +1,11 @@
-import { CASE_STATES, CLOSED_STATES, LOCAL_UTC_OFFSET_MINUTES, showsLight, UNFILED_STATES, type CaseState } from '@citygrid/domain';
+import {
+  CASE_STATES,
+  CLOSED_STATES,
+  LOCAL_UTC_OFFSET_MINUTES,
+  showsLight,
+  UNFILED_STATES,
+  type CaseState,
+} from '@citygrid/domain';
 
 /** `'a', 'b'` for an SQL `in (...)` list; state names are fixed identifiers, never user input. */
 const sqlList = (states: readonly CaseState[]): string => states.map((s) => `'${s}'`).join(', ');

@@ -19,14 +19,54 @@ const camel = (k: string) => {
 };
 
 const CASE_COLUMNS = [
-  'caseNumber', 'source', 'nature', 'minorClassCode', 'hotlineCategory', 'description', 'urgency', 'callerName', 'callerPhone',
-  'lat', 'lng', 'address', 'gridVersionId', 'cellCode', 'communityCode', 'subDistrictCode',
-  'limitAmount', 'limitUnit', 'reportedAt', 'reporterEmail', 'mediaUrl', 'open311Token', 'publicConsent', 'updatedAt',
+  'caseNumber',
+  'source',
+  'nature',
+  'minorClassCode',
+  'hotlineCategory',
+  'description',
+  'urgency',
+  'callerName',
+  'callerPhone',
+  'lat',
+  'lng',
+  'address',
+  'gridVersionId',
+  'cellCode',
+  'communityCode',
+  'subDistrictCode',
+  'limitAmount',
+  'limitUnit',
+  'reportedAt',
+  'reporterEmail',
+  'mediaUrl',
+  'open311Token',
+  'publicConsent',
+  'updatedAt',
 ] as const;
 export const SNAPSHOT_COLUMNS = [
-  'state', 'unitCode', 'version', 'verified', 'dispatchCount', 'redispatchCount', 'reworkCount', 'extensionCount', 'returnCount',
-  'extensionAmount', 'pendingExtensionAmount', 'satisfaction', 'mergedInto', 'duplicateCount', 'routeRuleId', 'routeExplanation', 'firstDispatchedAt', 'dispatchedAt', 'dueAt',
-  'disposedAt', 'closedAt', 'disposedLate',
+  'state',
+  'unitCode',
+  'version',
+  'verified',
+  'dispatchCount',
+  'redispatchCount',
+  'reworkCount',
+  'extensionCount',
+  'returnCount',
+  'extensionAmount',
+  'pendingExtensionAmount',
+  'satisfaction',
+  'mergedInto',
+  'duplicateCount',
+  'routeRuleId',
+  'routeExplanation',
+  'firstDispatchedAt',
+  'dispatchedAt',
+  'dueAt',
+  'disposedAt',
+  'closedAt',
+  'disposedLate',
 ] as const;
 const BOOLEAN_COLUMNS = new Set(['verified', 'disposedLate', 'publicConsent']);
 
@@ -51,7 +91,8 @@ export function rowToCase(row: Record<string, unknown>): CaseRecord {
 export function rowToEvent(row: Record<string, unknown>): StoredCaseEvent {
   const out: Record<string, unknown> = {};
   for (const k in row) out[camel(k)] = row[k];
-  out.attachments = typeof out.attachments === 'string' ? JSON.parse(out.attachments) : (out.attachments ?? []);
+  out.attachments =
+    typeof out.attachments === 'string' ? JSON.parse(out.attachments) : (out.attachments ?? []);
   out.action = typeof out.action === 'string' ? (JSON.parse(out.action) as CaseAction) : out.action;
   out.fromState = (out.fromState ?? null) as CaseState | null;
   return typedRow<StoredCaseEvent>(out);
@@ -86,8 +127,12 @@ export function prepareCaseStatements(sqlite: Database.Database) {
     nextNumber: sqlite.prepare(
       'insert into case_number_counters (day, last) values (?, 1) on conflict (day) do update set last = last + 1 returning last',
     ),
-    idemGet: sqlite.prepare('select request_hash as requestHash, case_id as caseId from idempotency_keys where key = ?'),
-    idemPut: sqlite.prepare('insert into idempotency_keys (key, request_hash, case_id, created_at) values (?, ?, ?, ?)'),
+    idemGet: sqlite.prepare(
+      'select request_hash as requestHash, case_id as caseId from idempotency_keys where key = ?',
+    ),
+    idemPut: sqlite.prepare(
+      'insert into idempotency_keys (key, request_hash, case_id, created_at) values (?, ?, ?, ?)',
+    ),
     eventsOf: sqlite.prepare('select * from case_events where case_id = ? order by seq'),
     eventsAfter: sqlite.prepare('select * from case_events where id > ? order by id limit ?'),
     lastEventId: sqlite.prepare('select max(id) as m from case_events'),

@@ -1,12 +1,34 @@
 import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, inArray, isNotNull, like, lt, or, sql, type SQL } from 'drizzle-orm';
-import { applyCaseEvent, canSeeCase, DomainError, followUpsOf, localDate, type Viewer, type CaseAction, type CaseSnapshot, type CaseState } from '@citygrid/domain';
+import {
+  applyCaseEvent,
+  canSeeCase,
+  DomainError,
+  followUpsOf,
+  localDate,
+  type Viewer,
+  type CaseAction,
+  type CaseSnapshot,
+  type CaseState,
+} from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
 import { CitizenStore, type CitizenReportRow } from './citizen-store.ts';
-import { FILED_PREDICATE, LOCAL_OFFSET_MODIFIER, OPEN_PREDICATE, SHOWS_LIGHT_PREDICATE } from './case-predicates.ts';
-import { bindValues, prepareCaseStatements, rowToCase, rowToEvent, SNAPSHOT_COLUMNS, type CaseStatements } from './case-sql.ts';
+import {
+  FILED_PREDICATE,
+  LOCAL_OFFSET_MODIFIER,
+  OPEN_PREDICATE,
+  SHOWS_LIGHT_PREDICATE,
+} from './case-predicates.ts';
+import {
+  bindValues,
+  prepareCaseStatements,
+  rowToCase,
+  rowToEvent,
+  SNAPSHOT_COLUMNS,
+  type CaseStatements,
+} from './case-sql.ts';
 import type {
   CaseFilter,
   CaseRecord,
@@ -20,26 +42,72 @@ import type {
 type CaseRow = typeof cases.$inferSelect;
 
 /** One located case as the map's markers need it (see `CaseStore.listMarkerRows`). */
-export type MarkerRow = [caseNumber: string, lat: number, lng: number, state: CaseState, version: number, dispatchedAt: string | null, dueAt: string | null, limitUnit: string, minorClassCode: string];
+export type MarkerRow = [
+  caseNumber: string,
+  lat: number,
+  lng: number,
+  state: CaseState,
+  version: number,
+  dispatchedAt: string | null,
+  dueAt: string | null,
+  limitUnit: string,
+  minorClassCode: string,
+];
 
-const toRecord = (r: CaseRow): CaseRecord => ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
+const toRecord = (r: CaseRow): CaseRecord =>
+  ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
 
 /** The columns of a case the live map shows (all held in the covering partial index `cases_open_due`). */
 export const SUMMARY_COLUMNS = [
-  'caseNumber', 'state', 'version', 'unitCode', 'lat', 'lng', 'cellCode', 'communityCode', 'minorClassCode', 'hotlineCategory',
-  'urgency', 'reportedAt', 'dispatchedAt', 'dueAt', 'limitUnit', 'description',
+  'caseNumber',
+  'state',
+  'version',
+  'unitCode',
+  'lat',
+  'lng',
+  'cellCode',
+  'communityCode',
+  'minorClassCode',
+  'hotlineCategory',
+  'urgency',
+  'reportedAt',
+  'dispatchedAt',
+  'dueAt',
+  'limitUnit',
+  'description',
 ] as const satisfies ReadonlyArray<keyof CaseRecord>;
 export type CaseSummaryRow = Pick<CaseRecord, (typeof SUMMARY_COLUMNS)[number]>;
 // each column aliased to its camelCase name, so rows need no mapping
-const SUMMARY_SELECT = Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, sql`${cases[c]}`.as(c)])) as Record<(typeof SUMMARY_COLUMNS)[number], SQL.Aliased>;
+const SUMMARY_SELECT = Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, sql`${cases[c]}`.as(c)])) as Record<
+  (typeof SUMMARY_COLUMNS)[number],
+  SQL.Aliased
+>;
 
 const OPEN_SUMMARIES_SQL = `select id, ${SUMMARY_COLUMNS.map((c) => `${c.replace(/[A-Z]/g, (x) => `_${x.toLowerCase()}`)} as ${c}`).join(', ')} from cases where ${OPEN_PREDICATE}`;
 
 /** Pick the snapshot part of a stored case (what the event log determines). */
 export function snapshotOf(r: CaseRecord): CaseSnapshot {
-  const { state, unitCode, version, verified, dispatchCount, redispatchCount, reworkCount, extensionCount, returnCount } = r;
+  const {
+    state,
+    unitCode,
+    version,
+    verified,
+    dispatchCount,
+    redispatchCount,
+    reworkCount,
+    extensionCount,
+    returnCount,
+  } = r;
   return {
-    state, unitCode, version, verified, dispatchCount, redispatchCount, reworkCount, extensionCount, returnCount,
+    state,
+    unitCode,
+    version,
+    verified,
+    dispatchCount,
+    redispatchCount,
+    reworkCount,
+    extensionCount,
+    returnCount,
     extensionAmount: r.extensionAmount,
     pendingExtensionAmount: r.pendingExtensionAmount,
     satisfaction: r.satisfaction,
@@ -63,11 +131,15 @@ export function beijingDay(iso: string): string {
 
 /** The refusal of a stale `expectedVersion`, with the case's current state and version for the client. */
 export function versionConflict(current: Pick<CaseRecord, 'caseNumber' | 'state' | 'version'>): DomainError {
-  return new DomainError('CONFLICT', `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`, {
-    field: 'expectedVersion',
-    state: current.state,
-    version: current.version,
-  });
+  return new DomainError(
+    'CONFLICT',
+    `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`,
+    {
+      field: 'expectedVersion',
+      state: current.state,
+      version: current.version,
+    },
+  );
 }
 
 const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {
@@ -167,7 +239,14 @@ export class CaseStore {
     return `${day}-${String(last).padStart(4, '0')}`;
   }
 
-  private insertEvent(caseId: number, caseNumber: string, e: EventToApply, action: CaseAction, from: CaseState | null, next: CaseSnapshot): StoredCaseEvent {
+  private insertEvent(
+    caseId: number,
+    caseNumber: string,
+    e: EventToApply,
+    action: CaseAction,
+    from: CaseState | null,
+    next: CaseSnapshot,
+  ): StoredCaseEvent {
     const attachments = action.type === 'report_disposal' ? [...(action.attachments ?? [])] : [];
     const row = {
       caseId,
@@ -184,7 +263,11 @@ export class CaseStore {
       reason: textOf(action, 'reason'),
       note: textOf(action, 'note'),
     };
-    const { id } = this.sql.insertEvent.get({ ...row, attachments: JSON.stringify(attachments), action: JSON.stringify(action) }) as { id: number };
+    const { id } = this.sql.insertEvent.get({
+      ...row,
+      attachments: JSON.stringify(attachments),
+      action: JSON.stringify(action),
+    }) as { id: number };
     return { id, ...row, attachments, action } as StoredCaseEvent;
   }
 
@@ -203,20 +286,33 @@ export class CaseStore {
   /** The synchronous body of createCase, for callers already inside a transaction (bulk seeding). */
   createCaseNow(input: CreateCaseInput): CreatedCase {
     if (input.idempotency) {
-      const seen = this.sql.idemGet.get(input.idempotency.key) as { requestHash: string; caseId: number } | undefined;
+      const seen = this.sql.idemGet.get(input.idempotency.key) as
+        { requestHash: string; caseId: number } | undefined;
       if (seen) {
         if (seen.requestHash !== input.idempotency.requestHash) {
-          throw new DomainError('IDEMPOTENCY_MISMATCH', 'this idempotency key was used for a different request', { field: 'idempotencyKey' });
+          throw new DomainError(
+            'IDEMPOTENCY_MISMATCH',
+            'this idempotency key was used for a different request',
+            { field: 'idempotencyKey' },
+          );
         }
         const row = this.sql.byId.get(seen.caseId) as Record<string, unknown> | undefined;
-        if (!row) throw new DomainError('NOT_FOUND', 'case for idempotency key vanished', { field: 'idempotencyKey' });
+        if (!row)
+          throw new DomainError('NOT_FOUND', 'case for idempotency key vanished', {
+            field: 'idempotencyKey',
+          });
         return { record: rowToCase(row), events: [], replayed: true, followed: [] };
       }
     }
     const first = input.events[0];
     if (!first) throw new DomainError('BAD_INPUT', 'a case needs its report event', { field: 'events' });
     let snap: CaseSnapshot | null = null;
-    const applied: Array<{ e: EventToApply; action: CaseAction; from: CaseState | null; next: CaseSnapshot }> = [];
+    const applied: Array<{
+      e: EventToApply;
+      action: CaseAction;
+      from: CaseState | null;
+      next: CaseSnapshot;
+    }> = [];
     for (const e of input.events) {
       const next = applyCaseEvent(snap, { action: e.action, actor: e.actor, at: e.at });
       applied.push({ e, action: e.action, from: snap?.state ?? null, next });
@@ -224,10 +320,14 @@ export class CaseStore {
     }
     const caseNumber = this.nextCaseNumber(input.fields.reportedAt);
     const last = applied[applied.length - 1]!;
-    const values = bindValues({ publicConsent: false, ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at }, this.sql.allCaseCols);
+    const values = bindValues(
+      { publicConsent: false, ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at },
+      this.sql.allCaseCols,
+    );
     const record = rowToCase(this.sql.insertCase.get(values) as Record<string, unknown>);
     const events = applied.map((a) => this.insertEvent(record.id, caseNumber, a.e, a.action, a.from, a.next));
-    if (input.idempotency) this.sql.idemPut.run(input.idempotency.key, input.idempotency.requestHash, record.id, first.at);
+    if (input.idempotency)
+      this.sql.idemPut.run(input.idempotency.key, input.idempotency.requestHash, record.id, first.at);
     if (input.citizenReport) this.citizens.insertReportNow({ ...input.citizenReport, caseId: record.id });
     const followed = applied.flatMap((a) => this.applyFollowUps(caseNumber, a.e, a.action));
     return { record, events, replayed: false, followed };
@@ -235,7 +335,9 @@ export class CaseStore {
 
   /** The domain's follow-ups of one action, applied in the caller's transaction with the same actor and time. */
   private applyFollowUps(caseNumber: string, e: EventToApply, action: CaseAction): AppliedChange[] {
-    return followUpsOf(caseNumber, action).map((f) => this.applyActionNow({ caseNumber: f.caseNumber, event: e, action: f.action }));
+    return followUpsOf(caseNumber, action).map((f) =>
+      this.applyActionNow({ caseNumber: f.caseNumber, event: e, action: f.action }),
+    );
   }
 
   /** Apply one action to a case: state machine check, optimistic concurrency, event append, projection update. */
@@ -250,19 +352,33 @@ export class CaseStore {
   }
 
   /** The synchronous body of applyAction for callers already inside the writer's transaction. */
-  private applyActionNow(input: ApplyActionInput): { record: CaseRecord; event: StoredCaseEvent; events: StoredCaseEvent[] } {
+  private applyActionNow(input: ApplyActionInput): {
+    record: CaseRecord;
+    event: StoredCaseEvent;
+    events: StoredCaseEvent[];
+  } {
     const row = this.sql.byNumber.get(input.caseNumber) as Record<string, unknown> | undefined;
     if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
     const current = rowToCase(row);
     if (input.viewer && !canSeeCase(input.viewer, current.unitCode)) {
       throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'caseNumber' });
     }
-    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) throw versionConflict(current);
+    if (input.expectedVersion !== undefined && input.expectedVersion !== current.version)
+      throw versionConflict(current);
     const action = input.action;
-    const next = applyCaseEvent(snapshotOf(current), { action, actor: input.event.actor, at: input.event.at });
+    const next = applyCaseEvent(snapshotOf(current), {
+      action,
+      actor: input.event.actor,
+      at: input.event.at,
+    });
     const values = bindValues({ ...next, updatedAt: input.event.at }, [...SNAPSHOT_COLUMNS, 'updatedAt']);
-    const updated = this.sql.updateSnapshot.get({ ...values, id: current.id, prevVersion: current.version }) as Record<string, unknown> | undefined;
-    if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
+    const updated = this.sql.updateSnapshot.get({
+      ...values,
+      id: current.id,
+      prevVersion: current.version,
+    }) as Record<string, unknown> | undefined;
+    if (!updated)
+      throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
     const event = this.insertEvent(current.id, current.caseNumber, input.event, action, current.state, next);
     return { record: rowToCase(updated), event, events: [event] };
   }
@@ -290,7 +406,14 @@ export class CaseStore {
    * Events with from <= at < to (ISO instants), oldest first, for feeds (Open311 request updates).
    * `publicOnly` leaves out hotline cases whose caller did not agree to publication.
    */
-  async listEventsBetween(f: { from: string; to: string; excludeTypes?: readonly string[]; publicOnly?: boolean; limit?: number; offset?: number }): Promise<StoredCaseEvent[]> {
+  async listEventsBetween(f: {
+    from: string;
+    to: string;
+    excludeTypes?: readonly string[];
+    publicOnly?: boolean;
+    limit?: number;
+    offset?: number;
+  }): Promise<StoredCaseEvent[]> {
     const rows = this.sql.eventsBetween.all({
       from: f.from,
       to: f.to,
@@ -331,7 +454,12 @@ export class CaseStore {
       // a phone typed with spaces or dashes (138 0000 0000) still finds the stored digits
       const digits = f.search.replace(/[\s-]/g, '');
       const byPhone = /^\+?\d{3,}$/.test(digits) ? [like(cases.callerPhone, `%${digits}%`)] : [];
-      const any = or(like(cases.caseNumber, s), like(cases.description, s), like(cases.address, s), ...byPhone);
+      const any = or(
+        like(cases.caseNumber, s),
+        like(cases.description, s),
+        like(cases.address, s),
+        ...byPhone,
+      );
       if (any) c.push(any);
     }
     return c.length ? and(...c) : undefined;
@@ -347,7 +475,9 @@ export class CaseStore {
       .offset(f.offset ?? 0)
       .toSQL();
     // drizzle builds the SQL; rows are read through a cached statement (its row mapping costs ~40 µs a row)
-    return (this.cachedStatement(q.sql).all(...(q.params as unknown[])) as Array<Record<string, unknown>>).map(rowToCase);
+    return (
+      this.cachedStatement(q.sql).all(...(q.params as unknown[])) as Array<Record<string, unknown>>
+    ).map(rowToCase);
   }
 
   /**
@@ -372,14 +502,22 @@ export class CaseStore {
    * partial index alone) or those among `ids` (cases that are not open are left out).
    */
   async openSummaries(ids: readonly number[] | null): Promise<Array<CaseSummaryRow & { id: number }>> {
-    if (ids === null) return this.cachedStatement(OPEN_SUMMARIES_SQL).all() as Array<CaseSummaryRow & { id: number }>;
+    if (ids === null)
+      return this.cachedStatement(OPEN_SUMMARIES_SQL).all() as Array<CaseSummaryRow & { id: number }>;
     if (ids.length === 0) return [];
-    return this.cachedStatement(`${OPEN_SUMMARIES_SQL} and id in (select value from json_each(?))`).all(JSON.stringify(ids)) as Array<CaseSummaryRow & { id: number }>;
+    return this.cachedStatement(`${OPEN_SUMMARIES_SQL} and id in (select value from json_each(?))`).all(
+      JSON.stringify(ids),
+    ) as Array<CaseSummaryRow & { id: number }>;
   }
 
   /** Ids of the cases with events in (afterId, upToId] (event ids are the live stream's positions). */
   async caseIdsWithEventsBetween(afterId: number, upToId: number): Promise<number[]> {
-    return (this.cachedStatement('select distinct case_id as id from case_events where id > ? and id <= ?').all(afterId, upToId) as Array<{ id: number }>).map((r) => r.id);
+    return (
+      this.cachedStatement('select distinct case_id as id from case_events where id > ? and id <= ?').all(
+        afterId,
+        upToId,
+      ) as Array<{ id: number }>
+    ).map((r) => r.id);
   }
 
   private order(f: CaseFilter): SQL[] {
@@ -429,14 +567,28 @@ export class CaseStore {
   }
 
   async count(f: CaseFilter): Promise<number> {
-    return this.db.select({ n: sql<number>`count(*)` }).from(cases).where(this.where(f)).get()?.n ?? 0;
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(cases)
+        .where(this.where(f))
+        .get()?.n ?? 0
+    );
   }
 
   /** Counts of cases for a filter by where they are: no location, outside the grid, or in a cell. */
-  async countByLocationKind(f: CaseFilter): Promise<Record<'no_location' | 'outside_grid' | 'in_grid', number>> {
+  async countByLocationKind(
+    f: CaseFilter,
+  ): Promise<Record<'no_location' | 'outside_grid' | 'in_grid', number>> {
     const kind = sql<string>`case when ${cases.lat} is null then 'no_location' when ${cases.cellCode} is null then 'outside_grid' else 'in_grid' end`;
     const out = { no_location: 0, outside_grid: 0, in_grid: 0 };
-    for (const r of this.db.select({ kind, n: sql<number>`count(*)` }).from(cases).where(this.where(f)).groupBy(kind).all()) out[r.kind as keyof typeof out] = r.n;
+    for (const r of this.db
+      .select({ kind, n: sql<number>`count(*)` })
+      .from(cases)
+      .where(this.where(f))
+      .groupBy(kind)
+      .all())
+      out[r.kind as keyof typeof out] = r.n;
     return out;
   }
 
@@ -444,7 +596,17 @@ export class CaseStore {
    * Cases in `states` inside any of the boxes, each box with its own class (callers refine by true
    * distance): one query for a whole page of dispatch rows, not one per row. At most `limit` rows, in id order.
    */
-  async listInBoxes(boxes: ReadonlyArray<{ minorClassCode: string | null; south: number; west: number; north: number; east: number }>, states: readonly CaseState[], limit = 500 * boxes.length): Promise<CaseRecord[]> {
+  async listInBoxes(
+    boxes: ReadonlyArray<{
+      minorClassCode: string | null;
+      south: number;
+      west: number;
+      north: number;
+      east: number;
+    }>,
+    states: readonly CaseState[],
+    limit = 500 * boxes.length,
+  ): Promise<CaseRecord[]> {
     if (boxes.length === 0) return [];
     const anyBox = or(
       ...boxes.map((b) =>
@@ -466,7 +628,10 @@ export class CaseStore {
   }
 
   /** Counts of cases by a column for a filter (per cell / unit / state maps and rankings). */
-  async countBy(column: 'cellCode' | 'unitCode' | 'state' | 'communityCode' | 'hotlineCategory', f: CaseFilter): Promise<Array<{ key: string | null; n: number }>> {
+  async countBy(
+    column: 'cellCode' | 'unitCode' | 'state' | 'communityCode' | 'hotlineCategory',
+    f: CaseFilter,
+  ): Promise<Array<{ key: string | null; n: number }>> {
     const col = cases[column];
     return this.db
       .select({ key: col, n: sql<number>`count(*)` })
@@ -480,11 +645,29 @@ export class CaseStore {
    * The evaluation figures (综合考评, GB/T 30428.4) for cases first dispatched in [from, to),
    * grouped by unit, community, category or cell. Definitions are in packages/db/CONTEXT.md.
    */
-  async evaluate(opts: { from: string; to: string; now: string; groupBy: EvaluationGroup; filter?: CaseFilter }): Promise<EvaluationRow[]> {
+  async evaluate(opts: {
+    from: string;
+    to: string;
+    now: string;
+    groupBy: EvaluationGroup;
+    filter?: CaseFilter;
+  }): Promise<EvaluationRow[]> {
     const keyCol =
-      opts.groupBy === 'unit' ? cases.unitCode : opts.groupBy === 'community' ? cases.communityCode : opts.groupBy === 'category' ? cases.hotlineCategory : opts.groupBy === 'cell' ? cases.cellCode : sql<string>`null`;
+      opts.groupBy === 'unit'
+        ? cases.unitCode
+        : opts.groupBy === 'community'
+          ? cases.communityCode
+          : opts.groupBy === 'category'
+            ? cases.hotlineCategory
+            : opts.groupBy === 'cell'
+              ? cases.cellCode
+              : sql<string>`null`;
     const base = this.where({ ...(opts.filter ?? {}), states: opts.filter?.states });
-    const inPeriod = and(sql`${cases.firstDispatchedAt} >= ${opts.from}`, lt(cases.firstDispatchedAt, opts.to), base);
+    const inPeriod = and(
+      sql`${cases.firstDispatchedAt} >= ${opts.from}`,
+      lt(cases.firstDispatchedAt, opts.to),
+      base,
+    );
     const rows = this.db
       .select({
         key: sql<string | null>`${keyCol}`,
@@ -496,7 +679,9 @@ export class CaseStore {
         reworked: sql<number>`sum(case when ${cases.reworkCount} > 0 and ${cases.closedAt} is not null then 1 else 0 end)`,
         redispatched: sql<number>`sum(case when ${cases.redispatchCount} > 0 then 1 else 0 end)`,
         overdueOpen: sql<number>`sum(case when ${cases.closedAt} is null and ${sql.raw(SHOWS_LIGHT_PREDICATE)} and ${cases.dueAt} < ${opts.now} then 1 else 0 end)`,
-        avgDisposalHours: sql<number | null>`avg(case when ${cases.disposedAt} is not null then (julianday(${cases.disposedAt}) - julianday(${cases.firstDispatchedAt})) * 24 end)`,
+        avgDisposalHours: sql<
+          number | null
+        >`avg(case when ${cases.disposedAt} is not null then (julianday(${cases.disposedAt}) - julianday(${cases.firstDispatchedAt})) * 24 end)`,
         avgSatisfaction: sql<number | null>`avg(${cases.satisfaction})`,
       })
       .from(cases)
@@ -506,7 +691,14 @@ export class CaseStore {
     const filed = this.db
       .select({ key: sql<string | null>`${keyCol}`, n: sql<number>`count(*)` })
       .from(cases)
-      .where(and(sql`${cases.reportedAt} >= ${opts.from}`, lt(cases.reportedAt, opts.to), sql.raw(FILED_PREDICATE), base))
+      .where(
+        and(
+          sql`${cases.reportedAt} >= ${opts.from}`,
+          lt(cases.reportedAt, opts.to),
+          sql.raw(FILED_PREDICATE),
+          base,
+        ),
+      )
       .groupBy(keyCol)
       .all();
     const filedBy = new Map(filed.map((r) => [r.key, r.n]));
@@ -536,12 +728,28 @@ export class CaseStore {
   }
 
   async countClosedBetween(from: string, to: string): Promise<number> {
-    return this.db.select({ n: sql<number>`count(*)` }).from(cases).where(and(sql`${cases.closedAt} >= ${from}`, lt(cases.closedAt, to))).get()?.n ?? 0;
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(cases)
+        .where(and(sql`${cases.closedAt} >= ${from}`, lt(cases.closedAt, to)))
+        .get()?.n ?? 0
+    );
   }
 
   /** Attachments: content-addressed image files beside the database. */
-  async addAttachment(a: { sha256: string; mime: string; size: number; uploadedBy: number | null; createdAt: string }): Promise<void> {
-    this.db.insert(attachments).values({ ...a, caseId: null }).onConflictDoNothing().run();
+  async addAttachment(a: {
+    sha256: string;
+    mime: string;
+    size: number;
+    uploadedBy: number | null;
+    createdAt: string;
+  }): Promise<void> {
+    this.db
+      .insert(attachments)
+      .values({ ...a, caseId: null })
+      .onConflictDoNothing()
+      .run();
   }
   async getAttachment(sha: string) {
     return this.db.select().from(attachments).where(eq(attachments.sha256, sha)).get() ?? null;

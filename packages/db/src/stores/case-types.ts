@@ -33,7 +33,10 @@ export interface CaseRecord extends CaseSnapshot {
 
 /** Optional at intake: only Open311 requests carry a media URL and a token; consent defaults to no. */
 type OptionalNewFields = 'mediaUrl' | 'open311Token' | 'publicConsent';
-export type NewCaseFields = Omit<CaseRecord, keyof CaseSnapshot | 'id' | 'caseNumber' | 'updatedAt' | OptionalNewFields> &
+export type NewCaseFields = Omit<
+  CaseRecord,
+  keyof CaseSnapshot | 'id' | 'caseNumber' | 'updatedAt' | OptionalNewFields
+> &
   Partial<Pick<CaseRecord, OptionalNewFields>>;
 
 export interface StoredCaseEvent {

@@ -59,19 +59,45 @@ export class ReferenceStore {
   }
 
   async isSeeded(): Promise<boolean> {
-    return (this.db.select({ n: sql<number>`count(*)` }).from(gridVersions).get()?.n ?? 0) > 0;
+    return (
+      (this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(gridVersions)
+        .get()?.n ?? 0) > 0
+    );
   }
 
   /** Write the shipped reference data into an empty database, in one transaction. */
   async seed(s: ReferenceSeed, at: string): Promise<void> {
     this.database.sqlite.transaction(() => {
       this.insertGrid(s.grid, at);
-      for (const d of s.departments) this.db.insert(departments).values({ code: d.code, name: d.name, nameEn: d.nameEn }).run();
-      for (const u of s.units) this.db.insert(units).values({ code: u.code, departmentCode: u.departmentCode, name: u.name, nameEn: u.nameEn, subDistrictCode: u.subDistrictCode ?? null, phone: u.phone ?? null }).run();
-      for (const c of s.hotlineCategories) this.db.insert(hotlineCategories).values({ code: c.code, name: c.name, nameEn: c.nameEn }).run();
-      for (const m of s.minorClasses) this.db.insert(minorClasses).values({ code: m.code, data: m, hotlineCategory: m.hotlineCategory }).run();
+      for (const d of s.departments)
+        this.db.insert(departments).values({ code: d.code, name: d.name, nameEn: d.nameEn }).run();
+      for (const u of s.units)
+        this.db
+          .insert(units)
+          .values({
+            code: u.code,
+            departmentCode: u.departmentCode,
+            name: u.name,
+            nameEn: u.nameEn,
+            subDistrictCode: u.subDistrictCode ?? null,
+            phone: u.phone ?? null,
+          })
+          .run();
+      for (const c of s.hotlineCategories)
+        this.db.insert(hotlineCategories).values({ code: c.code, name: c.name, nameEn: c.nameEn }).run();
+      for (const m of s.minorClasses)
+        this.db
+          .insert(minorClasses)
+          .values({ code: m.code, data: m, hotlineCategory: m.hotlineCategory })
+          .run();
       this.writeRules(s.routingRules);
-      this.db.insert(referenceDocuments).values({ name: 'calendar', data: s.calendar, updatedAt: at }).onConflictDoUpdate({ target: referenceDocuments.name, set: { data: s.calendar, updatedAt: at } }).run();
+      this.db
+        .insert(referenceDocuments)
+        .values({ name: 'calendar', data: s.calendar, updatedAt: at })
+        .onConflictDoUpdate({ target: referenceDocuments.name, set: { data: s.calendar, updatedAt: at } })
+        .run();
     })();
   }
 
@@ -81,15 +107,35 @@ export class ReferenceStore {
     this.db.update(cells).set({ validTo: g.validFrom }).where(isNull(cells.validTo)).run();
     const v = this.db
       .insert(gridVersions)
-      .values({ version: g.version, validFrom: g.validFrom, generated: g.generated, note: g.note ?? '', importedAt: at })
+      .values({
+        version: g.version,
+        validFrom: g.validFrom,
+        generated: g.generated,
+        note: g.note ?? '',
+        importedAt: at,
+      })
       .returning()
       .get();
     for (const sd of g.subDistricts) {
-      this.db.insert(subDistricts).values({ code: sd.code, name: sd.name, nameEn: sd.nameEn }).onConflictDoUpdate({ target: subDistricts.code, set: { name: sd.name, nameEn: sd.nameEn } }).run();
+      this.db
+        .insert(subDistricts)
+        .values({ code: sd.code, name: sd.name, nameEn: sd.nameEn })
+        .onConflictDoUpdate({ target: subDistricts.code, set: { name: sd.name, nameEn: sd.nameEn } })
+        .run();
     }
     for (const c of g.communities) {
-      const row = { code: c.code, subDistrictCode: c.subDistrictCode, name: c.name, nameEn: c.nameEn, ring: c.ring.map((p) => [p[0], p[1]] as [number, number]) };
-      this.db.insert(communities).values(row).onConflictDoUpdate({ target: communities.code, set: row }).run();
+      const row = {
+        code: c.code,
+        subDistrictCode: c.subDistrictCode,
+        name: c.name,
+        nameEn: c.nameEn,
+        ring: c.ring.map((p) => [p[0], p[1]] as [number, number]),
+      };
+      this.db
+        .insert(communities)
+        .values(row)
+        .onConflictDoUpdate({ target: communities.code, set: row })
+        .run();
     }
     for (const cell of g.cells) {
       this.db
@@ -129,7 +175,17 @@ export class ReferenceStore {
   private writeRules(rules: readonly RoutingRule[]): void {
     this.db.delete(routingRules).run();
     for (const r of rules) {
-      this.db.insert(routingRules).values({ id: r.id, minorClassCode: r.minorClassCode, scopeKind: r.scope.kind, scopeCode: ruleScopeCode(r), unitCode: r.unitCode, note: r.note }).run();
+      this.db
+        .insert(routingRules)
+        .values({
+          id: r.id,
+          minorClassCode: r.minorClassCode,
+          scopeKind: r.scope.kind,
+          scopeCode: ruleScopeCode(r),
+          unitCode: r.unitCode,
+          note: r.note,
+        })
+        .run();
     }
   }
 
@@ -138,52 +194,109 @@ export class ReferenceStore {
   }
 
   async updateMinorClass(m: MinorClass): Promise<void> {
-    this.db.update(minorClasses).set({ data: m, hotlineCategory: m.hotlineCategory }).where(eq(minorClasses.code, m.code)).run();
+    this.db
+      .update(minorClasses)
+      .set({ data: m, hotlineCategory: m.hotlineCategory })
+      .where(eq(minorClasses.code, m.code))
+      .run();
   }
 
   async upsertUnit(u: Unit): Promise<void> {
-    const row = { code: u.code, departmentCode: u.departmentCode, name: u.name, nameEn: u.nameEn, subDistrictCode: u.subDistrictCode ?? null, phone: u.phone ?? null };
+    const row = {
+      code: u.code,
+      departmentCode: u.departmentCode,
+      name: u.name,
+      nameEn: u.nameEn,
+      subDistrictCode: u.subDistrictCode ?? null,
+      phone: u.phone ?? null,
+    };
     this.db.insert(units).values(row).onConflictDoUpdate({ target: units.code, set: row }).run();
   }
 
   /** Everything the service layer keeps in memory, for the current grid version. */
   async load(): Promise<ReferenceSnapshot> {
-    const v = this.db.select().from(gridVersions).where(isNull(gridVersions.validTo)).orderBy(desc(gridVersions.id)).get();
+    const v = this.db
+      .select()
+      .from(gridVersions)
+      .where(isNull(gridVersions.validTo))
+      .orderBy(desc(gridVersions.id))
+      .get();
     if (!v) throw new Error('reference data not seeded');
     const cellRows = this.db.select().from(cells).where(eq(cells.gridVersionId, v.id)).all();
-    const cal = this.db.select().from(referenceDocuments).where(eq(referenceDocuments.name, 'calendar')).get();
+    const cal = this.db
+      .select()
+      .from(referenceDocuments)
+      .where(eq(referenceDocuments.name, 'calendar'))
+      .get();
     return {
-      gridVersion: { id: v.id, version: v.version, validFrom: v.validFrom, generated: v.generated, note: v.note },
+      gridVersion: {
+        id: v.id,
+        version: v.version,
+        validFrom: v.validFrom,
+        generated: v.generated,
+        note: v.note,
+      },
       subDistricts: this.db.select().from(subDistricts).all() as SubDistrict[],
       communities: this.db
         .select()
         .from(communities)
         .all()
-        .map((c): Community => ({ ...c, code: asCommunityCode(c.code), subDistrictCode: asSubDistrictCode(c.subDistrictCode) })),
-      cells: cellRows.map(
-        (c): GridCell => ({
-          code: asGridCellCode(c.code),
-          communityCode: asCommunityCode(c.communityCode),
+        .map((c): Community => ({
+          ...c,
+          code: asCommunityCode(c.code),
           subDistrictCode: asSubDistrictCode(c.subDistrictCode),
-          name: c.name,
-          ring: c.ring,
-          validFrom: c.validFrom,
-          validTo: c.validTo,
-        }),
-      ),
+        })),
+      cells: cellRows.map((c): GridCell => ({
+        code: asGridCellCode(c.code),
+        communityCode: asCommunityCode(c.communityCode),
+        subDistrictCode: asSubDistrictCode(c.subDistrictCode),
+        name: c.name,
+        ring: c.ring,
+        validFrom: c.validFrom,
+        validTo: c.validTo,
+      })),
       departments: this.db.select().from(departments).all() as Department[],
-      units: this.db.select().from(units).all().map((u) => ({ ...u, subDistrictCode: u.subDistrictCode ?? undefined, phone: u.phone ?? undefined })) as Unit[],
+      units: this.db
+        .select()
+        .from(units)
+        .all()
+        .map((u) => ({
+          ...u,
+          subDistrictCode: u.subDistrictCode ?? undefined,
+          phone: u.phone ?? undefined,
+        })) as Unit[],
       hotlineCategories: this.db.select().from(hotlineCategories).all() as HotlineCategory[],
-      minorClasses: this.db.select().from(minorClasses).all().map((m) => m.data as MinorClass),
-      routingRules: this.db.select().from(routingRules).all().map(
-        (r) => ({ id: r.id, minorClassCode: r.minorClassCode, scope: r.scopeKind === 'city' ? { kind: 'city' } : { kind: r.scopeKind, code: r.scopeCode }, unitCode: r.unitCode, note: r.note }) as RoutingRule,
-      ),
+      minorClasses: this.db
+        .select()
+        .from(minorClasses)
+        .all()
+        .map((m) => m.data as MinorClass),
+      routingRules: this.db
+        .select()
+        .from(routingRules)
+        .all()
+        .map(
+          (r) =>
+            ({
+              id: r.id,
+              minorClassCode: r.minorClassCode,
+              scope: r.scopeKind === 'city' ? { kind: 'city' } : { kind: r.scopeKind, code: r.scopeCode },
+              unitCode: r.unitCode,
+              note: r.note,
+            }) as RoutingRule,
+        ),
       calendar: cal?.data as WorkCalendarData,
     };
   }
 
   /** Cells of any version by code (a case keeps its grid version's cell). */
   async cellOfVersion(gridVersionId: number, code: string) {
-    return this.db.select().from(cells).where(sql`${cells.gridVersionId} = ${gridVersionId} and ${cells.code} = ${code}`).get() ?? null;
+    return (
+      this.db
+        .select()
+        .from(cells)
+        .where(sql`${cells.gridVersionId} = ${gridVersionId} and ${cells.code} = ${code}`)
+        .get() ?? null
+    );
   }
 }

@@ -19,8 +19,26 @@ describe('session lookup cache', () => {
     dir = mkdtempSync(join(tmpdir(), 'citygrid-users-'));
     database = openDatabase(join(dir, 'u.db'));
     store = new UserStore(database);
-    userId = (await store.create({ username: 'op', displayName: '王', role: 'operator', unitCode: null, passwordHash: 'x', active: true, createdAt: at(0) })).id;
-    await store.createSession({ tokenHash: 'h1', userId, csrfToken: 'c', createdAt: at(0), expiresAt: at(3600_000), kind: 'staff', absoluteExpiresAt: at(12 * 3600_000) });
+    userId = (
+      await store.create({
+        username: 'op',
+        displayName: '王',
+        role: 'operator',
+        unitCode: null,
+        passwordHash: 'x',
+        active: true,
+        createdAt: at(0),
+      })
+    ).id;
+    await store.createSession({
+      tokenHash: 'h1',
+      userId,
+      csrfToken: 'c',
+      createdAt: at(0),
+      expiresAt: at(3600_000),
+      kind: 'staff',
+      absoluteExpiresAt: at(12 * 3600_000),
+    });
   });
   afterEach(() => {
     database.close();
@@ -42,7 +60,15 @@ describe('session lookup cache', () => {
     expect(await store.findSession('h1', at(1000))).not.toBeNull();
     await store.deleteSession('h1');
     expect(await store.findSession('h1', at(1001))).toBeNull();
-    await store.createSession({ tokenHash: 'h2', userId, csrfToken: 'c', createdAt: at(0), expiresAt: at(3600_000), kind: 'staff', absoluteExpiresAt: null });
+    await store.createSession({
+      tokenHash: 'h2',
+      userId,
+      csrfToken: 'c',
+      createdAt: at(0),
+      expiresAt: at(3600_000),
+      kind: 'staff',
+      absoluteExpiresAt: null,
+    });
     expect(await store.findSession('h2', at(1002))).not.toBeNull();
     database.sqlite.prepare('delete from sessions').run();
     expect(await store.findSession('h2', at(1003))).toBeNull();

@@ -67,7 +67,9 @@ export class UserStore {
       });
       for (const table of ['sessions', 'users']) {
         for (const op of ['update', 'delete']) {
-          sqlite.exec(`create temp trigger if not exists citygrid_${table}_${op}_drops_cache after ${op} on main.${table} begin select citygrid_sessions_changed(); end`);
+          sqlite.exec(
+            `create temp trigger if not exists citygrid_${table}_${op}_drops_cache after ${op} on main.${table} begin select citygrid_sessions_changed(); end`,
+          );
         }
       }
     }
@@ -89,12 +91,20 @@ export class UserStore {
     return this.db.select().from(users).orderBy(asc(users.id)).all().map(toUser);
   }
   async count(): Promise<number> {
-    return this.db.select({ n: sql<number>`count(*)` }).from(users).get()?.n ?? 0;
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(users)
+        .get()?.n ?? 0
+    );
   }
   async create(u: Omit<UserRecord, 'id'>): Promise<UserRecord> {
     return toUser(this.db.insert(users).values(u).returning().get());
   }
-  async update(id: number, patch: Partial<Pick<UserRecord, 'displayName' | 'role' | 'unitCode' | 'active' | 'passwordHash'>>): Promise<UserRecord | null> {
+  async update(
+    id: number,
+    patch: Partial<Pick<UserRecord, 'displayName' | 'role' | 'unitCode' | 'active' | 'passwordHash'>>,
+  ): Promise<UserRecord | null> {
     const r = this.db.update(users).set(patch).where(eq(users.id, id)).returning().get();
     return r ? toUser(r) : null;
   }
@@ -128,15 +138,29 @@ export class UserStore {
         where s.token_hash = ? and s.expires_at > ? and (s.absolute_expires_at is null or s.absolute_expires_at > ?) and u.active = 1`,
     );
     const r = this.findSessionStmt.get(tokenHash, now, now) as
-      | (Omit<UserRecord, 'active'> & { csrfToken: string; active: number; kind: string; expiresAt: string; absoluteExpiresAt: string | null })
+      | (Omit<UserRecord, 'active'> & {
+          csrfToken: string;
+          active: number;
+          kind: string;
+          expiresAt: string;
+          absoluteExpiresAt: string | null;
+        })
       | undefined;
     if (!r) return null;
     const { csrfToken, active, kind, expiresAt, absoluteExpiresAt, ...u } = r;
-    return { user: { ...u, active: active === 1 }, csrfToken, kind: kind === 'wall' ? 'wall' : 'staff', expiresAt, absoluteExpiresAt };
+    return {
+      user: { ...u, active: active === 1 },
+      csrfToken,
+      kind: kind === 'wall' ? 'wall' : 'staff',
+      expiresAt,
+      absoluteExpiresAt,
+    };
   }
   /** Slide a session's expiry forward (renewal while it is used). */
   async renewSession(tokenHash: string, expiresAt: string): Promise<void> {
-    this.renewSessionStmt ??= this.database.sqlite.prepare('update sessions set expires_at = ? where token_hash = ?');
+    this.renewSessionStmt ??= this.database.sqlite.prepare(
+      'update sessions set expires_at = ? where token_hash = ?',
+    );
     this.renewSessionStmt.run(expiresAt, tokenHash);
   }
   async deleteSession(tokenHash: string): Promise<void> {
@@ -144,20 +168,40 @@ export class UserStore {
   }
   /** Delete sessions past their sliding or absolute expiry; returns how many went. */
   async deleteExpiredSessions(now: string): Promise<number> {
-    return this.db.delete(sessions).where(or(lte(sessions.expiresAt, now), lte(sessions.absoluteExpiresAt, now))).run().changes;
+    return this.db
+      .delete(sessions)
+      .where(or(lte(sessions.expiresAt, now), lte(sessions.absoluteExpiresAt, now)))
+      .run().changes;
   }
 
   async addApiKey(k: { keyHash: string; name: string; createdAt: string }): Promise<void> {
     this.db.insert(apiKeys).values(k).onConflictDoNothing().run();
   }
   async findApiKey(keyHash: string): Promise<{ name: string } | null> {
-    return this.db.select({ name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.keyHash, keyHash)).get() ?? null;
+    return (
+      this.db.select({ name: apiKeys.name }).from(apiKeys).where(eq(apiKeys.keyHash, keyHash)).get() ?? null
+    );
   }
 
-  async logSecurity(e: { at: string; kind: string; username?: string | null; userId?: number | null; detail: string; ip?: string | null }): Promise<void> {
-    this.db.insert(securityLog).values({ ...e, username: e.username ?? null, userId: e.userId ?? null, ip: e.ip ?? null }).run();
+  async logSecurity(e: {
+    at: string;
+    kind: string;
+    username?: string | null;
+    userId?: number | null;
+    detail: string;
+    ip?: string | null;
+  }): Promise<void> {
+    this.db
+      .insert(securityLog)
+      .values({ ...e, username: e.username ?? null, userId: e.userId ?? null, ip: e.ip ?? null })
+      .run();
   }
   async listSecurityLog(limit = 100) {
-    return this.db.select().from(securityLog).orderBy(sql`${securityLog.id} desc`).limit(limit).all();
+    return this.db
+      .select()
+      .from(securityLog)
+      .orderBy(sql`${securityLog.id} desc`)
+      .limit(limit)
+      .all();
   }
 }

@@ -24,11 +24,18 @@ describe('the shipped Xilinhot calendar data', () => {
   it('matches the State Council arrangement for 2025: 27 listed days off and 5 make-up days', () => {
     const year = defaultCalendarData.years['2025']!;
     expect(year.holidays).toHaveLength(1 + 8 + 3 + 5 + 3 + 8);
-    expect(year.makeUpWorkdays.map((d) => d.date)).toEqual(['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11']);
+    expect(year.makeUpWorkdays.map((d) => d.date)).toEqual([
+      '2025-01-26',
+      '2025-02-08',
+      '2025-04-27',
+      '2025-09-28',
+      '2025-10-11',
+    ]);
   });
 
   it('puts each statutory lunar holiday of 2027 inside its provisional break', () => {
     const days = new Set(defaultCalendarData.years['2027']!.holidays.map((d) => d.date));
-    for (const date of ['2027-02-06', '2027-04-05', '2027-06-09', '2027-09-15', '2027-10-01']) expect(days.has(date), date).toBe(true);
+    for (const date of ['2027-02-06', '2027-04-05', '2027-06-09', '2027-09-15', '2027-10-01'])
+      expect(days.has(date), date).toBe(true);
   });
 });

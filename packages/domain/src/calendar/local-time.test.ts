@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { defaultCalendarData } from './default-calendar.ts';
-import { formatUtcOffset, instantOfLocal, LOCAL_TIME_ZONE, LOCAL_UTC_OFFSET_MINUTES, localDate, localDayStart, localWallClock, toLocalIso } from './local-time.ts';
+import {
+  formatUtcOffset,
+  instantOfLocal,
+  LOCAL_TIME_ZONE,
+  LOCAL_UTC_OFFSET_MINUTES,
+  localDate,
+  localDayStart,
+  localWallClock,
+  toLocalIso,
+} from './local-time.ts';
 
 describe('local-day arithmetic from the calendar', () => {
   it('takes the offset and the zone from the calendar data', () => {

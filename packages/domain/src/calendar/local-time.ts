@@ -15,7 +15,8 @@ export const LOCAL_UTC_OFFSET_MINUTES: number = defaultCalendarData.utcOffsetMin
 export const LOCAL_TIME_ZONE: string = defaultCalendarData.timeZone;
 
 type Instant = Date | number | string;
-const msOf = (t: Instant): number => (t instanceof Date ? t.getTime() : typeof t === 'number' ? t : Date.parse(t));
+const msOf = (t: Instant): number =>
+  t instanceof Date ? t.getTime() : typeof t === 'number' ? t : Date.parse(t);
 
 /** The local wall-clock reading of an instant, as a Date whose UTC fields show local time. */
 export function localWallClock(t: Instant, offsetMinutes = LOCAL_UTC_OFFSET_MINUTES): Date {
@@ -23,7 +24,14 @@ export function localWallClock(t: Instant, offsetMinutes = LOCAL_UTC_OFFSET_MINU
 }
 
 /** The instant at which the local wall clock reads `Date.UTC(year, month, day, ...)`. */
-export function instantOfLocal(year: number, month: number, day = 1, hour = 0, minute = 0, offsetMinutes = LOCAL_UTC_OFFSET_MINUTES): Date {
+export function instantOfLocal(
+  year: number,
+  month: number,
+  day = 1,
+  hour = 0,
+  minute = 0,
+  offsetMinutes = LOCAL_UTC_OFFSET_MINUTES,
+): Date {
   return new Date(Date.UTC(year, month, day, hour, minute) - offsetMinutes * MINUTE_MS);
 }
 

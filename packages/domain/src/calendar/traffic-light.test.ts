@@ -14,7 +14,8 @@ describe('the traffic light in working time', () => {
   const start = bj('2025-03-04 10:00');
   const limit: TimeLimit = { amount: 10, unit: 'working_hours' };
   const due = calendar.addTimeLimit(start, limit);
-  const light = (now: string) => computeTrafficLight({ start, due, now: bj(now), limitUnit: limit.unit, calendar });
+  const light = (now: string) =>
+    computeTrafficLight({ start, due, now: bj(now), limitUnit: limit.unit, calendar });
 
   it('puts the due time where the working calendar says', () => {
     expect(due).toEqual(bj('2025-03-05 15:30'));
@@ -23,7 +24,11 @@ describe('the traffic light in working time', () => {
   it('is green under 80 % of the working time used', () => {
     expect(light('2025-03-04 10:00')).toEqual({ light: 'green', usedFraction: 0, remainingMs: 10 * HOUR_MS });
     // Tue 10:00–12:00 and 14:30–18:00 = 5.5 h used.
-    expect(light('2025-03-04 20:00')).toMatchObject({ light: 'green', usedFraction: 0.55, remainingMs: 4.5 * HOUR_MS });
+    expect(light('2025-03-04 20:00')).toMatchObject({
+      light: 'green',
+      usedFraction: 0.55,
+      remainingMs: 4.5 * HOUR_MS,
+    });
   });
 
   it('does not use time up overnight or over lunch', () => {
@@ -33,7 +38,11 @@ describe('the traffic light in working time', () => {
 
   it('turns yellow at exactly 80 % used and stays yellow up to the due instant', () => {
     // 8 h used at Wed 11:00.
-    expect(light('2025-03-05 11:00')).toMatchObject({ light: 'yellow', usedFraction: 0.8, remainingMs: 2 * HOUR_MS });
+    expect(light('2025-03-05 11:00')).toMatchObject({
+      light: 'yellow',
+      usedFraction: 0.8,
+      remainingMs: 2 * HOUR_MS,
+    });
     expect(light('2025-03-05 15:30')).toMatchObject({ light: 'yellow', usedFraction: 1, remainingMs: 0 });
   });
 
@@ -45,7 +54,13 @@ describe('the traffic light in working time', () => {
   it('is red but shows no extra working time overdue outside working hours', () => {
     const lateStart = bj('2025-03-04 17:00');
     const lateDue = calendar.addTimeLimit(lateStart, { amount: 1, unit: 'working_hours' }); // 18:00
-    const result = computeTrafficLight({ start: lateStart, due: lateDue, now: bj('2025-03-04 21:00'), limitUnit: 'working_hours', calendar });
+    const result = computeTrafficLight({
+      start: lateStart,
+      due: lateDue,
+      now: bj('2025-03-04 21:00'),
+      limitUnit: 'working_hours',
+      calendar,
+    });
     expect(result).toEqual({ light: 'red', usedFraction: 1, remainingMs: 0 });
   });
 });
@@ -54,16 +69,27 @@ describe('the traffic light in calendar hours', () => {
   it('measures wall time, ignoring nights and holidays', () => {
     const start = bj('2025-10-01 20:00'); // National Day
     const due = calendar.addTimeLimit(start, { amount: 10, unit: 'calendar_hours' });
-    const at = (now: string) => computeTrafficLight({ start, due, now: bj(now), limitUnit: 'calendar_hours', calendar });
-    expect(at('2025-10-02 03:00')).toMatchObject({ light: 'green', usedFraction: 0.7, remainingMs: 3 * HOUR_MS });
+    const at = (now: string) =>
+      computeTrafficLight({ start, due, now: bj(now), limitUnit: 'calendar_hours', calendar });
+    expect(at('2025-10-02 03:00')).toMatchObject({
+      light: 'green',
+      usedFraction: 0.7,
+      remainingMs: 3 * HOUR_MS,
+    });
     expect(at('2025-10-02 04:00')).toMatchObject({ light: 'yellow', usedFraction: 0.8 });
-    expect(at('2025-10-02 07:00')).toMatchObject({ light: 'red', usedFraction: 1.1, remainingMs: -1 * HOUR_MS });
+    expect(at('2025-10-02 07:00')).toMatchObject({
+      light: 'red',
+      usedFraction: 1.1,
+      remainingMs: -1 * HOUR_MS,
+    });
   });
 
   it('is green before the clock starts', () => {
     const start = bj('2025-10-01 20:00');
     const due = bj('2025-10-01 21:00');
-    expect(computeTrafficLight({ start, due, now: bj('2025-10-01 19:00'), limitUnit: 'calendar_hours', calendar })).toMatchObject({
+    expect(
+      computeTrafficLight({ start, due, now: bj('2025-10-01 19:00'), limitUnit: 'calendar_hours', calendar }),
+    ).toMatchObject({
       light: 'green',
       usedFraction: 0,
     });
@@ -72,9 +98,15 @@ describe('the traffic light in calendar hours', () => {
 
 describe('extending a deadline', () => {
   it('counts the extension from the old due time', () => {
-    expect(extendDeadline(bj('2025-03-04 18:00'), { amount: 2, unit: 'working_hours' }, calendar)).toEqual(bj('2025-03-05 10:30'));
-    expect(extendDeadline(bj('2025-09-30 16:00'), { amount: 1, unit: 'working_days' }, calendar)).toEqual(bj('2025-10-09 16:00'));
-    expect(extendDeadline(bj('2025-03-04 18:00'), { amount: 24, unit: 'calendar_hours' }, calendar)).toEqual(bj('2025-03-05 18:00'));
+    expect(extendDeadline(bj('2025-03-04 18:00'), { amount: 2, unit: 'working_hours' }, calendar)).toEqual(
+      bj('2025-03-05 10:30'),
+    );
+    expect(extendDeadline(bj('2025-09-30 16:00'), { amount: 1, unit: 'working_days' }, calendar)).toEqual(
+      bj('2025-10-09 16:00'),
+    );
+    expect(extendDeadline(bj('2025-03-04 18:00'), { amount: 24, unit: 'calendar_hours' }, calendar)).toEqual(
+      bj('2025-03-05 18:00'),
+    );
   });
 });
 
@@ -93,14 +125,25 @@ describe('traffic light properties', () => {
       fc.property(
         fc.integer({ min: RANGE_START, max: RANGE_END }),
         arbLimit,
-        fc.array(fc.integer({ min: -2 * 24 * HOUR_MS, max: 60 * 24 * HOUR_MS }), { minLength: 2, maxLength: 30 }),
+        fc.array(fc.integer({ min: -2 * 24 * HOUR_MS, max: 60 * 24 * HOUR_MS }), {
+          minLength: 2,
+          maxLength: 30,
+        }),
         (startMs, limit, offsets) => {
           const start = new Date(startMs);
           const due = calendar.addTimeLimit(start, limit);
-          const nows = [...offsets.map((o) => startMs + o), due.getTime(), due.getTime() + 1].sort((a, b) => a - b);
+          const nows = [...offsets.map((o) => startMs + o), due.getTime(), due.getTime() + 1].sort(
+            (a, b) => a - b,
+          );
           let previous = -1;
           for (const nowMs of nows) {
-            const result = computeTrafficLight({ start, due, now: new Date(nowMs), limitUnit: limit.unit, calendar });
+            const result = computeTrafficLight({
+              start,
+              due,
+              now: new Date(nowMs),
+              limitUnit: limit.unit,
+              calendar,
+            });
             expect(rank[result.light]).toBeGreaterThanOrEqual(previous);
             previous = rank[result.light];
             expect(result.light === 'red').toBe(nowMs > due.getTime());

@@ -9,7 +9,8 @@ const HOUR_MS = 3_600_000;
 /** Beijing local time, "YYYY-MM-DD HH:MM[:SS]". */
 const bj = (local: string): Date => new Date(`${local.replace(' ', 'T')}+08:00`);
 /** Formats an instant as Beijing local "YYYY-MM-DD HH:MM". */
-const fmt = (d: Date): string => new Date(d.getTime() + 8 * HOUR_MS).toISOString().slice(0, 16).replace('T', ' ');
+const fmt = (d: Date): string =>
+  new Date(d.getTime() + 8 * HOUR_MS).toISOString().slice(0, 16).replace('T', ' ');
 
 const calendar = getDefaultWorkCalendar();
 const due = (start: string, amount: number, unit: TimeLimit['unit']): string =>
@@ -153,7 +154,8 @@ describe('deadlines in working days', () => {
 
   it('computes 20 working days quickly, across New Year and its make-up Sunday', () => {
     const started = performance.now();
-    for (let i = 0; i < 1000; i += 1) calendar.addTimeLimit(bj('2025-12-20 10:00'), { amount: 20, unit: 'working_days' });
+    for (let i = 0; i < 1000; i += 1)
+      calendar.addTimeLimit(bj('2025-12-20 10:00'), { amount: 20, unit: 'working_days' });
     expect(performance.now() - started).toBeLessThan(1000);
     // 2025-12-22 .. 2026-01-20, skipping New Year Jan 1–3 and counting make-up Sunday Jan 4.
     expect(due('2025-12-20 10:00', 20, 'working_days')).toBe('2026-01-19 18:00');
@@ -238,12 +240,18 @@ describe('input validation', () => {
   });
 
   it('rejects negative amounts, unknown units and invalid dates', () => {
-    expectBadInput(() => calendar.addTimeLimit(bj('2025-03-05 10:00'), { amount: -1, unit: 'working_hours' }), 'limit.amount');
+    expectBadInput(
+      () => calendar.addTimeLimit(bj('2025-03-05 10:00'), { amount: -1, unit: 'working_hours' }),
+      'limit.amount',
+    );
     expectBadInput(
       () => calendar.addTimeLimit(bj('2025-03-05 10:00'), { amount: 1, unit: 'weeks' as TimeLimit['unit'] }),
       'limit.unit',
     );
-    expectBadInput(() => calendar.addTimeLimit(new Date(Number.NaN), { amount: 1, unit: 'working_hours' }), 'start');
+    expectBadInput(
+      () => calendar.addTimeLimit(new Date(Number.NaN), { amount: 1, unit: 'working_hours' }),
+      'start',
+    );
     expectBadInput(() => calendar.isWorkingDay(new Date('nope')), 'date');
   });
 });
@@ -266,7 +274,9 @@ describe('properties over 2025–2027', () => {
     fc.assert(
       fc.property(arbInstant, arbInstant, arbAnyLimit, (x, y, limit) => {
         const [a, b] = x <= y ? [x, y] : [y, x];
-        expect(calendar.addTimeLimit(a, limit).getTime()).toBeLessThanOrEqual(calendar.addTimeLimit(b, limit).getTime());
+        expect(calendar.addTimeLimit(a, limit).getTime()).toBeLessThanOrEqual(
+          calendar.addTimeLimit(b, limit).getTime(),
+        );
       }),
       { numRuns: 300 },
     );
@@ -276,7 +286,9 @@ describe('properties over 2025–2027', () => {
     fc.assert(
       fc.property(arbInstant, arbAnyLimit, fc.integer({ min: 0, max: 40 }), (start, limit, extraQuarters) => {
         const bigger = { ...limit, amount: limit.amount + extraQuarters / 4 };
-        expect(calendar.addTimeLimit(start, limit).getTime()).toBeLessThanOrEqual(calendar.addTimeLimit(start, bigger).getTime());
+        expect(calendar.addTimeLimit(start, limit).getTime()).toBeLessThanOrEqual(
+          calendar.addTimeLimit(start, bigger).getTime(),
+        );
       }),
       { numRuns: 300 },
     );
@@ -296,7 +308,8 @@ describe('properties over 2025–2027', () => {
   it('elapses exactly the limit in working time between the start and the deadline', () => {
     fc.assert(
       fc.property(arbInstant, arbWorkingLimit, (start, limit) => {
-        const expected = limit.unit === 'working_hours' ? limit.amount * HOUR_MS : limit.amount * calendar.workingDayMs;
+        const expected =
+          limit.unit === 'working_hours' ? limit.amount * HOUR_MS : limit.amount * calendar.workingDayMs;
         expect(calendar.workingMsBetween(start, calendar.addTimeLimit(start, limit))).toBe(expected);
       }),
       { numRuns: 300 },
@@ -316,14 +329,19 @@ describe('properties over 2025–2027', () => {
 
   it('adds working time piecewise: due(due(s, a), b) = due(s, a + b) for working hours', () => {
     fc.assert(
-      fc.property(arbInstant, fc.integer({ min: 1, max: 200 }), fc.integer({ min: 1, max: 200 }), (start, qa, qb) => {
-        const a = calendar.addTimeLimit(start, { amount: qa / 4, unit: 'working_hours' });
-        const chained = calendar.addTimeLimit(a, { amount: qb / 4, unit: 'working_hours' });
-        const direct = calendar.addTimeLimit(start, { amount: (qa + qb) / 4, unit: 'working_hours' });
-        // Chaining from a period end restarts at the next period start; both give the same working time.
-        expect(calendar.workingMsBetween(start, chained)).toBe(calendar.workingMsBetween(start, direct));
-        expect(chained.getTime()).toBeGreaterThanOrEqual(direct.getTime());
-      }),
+      fc.property(
+        arbInstant,
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 1, max: 200 }),
+        (start, qa, qb) => {
+          const a = calendar.addTimeLimit(start, { amount: qa / 4, unit: 'working_hours' });
+          const chained = calendar.addTimeLimit(a, { amount: qb / 4, unit: 'working_hours' });
+          const direct = calendar.addTimeLimit(start, { amount: (qa + qb) / 4, unit: 'working_hours' });
+          // Chaining from a period end restarts at the next period start; both give the same working time.
+          expect(calendar.workingMsBetween(start, chained)).toBe(calendar.workingMsBetween(start, direct));
+          expect(chained.getTime()).toBeGreaterThanOrEqual(direct.getTime());
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -331,7 +349,9 @@ describe('properties over 2025–2027', () => {
   it('keeps calendar hours equal to wall-clock hours', () => {
     fc.assert(
       fc.property(arbInstant, fc.integer({ min: 0, max: 500 }), (start, h) => {
-        expect(calendar.addTimeLimit(start, { amount: h, unit: 'calendar_hours' }).getTime() - start.getTime()).toBe(h * HOUR_MS);
+        expect(
+          calendar.addTimeLimit(start, { amount: h, unit: 'calendar_hours' }).getTime() - start.getTime(),
+        ).toBe(h * HOUR_MS);
       }),
     );
   });

@@ -102,7 +102,11 @@ function parseLocalDate(value: unknown, field: string): { day: number; year: num
   const dayOfMonth = Number(match[3]);
   const ms = Date.UTC(year, month - 1, dayOfMonth);
   const check = new Date(ms);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== dayOfMonth) {
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== dayOfMonth
+  ) {
     throw badInput(field, `${field} is not a real calendar date: "${value}"`);
   }
   return { day: ms / DAY_MS, year };
@@ -173,11 +177,14 @@ function parseYears(value: unknown): { holidays: Set<number>; makeUpWorkdays: Se
       if (!Array.isArray(entries)) throw badInput(listField, `${listField} must be a list of { date, name }`);
       entries.forEach((entry: unknown, i) => {
         const field = `${listField}[${i}]`;
-        if (typeof entry !== 'object' || entry === null) throw badInput(field, `${field} must be { date, name }`);
+        if (typeof entry !== 'object' || entry === null)
+          throw badInput(field, `${field} must be { date, name }`);
         const { date, name } = entry as { date?: unknown; name?: unknown };
         const { day, year } = parseLocalDate(date, `${field}.date`);
-        if (String(year) !== yearKey) throw badInput(`${field}.date`, `${field}.date ${String(date)} is not in ${yearKey}`);
-        if (typeof name !== 'string' || name.trim() === '') throw badInput(`${field}.name`, `${field}.name must be non-empty`);
+        if (String(year) !== yearKey)
+          throw badInput(`${field}.date`, `${field}.date ${String(date)} is not in ${yearKey}`);
+        if (typeof name !== 'string' || name.trim() === '')
+          throw badInput(`${field}.name`, `${field}.name must be non-empty`);
         target.add(day);
       });
     }
@@ -194,7 +201,8 @@ function parseYears(value: unknown): { holidays: Set<number>; makeUpWorkdays: Se
 /** Builds a working calendar from data; throws DomainError BAD_INPUT naming the offending field. */
 export function createWorkCalendar(data: WorkCalendarData): WorkCalendar {
   if (typeof data !== 'object' || data === null) throw badInput('data', 'calendar data must be an object');
-  if (typeof data.timeZone !== 'string' || data.timeZone === '') throw badInput('timeZone', 'timeZone must be a string');
+  if (typeof data.timeZone !== 'string' || data.timeZone === '')
+    throw badInput('timeZone', 'timeZone must be a string');
   const offsetMinutes = data.utcOffsetMinutes;
   if (!Number.isInteger(offsetMinutes) || offsetMinutes < -12 * 60 || offsetMinutes > 14 * 60) {
     throw badInput('utcOffsetMinutes', 'utcOffsetMinutes must be an integer between -720 and 840');
@@ -254,7 +262,8 @@ export function createWorkCalendar(data: WorkCalendarData): WorkCalendar {
   const workingDaysBefore = (day: number): number => {
     if (!prefix) {
       prefix = new Int32Array(PREFIX_DAYS + 1);
-      for (let i = 0; i < PREFIX_DAYS; i++) prefix[i + 1] = prefix[i]! + (isWorkingDayIndex(PREFIX_FROM + i) ? 1 : 0);
+      for (let i = 0; i < PREFIX_DAYS; i++)
+        prefix[i + 1] = prefix[i]! + (isWorkingDayIndex(PREFIX_FROM + i) ? 1 : 0);
     }
     return prefix[day - PREFIX_FROM]!;
   };

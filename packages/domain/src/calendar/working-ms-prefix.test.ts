@@ -13,7 +13,8 @@ describe('working time over long spans', () => {
       fc.property(fc.integer({ min: from, max: to }), fc.integer({ min: 0, max: 400 * DAY }), (a, span) => {
         const b = a + span;
         let chunked = 0;
-        for (let t = a; t < b; t += DAY / 2) chunked += cal.workingMsBetween(new Date(t), new Date(Math.min(t + DAY / 2, b)));
+        for (let t = a; t < b; t += DAY / 2)
+          chunked += cal.workingMsBetween(new Date(t), new Date(Math.min(t + DAY / 2, b)));
         expect(cal.workingMsBetween(new Date(a), new Date(b))).toBe(chunked);
       }),
       { numRuns: 200 },

@@ -34,13 +34,25 @@ export const CLOSED_STATES: readonly CaseState[] = ['closed', 'callback_done', '
 export const OPEN_STATES: readonly CaseState[] = CASE_STATES.filter((s) => !CLOSED_STATES.includes(s));
 export const isOpenState = (s: CaseState | string): boolean => (OPEN_STATES as readonly string[]).includes(s);
 /** A unit holds the case and its disposal clock runs: the states in which a case can be overdue. */
-export const CLOCK_RUNNING_STATES: readonly CaseState[] = ['dispatched', 'accepted', 'return_requested', 'extension_requested', 'park_requested'];
+export const CLOCK_RUNNING_STATES: readonly CaseState[] = [
+  'dispatched',
+  'accepted',
+  'return_requested',
+  'extension_requested',
+  'park_requested',
+];
 /** States in which a unit holds the case (the clock runs, or is suspended while parked). */
 export const UNIT_STATES: readonly CaseState[] = [...CLOCK_RUNNING_STATES, 'parked'];
 /** A unit's work queue: the cases it holds plus those it disposed, awaiting check. */
 export const UNIT_QUEUE_STATES: readonly CaseState[] = [...UNIT_STATES, 'disposed'];
 /** The dispatchers' queue: waiting for filing or dispatch, or a unit's request awaiting a decision. */
-export const DISPATCH_QUEUE_STATES: readonly CaseState[] = ['reported', 'filed', 'return_requested', 'extension_requested', 'park_requested'];
+export const DISPATCH_QUEUE_STATES: readonly CaseState[] = [
+  'reported',
+  'filed',
+  'return_requested',
+  'extension_requested',
+  'park_requested',
+];
 /** The inspectors' review queue, in its two sections: disposed awaiting the check, closed awaiting the callback. */
 export const REVIEW_QUEUE_STATES = ['disposed', 'closed'] as const satisfies readonly CaseState[];
 /** The unit reported its result; the case awaits the check (核查). */
@@ -53,7 +65,8 @@ export const UNFILED_STATES: readonly CaseState[] = ['reported', 'voided', 'merg
  * Whether a case in this state shows a traffic light (once dispatched with a deadline): open, and
  * neither disposed (awaiting check) nor parked (clock suspended).
  */
-export const showsLight = (s: CaseState | string): boolean => isOpenState(s) && !isAwaitingCheck(s) && !isClockSuspended(s);
+export const showsLight = (s: CaseState | string): boolean =>
+  isOpenState(s) && !isAwaitingCheck(s) && !isClockSuspended(s);
 
 /** The part of a case that the event log determines. Everything here is derivable by replay. */
 export interface CaseSnapshot {

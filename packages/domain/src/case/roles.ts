@@ -21,7 +21,8 @@ export interface Viewer {
  * The unit a viewer is limited to: unit staff see only the cases their unit holds, so this is their
  * unit; `undefined` for everyone else (no limit). Lists keyed by scope (the live hub) use it as the key.
  */
-export const unitScopeOf = (viewer: Viewer): string | null | undefined => (viewer.role === 'unit_staff' ? viewer.unitCode : undefined);
+export const unitScopeOf = (viewer: Viewer): string | null | undefined =>
+  viewer.role === 'unit_staff' ? viewer.unitCode : undefined;
 /** Unit staff see only cases their unit holds; everyone else sees every case. The one unit-scope rule. */
 export const canSeeCase = (viewer: Viewer, caseUnitCode: string | null): boolean => {
   const scope = unitScopeOf(viewer);

@@ -36,7 +36,14 @@ export type CaseAction =
    * 补充意见: a citizen's comment arriving from a partner app (Open311 POST servicerequestupdates).
    * History only: it never changes the state; `requestedStatus` is what the citizen's app said.
    */
-  | { type: 'comment'; reason: string; note: string; mediaUrl?: string; externalId?: string; requestedStatus?: string };
+  | {
+      type: 'comment';
+      reason: string;
+      note: string;
+      mediaUrl?: string;
+      externalId?: string;
+      requestedStatus?: string;
+    };
 
 export type CaseActionType = CaseAction['type'];
 
@@ -82,32 +89,217 @@ const OPEN = OPEN_STATES;
 
 /** The closed loop as data: which action, from which states, by whom, needing what. */
 export const TRANSITIONS: Readonly<Record<CaseActionType, TransitionRule>> = {
-  report: { from: 'none', to: 'reported', roles: ['operator', 'inspector', 'shift_lead', 'public', 'system'], requires: [], unitScoped: false, label: '上报' },
-  verify: { from: ['reported'], to: 'same', roles: ['inspector', 'shift_lead'], requires: [], unitScoped: false, label: '核实' },
-  file: { from: ['reported'], to: 'filed', roles: ['operator', 'shift_lead', 'system'], intakeOnly: ['operator'], requires: [], unitScoped: false, label: '立案' },
-  void: { from: ['reported', 'filed'], to: 'voided', roles: [...LEAD, 'dispatcher'], requires: ['reason'], unitScoped: false, label: '作废' },
-  merge: { from: ['reported', 'filed'], to: 'merged', roles: ['operator', 'dispatcher', 'shift_lead'], intakeOnly: ['operator'], requires: ['targetCaseNumber'], unitScoped: false, label: '合并重复' },
-  link_duplicate: { from: [...OPEN], to: 'same', roles: ['operator', 'dispatcher', 'shift_lead', 'system'], requires: ['duplicateCaseNumber'], unitScoped: false, label: '关联重复来电', automatic: true },
-  dispatch: { from: ['filed'], to: 'dispatched', roles: DISPATCH, requires: ['unitCode', 'dueAt'], unitScoped: false, label: '派遣' },
-  redispatch: { from: ['dispatched', 'accepted', 'return_requested'], to: 'dispatched', roles: ['dispatcher', 'shift_lead'], requires: ['unitCode', 'dueAt', 'reason'], unitScoped: false, label: '改派' },
-  accept: { from: ['dispatched'], to: 'accepted', roles: UNIT, requires: [], unitScoped: true, label: '签收' },
-  request_return: { from: HELD, to: 'return_requested', roles: UNIT, requires: ['reason'], unitScoped: true, label: '申请回退' },
-  approve_return: { from: ['return_requested'], to: 'filed', roles: ['dispatcher', 'shift_lead'], requires: [], unitScoped: false, label: '同意回退' },
-  refuse_return: { from: ['return_requested'], to: 'accepted', roles: ['dispatcher', 'shift_lead'], requires: ['reason'], unitScoped: false, label: '驳回回退' },
-  request_extension: { from: ['accepted'], to: 'extension_requested', roles: UNIT, requires: ['reason', 'amount'], unitScoped: true, label: '申请延期' },
-  approve_extension: { from: ['extension_requested'], to: 'accepted', roles: LEAD, requires: ['dueAt'], unitScoped: false, label: '批准延期' },
-  refuse_extension: { from: ['extension_requested'], to: 'accepted', roles: LEAD, requires: ['reason'], unitScoped: false, label: '驳回延期' },
-  request_park: { from: ['accepted'], to: 'park_requested', roles: UNIT, requires: ['reason'], unitScoped: true, label: '申请挂账' },
-  approve_park: { from: ['park_requested'], to: 'parked', roles: LEAD, requires: [], unitScoped: false, label: '批准挂账' },
-  refuse_park: { from: ['park_requested'], to: 'accepted', roles: LEAD, requires: ['reason'], unitScoped: false, label: '驳回挂账' },
-  resume: { from: ['parked'], to: 'accepted', roles: [...UNIT, ...LEAD], requires: ['dueAt'], unitScoped: true, label: '恢复处置' },
-  report_disposal: { from: HELD, to: 'disposed', roles: UNIT, requires: ['note'], unitScoped: true, label: '处置反馈' },
-  close: { from: ['disposed'], to: 'closed', roles: ['inspector', 'shift_lead'], requires: [], unitScoped: false, label: '核查结案' },
-  rework: { from: ['disposed'], to: 'dispatched', roles: ['inspector', 'shift_lead'], requires: ['reason', 'dueAt'], unitScoped: false, label: '返工' },
-  callback: { from: ['closed'], to: 'callback_done', roles: ['operator', 'shift_lead', 'public'], requires: ['satisfaction'], unitScoped: false, label: '回访' },
-  urge: { from: CLOCK_RUNNING, to: 'same', roles: SUPERVISE, requires: ['reason'], unitScoped: false, label: '催办' },
-  escalate: { from: CLOCK_RUNNING, to: 'same', roles: SUPERVISE, requires: ['reason'], unitScoped: false, label: '督办' },
-  comment: { from: NOT_TERMINAL, to: 'same', roles: ['public'], requires: ['reason', 'note'], unitScoped: false, label: '市民补充' },
+  report: {
+    from: 'none',
+    to: 'reported',
+    roles: ['operator', 'inspector', 'shift_lead', 'public', 'system'],
+    requires: [],
+    unitScoped: false,
+    label: '上报',
+  },
+  verify: {
+    from: ['reported'],
+    to: 'same',
+    roles: ['inspector', 'shift_lead'],
+    requires: [],
+    unitScoped: false,
+    label: '核实',
+  },
+  file: {
+    from: ['reported'],
+    to: 'filed',
+    roles: ['operator', 'shift_lead', 'system'],
+    intakeOnly: ['operator'],
+    requires: [],
+    unitScoped: false,
+    label: '立案',
+  },
+  void: {
+    from: ['reported', 'filed'],
+    to: 'voided',
+    roles: [...LEAD, 'dispatcher'],
+    requires: ['reason'],
+    unitScoped: false,
+    label: '作废',
+  },
+  merge: {
+    from: ['reported', 'filed'],
+    to: 'merged',
+    roles: ['operator', 'dispatcher', 'shift_lead'],
+    intakeOnly: ['operator'],
+    requires: ['targetCaseNumber'],
+    unitScoped: false,
+    label: '合并重复',
+  },
+  link_duplicate: {
+    from: [...OPEN],
+    to: 'same',
+    roles: ['operator', 'dispatcher', 'shift_lead', 'system'],
+    requires: ['duplicateCaseNumber'],
+    unitScoped: false,
+    label: '关联重复来电',
+    automatic: true,
+  },
+  dispatch: {
+    from: ['filed'],
+    to: 'dispatched',
+    roles: DISPATCH,
+    requires: ['unitCode', 'dueAt'],
+    unitScoped: false,
+    label: '派遣',
+  },
+  redispatch: {
+    from: ['dispatched', 'accepted', 'return_requested'],
+    to: 'dispatched',
+    roles: ['dispatcher', 'shift_lead'],
+    requires: ['unitCode', 'dueAt', 'reason'],
+    unitScoped: false,
+    label: '改派',
+  },
+  accept: {
+    from: ['dispatched'],
+    to: 'accepted',
+    roles: UNIT,
+    requires: [],
+    unitScoped: true,
+    label: '签收',
+  },
+  request_return: {
+    from: HELD,
+    to: 'return_requested',
+    roles: UNIT,
+    requires: ['reason'],
+    unitScoped: true,
+    label: '申请回退',
+  },
+  approve_return: {
+    from: ['return_requested'],
+    to: 'filed',
+    roles: ['dispatcher', 'shift_lead'],
+    requires: [],
+    unitScoped: false,
+    label: '同意回退',
+  },
+  refuse_return: {
+    from: ['return_requested'],
+    to: 'accepted',
+    roles: ['dispatcher', 'shift_lead'],
+    requires: ['reason'],
+    unitScoped: false,
+    label: '驳回回退',
+  },
+  request_extension: {
+    from: ['accepted'],
+    to: 'extension_requested',
+    roles: UNIT,
+    requires: ['reason', 'amount'],
+    unitScoped: true,
+    label: '申请延期',
+  },
+  approve_extension: {
+    from: ['extension_requested'],
+    to: 'accepted',
+    roles: LEAD,
+    requires: ['dueAt'],
+    unitScoped: false,
+    label: '批准延期',
+  },
+  refuse_extension: {
+    from: ['extension_requested'],
+    to: 'accepted',
+    roles: LEAD,
+    requires: ['reason'],
+    unitScoped: false,
+    label: '驳回延期',
+  },
+  request_park: {
+    from: ['accepted'],
+    to: 'park_requested',
+    roles: UNIT,
+    requires: ['reason'],
+    unitScoped: true,
+    label: '申请挂账',
+  },
+  approve_park: {
+    from: ['park_requested'],
+    to: 'parked',
+    roles: LEAD,
+    requires: [],
+    unitScoped: false,
+    label: '批准挂账',
+  },
+  refuse_park: {
+    from: ['park_requested'],
+    to: 'accepted',
+    roles: LEAD,
+    requires: ['reason'],
+    unitScoped: false,
+    label: '驳回挂账',
+  },
+  resume: {
+    from: ['parked'],
+    to: 'accepted',
+    roles: [...UNIT, ...LEAD],
+    requires: ['dueAt'],
+    unitScoped: true,
+    label: '恢复处置',
+  },
+  report_disposal: {
+    from: HELD,
+    to: 'disposed',
+    roles: UNIT,
+    requires: ['note'],
+    unitScoped: true,
+    label: '处置反馈',
+  },
+  close: {
+    from: ['disposed'],
+    to: 'closed',
+    roles: ['inspector', 'shift_lead'],
+    requires: [],
+    unitScoped: false,
+    label: '核查结案',
+  },
+  rework: {
+    from: ['disposed'],
+    to: 'dispatched',
+    roles: ['inspector', 'shift_lead'],
+    requires: ['reason', 'dueAt'],
+    unitScoped: false,
+    label: '返工',
+  },
+  callback: {
+    from: ['closed'],
+    to: 'callback_done',
+    roles: ['operator', 'shift_lead', 'public'],
+    requires: ['satisfaction'],
+    unitScoped: false,
+    label: '回访',
+  },
+  urge: {
+    from: CLOCK_RUNNING,
+    to: 'same',
+    roles: SUPERVISE,
+    requires: ['reason'],
+    unitScoped: false,
+    label: '催办',
+  },
+  escalate: {
+    from: CLOCK_RUNNING,
+    to: 'same',
+    roles: SUPERVISE,
+    requires: ['reason'],
+    unitScoped: false,
+    label: '督办',
+  },
+  comment: {
+    from: NOT_TERMINAL,
+    to: 'same',
+    roles: ['public'],
+    requires: ['reason', 'note'],
+    unitScoped: false,
+    label: '市民补充',
+  },
 };
 
 /**
@@ -122,16 +314,19 @@ export function mayRequestAction(role: ActorRole, type: CaseActionType): boolean
 }
 
 /** The actions a person in `role` may ask for on an existing case. */
-export const requestableActions = (role: ActorRole): CaseActionType[] => (Object.keys(TRANSITIONS) as CaseActionType[]).filter((t) => mayRequestAction(role, t));
+export const requestableActions = (role: ActorRole): CaseActionType[] =>
+  (Object.keys(TRANSITIONS) as CaseActionType[]).filter((t) => mayRequestAction(role, t));
 
 /** Roles that may ask for at least one action on a case (who may call `cases.act` at all). */
 export const ACTING_ROLES: readonly Role[] = ROLES.filter((r) => requestableActions(r).length > 0);
 
 /** Whether an action needs `field` from the person (reason, unit, amount, ...): the rule's `requires`. */
-export const actionRequires = (type: CaseActionType, field: string): boolean => TRANSITIONS[type].requires.includes(field);
+export const actionRequires = (type: CaseActionType, field: string): boolean =>
+  TRANSITIONS[type].requires.includes(field);
 
 /** Whether the case is past its deadline at `at` (urge and escalate need this). */
-export const isOverdueAt = (snapshot: Pick<CaseSnapshot, 'dueAt'>, at: string) => snapshot.dueAt !== null && Date.parse(at) > Date.parse(snapshot.dueAt);
+export const isOverdueAt = (snapshot: Pick<CaseSnapshot, 'dueAt'>, at: string) =>
+  snapshot.dueAt !== null && Date.parse(at) > Date.parse(snapshot.dueAt);
 
 export const MAX_EXTENSIONS = 1; // 延期 is usually granted once
 
@@ -150,7 +345,10 @@ export interface CaseEventInput {
 }
 
 const isBlank = (v: unknown) =>
-  v === undefined || v === null || (typeof v === 'string' && v.trim() === '') || (typeof v === 'number' && !Number.isFinite(v));
+  v === undefined ||
+  v === null ||
+  (typeof v === 'string' && v.trim() === '') ||
+  (typeof v === 'number' && !Number.isFinite(v));
 
 /**
  * Which actions this actor may take on a case in this snapshot (for UIs: offer only these). `at`, when
@@ -177,35 +375,61 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
   const rule = TRANSITIONS[action.type];
   if (!rule) throw new DomainError('BAD_INPUT', `unknown action ${String(action.type)}`, { field: 'action' });
   if (rule.from === 'none') {
-    if (snapshot !== null) throw new DomainError('ILLEGAL_TRANSITION', 'case already exists', { field: 'action', state: snapshot.state });
-  } else {
-    if (snapshot === null) throw new DomainError('ILLEGAL_TRANSITION', `cannot ${action.type} a case that does not exist`, { field: 'action' });
-    if (!rule.from.includes(snapshot.state)) {
-      throw new DomainError('ILLEGAL_TRANSITION', `${rule.label} (${action.type}) is not allowed when the case is ${snapshot.state}`, {
+    if (snapshot !== null)
+      throw new DomainError('ILLEGAL_TRANSITION', 'case already exists', {
         field: 'action',
         state: snapshot.state,
-        action: action.type,
       });
+  } else {
+    if (snapshot === null)
+      throw new DomainError('ILLEGAL_TRANSITION', `cannot ${action.type} a case that does not exist`, {
+        field: 'action',
+      });
+    if (!rule.from.includes(snapshot.state)) {
+      throw new DomainError(
+        'ILLEGAL_TRANSITION',
+        `${rule.label} (${action.type}) is not allowed when the case is ${snapshot.state}`,
+        {
+          field: 'action',
+          state: snapshot.state,
+          action: action.type,
+        },
+      );
     }
   }
   if (!rule.roles.includes(actor.role)) {
-    throw new DomainError('FORBIDDEN', `role ${actor.role} may not ${action.type}`, { field: 'role', action: action.type });
+    throw new DomainError('FORBIDDEN', `role ${actor.role} may not ${action.type}`, {
+      field: 'role',
+      action: action.type,
+    });
   }
-  if (rule.unitScoped && actor.role === 'unit_staff' && (snapshot === null || actor.unitCode === null || actor.unitCode !== snapshot.unitCode)) {
-    throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'unitCode', action: action.type });
+  if (
+    rule.unitScoped &&
+    actor.role === 'unit_staff' &&
+    (snapshot === null || actor.unitCode === null || actor.unitCode !== snapshot.unitCode)
+  ) {
+    throw new DomainError('FORBIDDEN', 'this case is not held by your unit', {
+      field: 'unitCode',
+      action: action.type,
+    });
   }
   for (const field of rule.requires) {
     if (isBlank((action as Readonly<Record<string, unknown>>)[field])) {
       throw new DomainError('BAD_INPUT', `${field} is required to ${action.type}`, { field });
     }
   }
-  if (Number.isNaN(Date.parse(at))) throw new DomainError('BAD_INPUT', 'event time is not an ISO instant', { field: 'at' });
+  if (Number.isNaN(Date.parse(at)))
+    throw new DomainError('BAD_INPUT', 'event time is not an ISO instant', { field: 'at' });
   if (OVERDUE_ONLY.has(action.type) && snapshot !== null && !isOverdueAt(snapshot, at)) {
-    throw new DomainError('ILLEGAL_TRANSITION', `${rule.label} (${action.type}) needs an overdue case; this one is due ${snapshot.dueAt ?? 'never'}`, {
-      field: 'action',
-      state: snapshot.state,
-      action: action.type,
-    });
+    throw new DomainError(
+      'ILLEGAL_TRANSITION',
+      `${rule.label} (${action.type}) needs an overdue case; this one is due ${snapshot.dueAt ?? 'never'}`,
+      {
+        field: 'action',
+        state: snapshot.state,
+        action: action.type,
+      },
+    );
   }
 
   const prev = snapshot ?? INITIAL_SNAPSHOT;
@@ -226,7 +450,10 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
         ...base,
         unitCode: action.unitCode,
         dispatchCount: prev.dispatchCount + 1,
-        redispatchCount: prev.unitCode !== null && prev.unitCode !== action.unitCode ? prev.redispatchCount + 1 : prev.redispatchCount,
+        redispatchCount:
+          prev.unitCode !== null && prev.unitCode !== action.unitCode
+            ? prev.redispatchCount + 1
+            : prev.redispatchCount,
         firstDispatchedAt: prev.firstDispatchedAt ?? at,
         dispatchedAt: at,
         dueAt: action.dueAt,
@@ -248,9 +475,14 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
       return { ...base, returnCount: prev.returnCount + 1 };
     case 'request_extension': {
       if (prev.extensionCount >= MAX_EXTENSIONS) {
-        throw new DomainError('ILLEGAL_TRANSITION', `an extension can be granted at most ${MAX_EXTENSIONS} time(s)`, { field: 'action' });
+        throw new DomainError(
+          'ILLEGAL_TRANSITION',
+          `an extension can be granted at most ${MAX_EXTENSIONS} time(s)`,
+          { field: 'action' },
+        );
       }
-      if (!(action.amount > 0)) throw new DomainError('BAD_INPUT', 'amount must be positive', { field: 'amount' });
+      if (!(action.amount > 0))
+        throw new DomainError('BAD_INPUT', 'amount must be positive', { field: 'amount' });
       return { ...base, pendingExtensionAmount: action.amount };
     }
     case 'approve_extension':
@@ -266,14 +498,25 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
     case 'resume':
       return { ...base, dispatchedAt: at, dueAt: action.dueAt };
     case 'report_disposal':
-      return { ...base, disposedAt: at, disposedLate: prev.dueAt !== null && Date.parse(at) > Date.parse(prev.dueAt) };
+      return {
+        ...base,
+        disposedAt: at,
+        disposedLate: prev.dueAt !== null && Date.parse(at) > Date.parse(prev.dueAt),
+      };
     case 'close':
       return { ...base, closedAt: at };
     case 'rework':
-      return { ...base, reworkCount: prev.reworkCount + 1, disposedAt: null, dispatchedAt: at, dueAt: action.dueAt };
+      return {
+        ...base,
+        reworkCount: prev.reworkCount + 1,
+        disposedAt: null,
+        dispatchedAt: at,
+        dueAt: action.dueAt,
+      };
     case 'callback': {
       const s = action.satisfaction;
-      if (!Number.isInteger(s) || s < 1 || s > 5) throw new DomainError('BAD_INPUT', 'satisfaction must be an integer 1–5', { field: 'satisfaction' });
+      if (!Number.isInteger(s) || s < 1 || s > 5)
+        throw new DomainError('BAD_INPUT', 'satisfaction must be an integer 1–5', { field: 'satisfaction' });
       return { ...base, satisfaction: s };
     }
     default:
@@ -285,6 +528,7 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
 export function replayCaseEvents(events: readonly CaseEventInput[]): CaseSnapshot {
   let snap: CaseSnapshot | null = null;
   for (const e of events) snap = applyCaseEvent(snap, e);
-  if (snap === null) throw new DomainError('NOT_FOUND', 'a case needs at least its report event', { field: 'events' });
+  if (snap === null)
+    throw new DomainError('NOT_FOUND', 'a case needs at least its report event', { field: 'events' });
   return snap;
 }

@@ -27,12 +27,20 @@ describe('checkPartition', () => {
   });
 
   it('reports an overlap naming both cells, and the gap it leaves', () => {
-    const shifted = nine.map((c, i): GridCell => (i === 4 ? { ...c, ring: c.ring.map(([lng, lat]) => [lng + 0.002, lat] as const) } : c));
+    const shifted = nine.map((c, i): GridCell =>
+      i === 4 ? { ...c, ring: c.ring.map(([lng, lat]) => [lng + 0.002, lat] as const) } : c,
+    );
     const report = checkPartition(shifted, extent);
     expect(report.ok).toBe(false);
     expect(report.overlapAreaM2).toBeGreaterThan(1000);
-    expect(report.problems).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^cell ${code(6)} overlaps ${code(5)} by [\\d.]+ m²$`))]));
-    expect(report.problems.some((p) => p.startsWith('gap of') && p.includes(code(4)) && p.includes(code(5)))).toBe(true);
+    expect(report.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^cell ${code(6)} overlaps ${code(5)} by [\\d.]+ m²$`)),
+      ]),
+    );
+    expect(
+      report.problems.some((p) => p.startsWith('gap of') && p.includes(code(4)) && p.includes(code(5))),
+    ).toBe(true);
   });
 
   it('reports a missing cell as a gap between its neighbours, with or without an extent', () => {
@@ -55,7 +63,9 @@ describe('checkPartition', () => {
       [116, 43.93],
     ];
     const report = checkPartition(nine, smaller);
-    expect(report.problems.some((p) => p.includes('extend outside the extent') && p.includes(code(9)))).toBe(true);
+    expect(report.problems.some((p) => p.includes('extend outside the extent') && p.includes(code(9)))).toBe(
+      true,
+    );
   });
 
   it('reports malformed, duplicate and misnumbered codes', () => {
@@ -71,7 +81,13 @@ describe('checkPartition', () => {
   });
 
   it('reports cells numbered against reading order', () => {
-    const swapped = nine.map((c, i): GridCell => (i === 0 ? { ...c, code: code(2) as GridCellCode } : i === 1 ? { ...c, code: code(1) as GridCellCode } : c));
+    const swapped = nine.map((c, i): GridCell =>
+      i === 0
+        ? { ...c, code: code(2) as GridCellCode }
+        : i === 1
+          ? { ...c, code: code(1) as GridCellCode }
+          : c,
+    );
     const problems = checkPartition(swapped, extent).problems;
     expect(problems.some((p) => p.includes('not numbered west→east, north→south'))).toBe(true);
   });
@@ -81,10 +97,19 @@ describe('checkPartition', () => {
     const [first, second] = communities as [(typeof communities)[number], (typeof communities)[number]];
     const moved = cells.map((c): GridCell =>
       c.code === `${first.code}01`
-        ? { ...c, code: `${second.code}05` as GridCellCode, communityCode: second.code, subDistrictCode: second.subDistrictCode }
+        ? {
+            ...c,
+            code: `${second.code}05` as GridCellCode,
+            communityCode: second.code,
+            subDistrictCode: second.subDistrictCode,
+          }
         : c,
     );
     const report = checkPartition(moved, shippedExtent, communities);
-    expect(report.problems.some((p) => p.startsWith(`cell ${second.code}05 extends outside its community ${second.code} by`))).toBe(true);
+    expect(
+      report.problems.some((p) =>
+        p.startsWith(`cell ${second.code}05 extends outside its community ${second.code} by`),
+      ),
+    ).toBe(true);
   });
 });

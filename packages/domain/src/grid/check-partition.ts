@@ -129,24 +129,34 @@ function cellsNear(tree: RBush<Boxed>, cells: readonly GridCell[], ring: Ring): 
     .sort();
 }
 
-function checkCodes(cells: readonly GridCell[], communities: readonly Community[] | undefined, problems: string[]): void {
+function checkCodes(
+  cells: readonly GridCell[],
+  communities: readonly Community[] | undefined,
+  problems: string[],
+): void {
   const seen = new Map<string, number>();
   const counties = new Set<string>();
   for (const cell of cells) {
     const { code, communityCode, subDistrictCode } = cell;
     seen.set(code, (seen.get(code) ?? 0) + 1);
     if (!CELL_CODE.test(code)) problems.push(`cell ${code}: code must be 14 digits`);
-    if (!COMMUNITY_CODE.test(communityCode)) problems.push(`cell ${code}: community code ${communityCode} must be 12 digits`);
-    if (!SUB_DISTRICT_CODE.test(subDistrictCode)) problems.push(`cell ${code}: sub-district code ${subDistrictCode} must be 9 digits`);
-    if (!code.startsWith(communityCode)) problems.push(`cell ${code}: code does not start with its community code ${communityCode}`);
+    if (!COMMUNITY_CODE.test(communityCode))
+      problems.push(`cell ${code}: community code ${communityCode} must be 12 digits`);
+    if (!SUB_DISTRICT_CODE.test(subDistrictCode))
+      problems.push(`cell ${code}: sub-district code ${subDistrictCode} must be 9 digits`);
+    if (!code.startsWith(communityCode))
+      problems.push(`cell ${code}: code does not start with its community code ${communityCode}`);
     if (!communityCode.startsWith(subDistrictCode)) {
-      problems.push(`cell ${code}: community code ${communityCode} does not start with its sub-district code ${subDistrictCode}`);
+      problems.push(
+        `cell ${code}: community code ${communityCode} does not start with its sub-district code ${subDistrictCode}`,
+      );
     }
     if (code.endsWith('00')) problems.push(`cell ${code}: sequence 00 is reserved for the community node`);
     counties.add(code.slice(0, 6));
   }
   for (const [code, count] of seen) if (count > 1) problems.push(`cell ${code}: code used ${count} times`);
-  if (counties.size > 1) problems.push(`cells belong to several county prefixes: ${[...counties].sort().join(', ')}`);
+  if (counties.size > 1)
+    problems.push(`cells belong to several county prefixes: ${[...counties].sort().join(', ')}`);
 
   if (communities) {
     const byCode = new Map(communities.map((c) => [c.code as string, c]));
@@ -156,14 +166,19 @@ function checkCodes(cells: readonly GridCell[], communities: readonly Community[
       communityCodesSeen.add(c.code);
       if (!COMMUNITY_CODE.test(c.code)) problems.push(`community ${c.code}: code must be 12 digits`);
       if (!c.code.startsWith(c.subDistrictCode)) {
-        problems.push(`community ${c.code}: code does not start with its sub-district code ${c.subDistrictCode}`);
+        problems.push(
+          `community ${c.code}: code does not start with its sub-district code ${c.subDistrictCode}`,
+        );
       }
     }
     for (const cell of cells) {
       const community = byCode.get(cell.communityCode);
-      if (!community) problems.push(`cell ${cell.code}: community ${cell.communityCode} is not in the community list`);
+      if (!community)
+        problems.push(`cell ${cell.code}: community ${cell.communityCode} is not in the community list`);
       else if (community.subDistrictCode !== cell.subDistrictCode) {
-        problems.push(`cell ${cell.code}: sub-district ${cell.subDistrictCode} differs from its community's ${community.subDistrictCode}`);
+        problems.push(
+          `cell ${cell.code}: sub-district ${cell.subDistrictCode} differs from its community's ${community.subDistrictCode}`,
+        );
       }
     }
   }
@@ -180,7 +195,9 @@ function checkSequences(cells: readonly GridCell[], problems: string[]): void {
     const sorted = [...list].sort((a, b) => (a.code < b.code ? -1 : 1));
     const seqs = sorted.map((c) => Number(c.code.slice(-2)));
     if (!seqs.every((s, i) => s === i + 1)) {
-      problems.push(`community ${communityCode}: cell sequences must run 01…${String(list.length).padStart(2, '0')} without gaps, got ${seqs.join(', ')}`);
+      problems.push(
+        `community ${communityCode}: cell sequences must run 01…${String(list.length).padStart(2, '0')} without gaps, got ${seqs.join(', ')}`,
+      );
       continue;
     }
     const order = orderByReadingOrder(sorted.map((c) => c.ring));
@@ -214,12 +231,20 @@ export function checkPartition(
   });
 
   const union = safely(problems, 'union of cells', () =>
-    validRings.length === 0 ? [] : clipping.union(toPolygon(cells[validRings[0]!]!.ring), ...validRings.slice(1).map((i) => toPolygon(cells[i]!.ring))),
+    validRings.length === 0
+      ? []
+      : clipping.union(
+          toPolygon(cells[validRings[0]!]!.ring),
+          ...validRings.slice(1).map((i) => toPolygon(cells[i]!.ring)),
+        ),
   );
   const unionArea = union ? multiPolygonAreaM2(union) : 0;
   let extentAreaM2: number;
   if (extent) extentAreaM2 = polygonAreaM2(extent);
-  else extentAreaM2 = union ? union.reduce((sum, polygon) => sum + (polygon[0] ? polygonAreaM2(polygon[0]) : 0), 0) : 0;
+  else
+    extentAreaM2 = union
+      ? union.reduce((sum, polygon) => sum + (polygon[0] ? polygonAreaM2(polygon[0]) : 0), 0)
+      : 0;
   const toleranceM2 = options.toleranceM2 ?? Math.max(0.01, 1e-9 * extentAreaM2);
 
   // Overlaps between cells.
@@ -237,7 +262,9 @@ export function checkPartition(
     },
   );
   if (Math.abs(totalAreaM2 - unionArea) > toleranceM2 + overlapAreaM2 && union) {
-    problems.push(`sum of cell areas ${formatM2(totalAreaM2)} differs from the area of their union ${formatM2(unionArea)}`);
+    problems.push(
+      `sum of cell areas ${formatM2(totalAreaM2)} differs from the area of their union ${formatM2(unionArea)}`,
+    );
   }
 
   // Gaps: extent not covered, or holes in the union.
@@ -251,13 +278,17 @@ export function checkPartition(
       gapAreaM2 = multiPolygonAreaM2(gaps);
       for (const polygon of gaps) if (polygon[0]) gapPolygons.push(polygon[0]);
     }
-    const outside = safely(problems, 'cells minus extent', () => clipping.difference(union, toPolygon(extent)));
+    const outside = safely(problems, 'cells minus extent', () =>
+      clipping.difference(union, toPolygon(extent)),
+    );
     if (outside) {
       for (const polygon of outside) {
         const ring = polygon[0];
         const area = ring ? polygonAreaM2(ring) : 0;
         if (ring && area > toleranceM2) {
-          problems.push(`cells ${cellsNear(tree, cells, ring).join(', ')} extend outside the extent by ${formatM2(area)} near ${formatPoint(ringCentroid(ring))}`);
+          problems.push(
+            `cells ${cellsNear(tree, cells, ring).join(', ')} extend outside the extent by ${formatM2(area)} near ${formatPoint(ringCentroid(ring))}`,
+          );
         }
       }
     }
@@ -272,7 +303,9 @@ export function checkPartition(
   for (const ring of gapPolygons) {
     const area = polygonAreaM2(ring);
     if (area > toleranceM2) {
-      problems.push(`gap of ${formatM2(area)} near ${formatPoint(ringCentroid(ring))} between cells ${cellsNear(tree, cells, ring).join(', ')}`);
+      problems.push(
+        `gap of ${formatM2(area)} near ${formatPoint(ringCentroid(ring))} between cells ${cellsNear(tree, cells, ring).join(', ')}`,
+      );
     }
   }
 
@@ -286,14 +319,20 @@ export function checkPartition(
         clipping.difference(toPolygon(cell.ring), toPolygon(community.ring)),
       );
       const area = outside ? multiPolygonAreaM2(outside) : 0;
-      if (area > toleranceM2) problems.push(`cell ${cell.code} extends outside its community ${community.code} by ${formatM2(area)}`);
+      if (area > toleranceM2)
+        problems.push(
+          `cell ${cell.code} extends outside its community ${community.code} by ${formatM2(area)}`,
+        );
     }
     findOverlaps(
       communities.map((c) => c.ring),
       problems,
       (i) => `community ${communities[i]!.code}`,
       (i, j, area) => {
-        if (area > toleranceM2) problems.push(`community ${communities[j]!.code} overlaps ${communities[i]!.code} by ${formatM2(area)}`);
+        if (area > toleranceM2)
+          problems.push(
+            `community ${communities[j]!.code} overlaps ${communities[i]!.code} by ${formatM2(area)}`,
+          );
       },
     );
   }

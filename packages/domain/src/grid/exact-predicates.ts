@@ -56,6 +56,7 @@ export function orient2d(ax: number, ay: number, bx: number, by: number, px: num
 
 /** True iff p lies exactly on the closed segment a–b. */
 export function isOnSegment(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
-  if (px < Math.min(ax, bx) || px > Math.max(ax, bx) || py < Math.min(ay, by) || py > Math.max(ay, by)) return false;
+  if (px < Math.min(ax, bx) || px > Math.max(ax, bx) || py < Math.min(ay, by) || py > Math.max(ay, by))
+    return false;
   return orient2d(ax, ay, bx, by, px, py) === 0;
 }

@@ -93,7 +93,13 @@ describe('polygonAreaM2 and bboxOf', () => {
   });
 
   it('bounds every vertex of a ring', () => {
-    expect(bboxOf([[116.1, 43.9], [116.2, 43.95], [116.05, 43.97]])).toEqual({
+    expect(
+      bboxOf([
+        [116.1, 43.9],
+        [116.2, 43.95],
+        [116.05, 43.97],
+      ]),
+    ).toEqual({
       minLng: 116.05,
       minLat: 43.9,
       maxLng: 116.2,

@@ -97,8 +97,11 @@ export function wgs84ToGcj02(p: LatLng): LatLng {
   const radLat = p.lat * DEG;
   const magic = 1 - GCJ_EE * Math.sin(radLat) ** 2;
   const sqrtMagic = Math.sqrt(magic);
-  const dLat = (transformLat(p.lng - 105, p.lat - 35) * 180) / (((GCJ_A * (1 - GCJ_EE)) / (magic * sqrtMagic)) * Math.PI);
-  const dLng = (transformLng(p.lng - 105, p.lat - 35) * 180) / ((GCJ_A / sqrtMagic) * Math.cos(radLat) * Math.PI);
+  const dLat =
+    (transformLat(p.lng - 105, p.lat - 35) * 180) /
+    (((GCJ_A * (1 - GCJ_EE)) / (magic * sqrtMagic)) * Math.PI);
+  const dLng =
+    (transformLng(p.lng - 105, p.lat - 35) * 180) / ((GCJ_A / sqrtMagic) * Math.cos(radLat) * Math.PI);
   return { lat: p.lat + dLat, lng: p.lng + dLng };
 }
 

@@ -12,7 +12,9 @@ const codeOf = (r: LocateResult) => (r.kind === 'cell' ? r.cell.code : 'outside'
 const shipped = readShippedGrid();
 const shippedIndex = createGridIndex(shipped.cells);
 const shippedVertices: LatLng[] = [
-  ...new Map(shipped.cells.flatMap((c) => c.ring.map(([lng, lat]) => [`${lng},${lat}`, { lat, lng }] as const))).values(),
+  ...new Map(
+    shipped.cells.flatMap((c) => c.ring.map(([lng, lat]) => [`${lng},${lat}`, { lat, lng }] as const)),
+  ).values(),
 ];
 
 describe('createGridIndex on the shipped grid', () => {
@@ -66,11 +68,15 @@ describe('createGridIndex on the shipped grid', () => {
 
   it('finds a cell for points exactly on the straight outer boundary', () => {
     fc.assert(
-      fc.property(fc.double({ min: 116.03, max: 116.145, noNaN: true }), fc.constantFrom(43.9, 43.968), (lng, lat) => {
-        const r = shippedIndex.locate({ lat, lng });
-        expect(r.kind).toBe('cell');
-        expect(codeOf(r)).toBe(codeOf(locateBruteForce(shipped.cells, { lat, lng })));
-      }),
+      fc.property(
+        fc.double({ min: 116.03, max: 116.145, noNaN: true }),
+        fc.constantFrom(43.9, 43.968),
+        (lng, lat) => {
+          const r = shippedIndex.locate({ lat, lng });
+          expect(r.kind).toBe('cell');
+          expect(codeOf(r)).toBe(codeOf(locateBruteForce(shipped.cells, { lat, lng })));
+        },
+      ),
     );
   });
 
@@ -78,10 +84,22 @@ describe('createGridIndex on the shipped grid', () => {
     fc.assert(
       fc.property(
         fc.oneof(
-          fc.record({ lat: fc.double({ min: 43.96800001, max: 50, noNaN: true }), lng: fc.double({ min: 110, max: 120, noNaN: true }) }),
-          fc.record({ lat: fc.double({ min: 40, max: 43.89999999, noNaN: true }), lng: fc.double({ min: 110, max: 120, noNaN: true }) }),
-          fc.record({ lat: fc.double({ min: 40, max: 50, noNaN: true }), lng: fc.double({ min: 100, max: 116.02999999, noNaN: true }) }),
-          fc.record({ lat: fc.double({ min: 40, max: 50, noNaN: true }), lng: fc.double({ min: 116.14500001, max: 130, noNaN: true }) }),
+          fc.record({
+            lat: fc.double({ min: 43.96800001, max: 50, noNaN: true }),
+            lng: fc.double({ min: 110, max: 120, noNaN: true }),
+          }),
+          fc.record({
+            lat: fc.double({ min: 40, max: 43.89999999, noNaN: true }),
+            lng: fc.double({ min: 110, max: 120, noNaN: true }),
+          }),
+          fc.record({
+            lat: fc.double({ min: 40, max: 50, noNaN: true }),
+            lng: fc.double({ min: 100, max: 116.02999999, noNaN: true }),
+          }),
+          fc.record({
+            lat: fc.double({ min: 40, max: 50, noNaN: true }),
+            lng: fc.double({ min: 116.14500001, max: 130, noNaN: true }),
+          }),
         ),
         (p) => {
           expect(shippedIndex.locate(p)).toEqual({ kind: 'outside' });
@@ -171,7 +189,8 @@ describe('synthetic grids', () => {
     expect(index.size).toBe(200_000);
     const random = createSeededRandom(7);
     const points: LatLng[] = [];
-    for (let k = 0; k < 200; k++) points.push({ lat: 43.84 + random() * 0.17, lng: 115.99 + random() * 0.22 });
+    for (let k = 0; k < 200; k++)
+      points.push({ lat: 43.84 + random() * 0.17, lng: 115.99 + random() * 0.22 });
     for (let k = 0; k < 100; k++) {
       const ring = cells[Math.floor(random() * cells.length)]!.ring;
       const [lng, lat] = ring[Math.floor(random() * 4)]!;

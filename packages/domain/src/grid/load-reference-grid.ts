@@ -102,16 +102,23 @@ export function readPolygonRing(geometry: unknown, field: string): Ring {
   const g = asObject(geometry, field);
   if (g.type !== 'Polygon') fail(`${field}.type`, `expected "Polygon", got ${JSON.stringify(g.type)}`);
   const rings = asArray(g.coordinates, `${field}.coordinates`);
-  if (rings.length !== 1) fail(`${field}.coordinates`, `expected exactly one ring (no holes), got ${rings.length}`);
+  if (rings.length !== 1)
+    fail(`${field}.coordinates`, `expected exactly one ring (no holes), got ${rings.length}`);
   const raw = asArray(rings[0], `${field}.coordinates[0]`);
   const ring: [number, number][] = raw.map((pos, i) => {
     const p = asArray(pos, `${field}.coordinates[0][${i}]`);
     const lng = p[0];
     const lat = p[1];
-    if (typeof lng !== 'number' || typeof lat !== 'number' || !Number.isFinite(lng) || !Number.isFinite(lat)) {
+    if (
+      typeof lng !== 'number' ||
+      typeof lat !== 'number' ||
+      !Number.isFinite(lng) ||
+      !Number.isFinite(lat)
+    ) {
       fail(`${field}.coordinates[0][${i}]`, 'expected [lng, lat] numbers');
     }
-    if (lng < -180 || lng > 180 || lat < -90 || lat > 90) fail(`${field}.coordinates[0][${i}]`, 'out of range');
+    if (lng < -180 || lng > 180 || lat < -90 || lat > 90)
+      fail(`${field}.coordinates[0][${i}]`, 'out of range');
     return [lng, lat];
   });
   const first = ring[0];
@@ -149,11 +156,18 @@ export function loadReferenceGrid(doc: unknown): ReferenceGrid {
     const f = asObject(raw, `cells.features[${i}]`);
     const p = asObject(f.properties, `cells.features[${i}].properties`);
     const validTo = p.validTo ?? null;
-    if (validTo !== null && typeof validTo !== 'string') fail(`cells.features[${i}].properties.validTo`, 'expected a string or null');
+    if (validTo !== null && typeof validTo !== 'string')
+      fail(`cells.features[${i}].properties.validTo`, 'expected a string or null');
     return {
       code: asString(p.code, `cells.features[${i}].properties.code`) as GridCellCode,
-      communityCode: asString(p.communityCode, `cells.features[${i}].properties.communityCode`) as CommunityCode,
-      subDistrictCode: asString(p.subDistrictCode, `cells.features[${i}].properties.subDistrictCode`) as SubDistrictCode,
+      communityCode: asString(
+        p.communityCode,
+        `cells.features[${i}].properties.communityCode`,
+      ) as CommunityCode,
+      subDistrictCode: asString(
+        p.subDistrictCode,
+        `cells.features[${i}].properties.subDistrictCode`,
+      ) as SubDistrictCode,
       name: asString(p.name, `cells.features[${i}].properties.name`),
       ring: readPolygonRing(f.geometry, `cells.features[${i}].geometry`),
       validFrom: asString(p.validFrom, `cells.features[${i}].properties.validFrom`),

@@ -55,7 +55,9 @@ export function orderByReadingOrder(rings: readonly Ring[]): number[] {
       if (!top || it.lat > top.lat || (it.lat === top.lat && it.lng < top.lng)) top = it;
     }
     const head = top!;
-    const row = [...remaining].filter((it) => it === head || (it.lat >= head.minLat && it.lat <= head.maxLat));
+    const row = [...remaining].filter(
+      (it) => it === head || (it.lat >= head.minLat && it.lat <= head.maxLat),
+    );
     row.sort((a, b) => a.lng - b.lng || b.lat - a.lat || a.index - b.index);
     for (const it of row) {
       remaining.delete(it);

@@ -29,7 +29,9 @@ describe('the shipped reference grid', () => {
       expect(c.name).toMatch(/社区第0[1-4]网格$/);
     }
     for (const community of grid.communities) {
-      expect(grid.cells.filter((c) => c.communityCode === community.code).map((c) => c.code.slice(-2))).toEqual(['01', '02', '03', '04']);
+      expect(
+        grid.cells.filter((c) => c.communityCode === community.code).map((c) => c.code.slice(-2)),
+      ).toEqual(['01', '02', '03', '04']);
     }
   });
 
@@ -46,7 +48,18 @@ describe('the shipped reference grid', () => {
     const hanggai = grid.subDistricts.find((s) => s.name === '杭盖街道');
     expect(hanggai).toBeDefined();
     const names = grid.communities.filter((c) => c.subDistrictCode === hanggai?.code).map((c) => c.name);
-    expect(names).toEqual(expect.arrayContaining(['呼格吉勒社区', '查干淖尔社区', '青格勒社区', '东风社区', '巴达日呼社区', '德尔斯图社区', '东胜社区', '长安社区']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        '呼格吉勒社区',
+        '查干淖尔社区',
+        '青格勒社区',
+        '东风社区',
+        '巴达日呼社区',
+        '德尔斯图社区',
+        '东胜社区',
+        '长安社区',
+      ]),
+    );
     expect(grid.subDistricts[0]?.name).toBe('希日塔拉街道');
   });
 
@@ -87,7 +100,9 @@ describe('loadReferenceGrid', () => {
   });
 
   it('closes an unclosed ring', () => {
-    const doc = readReferenceJson('grid.json') as { cells: { features: Array<{ geometry: { coordinates: number[][][] } }> } };
+    const doc = readReferenceJson('grid.json') as {
+      cells: { features: Array<{ geometry: { coordinates: number[][][] } }> };
+    };
     const ring = doc.cells.features[0]!.geometry.coordinates[0]!;
     ring.pop();
     const cell = loadReferenceGrid(doc).cells[0]!;

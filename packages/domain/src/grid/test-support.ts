@@ -7,7 +7,9 @@ let cached: ReferenceGrid | undefined;
 
 /** The shipped `reference/data/grid.json`, parsed once. */
 export function readShippedGrid(): ReferenceGrid {
-  cached ??= loadReferenceGrid(JSON.parse(readFileSync(new URL('../reference/data/grid.json', import.meta.url), 'utf8')));
+  cached ??= loadReferenceGrid(
+    JSON.parse(readFileSync(new URL('../reference/data/grid.json', import.meta.url), 'utf8')),
+  );
   return cached;
 }
 

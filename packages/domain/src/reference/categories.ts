@@ -38,7 +38,10 @@ const kindLetter = (kind: ClassKind) => (kind === 'component' ? 'C' : 'E');
  * category, positive time limits, and every `defaultUnitCodes` entry naming one of `refs.units`.
  * Throws `DomainError('BAD_INPUT')` naming the offending field, e.g. `minorClasses[4].timeLimit.amount`.
  */
-export function parseCategories(json: unknown, refs: { readonly units: readonly Unit[] }): ReferenceCategories {
+export function parseCategories(
+  json: unknown,
+  refs: { readonly units: readonly Unit[] },
+): ReferenceCategories {
   const root = readObject(json, '');
   const note = typeof root['note'] === 'string' ? root['note'] : '';
   const unitCodes = new Set<string>(refs.units.map((u) => u.code));
@@ -76,7 +79,10 @@ export function parseCategories(json: unknown, refs: { readonly units: readonly 
       failField(joinPath(base, 'majorCode'), `no ${kind} major class "${majorCode}"`);
     }
     if (!code.startsWith(kindLetter(kind) + majorCode)) {
-      failField(joinPath(base, 'code'), `"${code}" must start with ${kindLetter(kind)}${majorCode} (kind + major class)`);
+      failField(
+        joinPath(base, 'code'),
+        `"${code}" must start with ${kindLetter(kind)}${majorCode} (kind + major class)`,
+      );
     }
     const hotlineCategory = readEnum(obj, 'hotlineCategory', base, HOTLINE_CATEGORY_CODES);
     if (!categoryCodes.has(hotlineCategory)) {
@@ -89,12 +95,15 @@ export function parseCategories(json: unknown, refs: { readonly units: readonly 
       if (!unitCodes.has(u)) failField(joinPath(defaultsField, j), `unknown unit "${u}"`);
     });
     const keywords = readStringArray(obj, 'keywords', base);
-    const keywordInitials = obj['keywordInitials'] === undefined ? undefined : readStringArray(obj, 'keywordInitials', base);
+    const keywordInitials =
+      obj['keywordInitials'] === undefined ? undefined : readStringArray(obj, 'keywordInitials', base);
     if (keywordInitials) {
       const field = joinPath(base, 'keywordInitials');
-      if (keywordInitials.length !== keywords.length) failField(field, `expected ${keywords.length} entries, one per keyword`);
+      if (keywordInitials.length !== keywords.length)
+        failField(field, `expected ${keywords.length} entries, one per keyword`);
       keywordInitials.forEach((k, j) => {
-        if (!PINYIN_INITIALS.test(k)) failField(joinPath(field, j), 'expected lower-case pinyin initials a–z');
+        if (!PINYIN_INITIALS.test(k))
+          failField(joinPath(field, j), 'expected lower-case pinyin initials a–z');
       });
     }
     const urgentField = joinPath(base, 'urgentTimeLimit');

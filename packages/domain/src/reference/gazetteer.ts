@@ -16,7 +16,8 @@ export interface GazetteerEntry {
 }
 
 const GAZETTEER_KINDS: ReadonlyArray<GazetteerEntry['kind']> = ['community', 'street', 'landmark', 'cell'];
-const isGazetteerKind = (k: string): k is GazetteerEntry['kind'] => (GAZETTEER_KINDS as readonly string[]).includes(k);
+const isGazetteerKind = (k: string): k is GazetteerEntry['kind'] =>
+  (GAZETTEER_KINDS as readonly string[]).includes(k);
 
 /** The shipped gazetteer, its kinds checked (a JSON file types them as plain strings). */
 export function loadShippedGazetteer(): GazetteerEntry[] {
@@ -37,10 +38,22 @@ export function loadShippedGrid(): ReferenceGrid {
  * Find places by Chinese name, alias, pinyin name or code prefix. Exact and prefix matches rank
  * before substring matches; communities, compounds, streets, buildings, door numbers, landmarks, then cells.
  */
-export function searchGazetteer(entries: readonly GazetteerEntry[], query: string, limit = 10): GazetteerEntry[] {
+export function searchGazetteer(
+  entries: readonly GazetteerEntry[],
+  query: string,
+  limit = 10,
+): GazetteerEntry[] {
   const q = query.trim().toLowerCase();
   if (!q) return [];
-  const kindRank = { community: 0, compound: 1, street: 2, building: 3, door: 4, landmark: 5, cell: 6 } as const;
+  const kindRank = {
+    community: 0,
+    compound: 1,
+    street: 2,
+    building: 3,
+    door: 4,
+    landmark: 5,
+    cell: 6,
+  } as const;
   const scored: Array<{ e: GazetteerEntry; score: number }> = [];
   for (const e of entries) {
     const names = [e.name, e.nameEn.toLowerCase(), ...(e.aliases ?? []), e.code ?? '', e.address ?? ''];
@@ -54,5 +67,8 @@ export function searchGazetteer(entries: readonly GazetteerEntry[], query: strin
     }
     if (best < Infinity) scored.push({ e, score: best * 10 + kindRank[e.kind] });
   }
-  return scored.sort((a, b) => a.score - b.score || a.e.name.localeCompare(b.e.name)).slice(0, limit).map((s) => s.e);
+  return scored
+    .sort((a, b) => a.score - b.score || a.e.name.localeCompare(b.e.name))
+    .slice(0, limit)
+    .map((s) => s.e);
 }

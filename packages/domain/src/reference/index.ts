@@ -6,5 +6,10 @@ export { loadReferenceRoutingRules, parseRoutingRules } from './routing-rules.ts
 export { loadShippedGazetteer, loadShippedGrid, searchGazetteer } from './gazetteer.ts';
 export type { GazetteerEntry } from './gazetteer.ts';
 export { normalizeCategoryQuery, searchCategories } from './category-search.ts';
-export type { CategorySearchItem, CategorySearchOptions, CategorySearchResult, SearchableClass } from './category-search.ts';
+export type {
+  CategorySearchItem,
+  CategorySearchOptions,
+  CategorySearchResult,
+  SearchableClass,
+} from './category-search.ts';
 export { loadShippedAddresses } from './addresses.ts';

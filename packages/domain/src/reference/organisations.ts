@@ -65,7 +65,8 @@ export function parseOrganisations(json: unknown): ReferenceOrganisations {
 
   const staffed = new Set(units.map((u) => u.departmentCode as string));
   departments.forEach((d, i) => {
-    if (!staffed.has(d.code)) failField(joinPath(joinPath('departments', i), 'code'), `department "${d.code}" has no member unit`);
+    if (!staffed.has(d.code))
+      failField(joinPath(joinPath('departments', i), 'code'), `department "${d.code}" has no member unit`);
   });
 
   return { note, departments, units };

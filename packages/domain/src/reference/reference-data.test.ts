@@ -17,7 +17,10 @@ describe('shipped organisations', () => {
 
   it('gives every department at least one unit and uses unique codes', () => {
     for (const d of orgs.departments) {
-      expect(orgs.units.some((u) => u.departmentCode === d.code), d.name).toBe(true);
+      expect(
+        orgs.units.some((u) => u.departmentCode === d.code),
+        d.name,
+      ).toBe(true);
     }
     expect(new Set(orgs.departments.map((d) => d.code)).size).toBe(17);
     expect(unitCodes.size).toBe(26);
@@ -53,13 +56,30 @@ describe('shipped categories', () => {
   it('lists the 11 hotline categories, each with at least two minor classes', () => {
     expect(cats.hotlineCategories.map((c) => c.code)).toEqual([...HOTLINE_CATEGORY_CODES]);
     for (const c of cats.hotlineCategories) {
-      expect(cats.minorClasses.filter((m) => m.hotlineCategory === c.code).length, c.code).toBeGreaterThanOrEqual(2);
+      expect(
+        cats.minorClasses.filter((m) => m.hotlineCategory === c.code).length,
+        c.code,
+      ).toBeGreaterThanOrEqual(2);
     }
   });
 
   it('has six component and six event major classes', () => {
-    expect(cats.majorClasses.filter((m) => m.kind === 'component').map((m) => m.code)).toEqual(['01', '02', '03', '04', '05', '06']);
-    expect(cats.majorClasses.filter((m) => m.kind === 'event').map((m) => m.code)).toEqual(['01', '02', '03', '04', '05', '06']);
+    expect(cats.majorClasses.filter((m) => m.kind === 'component').map((m) => m.code)).toEqual([
+      '01',
+      '02',
+      '03',
+      '04',
+      '05',
+      '06',
+    ]);
+    expect(cats.majorClasses.filter((m) => m.kind === 'event').map((m) => m.code)).toEqual([
+      '01',
+      '02',
+      '03',
+      '04',
+      '05',
+      '06',
+    ]);
   });
 
   it('gives every minor class a unique well-formed code matching its kind and major class', () => {
@@ -113,7 +133,10 @@ describe('shipped routing rules', () => {
   it('has a city-wide rule to the owner for every owner-first minor class', () => {
     for (const m of cats.minorClasses.filter((x) => x.routingPrinciple === 'owner_first')) {
       const city = rules.filter((r) => r.minorClassCode === m.code && r.scope.kind === 'city');
-      expect(city.map((r) => r.unitCode), m.code).toEqual([m.defaultUnitCodes[0]]);
+      expect(
+        city.map((r) => r.unitCode),
+        m.code,
+      ).toEqual([m.defaultUnitCodes[0]]);
     }
   });
 

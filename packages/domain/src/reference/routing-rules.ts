@@ -1,7 +1,15 @@
 import type { CommunityCode, GridCellCode, MinorClassCode, SubDistrictCode, UnitCode } from '../ids.ts';
 import { loadReferenceCategories } from './categories.ts';
 import data from './data/routing-rules.json' with { type: 'json' };
-import { ensureUnique, failField, joinPath, readArray, readEnum, readObject, readString } from './json-fields.ts';
+import {
+  ensureUnique,
+  failField,
+  joinPath,
+  readArray,
+  readEnum,
+  readObject,
+  readString,
+} from './json-fields.ts';
 import { loadReferenceOrganisations } from './organisations.ts';
 import type { MinorClass, RoutingRule, RoutingScope, RoutingScopeKind, Unit } from './types.ts';
 
@@ -29,7 +37,8 @@ function readScope(value: unknown, field: string): RoutingScope {
 }
 
 /** A stable key for "same minor class, same scope"; two rules with one key would be ambiguous. */
-const scopeKey = (r: RoutingRule) => `${r.minorClassCode}|${r.scope.kind}|${'code' in r.scope ? r.scope.code : ''}`;
+const scopeKey = (r: RoutingRule) =>
+  `${r.minorClassCode}|${r.scope.kind}|${'code' in r.scope ? r.scope.code : ''}`;
 
 /**
  * Validates routing-rules JSON (an array of `{ id, minorClassCode, scope, unitCode, note }`):
@@ -52,7 +61,8 @@ export function parseRoutingRules(
     const id = readString(obj, 'id', base, RULE_ID);
     ensureUnique(ids, id, joinPath(base, 'id'));
     const minorClassCode = readString(obj, 'minorClassCode', base);
-    if (!minorCodes.has(minorClassCode)) failField(joinPath(base, 'minorClassCode'), `unknown minor class "${minorClassCode}"`);
+    if (!minorCodes.has(minorClassCode))
+      failField(joinPath(base, 'minorClassCode'), `unknown minor class "${minorClassCode}"`);
     const unitCode = readString(obj, 'unitCode', base);
     if (!unitCodes.has(unitCode)) failField(joinPath(base, 'unitCode'), `unknown unit "${unitCode}"`);
     const note = obj['note'] === undefined ? '' : readString(obj, 'note', base);

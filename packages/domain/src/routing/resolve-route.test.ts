@@ -34,18 +34,30 @@ describe('routing with the shipped reference data', () => {
   });
 
   it('sends a street light elsewhere in that community to the sub-district office by the community rule', () => {
-    expect(router.resolve(streetLight, locate('15250200200101'))).toMatchObject({ unitCode: 'U22', matchedBy: 'community' });
+    expect(router.resolve(streetLight, locate('15250200200101'))).toMatchObject({
+      unitCode: 'U22',
+      matchedBy: 'community',
+    });
   });
 
   it('sends a street light anywhere else, and outside the grid, to the owner by the city rule', () => {
-    expect(router.resolve(streetLight, locate('15250200400102'))).toMatchObject({ unitCode: 'U11', matchedBy: 'city' });
+    expect(router.resolve(streetLight, locate('15250200400102'))).toMatchObject({
+      unitCode: 'U11',
+      matchedBy: 'city',
+    });
     expect(router.resolve(streetLight, null)).toMatchObject({ unitCode: 'U11', matchedBy: 'city' });
   });
 
   it('sends heating complaints in 南郊街道 to the second heating company and elsewhere to the first', () => {
     const cold = classNamed('室温不达标').code;
-    expect(router.resolve(cold, locate('15250200600201'))).toMatchObject({ unitCode: 'U15', matchedBy: 'subDistrict' });
-    expect(router.resolve(cold, locate('15250200100201'))).toMatchObject({ unitCode: 'U14', matchedBy: 'city' });
+    expect(router.resolve(cold, locate('15250200600201'))).toMatchObject({
+      unitCode: 'U15',
+      matchedBy: 'subDistrict',
+    });
+    expect(router.resolve(cold, locate('15250200100201'))).toMatchObject({
+      unitCode: 'U14',
+      matchedBy: 'city',
+    });
   });
 
   it('falls back to the sub-district office of the location for an event without rules (属地兜底)', () => {
@@ -66,13 +78,19 @@ describe('routing with the shipped reference data', () => {
   });
 
   it('still routes an emergency event with a city-wide rule outside the grid', () => {
-    expect(router.resolve(classNamed('燃气泄漏').code, null)).toMatchObject({ unitCode: 'U18', matchedBy: 'city' });
+    expect(router.resolve(classNamed('燃气泄漏').code, null)).toMatchObject({
+      unitCode: 'U18',
+      matchedBy: 'city',
+    });
   });
 
   it('routes every minor class somewhere for every sub-district', () => {
     for (const m of minorClasses) {
       for (let s = 1; s <= 6; s++) {
-        expect(router.resolve(m.code, locate(`1525020${String(s).padStart(2, '0')}00101`)), m.code).not.toBeNull();
+        expect(
+          router.resolve(m.code, locate(`1525020${String(s).padStart(2, '0')}00101`)),
+          m.code,
+        ).not.toBeNull();
       }
     }
   });
@@ -88,7 +106,11 @@ describe('fallbacks without any rules', () => {
   it('sends a component to its default owner unit, with or without a location', () => {
     const cover = classNamed('污水井盖');
     for (const loc of [locate('15250200500101'), null]) {
-      expect(bare.resolve(cover.code, loc)).toMatchObject({ unitCode: 'U13', ruleId: null, matchedBy: 'category_default' });
+      expect(bare.resolve(cover.code, loc)).toMatchObject({
+        unitCode: 'U13',
+        ruleId: null,
+        matchedBy: 'category_default',
+      });
     }
   });
 
@@ -99,7 +121,9 @@ describe('fallbacks without any rules', () => {
   it('lets resolveRoute route a single case the same way as the router', () => {
     const vending = classNamed('占道经营');
     const loc = locate('15250200100101');
-    expect(resolveRoute({ minorClass: vending, location: loc, rules, units })).toEqual(router.resolve(vending.code, loc));
+    expect(resolveRoute({ minorClass: vending, location: loc, rules, units })).toEqual(
+      router.resolve(vending.code, loc),
+    );
   });
 });
 
@@ -107,7 +131,9 @@ describe('rule specificity over random rule sets', () => {
   const MINOR: MinorClass = { ...classNamed('路灯'), code: 'C0110' as MinorClassCode };
   const EVENT: MinorClass = { ...classNamed('暴露垃圾'), code: 'E0102' as MinorClassCode };
   // A small universe: 2 sub-districts × 2 communities × 2 cells, so random rules collide often.
-  const cells = ['001', '002'].flatMap((s) => ['001', '002'].flatMap((c) => ['01', '02'].map((n) => `152502${s}${c}${n}`)));
+  const cells = ['001', '002'].flatMap((s) =>
+    ['001', '002'].flatMap((c) => ['01', '02'].map((n) => `152502${s}${c}${n}`)),
+  );
   const testUnits: Unit[] = ['U01', 'U02', 'U03'].map((code) => ({
     code: code as UnitCode,
     departmentCode: 'D01' as Unit['departmentCode'],
@@ -118,8 +144,12 @@ describe('rule specificity over random rule sets', () => {
 
   const scopeArb: fc.Arbitrary<RoutingScope> = fc.oneof(
     fc.constant({ kind: 'city' } as const),
-    fc.constantFrom(...cells).map((c) => ({ kind: 'subDistrict' as const, code: c.slice(0, 9) as SubDistrictCode })),
-    fc.constantFrom(...cells).map((c) => ({ kind: 'community' as const, code: c.slice(0, 12) as CommunityCode })),
+    fc
+      .constantFrom(...cells)
+      .map((c) => ({ kind: 'subDistrict' as const, code: c.slice(0, 9) as SubDistrictCode })),
+    fc
+      .constantFrom(...cells)
+      .map((c) => ({ kind: 'community' as const, code: c.slice(0, 12) as CommunityCode })),
     fc.constantFrom(...cells).map((c) => ({ kind: 'cell' as const, code: c as GridCellCode })),
   );
   const rulesArb = fc
@@ -142,7 +172,9 @@ describe('rule specificity over random rule sets', () => {
   const matches = (r: RoutingRule, loc: RouteLocation | null): boolean => {
     if (r.scope.kind === 'city') return true;
     if (!loc) return false;
-    const own = { cell: loc.cellCode, community: loc.communityCode, subDistrict: loc.subDistrictCode }[r.scope.kind];
+    const own = { cell: loc.cellCode, community: loc.communityCode, subDistrict: loc.subDistrictCode }[
+      r.scope.kind
+    ];
     return own === r.scope.code;
   };
 
@@ -162,11 +194,19 @@ describe('rule specificity over random rule sets', () => {
             return;
           }
           const best = Math.max(...candidates.map((r) => rank[r.scope.kind]));
-          const winner = candidates.filter((r) => rank[r.scope.kind] === best).sort((a, b) => (a.id < b.id ? -1 : 1))[0];
-          expect(decision).toMatchObject({ ruleId: winner?.id, unitCode: winner?.unitCode, matchedBy: winner?.scope.kind });
+          const winner = candidates
+            .filter((r) => rank[r.scope.kind] === best)
+            .sort((a, b) => (a.id < b.id ? -1 : 1))[0];
+          expect(decision).toMatchObject({
+            ruleId: winner?.id,
+            unitCode: winner?.unitCode,
+            matchedBy: winner?.scope.kind,
+          });
 
           const shuffled = [...rs].sort((a, b) => shuffleKey(a.id) - shuffleKey(b.id));
-          expect(createRouter(shuffled, testUnits, [MINOR, EVENT]).resolve(minorClass.code, loc)).toEqual(decision);
+          expect(createRouter(shuffled, testUnits, [MINOR, EVENT]).resolve(minorClass.code, loc)).toEqual(
+            decision,
+          );
         },
       ),
       { numRuns: 500 },

@@ -118,7 +118,9 @@ export function createRouter(
     resolve(minorClassCode, location) {
       const minorClass = classesByCode.get(minorClassCode);
       if (!minorClass) {
-        throw new DomainError('NOT_FOUND', `unknown minor class "${minorClassCode}"`, { field: 'minorClassCode' });
+        throw new DomainError('NOT_FOUND', `unknown minor class "${minorClassCode}"`, {
+          field: 'minorClassCode',
+        });
       }
       const rule = findRule(ruleIndex.get(minorClassCode), location);
       if (rule) {
@@ -168,5 +170,8 @@ export interface ResolveRouteInput {
 
 /** One-off routing (builds a router each call); prefer `createRouter` when routing many cases. */
 export function resolveRoute(input: ResolveRouteInput): RouteDecision | null {
-  return createRouter(input.rules, input.units, [input.minorClass]).resolve(input.minorClass.code, input.location);
+  return createRouter(input.rules, input.units, [input.minorClass]).resolve(
+    input.minorClass.code,
+    input.location,
+  );
 }

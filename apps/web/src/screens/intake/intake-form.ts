@@ -37,7 +37,10 @@ export type IntakeFormAction =
   /** A class picked from the search: the search text is cleared, the hotline-category filter kept. */
   | { readonly type: 'pickClass'; readonly code: string }
   /** A gazetteer place picked: its point, and its address (or its name) as the address. */
-  | { readonly type: 'pickPlace'; readonly place: LatLngValue & { readonly name: string; readonly address?: string | null } }
+  | {
+      readonly type: 'pickPlace';
+      readonly place: LatLngValue & { readonly name: string; readonly address?: string | null };
+    }
   /** A point clicked on the map: the address no longer describes it. */
   | { readonly type: 'pickPoint'; readonly point: LatLngValue }
   /** The call was filed: an empty form with a fresh key for the next call. */
