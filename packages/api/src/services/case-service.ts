@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
+  buildCaseAction,
   canSeeCase,
   computeTrafficLight,
   distanceMeters,
   DomainError,
-  extendDeadline,
   isOpenState,
   listAllowedActions,
   OPEN_STATES,
@@ -20,7 +20,6 @@ import {
   type RequestNature,
   type TimeLimitUnit,
   type TrafficLight,
-  type UnitCode,
 } from '@citygrid/domain';
 import {
   versionConflict,
@@ -260,30 +259,10 @@ export class CaseService {
     });
   }
 
-  /** Build the domain action, computing any deadline from the case's own limit. */
+  /** The domain turns the request into the action (deadlines from the case's own limit); a named unit must exist. */
   private buildAction(req: ActionRequest, current: CaseRecord, now: Date): CaseAction {
-    const limit = { amount: current.limitAmount, unit: current.limitUnit as TimeLimitUnit };
-    switch (req.type) {
-      case 'dispatch':
-      case 'redispatch':
-        this.ref.unit(req.unitCode);
-        return { ...req, unitCode: req.unitCode as UnitCode, dueAt: this.ref.due(now, limit) };
-      case 'rework':
-      case 'resume':
-        return { ...req, dueAt: this.ref.due(now, limit) };
-      case 'approve_extension': {
-        const base = current.dueAt ? new Date(current.dueAt) : now;
-        const dueAt = extendDeadline(
-          base,
-          { amount: current.pendingExtensionAmount, unit: limit.unit },
-          this.ref.calendar,
-        ).toISOString();
-        // the history shows how long and until when
-        return { ...req, dueAt, amount: current.pendingExtensionAmount, unit: limit.unit };
-      }
-      default:
-        return req as CaseAction;
-    }
+    if (req.type === 'dispatch' || req.type === 'redispatch') this.ref.unit(req.unitCode);
+    return buildCaseAction(req, current, now, this.ref.calendar);
   }
 
   async act(
