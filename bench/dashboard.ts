@@ -6,8 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServices } from '../packages/api/src/index.ts';
-import { openDatabase } from '../packages/db/src/index.ts';
+import { createServices } from '@citygrid/api';
+import { openDatabase } from '@citygrid/db';
 import { historyDatabase } from './history-db.ts';
 import type { BenchFigure } from './types.ts';
 import { INTAKE_BODY, load, login, percentile, ROOT, startServerProcess, tempDir } from './lib.ts';

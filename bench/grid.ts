@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { LatLng } from '../packages/domain/src/ids.ts';
-import { createGridIndex, locateBruteForce } from '../packages/domain/src/grid/grid-index.ts';
-import type { GridCell } from '../packages/domain/src/grid/grid-index.ts';
+import type { LatLng } from '@citygrid/domain';
+import { createGridIndex, locateBruteForce } from '@citygrid/domain';
+import type { GridCell } from '@citygrid/domain';
 import { loadReferenceGrid } from '../packages/domain/src/grid/load-reference-grid.ts';
 import { createSeededRandom } from '../packages/domain/src/grid/prng.ts';
 import { generateSyntheticGrid } from '../packages/domain/src/grid/synthetic-grid.ts';

@@ -5,8 +5,8 @@
  */
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bulkSeedHistory, createServices, seedReferenceData } from '../packages/api/src/index.ts';
-import { openDatabase, ReferenceStore } from '../packages/db/src/index.ts';
+import { bulkSeedHistory, createServices, seedReferenceData } from '@citygrid/api';
+import { amplifyCaseHistory, openDatabase, ReferenceStore } from '@citygrid/db';
 import { ROOT } from './lib.ts';
 
 const CACHE = join(ROOT, 'bench/.cache');
@@ -32,35 +32,7 @@ async function generate(file: string, base: number, log: (s: string) => void): P
 
 function amplify(file: string, times: number, log: (s: string) => void): void {
   const database = openDatabase(file);
-  const db = database.sqlite;
-  db.pragma('cache_size = -524288');
-  db.pragma('synchronous = OFF');
-  const cols = (db.prepare('select name from pragma_table_info(?)').all('cases') as Array<{ name: string }>)
-    .map((c) => c.name)
-    .filter((c) => c !== 'id');
-  const ecols = (
-    db.prepare('select name from pragma_table_info(?)').all('case_events') as Array<{ name: string }>
-  )
-    .map((c) => c.name)
-    .filter((c) => c !== 'id' && c !== 'case_id' && c !== 'case_number');
-  const maxCase = (db.prepare('select max(id) as m from cases').get() as { m: number }).m;
-  const maxEvent = (db.prepare('select max(id) as m from case_events').get() as { m: number }).m;
-  const renumber = (col: string, k: number) => `substr(${col}, 1, 9) || '${k}' || substr(${col}, 10)`;
-  for (let k = 1; k < times; k++) {
-    db.transaction(() => {
-      db.exec(
-        `insert into cases (${cols.join(', ')}) select ${cols.map((c) => (c === 'case_number' ? renumber('case_number', k) : c)).join(', ')} from cases where id <= ${maxCase}`,
-      );
-      db.exec(
-        `insert into case_events (case_id, case_number, ${ecols.join(', ')})
-         select c.id, c.case_number, ${ecols.map((c) => `e.${c}`).join(', ')} from case_events e join cases c on c.case_number = ${renumber('e.case_number', k)} where e.id <= ${maxEvent}`,
-      );
-    })();
-    log(`  copied ×${k + 1}`);
-  }
-  db.pragma('synchronous = FULL');
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.exec('analyze');
+  amplifyCaseHistory(database, times, log);
   database.close();
 }
 

@@ -5,8 +5,8 @@
  *    run, and the substring LIKE of the older queue search as "before". `SEARCH_SIZES=100000` runs
  *    only the smaller database (the 1,000,000-case one is built once into bench/.cache, minutes).
  */
-import { createServices, searchCases, type SessionUser } from '../packages/api/src/index.ts';
-import { openDatabase } from '../packages/db/src/index.ts';
+import { createServices, searchCases, type SessionUser } from '@citygrid/api';
+import { openDatabase } from '@citygrid/db';
 import { historyDatabase } from './history-db.ts';
 import { percentile } from './lib.ts';
 import type { BenchFigure } from './types.ts';

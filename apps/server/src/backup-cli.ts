@@ -4,7 +4,7 @@
  *   tsx apps/server/src/backup-cli.ts restore <backup-file> <database>   (stop the server first)
  * Exit codes: 0 done, 1 failed, 2 usage error.
  */
-import { BackupError, backupDatabase, fileSize, restoreDatabase } from './backup.ts';
+import { BackupError, backupDatabase, fileSize, restoreDatabase } from '@citygrid/db';
 
 const USAGE = `usage:
   backup  <database> <backup-file>   copy a live database (safe while the server runs)

@@ -19,3 +19,5 @@ export * from './pg/copy-sqlite.ts';
 export * from './pg/test-cluster.ts';
 export * from './pg/pg-event-follower.ts';
 export * from './stores/case-search-store.ts';
+export * from './backup.ts';
+export * from './history-amplifier.ts';

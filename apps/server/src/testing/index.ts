@@ -17,6 +17,6 @@ export {
   openSqliteFile,
   restoreDatabase,
   type SqliteConnection,
-} from '../backup.ts';
+} from '@citygrid/db';
 export * from './procedures.ts';
 export * from './grid-upload-fixtures.ts';
