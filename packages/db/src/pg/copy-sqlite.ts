@@ -109,7 +109,9 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
       // derived index of `cases`, rebuilt from the rows, not data to copy
       (
         sqlite
-          .prepare("select name from pragma_table_list where schema = 'main' and type = 'table'")
+          .prepare(
+            "select name from pragma_table_list where schema = 'main' and type = 'table' and name not like 'sqlite\\_%' escape '\\'",
+          )
           .all() as Array<{ name: string }>
       )
         .map((r) => r.name)
