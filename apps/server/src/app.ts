@@ -54,7 +54,11 @@ const header = (req: Request, name: string) => {
 };
 
 /** Compose the HTTP surface: health, tRPC, attachments, Open311, and the built web app. */
-export function createApp(services: Services, config: ServerConfig): express.Express {
+export function createApp(
+  services: Services,
+  config: ServerConfig,
+  lifecycle: { readonly draining: boolean } = { draining: false },
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -88,6 +92,11 @@ export function createApp(services: Services, config: ServerConfig): express.Exp
   );
 
   app.get('/health', async (_req, res) => {
+    // a draining node answers 503 so the balancer stops sending it work; it still serves what it has
+    if (lifecycle.draining) {
+      res.status(503).json({ status: 'draining', pid: process.pid });
+      return;
+    }
     const cases = await services.cases.count({});
     res.json({
       status: 'ok',

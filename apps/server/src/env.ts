@@ -34,6 +34,14 @@ const ZEnvSchema = z.object({
   /** How often expired sessions and stale login-throttle entries are purged. */
   SESSION_PURGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
   DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /**
+   * On SIGTERM, how long `/health` answers 503 (draining) before the node stops taking connections,
+   * so a load balancer's health checks take it out first: behind the shipped HAProxy config (checks
+   * every 2 s, 2 failures take a node out) 5000; alone, 0.
+   */
+  DRAIN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(0),
+  /** After the grace, how long in-flight requests may take to finish before connections are cut. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   /* --- citizen channel (网上举报) --- */
   /** Public base URL of the site, used in SMS links (e.g. https://12319.example.gov.cn). */
   PUBLIC_URL: z.string().default(''),

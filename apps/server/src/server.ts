@@ -106,7 +106,8 @@ export async function startServer(
     console.error('session purge failed:', e),
   );
   services.citizen.sender.start();
-  const app = createApp(services, config);
+  const lifecycle = { draining: false };
+  const app = createApp(services, config, lifecycle);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
@@ -121,13 +122,23 @@ export async function startServer(
     server,
     createdUsers,
     close: async () => {
-      stopHousekeeping();
+      // 1. tell the balancer (health 503) while still serving, so new work goes to other nodes
+      lifecycle.draining = true;
+      if (config.DRAIN_GRACE_MS > 0) await new Promise((r) => setTimeout(r, config.DRAIN_GRACE_MS));
+      // 2. stop taking connections; end the live streams, whose clients reconnect through the
+      //    balancer to another node and resume from their Last-Event-ID
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       services.live.close();
+      // a keep-alive connection becomes idle once its request is answered: close those as they come
+      const sweep = setInterval(() => server.closeIdleConnections(), 50);
+      server.closeIdleConnections();
+      // 3. let in-flight requests (a filing waiting for its commit) finish, then cut what is left
+      const cut = setTimeout(() => server.closeAllConnections(), config.SHUTDOWN_TIMEOUT_MS);
+      await closed;
+      clearTimeout(cut);
+      clearInterval(sweep);
+      stopHousekeeping();
       await services.citizen.sender.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
       database.close();
     },
   };

@@ -25,6 +25,7 @@ export async function startTestServer(
       SEED_HISTORY_CASES: 0,
       ARGON2_FAST: true,
       OPEN311_DEMO_KEY: 'test-key',
+      SHUTDOWN_TIMEOUT_MS: 2000,
       ...overrides,
     },
   );
