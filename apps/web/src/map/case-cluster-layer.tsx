@@ -2,15 +2,10 @@ import { useEffect, useRef } from 'react';
 import { useMap } from 'react-leaflet';
 import L from 'leaflet';
 import type { WorkCalendar } from '@citygrid/domain';
-import {
-  MARKER_COLORS,
-  MARKER_RANK,
-  markerClassOf,
-  type MarkerClass,
-  type TimedCase,
-} from '../lib/reference';
+import { MARKER_COLORS, MARKER_RANK, markerClassOf, type MarkerClass } from '../lib/reference';
 import type { OpenCaseMarker } from '../lib/trpc';
 import { debugState } from '../lib/debug';
+import { timedOf } from './open-case-markers';
 import type { ClusterRequest, ClusterResponse, IndexedCase, WorkerCluster } from './case-cluster-protocol';
 
 /** What the layer keeps per case on the main thread: enough to draw it and to answer the debug handle. */
@@ -28,13 +23,6 @@ const CLASS_OF_RANK = Object.fromEntries(
 ) as Record<number, MarkerClass>;
 /** Zoom from which every case is drawn on its own (the worker clusters up to 16). */
 const SINGLES_FROM_ZOOM = 17;
-
-const timedOf = (m: OpenCaseMarker): TimedCase => ({
-  state: m[3],
-  dispatchedAt: m[5],
-  dueAt: m[6],
-  limitUnit: m[7],
-});
 
 const styleOf = (cls: MarkerClass): L.CircleMarkerOptions => ({
   radius: 6,

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
 import type { LocalPeriod } from '@citygrid/domain';
-import { useTRPC, type OpenCaseMarker } from '../lib/trpc';
+import { useTRPC, type LiveCaseEvent, type OpenCaseMarker } from '../lib/trpc';
 import { useReference } from '../lib/reference';
 import { useNow } from '../lib/use-now';
 import { navigate } from '../lib/router';
@@ -14,13 +14,13 @@ import { CellsLayer, CommunityLayer } from '../map/cells-layer';
 import { CaseClusterLayer } from '../map/case-cluster-layer';
 import { BaseTiles } from '../map/base-tiles';
 import { DebugMapHandle } from '../map/debug-map-handle';
+import { useOpenCasesLive } from '../map/use-open-cases-live';
 import { LiveStatusBadge } from '../components/live-status';
 import { CaseDrawer } from '../components/case-drawer';
 import { TrendChart } from '../components/trend-chart';
 import { ErrorBox, Loading } from '../components/status';
 import { CELL_MODES, classOf, RAMP, type CellMode } from './command-map/choropleth';
-import { NO_FILTERS, toCaseFilter, type MapFilters } from './command-map/map-filters';
-import { useOpenCasesLive } from './command-map/use-open-cases-live';
+import { matchesFilters, NO_FILTERS, toCaseFilter, type MapFilters } from './command-map/map-filters';
 import { MapLegend } from './command-map/map-legend';
 import { FiltersPanel } from './command-map/filters-panel';
 import { UnitRanking } from './command-map/unit-ranking';
@@ -51,7 +51,8 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
   const caseFilter = useMemo(() => toCaseFilter(filters), [filters]);
   const refetchInterval = wall ? 60_000 : false;
   // the map's markers as slim tuples, kept current from the live stream (a fifth of the full rows)
-  const { openCases, live, ticker } = useOpenCasesLive(filters);
+  const inView = useCallback((c: LiveCaseEvent['case']) => matchesFilters(c, filters), [filters]);
+  const { openCases, live, ticker } = useOpenCasesLive(caseFilter, inView);
   const cellCounts = useQuery({
     ...trpc.dashboard.cellCounts.queryOptions(caseFilter),
     placeholderData: keepPreviousData,

@@ -2,13 +2,9 @@ import { useEffect, useRef } from 'react';
 import { useMap } from 'react-leaflet';
 import L from 'leaflet';
 import type { WorkCalendar } from '@citygrid/domain';
-import { MARKER_COLORS, markerClassOf, type TimedCase } from '../../lib/reference';
-
-export interface WallCase extends TimedCase {
-  caseNumber: string;
-  lat: number | null;
-  lng: number | null;
-}
+import { MARKER_COLORS, markerClassOf } from '../../lib/reference';
+import type { OpenCaseMarker } from '../../lib/trpc';
+import { timedOf } from '../../map/open-case-markers';
 
 /**
  * Open cases on the wall map as plain status-coloured dots (no text, so nothing on the map falls
@@ -22,7 +18,7 @@ export function WallCasesLayer({
   now,
   scale,
 }: {
-  cases: readonly WallCase[];
+  cases: readonly OpenCaseMarker[];
   fresh: ReadonlySet<string>;
   calendar: WorkCalendar;
   now: Date;
@@ -53,13 +49,15 @@ export function WallCasesLayer({
     if (!g) return;
     const seen = new Set<string>();
     const radius = Math.max(4, 5.5 * scale);
+    const byNumber = new Map<string, OpenCaseMarker>();
     for (const c of cases) {
-      if (c.lat === null || c.lng === null) continue;
-      seen.add(c.caseNumber);
-      const color = MARKER_COLORS[markerClassOf(c, calendar, now)];
-      let m = dots.current.get(c.caseNumber);
+      const [caseNumber, lat, lng] = c;
+      byNumber.set(caseNumber, c);
+      seen.add(caseNumber);
+      const color = MARKER_COLORS[markerClassOf(timedOf(c), calendar, now)];
+      let m = dots.current.get(caseNumber);
       if (!m) {
-        m = L.circleMarker([c.lat, c.lng], {
+        m = L.circleMarker([lat, lng], {
           renderer: renderer.current ?? undefined,
           radius,
           weight: 0,
@@ -67,7 +65,7 @@ export function WallCasesLayer({
           fillOpacity: 0.9,
           interactive: false,
         });
-        dots.current.set(c.caseNumber, m);
+        dots.current.set(caseNumber, m);
         g.addLayer(m);
       } else m.setStyle({ fillColor: color, radius });
     }
@@ -79,9 +77,9 @@ export function WallCasesLayer({
     }
     // highlight rings for fresh cases (SVG so CSS can pulse them)
     for (const cn of fresh) {
-      const c = cases.find((x) => x.caseNumber === cn);
-      if (!c || c.lat === null || c.lng === null || rings.current.has(cn)) continue;
-      const ring = L.circleMarker([c.lat, c.lng], {
+      const c = byNumber.get(cn);
+      if (!c || rings.current.has(cn)) continue;
+      const ring = L.circleMarker([c[1], c[2]], {
         radius: 14 * scale,
         color: '#ffd166',
         weight: Math.max(2, 2.5 * scale),

@@ -1,13 +1,12 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { LOCAL_TIME_ZONE, localPeriodRange } from '@citygrid/domain';
 import { MapContainer } from 'react-leaflet';
 import type { PathOptions } from 'leaflet';
 import type { EChartsOption } from 'echarts';
-import { useTRPC, type LiveCaseEvent, type OpenCase } from '../../lib/trpc';
-import { isOpen, useReference } from '../../lib/reference';
-import { useLiveCaseEvents } from '../../lib/live';
+import { useTRPC, type CaseFilter, type LiveCaseEvent, type OpenCaseMarker } from '../../lib/trpc';
+import { useReference } from '../../lib/reference';
 import { useNow } from '../../lib/use-now';
 import { formatClock, formatPercent } from '../../lib/format';
 import { useLocalName } from '../../i18n';
@@ -15,6 +14,7 @@ import { CITY_CENTER } from '../../map/constants';
 import { FitOnResize, useGridBounds } from '../../map/grid-bounds';
 import { CellsLayer } from '../../map/cells-layer';
 import { BaseTiles } from '../../map/base-tiles';
+import { useOpenCasesLive } from '../../map/use-open-cases-live';
 import { WallCasesLayer } from './wall-cases-layer';
 import { useScreenHeight } from './use-screen-height';
 import './wall.css';
@@ -25,6 +25,8 @@ const EChart = lazy(() => import('../../components/echart'));
 const FRESH_MS = 10 * 60_000;
 const RAMP = ['#13223a', '#1d3a5f', '#24609a', '#2f8bd0', '#6cc3ff'];
 const BREAKS = [0, 1, 3, 6, 11];
+const ALL_CASES: CaseFilter = {};
+const NO_MARKERS: OpenCaseMarker[] = [];
 
 /**
  * The command-hall wall (`#/wall`, also `#/map?wall=1`): a layout for a 16:9 wall from 1920×1080 to
@@ -34,7 +36,6 @@ const BREAKS = [0, 1, 3, 6, 11];
 export default function WallScreen() {
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
-  const qc = useQueryClient();
   const ref = useReference();
   const localName = useLocalName();
   const gridBounds = useGridBounds();
@@ -60,45 +61,16 @@ export default function WallScreen() {
     refetchInterval: 120_000,
     placeholderData: keepPreviousData,
   });
-  const openCases = useQuery({ ...trpc.dashboard.openCases.queryOptions({}), staleTime: Infinity });
   const recent = useQuery({ ...trpc.wall.recent.queryOptions({ limit: 30 }), staleTime: Infinity });
 
-  // --- live: the ticker, fresh cases, and the open-case list patched in place ---
-  const [ticker, setTicker] = useState<LiveCaseEvent[]>([]);
+  // --- live: the open cases patched in place and the ticker (shared with the command map), fresh cases ---
   const [fresh, setFresh] = useState<Map<string, number>>(new Map());
-  const [patches, setPatches] = useState<Map<string, LiveCaseEvent['case']>>(new Map());
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(
-    () => () => {
-      if (refreshTimer.current) clearTimeout(refreshTimer.current);
-    },
-    [],
-  );
-  const onEvents = useCallback(
-    (events: LiveCaseEvent[]) => {
-      setTicker((prev) => [...events.slice().reverse(), ...prev].slice(0, 30));
-      setPatches((prev) => {
-        const next = new Map(prev);
-        for (const e of events) {
-          const p = next.get(e.caseNumber);
-          if (!p || p.version < e.case.version) next.set(e.caseNumber, e.case);
-        }
-        return next;
-      });
-      const arrived = events.filter((e) => e.type === 'report').map((e) => e.caseNumber);
-      if (arrived.length)
-        setFresh((prev) => new Map([...prev, ...arrived.map((cn) => [cn, Date.now()] as const)]));
-      if (!refreshTimer.current) {
-        refreshTimer.current = setTimeout(() => {
-          refreshTimer.current = null;
-          void qc.invalidateQueries({ queryKey: trpc.dashboard.today.queryKey() });
-          void qc.invalidateQueries({ queryKey: trpc.dashboard.cellCounts.pathKey() });
-        }, 1500);
-      }
-    },
-    [qc, trpc],
-  );
-  const live = useLiveCaseEvents(onEvents);
+  const onEvents = useCallback((events: LiveCaseEvent[]) => {
+    const arrived = events.filter((e) => e.type === 'report').map((e) => e.caseNumber);
+    if (arrived.length)
+      setFresh((prev) => new Map([...prev, ...arrived.map((cn) => [cn, Date.now()] as const)]));
+  }, []);
+  const { openCases, live, ticker } = useOpenCasesLive(ALL_CASES, undefined, onEvents);
   useEffect(() => {
     const id = setInterval(
       () => setFresh((prev) => new Map([...prev].filter(([, at]) => Date.now() - at < FRESH_MS))),
@@ -107,22 +79,7 @@ export default function WallScreen() {
     return () => clearInterval(id);
   }, []);
 
-  const cases = useMemo(() => {
-    const base = openCases.data ?? [];
-    if (patches.size === 0) return base;
-    const out: OpenCase[] = [];
-    const seen = new Set<string>();
-    for (const c of base) {
-      seen.add(c.caseNumber);
-      const p = patches.get(c.caseNumber);
-      if (!p) out.push(c);
-      else if (isOpen(p.state) && p.version >= c.version) out.push({ ...c, ...p });
-      else if (p.version < c.version) out.push(c);
-    }
-    for (const [cn, p] of patches)
-      if (!seen.has(cn) && isOpen(p.state)) out.push({ ...p, light: null, usedFraction: null } as OpenCase);
-    return out;
-  }, [openCases.data, patches]);
+  const cases = openCases.data ?? NO_MARKERS;
   const freshSet = useMemo(() => new Set(fresh.keys()), [fresh]);
   const tickerRows = useMemo(() => {
     const seen = new Set(ticker.map((e) => e.id));

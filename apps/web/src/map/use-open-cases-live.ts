@@ -6,10 +6,11 @@ import {
   type CaseFilter,
   type LiveCaseEvent,
   type OpenCaseMarker,
-} from '../../lib/trpc';
-import { useLiveCaseEvents } from '../../lib/live';
+} from '../lib/trpc';
+import { useLiveCaseEvents } from '../lib/live';
 import { latestByCase, patchMarkers } from './open-case-markers';
-import { matchesFilters, toCaseFilter, type MapFilters } from './map-filters';
+
+type LiveCase = LiveCaseEvent['case'];
 
 /** How many live events the ticker keeps. */
 const TICKER_LENGTH = 40;
@@ -19,33 +20,39 @@ const REFRESH_MS = 800;
 /** Cache key of the parsed markers of one filter (the procedure's own key would hold its JSON text). */
 const markersKey = (f: CaseFilter) => ['dashboard.openCaseMarkers', 'parsed', f] as const;
 
+const everyCase = () => true;
+
 /**
- * The command map's open cases as marker tuples, kept current from ONE live subscription: each batch
- * of events patches the markers of the filter in view in place (`patchMarkers`), refreshes the
- * drawer of each case it touches, and, at most every {@link REFRESH_MS}, today's figures, the cell
- * counts and the cell lists. Also returns the newest events, newest first, for the ticker.
+ * The open cases matching `filter` as marker tuples, kept current from ONE live subscription: each
+ * batch of events patches the markers in place (`patchMarkers`; a case stays only while it is open
+ * and passes `belongs`, the client-side twin of `filter`), refreshes the drawer of each case it
+ * touches, and, at most every {@link REFRESH_MS}, today's figures, the cell counts and the cell
+ * lists. Also returns the newest events, newest first, for a ticker; `onEvents` sees every batch
+ * too (e.g. to highlight new cases). Used by the command map and the command-hall wall.
  */
-export function useOpenCasesLive(filters: MapFilters) {
+export function useOpenCasesLive(
+  filter: CaseFilter,
+  belongs: (c: LiveCase) => boolean = everyCase,
+  onEvents?: (events: LiveCaseEvent[]) => void,
+) {
   const trpc = useTRPC();
   const trpcClient = useTRPCClient();
   const queryClient = useQueryClient();
-  const caseFilter = toCaseFilter(filters);
   // sent as one JSON text and parsed natively here: see the procedure
   const openCases = useQuery({
-    queryKey: markersKey(caseFilter),
+    queryKey: markersKey(filter),
     queryFn: async ({ signal }) =>
-      JSON.parse(
-        await trpcClient.dashboard.openCaseMarkers.query(caseFilter, { signal }),
-      ) as OpenCaseMarker[],
+      JSON.parse(await trpcClient.dashboard.openCaseMarkers.query(filter, { signal })) as OpenCaseMarker[],
     staleTime: Infinity,
     placeholderData: keepPreviousData,
   });
   const [ticker, setTicker] = useState<LiveCaseEvent[]>([]);
 
-  const filtersRef = useRef(filters);
+  // the live callback reads the current filter and listeners without resubscribing
+  const current = useRef({ filter, belongs, onEvents });
   useEffect(() => {
-    filtersRef.current = filters;
-  }, [filters]);
+    current.current = { filter, belongs, onEvents };
+  }, [filter, belongs, onEvents]);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(
     () => () => {
@@ -54,15 +61,16 @@ export function useOpenCasesLive(filters: MapFilters) {
     [],
   );
 
-  const onEvents = useCallback(
+  const handle = useCallback(
     (events: LiveCaseEvent[]) => {
       const latest = latestByCase(events);
-      const f = filtersRef.current;
+      const { filter: f, belongs: inView, onEvents: listener } = current.current;
       queryClient.setQueryData(
-        markersKey(toCaseFilter(f)),
-        (old: OpenCaseMarker[] | undefined) => old && patchMarkers(old, latest, (c) => matchesFilters(c, f)),
+        markersKey(f),
+        (old: OpenCaseMarker[] | undefined) => old && patchMarkers(old, latest, inView),
       );
       setTicker((prev) => [...events.slice().reverse(), ...prev].slice(0, TICKER_LENGTH));
+      listener?.(events);
       for (const cn of latest.keys())
         void queryClient.invalidateQueries({ queryKey: trpc.cases.get.queryKey({ caseNumber: cn }) });
       if (!refreshTimer.current) {
@@ -76,6 +84,6 @@ export function useOpenCasesLive(filters: MapFilters) {
     },
     [queryClient, trpc],
   );
-  const live = useLiveCaseEvents(onEvents);
+  const live = useLiveCaseEvents(handle);
   return { openCases, live, ticker };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LiveCaseEvent, OpenCaseMarker } from '../../lib/trpc';
+import type { LiveCaseEvent, OpenCaseMarker } from '../lib/trpc';
 import { latestByCase, markerOf, patchMarkers } from './open-case-markers';
 
 type LiveCase = LiveCaseEvent['case'];

@@ -1,5 +1,6 @@
 import { isOpenState } from '@citygrid/domain';
-import type { LiveCaseEvent, OpenCaseMarker } from '../../lib/trpc';
+import type { LiveCaseEvent, OpenCaseMarker } from '../lib/trpc';
+import type { TimedCase } from '../lib/reference';
 
 type LiveCase = LiveCaseEvent['case'];
 
@@ -61,3 +62,11 @@ export function patchMarkers(
   if (removed.size) out = out.filter((m) => !removed.has(m[0]));
   return appended.length ? [...out, ...appended] : out;
 }
+
+/** What `markerClassOf` needs of a marker to colour it by its traffic light. */
+export const timedOf = (m: OpenCaseMarker): TimedCase => ({
+  state: m[3],
+  dispatchedAt: m[5],
+  dueAt: m[6],
+  limitUnit: m[7],
+});
