@@ -1,7 +1,7 @@
 import type { CaseFilter, CaseStore, EvaluationGroup, EvaluationRow } from '@citygrid/db';
 import {
   CLOCK_RUNNING_STATES,
-  isOpenState,
+  showsLight,
   isWorkingUnit,
   localDate,
   localDayStart,
@@ -76,14 +76,7 @@ export class DashboardService {
       const c = summarizeCase(r) as OpenCase;
       c.light = null;
       c.usedFraction = null;
-      if (
-        !r.dispatchedAt ||
-        !r.dueAt ||
-        !isOpenState(r.state) ||
-        r.state === 'disposed' ||
-        r.state === 'parked'
-      )
-        return c;
+      if (!r.dispatchedAt || !r.dueAt || !showsLight(r.state)) return c;
       // computeTrafficLight's light and used fraction (as CaseService.lightOf), with the case's total
       // time remembered per row object: the in-memory index hands out the same objects until a case changes
       const working = isWorkingUnit(r.limitUnit as TimeLimitUnit);
