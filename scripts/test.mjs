@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm test`: typecheck, lint, build the web app, then every vitest project (unit, reliability, e2e
+// `pnpm test`: typecheck, lint (eslint and prettier --check), build the web app, then every vitest project (unit, reliability, e2e
 // in real Chromium). Prints `N passed, N failed` and exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
@@ -25,7 +25,7 @@ if (!existsSync('/usr/bin/chromium')) {
 
 const steps = [
   ['typecheck', ['run', 'typecheck']],
-  ['lint', ['exec', 'eslint', '.']],
+  ['lint', ['run', 'lint']],
   ['drizzle check', ['--filter', '@citygrid/db', 'exec', 'drizzle-kit', 'check']],
   [
     'drizzle check (postgres)',
