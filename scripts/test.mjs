@@ -2,23 +2,30 @@
 // `pnpm test`: typecheck, lint (eslint and prettier --check), build the web app, then every vitest project (unit, reliability, e2e
 // in real Chromium). Prints `N passed, N failed` and exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
 const run = (cmd, args, opts = {}) =>
   spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...opts }).status ?? 1;
 
-if (!existsSync('/usr/bin/chromium')) {
+// What the tests need from Debian: Chromium and CJK fonts (browser tests), a PostgreSQL server (the
+// PostgreSQL store tests start their own throwaway cluster) and HAProxy (the balancer config's test).
+const hasPostgres = () =>
+  existsSync('/usr/lib/postgresql') &&
+  readdirSync('/usr/lib/postgresql').some((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`));
+const missing = [
+  ...(existsSync('/usr/bin/chromium') ? [] : ['chromium', 'fonts-noto-cjk']),
+  ...(hasPostgres() ? [] : ['postgresql']),
+  ...(existsSync('/usr/sbin/haproxy') || existsSync('/usr/bin/haproxy') ? [] : ['haproxy']),
+];
+if (missing.length > 0) {
   if (process.getuid?.() === 0) {
-    console.log('[test] installing Chromium and CJK fonts from Debian for the browser tests');
-    if (
-      run('apt-get', ['update', '-qq']) !== 0 ||
-      run('apt-get', ['install', '-y', '-qq', 'chromium', 'fonts-noto-cjk']) !== 0
-    )
+    console.log(`[test] installing from Debian for the tests: ${missing.join(' ')}`);
+    if (run('apt-get', ['update', '-qq']) !== 0 || run('apt-get', ['install', '-y', '-qq', ...missing]) !== 0)
       process.exit(1);
   } else {
-    console.error('[test] browser tests need Chromium: apt-get install -y chromium fonts-noto-cjk');
+    console.error(`[test] the tests need: apt-get install -y ${missing.join(' ')}`);
     process.exit(1);
   }
 }
