@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import express, { type Request, type Response } from 'express';
 import helmet from 'helmet';
 import compression from 'compression';
@@ -53,14 +54,31 @@ const header = (req: Request, name: string) => {
   return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
 };
 
+/** What the process knows about its own stopping (shared by the app and `close()`). */
+export interface NodeLifecycle {
+  /** Set on SIGTERM: `/health` answers 503 so a balancer takes the node out. */
+  draining: boolean;
+  /** Sockets of open event streams (`/api/live` and tRPC subscriptions). */
+  readonly eventStreams: Set<Socket>;
+}
+
 /** Compose the HTTP surface: health, tRPC, attachments, Open311, and the built web app. */
 export function createApp(
   services: Services,
   config: ServerConfig,
-  lifecycle: { readonly draining: boolean } = { draining: false },
+  lifecycle: NodeLifecycle = { draining: false, eventStreams: new Set() },
 ): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // the connections that carry event streams, so that a stopping node can cut them (see server.ts)
+  app.use((req, res, next) => {
+    if (String(req.headers.accept ?? '').includes('text/event-stream')) {
+      const socket = req.socket;
+      lifecycle.eventStreams.add(socket);
+      res.once('close', () => lifecycle.eventStreams.delete(socket));
+    }
+    next();
+  });
   app.set('trust proxy', 'loopback');
   app.use(
     helmet({

@@ -12,7 +12,7 @@ import {
   type Services,
 } from '@citygrid/api';
 import { openDatabase } from '@citygrid/db';
-import { createApp } from './app.ts';
+import { createApp, type NodeLifecycle } from './app.ts';
 import type { ServerConfig } from './env.ts';
 
 export interface RunningServer {
@@ -106,7 +106,7 @@ export async function startServer(
     console.error('session purge failed:', e),
   );
   services.citizen.sender.start();
-  const lifecycle = { draining: false };
+  const lifecycle: NodeLifecycle = { draining: false, eventStreams: new Set() };
   const app = createApp(services, config, lifecycle);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
@@ -128,6 +128,9 @@ export async function startServer(
       // 2. stop taking connections; end the live streams, whose clients reconnect through the
       //    balancer to another node and resume from their Last-Event-ID
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // cut the streams rather than end them: an ended tRPC subscription counts as complete and
+      // would not come back, a cut one reconnects (to another node behind the balancer)
+      for (const socket of lifecycle.eventStreams) socket.destroy();
       services.live.close();
       // a keep-alive connection becomes idle once its request is answered: close those as they come
       const sweep = setInterval(() => server.closeIdleConnections(), 50);
