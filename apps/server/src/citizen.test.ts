@@ -354,7 +354,7 @@ describe('the SMS sender', () => {
       async send(m: SmsMessage) {
         if (failNext-- > 0) throw new Error('gateway timeout');
         delivered.push(m);
-        store.sinkPut({
+        await store.sinkPut({
           outboxId: m.outboxId,
           phone: m.phone,
           lang: m.lang,

@@ -74,7 +74,7 @@ export async function createServices(opts: {
   const gazetteer = new GazetteerService(new GazetteerStore(opts.database), adminStore, reference, clock);
   gazetteer.init();
   const citizen = createCitizenChannel(
-    { database: opts.database, caseStore, cases, attachments, reference, bus, clock },
+    { database: opts.database, writer, caseStore, cases, attachments, reference, bus, clock },
     opts.citizen,
   );
   return {

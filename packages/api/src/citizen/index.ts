@@ -1,4 +1,4 @@
-import { CitizenStore, type CaseStore, type CitygridDatabase } from '@citygrid/db';
+import { CitizenStore, type CaseStore, type CitygridDatabase, type GroupCommitWriter } from '@citygrid/db';
 import type { CaseBus } from '../live/case-bus.ts';
 import type { AttachmentService } from '../services/attachment-service.ts';
 import type { CaseService } from '../services/case-service.ts';
@@ -41,6 +41,8 @@ export interface CitizenChannel {
 export function createCitizenChannel(
   deps: {
     database: CitygridDatabase;
+    /** The case store's group-commit writer: the sender's writes share its commits. */
+    writer: GroupCommitWriter;
     caseStore: CaseStore;
     cases: CaseService;
     attachments: AttachmentService;
@@ -50,7 +52,7 @@ export function createCitizenChannel(
   },
   opts: CitizenOptions = {},
 ): CitizenChannel {
-  const store = new CitizenStore(deps.database);
+  const store = new CitizenStore(deps.database, deps.writer);
   deps.caseStore.addEventHook(
     createNotificationHook(store, deps.reference, deps.clock, (opts.publicUrl ?? '').replace(/\/$/, '')),
   );

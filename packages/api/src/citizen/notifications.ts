@@ -1,4 +1,4 @@
-import type { CaseEventHook, CitizenStore, OutboxRow } from '@citygrid/db';
+import type { CaseEventHook, CitizenStore, OutboxOutcome, OutboxRow } from '@citygrid/db';
 import type { Clock } from '../services/clock.ts';
 import type { ReferenceService } from '../services/reference-service.ts';
 import SMS_MESSAGES from './sms-messages.json' with { type: 'json' };
@@ -108,7 +108,7 @@ export class SinkSmsProvider implements SmsProvider {
     private readonly clock: Clock,
   ) {}
   async send(m: SmsMessage): Promise<void> {
-    this.citizens.sinkPut({
+    await this.citizens.sinkPut({
       outboxId: m.outboxId,
       phone: m.phone,
       lang: m.lang,
@@ -191,6 +191,7 @@ export function backoffMs(attempt: number, base: number, max: number): number {
 export class NotificationSender {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  private kicked = false;
   private readonly o: Required<SenderOptions>;
 
   constructor(
@@ -227,12 +228,13 @@ export class NotificationSender {
 
   private async pass(): Promise<number> {
     const now = this.clock.now();
-    const rows = this.citizens.claimDue(
+    const rows = await this.citizens.claimDue(
       now.toISOString(),
       new Date(now.getTime() + this.o.lockMs).toISOString(),
       this.o.batch,
     );
-    let sent = 0;
+    // one at a time, in outbox order: a citizen reads "received" before "dispatched"
+    const outcomes: OutboxOutcome[] = [];
     for (const r of rows) {
       try {
         await this.provider.send({
@@ -244,18 +246,23 @@ export class NotificationSender {
           params: r.params,
           text: renderSms(r.kind, r.lang, r.params),
         });
-        this.citizens.markSent(r.id, this.clock.now().toISOString());
-        sent++;
+        outcomes.push({ id: r.id, sent: true, at: this.clock.now().toISOString() });
       } catch (e) {
         const attempt = r.attempts + 1;
-        const giveUp = attempt >= this.o.maxAttempts;
-        const next = new Date(
-          this.clock.now().getTime() + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs),
-        ).toISOString();
-        this.citizens.markRetry(r.id, e instanceof Error ? e.message : String(e), next, giveUp);
+        outcomes.push({
+          id: r.id,
+          sent: false,
+          error: e instanceof Error ? e.message : String(e),
+          nextAttemptAt: new Date(
+            this.clock.now().getTime() + backoffMs(attempt, this.o.baseDelayMs, this.o.maxDelayMs),
+          ).toISOString(),
+          giveUp: attempt >= this.o.maxAttempts,
+        });
       }
     }
-    return sent;
+    // the pass's marks in one write; a crash before it sends these rows again with the same outbox id
+    await this.citizens.recordOutcomes(outcomes);
+    return outcomes.filter((o) => o.sent).length;
   }
 
   start(): void {
@@ -267,9 +274,22 @@ export class NotificationSender {
     this.timer.unref();
   }
 
-  /** Ask for a pass soon (after a commit that queued messages). */
+  /**
+   * Ask for a pass soon (after a commit that queued messages). Kicks that arrive while a pass runs
+   * become one more pass after it, so a message queued meanwhile does not wait for the poll.
+   */
   kick(): void {
-    setImmediate(() => void this.runOnce().catch((e: unknown) => console.error('SMS sender:', e)));
+    if (this.kicked) return;
+    this.kicked = true;
+    setImmediate(() => {
+      const pass = () => {
+        this.kicked = false;
+        return this.runOnce();
+      };
+      (this.running ? this.running.then(pass) : pass()).catch((e: unknown) =>
+        console.error('SMS sender:', e),
+      );
+    });
   }
 
   async stop(): Promise<void> {

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CitygridDatabase } from '../client.ts';
+import { GroupCommitWriter } from '../writer.ts';
 
 export interface CitizenReportRow {
   id: number;
@@ -69,68 +70,84 @@ const toOutbox = (r: Record<string, unknown>): OutboxRow => ({
   createdAt: r.created_at as string,
 });
 
+/** One delivery attempt of an outbox row, as the sender records it. */
+export type OutboxOutcome =
+  | { id: number; sent: true; at: string }
+  | { id: number; sent: false; error: string; nextAttemptAt: string; giveUp: boolean };
+
 /**
  * The citizen channel's rows: online reports (tracking code, language, consent, photos), the SMS
  * outbox and the local SMS sink. The `*Now` methods are synchronous so they can run inside the
- * transaction of a case write (through `CaseStore` hooks); the others write on their own.
+ * transaction of a case write (through `CaseStore` hooks). The sender's writes (claims, outcomes,
+ * the sink) go through the group-commit writer, so they share the commit (and its fsync) of the
+ * case writes around them instead of paying one durable transaction each on the event loop.
  */
 export class CitizenStore {
   private readonly sqlite: Database.Database;
-  constructor(database: CitygridDatabase) {
+  private readonly statements = new Map<string, Database.Statement>();
+  constructor(
+    database: CitygridDatabase,
+    private readonly writer: GroupCommitWriter = new GroupCommitWriter(database.sqlite),
+  ) {
     this.sqlite = database.sqlite;
   }
 
+  /** A prepared statement, prepared once per store. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.sqlite.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
   insertReportNow(r: Omit<CitizenReportRow, 'id'>): void {
-    this.sqlite
-      .prepare(
-        'insert into citizen_reports (case_id, tracking_code, lang, public_ok, photos, coord_system, created_at) values (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        r.caseId,
-        r.trackingCode,
-        r.lang,
-        r.publicOk ? 1 : 0,
-        JSON.stringify(r.photos),
-        r.coordSystem,
-        r.createdAt,
-      );
+    this.stmt(
+      'insert into citizen_reports (case_id, tracking_code, lang, public_ok, photos, coord_system, created_at) values (?, ?, ?, ?, ?, ?, ?)',
+    ).run(
+      r.caseId,
+      r.trackingCode,
+      r.lang,
+      r.publicOk ? 1 : 0,
+      JSON.stringify(r.photos),
+      r.coordSystem,
+      r.createdAt,
+    );
   }
 
   /** The case an idempotency key already created, if any (a retried submission). */
   caseIdOfIdempotencyKey(key: string): number | null {
-    const row = this.sqlite
-      .prepare('select case_id as caseId from idempotency_keys where key = ?')
-      .get(key) as { caseId: number } | undefined;
+    const row = this.stmt('select case_id as caseId from idempotency_keys where key = ?').get(key) as
+      { caseId: number } | undefined;
     return row?.caseId ?? null;
   }
 
   reportByCode(code: string): CitizenReportRow | null {
-    const row = this.sqlite.prepare('select * from citizen_reports where tracking_code = ?').get(code) as
+    const row = this.stmt('select * from citizen_reports where tracking_code = ?').get(code) as
       Record<string, unknown> | undefined;
     return row ? toReport(row) : null;
   }
 
   reportByCaseId(caseId: number): CitizenReportRow | null {
-    const row = this.sqlite.prepare('select * from citizen_reports where case_id = ?').get(caseId) as
+    const row = this.stmt('select * from citizen_reports where case_id = ?').get(caseId) as
       Record<string, unknown> | undefined;
     return row ? toReport(row) : null;
   }
 
   /** Is this photo part of a citizen report (so the public may fetch it through its tracking code)? */
   reportHasPhoto(caseId: number, sha: string): boolean {
-    return !!this.sqlite
-      .prepare('select 1 from citizen_reports, json_each(photos) where case_id = ? and value = ?')
-      .get(caseId, sha);
+    return !!this.stmt(
+      'select 1 from citizen_reports, json_each(photos) where case_id = ? and value = ?',
+    ).get(caseId, sha);
   }
 
   /** Case numbers of the citizen reports that carry this photo. */
   caseNumbersWithPhoto(sha: string): string[] {
     return (
-      this.sqlite
-        .prepare(
-          'select c.case_number as n from citizen_reports r join cases c on c.id = r.case_id, json_each(r.photos) where json_each.value = ?',
-        )
-        .all(sha) as Array<{ n: string }>
+      this.stmt(
+        'select c.case_number as n from citizen_reports r join cases c on c.id = r.case_id, json_each(r.photos) where json_each.value = ?',
+      ).all(sha) as Array<{ n: string }>
     ).map((r) => r.n);
   }
 
@@ -144,68 +161,68 @@ export class CitizenStore {
     params: Record<string, string>;
     at: string;
   }): void {
-    this.sqlite
-      .prepare(
-        'insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing',
-      )
-      .run(o.caseId, o.eventId, o.kind, o.phone, o.lang, JSON.stringify(o.params), 'pending', o.at, o.at);
+    this.stmt(
+      'insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing',
+    ).run(o.caseId, o.eventId, o.kind, o.phone, o.lang, JSON.stringify(o.params), 'pending', o.at, o.at);
   }
 
-  /** Take up to `limit` due rows for this sender until `lockUntil` (others skip them meanwhile). */
-  claimDue(now: string, lockUntil: string, limit: number): OutboxRow[] {
-    return this.sqlite.transaction(() => {
+  /**
+   * Take up to `limit` due rows for this sender until `lockUntil` (others skip them meanwhile);
+   * resolves once the lock is committed.
+   */
+  claimDue(now: string, lockUntil: string, limit: number): Promise<OutboxRow[]> {
+    return this.writer.submit(() => {
       const rows = (
-        this.sqlite
-          .prepare(
-            "select * from notification_outbox where status = 'pending' and next_attempt_at <= ? and (locked_until is null or locked_until <= ?) order by id limit ?",
-          )
-          .all(now, now, limit) as Array<Record<string, unknown>>
+        this.stmt(
+          "select * from notification_outbox where status = 'pending' and next_attempt_at <= ? and (locked_until is null or locked_until <= ?) order by id limit ?",
+        ).all(now, now, limit) as Array<Record<string, unknown>>
       ).map(toOutbox);
-      const lock = this.sqlite.prepare('update notification_outbox set locked_until = ? where id = ?');
+      const lock = this.stmt('update notification_outbox set locked_until = ? where id = ?');
       for (const r of rows) lock.run(lockUntil, r.id);
       return rows;
-    })();
+    });
   }
 
-  markSent(id: number, at: string): void {
-    this.sqlite
-      .prepare(
+  /** Record a pass's delivery outcomes in one write: sent, or failed with its next attempt (or given up). */
+  recordOutcomes(outcomes: readonly OutboxOutcome[]): Promise<void> {
+    if (outcomes.length === 0) return Promise.resolve();
+    return this.writer.submit(() => {
+      const sent = this.stmt(
         "update notification_outbox set status = 'sent', sent_at = ?, attempts = attempts + 1, locked_until = null, last_error = null where id = ?",
-      )
-      .run(at, id);
-  }
-
-  markRetry(id: number, error: string, nextAttemptAt: string, giveUp: boolean): void {
-    this.sqlite
-      .prepare(
+      );
+      const retry = this.stmt(
         'update notification_outbox set status = ?, attempts = attempts + 1, next_attempt_at = ?, locked_until = null, last_error = ? where id = ?',
-      )
-      .run(giveUp ? 'failed' : 'pending', nextAttemptAt, error.slice(0, 500), id);
+      );
+      for (const o of outcomes) {
+        if (o.sent) sent.run(o.at, o.id);
+        else retry.run(o.giveUp ? 'failed' : 'pending', o.nextAttemptAt, o.error.slice(0, 500), o.id);
+      }
+    });
   }
 
   outboxOf(caseId: number): OutboxRow[] {
     return (
-      this.sqlite
-        .prepare('select * from notification_outbox where case_id = ? order by id')
-        .all(caseId) as Array<Record<string, unknown>>
+      this.stmt('select * from notification_outbox where case_id = ? order by id').all(caseId) as Array<
+        Record<string, unknown>
+      >
     ).map(toOutbox);
   }
 
   /** Record a message in the local sink; returns false when this outbox row was already delivered there. */
-  sinkPut(s: Omit<SinkRow, 'id'>): boolean {
-    const r = this.sqlite
-      .prepare(
+  sinkPut(s: Omit<SinkRow, 'id'>): Promise<boolean> {
+    return this.writer.submit(() => {
+      const r = this.stmt(
         'insert into sms_sink (outbox_id, phone, lang, kind, template_id, params, text, sent_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
-      )
-      .run(s.outboxId, s.phone, s.lang, s.kind, s.templateId, JSON.stringify(s.params), s.text, s.sentAt);
-    return r.changes === 1;
+      ).run(s.outboxId, s.phone, s.lang, s.kind, s.templateId, JSON.stringify(s.params), s.text, s.sentAt);
+      return r.changes === 1;
+    });
   }
 
   sinkMessages(phone?: string): SinkRow[] {
     const rows = (
       phone
-        ? this.sqlite.prepare('select * from sms_sink where phone = ? order by id').all(phone)
-        : this.sqlite.prepare('select * from sms_sink order by id').all()
+        ? this.stmt('select * from sms_sink where phone = ? order by id').all(phone)
+        : this.stmt('select * from sms_sink order by id').all()
     ) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       id: r.id as number,

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, ReferenceStore, type CitygridDatabase } from '@citygrid/db';
+import { createServices, type Services } from '../compose.ts';
+import { seedReferenceData } from '../seed/index.ts';
+import type { SessionUser } from '../session-user.ts';
+import type { SmsMessage, SmsProvider } from './notifications.ts';
+
+const OPERATOR = {
+  id: 1,
+  username: 'op',
+  displayName: '话务员',
+  role: 'operator',
+  unitCode: null,
+} as unknown as SessionUser;
+
+const call = (phone: string) => ({
+  nature: 'complaint' as const,
+  minorClassCode: 'C0302',
+  description: '垃圾箱满溢，周边有异味',
+  urgency: 'normal' as const,
+  location: { lat: 43.934, lng: 116.086 },
+  callerPhone: phone,
+});
+
+/** A gateway that takes `delayMs` per message and remembers what it was given, in order. */
+class SlowGateway implements SmsProvider {
+  readonly name = 'slow';
+  readonly delivered: Array<SmsMessage & { at: number }> = [];
+  started = 0;
+  constructor(private readonly delayMs: number) {}
+  async send(m: SmsMessage): Promise<void> {
+    this.started++;
+    await new Promise((r) => setTimeout(r, this.delayMs));
+    this.delivered.push({ ...m, at: Date.now() });
+  }
+}
+
+async function until(check: () => boolean, ms: number): Promise<boolean> {
+  const t0 = Date.now();
+  while (!check()) {
+    if (Date.now() - t0 > ms) return false;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return true;
+}
+
+let dir: string | null = null;
+let database: CitygridDatabase | null = null;
+let services: Services | null = null;
+afterEach(async () => {
+  await services?.citizen.sender.stop();
+  services?.live.close();
+  database?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = null;
+  database = null;
+  services = null;
+});
+
+async function open(gateway: SmsProvider): Promise<Services> {
+  dir = mkdtempSync(join(tmpdir(), 'citygrid-sms-'));
+  database = openDatabase(join(dir, 'city.db'));
+  await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
+  // the poll stays off (the sender is never started): only commits' kicks move the outbox
+  services = await createServices({ database, citizen: { smsProvider: gateway } });
+  return services;
+}
+
+describe('the SMS sender after commits', () => {
+  it('delivers a message queued while a pass is sending without waiting for the poll, and marks every row sent once', async () => {
+    const gateway = new SlowGateway(200);
+    const s = await open(gateway);
+    const first = await s.cases.intake(call('13900000001'), OPERATOR);
+    expect(await until(() => gateway.started > 0, 2_000)).toBe(true);
+    // the first pass is still sending: this commit's kick arrives while it runs
+    const second = await s.cases.intake(call('13900000002'), OPERATOR);
+    expect(gateway.delivered).toHaveLength(0);
+    const both = await until(() => gateway.delivered.length === 2, 1_500);
+    expect(both, `delivered: ${gateway.delivered.map((d) => `${d.phone}/${d.kind}`).join(', ')}`).toBe(true);
+    // a hotline caller is texted when the call is dispatched (automatic for this class)
+    expect(gateway.delivered.map((d) => [d.phone, d.kind])).toEqual([
+      ['13900000001', 'dispatched'],
+      ['13900000002', 'dispatched'],
+    ]);
+    const outbox = (caseNumber: string) => {
+      const { id } = s.database.sqlite
+        .prepare('select id from cases where case_number = ?')
+        .get(caseNumber) as { id: number };
+      return s.citizen.store.outboxOf(id);
+    };
+    await until(
+      () => [first, second].every((c) => outbox(c.caseNumber).every((r) => r.status === 'sent')),
+      1_000,
+    );
+    for (const c of [first, second])
+      expect(outbox(c.caseNumber).map((r) => [r.kind, r.status, r.attempts])).toEqual([
+        ['dispatched', 'sent', 1],
+      ]);
+  });
+});
