@@ -11,6 +11,7 @@ export default defineConfig({
             'packages/*/src/**/*.test.ts',
             'apps/server/src/**/*.test.ts',
             'apps/web/src/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           testTimeout: 60_000,
           hookTimeout: 60_000,

@@ -136,7 +136,8 @@ export default async function runFanoutBench(): Promise<BenchFigure[]> {
           name: `events lost, ${n} subscribers`,
           value: r.lost,
           unit: 'events',
-          note: `of ${r.expected} × ${n} delivered; must be 0`,
+          goal: { of: 'value', op: '<=', bound: 0 },
+          note: `of ${r.expected} × ${n} delivered`,
         },
         {
           group: 'fanout',

@@ -1,9 +1,10 @@
 /** Shared pieces of the benchmarks: child servers, login, load, statistics. */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { loginHeaders, startChildServer, type ChildServer } from '@citygrid/server/testing';
+import { loginHeaders, REPO_ROOT, startChildServer, type ChildServer } from '@citygrid/server/testing';
 
 export { freePort, INTAKE_BODY, REPO_ROOT as ROOT } from '@citygrid/server/testing';
 
@@ -23,16 +24,32 @@ export function tempDir(name: string): string {
 /** A benchmarked server: the real product in a child process (the test kit's), measured from outside. */
 export type Child = ChildServer;
 
+let serverBuilt = false;
+
+/** Build the production server bundle once per bench process (`pnpm --filter @citygrid/server build`). */
+export function ensureServerBuild(): void {
+  if (serverBuilt) return;
+  const build = spawnSync('pnpm', ['--filter', '@citygrid/server', 'build'], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
+  if (build.status !== 0) throw new Error(`server build failed: ${build.stderr}`);
+  serverBuilt = true;
+}
+
 /**
- * Start a real server process and wait until /health answers: on the TypeScript sources (through
- * tsx), or with `built` on the production bundle (`pnpm --filter @citygrid/server build` first).
+ * Start a real server process and wait until /health answers. Benchmarks measure what production
+ * runs: the built bundle (`node apps/server/dist/bin/main.js`, as `pnpm start`), built once per run;
+ * `built: false` runs the TypeScript sources through tsx instead.
  * `BENCH_SERVER_ARGS` adds node flags to every server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
  */
 export function startServerProcess(
   env: Record<string, string> & { DATABASE_PATH: string },
   opts: { built?: boolean; nodeArgs?: string[] } = {},
 ): Promise<Child> {
-  return startChildServer(env, opts);
+  const built = opts.built ?? true;
+  if (built) ensureServerBuild();
+  return startChildServer(env, { ...opts, built });
 }
 
 /** Log in like the browser does; returns the headers an authenticated mutation needs. */

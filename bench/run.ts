@@ -6,10 +6,12 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { writeScalingChart } from './chart.ts';
+import { goalText } from './tables.ts';
 import type { BenchFigure } from './types.ts';
 import { ROOT } from './lib.ts';
 
-const MODULES = ['grid', 'intake', 'fanout', 'dashboard', 'search', 'map', 'soak'] as const;
+const MODULES = ['grid', 'intake', 'fanout', 'dashboard', 'search', 'map', 'soak', 'scale'] as const;
 const only = process.argv.slice(2);
 const chosen = MODULES.filter((m) => only.length === 0 || only.includes(m));
 
@@ -36,7 +38,9 @@ for (const name of chosen) {
       const base = f.baseline
         ? `  vs ${fmt(f.baseline.value)} ${f.unit} (${f.baseline.name})  ratio ${f.ratio !== undefined ? f.ratio.toFixed(2) : '-'}`
         : '';
-      console.log(`  ${f.name}: ${fmt(f.value)} ${f.unit}${base}${f.note ? `  — ${f.note}` : ''}`);
+      console.log(
+        `  ${f.name}: ${fmt(f.value)} ${f.unit}${base}${f.goal ? `  [${goalText(f)}]` : ''}${f.note ? `  — ${f.note}` : ''}`,
+      );
     }
   } catch (e) {
     failures.push({ module: name, error: String((e as Error)?.stack ?? e) });
@@ -65,6 +69,8 @@ const result = {
   failures,
 };
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(result, null, 2)}\n`);
+if (figures.some((f) => f.series) && writeScalingChart(ROOT, { date: result.date, figures: result.figures }))
+  console.log('bench/scaling.svg redrawn');
 console.log(
   `\n${figures.length} figures in ${result.durationS} s → bench/results.json${failures.length ? `; ${failures.length} module(s) failed: ${failures.map((f) => f.module).join(', ')}` : ''}`,
 );

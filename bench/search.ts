@@ -26,7 +26,7 @@ interface Timing {
   hits: number;
 }
 
-async function timeSearches(file: string) {
+export async function timeSearches(file: string) {
   const database = openDatabase(file);
   const services = await createServices({ database });
   const db = database.sqlite;

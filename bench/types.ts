@@ -12,4 +12,11 @@ export interface BenchFigure {
   /** value / baseline.value. */
   ratio?: number;
   note?: string;
+  /**
+   * The goal this figure is held to (issue 14's table): `value` or `ratio` against a bound.
+   * `pnpm bench` prints the verdict beside the figure.
+   */
+  goal?: { of: 'value' | 'ratio'; op: '<=' | '>='; bound: number };
+  /** A point of a growth curve (the scaling table and chart): which curve, and the size it was measured at. */
+  series?: { metric: string; x: number; xUnit: string };
 }

@@ -33,7 +33,11 @@ const ZEnvSchema = z.object({
     .transform((v) => v === 'true'),
   /** How often expired sessions and stale login-throttle entries are purged. */
   SESSION_PURGE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
-  DB_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
+  /**
+   * When an acknowledged write is on the disk (packages/db client.ts): `offloaded` (default) fsyncs
+   * the WAL off the event loop before acknowledging; `FULL` inside COMMIT; `NORMAL` never waits.
+   */
+  DB_SYNCHRONOUS: z.enum(['offloaded', 'FULL', 'NORMAL']).default('offloaded'),
   /**
    * On SIGTERM, how long `/health` answers 503 (draining) before the node stops taking connections,
    * so a load balancer's health checks take it out first: behind the shipped HAProxy config (checks

@@ -1,13 +1,6 @@
 /** The composition root of the API: every store, service and channel, wired once over an open database. */
-import type { CitygridDatabase } from '@citygrid/db';
-import {
-  AdminStore,
-  CaseStore,
-  GazetteerStore,
-  GroupCommitWriter,
-  ReferenceStore,
-  UserStore,
-} from '@citygrid/db';
+import type { CitygridDatabase, GroupCommitWriter } from '@citygrid/db';
+import { AdminStore, CaseStore, GazetteerStore, ReferenceStore, UserStore } from '@citygrid/db';
 import { AdminService } from './services/admin-service.ts';
 import { ReportService } from './services/report-service.ts';
 import { CaseBus } from './live/case-bus.ts';
@@ -59,7 +52,7 @@ export async function createServices(opts: {
   citizen?: CitizenOptions;
 }): Promise<Services> {
   const clock = opts.clock ?? systemClock;
-  const writer = new GroupCommitWriter(opts.database.sqlite);
+  const writer = opts.database.writer;
   const bus = new CaseBus();
   const users = new UserStore(opts.database);
   const referenceStore = new ReferenceStore(opts.database);

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
  * server's only thread, and every request waiting behind it sees the pause (the soak's spikes). With
  * `wal_autocheckpoint = 0` on the main connection, a worker thread with its own connection runs a
  * PASSIVE checkpoint (never blocks the writer, never waits for readers) every `intervalMs`. Durability
- * is unchanged: a commit is durable once its WAL frames are fsynced (synchronous=FULL); the
+ * is unchanged: a commit is durable once its WAL frames are fsynced (wal-sync.ts, or FULL); the
  * checkpoint only moves them into the main file. If the worker dies, autocheckpoint comes back.
  */
 export interface Checkpointer {

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
 import { startBackgroundCheckpoints, type Checkpointer } from './checkpointer.ts';
+import { WalSync } from './wal-sync.ts';
+import { GroupCommitWriter } from './writer.ts';
 
 export type Schema = typeof schema;
 export type Drizzle = BetterSQLite3Database<Schema>;
@@ -18,6 +20,12 @@ export interface Database_ {
   readonly attachmentsDir: string;
   /** The background WAL checkpointer, or null (in-memory database, or `checkpoint: 'inline'`). */
   readonly checkpointer: Checkpointer | null;
+  /** The database's one group-commit writer: every acknowledged write goes through it. */
+  readonly writer: GroupCommitWriter;
+  /** The off-loop WAL fsync behind the writer (`synchronous: 'offloaded'`), or null. */
+  readonly walSync: WalSync | null;
+  /** The `synchronous` pragma the connection runs with between bulk loads. */
+  readonly synchronousPragma: 'FULL' | 'NORMAL';
   close(): void;
 }
 export type { Database_ as CitygridDatabase };
@@ -25,8 +33,17 @@ export type { Database_ as CitygridDatabase };
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle');
 
 export interface OpenDatabaseOptions {
-  /** `FULL` (default) survives power loss; `NORMAL` only for benchmarks comparing the two. */
-  synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * When an acknowledged write is on the disk.
+   * - `offloaded` (default): the connection runs `synchronous = NORMAL` and the writer fsyncs the WAL
+   *   on libuv's thread pool after each batch, acknowledging only then (wal-sync.ts). Survives
+   *   power loss like FULL without the event loop waiting for the disk.
+   * - `FULL`: SQLite fsyncs inside COMMIT, on the calling thread (the comparison in `pnpm bench`).
+   * - `NORMAL`: nothing waits for an fsync: survives a killed process, not power loss (benchmarks).
+   * Writes outside the writer (sessions, admin edits) run on the same connection: under `offloaded`
+   * they survive a killed process at once and power loss from the next batch's fsync or checkpoint.
+   */
+  synchronous?: 'offloaded' | 'FULL' | 'NORMAL';
   /**
    * `background` (default for a file): WAL checkpoints in a worker thread, off the commit path
    * (see checkpointer.ts). `inline`: SQLite's own autocheckpoint inside the committing call.
@@ -35,15 +52,17 @@ export interface OpenDatabaseOptions {
 }
 
 /**
- * Open (creating if needed) and migrate the database file. WAL with synchronous=FULL: a commit that
- * returned is on disk. Foreign-key checks are off during migration (drizzle rebuilds tables inside
+ * Open (creating if needed) and migrate the database file. WAL; a write acknowledged by the writer
+ * is on disk (see `synchronous`). Foreign-key checks are off during migration (drizzle rebuilds tables inside
  * one transaction where the pragma is a no-op) and verified afterwards.
  */
 export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Database_ {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+  const mode = opts.synchronous ?? 'offloaded';
+  const synchronousPragma = mode === 'FULL' ? 'FULL' : 'NORMAL';
+  sqlite.pragma(`synchronous = ${synchronousPragma}`);
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536'); // 64 MiB of page cache
   sqlite.pragma('foreign_keys = OFF');
@@ -56,21 +75,27 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
   const checkpointer =
     file !== ':memory:' && (opts.checkpoint ?? 'background') === 'background'
       ? startBackgroundCheckpoints(sqlite, file, {
-          synchronous: opts.synchronous ?? 'FULL',
+          synchronous: synchronousPragma,
           onError: (e) => console.error(String(e)),
         })
       : null;
   const attachmentsDir =
     file === ':memory:' ? join(process.cwd(), '.attachments-memory') : join(dirname(file), 'attachments');
+  const walSync = file !== ':memory:' && mode === 'offloaded' ? new WalSync(`${file}-wal`) : null;
+  const writer = new GroupCommitWriter(sqlite, 256, walSync ? () => walSync.sync() : null);
   return {
     db,
     sqlite,
     file,
     attachmentsDir,
     checkpointer,
+    writer,
+    walSync,
+    synchronousPragma,
     close: () => {
       // the worker's connection first: once close() returns, no thread touches the files
       checkpointer?.stopSync();
+      walSync?.close();
       sqlite.close();
     },
   };
@@ -78,7 +103,7 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
 
 /**
  * Run a bulk load (seeding generated history): a big page cache and no fsync per batch while it
- * runs, then back to `synchronous=FULL` and a checkpoint. Never for acknowledged intake.
+ * runs, then back to the database's own `synchronous` and a checkpoint. Never for acknowledged intake.
  */
 export async function withBulkLoad<T>(database: Database_, work: () => Promise<T>): Promise<T> {
   database.sqlite.pragma('cache_size = -262144');
@@ -86,7 +111,7 @@ export async function withBulkLoad<T>(database: Database_, work: () => Promise<T
   try {
     return await work();
   } finally {
-    database.sqlite.pragma('synchronous = FULL');
+    database.sqlite.pragma(`synchronous = ${database.synchronousPragma}`);
     database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   }
 }

@@ -35,7 +35,7 @@ export function amplifyCaseHistory(
     })();
     log(`  copied ×${k + 1}`);
   }
-  db.pragma('synchronous = FULL');
+  db.pragma(`synchronous = ${database.synchronousPragma}`);
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.exec('analyze');
 }

@@ -1,5 +1,6 @@
 export * from './client.ts';
 export * from './writer.ts';
+export * from './wal-sync.ts';
 export * from './schema/index.ts';
 export * from './stores/case-types.ts';
 export * from './stores/case-store.ts';

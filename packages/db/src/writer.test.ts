@@ -77,4 +77,80 @@ describe('GroupCommitWriter (group commit on a migrated SQLite file)', () => {
     expect(small.stats).toEqual({ batches: 3, writes: 5, maxBatch: 2 });
     expect(values()).toEqual([1, 2, 3, 4, 5]);
   });
+
+  it('acknowledges a batch only once the fsync after its COMMIT resolved, in commit order, and fails it when the fsync fails', async () => {
+    const pending: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
+    const durable = new GroupCommitWriter(
+      database.sqlite,
+      256,
+      () => new Promise<void>((resolve, reject) => pending.push({ resolve, reject })),
+    );
+    let acknowledged = false;
+    const first = durable.submit(insert(1)).then(() => (acknowledged = true));
+    await new Promise((r) => setTimeout(r, 20));
+    // committed (the connection reads it) but not yet on the disk: nobody is told it is stored
+    expect(values()).toEqual([1]);
+    expect(acknowledged).toBe(false);
+    expect(pending).toHaveLength(1);
+    pending[0]!.resolve();
+    await first;
+    expect(acknowledged).toBe(true);
+
+    // a later batch whose fsync returns first is still released after the earlier one
+    const order: number[] = [];
+    const early = durable.submit(insert(10)).then(() => order.push(10));
+    await new Promise((r) => setTimeout(r, 20));
+    const late = durable.submit(insert(11)).then(() => order.push(11));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(pending).toHaveLength(3);
+    pending[2]!.resolve();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(order).toEqual([]);
+    pending[1]!.resolve();
+    await Promise.all([early, late]);
+    expect(order).toEqual([10, 11]);
+
+    const second = durable.submit(insert(2));
+    await new Promise((r) => setTimeout(r, 20));
+    pending[3]!.reject(new Error('EIO: i/o error, fsync'));
+    await expect(second).rejects.toThrow(/EIO/);
+  });
+});
+
+describe("the database's own writer", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'citygrid-durable-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const synchronousOf = (db: CitygridDatabase) => db.sqlite.pragma('synchronous', { simple: true });
+
+  it('by default leaves the fsync out of COMMIT and fsyncs the WAL off the event loop before acknowledging', async () => {
+    const database = openDatabase(join(dir, 'a.db'));
+    try {
+      database.sqlite.exec('create table probe (v integer)');
+      expect(synchronousOf(database)).toBe(1); // NORMAL: COMMIT does not wait for the disk
+      const before = database.walSync!.stats.syncs;
+      await Promise.all(
+        [1, 2, 3].map((v) =>
+          database.writer.submit(() => database.sqlite.prepare('insert into probe (v) values (?)').run(v)),
+        ),
+      );
+      expect(database.walSync!.stats.syncs).toBe(before + 1); // one batch, one fsync
+    } finally {
+      database.close();
+    }
+  });
+
+  it('with synchronous FULL fsyncs inside COMMIT and has no off-loop sync', () => {
+    const database = openDatabase(join(dir, 'b.db'), { synchronous: 'FULL' });
+    try {
+      expect(synchronousOf(database)).toBe(2);
+      expect(database.walSync).toBeNull();
+    } finally {
+      database.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CitygridDatabase } from '../client.ts';
-import { GroupCommitWriter } from '../writer.ts';
+import type { GroupCommitWriter } from '../writer.ts';
 
 export interface CitizenReportRow {
   id: number;
@@ -87,7 +87,7 @@ export class CitizenStore {
   private readonly statements = new Map<string, Database.Statement>();
   constructor(
     database: CitygridDatabase,
-    private readonly writer: GroupCommitWriter = new GroupCommitWriter(database.sqlite),
+    private readonly writer: GroupCommitWriter = database.writer,
   ) {
     this.sqlite = database.sqlite;
   }

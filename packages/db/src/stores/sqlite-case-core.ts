@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { CitygridDatabase } from '../client.ts';
-import { GroupCommitWriter } from '../writer.ts';
+import type { GroupCommitWriter } from '../writer.ts';
 import { rowToCase, rowToEvent } from './case-sql.ts';
 import { CaseStore } from './case-store.ts';
 import type { CaseCoreStore, CoreApplyInput, CoreCreateInput } from './case-core.ts';
@@ -13,7 +13,7 @@ export class SqliteCaseCore implements CaseCoreStore {
 
   constructor(
     private readonly database: CitygridDatabase,
-    writer: GroupCommitWriter = new GroupCommitWriter(database.sqlite),
+    writer: GroupCommitWriter = database.writer,
   ) {
     this.store = new CaseStore(database, writer);
   }

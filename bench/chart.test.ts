@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { panelsOf, scalingChartSvg } from './chart.ts';
+import { growthExponent } from './scale.ts';
+import type { BenchFigure } from './types.ts';
+
+const fig = (metric: string, x: number, value: number, unit = 'ms'): BenchFigure => ({
+  group: 'scale',
+  name: `${metric}, ${x} cases`,
+  value,
+  unit,
+  series: { metric, x, xUnit: 'cases' },
+});
+
+describe('the scaling chart', () => {
+  const figures = [
+    fig('evaluation p99', 1_000_000, 60),
+    fig('evaluation p50', 20_000, 3),
+    fig('evaluation p99', 20_000, 20),
+    fig('evaluation p50', 1_000_000, 45),
+    fig('database size', 20_000, 62, 'MiB'),
+    fig('database size', 1_000_000, 3_100, 'MiB'),
+    { group: 'intake', name: 'no series', value: 1, unit: 'ms' },
+  ];
+
+  it('puts the p50 and p99 of one quantity in one panel, each line in size order, and ignores figures without a series', () => {
+    const panels = panelsOf(figures);
+    expect(panels.map((p) => [p.title, p.unit, p.lines.map((l) => l.label)])).toEqual([
+      ['evaluation', 'ms', ['p99', 'p50']],
+      ['database size', 'MiB', ['']],
+    ]);
+    expect(panels[0]!.lines[1]!.points).toEqual([
+      { x: 20_000, y: 3 },
+      { x: 1_000_000, y: 45 },
+    ]);
+  });
+
+  it('draws one polyline per line, left to right, rising with the values', () => {
+    const svg = scalingChartSvg(figures, 'caption');
+    const lines = [...svg.matchAll(/<polyline[^>]*points="([^"]+)"/g)].map((m) =>
+      m[1]!.split(' ').map((p) => p.split(',').map(Number) as [number, number]),
+    );
+    expect(lines).toHaveLength(3);
+    for (const pts of lines) {
+      expect(pts[1]![0]).toBeGreaterThan(pts[0]![0]); // x grows
+      expect(pts[1]![1]).toBeLessThan(pts[0]![1]); // a larger value is drawn higher
+    }
+    expect(svg).toContain('evaluation (ms)');
+  });
+
+  it('reads growth as the exponent of size: constant 0, linear 1', () => {
+    expect(growthExponent({ x: 1e5, value: 7 }, { x: 1e6, value: 7 })).toBeCloseTo(0);
+    expect(growthExponent({ x: 1e5, value: 30 }, { x: 1e6, value: 300 })).toBeCloseTo(1);
+    expect(growthExponent({ x: 1e5, value: 2 }, { x: 4e5, value: 4 })).toBeCloseTo(0.5);
+  });
+});
