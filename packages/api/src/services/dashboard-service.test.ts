@@ -220,3 +220,33 @@ describe('query plans over the dashboard indexes', () => {
     }
   });
 });
+
+describe('the evaluation read once for a report', () => {
+  const period = { from: '2026-10-01T00:00:00.000Z', to: '2026-11-24T00:00:00.000Z' };
+
+  it('gives, beside each group, the figures of all groups together exactly as groupBy none does', async () => {
+    const [none] = await s.dashboard.evaluation({ ...period, groupBy: 'none' });
+    expect(none!.dispatched).toBeGreaterThan(100);
+    expect(none!.rated).toBeGreaterThan(10);
+    for (const groupBy of ['unit', 'community', 'category', 'cell'] as const) {
+      const { rows, total } = await s.dashboard.evaluationWithTotal({ ...period, groupBy });
+      expect(rows).toEqual(await s.dashboard.evaluation({ ...period, groupBy }));
+      const { avgDisposalHours, avgSatisfaction, ...counts } = total!;
+      const { avgDisposalHours: h, avgSatisfaction: sat, ...noneCounts } = none!;
+      expect(counts).toEqual({ ...noneCounts, name: null });
+      expect(avgDisposalHours).toBeCloseTo(h!, 9);
+      expect(avgSatisfaction).toBeCloseTo(sat!, 9);
+    }
+  });
+
+  it('counts the dispatched cohort per group as the full evaluation does, and nothing when none was dispatched', async () => {
+    for (const groupBy of ['unit', 'none'] as const) {
+      const full = await s.dashboard.evaluation({ ...period, groupBy });
+      const counts = await s.dashboard.dispatchedCounts({ ...period, groupBy });
+      expect(new Map(full.map((r) => [r.key, r.dispatched]))).toEqual(counts);
+    }
+    const empty = { from: '2020-01-01T00:00:00.000Z', to: '2020-02-01T00:00:00.000Z' };
+    expect((await s.dashboard.evaluationWithTotal({ ...empty, groupBy: 'unit' })).total).toBeNull();
+    expect((await s.dashboard.dispatchedCounts({ ...empty, groupBy: 'unit' })).size).toBe(0);
+  });
+});

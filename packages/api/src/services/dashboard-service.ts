@@ -112,23 +112,51 @@ export class DashboardService {
     groupBy: EvaluationGroup;
     filter?: CaseFilter;
   }): Promise<EvaluationFigures[]> {
-    const rows = await this.store.evaluate({ ...opts, now: this.clock.now().toISOString() });
-    return rows.map((r) => ({
+    return (await this.evaluationWithTotal(opts)).rows;
+  }
+
+  /** `evaluation` with all groups together as well (`groupBy: 'none'`'s figures), from one reading. */
+  async evaluationWithTotal(opts: {
+    from: string;
+    to: string;
+    groupBy: EvaluationGroup;
+    filter?: CaseFilter;
+  }): Promise<{ rows: EvaluationFigures[]; total: EvaluationFigures | null }> {
+    const { rows, total } = await this.store.evaluateWithTotal({
+      ...opts,
+      now: this.clock.now().toISOString(),
+    });
+    const figures = (r: EvaluationRow, name: string | null): EvaluationFigures => ({
       ...r,
-      name:
-        opts.groupBy === 'unit'
-          ? this.ref.unitName(r.key)
-          : opts.groupBy === 'community'
-            ? this.ref.communityName(r.key)
-            : opts.groupBy === 'category'
-              ? (this.ref.snapshot.hotlineCategories.find((c) => c.code === r.key)?.name ?? r.key)
-              : r.key,
+      name,
       closeRate: ratio(r.closed, r.dispatched),
       onTimeCloseRate: ratio(r.closedOnTime, r.dispatched),
       onTimeDisposalRate: ratio(r.disposedOnTime, r.disposed),
       reworkRate: ratio(r.reworked, r.closed),
       accurateDispatchRate: ratio(r.dispatched - r.redispatched, r.dispatched),
-    }));
+    });
+    const nameOf = (key: string | null) =>
+      opts.groupBy === 'unit'
+        ? this.ref.unitName(key)
+        : opts.groupBy === 'community'
+          ? this.ref.communityName(key)
+          : opts.groupBy === 'category'
+            ? (this.ref.snapshot.hotlineCategories.find((c) => c.code === key)?.name ?? key)
+            : key;
+    return {
+      rows: rows.map((r) => figures(r, nameOf(r.key))),
+      total: total ? figures(total, null) : null,
+    };
+  }
+
+  /** Cases first dispatched in [from, to) per group key: the evaluation's `dispatched` alone, cheaper. */
+  async dispatchedCounts(opts: {
+    from: string;
+    to: string;
+    groupBy: EvaluationGroup;
+  }): Promise<Map<string | null, number>> {
+    const rows = await this.store.countDispatched(opts);
+    return new Map(rows.map((r) => [r.key, r.n]));
   }
 
   async today(): Promise<{ intake: number; open: number; overdue: number; closed: number }> {

@@ -195,20 +195,18 @@ export class ReportService {
       category: 'hotline_category',
       cell: 'cell_code',
     } as const;
-    const [cur, prev, yoy, curTotal, prevTotal, yoyTotal] = await Promise.all([
-      this.dashboard.evaluation({ from: p.from, to: p.to, groupBy: opts.groupBy }),
-      this.dashboard.evaluation({ from: previous.from, to: previous.to, groupBy: opts.groupBy }),
-      this.dashboard.evaluation({ from: lastYear.from, to: lastYear.to, groupBy: opts.groupBy }),
-      this.dashboard.evaluation({ from: p.from, to: p.to, groupBy: 'none' }),
-      this.dashboard.evaluation({ from: previous.from, to: previous.to, groupBy: 'none' }),
-      this.dashboard.evaluation({ from: lastYear.from, to: lastYear.to, groupBy: 'none' }),
+    // the period in full; of the period before and a year earlier only the dispatched counts
+    const [{ rows: cur, total: curTotal }, prevBy, yoyBy, prevTotal, yoyTotal] = await Promise.all([
+      this.dashboard.evaluationWithTotal({ from: p.from, to: p.to, groupBy: opts.groupBy }),
+      this.dashboard.dispatchedCounts({ from: previous.from, to: previous.to, groupBy: opts.groupBy }),
+      this.dashboard.dispatchedCounts({ from: lastYear.from, to: lastYear.to, groupBy: opts.groupBy }),
+      this.dashboard.dispatchedCounts({ from: previous.from, to: previous.to, groupBy: 'none' }),
+      this.dashboard.dispatchedCounts({ from: lastYear.from, to: lastYear.to, groupBy: 'none' }),
     ]);
     const supervised = new Map(
       this.admin.superviseCounts(column[opts.groupBy], p.from, p.to).map((r) => [r.key, r]),
     );
     const supervisedTotal = this.admin.superviseCounts(null, p.from, p.to)[0];
-    const prevBy = new Map(prev.map((r) => [r.key, r.dispatched]));
-    const yoyBy = new Map(yoy.map((r) => [r.key, r.dispatched]));
     const row = (
       r: EvaluationFigures,
       prevN: number,
@@ -236,6 +234,7 @@ export class ReportService {
       redispatched: 0,
       overdueOpen: 0,
       avgDisposalHours: null,
+      rated: 0,
       avgSatisfaction: null,
       closeRate: null,
       onTimeCloseRate: null,
@@ -247,9 +246,9 @@ export class ReportService {
       .map((r) => row(r, prevBy.get(r.key) ?? 0, yoyBy.get(r.key) ?? 0, supervised.get(r.key)))
       .sort((a, b) => b.dispatched - a.dispatched || String(a.key).localeCompare(String(b.key)));
     const totals = row(
-      { ...(curTotal[0] ?? empty(null)), name: '合计' },
-      prevTotal[0]?.dispatched ?? 0,
-      yoyTotal[0]?.dispatched ?? 0,
+      { ...(curTotal ?? empty(null)), name: '合计' },
+      prevTotal.get(null) ?? 0,
+      yoyTotal.get(null) ?? 0,
       supervisedTotal,
     );
     const daily = await this.dashboard.intakeByDay(p.from, p.to);

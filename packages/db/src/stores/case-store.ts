@@ -196,6 +196,50 @@ export interface AppliedAction {
   followed: AppliedChange[];
 }
 
+/** Every group's evaluation figures as one group (sums; averages weighted by their samples). */
+function totalOf(rows: readonly EvaluationRow[], filed: ReadonlyArray<{ n: number }>): EvaluationRow | null {
+  if (rows.length === 0) return null;
+  const sum = (f: (r: EvaluationRow) => number) => rows.reduce((a, r) => a + f(r), 0);
+  const weighted = (avg: (r: EvaluationRow) => number | null, weight: (r: EvaluationRow) => number) => {
+    const w = sum((r) => (avg(r) === null ? 0 : weight(r)));
+    return w === 0 ? null : sum((r) => (avg(r) ?? 0) * (avg(r) === null ? 0 : weight(r))) / w;
+  };
+  return {
+    key: null,
+    dispatched: sum((r) => r.dispatched),
+    filed: filed.reduce((a, r) => a + r.n, 0),
+    disposed: sum((r) => r.disposed),
+    disposedOnTime: sum((r) => r.disposedOnTime),
+    closed: sum((r) => r.closed),
+    closedOnTime: sum((r) => r.closedOnTime),
+    reworked: sum((r) => r.reworked),
+    redispatched: sum((r) => r.redispatched),
+    overdueOpen: sum((r) => r.overdueOpen),
+    avgDisposalHours: weighted(
+      (r) => r.avgDisposalHours,
+      (r) => r.disposed,
+    ),
+    rated: sum((r) => r.rated),
+    avgSatisfaction: weighted(
+      (r) => r.avgSatisfaction,
+      (r) => r.rated,
+    ),
+  };
+}
+
+/** The column an evaluation groups by (`none`: one group). */
+function evaluationKeyOf(groupBy: EvaluationGroup) {
+  return groupBy === 'unit'
+    ? cases.unitCode
+    : groupBy === 'community'
+      ? cases.communityCode
+      : groupBy === 'category'
+        ? cases.hotlineCategory
+        : groupBy === 'cell'
+          ? cases.cellCode
+          : sql<string>`null`;
+}
+
 /**
  * Cases and their append-only event log. Every write goes through the group-commit writer inside
  * one transaction that appends the events and updates the projection, so the row always equals the
@@ -652,16 +696,22 @@ export class CaseStore {
     groupBy: EvaluationGroup;
     filter?: CaseFilter;
   }): Promise<EvaluationRow[]> {
-    const keyCol =
-      opts.groupBy === 'unit'
-        ? cases.unitCode
-        : opts.groupBy === 'community'
-          ? cases.communityCode
-          : opts.groupBy === 'category'
-            ? cases.hotlineCategory
-            : opts.groupBy === 'cell'
-              ? cases.cellCode
-              : sql<string>`null`;
+    return (await this.evaluateWithTotal(opts)).rows;
+  }
+
+  /**
+   * `evaluate`, with the figures of all groups together (what `groupBy: 'none'` gives) summed from
+   * the same two scans: counts add up, the averages are weighted by their samples (`disposed`,
+   * `rated`), `filed` counts every group. Null when no case was dispatched in the period.
+   */
+  async evaluateWithTotal(opts: {
+    from: string;
+    to: string;
+    now: string;
+    groupBy: EvaluationGroup;
+    filter?: CaseFilter;
+  }): Promise<{ rows: EvaluationRow[]; total: EvaluationRow | null }> {
+    const keyCol = evaluationKeyOf(opts.groupBy);
     const base = this.where({ ...(opts.filter ?? {}), states: opts.filter?.states });
     const inPeriod = and(
       sql`${cases.firstDispatchedAt} >= ${opts.from}`,
@@ -682,6 +732,7 @@ export class CaseStore {
         avgDisposalHours: sql<
           number | null
         >`avg(case when ${cases.disposedAt} is not null then (julianday(${cases.disposedAt}) - julianday(${cases.firstDispatchedAt})) * 24 end)`,
+        rated: sql<number>`count(${cases.satisfaction})`,
         avgSatisfaction: sql<number | null>`avg(${cases.satisfaction})`,
       })
       .from(cases)
@@ -702,7 +753,7 @@ export class CaseStore {
       .groupBy(keyCol)
       .all();
     const filedBy = new Map(filed.map((r) => [r.key, r.n]));
-    return rows.map((r) => ({
+    const out: EvaluationRow[] = rows.map((r) => ({
       ...r,
       filed: filedBy.get(r.key) ?? 0,
       disposed: r.disposed ?? 0,
@@ -713,6 +764,25 @@ export class CaseStore {
       redispatched: r.redispatched ?? 0,
       overdueOpen: r.overdueOpen ?? 0,
     }));
+    return { rows: out, total: totalOf(out, filed) };
+  }
+
+  /**
+   * Cases first dispatched in [from, to) per group: the evaluation's `dispatched` alone, read from
+   * the covering index (a report's month-before and year-before columns need nothing else).
+   */
+  async countDispatched(opts: {
+    from: string;
+    to: string;
+    groupBy: EvaluationGroup;
+  }): Promise<Array<{ key: string | null; n: number }>> {
+    const keyCol = evaluationKeyOf(opts.groupBy);
+    return this.db
+      .select({ key: sql<string | null>`${keyCol}`, n: sql<number>`count(*)` })
+      .from(cases)
+      .where(and(sql`${cases.firstDispatchedAt} >= ${opts.from}`, lt(cases.firstDispatchedAt, opts.to)))
+      .groupBy(keyCol)
+      .all();
   }
 
   /** Cases reported per local (Beijing) calendar day in [from, to), the offset from the domain's calendar. */

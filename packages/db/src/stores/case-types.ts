@@ -100,6 +100,8 @@ export interface EvaluationRow {
   redispatched: number;
   overdueOpen: number;
   avgDisposalHours: number | null;
+  /** Cases of the cohort the caller rated (the sample behind `avgSatisfaction`). */
+  rated: number;
   avgSatisfaction: number | null;
 }
 
