@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BenchFigure } from './types.ts';
 import { ROOT } from './lib.ts';
 
-const MODULES = ['grid', 'intake', 'fanout', 'dashboard', 'search', 'map', 'soak'] as const;
+const MODULES = ['grid', 'intake', 'fanout', 'dashboard', 'search', 'map', 'soak', 'failover'] as const;
 const only = process.argv.slice(2);
 const chosen = MODULES.filter((m) => only.length === 0 || only.includes(m));
 
