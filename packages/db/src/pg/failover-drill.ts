@@ -168,7 +168,8 @@ export interface DrillReport {
 
 /**
  * File cases through `store` (connected with the pair's multi-host URL), SIGKILL the primary after
- * `killAfterMs`, promote the standby with promote.sh, and go on until `resumeCases` filings begun
+ * `killAfterMs` (and at least `minAckedBeforeKill` acknowledgements, so a slow start still has cases
+ * in flight when the primary dies), promote the standby with promote.sh, and go on until `resumeCases` filings begun
  * after the kill are acknowledged; then let the writers finish and stop.
  */
 export async function runFailoverDrill(
@@ -177,6 +178,7 @@ export async function runFailoverDrill(
   opts: {
     writers?: number;
     killAfterMs?: number;
+    minAckedBeforeKill?: number;
     resumeCases?: number;
     timeoutMs?: number;
     prefix?: string;
@@ -187,6 +189,12 @@ export async function runFailoverDrill(
   loop.start();
   try {
     await sleep(opts.killAfterMs ?? 1500);
+    const startDeadline = performance.now() + (opts.timeoutMs ?? 30_000);
+    while (loop.acked.length < (opts.minAckedBeforeKill ?? 10)) {
+      if (performance.now() > startDeadline)
+        throw new Error(`only ${loop.acked.length} filings acknowledged before the kill`);
+      await sleep(20);
+    }
     const ackedBeforeKill = loop.acked.length;
     const killAt = performance.now();
     pair.killPrimary();
