@@ -1,12 +1,12 @@
 /**
  * Failover to a synchronous standby (PostgreSQL, store level): a primary and a standby made by
- * deploy/postgres/make-standby.sh, made synchronous by make-synchronous.sh. Drills (3, each on a fresh
- * pair): writers file cases through one PgCaseStore on a multi-host URL, the primary's postmaster is
- * SIGKILLed, promote.sh promotes the standby, the writers retry with the same idempotency keys;
- * seconds from the kill to the first case acknowledged on the new primary, and acknowledged cases
- * missing from it. Baseline: the intake rate of the same store with the standby asynchronous vs
- * synchronous (alternating runs on one pair), the price of each acknowledged case being on two
- * machines. Without PostgreSQL the module reports nothing.
+ * deploy/postgres/make-standby.sh, made synchronous by make-synchronous.sh. Three drills in a row
+ * (each after the first starts from the last promoted server with a new standby): writers file cases
+ * through one PgCaseStore on a multi-host URL, the primary's postmaster is SIGKILLed, promote.sh
+ * promotes the standby, the writers retry with the same idempotency keys; seconds from the kill to
+ * the first case acknowledged on the new primary, and acknowledged cases missing from it. Baseline:
+ * the intake rate of the same store with the standby asynchronous vs synchronous (alternating runs),
+ * the price of each acknowledged case being on two machines. Without PostgreSQL it reports nothing.
  */
 import {
   checkAfterFailover,
@@ -17,6 +17,7 @@ import {
   runFailoverDrill,
   startReplicatedPair,
   type DrillReport,
+  type ReplicatedPair,
 } from '@citygrid/db';
 import type { BenchFigure } from './types.ts';
 import { median } from './lib.ts';
@@ -26,39 +27,16 @@ const WRITERS = 4;
 const RATE_RUNS = 3;
 const RATE_MS = 3000;
 
-/** A replicated pair with the city schema, made synchronous, and a node's pool on both sites. */
-async function syncPair(bin: string) {
-  const pair = await startReplicatedPair({ bin });
-  pair.primary.createDatabase('city');
+/** A node's pool on the current primary and standby, and the standby made synchronous. */
+async function nodePool(pair: ReplicatedPair) {
   const db = await openPgDatabase(pair.multiHostUrl('city'), { max: WRITERS });
   await pair.makeSynchronous(true);
-  return { pair, db };
+  return db;
 }
 
-async function drill(bin: string, n: number) {
-  const { pair, db } = await syncPair(bin);
-  try {
-    const report: DrillReport = await runFailoverDrill(pair, new PgCaseStore(db), {
-      writers: WRITERS,
-      killAfterMs: 1500,
-      resumeCases: 20,
-      prefix: `drill${n}`,
-    });
-    // the promoted standby alone, not through the multi-host URL
-    const direct = await openPgDatabase(pair.standbyUrl('city'), { max: 1, migrate: false });
-    try {
-      return { report, check: await checkAfterFailover(direct.sql, report.acked) };
-    } finally {
-      await direct.close();
-    }
-  } finally {
-    await db.close().catch(() => {});
-    pair.stop();
-  }
-}
-
-async function rates(bin: string): Promise<{ async: number; sync: number }> {
-  const { pair, db } = await syncPair(bin);
+/** Intake rate with the standby asynchronous vs synchronous, alternating runs, medians. */
+async function rates(pair: ReplicatedPair): Promise<{ async: number; sync: number }> {
+  const db = await nodePool(pair);
   const store = new PgCaseStore(db);
   const asyncRates: number[] = [];
   const syncRates: number[] = [];
@@ -70,10 +48,31 @@ async function rates(bin: string): Promise<{ async: number; sync: number }> {
       syncRates.push(await measureIntakeRate(store, { writers: WRITERS, ms: RATE_MS, prefix: `sync${i}` }));
     }
   } finally {
-    await db.close().catch(() => {});
-    pair.stop();
+    await db.close();
   }
   return { async: median(asyncRates), sync: median(syncRates) };
+}
+
+/** One drill on the pair as it stands; afterwards the promoted standby is the primary, alone. */
+async function drill(pair: ReplicatedPair, n: number) {
+  const db = await nodePool(pair);
+  try {
+    const report: DrillReport = await runFailoverDrill(pair, new PgCaseStore(db), {
+      writers: WRITERS,
+      killAfterMs: 1500,
+      resumeCases: 20,
+      prefix: `drill${n}`,
+    });
+    // the promoted standby alone, not through the multi-host URL
+    const direct = await openPgDatabase(pair.serverUrl(pair.primaryPort, 'city'), { max: 1, migrate: false });
+    try {
+      return { report, check: await checkAfterFailover(direct.sql, report.acked) };
+    } finally {
+      await direct.close();
+    }
+  } finally {
+    await db.close().catch(() => {});
+  }
 }
 
 export default async function runFailoverBench(): Promise<BenchFigure[]> {
@@ -84,9 +83,20 @@ export default async function runFailoverBench(): Promise<BenchFigure[]> {
     );
     return [];
   }
-  const rate = await rates(bin);
+  const pair = await startReplicatedPair({ bin });
   const drills = [];
-  for (let n = 0; n < DRILLS; n++) drills.push(await drill(bin, n));
+  let rate: { async: number; sync: number };
+  try {
+    pair.createDatabase('city');
+    rate = await rates(pair);
+    // each drill after the first starts from the last promoted server with a new standby (make-standby.sh)
+    for (let n = 0; n < DRILLS; n++) {
+      if (n > 0) await pair.makeStandby();
+      drills.push(await drill(pair, n));
+    }
+  } finally {
+    pair.stop();
+  }
   const recovery = drills.map((d) => d.report.recoveryMs / 1000);
   const promote = drills.map((d) => d.report.promoteMs / 1000);
   const acked = drills.reduce((a, d) => a + d.report.acked.length, 0);
