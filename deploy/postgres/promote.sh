@@ -10,7 +10,7 @@
 # primary starts alone, so synchronous_standby_names is reset first (a copied setting would make every
 # COMMIT wait for a standby that no longer exists). Make a new standby from it with make-standby.sh,
 # then make-synchronous.sh … on, to have each acknowledged case on two machines again. Nodes need no
-# change: their multi-host URL with target_session_attrs=read-write finds the new primary.
+# change: their multi-host URL with target_session_attrs=primary finds the new primary.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/pg-bin.sh"
 
