@@ -129,4 +129,29 @@ describe.runIf(pg.available)('a standby in a second site, through a failover and
     expect(replayed).toBe(false);
     expect((await store.getByNumber(record.caseNumber))?.description).toBe('failover drill sync-2');
   }, 60_000);
+
+  it('promotes a standby that carries a synchronous_standby_names setting without making its COMMITs wait', async () => {
+    await pair!.makeStandby();
+    // what a standby copied from a synchronous primary carries in its postgresql.auto.conf
+    const standbyPort = pair!.standbyPort;
+    await onServer(standbyPort, async (sql) => {
+      await sql.unsafe(`alter system set synchronous_standby_names = 'FIRST 1 ("site-that-is-gone")'`);
+      await sql`select pg_reload_conf()`;
+    });
+    await pair!.promoteStandby();
+    const node = await openPgDatabase(pair!.multiHostUrl('city'), { max: 1, migrate: false });
+    try {
+      const [{ names }] = await node.sql<
+        [{ names: string }]
+      >`select current_setting('synchronous_standby_names') as names`;
+      expect(names).toBe('');
+      const filed = await Promise.race([
+        new PgCaseStore(node).createCase(drillCase('after-second-promotion')),
+        sleep(10_000).then(() => null),
+      ]);
+      expect(filed?.record.description).toBe('failover drill after-second-promotion');
+    } finally {
+      await node.close();
+    }
+  }, 60_000);
 });
