@@ -11,7 +11,17 @@ import { goalText } from './tables.ts';
 import type { BenchFigure } from './types.ts';
 import { ROOT } from './lib.ts';
 
-const MODULES = ['grid', 'intake', 'fanout', 'dashboard', 'search', 'map', 'soak', 'scale'] as const;
+const MODULES = [
+  'grid',
+  'intake',
+  'fanout',
+  'dashboard',
+  'search',
+  'map',
+  'soak',
+  'failover',
+  'scale',
+] as const;
 const only = process.argv.slice(2);
 const chosen = MODULES.filter((m) => only.length === 0 || only.includes(m));
 

@@ -18,6 +18,8 @@ export * from './pg/client.ts';
 export * from './pg/pg-case-store.ts';
 export * from './pg/copy-sqlite.ts';
 export * from './pg/test-cluster.ts';
+export * from './pg/standby-cluster.ts';
+export * from './pg/failover-drill.ts';
 export * from './pg/pg-event-follower.ts';
 export * from './stores/case-search-store.ts';
 export * from './backup.ts';

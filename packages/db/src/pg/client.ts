@@ -10,10 +10,14 @@ import * as pgSchema from './schema.ts';
  * - a built-in pool (`max` connections, lazily opened, each recycled after 30-60 min);
  * - automatic prepared statements for every static query (named statements per connection);
  * - multi-host connection strings with `target_session_attrs`: `postgres://h1:5432,h2:5432/citygrid
- *   ?target_session_attrs=read-write` tries the hosts in order and keeps only a writable one, so after a
- *   standby is promoted, new connections find the new primary by themselves (its README, "Multi-host
- *   connections - High Availability", and src/index.js accept read-write | read-only | primary |
- *   standby | prefer-standby);
+ *   ?target_session_attrs=primary` tries the hosts in order and keeps only a server not in recovery, so
+ *   after a standby is promoted, new connections find the new primary by themselves (its README,
+ *   "Multi-host connections - High Availability", and src/index.js accept read-write | read-only |
+ *   primary | standby | prefer-standby). `read-write` is taken as `primary` (`pgClientOptions`):
+ *   postgres.js 3.4 judges `read-write` by the `default_transaction_read_only` the server reports at
+ *   startup, which PostgreSQL 14+ reports as `off` on a hot standby too, so it would settle on the
+ *   standby and every write would fail (failover.test.ts; its author hit the same, see
+ *   github.com/hapostgres/pg_auto_failover/issues/970);
  * - LISTEN/NOTIFY on a dedicated connection that re-listens after a reconnect (`sql.listen`).
  * drizzle-orm supports it (drizzle-orm/postgres-js), so the schema and migrations are drizzle's.
  */
@@ -41,10 +45,20 @@ export interface OpenPgOptions {
   migrate?: boolean;
 }
 
-/** postgres.js options shared by every connection this package opens. */
-export function pgClientOptions(max = 10): postgres.Options<Record<string, postgres.PostgresType>> {
+/** `target_session_attrs` as postgres.js must get it for `url`: `read-write` becomes `primary` (above). */
+export function targetSessionAttrsOf(url: string | undefined): { target_session_attrs?: 'primary' } {
+  const asked = url && /[?&]target_session_attrs=([^&#]*)/.exec(url)?.[1];
+  return asked === 'read-write' ? { target_session_attrs: 'primary' } : {};
+}
+
+/** postgres.js options shared by every connection this package opens (to `url`, when given). */
+export function pgClientOptions(
+  max = 10,
+  url?: string,
+): postgres.Options<Record<string, postgres.PostgresType>> {
   return {
     max,
+    ...targetSessionAttrsOf(url),
     onnotice: () => {},
     // bigint (event ids, count(*)) as a JS number: ids stay far below 2^53
     types: {
@@ -55,7 +69,7 @@ export function pgClientOptions(max = 10): postgres.Options<Record<string, postg
 
 /** Apply the committed migrations (drizzle-pg/) under an advisory lock, on a connection of its own. */
 export async function migratePg(url: string): Promise<void> {
-  const one = postgres(url, { ...pgClientOptions(1) });
+  const one = postgres(url, pgClientOptions(1, url));
   try {
     await one`select pg_advisory_lock(${MIGRATION_LOCK})`;
     await migrate(drizzle({ client: one, casing: 'snake_case' }), { migrationsFolder: PG_MIGRATIONS_DIR });
@@ -68,7 +82,7 @@ export async function migratePg(url: string): Promise<void> {
 /** Open a pool on `url` (a `postgres://` URL, several hosts allowed) and migrate. */
 export async function openPgDatabase(url: string, opts: OpenPgOptions = {}): Promise<PgDatabase> {
   if (opts.migrate ?? true) await migratePg(url);
-  const sql = postgres(url, pgClientOptions(opts.max));
+  const sql = postgres(url, pgClientOptions(opts.max, url));
   const db = drizzle({ client: sql, schema: pgSchema, casing: 'snake_case' });
   return { sql, db, url, close: () => sql.end({ timeout: 5 }) };
 }

@@ -53,7 +53,7 @@ export function pgTestAvailability(
   return { available: false, reason };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -75,9 +75,9 @@ export interface TestCluster {
   stop(): void;
 }
 
-const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
+export const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
 
-function runAsPostgres(bin: string, cmd: string, args: string[]): string {
+export function runAsPostgres(bin: string, cmd: string, args: string[]): string {
   const file = join(bin, cmd);
   const r = isRoot()
     ? spawnSync('runuser', ['-u', 'postgres', '--', file, ...args], { encoding: 'utf8' })
