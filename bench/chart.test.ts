@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { panelsOf, scalingChartSvg } from './chart.ts';
 import { growthExponent } from './scale.ts';
+import { goalsTable, goalText, meetsGoal } from './tables.ts';
 import type { BenchFigure } from './types.ts';
 
 const fig = (metric: string, x: number, value: number, unit = 'ms'): BenchFigure => ({
@@ -51,5 +52,24 @@ describe('the scaling chart', () => {
     expect(growthExponent({ x: 1e5, value: 7 }, { x: 1e6, value: 7 })).toBeCloseTo(0);
     expect(growthExponent({ x: 1e5, value: 30 }, { x: 1e6, value: 300 })).toBeCloseTo(1);
     expect(growthExponent({ x: 1e5, value: 2 }, { x: 4e5, value: 4 })).toBeCloseTo(0.5);
+  });
+});
+
+describe('goals and verdicts', () => {
+  const f = (value: number, ratio: number | undefined, goal: BenchFigure['goal']): BenchFigure => ({
+    group: 'g',
+    name: 'n',
+    value,
+    unit: 'ms',
+    ...(ratio === undefined ? {} : { ratio }),
+    goal,
+  });
+  it('holds the value or the ratio to the bound, met at the bound itself', () => {
+    expect(meetsGoal(f(25, undefined, { of: 'value', op: '<=', bound: 25 }))).toBe(true);
+    expect(meetsGoal(f(25.1, undefined, { of: 'value', op: '<=', bound: 25 }))).toBe(false);
+    expect(meetsGoal(f(100, 0.49, { of: 'ratio', op: '>=', bound: 0.5 }))).toBe(false);
+    expect(meetsGoal(f(100, undefined, { of: 'ratio', op: '>=', bound: 0.5 }))).toBe(false);
+    expect(goalText(f(1, 1.4, { of: 'ratio', op: '<=', bound: 1.5 }))).toBe('goal ratio ≤ 1.5: met');
+    expect(goalsTable([f(30, undefined, { of: 'value', op: '<=', bound: 25 })])).toContain('≤ 25: NOT met');
   });
 });

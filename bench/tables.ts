@@ -39,6 +39,19 @@ export function goalsTable(figures: readonly BenchFigure[]): string {
   );
 }
 
+/** Every other figure (no goal, not a point of a curve), by group. */
+export function otherTable(figures: readonly BenchFigure[]): string {
+  const rows = figures
+    .filter((f) => !f.goal && !f.series)
+    .map(
+      (f) =>
+        `| ${f.group} | ${f.name} | ${num(f.value)} ${f.unit} | ${f.baseline ? `${f.baseline.name}: ${num(f.baseline.value)} ${f.unit}` : '—'} | ${f.ratio === undefined ? '—' : f.ratio.toFixed(2)} |`,
+    );
+  return ['| area | what | figure | baseline (same run) | ratio |', '|---|---|---|---|---|', ...rows].join(
+    '\n',
+  );
+}
+
 export function scalingTable(figures: readonly BenchFigure[]): string {
   const series = figures.filter((f) => f.series);
   const metrics = [...new Set(series.map((f) => `${f.series!.metric}|${f.unit}|${f.series!.xUnit}`))];
@@ -81,4 +94,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(goalsTable(results.figures));
   console.log('');
   console.log(scalingTable(results.figures));
+  console.log(otherTable(results.figures));
 }
