@@ -94,6 +94,9 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
       connections: 4,
       seconds: 1,
     });
+    // the cheapest authenticated call through the same stack (Express, tRPC's fetch adapter, the
+    // session, superjson) with no intake work: the ceiling of any procedure on this stack
+    const meRps: number[] = [];
     const fullRps: number[] = [];
     const normalRps: number[] = [];
     const inlineRps: number[] = [];
@@ -128,6 +131,15 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
         connections: CONNECTIONS,
         seconds: SECONDS,
       });
+      const e = await load({
+        url: `${full.url}/api/trpc/auth.me`,
+        headers: hFull,
+        body: '',
+        method: 'GET',
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+      });
+      meRps.push(e.rps);
       failures += a.errors + a.non2xx + c.errors + c.non2xx + d.errors + d.non2xx;
       fullRps.push(a.rps);
       bareRps.push(b.rps);
@@ -207,6 +219,15 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
         note: `≤ 25 ms in every run; runs ${fmtRuns(p99s)} ms (FULL: ${fmtRuns(inlineP99s)} ms)`,
       },
       { group: 'intake', name: 'latency max at an even 200 cases/s', value: fixed.max, unit: 'ms' },
+      {
+        group: 'intake',
+        name: `auth.me over HTTP (the stack without intake work: Express, tRPC fetch adapter, session, superjson), ${CONNECTIONS} connections`,
+        value: median(meRps),
+        unit: 'req/s',
+        baseline: { name: 'bare Express JSON endpoint, same load', value: bareMed },
+        ratio: median(meRps) / bareMed,
+        note: 'the ceiling any tRPC procedure on this stack can reach against the bare endpoint',
+      },
       {
         group: 'commit',
         name: 'intake, WAL fsynced off the event loop before acknowledging (durable against power loss)',

@@ -73,12 +73,14 @@ export async function load(opts: {
   connections: number;
   seconds: number;
   rate?: number;
+  /** GET without a body (a tRPC query); POST by default. */
+  method?: 'GET' | 'POST';
 }): Promise<LoadResult> {
   const r = await autocannon({
     url: opts.url,
-    method: 'POST',
+    method: opts.method ?? 'POST',
     headers: opts.headers,
-    body: opts.body,
+    ...(opts.method === 'GET' ? {} : { body: opts.body }),
     connections: opts.connections,
     duration: opts.seconds,
     ...(opts.rate ? { overallRate: opts.rate } : {}),
