@@ -52,7 +52,8 @@ interface RunResult {
 
 /**
  * Runs in the page from its first script on: on every animation frame, checks whether the map shows
- * all `n` open cases (clusters' child counts plus single case markers on the map), and records when.
+ * all `n` open cases (what the debug handle says is drawn: clusters' counts plus single cases), and
+ * records when.
  */
 const watchFullRender = (n: number) => `
   window.__bench = { fullAt: null };
@@ -61,12 +62,7 @@ const watchFullRender = (n: number) => `
     var map = debug && debug.map();
     var chip = document.querySelector('[data-testid="open-count"]');
     if (map && debug.markerCount() >= ${n} && chip && chip.getAttribute('data-count') === '${n}' && !document.querySelector('[data-testid="loading"]')) {
-      var shown = 0;
-      map.eachLayer(function (l) {
-        if (typeof l.getChildCount === 'function') shown += l.getChildCount();
-        else if (l.caseNumber) shown += 1;
-      });
-      if (shown >= ${n}) {
+      if (debug.drawnCaseCount() >= ${n}) {
         window.__bench.fullAt = performance.now();
         return;
       }
