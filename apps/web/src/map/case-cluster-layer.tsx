@@ -25,7 +25,7 @@ const SINGLES_FROM_ZOOM = 17;
 /**
  * Open cases on the command map, clustered by supercluster in a Web Worker. The main thread keeps
  * one entry per case (diffed against the `markers` prop by tuple identity, so a live patch of one
- * case costs one entry) and sends the worker only what changed, at most once per animation frame.
+ * case costs one entry) and sends the worker only what changed.
  * After every move or zoom it asks the worker for the clusters of the visible area and draws just
  * those, all on the map's canvas as one path (`CaseCanvasLayer`): cluster bubbles with their count,
  * coloured by the worst light inside, and the single cases as dots. Clicking a cluster zooms in to where it splits; clicking a
@@ -48,7 +48,7 @@ export function CaseClusterLayer({
   useEffect(() => {
     click.current = onCaseClick;
   }, [onCaseClick]);
-  /** Queues a change for the worker (sent on the next animation frame); set while mounted. */
+  /** Sends a change to the worker; set while mounted. */
   const send = useRef<((upsert: IndexedCase[], remove: string[]) => void) | null>(null);
   /** Recolours or removes a case drawn as a single dot right away; set while mounted. */
   const touchDot = useRef<((caseNumber: string) => void) | null>(null);
@@ -74,28 +74,9 @@ export function CaseClusterLayer({
     };
     map.on('layeradd', keepOnTop);
 
-    // --- patches to the worker, batched per animation frame ---
-    let pendingUpsert = new Map<string, IndexedCase>();
-    let pendingRemove = new Set<string>();
-    let frame: number | null = null;
-    const flush = () => {
-      frame = null;
-      if (pendingUpsert.size === 0 && pendingRemove.size === 0) return;
-      post({ type: 'patch', upsert: [...pendingUpsert.values()], remove: [...pendingRemove] });
-      pendingUpsert = new Map();
-      pendingRemove = new Set();
-    };
-    send.current = (upsert, remove) => {
-      for (const u of upsert) {
-        pendingUpsert.set(u[0], u);
-        pendingRemove.delete(u[0]);
-      }
-      for (const cn of remove) {
-        pendingRemove.add(cn);
-        pendingUpsert.delete(cn);
-      }
-      frame ??= requestAnimationFrame(flush);
-    };
+    // --- patches to the worker: sent at once (the first load of 10,000 cases is then indexed in the
+    // worker while this thread renders the page); the worker coalesces what arrives in one task ---
+    send.current = (upsert, remove) => post({ type: 'patch', upsert, remove });
 
     // --- drawing what the worker answers for the current view ---
     touchDot.current = (cn) => layer.recolorDot(cn, byCase.get(cn)?.cls ?? null);
@@ -130,8 +111,7 @@ export function CaseClusterLayer({
     };
     worker.onmessage = (e: MessageEvent<ClusterResponse>) => {
       const msg = e.data;
-      if (msg.type === 'built') query();
-      else if (msg.id === lastQuery) draw(msg.clusters, msg.singles);
+      if (msg.id === lastQuery) draw(msg.clusters, msg.singles);
     };
     map.on('moveend', query);
     query();
@@ -172,7 +152,6 @@ export function CaseClusterLayer({
     };
     return () => {
       map.off('moveend', query);
-      if (frame !== null) cancelAnimationFrame(frame);
       worker.terminate();
       map.off('layeradd', keepOnTop);
       layer.remove();
