@@ -34,11 +34,12 @@ let lastQuery: Extract<ClusterRequest, { type: 'query' }> | null = null;
 function rebuild(): void {
   stale = false;
   // radius/extent in CSS pixels of 256-px tiles, as leaflet.markercluster's maxClusterRadius: 50;
-  // above zoom 16 every case is drawn on its own (as disableClusteringAtZoom: 17 did)
+  // above zoom 16 every case is drawn on its own (as disableClusteringAtZoom: 17 did); no level
+  // below the command map's own minZoom (10) is built
   const next = new Supercluster<Props, ClusterProps>({
     radius: 50,
     extent: 256,
-    minZoom: 0,
+    minZoom: 10,
     maxZoom: 16,
     map: (p) => ({ worst: p.rank }),
     reduce: (acc, p) => {
