@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useMap } from 'react-leaflet';
 import L from 'leaflet';
 import type { WorkCalendar } from '@citygrid/domain';
@@ -53,7 +53,9 @@ export function CaseClusterLayer({
   /** Recolours or removes a case drawn as a single dot right away; set while mounted. */
   const touchDot = useRef<((caseNumber: string) => void) | null>(null);
 
-  useEffect(() => {
+  // layout effects, this one and the diff below: the worker gets the cases as soon as React has
+  // committed them, and indexes them while the browser lays out and paints the page they came with
+  useLayoutEffect(() => {
     const byCase = entries.current;
     const worker = new Worker(new URL('./case-cluster.worker.ts', import.meta.url), { type: 'module' });
     const post = (msg: ClusterRequest) => worker.postMessage(msg);
@@ -163,7 +165,7 @@ export function CaseClusterLayer({
   }, [map]);
 
   // diff the markers against the entries; only what changed goes to the worker
-  useEffect(() => {
+  useLayoutEffect(() => {
     const byCase = entries.current;
     const upsert: IndexedCase[] = [];
     const remove: string[] = [];
