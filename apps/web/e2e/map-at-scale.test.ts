@@ -169,7 +169,19 @@ describe('the command map with 10,000 open cases', () => {
       .toBe(inCell.n);
     await screenshot(page, 'map-10k-cell');
 
-    // --- a live event still lands within a few seconds ---
+    // --- a live event still lands within a few seconds, and is drawn: one more case in the view ---
+    await page.evaluate(
+      (c) => void window.__citygrid.map()!.setView([c.lat, c.lng], 13, { animate: false }),
+      CITY_CENTRE,
+    );
+    const drawnBefore = await waitUntil(
+      () => page.evaluate(() => window.__citygrid.drawnCaseCount()),
+      (n) => n > 0,
+      'the cases around the city centre drawn',
+      10_000,
+    );
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => window.__citygrid.drawnCaseCount())).toBe(drawnBefore);
     const operator = await loginAs(server, 'operator');
     const created = await operator.client.intake.create.mutate({
       callerPhone: '13800000055',
@@ -186,5 +198,11 @@ describe('the command map with 10,000 open cases', () => {
       10_000,
     );
     expect(await mapDebug.markerCount(page)).toBe(OPEN_CASES + 1);
+    await waitUntil(
+      () => page.evaluate(() => window.__citygrid.drawnCaseCount()),
+      (n) => n === drawnBefore + 1,
+      'the live case drawn on the map',
+      3_000,
+    );
   });
 });
