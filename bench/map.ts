@@ -105,7 +105,8 @@ const panZoomFrames = (ms: number) => `
   })
 `;
 
-// the map asks for its markers as `dashboard.openCaseMarkers` (before: the full `dashboard.openCases`)
+// the map asks for its markers as `dashboard.openCaseMarkers` (before: the full `dashboard.openCases`),
+// in a request of its own (before: in the streamed batch with the other dashboard queries)
 const OPEN_CASES_BYTES = `performance.getEntriesByType('resource').filter((e) => e.name.includes('dashboard.openCase')).reduce((n, e) => n + e.decodedBodySize, 0)`;
 
 const LAST_RESPONSE_END = `Math.max(0, ...performance.getEntriesByType('resource').filter((e) => !e.name.includes('/api/live')).map((e) => e.responseEnd))`;
@@ -224,7 +225,7 @@ export default async function runMapBench(): Promise<BenchFigure[]> {
           `open-cases response size, ${label}`,
           bytes(withCases),
           bytes(without),
-          "the tRPC batch that carries the map's open cases (dashboard.openCaseMarkers, with the other dashboard queries), uncompressed",
+          "the tRPC request that carries the map's open cases (dashboard.openCaseMarkers), uncompressed",
         ),
         unit: 'KiB',
       },
