@@ -52,7 +52,8 @@ interface RunResult {
 
 /**
  * Runs in the page from its first script on: on every animation frame, checks whether the map shows
- * all `n` open cases (clusters' child counts plus single case markers on the map), and records when.
+ * all `n` open cases (what the debug handle says is drawn: clusters' counts plus single cases), and
+ * records when.
  */
 const watchFullRender = (n: number) => `
   window.__bench = { fullAt: null };
@@ -61,12 +62,7 @@ const watchFullRender = (n: number) => `
     var map = debug && debug.map();
     var chip = document.querySelector('[data-testid="open-count"]');
     if (map && debug.markerCount() >= ${n} && chip && chip.getAttribute('data-count') === '${n}' && !document.querySelector('[data-testid="loading"]')) {
-      var shown = 0;
-      map.eachLayer(function (l) {
-        if (typeof l.getChildCount === 'function') shown += l.getChildCount();
-        else if (l.caseNumber) shown += 1;
-      });
-      if (shown >= ${n}) {
+      if (debug.drawnCaseCount() >= ${n}) {
         window.__bench.fullAt = performance.now();
         return;
       }
@@ -109,7 +105,8 @@ const panZoomFrames = (ms: number) => `
   })
 `;
 
-// the map asks for its markers as `dashboard.openCaseMarkers` (before: the full `dashboard.openCases`)
+// the map asks for its markers as `dashboard.openCaseMarkers` (before: the full `dashboard.openCases`),
+// in a request of its own (before: in the streamed batch with the other dashboard queries)
 const OPEN_CASES_BYTES = `performance.getEntriesByType('resource').filter((e) => e.name.includes('dashboard.openCase')).reduce((n, e) => n + e.decodedBodySize, 0)`;
 
 const LAST_RESPONSE_END = `Math.max(0, ...performance.getEntriesByType('resource').filter((e) => !e.name.includes('/api/live')).map((e) => e.responseEnd))`;
@@ -228,7 +225,7 @@ export default async function runMapBench(): Promise<BenchFigure[]> {
           `open-cases response size, ${label}`,
           bytes(withCases),
           bytes(without),
-          "the tRPC batch that carries the map's open cases (dashboard.openCaseMarkers, with the other dashboard queries), uncompressed",
+          "the tRPC request that carries the map's open cases (dashboard.openCaseMarkers), uncompressed",
         ),
         unit: 'KiB',
       },

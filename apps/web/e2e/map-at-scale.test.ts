@@ -95,15 +95,21 @@ describe('the command map with 10,000 open cases', () => {
     const page = await loginPage(await newContext(browser, MAP_VIEWPORT), server.url, 'supervisor');
     await page.getByTestId('command-map').waitFor();
 
-    // --- it renders: every case is a marker of the cluster layer, shown as cluster icons ---
+    // --- it renders: every case is a marker of the cluster layer, drawn as cluster bubbles ---
     await waitUntil(
       () => mapDebug.markerCount(page),
       (n) => n >= OPEN_CASES,
       `${OPEN_CASES} markers`,
       60_000,
     );
-    await page.locator('.case-cluster').first().waitFor({ timeout: 30_000 });
-    expect(await page.locator('.case-cluster').count()).toBeGreaterThan(0);
+    const drawn = await mapDebug.clusters(page);
+    expect(drawn.clusters.length).toBeGreaterThan(0);
+    await waitUntil(
+      () => page.evaluate(() => window.__citygrid.drawnCaseCount()),
+      (n) => n === OPEN_CASES,
+      'every case drawn',
+      30_000,
+    );
     expect(Number(await page.getByTestId('open-count').getAttribute('data-count'))).toBe(OPEN_CASES);
     await page.locator('[data-testid="live-status"][data-status="connected"]').waitFor();
     await screenshot(page, 'map-10k');
@@ -132,17 +138,21 @@ describe('the command map with 10,000 open cases', () => {
     for (let i = 0; i < 5; i++)
       expect(await within(mapDebug.markerCount(page), 5_000, 'a page round trip')).toBe(OPEN_CASES);
 
-    // --- a click on a cell (where no cluster icon covers it) opens that cell's list ---
+    // --- a click on a cell (where no cluster bubble or case covers it) opens that cell's list ---
     const candidates = server.services.reference.snapshot.cells.map((c) => {
       const b = bboxOf(c.ring);
       return { code: c.code, lat: (b.minLat + b.maxLat) / 2, lng: (b.minLng + b.maxLng) / 2 };
     });
     const target = await page.evaluate((cells) => {
+      const { clusters, singles } = window.__citygrid.drawnCases();
+      const covered = (x: number, y: number) =>
+        [...clusters, ...singles].some((d) => Math.hypot(d.x - x, d.y - y) <= d.radius + 6);
       for (const c of cells) {
         const p = window.__citygrid.clientPointOf(c.lat, c.lng);
         if (!p) return null;
         const el = document.elementFromPoint(p.x, p.y);
-        if (el instanceof HTMLCanvasElement && el.closest('.leaflet-overlay-pane')) return { ...c, ...p };
+        if (el instanceof HTMLCanvasElement && el.closest('.leaflet-overlay-pane') && !covered(p.x, p.y))
+          return { ...c, ...p };
       }
       return null;
     }, candidates);
@@ -159,7 +169,19 @@ describe('the command map with 10,000 open cases', () => {
       .toBe(inCell.n);
     await screenshot(page, 'map-10k-cell');
 
-    // --- a live event still lands within a few seconds ---
+    // --- a live event still lands within a few seconds, and is drawn: one more case in the view ---
+    await page.evaluate(
+      (c) => void window.__citygrid.map()!.setView([c.lat, c.lng], 13, { animate: false }),
+      CITY_CENTRE,
+    );
+    const drawnBefore = await waitUntil(
+      () => page.evaluate(() => window.__citygrid.drawnCaseCount()),
+      (n) => n > 0,
+      'the cases around the city centre drawn',
+      10_000,
+    );
+    await page.waitForTimeout(500);
+    expect(await page.evaluate(() => window.__citygrid.drawnCaseCount())).toBe(drawnBefore);
     const operator = await loginAs(server, 'operator');
     const created = await operator.client.intake.create.mutate({
       callerPhone: '13800000055',
@@ -176,5 +198,11 @@ describe('the command map with 10,000 open cases', () => {
       10_000,
     );
     expect(await mapDebug.markerCount(page)).toBe(OPEN_CASES + 1);
+    await waitUntil(
+      () => page.evaluate(() => window.__citygrid.drawnCaseCount()),
+      (n) => n === drawnBefore + 1,
+      'the live case drawn on the map',
+      3_000,
+    );
   });
 });

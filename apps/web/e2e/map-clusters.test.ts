@@ -27,34 +27,24 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** What the map draws now: its zoom, the cluster icons' counts, how many single cases, and those well inside the map with their screen points. */
+/** What the map draws now: its zoom, the clusters' counts, how many single cases, and those well inside the map with their screen points. */
 const drawn = (page: Page) =>
   page.evaluate(() => {
     const map = window.__citygrid.map()!;
-    const clusters: number[] = [];
-    const singles: Array<{ caseNumber: string; x: number; y: number }> = [];
-    let singleCount = 0;
-    const size = map.getSize();
-    map.eachLayer((l) => {
-      const layer = l as typeof l & {
-        getChildCount?: () => number;
-        caseNumber?: string;
-        getLatLng?: () => { lat: number; lng: number };
-      };
-      if (typeof layer.getChildCount === 'function') clusters.push(layer.getChildCount());
-      else if (layer.caseNumber && layer.getLatLng) {
-        singleCount++;
-        const ll = layer.getLatLng();
-        const p = map.latLngToContainerPoint([ll.lat, ll.lng]);
-        // well inside the map, away from the overlays at its corners
-        if (p.x > 300 && p.y > 150 && p.x < size.x - 300 && p.y < size.y - 150) {
-          const c = window.__citygrid.clientPointOf(ll.lat, ll.lng)!;
-          singles.push({ caseNumber: layer.caseNumber, ...c });
-        }
-      }
-    });
+    const { clusters, singles: dots } = window.__citygrid.drawnCases();
+    const box = map.getContainer().getBoundingClientRect();
+    // well inside the map, away from the overlays at its corners
+    const inside = (d: { x: number; y: number }) =>
+      d.x - box.left > 300 && d.y - box.top > 150 && box.right - d.x > 300 && box.bottom - d.y > 150;
+    const singles = dots.filter(inside).map((d) => ({ caseNumber: d.caseNumber, x: d.x, y: d.y }));
     const pane = map.getPane('mapPane')!.className;
-    return { zoom: map.getZoom(), clusters, singles, singleCount, animating: /leaflet-zoom-anim/.test(pane) };
+    return {
+      zoom: map.getZoom(),
+      clusters: clusters.map((c) => c.count),
+      singles,
+      singleCount: dots.length,
+      animating: /leaflet-zoom-anim/.test(pane),
+    };
   });
 
 describe('the command map’s clusters', () => {
@@ -79,19 +69,15 @@ describe('the command map’s clusters', () => {
     // click the cluster nearest the map's centre, over and over: each click zooms in
     let now = first;
     for (let i = 0; i < 8 && now.singles.length === 0; i++) {
+      // the bubble nearest the map's centre (bubbles are drawn on the canvas: the debug handle says where)
       const target = await page.evaluate(() => {
-        const box = document
-          .querySelector('[data-testid="command-map"] .leaflet-container')!
-          .getBoundingClientRect();
+        const box = window.__citygrid.map()!.getContainer().getBoundingClientRect();
         const cx = box.left + box.width / 2;
         const cy = box.top + box.height / 2;
         let best: { x: number; y: number; d: number } | null = null;
-        for (const el of document.querySelectorAll('.case-cluster')) {
-          const r = el.getBoundingClientRect();
-          const x = r.left + r.width / 2;
-          const y = r.top + r.height / 2;
-          const d = Math.hypot(x - cx, y - cy);
-          if (!best || d < best.d) best = { x, y, d };
+        for (const c of window.__citygrid.drawnCases().clusters) {
+          const d = Math.hypot(c.x - cx, c.y - cy);
+          if (!best || d < best.d) best = { x: c.x, y: c.y, d };
         }
         return best;
       });

@@ -4,6 +4,7 @@ import {
   MAP_VIEWPORT,
   launchBrowser,
   loginPage,
+  mapDebug,
   newContext,
   screenshot,
   seedOpenCases,
@@ -27,11 +28,9 @@ afterAll(async () => {
 
 const zoomOf = (page: Page) => page.evaluate(() => window.__citygrid.map()?.getZoom() ?? -1);
 
-/** Pan the map so the first cluster icon's centre lands on the client point `to`; returns the element found there. */
+/** Pan the map so the first cluster bubble's centre lands on the client point `to`; returns what is found there. */
 async function bringClusterTo(page: Page, to: { x: number; y: number }) {
-  const box = await page.locator('.case-cluster').first().boundingBox();
-  if (!box) throw new Error('no cluster on the map');
-  const from = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const from = (await mapDebug.clusters(page)).clusters[0]!;
   await page.evaluate(
     ({ dx, dy }) => {
       window.__citygrid.map()!.panBy([dx, dy], { animate: false });
@@ -42,10 +41,14 @@ async function bringClusterTo(page: Page, to: { x: number; y: number }) {
   return waitUntil(
     () =>
       page.evaluate(({ x, y }) => {
+        // the bubbles are drawn on the map's canvas: the map's element must be what is hit there
         const el = document.elementFromPoint(x, y);
+        const bubble = window.__citygrid
+          .drawnCases()
+          .clusters.some((c) => Math.hypot(c.x - x, c.y - y) <= c.radius - 2);
         return {
           inLegend: !!el?.closest('[data-testid="legend"]'),
-          onCluster: !!el?.closest('.case-cluster'),
+          onCluster: bubble && el instanceof HTMLCanvasElement,
           inMap: !!el?.closest('.leaflet-container'),
         };
       }, to),
@@ -58,7 +61,7 @@ describe('the map legend', () => {
   it('lets a click at the legend reach the cluster under it, folds away, and reads in Chinese and English', async () => {
     const page = await loginPage(await newContext(browser, MAP_VIEWPORT), server.url, 'supervisor');
     await page.getByTestId('command-map').waitFor();
-    await page.locator('.case-cluster').first().waitFor({ timeout: 30_000 });
+    await mapDebug.clusters(page);
     await page.waitForTimeout(500);
     await screenshot(page, 'map-legend-zh');
 
@@ -93,7 +96,7 @@ describe('the map legend', () => {
     expect(await page.getByTestId('legend-toggle').innerText()).toContain('图例');
 
     await page.getByTestId('language-switch').selectOption('en');
-    await page.locator('.case-cluster').first().waitFor();
+    await mapDebug.clusters(page);
     expect(await page.getByTestId('legend-toggle').innerText()).toContain('Legend');
     await screenshot(page, 'map-legend-en');
   });

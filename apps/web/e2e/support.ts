@@ -127,6 +127,16 @@ export const mapDebug = {
   markerColor: (page: Page, caseNumber: string) =>
     page.evaluate((cn) => window.__citygrid.markerColor(cn), caseNumber),
   lastEventId: (page: Page) => page.evaluate(() => window.__citygrid.lastEventId()),
+  /** The command map's clusters and single cases as drawn now (canvas pixels, not elements). */
+  drawn: (page: Page) => page.evaluate(() => window.__citygrid.drawnCases()),
+  /** Wait until the command map draws at least one cluster bubble; returns what it draws. */
+  clusters: (page: Page, timeout = 30_000) =>
+    waitUntil(
+      () => page.evaluate(() => window.__citygrid.drawnCases()),
+      (d) => d.clusters.length > 0,
+      'a cluster on the command map',
+      timeout,
+    ),
 };
 
 /** Poll `read` in the page until `ok` holds (the page is never reloaded). */

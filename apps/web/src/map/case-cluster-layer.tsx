@@ -1,11 +1,13 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useMap } from 'react-leaflet';
 import L from 'leaflet';
 import type { WorkCalendar } from '@citygrid/domain';
-import { MARKER_COLORS, MARKER_RANK, markerClassOf, type MarkerClass } from '../lib/reference';
+import { MARKER_RANK, markerClassOf, type MarkerClass } from '../lib/reference';
 import type { OpenCaseMarker } from '../lib/trpc';
 import { debugState } from '../lib/debug';
 import { timedOf } from './open-case-markers';
+import { CaseCanvasLayer, type CanvasCluster, type CanvasDot } from './case-canvas-layer';
+import { DOT_RADIUS, clusterRadius, expandZoomOf } from './case-canvas-geometry';
 import type { ClusterRequest, ClusterResponse, IndexedCase, WorkerCluster } from './case-cluster-protocol';
 
 /** What the layer keeps per case on the main thread: enough to draw it and to answer the debug handle. */
@@ -13,10 +15,6 @@ interface Entry {
   source: OpenCaseMarker;
   cls: MarkerClass;
 }
-/** A drawn cluster icon; `getChildCount` as leaflet.markercluster's clusters had it (the map bench counts through it). */
-type ClusterIcon = L.Marker & { getChildCount(): number; expandAt: [lat: number, lng: number, zoom: number] };
-/** A drawn single case; `caseNumber` tells it apart from the other layers of the map. */
-type CaseDot = L.CircleMarker & { caseNumber: string; cls: MarkerClass };
 
 const CLASS_OF_RANK = Object.fromEntries(
   Object.entries(MARKER_RANK).map(([cls, rank]) => [rank, cls]),
@@ -24,30 +22,13 @@ const CLASS_OF_RANK = Object.fromEntries(
 /** Zoom from which every case is drawn on its own (the worker clusters up to 16). */
 const SINGLES_FROM_ZOOM = 17;
 
-const styleOf = (cls: MarkerClass): L.CircleMarkerOptions => ({
-  radius: 6,
-  color: '#0b1320',
-  weight: 1,
-  fillColor: MARKER_COLORS[cls],
-  fillOpacity: 0.95,
-});
-
-function clusterIcon(count: number, worst: MarkerClass): L.DivIcon {
-  const size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : 52;
-  return L.divIcon({
-    html: `<div><span>${count}</span></div>`,
-    className: `case-cluster cluster-${worst}`,
-    iconSize: L.point(size, size),
-  });
-}
-
 /**
  * Open cases on the command map, clustered by supercluster in a Web Worker. The main thread keeps
  * one entry per case (diffed against the `markers` prop by tuple identity, so a live patch of one
- * case costs one entry) and sends the worker only what changed, at most once per animation frame.
+ * case costs one entry) and sends the worker only what changed.
  * After every move or zoom it asks the worker for the clusters of the visible area and draws just
- * those: a few dozen cluster icons (coloured by the worst light inside) and the single cases as
- * circle markers on the map's canvas. Clicking a cluster zooms in to where it splits; clicking a
+ * those, all on the map's canvas as one path (`CaseCanvasLayer`): cluster bubbles with their count,
+ * coloured by the worst light inside, and the single cases as dots. Clicking a cluster zooms in to where it splits; clicking a
  * case calls `onCaseClick`. `now` re-evaluates the lights.
  */
 export function CaseClusterLayer({
@@ -67,117 +48,54 @@ export function CaseClusterLayer({
   useEffect(() => {
     click.current = onCaseClick;
   }, [onCaseClick]);
-  /** Queues a change for the worker (sent on the next animation frame); set while mounted. */
+  /** Sends a change to the worker; set while mounted. */
   const send = useRef<((upsert: IndexedCase[], remove: string[]) => void) | null>(null);
   /** Recolours or removes a case drawn as a single dot right away; set while mounted. */
   const touchDot = useRef<((caseNumber: string) => void) | null>(null);
 
-  useEffect(() => {
+  // layout effects, this one and the diff below: the worker gets the cases as soon as React has
+  // committed them, and indexes them while the browser lays out and paints the page they came with
+  useLayoutEffect(() => {
     const byCase = entries.current;
     const worker = new Worker(new URL('./case-cluster.worker.ts', import.meta.url), { type: 'module' });
     const post = (msg: ClusterRequest) => worker.postMessage(msg);
-    // one click handler for every icon and dot of the group (a listener per marker costs on every redraw)
-    const group = L.featureGroup().addTo(map);
-    group.on('click', (e: L.LeafletMouseEvent) => {
-      const layer = e.propagatedFrom as Partial<CaseDot & { expandAt: [number, number, number] }> | undefined;
-      if (layer?.caseNumber) click.current(layer.caseNumber);
-      else if (layer?.expandAt) {
-        const [lat, lng, zoom] = layer.expandAt;
-        map.setView([lat, lng], Math.min(Math.max(zoom, map.getZoom() + 1), SINGLES_FROM_ZOOM));
+    // every cluster and single case is drawn by ONE path on the map's canvas (see CaseCanvasLayer)
+    const layer = new CaseCanvasLayer().addTo(map);
+    layer.on('click', (e: L.LeafletMouseEvent) => {
+      const hit = layer.hitAt(e.layerPoint);
+      if (!hit) return;
+      if ('dot' in hit) click.current(hit.dot.caseNumber);
+      else {
+        const { lat, lng, expansionZoom } = hit.cluster;
+        map.setView([lat, lng], expandZoomOf(expansionZoom, map.getZoom(), SINGLES_FROM_ZOOM));
       }
     });
-    const icons = new Map<string, ClusterIcon>();
-    const dots = new Map<string, CaseDot>();
+    // the grid's cells share the canvas: anything drawn later must not cover the cases
+    const keepOnTop = (e: L.LayerEvent) => {
+      if (e.layer !== layer && e.layer instanceof L.Path) layer.bringToFront();
+    };
+    map.on('layeradd', keepOnTop);
 
-    // --- patches to the worker, batched per animation frame ---
-    let pendingUpsert = new Map<string, IndexedCase>();
-    let pendingRemove = new Set<string>();
-    let frame: number | null = null;
-    const flush = () => {
-      frame = null;
-      if (pendingUpsert.size === 0 && pendingRemove.size === 0) return;
-      post({ type: 'patch', upsert: [...pendingUpsert.values()], remove: [...pendingRemove] });
-      pendingUpsert = new Map();
-      pendingRemove = new Set();
-    };
-    send.current = (upsert, remove) => {
-      for (const u of upsert) {
-        pendingUpsert.set(u[0], u);
-        pendingRemove.delete(u[0]);
-      }
-      for (const cn of remove) {
-        pendingRemove.add(cn);
-        pendingUpsert.delete(cn);
-      }
-      frame ??= requestAnimationFrame(flush);
-    };
+    // --- patches to the worker: sent at once (the first load of 10,000 cases is then indexed in the
+    // worker while this thread renders the page); the worker coalesces what arrives in one task ---
+    send.current = (upsert, remove) => post({ type: 'patch', upsert, remove });
 
     // --- drawing what the worker answers for the current view ---
-    const newDot = (cn: string, e: Entry): CaseDot => {
-      const dot = L.circleMarker([e.source[1], e.source[2]], styleOf(e.cls)) as CaseDot;
-      dot.caseNumber = cn;
-      dot.cls = e.cls;
-      return dot;
-    };
-    touchDot.current = (cn) => {
-      const dot = dots.get(cn);
-      if (!dot) return;
-      const e = byCase.get(cn);
-      if (!e) {
-        group.removeLayer(dot);
-        dots.delete(cn);
-      } else if (e.cls !== dot.cls) {
-        dot.cls = e.cls;
-        dot.setStyle({ fillColor: MARKER_COLORS[e.cls] });
-      }
-    };
+    touchDot.current = (cn) => layer.recolorDot(cn, byCase.get(cn)?.cls ?? null);
     const draw = (clusters: WorkerCluster[], singles: string[]) => {
-      const keepIcons = new Set<string>();
-      for (const [lat, lng, count, worstRank, expansionZoom] of clusters) {
-        const worst = CLASS_OF_RANK[worstRank] ?? 'grey';
-        const key = `${lat},${lng},${count},${worst}`;
-        keepIcons.add(key);
-        if (icons.has(key)) continue;
-        const icon = L.marker([lat, lng], {
-          icon: clusterIcon(count, worst),
-          keyboard: false,
-        }) as ClusterIcon;
-        icon.getChildCount = () => count;
-        icon.expandAt = [lat, lng, expansionZoom];
-        icons.set(key, icon);
-        group.addLayer(icon);
-      }
-      for (const [key, icon] of icons) {
-        if (!keepIcons.has(key)) {
-          group.removeLayer(icon);
-          icons.delete(key);
-        }
-      }
-      const keepDots = new Set<string>();
+      const drawnClusters: CanvasCluster[] = clusters.map(([lat, lng, count, worstRank, expansionZoom]) => ({
+        lat,
+        lng,
+        count,
+        worst: CLASS_OF_RANK[worstRank] ?? 'grey',
+        expansionZoom,
+      }));
+      const dots: CanvasDot[] = [];
       for (const cn of singles) {
         const e = byCase.get(cn);
-        if (!e) continue;
-        keepDots.add(cn);
-        const dot = dots.get(cn);
-        if (dot) {
-          const ll = dot.getLatLng();
-          if (ll.lat !== e.source[1] || ll.lng !== e.source[2]) dot.setLatLng([e.source[1], e.source[2]]);
-          if (dot.cls !== e.cls) {
-            dot.cls = e.cls;
-            dot.setStyle({ fillColor: MARKER_COLORS[e.cls] });
-          }
-          continue;
-        }
-        const fresh = newDot(cn, e);
-        dots.set(cn, fresh);
-        group.addLayer(fresh);
+        if (e) dots.push({ caseNumber: cn, lat: e.source[1], lng: e.source[2], cls: e.cls });
       }
-      for (const [cn, dot] of dots) {
-        if (!keepDots.has(cn)) {
-          group.removeLayer(dot);
-          dots.delete(cn);
-        }
-      }
+      layer.setItems(drawnClusters, dots);
     };
 
     let lastQuery = 0;
@@ -195,8 +113,7 @@ export function CaseClusterLayer({
     };
     worker.onmessage = (e: MessageEvent<ClusterResponse>) => {
       const msg = e.data;
-      if (msg.type === 'built') query();
-      else if (msg.id === lastQuery) draw(msg.clusters, msg.singles);
+      if (msg.id === lastQuery) draw(msg.clusters, msg.singles);
     };
     map.on('moveend', query);
     query();
@@ -204,12 +121,42 @@ export function CaseClusterLayer({
     debugState.markers = {
       count: () => byCase.size,
       color: (cn) => byCase.get(cn)?.cls ?? null,
+      drawnCount: () => {
+        const { clusters, dots } = layer.drawn();
+        return clusters.reduce((n, c) => n + c.count, 0) + dots.length;
+      },
+      drawn: () => {
+        const { clusters, dots } = layer.drawn();
+        const box = map.getContainer().getBoundingClientRect();
+        const client = (lat: number, lng: number) => {
+          const p = map.latLngToContainerPoint([lat, lng]);
+          return { x: box.left + p.x, y: box.top + p.y };
+        };
+        return {
+          clusters: clusters.map((c) => ({
+            lat: c.lat,
+            lng: c.lng,
+            count: c.count,
+            worst: c.worst,
+            radius: clusterRadius(c.count),
+            ...client(c.lat, c.lng),
+          })),
+          singles: dots.map((d) => ({
+            caseNumber: d.caseNumber,
+            lat: d.lat,
+            lng: d.lng,
+            cls: d.cls,
+            radius: DOT_RADIUS,
+            ...client(d.lat, d.lng),
+          })),
+        };
+      },
     };
     return () => {
       map.off('moveend', query);
-      if (frame !== null) cancelAnimationFrame(frame);
       worker.terminate();
-      group.remove();
+      map.off('layeradd', keepOnTop);
+      layer.remove();
       send.current = null;
       touchDot.current = null;
       byCase.clear();
@@ -218,7 +165,7 @@ export function CaseClusterLayer({
   }, [map]);
 
   // diff the markers against the entries; only what changed goes to the worker
-  useEffect(() => {
+  useLayoutEffect(() => {
     const byCase = entries.current;
     const upsert: IndexedCase[] = [];
     const remove: string[] = [];

@@ -21,7 +21,11 @@ export type ClusterRequest =
       zoom: number;
     };
 
-export type ClusterResponse =
-  /** the index was rebuilt after a patch: views should ask again */
-  | { type: 'built'; version: number; size: number }
-  | { type: 'clusters'; id: number; version: number; clusters: WorkerCluster[]; singles: ClusterPoint[] };
+/** The clusters of a query; sent again, with the same id, whenever a patch has changed the index. */
+export type ClusterResponse = {
+  type: 'clusters';
+  id: number;
+  version: number;
+  clusters: WorkerCluster[];
+  singles: ClusterPoint[];
+};

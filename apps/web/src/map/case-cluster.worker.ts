@@ -5,8 +5,9 @@
  * clusters of one view (bounding box + zoom); it never holds the index.
  *
  * supercluster has no incremental insert: a patch marks the index stale and the rebuild runs once
- * for every patch that arrived in the same task (the main thread already sends at most one patch per
- * animation frame), here in the worker, so the map keeps drawing frames while it runs.
+ * for every patch that arrived in the same task, here in the worker, so the map keeps drawing frames
+ * while it runs. After a rebuild the worker answers the view's last query again by itself (no round
+ * trip through the main thread, which may be busy rendering the page the cases came with).
  */
 import Supercluster, { type PointFeature } from 'supercluster';
 import type { ClusterRequest, ClusterResponse, ClusterPoint, WorkerCluster } from './case-cluster-protocol';
@@ -27,15 +28,18 @@ let index: Supercluster<Props, ClusterProps> | null = null;
 let version = 0;
 let stale = false;
 let rebuildScheduled = false;
+/** The view's last query: answered again after every rebuild. */
+let lastQuery: Extract<ClusterRequest, { type: 'query' }> | null = null;
 
 function rebuild(): void {
   stale = false;
   // radius/extent in CSS pixels of 256-px tiles, as leaflet.markercluster's maxClusterRadius: 50;
-  // above zoom 16 every case is drawn on its own (as disableClusteringAtZoom: 17 did)
+  // above zoom 16 every case is drawn on its own (as disableClusteringAtZoom: 17 did); no level
+  // below the command map's own minZoom (10) is built
   const next = new Supercluster<Props, ClusterProps>({
     radius: 50,
     extent: 256,
-    minZoom: 0,
+    minZoom: 10,
     maxZoom: 16,
     map: (p) => ({ worst: p.rank }),
     reduce: (acc, p) => {
@@ -55,7 +59,7 @@ function scheduleRebuild(): void {
     rebuildScheduled = false;
     if (!stale) return;
     rebuild();
-    scope.postMessage({ type: 'built', version, size: points.size } satisfies ClusterResponse);
+    if (lastQuery) answer(lastQuery);
   }, 0);
 }
 
@@ -74,7 +78,12 @@ scope.onmessage = (e: MessageEvent<ClusterRequest>) => {
     return;
   }
   // a query: answer from a fresh index
+  lastQuery = msg;
   if (stale || !index) rebuild();
+  answer(msg);
+};
+
+function answer(msg: Extract<ClusterRequest, { type: 'query' }>): void {
   const clusters: WorkerCluster[] = [];
   const singles: ClusterPoint[] = [];
   for (const f of index!.getClusters(msg.bbox, msg.zoom)) {
@@ -87,4 +96,4 @@ scope.onmessage = (e: MessageEvent<ClusterRequest>) => {
     }
   }
   scope.postMessage({ type: 'clusters', id: msg.id, version, clusters, singles } satisfies ClusterResponse);
-};
+}
