@@ -26,6 +26,8 @@ const GROUP = 'map';
 const OPEN_CASES = 10_000;
 const RUNS = 3;
 const SEQUENCE_MS = 5_000;
+/** Open cases the growth curve is measured at (`MAP_SCALE_SIZES=10000` skips the others). */
+const MAP_SCALE_SIZES = (process.env.MAP_SCALE_SIZES ?? '1000,10000,50000').split(',').map(Number);
 
 /** A database file with reference data and `openCases` open cases (demo users come at server start). */
 async function createDatabase(file: string, openCases: number): Promise<void> {
@@ -201,25 +203,73 @@ export default async function runMapBench(): Promise<BenchFigure[]> {
       note,
     });
     const label = `${OPEN_CASES.toLocaleString('en-US')} open cases`;
+    // how cost grows with the open cases: the same measurement at 1,000 and 50,000 (one server each)
+    const growth: BenchFigure[] = [];
+    const point = (n: number, rs: RunResult[]): BenchFigure[] => [
+      {
+        ...figure(
+          `first full render, ${n.toLocaleString('en-US')} open cases`,
+          render(rs),
+          render(without),
+          '',
+        ),
+        note: `median of ${rs.length}`,
+        series: { metric: 'map first full render', x: n, xUnit: 'open cases on the map' },
+      },
+      {
+        ...figure(
+          `pan/zoom frame time p95, ${n.toLocaleString('en-US')} open cases`,
+          frameP95(rs),
+          frameP95(without),
+          '',
+        ),
+        note: `median of ${rs.length}`,
+        series: { metric: 'map pan/zoom frame time p95', x: n, xUnit: 'open cases on the map' },
+      },
+    ];
+    for (const n of MAP_SCALE_SIZES) {
+      if (n === OPEN_CASES) {
+        growth.push(...point(n, withCases));
+        continue;
+      }
+      const file = join(dir, `scale-${n}.db`);
+      await createDatabase(file, n);
+      const server = await startServerProcess({ DATABASE_PATH: file, WEB_DIST });
+      try {
+        await measure(browser, server, n);
+        const rs: RunResult[] = [];
+        for (let run = 0; run < RUNS; run++) rs.push(await measure(browser, server, n));
+        growth.push(...point(n, rs));
+      } finally {
+        await server.stop();
+      }
+    }
     return [
-      figure(
-        `first full render of the command map, ${label}`,
-        render(withCases),
-        render(without),
-        `navigation → every case drawn and network idle; 1920×1080 headless Chromium; median of ${RUNS}`,
-      ),
+      ...growth,
+      {
+        ...figure(
+          `first full render of the command map, ${label}`,
+          render(withCases),
+          render(without),
+          `navigation → every case drawn and network idle; 1920×1080 headless Chromium; median of ${RUNS}`,
+        ),
+        goal: { of: 'ratio', op: '<=', bound: 1.3 },
+      },
       figure(
         `frame time while panning/zooming (median), ${label}`,
         frameMedian(withCases),
         frameMedian(without),
         `${SEQUENCE_MS / 1000} s of animated panBy/setZoom; ${frames(withCases)} vs ${frames(without)} frames; median of ${RUNS} runs`,
       ),
-      figure(
-        `frame time while panning/zooming (p95), ${label}`,
-        frameP95(withCases),
-        frameP95(without),
-        `same sequence; p95 of each run, median of ${RUNS}; longest frame ${longest(withCases)} vs ${longest(without)} ms`,
-      ),
+      {
+        ...figure(
+          `frame time while panning/zooming (p95), ${label}`,
+          frameP95(withCases),
+          frameP95(without),
+          `same sequence; p95 of each run, median of ${RUNS}; longest frame ${longest(withCases)} vs ${longest(without)} ms`,
+        ),
+        goal: { of: 'ratio', op: '<=', bound: 1.5 },
+      },
       {
         ...figure(
           `open-cases response size, ${label}`,

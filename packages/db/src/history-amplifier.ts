@@ -33,6 +33,9 @@ export function amplifyCaseHistory(
          select c.id, c.case_number, ${ecols.map((c) => `e.${c}`).join(', ')} from case_events e join cases c on c.case_number = ${renumber('e.case_number', k)} where e.id <= ${maxEvent}`,
       );
     })();
+    // each copy is one large transaction: move it into the main file and reset the WAL before the
+    // next, or the WAL grows by every copy (a 5,000,000-case build filled a 250 GB disk with it)
+    db.pragma('wal_checkpoint(TRUNCATE)');
     log(`  copied ×${k + 1}`);
   }
   db.pragma(`synchronous = ${database.synchronousPragma}`);
