@@ -1,5 +1,15 @@
 import { execFile } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -24,6 +34,22 @@ export const DEPLOY_POSTGRES_DIR = join(
 
 const execFileAsync = promisify(execFile);
 
+let readableCopy: string | null = null;
+
+/**
+ * The shipped scripts, copied once into a folder the `postgres` user can read: a clone inside a
+ * private folder (e.g. `mktemp -d`, mode 700) is closed to it. The copy is byte for byte the same.
+ */
+function scriptsReadableByPostgres(): string {
+  if (readableCopy) return readableCopy;
+  const dir = mkdtempSync(join(tmpdir(), 'citygrid-deploy-postgres-'));
+  cpSync(DEPLOY_POSTGRES_DIR, dir, { recursive: true });
+  chmodSync(dir, 0o755);
+  for (const f of readdirSync(dir)) chmodSync(join(dir, f), 0o755);
+  readableCopy = dir;
+  return dir;
+}
+
 /** Run one of deploy/postgres/*.sh (as `postgres` when root and `asPostgres`); rejects with its output. */
 async function runScript(
   bin: string,
@@ -31,13 +57,13 @@ async function runScript(
   args: string[],
   opts: { asPostgres?: boolean; env?: Record<string, string> } = {},
 ): Promise<string> {
-  const file = join(DEPLOY_POSTGRES_DIR, script);
+  const asPostgres = opts.asPostgres === true && isRoot();
+  const file = join(asPostgres ? scriptsReadableByPostgres() : DEPLOY_POSTGRES_DIR, script);
   const env = { PG_BIN: bin, ...opts.env };
   const envArgs = Object.entries(env).map(([k, v]) => `${k}=${v}`);
-  const [cmd, cmdArgs] =
-    opts.asPostgres && isRoot()
-      ? ['runuser', ['-u', 'postgres', '--', 'env', ...envArgs, 'bash', file, ...args]]
-      : ['env', [...envArgs, 'bash', file, ...args]];
+  const [cmd, cmdArgs] = asPostgres
+    ? ['runuser', ['-u', 'postgres', '--', 'env', ...envArgs, 'bash', file, ...args]]
+    : ['env', [...envArgs, 'bash', file, ...args]];
   try {
     const { stdout } = await execFileAsync(cmd, cmdArgs, { encoding: 'utf8', timeout: 180_000 });
     return stdout;
