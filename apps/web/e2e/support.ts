@@ -117,7 +117,9 @@ export async function goToRoute(page: Page, route: string): Promise<void> {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENS_DIR, { recursive: true });
   const path = join(SCREENS_DIR, `${name}.png`);
-  await page.screenshot({ path });
+  // a capture for people to look at, not an assertion: on a loaded machine Chromium may need longer
+  // than the default 15 s to paint a long page (the vertical Mongolian form timed out once in CI)
+  await page.screenshot({ path, timeout: 60_000 });
   return path;
 }
 
