@@ -50,6 +50,36 @@ describe('WAL checkpoints', () => {
     expect((db.sqlite.prepare('select count(*) as n from blob_rows').get() as { n: number }).n).toBe(2500);
   });
 
+  it('keep the WAL bounded under sustained commits: it restarts from its beginning instead of growing', async () => {
+    // the defect: with a commit every few milliseconds, each PASSIVE checkpoint ended with newer
+    // frames uncopied, SQLite never restarted the WAL, and it grew by everything ever written
+    const { db, file } = open();
+    db.sqlite.exec('create index blob_rows_body on blob_rows (length(body))');
+    const insert = db.sqlite.prepare('insert into blob_rows (body) values (?)');
+    const pageSize = db.sqlite.pragma('page_size', { simple: true }) as number;
+    const walPages = () => statSync(`${file}-wal`).size / (pageSize + 24);
+    let written = 0;
+    const t0 = Date.now();
+    let i = 0;
+    // about 2 MB a second in commits of 10 rows, one every 5 ms, for 4.5 seconds (4 checkpoint ticks)
+    while (Date.now() - t0 < 4_500) {
+      await db.writer.submit(() => {
+        for (let k = 0; k < 10; k++) insert.run(Buffer.alloc(1000, i++ % 256));
+      });
+      written++;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const framesAtLastCheckpoint = db.checkpointer!.stats.walFrames;
+    expect(db.checkpointer!.stats.runs).toBeGreaterThanOrEqual(3);
+    // everything written would be about (commits × pages per commit); the WAL holds at most about
+    // the last second of it
+    const pagesPerCommit = 4;
+    expect(written * pagesPerCommit).toBeGreaterThan(2_000);
+    expect(framesAtLastCheckpoint).toBeLessThan((written * pagesPerCommit) / 2);
+    expect(walPages()).toBeLessThan(written * pagesPerCommit);
+    expect((db.sqlite.prepare('select count(*) as n from blob_rows').get() as { n: number }).n).toBe(i);
+  });
+
   it('run inside the commit with checkpoint: inline (SQLite autocheckpoint, the old behaviour)', () => {
     const { db, file } = open({ checkpoint: 'inline' });
     const before = statSync(file).size;

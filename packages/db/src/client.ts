@@ -64,6 +64,8 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
   const synchronousPragma = mode === 'FULL' ? 'FULL' : 'NORMAL';
   sqlite.pragma(`synchronous = ${synchronousPragma}`);
   sqlite.pragma('busy_timeout = 5000');
+  // when the WAL restarts (checkpointer.ts), a file grown past this by a burst is cut back
+  sqlite.pragma('journal_size_limit = 67108864');
   sqlite.pragma('cache_size = -65536'); // 64 MiB of page cache
   sqlite.pragma('foreign_keys = OFF');
   const db = drizzle({ client: sqlite, schema, casing: 'snake_case' });
