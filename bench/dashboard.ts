@@ -44,7 +44,7 @@ export async function timeQueries(file: string) {
   const date = now.toISOString().slice(0, 10);
   const report = await measure(() => s.reports.build({ kind: 'monthly', date, groupBy: 'unit' }));
   const total = (database.sqlite.prepare('select count(*) as n from cases').get() as { n: number }).n;
-  s.live.close();
+  await s.close();
   database.close();
   return { open, evaluation, today, trend, report, openCount, total, firstOpen };
 }

@@ -26,7 +26,7 @@ async function generate(file: string, base: number, log: (s: string) => void): P
         ? log(`  generated ${d}/${t} cases (${((Date.now() - t0) / 1000).toFixed(0)} s)`)
         : undefined,
   });
-  services.live.close();
+  await services.close();
   database.close();
 }
 

@@ -40,7 +40,7 @@ async function createDatabase(file: string, openCases: number): Promise<void> {
     await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
     const services = await createServices({ database });
     if (openCases > 0) seedOpenCases(services, openCases);
-    services.live.close();
+    await services.close();
   } finally {
     database.close();
   }

@@ -85,7 +85,7 @@ export async function timeSearches(file: string) {
     unitScope: await measure(cases.map((c) => search(className(c.description), unitUser))),
     oldLike: await measure(cases.slice(0, 5).map((c) => oldLike(className(c.description)))),
   };
-  services.live.close();
+  await services.close();
   database.close();
   return { total, t };
 }

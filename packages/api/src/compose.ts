@@ -42,6 +42,11 @@ export interface Services {
   gridImport: GridImportService;
   /** The city's own gazetteer (地名地址库): import, intake search, nearest address. */
   gazetteer: GazetteerService;
+  /**
+   * Stop what runs by itself: end the live streams and stop the SMS sender, waiting for a pass in
+   * progress. The database stays open (its owner closes it after this).
+   */
+  close(): Promise<void>;
 }
 
 /** Compose the service layer over an open, seeded database. */
@@ -70,6 +75,7 @@ export async function createServices(opts: {
     { database: opts.database, writer, caseStore, cases, attachments, reference, bus, clock },
     opts.citizen,
   );
+  const live = new LiveHub(bus, cases);
   return {
     database: opts.database,
     writer,
@@ -83,11 +89,15 @@ export async function createServices(opts: {
     attachments,
     dashboard,
     queues: new QueueQueries(caseStore, cases, reference),
-    live: new LiveHub(bus, cases),
+    live,
     citizen,
     admin: new AdminService(adminStore, users, referenceStore, reference, auth, clock),
     reports: new ReportService(dashboard, adminStore, reference, clock),
     gridImport: new GridImportService(adminStore, referenceStore, reference, clock),
     gazetteer,
+    close: async () => {
+      live.close();
+      await citizen.sender.stop();
+    },
   };
 }

@@ -51,8 +51,7 @@ let dir: string | null = null;
 let database: CitygridDatabase | null = null;
 let services: Services | null = null;
 afterEach(async () => {
-  await services?.citizen.sender.stop();
-  services?.live.close();
+  await services?.close();
   database?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = null;
@@ -99,5 +98,22 @@ describe('the SMS sender after commits', () => {
       expect(outbox(c.caseNumber).map((r) => [r.kind, r.status, r.attempts])).toEqual([
         ['dispatched', 'sent', 1],
       ]);
+  });
+
+  it('sends nothing once stopped: a commit right after close() starts no pass over a closing database', async () => {
+    const gateway = new SlowGateway(0);
+    const s = await open(gateway);
+    await s.cases.intake(call('13900000003'), OPERATOR);
+    expect(await until(() => gateway.delivered.length === 1, 2_000)).toBe(true);
+    await s.close();
+    // a commit after the channel stopped (the server drains in-flight writes after closing streams)
+    await s.cases.intake(call('13900000004'), OPERATOR);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(gateway.started).toBe(1);
+    // the message stays queued in the outbox for the next start, not lost
+    const { id } = s.database.sqlite
+      .prepare("select id from cases where caller_phone = '13900000004'")
+      .get() as { id: number };
+    expect(s.citizen.store.outboxOf(id).map((r) => r.status)).toEqual(['pending']);
   });
 });

@@ -192,6 +192,8 @@ export class NotificationSender {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
   private kicked = false;
+  /** Set by stop(): no pass starts after it (what is queued waits in the outbox for the next start). */
+  private stopped = false;
   private readonly o: Required<SenderOptions>;
 
   constructor(
@@ -267,6 +269,7 @@ export class NotificationSender {
 
   start(): void {
     if (this.timer) return;
+    this.stopped = false;
     this.timer = setInterval(
       () => void this.runOnce().catch((e: unknown) => console.error('SMS sender:', e)),
       this.o.pollMs,
@@ -279,12 +282,12 @@ export class NotificationSender {
    * become one more pass after it, so a message queued meanwhile does not wait for the poll.
    */
   kick(): void {
-    if (this.kicked) return;
+    if (this.kicked || this.stopped) return;
     this.kicked = true;
     setImmediate(() => {
-      const pass = () => {
+      const pass = async () => {
         this.kicked = false;
-        return this.runOnce();
+        return this.stopped ? 0 : this.runOnce();
       };
       (this.running ? this.running.then(pass) : pass()).catch((e: unknown) =>
         console.error('SMS sender:', e),
@@ -293,6 +296,7 @@ export class NotificationSender {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;

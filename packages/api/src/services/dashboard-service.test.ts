@@ -33,8 +33,8 @@ beforeAll(async () => {
   await seedHistory(s.cases, s.reference, { count: 1500, days: 60, now, seed: 7 });
   database.sqlite.exec('analyze');
 });
-afterAll(() => {
-  s?.live.close();
+afterAll(async () => {
+  await s?.close();
   database?.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -175,7 +175,7 @@ describe('the in-memory open-case index', () => {
   it('serves a new services instance (a restarted server) the same snapshot', async () => {
     const fresh = await createServices({ database, clock });
     expect(await fresh.dashboard.openCases({})).toEqual(await s.dashboard.openCases({}));
-    fresh.live.close();
+    await fresh.close();
   });
 });
 
@@ -193,7 +193,7 @@ describe('query plans over the dashboard indexes', () => {
         }),
       )),
     );
-    fresh.live.close();
+    await fresh.close();
     const snapshots = texts.filter((t) => /case_number"? as "?caseNumber/.test(t));
     expect(snapshots).toHaveLength(2);
     for (const text of snapshots) expect(planOf(text)).toMatch(/USING COVERING INDEX cases_open_due\b/);
