@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkSeedHistory, createServices, seedReferenceData } from '@citygrid/api';
 import {
+  bareCaseFields,
   SqliteCaseCore,
   copySqliteToPg,
   openDatabase,
@@ -79,27 +80,7 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
         await db.sql`select (select max(id) from cases)::bigint as c, (select max(id) from case_events) as e`;
       const store = new PgCaseStore(db);
       const { record, events } = await store.createCase({
-        fields: {
-          source: 'hotline',
-          nature: 'complaint',
-          minorClassCode: 'C0302',
-          hotlineCategory: 'city_appearance',
-          description: '迁移后的第一件',
-          urgency: 'normal',
-          callerName: null,
-          callerPhone: null,
-          lat: null,
-          lng: null,
-          address: null,
-          gridVersionId: null,
-          cellCode: null,
-          communityCode: null,
-          subDistrictCode: null,
-          limitAmount: 2,
-          limitUnit: 'workday',
-          reportedAt: '2026-12-01T02:00:00.000Z',
-          reporterEmail: null,
-        },
+        fields: bareCaseFields('迁移后的第一件', '2026-12-01T02:00:00.000Z'),
         events: [
           {
             actor: { userId: null, role: 'operator', unitCode: null },
@@ -152,27 +133,7 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
     const writer = (async () => {
       while (!stop) {
         await store.createCase({
-          fields: {
-            source: 'hotline',
-            nature: 'complaint',
-            minorClassCode: 'C0302',
-            hotlineCategory: 'city_appearance',
-            description: `复制期间 ${writes}`,
-            urgency: 'normal',
-            callerName: null,
-            callerPhone: null,
-            lat: null,
-            lng: null,
-            address: null,
-            gridVersionId: null,
-            cellCode: null,
-            communityCode: null,
-            subDistrictCode: null,
-            limitAmount: 2,
-            limitUnit: 'workday',
-            reportedAt: '2026-12-01T03:00:00.000Z',
-            reporterEmail: null,
-          },
+          fields: bareCaseFields(`复制期间 ${writes}`, '2026-12-01T03:00:00.000Z'),
           events: [
             {
               actor: { userId: null, role: 'operator', unitCode: null },

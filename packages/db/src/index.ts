@@ -3,6 +3,7 @@ export * from './writer.ts';
 export * from './wal-sync.ts';
 export * from './schema/index.ts';
 export * from './stores/case-types.ts';
+export * from './stores/case-fields.ts';
 export * from './stores/case-store.ts';
 export * from './stores/user-store.ts';
 export * from './stores/reference-store.ts';

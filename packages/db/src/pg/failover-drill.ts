@@ -1,6 +1,6 @@
 import type { Actor } from '@citygrid/domain';
 import { verifyEveryCaseReplays, type CaseCoreStore, type CoreCreateInput } from '../stores/case-core.ts';
-import type { NewCaseFields } from '../stores/case-types.ts';
+import { bareCaseFields } from '../stores/case-fields.ts';
 import type { PgSql } from './client.ts';
 import { PgCaseStore } from './pg-case-store.ts';
 import type { ReplicatedPair } from './standby-cluster.ts';
@@ -18,29 +18,8 @@ const operator: Actor = { userId: 1, role: 'operator', unitCode: null };
 
 /** A filing with its idempotency key (the description carries the key too, to find duplicates). */
 export function drillCase(key: string, at = new Date().toISOString()): CoreCreateInput {
-  const fields = {
-    source: 'hotline',
-    nature: 'complaint',
-    minorClassCode: 'C0302',
-    hotlineCategory: 'city_appearance',
-    description: `failover drill ${key}`,
-    urgency: 'normal',
-    callerName: null,
-    callerPhone: null,
-    lat: null,
-    lng: null,
-    address: null,
-    gridVersionId: null,
-    cellCode: null,
-    communityCode: null,
-    subDistrictCode: null,
-    limitAmount: 2,
-    limitUnit: 'workday',
-    reportedAt: at,
-    reporterEmail: null,
-  } as NewCaseFields;
   return {
-    fields,
+    fields: bareCaseFields(`failover drill ${key}`, at),
     events: [{ actor: operator, actorName: '受理员', at, action: { type: 'report' } }],
     idempotency: { key, requestHash: `drill:${key}` },
   };

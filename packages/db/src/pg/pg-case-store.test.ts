@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@citygrid/domain';
-import type { NewCaseFields } from '../stores/case-types.ts';
+import { bareCaseFields } from '../stores/case-fields.ts';
 import { openPgDatabase, type PgDatabase } from './client.ts';
 import { EVENT_APPEND_LOCK, PgCaseStore } from './pg-case-store.ts';
 import { pgTestAvailability, startTestCluster, type TestCluster } from './test-cluster.ts';
@@ -10,28 +10,7 @@ import { pgTestAvailability, startTestCluster, type TestCluster } from './test-c
 const pg = pgTestAvailability();
 const operator: Actor = { userId: 1, role: 'operator', unitCode: null };
 const AT = '2026-11-24T02:00:00.000Z';
-const fields = (description: string) =>
-  ({
-    source: 'hotline',
-    nature: 'complaint',
-    minorClassCode: 'C0302',
-    hotlineCategory: 'city_appearance',
-    description,
-    urgency: 'normal',
-    callerName: null,
-    callerPhone: null,
-    lat: null,
-    lng: null,
-    address: null,
-    gridVersionId: null,
-    cellCode: null,
-    communityCode: null,
-    subDistrictCode: null,
-    limitAmount: 2,
-    limitUnit: 'workday',
-    reportedAt: AT,
-    reporterEmail: null,
-  }) as NewCaseFields;
+const fields = (description: string) => bareCaseFields(description, AT);
 
 describe.runIf(pg.available)('PostgreSQL case store', () => {
   let cluster: TestCluster;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '@citygrid/domain';
 import type { StoredCaseEvent } from '../stores/case-types.ts';
-import type { NewCaseFields } from '../stores/case-types.ts';
+import { bareCaseFields } from '../stores/case-fields.ts';
 import { openPgDatabase, type PgDatabase } from './client.ts';
 import { PgCaseStore } from './pg-case-store.ts';
 import { PgEventFollower } from './pg-event-follower.ts';
@@ -12,28 +12,7 @@ import { pgTestAvailability, startTestCluster, type TestCluster } from './test-c
 const pg = pgTestAvailability();
 const operator: Actor = { userId: 1, role: 'operator', unitCode: null };
 const AT = '2026-11-24T02:00:00.000Z';
-const fields = (description: string) =>
-  ({
-    source: 'hotline',
-    nature: 'complaint',
-    minorClassCode: 'C0302',
-    hotlineCategory: 'city_appearance',
-    description,
-    urgency: 'normal',
-    callerName: null,
-    callerPhone: null,
-    lat: null,
-    lng: null,
-    address: null,
-    gridVersionId: null,
-    cellCode: null,
-    communityCode: null,
-    subDistrictCode: null,
-    limitAmount: 2,
-    limitUnit: 'workday',
-    reportedAt: AT,
-    reporterEmail: null,
-  }) as NewCaseFields;
+const fields = (description: string) => bareCaseFields(description, AT);
 const file = (store: PgCaseStore, description: string) =>
   store.createCase({
     fields: fields(description),

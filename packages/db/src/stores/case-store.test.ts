@@ -8,6 +8,7 @@ import { GroupCommitWriter } from '../writer.ts';
 import { CaseStore, snapshotOf, type CreateCaseInput } from './case-store.ts';
 import { CitizenStore } from './citizen-store.ts';
 import type { NewCaseFields } from './case-types.ts';
+import { bareCaseFields } from './case-fields.ts';
 
 /** 01:00 on 2 December in Beijing (UTC+8): the case number's day is 20261202, not the UTC date. */
 const AT = '2026-12-01T17:00:00.000Z';
@@ -16,27 +17,14 @@ const operator = { actor: { userId: 1, role: 'operator', unitCode: null } as Act
 const system = { actor: { userId: null, role: 'system', unitCode: null } as Actor, actorName: '自动派遣' };
 const staff = { actor: { userId: 7, role: 'unit_staff', unitCode: U09 } as Actor, actorName: '九号单位' };
 
-const fields = (description = '井盖破损'): NewCaseFields => ({
-  source: 'hotline',
-  nature: 'complaint',
-  minorClassCode: 'C0302',
-  hotlineCategory: 'public_facilities',
-  description,
-  urgency: 'normal',
-  callerName: null,
-  callerPhone: '13800000000',
-  lat: 43.93,
-  lng: 116.07,
-  address: null,
-  gridVersionId: null,
-  cellCode: null,
-  communityCode: null,
-  subDistrictCode: null,
-  limitAmount: 2,
-  limitUnit: 'working_days',
-  reportedAt: AT,
-  reporterEmail: null,
-});
+const fields = (description = '井盖破损'): NewCaseFields =>
+  bareCaseFields(description, AT, {
+    hotlineCategory: 'public_facilities',
+    callerPhone: '13800000000',
+    lat: 43.93,
+    lng: 116.07,
+    limitUnit: 'working_days',
+  });
 
 const filed = (description?: string): CreateCaseInput => ({
   fields: fields(description),
