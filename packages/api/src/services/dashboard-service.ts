@@ -14,7 +14,7 @@ import {
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { Clock } from './clock.ts';
 import { OpenCaseIndex } from './open-case-index.ts';
-import { listOpenCaseMarkers, OPEN_CASE_MARKER_LIMIT, type OpenCaseMarkers } from './open-case-markers.ts';
+import { openCaseMarkersJson, OPEN_CASE_MARKER_LIMIT } from './open-case-markers.ts';
 import type { ReferenceService } from './reference-service.ts';
 
 export interface OpenCase extends CaseSummary {
@@ -62,9 +62,12 @@ export class DashboardService {
     this.openIndex = new OpenCaseIndex(store);
   }
 
-  /** The open cases matching `filter` as the map's slim marker tuples, and whether they were cut. */
-  openCaseMarkers(filter: CaseFilter = {}): OpenCaseMarkers {
-    return listOpenCaseMarkers(this.store, filter, this.markerLimit);
+  /**
+   * The open cases matching `filter` as the map's slim marker tuples, and whether they were cut:
+   * the JSON text of `OpenCaseMarkers`, sent as it is.
+   */
+  openCaseMarkersJson(filter: CaseFilter = {}): string {
+    return openCaseMarkersJson(this.store, filter, this.markerLimit);
   }
 
   /**

@@ -7,7 +7,10 @@ import { OPEN_STATES } from '@citygrid/domain';
 import { seedHistory } from '../seed/history.ts';
 import { seedReferenceData } from '../seed/reference.ts';
 import { createServices, type Services } from '../compose.ts';
-import { listOpenCaseMarkers, OPEN_CASE_MARKER_LIMIT } from './open-case-markers.ts';
+import { openCaseMarkersJson, OPEN_CASE_MARKER_LIMIT, type OpenCaseMarkers } from './open-case-markers.ts';
+
+const listOpenCaseMarkers = (...args: Parameters<typeof openCaseMarkersJson>) =>
+  JSON.parse(openCaseMarkersJson(...args)) as OpenCaseMarkers;
 
 /**
  * The map's markers are cut at a limit and SAY so: with more located open cases than the limit the
@@ -64,9 +67,29 @@ describe('the open-case markers limit', () => {
     }
   });
 
+  it('holds each case as its stored columns, the positions as the very same numbers', () => {
+    const store = new CaseStore(database, database.writer);
+    const got = listOpenCaseMarkers(store, {}, located);
+    const stored = database.sqlite
+      .prepare(
+        `select case_number, lat, lng, state, version, dispatched_at, due_at, limit_unit, minor_class_code
+         from cases where state in (${OPEN_STATES.map(() => '?').join(',')}) and lat is not null and lng is not null`,
+      )
+      .raw(true)
+      .all(...OPEN_STATES) as unknown[][];
+    const byNumber = new Map(stored.map((r) => [r[0], r]));
+    for (const m of got.markers) expect(m).toEqual(byNumber.get(m[0]));
+    // nothing matches: an empty list, not cut
+    expect(listOpenCaseMarkers(store, { unitCode: 'no-such-unit' }, 5)).toEqual({
+      markers: [],
+      truncated: false,
+      limit: 5,
+    });
+  });
+
   it('defaults to 100,000 markers: a 50,000-case backlog is drawn whole', async () => {
     expect(OPEN_CASE_MARKER_LIMIT).toBe(100_000);
-    const got = s.dashboard.openCaseMarkers({});
+    const got = JSON.parse(s.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
     expect(got).toMatchObject({ truncated: false, limit: 100_000 });
     expect(got.markers).toHaveLength(located);
   });
@@ -74,7 +97,7 @@ describe('the open-case markers limit', () => {
   it('takes the limit from createServices and applies it to the dashboard service', async () => {
     const small = await createServices({ database, clock: { now: () => now }, mapMarkerLimit: 5 });
     try {
-      const cut = small.dashboard.openCaseMarkers({});
+      const cut = JSON.parse(small.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
       expect(cut).toMatchObject({ truncated: true, limit: 5 });
       expect(cut.markers).toHaveLength(5);
     } finally {

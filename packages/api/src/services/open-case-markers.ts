@@ -36,21 +36,18 @@ export interface OpenCaseMarkers {
 export const OPEN_CASE_MARKER_LIMIT = 100_000;
 
 /**
- * The open cases matching `filter` as map markers, read straight from the columns the tuple holds
- * (no full row, no traffic light computed: the map colours them itself as the clock runs). One row
- * over `limit` is read to know whether the list was cut.
+ * The open cases matching `filter` as map markers, as the JSON text of {@link OpenCaseMarkers}: the
+ * tuples come from the columns they hold, written as JSON by SQLite (no full row, no traffic light
+ * computed: the map colours them itself as the clock runs), and the text goes out as it is.
  */
-export function listOpenCaseMarkers(
-  store: Pick<CaseStore, 'listMarkerRows'>,
+export function openCaseMarkersJson(
+  store: Pick<CaseStore, 'listMarkersJson'>,
   filter: CaseFilter = {},
   limit: number = OPEN_CASE_MARKER_LIMIT,
-): OpenCaseMarkers {
-  const markers: OpenCaseMarker[] = store.listMarkerRows({
-    ...filter,
-    ...(filter.states?.length ? {} : { openOnly: true }),
-    limit: limit + 1,
-  });
-  const truncated = markers.length > limit;
-  if (truncated) markers.length = limit;
-  return { markers, truncated, limit };
+): string {
+  const { json, truncated } = store.listMarkersJson(
+    { ...filter, ...(filter.states?.length ? {} : { openOnly: true }) },
+    limit,
+  );
+  return `{"markers":${json},"truncated":${truncated},"limit":${limit}}`;
 }
