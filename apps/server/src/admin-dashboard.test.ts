@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadShippedGrid } from '@citygrid/domain';
-import type { OpenCaseMarker } from '@citygrid/api';
+import type { OpenCaseMarkers } from '@citygrid/api';
 import {
   loginMany,
   CITY_CENTRE,
@@ -303,7 +303,14 @@ describe('the map markers (dashboard.openCaseMarkers)', () => {
     const fresh = await file();
     const markersOf = async (
       filter: Parameters<typeof supervisor.client.dashboard.openCaseMarkers.query>[0],
-    ) => JSON.parse(await supervisor.client.dashboard.openCaseMarkers.query(filter)) as OpenCaseMarker[];
+    ) => {
+      const got = JSON.parse(
+        await supervisor.client.dashboard.openCaseMarkers.query(filter),
+      ) as OpenCaseMarkers;
+      // far below the limit: nothing cut
+      expect(got).toMatchObject({ truncated: false, limit: 100_000 });
+      return got.markers;
+    };
     const [full, markers] = await Promise.all([
       supervisor.client.dashboard.openCases.query({}),
       markersOf({}),

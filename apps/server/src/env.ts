@@ -18,6 +18,8 @@ const ZEnvSchema = z.object({
   /** Cases of history generated on first start of an empty database. */
   SEED_HISTORY_CASES: z.coerce.number().int().min(0).max(5_000_000).default(20_000),
   SEED_HISTORY_DAYS: z.coerce.number().int().min(1).max(3650).default(730),
+  /** At most this many open cases on the command map; over it the map says it shows only these. */
+  MAP_MARKER_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
   COOKIE_SECURE: z
     .enum(['true', 'false'])
     .default('false')

@@ -75,6 +75,7 @@ export async function startServer(
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(config.ARGON2_FAST ? { argon2: FAST_ARGON2 } : {}),
     citizen: citizenOptions(config),
+    mapMarkerLimit: config.MAP_MARKER_LIMIT,
   });
   const createdUsers = await seedDemoUsers(
     services.users,

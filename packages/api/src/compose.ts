@@ -55,6 +55,8 @@ export async function createServices(opts: {
   clock?: Clock;
   argon2?: Argon2Params;
   citizen?: CitizenOptions;
+  /** At most this many markers on the command map (default `OPEN_CASE_MARKER_LIMIT`, 100,000). */
+  mapMarkerLimit?: number;
 }): Promise<Services> {
   const clock = opts.clock ?? systemClock;
   const writer = opts.database.writer;
@@ -67,7 +69,7 @@ export async function createServices(opts: {
   const cases = new CaseService(caseStore, reference, bus, clock);
   const auth = new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2);
   const adminStore = new AdminStore(opts.database);
-  const dashboard = new DashboardService(caseStore, reference, clock);
+  const dashboard = new DashboardService(caseStore, reference, clock, opts.mapMarkerLimit);
   const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
   const gazetteer = new GazetteerService(new GazetteerStore(opts.database), adminStore, reference, clock);
   gazetteer.init();

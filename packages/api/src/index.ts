@@ -11,7 +11,11 @@ export {
 export { DOMAIN_TO_HTTP, DOMAIN_TO_TRPC, fieldIssuesOf, type FieldIssue } from './errors.ts';
 export * from './compose.ts';
 export * from './services/index.ts';
-export type { OpenCaseMarker } from './services/open-case-markers.ts';
+export {
+  OPEN_CASE_MARKER_LIMIT,
+  type OpenCaseMarker,
+  type OpenCaseMarkers,
+} from './services/open-case-markers.ts';
 export * from './live/case-bus.ts';
 export { handleOpen311, type Open311Request, type Open311Response } from './open311/handler.ts';
 export * from './seed/index.ts';

@@ -68,7 +68,7 @@ export function createClient() {
         false: splitLink({
           condition: (op) => op.path.startsWith('auth.'),
           true: httpBatchLink({ url, transformer: superjson, headers }),
-          // the map's open cases (one ~1.5 MB JSON text for 10,000 cases) in a request of their own,
+          // the map's open cases (one ~1.5 MB JSON text for 10,000 cases, ~7 MB for 50,000) in a request of their own,
           // not streamed: the JSON Lines stream re-encodes that text chunk by chunk on the server and
           // splits it again in the page (measured here: 3–4× the time of a plain response), and in a batch
           // it would wait for the slowest query of the batch
@@ -102,7 +102,7 @@ export type UnitQueueItem = inferOutput<Api['unitWork']['queue']>['items'][numbe
 export type DispatchQueueItem = inferOutput<Api['dispatch']['queue']>['items'][number];
 export type ReviewQueueItem = inferOutput<Api['review']['queue']>['items'][number];
 export type OpenCase = inferOutput<Api['dashboard']['openCases']>[number];
-export type { OpenCaseMarker } from '@citygrid/api';
+export type { OpenCaseMarker, OpenCaseMarkers } from '@citygrid/api';
 export type CaseFilter = NonNullable<inferInput<Api['dashboard']['openCases']>>;
 export type EvaluationRow = inferOutput<Api['dashboard']['evaluation']>[number];
 /** What `cases.act` takes: the request type inferred from the server's one action schema. */

@@ -5,7 +5,7 @@ import {
   useTRPCClient,
   type CaseFilter,
   type LiveCaseEvent,
-  type OpenCaseMarker,
+  type OpenCaseMarkers,
 } from '../lib/trpc';
 import { useLiveCaseEvents } from '../lib/live';
 import { latestByCase, patchMarkers } from './open-case-markers';
@@ -23,7 +23,8 @@ const markersKey = (f: CaseFilter) => ['dashboard.openCaseMarkers', 'parsed', f]
 const everyCase = () => true;
 
 /**
- * The open cases matching `filter` as marker tuples, kept current from ONE live subscription: each
+ * The open cases matching `filter` as marker tuples (with whether the server cut them at its limit:
+ * `truncated`, `limit`), kept current from ONE live subscription: each
  * batch of events patches the markers in place (`patchMarkers`; a case stays only while it is open
  * and passes `belongs`, the client-side twin of `filter`), refreshes the drawer of each case it
  * touches, and, at most every {@link REFRESH_MS}, today's figures, the cell counts and the cell
@@ -42,7 +43,7 @@ export function useOpenCasesLive(
   const openCases = useQuery({
     queryKey: markersKey(filter),
     queryFn: async ({ signal }) =>
-      JSON.parse(await trpcClient.dashboard.openCaseMarkers.query(filter, { signal })) as OpenCaseMarker[],
+      JSON.parse(await trpcClient.dashboard.openCaseMarkers.query(filter, { signal })) as OpenCaseMarkers,
     staleTime: Infinity,
     placeholderData: keepPreviousData,
   });
@@ -65,10 +66,11 @@ export function useOpenCasesLive(
     (events: LiveCaseEvent[]) => {
       const latest = latestByCase(events);
       const { filter: f, belongs: inView, onEvents: listener } = current.current;
-      queryClient.setQueryData(
-        markersKey(f),
-        (old: OpenCaseMarker[] | undefined) => old && patchMarkers(old, latest, inView),
-      );
+      queryClient.setQueryData(markersKey(f), (old: OpenCaseMarkers | undefined) => {
+        if (!old) return old;
+        const markers = patchMarkers(old.markers, latest, inView);
+        return markers === old.markers ? old : { ...old, markers };
+      });
       setTicker((prev) => [...events.slice().reverse(), ...prev].slice(0, TICKER_LENGTH));
       listener?.(events);
       for (const cn of latest.keys())

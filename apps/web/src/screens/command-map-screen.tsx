@@ -15,6 +15,7 @@ import { CaseClusterLayer } from '../map/case-cluster-layer';
 import { BaseTiles } from '../map/base-tiles';
 import { DebugMapHandle } from '../map/debug-map-handle';
 import { useOpenCasesLive } from '../map/use-open-cases-live';
+import { MarkerLimitNotice } from '../map/marker-limit-notice';
 import { LiveStatusBadge } from '../components/live-status';
 import { CaseDrawer } from '../components/case-drawer';
 import { TrendChart } from '../components/trend-chart';
@@ -92,7 +93,7 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
   }, []);
   const onCaseClick = useCallback((cn: string) => setSelectedCase(cn), []);
 
-  const markers = openCases.data ?? NO_MARKERS;
+  const markers = openCases.data?.markers ?? NO_MARKERS;
   const markerCount = markers.length;
 
   const enterWall = () => {
@@ -148,6 +149,9 @@ export default function CommandMapScreen({ wall }: { wall: boolean }) {
             </span>
             {openCases.isFetching && <span className="spinner small" aria-hidden="true" />}
           </div>
+          {openCases.data?.truncated && (
+            <MarkerLimitNotice limit={openCases.data.limit} className="map-limit-notice" />
+          )}
           <div className="mode-toggle" role="group" aria-label={t('map.cellsOf')}>
             {CELL_MODES.map((m) => (
               <button

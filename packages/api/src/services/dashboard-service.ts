@@ -14,7 +14,7 @@ import {
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { Clock } from './clock.ts';
 import { OpenCaseIndex } from './open-case-index.ts';
-import { listOpenCaseMarkers, type OpenCaseMarker } from './open-case-markers.ts';
+import { openCaseMarkersJson, OPEN_CASE_MARKER_LIMIT } from './open-case-markers.ts';
 import type { ReferenceService } from './reference-service.ts';
 
 export interface OpenCase extends CaseSummary {
@@ -36,6 +36,13 @@ export interface EvaluationFigures extends EvaluationRow {
   accurateDispatchRate: number | null;
 }
 
+/**
+ * Full open-case rows (`openCases`) are cut here: about five times the bytes of a marker each, they
+ * are read a cell at a time by the map; the whole backlog goes to the map as markers
+ * (`OPEN_CASE_MARKER_LIMIT`, 100,000, which says when it cuts).
+ */
+export const OPEN_CASE_ROW_LIMIT = 20_000;
+
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 const DAY = 86_400_000;
 /** Start of the Beijing day containing `d`, as a UTC instant (the domain's local-day arithmetic). */
@@ -49,16 +56,26 @@ export class DashboardService {
     private readonly store: CaseStore,
     private readonly ref: ReferenceService,
     private readonly clock: Clock,
+    /** At most this many map markers (`OPEN_CASE_MARKER_LIMIT`); over it the answer says it was cut. */
+    private readonly markerLimit: number = OPEN_CASE_MARKER_LIMIT,
   ) {
     this.openIndex = new OpenCaseIndex(store);
   }
 
-  /** The open cases matching `filter` as the map's slim marker tuples. */
-  openCaseMarkers(filter: CaseFilter = {}): OpenCaseMarker[] {
-    return listOpenCaseMarkers(this.store, filter);
+  /**
+   * The open cases matching `filter` as the map's slim marker tuples, and whether they were cut:
+   * the JSON text of `OpenCaseMarkers`, sent as it is.
+   */
+  openCaseMarkersJson(filter: CaseFilter = {}): string {
+    return openCaseMarkersJson(this.store, filter, this.markerLimit);
   }
 
-  async openCases(filter: CaseFilter = {}, limit = 20_000): Promise<OpenCase[]> {
+  /**
+   * The open cases matching `filter` as full rows with their traffic light, at most `limit`
+   * ({@link OPEN_CASE_ROW_LIMIT}): the map asks for one cell's at a time; its markers come from
+   * `openCaseMarkers`.
+   */
+  async openCases(filter: CaseFilter = {}, limit = OPEN_CASE_ROW_LIMIT): Promise<OpenCase[]> {
     const now = this.clock.now();
     // the open set with simple filters comes from memory (kept current from the event log); any other
     // filter reads the summary columns, which for open cases all come from the covering index cases_open_due

@@ -15,6 +15,7 @@ import { FitOnResize, useGridBounds } from '../../map/grid-bounds';
 import { CellsLayer } from '../../map/cells-layer';
 import { BaseTiles } from '../../map/base-tiles';
 import { useOpenCasesLive } from '../../map/use-open-cases-live';
+import { MarkerLimitNotice } from '../../map/marker-limit-notice';
 import { WallCasesLayer } from './wall-cases-layer';
 import { useScreenHeight } from './use-screen-height';
 import './wall.css';
@@ -79,7 +80,7 @@ export default function WallScreen() {
     return () => clearInterval(id);
   }, []);
 
-  const cases = openCases.data ?? NO_MARKERS;
+  const cases = openCases.data?.markers ?? NO_MARKERS;
   const freshSet = useMemo(() => new Set(fresh.keys()), [fresh]);
   const tickerRows = useMemo(() => {
     const seen = new Set(ticker.map((e) => e.id));
@@ -282,6 +283,9 @@ export default function WallScreen() {
               {' '}
               · {t('wallScreen.newCase')} {freshSet.size}
             </span>
+          )}
+          {openCases.data?.truncated && (
+            <MarkerLimitNotice limit={openCases.data.limit} className="wall-limit-notice" />
           )}
         </div>
       </div>

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseStore, openDatabase, ReferenceStore, type CitygridDatabase } from '@citygrid/db';
+import { OPEN_STATES } from '@citygrid/domain';
+import { seedHistory } from '../seed/history.ts';
+import { seedReferenceData } from '../seed/reference.ts';
+import { createServices, type Services } from '../compose.ts';
+import { openCaseMarkersJson, OPEN_CASE_MARKER_LIMIT, type OpenCaseMarkers } from './open-case-markers.ts';
+
+const listOpenCaseMarkers = (...args: Parameters<typeof openCaseMarkersJson>) =>
+  JSON.parse(openCaseMarkersJson(...args)) as OpenCaseMarkers;
+
+/**
+ * The map's markers are cut at a limit and SAY so: with more located open cases than the limit the
+ * answer holds exactly `limit` of them and `truncated: true`; at or below it, every one and `false`.
+ * Real SQLite file, real generated history; the limit is injected so no 100,001 rows are needed.
+ */
+const dir = mkdtempSync(join(tmpdir(), 'citygrid-markers-'));
+const now = new Date('2026-11-24T01:00:00Z');
+let database: CitygridDatabase;
+let s: Services;
+/** The located open cases, counted without any cut. */
+let located: number;
+
+beforeAll(async () => {
+  database = openDatabase(join(dir, 'markers.db'));
+  await seedReferenceData(new ReferenceStore(database), now.toISOString());
+  s = await createServices({ database, clock: { now: () => now } });
+  await seedHistory(s.cases, s.reference, { count: 800, days: 30, now, seed: 11 });
+  located = (
+    database.sqlite
+      .prepare(
+        `select count(*) as n from cases where state in (${OPEN_STATES.map(() => '?').join(',')}) and lat is not null and lng is not null`,
+      )
+      .get(...OPEN_STATES) as { n: number }
+  ).n;
+});
+afterAll(() => {
+  s?.live.close();
+  database?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the open-case markers limit', () => {
+  it('has located open cases to cut', () => {
+    expect(located).toBeGreaterThan(20);
+  });
+
+  it('reports truncation when more located open cases match than the limit, holding exactly the limit', () => {
+    const store = new CaseStore(database, database.writer);
+    const limit = located - 7;
+    const got = listOpenCaseMarkers(store, {}, limit);
+    expect(got.truncated).toBe(true);
+    expect(got.limit).toBe(limit);
+    expect(got.markers).toHaveLength(limit);
+    expect(new Set(got.markers.map((m) => m[0])).size).toBe(limit);
+  });
+
+  it('cuts nothing and says so at or below the limit', () => {
+    const store = new CaseStore(database, database.writer);
+    for (const limit of [located, located + 1]) {
+      const got = listOpenCaseMarkers(store, {}, limit);
+      expect(got.truncated).toBe(false);
+      expect(got.markers).toHaveLength(located);
+    }
+  });
+
+  it('holds each case as its stored columns, the positions as the very same numbers', () => {
+    const store = new CaseStore(database, database.writer);
+    const got = listOpenCaseMarkers(store, {}, located);
+    const stored = database.sqlite
+      .prepare(
+        `select case_number, lat, lng, state, version, dispatched_at, due_at, limit_unit, minor_class_code
+         from cases where state in (${OPEN_STATES.map(() => '?').join(',')}) and lat is not null and lng is not null`,
+      )
+      .raw(true)
+      .all(...OPEN_STATES) as unknown[][];
+    const byNumber = new Map(stored.map((r) => [r[0], r]));
+    for (const m of got.markers) expect(m).toEqual(byNumber.get(m[0]));
+    // nothing matches: an empty list, not cut
+    expect(listOpenCaseMarkers(store, { unitCode: 'no-such-unit' }, 5)).toEqual({
+      markers: [],
+      truncated: false,
+      limit: 5,
+    });
+  });
+
+  it('defaults to 100,000 markers: a 50,000-case backlog is drawn whole', async () => {
+    expect(OPEN_CASE_MARKER_LIMIT).toBe(100_000);
+    const got = JSON.parse(s.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
+    expect(got).toMatchObject({ truncated: false, limit: 100_000 });
+    expect(got.markers).toHaveLength(located);
+  });
+
+  it('takes the limit from createServices and applies it to the dashboard service', async () => {
+    const small = await createServices({ database, clock: { now: () => now }, mapMarkerLimit: 5 });
+    try {
+      const cut = JSON.parse(small.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
+      expect(cut).toMatchObject({ truncated: true, limit: 5 });
+      expect(cut.markers).toHaveLength(5);
+    } finally {
+      small.live.close();
+    }
+  });
+});
