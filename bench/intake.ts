@@ -18,8 +18,10 @@ import {
   median,
   paced,
   ROOT,
+  slowFsyncFigure,
   startServerProcess,
   tempDir,
+  walFsyncOf,
   type LoadResult,
 } from './lib.ts';
 
@@ -151,6 +153,7 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
     // inside COMMIT follows at once, as the same-run comparison
     const fixedRuns: LoadResult[] = [];
     const inlineRuns: LoadResult[] = [];
+    const fsyncBefore = await walFsyncOf(full.url);
     for (let i = 0; i < PACED_RUNS; i++) {
       fixedRuns.push(
         await paced({
@@ -171,6 +174,7 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
         }),
       );
     }
+    const fsyncAfter = await walFsyncOf(full.url);
     const p99s = fixedRuns.map((r) => r.p99);
     const inlineP99s = inlineRuns.map((r) => r.p99);
     const fixed = {
@@ -219,6 +223,7 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
         note: `≤ 25 ms in every run; runs ${fmtRuns(p99s)} ms (FULL: ${fmtRuns(inlineP99s)} ms)`,
       },
       { group: 'intake', name: 'latency max at an even 200 cases/s', value: fixed.max, unit: 'ms' },
+      ...slowFsyncFigure('intake', 'during the runs at 200 cases/s', fsyncBefore, fsyncAfter),
       {
         group: 'intake',
         name: `auth.me over HTTP (the stack without intake work: Express, tRPC fetch adapter, session, superjson), ${CONNECTIONS} connections`,

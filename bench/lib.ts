@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import type { BenchFigure } from './types.ts';
 import { loginHeaders, REPO_ROOT, startChildServer, type ChildServer } from '@citygrid/server/testing';
 
 export { freePort, INTAKE_BODY, REPO_ROOT as ROOT } from '@citygrid/server/testing';
@@ -149,4 +150,38 @@ export async function paced(opts: {
     non2xx,
     requests: total,
   };
+}
+
+/** The server's WAL fsync counters from `/health` (null when it fsyncs inside COMMIT). */
+export interface WalFsyncStats {
+  syncs: number;
+  over25ms: number;
+  over100ms: number;
+  slowestMs: number;
+}
+export async function walFsyncOf(url: string): Promise<WalFsyncStats | null> {
+  const health = (await (await fetch(`${url}/health`)).json()) as { walFsync?: WalFsyncStats | null };
+  return health.walFsync ?? null;
+}
+
+/** A figure: how many acknowledgement fsyncs took over 25 ms between two `/health` readings. */
+export function slowFsyncFigure(
+  group: string,
+  during: string,
+  before: WalFsyncStats | null,
+  after: WalFsyncStats | null,
+): BenchFigure[] {
+  if (!before || !after) return [];
+  const syncs = after.syncs - before.syncs;
+  const over25 = after.over25ms - before.over25ms;
+  const over100 = after.over100ms - before.over100ms;
+  return [
+    {
+      group,
+      name: `WAL fsyncs over 25 ms ${during} (each holds back the acknowledgement of its batch)`,
+      value: over25,
+      unit: 'fsyncs',
+      note: `of ${syncs} fsyncs; ${over100} over 100 ms; slowest since the server started ${after.slowestMs.toFixed(1)} ms`,
+    },
+  ];
 }

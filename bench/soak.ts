@@ -9,7 +9,17 @@ import { createInterface } from 'node:readline';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchFigure } from './types.ts';
-import { INTAKE_BODY, login, paced, percentile, ROOT, startServerProcess, tempDir } from './lib.ts';
+import {
+  INTAKE_BODY,
+  login,
+  paced,
+  percentile,
+  ROOT,
+  slowFsyncFigure,
+  startServerProcess,
+  tempDir,
+  walFsyncOf,
+} from './lib.ts';
 
 const RATE = 100;
 const MAPS = Number(process.env.SOAK_MAPS ?? 200);
@@ -33,6 +43,7 @@ export default async function runSoakBench(): Promise<BenchFigure[]> {
     const next = async () => String((await lines.next()).value ?? '');
     if ((await next()) !== 'ready') throw new Error('the live maps did not connect');
     const rssStart = server.rssMiB();
+    const fsyncBefore = await walFsyncOf(server.url);
     const windows: number[][] = Array.from({ length: Math.ceil(SECONDS / WINDOW_S) }, () => []);
     const result = await paced({
       url: `${server.url}/api/trpc/intake.create`,
@@ -49,6 +60,7 @@ export default async function runSoakBench(): Promise<BenchFigure[]> {
     maps.stdin!.write(`expect ${expected}\n`);
     const { lost, reconnects } = JSON.parse(await next()) as { lost: number; reconnects: number };
     const rssEnd = server.rssMiB();
+    const fsyncAfter = await walFsyncOf(server.url);
     const mib = (f: string) => statSync(join(dir, f)).size / 1048576;
     const [walMiB, dbMiB] = [mib('soak.db-wal'), mib('soak.db')];
     const p99s = windows.map((w) => percentile(w, 99));
@@ -95,6 +107,7 @@ export default async function runSoakBench(): Promise<BenchFigure[]> {
         ratio: walMiB / dbMiB,
         note: 'a WAL that never restarts holds everything the soak wrote (about 130 KiB a case)',
       },
+      ...slowFsyncFigure('soak', 'during the soak', fsyncBefore, fsyncAfter),
     ];
   } finally {
     maps?.kill();

@@ -122,6 +122,8 @@ export function createApp(
       gridVersion: services.reference.snapshot.gridVersion.version,
       liveConnections: services.live.size,
       pid: process.pid,
+      // how long acknowledgements wait for the disk (null: SQLite fsyncs inside COMMIT, or PostgreSQL)
+      walFsync: services.database.walSync ? { ...services.database.walSync.stats } : null,
     });
   });
 

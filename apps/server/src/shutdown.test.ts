@@ -26,6 +26,25 @@ const intakeInput = (description: string) => ({
   location: CITY_CENTRE,
 });
 
+describe('the health of a node', () => {
+  it('says how long acknowledgements waited for the disk (the WAL fsyncs off the event loop)', async () => {
+    const server = await startTestServer({}, { dir: freshDir() });
+    try {
+      const operator = await loginAs(server, 'operator');
+      await operator.client.intake.create.mutate(intakeInput('健康检查'));
+      const health = (await (await fetch(`${server.url}/health`)).json()) as {
+        walFsync: { syncs: number; over25ms: number; over100ms: number; slowestMs: number } | null;
+      };
+      expect(health.walFsync).not.toBeNull();
+      expect(health.walFsync!.syncs).toBeGreaterThanOrEqual(1);
+      expect(health.walFsync!.slowestMs).toBeGreaterThan(0);
+      expect(health.walFsync!.over25ms).toBeLessThanOrEqual(health.walFsync!.syncs);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('stopping a node', () => {
   it('answers /health with 503 while it drains, still serving requests, then stops taking connections', async () => {
     const server = await startTestServer({ DRAIN_GRACE_MS: 1500 }, { dir: freshDir() });

@@ -16,8 +16,11 @@ export class WalSync {
   private fd: number | null = null;
   private inflight = 0;
   private closed = false;
-  /** fsyncs completed, for tests and benchmarks. */
-  readonly stats = { syncs: 0 };
+  /**
+   * fsyncs completed and how long they took (a request's acknowledgement waits for its batch's
+   * fsync, so a slow disk shows here first): for `/health`, tests and benchmarks.
+   */
+  readonly stats = { syncs: 0, over25ms: 0, over100ms: 0, slowestMs: 0 };
 
   constructor(private readonly walPath: string) {}
 
@@ -35,15 +38,24 @@ export class WalSync {
     }
     const fd = this.fd;
     this.inflight++;
+    const started = performance.now();
     return new Promise((resolve, reject) => {
       fsync(fd, (err) => {
         this.inflight--;
-        this.stats.syncs++;
+        this.count(performance.now() - started);
         if (this.closed && this.inflight === 0) this.release();
         if (err) reject(err);
         else resolve();
       });
     });
+  }
+
+  private count(ms: number): void {
+    const s = this.stats;
+    s.syncs++;
+    if (ms > 25) s.over25ms++;
+    if (ms > 100) s.over100ms++;
+    if (ms > s.slowestMs) s.slowestMs = ms;
   }
 
   /** Close the descriptor (after the syncs in flight). */

@@ -139,6 +139,11 @@ describe("the database's own writer", () => {
         ),
       );
       expect(database.walSync!.stats.syncs).toBe(before + 1); // one batch, one fsync
+      // its duration is counted: the slowest is at least this one, and at most everything's time
+      const { slowestMs, over25ms, over100ms } = database.walSync!.stats;
+      expect(slowestMs).toBeGreaterThan(0);
+      expect(over100ms).toBeLessThanOrEqual(over25ms);
+      expect(over25ms).toBeLessThanOrEqual(before + 1);
     } finally {
       database.close();
     }
