@@ -64,6 +64,12 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   requests: number;
+  /**
+   * Open loop only: the most the load generator itself sent a request after its due time (its own
+   * event loop held up, e.g. by its garbage collector). Latency counts from the due time, so a late
+   * send shows as server latency; this says how much of a spike is the client's.
+   */
+  sendLagMaxMs?: number;
 }
 
 /** autocannon against one URL: closed loop at `connections`, or open loop at `rate` req/s. */
@@ -120,10 +126,12 @@ export async function paced(opts: {
   let non2xx = 0;
   const inflight: Promise<void>[] = [];
   const t0 = performance.now();
+  let sendLagMaxMs = 0;
   for (let i = 0; i < total; i++) {
     const due = t0 + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    sendLagMaxMs = Math.max(sendLagMaxMs, performance.now() - due);
     inflight.push(
       request(opts.url, { method: 'POST', headers: opts.headers, body: opts.body, dispatcher: agent })
         .then(async (res) => {
@@ -149,6 +157,7 @@ export async function paced(opts: {
     errors,
     non2xx,
     requests: total,
+    sendLagMaxMs,
   };
 }
 
