@@ -44,27 +44,24 @@ export default async function runSoakBench(): Promise<BenchFigure[]> {
     const lines = createInterface({ input: maps.stdout! })[Symbol.asyncIterator]();
     const next = async () => String((await lines.next()).value ?? '');
     if ((await next()) !== 'ready') throw new Error('the live maps did not connect');
+    const intake = (seconds: number, onSample?: (due: number, latency: number) => void) =>
+      paced({
+        url: `${server.url}/api/trpc/intake.create`,
+        headers,
+        body: INTAKE_BODY,
+        rate: RATE,
+        seconds,
+        ...(onSample ? { onSample } : {}),
+      });
     // 5 s at the same rate first, not measured: the server's JIT and the client's connections warm
     // up (unwarmed, the first window measured 75 ms p99 against 15-42 ms for the other 29)
-    const warmup = await paced({
-      url: `${server.url}/api/trpc/intake.create`,
-      headers,
-      body: INTAKE_BODY,
-      rate: RATE,
-      seconds: WARMUP_S,
-    });
+    const warmup = await intake(WARMUP_S);
     const rssStart = server.rssMiB();
     const fsyncBefore = await walFsyncOf(server.url);
     const windows: number[][] = Array.from({ length: Math.ceil(SECONDS / WINDOW_S) }, () => []);
-    const result = await paced({
-      url: `${server.url}/api/trpc/intake.create`,
-      headers,
-      body: INTAKE_BODY,
-      rate: RATE,
-      seconds: SECONDS,
-      onSample: (due, latency) =>
-        windows[Math.min(windows.length - 1, Math.floor(due / (WINDOW_S * 1000)))]!.push(latency),
-    });
+    const result = await intake(SECONDS, (due, latency) =>
+      windows[Math.min(windows.length - 1, Math.floor(due / (WINDOW_S * 1000)))]!.push(latency),
+    );
     const createdOf = (r: typeof result) => r.requests - r.errors - r.non2xx;
     // intake writes 3 events (report, file, dispatch) per case; the maps saw the warm-up's too
     const expected = (createdOf(warmup) + createdOf(result)) * 3;

@@ -8,6 +8,7 @@ import { openPgDatabase } from '../pg/client.ts';
 import { PgCaseStore } from '../pg/pg-case-store.ts';
 import { pgTestAvailability, startTestCluster, type TestCluster } from '../pg/test-cluster.ts';
 import { verifyEveryCaseReplays, type CaseCoreStore, type CoreCreateInput } from './case-core.ts';
+import { bareCaseFields } from './case-fields.ts';
 import type { NewCaseFields } from './case-types.ts';
 import { SqliteCaseCore } from './sqlite-case-core.ts';
 
@@ -81,13 +82,8 @@ const AT = '2026-11-24T02:00:00.000Z';
 const DUE = '2026-11-25T02:00:00.000Z';
 
 function fields(description: string): NewCaseFields {
-  return {
-    source: 'hotline',
-    nature: 'complaint',
-    minorClassCode: 'C0302',
-    hotlineCategory: 'city_appearance',
-    description,
-    urgency: 'normal',
+  // caller, place and grid set, so that each is seen to round-trip
+  return bareCaseFields(description, AT, {
     callerName: '测试',
     callerPhone: '13800000000',
     lat: 43.934123456789,
@@ -97,11 +93,7 @@ function fields(description: string): NewCaseFields {
     cellCode: '152502001001',
     communityCode: 'C01',
     subDistrictCode: 'S01',
-    limitAmount: 2,
-    limitUnit: 'workday',
-    reportedAt: AT,
-    reporterEmail: null,
-  } as NewCaseFields;
+  });
 }
 
 const filing = (description: string, extra: Partial<CoreCreateInput> = {}): CoreCreateInput => ({
