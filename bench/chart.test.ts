@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { panelsOf, scalingChartSvg } from './chart.ts';
+import { panelsOf, scalingChartSvg, titleText } from './chart.ts';
 import { growthExponent } from './scale.ts';
 import { goalsTable, goalText, meetsGoal } from './tables.ts';
 import type { BenchFigure } from './types.ts';
@@ -13,6 +13,14 @@ const fig = (metric: string, x: number, value: number, unit = 'ms'): BenchFigure
 });
 
 describe('the scaling chart', () => {
+  it('squeezes a panel title that would run past the panel into its width, and leaves a short one alone', () => {
+    const long = titleText('intake throughput (HTTP, 16 connections) (cases/s)', 52, 18, 244);
+    expect(long).toContain('textLength="244"');
+    expect(long).toContain('lengthAdjust="spacingAndGlyphs"');
+    expect(titleText('evaluation (ms)', 52, 18, 244)).not.toContain('textLength');
+    expect(titleText('a < b (ms)', 0, 0, 244)).toContain('a &lt; b (ms)');
+  });
+
   const figures = [
     fig('evaluation p99', 1_000_000, 60),
     fig('evaluation p50', 20_000, 3),

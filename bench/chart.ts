@@ -26,6 +26,15 @@ const COLS = 3;
 const COLORS = ['#1f6feb', '#d1242f', '#1a7f37', '#9a6700'];
 
 /** Groups series figures into panels: "… p50" and "… p99" of one quantity share a panel. */
+/**
+ * A panel's title, squeezed to `room` pixels when it would run past the panel's right edge (about
+ * 6.6 px a character at 12 px bold sans-serif).
+ */
+export function titleText(text: string, x: number, y: number, room: number): string {
+  const fit = text.length * 6.6 > room ? ` textLength="${room}" lengthAdjust="spacingAndGlyphs"` : '';
+  return `<text x="${x}" y="${y}" font-size="12" font-weight="600"${fit}>${esc(text)}</text>`;
+}
+
 export function panelsOf(figures: readonly BenchFigure[]): Panel[] {
   const panels = new Map<string, Panel>();
   for (const f of figures) {
@@ -80,9 +89,7 @@ function drawPanel(p: Panel, ox: number, oy: number): string {
   const sx = (x: number) => ox + PAD.left + (x1 === x0 ? w / 2 : (Math.log(x / x0) / Math.log(x1 / x0)) * w);
   const sy = (y: number) => oy + PAD.top + h - (Math.log(y / y0) / Math.log(y1 / y0)) * h;
   const out: string[] = [];
-  out.push(
-    `<text x="${ox + PAD.left}" y="${oy + 18}" font-size="12" font-weight="600">${esc(p.title)} (${esc(p.unit)})</text>`,
-  );
+  out.push(titleText(`${p.title} (${p.unit})`, ox + PAD.left, oy + 18, PANEL_W - PAD.left - 4));
   out.push(
     `<rect x="${ox + PAD.left}" y="${oy + PAD.top}" width="${w}" height="${h}" fill="none" stroke="#d0d7de"/>`,
   );
