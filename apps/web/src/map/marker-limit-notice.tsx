@@ -5,11 +5,10 @@ import { useTranslation } from 'react-i18next';
  * dashboard.openCaseMarkers): the map then shows only the first `limit` cases, never silently.
  */
 export function MarkerLimitNotice({ limit, className }: { limit: number; className: string }) {
-  const { t, i18n } = useTranslation();
-  const n = new Intl.NumberFormat(i18n.language === 'en' ? 'en' : 'zh-CN').format(limit);
+  const { t } = useTranslation();
   return (
     <span className={className} role="status" data-testid="markers-truncated" data-limit={limit}>
-      {t('map.markersTruncated', { n })}
+      {t('map.markersTruncated', { n: limit })}
     </span>
   );
 }

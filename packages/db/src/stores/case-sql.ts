@@ -7,7 +7,8 @@ import type { CaseRecord, StoredCaseEvent } from './case-types.ts';
  * SQL on every call, which cost more than the writes themselves). SQLite dialect; the schema is
  * still defined once, in schema/index.ts.
  */
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** A schema key as its column is named in SQL (the database's `casing: 'snake_case'`). */
+export const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camelCache = new Map<string, string>();
 const camel = (k: string) => {
   let c = camelCache.get(k);

@@ -26,6 +26,7 @@ import {
   prepareCaseStatements,
   rowToCase,
   rowToEvent,
+  snake,
   SNAPSHOT_COLUMNS,
   type CaseStatements,
 } from './case-sql.ts';
@@ -598,9 +599,9 @@ export class CaseStore {
       .where(and(this.where(f), isNotNull(cases.lat), isNotNull(cases.lng)))
       .limit(limit + 1)
       .toSQL();
-    // the inner select's column names (the schema's snake_case casing), in the tuple's order
+    // the inner select's column names, in the tuple's order
     const tuple = Object.keys(columns)
-      .map((k) => `"${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}"`)
+      .map((k) => `"${snake(k)}"`)
       .join(', ');
     const text =
       `select count(*) as n, json_group_array(json_array(${tuple})) filter (where rn <= ?) as json ` +
