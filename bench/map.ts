@@ -41,7 +41,7 @@ async function createDatabase(file: string, openCases: number): Promise<void> {
     await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
     const services = await createServices({ database });
     // no fsync per batch and a big page cache while seeding (50,000 cases in ~25 s on 2 cores)
-    if (openCases > 0) await withBulkLoad(database, async () => seedOpenCases(services, openCases));
+    if (openCases > 0) await withBulkLoad(database, () => seedOpenCases(services, openCases));
     await services.close();
   } finally {
     database.close();

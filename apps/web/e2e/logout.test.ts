@@ -39,7 +39,7 @@ const openEventSources = (page: Page) => page.evaluate(() => window.__openEventS
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
-  seedOpenCases(server.services, 60);
+  await seedOpenCases(server.services, 60);
   // a case every one of the five can open: moved by the shift lead to unit U01
   const first = server.services.database.sqlite
     .prepare(`select case_number as caseNumber, version from cases order by id limit 1`)

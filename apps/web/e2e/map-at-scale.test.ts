@@ -23,7 +23,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
-  expect(seedOpenCases(server.services, OPEN_CASES)).toBe(OPEN_CASES);
+  expect(await seedOpenCases(server.services, OPEN_CASES)).toBe(OPEN_CASES);
 });
 afterAll(async () => {
   await browser?.close();

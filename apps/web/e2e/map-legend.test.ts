@@ -19,7 +19,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
-  seedOpenCases(server.services, 400);
+  await seedOpenCases(server.services, 400);
 });
 afterAll(async () => {
   await browser?.close();

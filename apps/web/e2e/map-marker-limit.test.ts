@@ -34,7 +34,7 @@ beforeAll(async () => {
     startTestServer({ WEB_DIST, MAP_MARKER_LIMIT: LIMIT }),
     launchBrowser(),
   ]);
-  expect(seedOpenCases(server.services, OPEN_CASES)).toBe(OPEN_CASES);
+  expect(await seedOpenCases(server.services, OPEN_CASES)).toBe(OPEN_CASES);
 });
 afterAll(async () => {
   await browser?.close();

@@ -24,11 +24,11 @@ function pointIn(ring: Ring, random: () => number): { lat: number; lng: number }
  * routing rules name (in that unit's queue, not yet accepted), reported within the last few hours.
  * Nothing is published on the live bus: screens opened afterwards read them from the database.
  */
-export function seedOpenCases(
+export async function seedOpenCases(
   services: Pick<Services, 'cases' | 'reference'>,
   count: number,
   seed = 12319,
-): number {
+): Promise<number> {
   const ref = services.reference;
   const random = createSeededRandom(seed);
   const { cells, minorClasses, units } = ref.snapshot;
@@ -92,7 +92,7 @@ export function seedOpenCases(
       });
       made++;
     }
-    services.cases.loadBulk(jobs);
+    await services.cases.loadBulk(jobs);
   }
   return made;
 }

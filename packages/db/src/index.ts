@@ -5,6 +5,7 @@ export * from './schema/index.ts';
 export * from './stores/case-types.ts';
 export * from './stores/case-fields.ts';
 export * from './stores/case-store.ts';
+export * from './stores/case-store-port.ts';
 export * from './stores/user-store.ts';
 export * from './stores/reference-store.ts';
 export * from './stores/citizen-store.ts';

@@ -1,4 +1,9 @@
-import { CitizenStore, type CaseStore, type CitygridDatabase, type GroupCommitWriter } from '@citygrid/db';
+import {
+  CitizenStore,
+  type CaseStorePort,
+  type CitygridDatabase,
+  type GroupCommitWriter,
+} from '@citygrid/db';
 import type { CaseBus } from '../live/case-bus.ts';
 import type { AttachmentService } from '../services/attachment-service.ts';
 import type { CaseService } from '../services/case-service.ts';
@@ -43,7 +48,7 @@ export function createCitizenChannel(
     database: CitygridDatabase;
     /** The case store's group-commit writer: the sender's writes share its commits. */
     writer: GroupCommitWriter;
-    caseStore: CaseStore;
+    caseStore: CaseStorePort;
     cases: CaseService;
     attachments: AttachmentService;
     reference: ReferenceService;
@@ -54,7 +59,7 @@ export function createCitizenChannel(
 ): CitizenChannel {
   const store = new CitizenStore(deps.database, deps.writer);
   deps.caseStore.addEventHook(
-    createNotificationHook(store, deps.reference, deps.clock, (opts.publicUrl ?? '').replace(/\/$/, '')),
+    createNotificationHook(deps.reference, deps.clock, (opts.publicUrl ?? '').replace(/\/$/, '')),
   );
   const sms = opts.sms ?? { provider: 'sink' };
   const provider =

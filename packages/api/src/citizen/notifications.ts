@@ -1,4 +1,4 @@
-import type { CaseEventHook, CitizenStore, OutboxOutcome, OutboxRow } from '@citygrid/db';
+import type { CaseEventHook, CitizenStore, NewOutboxEntry, OutboxOutcome, OutboxRow } from '@citygrid/db';
 import type { Clock } from '../services/clock.ts';
 import type { ReferenceService } from '../services/reference-service.ts';
 import SMS_MESSAGES from './sms-messages.json' with { type: 'json' };
@@ -24,19 +24,19 @@ export function renderSms(kind: string, lang: string, params: Record<string, str
 }
 
 /**
- * The outbox writer: a CaseStore hook, so it runs in the SAME transaction as the event it announces.
+ * What to tell whom: a CaseStore hook, so its outbox rows are written in the SAME transaction as the
+ * event they announce.
  * Who is told: the online reporter (their language) or a hotline caller who gave a mobile (Chinese).
  */
 export function createNotificationHook(
-  citizens: CitizenStore,
   ref: ReferenceService,
   clock: Clock,
   publicUrl: string,
 ): CaseEventHook {
-  return (record, events) => {
+  return (record, events, report) => {
     const phone = record.callerPhone?.replace(/\s/g, '') ?? '';
-    if (!CN_MOBILE.test(phone)) return;
-    const report = citizens.reportByCaseId(record.id);
+    if (!CN_MOBILE.test(phone)) return [];
+    const out: NewOutboxEntry[] = [];
     const lang = report?.lang ?? 'zh';
     const code = report?.trackingCode ?? record.caseNumber;
     const url = report ? `${publicUrl}/track/${report.trackingCode}` : publicUrl;
@@ -78,8 +78,9 @@ export function createNotificationHook(
         default:
           kind = null;
       }
-      if (kind) citizens.enqueueNow({ caseId: record.id, eventId: e.id, kind, phone, lang, params, at });
+      if (kind) out.push({ caseId: record.id, eventId: e.id, kind, phone, lang, params, at });
     }
+    return out;
   };
 }
 

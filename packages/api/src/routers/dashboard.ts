@@ -14,7 +14,7 @@ export const dashboardRouter = createTRPCRouter({
    */
   openCaseMarkers: supervisorProcedure
     .input(ZCaseFilterSchema.default({}))
-    .query(({ ctx, input }): string => ctx.services.dashboard.openCaseMarkersJson(input)),
+    .query(({ ctx, input }): Promise<string> => ctx.services.dashboard.openCaseMarkersJson(input)),
   cellCounts: supervisorProcedure
     .input(ZCaseFilterSchema.default({}))
     .query(({ ctx, input }) => ctx.services.dashboard.cellCounts(input)),

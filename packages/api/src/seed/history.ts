@@ -316,7 +316,7 @@ export async function seedHistory(
       jobs.push({ fields, events: happened });
     }
     // one transaction per batch: a bulk load, not acknowledged intake
-    cases.loadBulk(jobs);
+    await cases.loadBulk(jobs);
     await new Promise((r) => setImmediate(r));
     done = Math.min(times.length, i + BATCH);
     opts.onProgress?.(done, times.length);

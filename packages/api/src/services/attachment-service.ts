@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '@citygrid/domain';
-import type { CaseStore } from '@citygrid/db';
+import type { CaseStorePort } from '@citygrid/db';
 import type { SessionUser } from '../session-user.ts';
 import type { Clock } from './clock.ts';
 
@@ -44,7 +44,7 @@ export function sniffImageType(
 export class AttachmentService {
   constructor(
     private readonly dir: string,
-    private readonly store: CaseStore,
+    private readonly store: CaseStorePort,
     private readonly clock: Clock,
   ) {}
 

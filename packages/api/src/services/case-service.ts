@@ -25,7 +25,7 @@ import {
   versionConflict,
   type CaseFilter,
   type CaseRecord,
-  type CaseStore,
+  type CaseStorePort,
   type CreateCaseInput,
   type StoredCaseEvent,
 } from '@citygrid/db';
@@ -110,7 +110,7 @@ export function actorOf(user: SessionUser | null, systemName?: string): { actor:
  */
 export class CaseService {
   constructor(
-    private readonly store: CaseStore,
+    private readonly store: CaseStorePort,
     private readonly ref: ReferenceService,
     private readonly bus: CaseBus,
     private readonly clock: Clock,
@@ -402,10 +402,8 @@ export class CaseService {
    * state machine, nothing published on the live bus (screens read them from the database). Not for
    * acknowledged intake.
    */
-  loadBulk(jobs: readonly CreateCaseInput[]): void {
-    this.store.transaction(() => {
-      for (const job of jobs) this.store.createCaseNow(job);
-    });
+  loadBulk(jobs: readonly CreateCaseInput[]): Promise<void> {
+    return this.store.createCasesBulk(jobs);
   }
 
   list(filter: CaseFilter): Promise<CaseRecord[]> {
@@ -427,7 +425,7 @@ export class CaseService {
   listEventsAfter(afterId: number, limit?: number) {
     return this.store.listEventsAfter(afterId, limit);
   }
-  listEventsBetween(f: Parameters<CaseStore['listEventsBetween']>[0]) {
+  listEventsBetween(f: Parameters<CaseStorePort['listEventsBetween']>[0]) {
     return this.store.listEventsBetween(f);
   }
   /** The id of the newest event: where a live stream without `Last-Event-ID` starts. */

@@ -1,4 +1,4 @@
-import type { CaseFilter, CaseStore, EvaluationGroup, EvaluationRow } from '@citygrid/db';
+import type { CaseFilter, CaseStorePort, EvaluationGroup, EvaluationRow } from '@citygrid/db';
 import {
   CLOCK_RUNNING_STATES,
   showsLight,
@@ -53,7 +53,7 @@ export class DashboardService {
   private readonly openIndex: OpenCaseIndex;
   /** Reads only: every change of a case goes through `CaseService`. */
   constructor(
-    private readonly store: CaseStore,
+    private readonly store: CaseStorePort,
     private readonly ref: ReferenceService,
     private readonly clock: Clock,
     /** At most this many map markers (`OPEN_CASE_MARKER_LIMIT`); over it the answer says it was cut. */
@@ -66,7 +66,7 @@ export class DashboardService {
    * The open cases matching `filter` as the map's slim marker tuples, and whether they were cut:
    * the JSON text of `OpenCaseMarkers`, sent as it is.
    */
-  openCaseMarkersJson(filter: CaseFilter = {}): string {
+  openCaseMarkersJson(filter: CaseFilter = {}): Promise<string> {
     return openCaseMarkersJson(this.store, filter, this.markerLimit);
   }
 

@@ -1,4 +1,4 @@
-import type { CaseFilter, CaseStore, CaseSummaryRow } from '@citygrid/db';
+import type { CaseFilter, CaseStorePort, CaseSummaryRow } from '@citygrid/db';
 
 export type OpenCaseEntry = CaseSummaryRow & { id: number };
 
@@ -28,7 +28,7 @@ export class OpenCaseIndex {
   private position = 0;
   private sorted: OpenCaseEntry[] | null = null;
 
-  constructor(private readonly store: CaseStore) {}
+  constructor(private readonly store: CaseStorePort) {}
 
   /** Whether `filter` can be answered from memory (the open set with equality filters on summary columns). */
   static answers(filter: CaseFilter): boolean {

@@ -9,8 +9,8 @@ import { seedReferenceData } from '../seed/reference.ts';
 import { createServices, type Services } from '../compose.ts';
 import { openCaseMarkersJson, OPEN_CASE_MARKER_LIMIT, type OpenCaseMarkers } from './open-case-markers.ts';
 
-const listOpenCaseMarkers = (...args: Parameters<typeof openCaseMarkersJson>) =>
-  JSON.parse(openCaseMarkersJson(...args)) as OpenCaseMarkers;
+const listOpenCaseMarkers = async (...args: Parameters<typeof openCaseMarkersJson>) =>
+  JSON.parse(await openCaseMarkersJson(...args)) as OpenCaseMarkers;
 
 /**
  * The map's markers are cut at a limit and SAY so: with more located open cases than the limit the
@@ -48,28 +48,28 @@ describe('the open-case markers limit', () => {
     expect(located).toBeGreaterThan(20);
   });
 
-  it('reports truncation when more located open cases match than the limit, holding exactly the limit', () => {
+  it('reports truncation when more located open cases match than the limit, holding exactly the limit', async () => {
     const store = new CaseStore(database, database.writer);
     const limit = located - 7;
-    const got = listOpenCaseMarkers(store, {}, limit);
+    const got = await listOpenCaseMarkers(store, {}, limit);
     expect(got.truncated).toBe(true);
     expect(got.limit).toBe(limit);
     expect(got.markers).toHaveLength(limit);
     expect(new Set(got.markers.map((m) => m[0])).size).toBe(limit);
   });
 
-  it('cuts nothing and says so at or below the limit', () => {
+  it('cuts nothing and says so at or below the limit', async () => {
     const store = new CaseStore(database, database.writer);
     for (const limit of [located, located + 1]) {
-      const got = listOpenCaseMarkers(store, {}, limit);
+      const got = await listOpenCaseMarkers(store, {}, limit);
       expect(got.truncated).toBe(false);
       expect(got.markers).toHaveLength(located);
     }
   });
 
-  it('holds each case as its stored columns, the positions as the very same numbers', () => {
+  it('holds each case as its stored columns, the positions as the very same numbers', async () => {
     const store = new CaseStore(database, database.writer);
-    const got = listOpenCaseMarkers(store, {}, located);
+    const got = await listOpenCaseMarkers(store, {}, located);
     const stored = database.sqlite
       .prepare(
         `select case_number, lat, lng, state, version, dispatched_at, due_at, limit_unit, minor_class_code
@@ -80,7 +80,7 @@ describe('the open-case markers limit', () => {
     const byNumber = new Map(stored.map((r) => [r[0], r]));
     for (const m of got.markers) expect(m).toEqual(byNumber.get(m[0]));
     // nothing matches: an empty list, not cut
-    expect(listOpenCaseMarkers(store, { unitCode: 'no-such-unit' }, 5)).toEqual({
+    expect(await listOpenCaseMarkers(store, { unitCode: 'no-such-unit' }, 5)).toEqual({
       markers: [],
       truncated: false,
       limit: 5,
@@ -89,7 +89,7 @@ describe('the open-case markers limit', () => {
 
   it('defaults to 100,000 markers: a 50,000-case backlog is drawn whole', async () => {
     expect(OPEN_CASE_MARKER_LIMIT).toBe(100_000);
-    const got = JSON.parse(s.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
+    const got = JSON.parse(await s.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
     expect(got).toMatchObject({ truncated: false, limit: 100_000 });
     expect(got.markers).toHaveLength(located);
   });
@@ -97,7 +97,7 @@ describe('the open-case markers limit', () => {
   it('takes the limit from createServices and applies it to the dashboard service', async () => {
     const small = await createServices({ database, clock: { now: () => now }, mapMarkerLimit: 5 });
     try {
-      const cut = JSON.parse(small.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
+      const cut = JSON.parse(await small.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
       expect(cut).toMatchObject({ truncated: true, limit: 5 });
       expect(cut.markers).toHaveLength(5);
     } finally {

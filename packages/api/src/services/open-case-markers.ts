@@ -1,5 +1,5 @@
 import type { CaseState } from '@citygrid/domain';
-import type { CaseFilter, CaseStore } from '@citygrid/db';
+import type { CaseFilter, CaseStorePort } from '@citygrid/db';
 
 /**
  * One open case as the command map needs it, as a tuple to keep 100,000 of them small (about a
@@ -40,12 +40,12 @@ export const OPEN_CASE_MARKER_LIMIT = 100_000;
  * tuples come from the columns they hold, written as JSON by SQLite (no full row, no traffic light
  * computed: the map colours them itself as the clock runs), and the text goes out as it is.
  */
-export function openCaseMarkersJson(
-  store: Pick<CaseStore, 'listMarkersJson'>,
+export async function openCaseMarkersJson(
+  store: Pick<CaseStorePort, 'listMarkersJson'>,
   filter: CaseFilter = {},
   limit: number = OPEN_CASE_MARKER_LIMIT,
-): string {
-  const { json, truncated } = store.listMarkersJson(
+): Promise<string> {
+  const { json, truncated } = await store.listMarkersJson(
     { ...filter, ...(filter.states?.length ? {} : { openOnly: true }) },
     limit,
   );

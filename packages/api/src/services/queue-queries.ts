@@ -4,7 +4,7 @@ import {
   UNIT_QUEUE_STATES,
   type CaseState,
 } from '@citygrid/domain';
-import type { CaseStore } from '@citygrid/db';
+import type { CaseStorePort } from '@citygrid/db';
 import type { QueuePage } from '../schemas.ts';
 import type { CaseService } from './case-service.ts';
 import { caseRow } from './case-rows.ts';
@@ -80,7 +80,7 @@ const UNIT_COLUMNS = [
  */
 export class QueueQueries {
   constructor(
-    private readonly store: CaseStore,
+    private readonly store: CaseStorePort,
     private readonly cases: CaseService,
     private readonly reference: ReferenceService,
   ) {}

@@ -14,7 +14,7 @@ import {
 import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
-import { CitizenStore, type CitizenReportRow } from './citizen-store.ts';
+import { CitizenStore, type CitizenReportRow, type NewOutboxEntry } from './citizen-store.ts';
 import {
   FILED_PREDICATE,
   LOCAL_OFFSET_MODIFIER,
@@ -30,6 +30,7 @@ import {
   SNAPSHOT_COLUMNS,
   type CaseStatements,
 } from './case-sql.ts';
+import type { AttachmentRecord, CaseStorePort } from './case-store-port.ts';
 import type {
   CaseFilter,
   CaseRecord,
@@ -171,8 +172,17 @@ export interface CreatedCase {
   followed: AppliedChange[];
 }
 
-/** Runs inside the transaction that appended `events` (e.g. to write a notification outbox row). */
-export type CaseEventHook = (record: CaseRecord, events: readonly StoredCaseEvent[]) => void;
+/**
+ * Decides, from data alone, what the transaction that appended `events` must also queue: the
+ * notification outbox rows (SMS to the caller or online reporter). The store passes the citizen
+ * report of an online case (null otherwise) and writes the returned rows in the same transaction, so
+ * both backends run the same hook with no I/O inside it.
+ */
+export type CaseEventHook = (
+  record: CaseRecord,
+  events: readonly StoredCaseEvent[],
+  citizenReport: CitizenReportRow | null,
+) => readonly NewOutboxEntry[];
 
 export interface ApplyActionInput {
   caseNumber: string;
@@ -246,7 +256,8 @@ function evaluationKeyOf(groupBy: EvaluationGroup) {
  * one transaction that appends the events and updates the projection, so the row always equals the
  * replay of its events. Reads are async for a dialect-neutral interface.
  */
-export class CaseStore {
+export class CaseStore implements CaseStorePort {
+  readonly backend = 'sqlite' as const;
   private readonly sql: CaseStatements;
   private readonly citizens: CitizenStore;
 
@@ -258,9 +269,11 @@ export class CaseStore {
     this.citizens = new CitizenStore(database);
   }
 
-  /** Run synchronous store work in one transaction (bulk seeding). */
-  transaction<T>(work: () => T): T {
-    return this.database.sqlite.transaction(work)();
+  /** Seeders: many cases with their histories in one transaction (no hooks, not through the writer). */
+  async createCasesBulk(jobs: readonly CreateCaseInput[]): Promise<void> {
+    this.database.sqlite.transaction(() => {
+      for (const job of jobs) this.createCaseNow(job);
+    })();
   }
 
   private readonly eventHooks: CaseEventHook[] = [];
@@ -271,7 +284,10 @@ export class CaseStore {
   }
 
   private runHooks(record: CaseRecord, events: readonly StoredCaseEvent[]): void {
-    for (const hook of this.eventHooks) hook(record, events);
+    if (this.eventHooks.length === 0) return;
+    const report = record.source === 'online' ? this.citizens.reportByCaseId(record.id) : null;
+    for (const hook of this.eventHooks)
+      for (const entry of hook(record, events, report)) this.citizens.enqueueNow(entry);
   }
 
   private get db() {
@@ -581,7 +597,7 @@ export class CaseStore {
    * read to tell whether the list was cut (`truncated`). Reals are written with 17 significant
    * digits, which parse back to the very same numbers.
    */
-  listMarkersJson(f: CaseFilter, limit: number): { json: string; truncated: boolean } {
+  async listMarkersJson(f: CaseFilter, limit: number): Promise<{ json: string; truncated: boolean }> {
     const columns = {
       caseNumber: cases.caseNumber,
       lat: cases.lat,
@@ -835,7 +851,7 @@ export class CaseStore {
       .onConflictDoNothing()
       .run();
   }
-  async getAttachment(sha: string) {
+  async getAttachment(sha: string): Promise<AttachmentRecord | null> {
     return this.db.select().from(attachments).where(eq(attachments.sha256, sha)).get() ?? null;
   }
   /** Case numbers whose events reference an attachment (who may see it follows from them). */

@@ -13,6 +13,17 @@ export interface CitizenReportRow {
   createdAt: string;
 }
 
+/** A notification to queue in the outbox (what a `CaseEventHook` returns). */
+export interface NewOutboxEntry {
+  caseId: number;
+  eventId: number | null;
+  kind: string;
+  phone: string;
+  lang: string;
+  params: Record<string, string>;
+  at: string;
+}
+
 export interface OutboxRow {
   id: number;
   caseId: number;
@@ -152,15 +163,7 @@ export class CitizenStore {
   }
 
   /** Queue a notification; a second row for the same (event, kind) is ignored. */
-  enqueueNow(o: {
-    caseId: number;
-    eventId: number | null;
-    kind: string;
-    phone: string;
-    lang: string;
-    params: Record<string, string>;
-    at: string;
-  }): void {
+  enqueueNow(o: NewOutboxEntry): void {
     this.stmt(
       'insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at) values (?, ?, ?, ?, ?, ?, ?, 0, ?, ?) on conflict do nothing',
     ).run(o.caseId, o.eventId, o.kind, o.phone, o.lang, JSON.stringify(o.params), 'pending', o.at, o.at);
