@@ -6,6 +6,20 @@ const ZEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_PATH: z.string().default('data/citygrid.db'),
+  /**
+   * PostgreSQL instead of the SQLite file: `postgres://user:pass@host:5432/citygrid`, several hosts
+   * for a primary and its standby (`postgres://u@pg1:5432,pg2:5432/citygrid?target_session_attrs=read-write`).
+   * Any number of nodes may share it. Empty: SQLite at DATABASE_PATH.
+   */
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), {
+      message: 'a postgres:// URL (or empty for SQLite at DATABASE_PATH)',
+    }),
+  /** Connections each node keeps to PostgreSQL. */
+  DATABASE_POOL: z.coerce.number().int().min(2).max(500).default(10),
   /** Basemap tiles; empty = no basemap (the grid is the map). `{s}`, `{z}`, `{x}`, `{y}` as in Leaflet. */
   TILE_URL: z.string().trim().default(''),
   /** Subdomains for `{s}`: comma-separated (`t0,t1`) or one character each (`01234567`); default `abc`. */

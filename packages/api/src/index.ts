@@ -20,6 +20,7 @@ export * from './live/case-bus.ts';
 export { handleOpen311, type Open311Request, type Open311Response } from './open311/handler.ts';
 export * from './seed/index.ts';
 export * from './live/live-hub.ts';
+export * from './live/event-relay.ts';
 export * from './citizen/index.ts';
 export { ZReportInputSchema } from './routers/reports.ts';
 export { searchCases, type CaseSearchInput } from './search/case-search-service.ts';

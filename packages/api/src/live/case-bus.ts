@@ -68,6 +68,28 @@ export const toLiveEvent = (e: StoredCaseEvent, c: CaseSummary): LiveCaseEvent =
   case: c,
 });
 
+/**
+ * Stored events as live events: each carries the summary of its case as it is now (read once per case
+ * of the batch), the same as a stream resuming from the log shows. Events of a case that is gone are
+ * left out.
+ */
+export async function liveEventsOf(
+  log: { getRecord(caseNumber: string): Promise<Pick<CaseRecord, keyof CaseSummary> | null> },
+  events: readonly StoredCaseEvent[],
+): Promise<LiveCaseEvent[]> {
+  const summaries = new Map<string, CaseSummary | null>();
+  const out: LiveCaseEvent[] = [];
+  for (const e of events) {
+    if (!summaries.has(e.caseNumber)) {
+      const rec: Pick<CaseRecord, keyof CaseSummary> | null = await log.getRecord(e.caseNumber);
+      summaries.set(e.caseNumber, rec ? summarizeCase(rec) : null);
+    }
+    const summary = summaries.get(e.caseNumber);
+    if (summary) out.push(toLiveEvent(e, summary));
+  }
+  return out;
+}
+
 /** In-process fan-out of committed case events. Publish only after commit, in id order. */
 export class CaseBus {
   private readonly emitter = new EventEmitter();

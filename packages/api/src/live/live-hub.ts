@@ -1,12 +1,6 @@
 import { canSeeCase, unitScopeOf, type Viewer } from '@citygrid/domain';
 import type { CaseRecord, StoredCaseEvent } from '@citygrid/db';
-import {
-  summarizeCase,
-  toLiveEvent,
-  type CaseBus,
-  type CaseSummary,
-  type LiveCaseEvent,
-} from './case-bus.ts';
+import { liveEventsOf, type CaseBus, type CaseSummary, type LiveCaseEvent } from './case-bus.ts';
 
 /** The sink of one SSE connection (an HTTP response). */
 export interface LiveSink {
@@ -61,13 +55,8 @@ export async function* readBacklog(
     if (pageNo > 0) await new Promise<void>((r) => setImmediate(r));
     const page = await log.listEventsAfter(last, pageSize);
     if (page.length === 0) return;
-    const records = new Map<string, Pick<CaseRecord, keyof CaseSummary> | null>();
-    for (const e of page) {
-      if (!records.has(e.caseNumber)) records.set(e.caseNumber, await log.getRecord(e.caseNumber));
-      last = e.id;
-      const rec = records.get(e.caseNumber);
-      if (rec) yield toLiveEvent(e, summarizeCase(rec));
-    }
+    last = page[page.length - 1]!.id;
+    yield* await liveEventsOf(log, page);
   }
 }
 

@@ -114,9 +114,17 @@ export class CaseService {
     private readonly ref: ReferenceService,
     private readonly bus: CaseBus,
     private readonly clock: Clock,
+    /**
+     * Publish this process's commits on the bus itself (SQLite: one writer process, so its own
+     * commits are all there is). False where several nodes write (PostgreSQL): every node's bus is
+     * fed from the event log instead (live/event-relay.ts), this node's commits included, so all
+     * nodes publish the same events in the same id order.
+     */
+    private readonly publishCommits = true,
   ) {}
 
   private publish(record: CaseRecord, events: readonly StoredCaseEvent[]): void {
+    if (!this.publishCommits) return;
     const summary = summarizeCase(record);
     this.bus.publish(events.map((e) => toLiveEvent(e, summary)));
   }
