@@ -431,13 +431,17 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || pg.available))(
       db.second.addEventHook(perEventHook());
       const original = await db.store.createCase(filing('同一处积水'));
       const n = 12;
-      const acked = await Promise.all(
-        Array.from({ length: 2 * n }, (_, i) =>
+      // the original is dispatched while the calls are merged into it: row locks and the event-append
+      // lock are taken in an order that cannot deadlock
+      const [dispatched, ...acked] = await Promise.all([
+        db.second.applyAction(dispatch(original.record.caseNumber, U1)),
+        ...Array.from({ length: 2 * n }, (_, i) =>
           (i % 2 ? db.second : db.store).createCase(
             i % 3 === 0 ? mergedCall(`积水 ${i}`, original.record.caseNumber) : filing(`并发 ${i}`),
           ),
         ),
-      );
+      ]);
+      expect(dispatched.record.state).toBe('dispatched');
       const numbers = acked.map((r) => r.record.caseNumber).concat(original.record.caseNumber);
       expect(new Set(numbers).size).toBe(2 * n + 1);
       expect(numbers.sort()).toEqual(
@@ -446,10 +450,11 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || pg.available))(
       const merges = acked.filter((r) => r.record.state === 'merged').length;
       expect(merges).toBe(8);
       expect(await db.store.getByNumber(original.record.caseNumber)).toMatchObject({
+        state: 'dispatched',
         duplicateCount: merges,
-        version: 2 + merges,
+        version: 3 + merges,
       });
-      const eventCount = 2 + 2 * 2 * n + merges;
+      const eventCount = 3 + 2 * 2 * n + merges;
       expect(await db.outbox()).toHaveLength(eventCount);
       expect(await verifyEveryCaseReplays(db.replays)).toEqual({ checked: 2 * n + 1, problems: [] });
     });
