@@ -24,6 +24,8 @@ import {
   type Tx,
 } from './pg-case-tx.ts';
 
+import { fileCasesBulkRows } from './pg-case-bulk.ts';
+
 export { EVENT_APPEND_LOCK } from './pg-case-tx.ts';
 
 /*
@@ -185,14 +187,9 @@ export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
    * transaction; no hooks, one NOTIFY at the end. A job fails the whole batch.
    */
   async createCasesBulk(jobs: readonly CreateCaseInput[]): Promise<void> {
-    const planned = jobs.map((j) => planNewCase(j.events));
+    const planned = jobs.map((input) => ({ input, planned: planNewCase(input.events) }));
     await this.sql.begin(async (tx) => {
-      const changes: PendingChange[] = [];
-      for (const [i, job] of jobs.entries()) {
-        const idem = job.idempotency;
-        if (idem && (await this.findIdempotent(tx, idem.key, idem.requestHash))) continue;
-        changes.push(...(await fileCaseRows(tx, job, planned[i]!)));
-      }
+      const changes = await fileCasesBulkRows(tx, planned);
       if (changes.length === 0) return;
       const stored = await appendEvents(tx, changes);
       await this.announce(

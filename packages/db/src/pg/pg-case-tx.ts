@@ -67,6 +67,22 @@ const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {
   return typeof v === 'string' ? v : null;
 };
 
+/** A new case's row (snake_case columns, every column but the id): its fields and its last snapshot. */
+export function newCaseRow(
+  input: CreateCaseInput,
+  caseNumber: string,
+  planned: readonly PlannedEvent[],
+): Record<string, unknown> {
+  const last = planned[planned.length - 1]!;
+  return columnsOf(
+    { publicConsent: false, ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at },
+    CASE_INSERT_KEYS,
+  );
+}
+
+/** A new case's number: its Beijing day and the day's counter. */
+export const caseNumberOf = (day: string, n: number) => `${day}-${String(n).padStart(4, '0')}`;
+
 /** A new case's events through the domain's state machine (pure: run before the transaction opens). */
 export function planNewCase(events: CreateCaseInput['events']): PlannedEvent[] {
   if (!events[0]) throw new DomainError('BAD_INPUT', 'a case needs its report event', { field: 'events' });
@@ -91,13 +107,8 @@ export async function fileCaseRows(
   const day = beijingDay(input.fields.reportedAt);
   const [counter] = await tx`insert into case_number_counters (day, last) values (${day}, 1)
     on conflict (day) do update set last = case_number_counters.last + 1 returning last`;
-  const caseNumber = `${day}-${String((counter as { last: number }).last).padStart(4, '0')}`;
-  const last = planned[planned.length - 1]!;
-  const values = columnsOf(
-    { publicConsent: false, ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at },
-    CASE_INSERT_KEYS,
-  );
-  const [row] = await tx`insert into cases ${tx(values)} returning *`;
+  const caseNumber = caseNumberOf(day, (counter as { last: number }).last);
+  const [row] = await tx`insert into cases ${tx(newCaseRow(input, caseNumber, planned))} returning *`;
   const record = rowToCase(row!);
   const idem = input.idempotency;
   if (idem)

@@ -418,6 +418,25 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || pg.available))(
       expect(await verifyEveryCaseReplays(db.replays, { pageSize: 7 })).toEqual({ checked: n, problems: [] });
     });
 
+    it('skips a bulk job whose idempotency key was used for the same request, and refuses a different one', async () => {
+      const key = (k: string, h = 'h') => ({ idempotency: { key: k, requestHash: h } });
+      await db.store.createCase(filing('已受理', key('k-1')));
+      await db.store.createCasesBulk([
+        filing('重复提交', key('k-1')),
+        filing('新的', key('k-2')),
+        filing('批内重复', key('k-2')),
+        filing('无键'),
+      ]);
+      expect(await db.caseCount()).toBe(3);
+      expect((await db.store.getByNumber('20261124-0002'))?.description).toBe('新的');
+      expect((await db.store.getByNumber('20261124-0003'))?.description).toBe('无键');
+      const refused = await db.store
+        .createCasesBulk([filing('另一个', key('k-3')), filing('不同请求', key('k-2', 'other'))])
+        .catch((e: unknown) => e);
+      expect(codeOf(refused)).toBe('IDEMPOTENCY_MISMATCH');
+      expect(await db.caseCount()).toBe(3);
+    });
+
     it('files nothing of a bulk whose one job fails', async () => {
       const refused = await db.store
         .createCasesBulk([filing('第一'), mergedCall('第二', MISSING)])
