@@ -1,4 +1,4 @@
-import { DomainError } from '@citygrid/domain';
+import { DomainError, followUpsOf } from '@citygrid/domain';
 import { rowToCase } from '../stores/case-sql.ts';
 import { beijingDay, type CreateCaseInput } from '../stores/case-store.ts';
 import {
@@ -15,7 +15,8 @@ import {
  * instead of a few round trips per case. The outcome is the one of filing the jobs one by one in
  * order: a job whose idempotency key is stored (or came earlier in the batch) is skipped, a key
  * reused for a different request is refused; each day's numbers go to its jobs in order; follow-ups
- * are applied in job order once every new row is in (so a merge may name any case of the batch).
+ * are applied in job order once every new row is in (a merge naming the case of a later job is
+ * refused, as it would be one by one).
  */
 
 /** Rows per insert statement (each statement's one jsonb parameter stays a few MB at most). */
@@ -112,7 +113,14 @@ export async function fileCasesBulkRows(tx: Tx, all: readonly BulkJob[]): Promis
       select case_id, tracking_code, lang, public_ok, photos, coord_system, created_at
       from jsonb_populate_recordset(null::citizen_reports, ${JSON.stringify(part)}::text::jsonb)`;
   const changes: PendingChange[] = filed.map(({ record, planned }) => ({ record, planned }));
-  for (const { record, planned } of filed)
-    for (const p of planned) changes.push(...(await followUpRows(tx, record.caseNumber, p.e, p.action)));
+  // as one by one: a follow-up may change a case of an earlier job, not of a later one
+  const jobOf = new Map(numbers.map((n, i) => [n, i]));
+  for (const [i, { record, planned }] of filed.entries())
+    for (const p of planned) {
+      for (const f of followUpsOf(record.caseNumber, p.action))
+        if ((jobOf.get(f.caseNumber) ?? -1) > i)
+          throw new DomainError('NOT_FOUND', `no case ${f.caseNumber}`, { field: 'caseNumber' });
+      changes.push(...(await followUpRows(tx, record.caseNumber, p.e, p.action)));
+    }
   return changes;
 }

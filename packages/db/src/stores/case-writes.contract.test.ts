@@ -442,6 +442,11 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || pg.available))(
         .createCasesBulk([filing('第一'), mergedCall('第二', MISSING)])
         .catch((e: unknown) => e);
       expect(codeOf(refused)).toBe('NOT_FOUND');
+      // as one by one: a merge cannot name the case of a later job
+      const early = await db.store
+        .createCasesBulk([mergedCall('先合并', '20261124-0002'), filing('后受理')])
+        .catch((e: unknown) => e);
+      expect(codeOf(early)).toBe('NOT_FOUND');
       expect(await db.caseCount()).toBe(0);
     });
 
