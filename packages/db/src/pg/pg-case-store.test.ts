@@ -71,6 +71,48 @@ describe.runIf(pg.available)('PostgreSQL case store', () => {
       await second.close();
     }
   });
+
+  it('takes the event-append lock only after every row lock, so a merge waiting for its original holds up no one', async () => {
+    const store = new PgCaseStore(db);
+    const { record: original } = await store.createCase({
+      fields: fields('原案'),
+      events: [{ actor: operator, actorName: '受理员', at: AT, action: { type: 'report' } }],
+    });
+    // another node's transaction holds the original's row (an action on it, not yet committed)
+    const other = await db.sql.reserve();
+    await other`begin`;
+    await other`select id from cases where id = ${original.id} for update`;
+    const merging = store.createCase({
+      fields: fields('重复来电'),
+      events: [
+        { actor: operator, actorName: '受理员', at: AT, action: { type: 'report' } },
+        {
+          actor: operator,
+          actorName: '受理员',
+          at: AT,
+          action: { type: 'merge', targetCaseNumber: original.caseNumber },
+        },
+      ],
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    // a filing of another day (another counter row) appends its events meanwhile
+    const NEXT_DAY = '2026-11-25T02:00:00.000Z';
+    const otherDay = store.createCase({
+      fields: bareCaseFields('次日', NEXT_DAY),
+      events: [{ actor: operator, actorName: '受理员', at: NEXT_DAY, action: { type: 'report' } }],
+    });
+    const first = await Promise.race([
+      otherDay.then(() => 'appended'),
+      new Promise((r) => setTimeout(() => r('blocked'), 3000)),
+    ]);
+    await other`commit`;
+    other.release();
+    expect(first).toBe('appended');
+    const merged = await merging;
+    expect(merged.followed.map((f) => [f.record.caseNumber, f.record.duplicateCount])).toEqual([
+      [original.caseNumber, 1],
+    ]);
+  });
 });
 
 if (!pg.available) {

@@ -1,24 +1,40 @@
-import { getTableColumns } from 'drizzle-orm';
-import type postgres from 'postgres';
-import {
-  applyCaseEvent,
-  canSeeCase,
-  DomainError,
-  type CaseAction,
-  type CaseSnapshot,
-  type CaseState,
-} from '@citygrid/domain';
-import type { CaseCoreStore, CoreApplyInput, CoreCreateInput } from '../stores/case-core.ts';
+import { DomainError } from '@citygrid/domain';
+import type { CaseCoreStore } from '../stores/case-core.ts';
 import { rowToCase, rowToEvent } from '../stores/case-sql.ts';
-import { beijingDay, snapshotOf } from '../stores/case-store.ts';
-import type { CaseRecord, EventToApply, StoredCaseEvent } from '../stores/case-types.ts';
+import type { CaseStorePort } from '../stores/case-store-port.ts';
+import type {
+  AppliedAction,
+  AppliedChange,
+  ApplyActionInput,
+  CaseEventHook,
+  CreateCaseInput,
+  CreatedCase,
+} from '../stores/case-store.ts';
+import type { CaseRecord, StoredCaseEvent } from '../stores/case-types.ts';
 import type { PgDatabase, PgSql } from './client.ts';
-import { cases } from './schema.ts';
+import {
+  actionRows,
+  appendEvents,
+  enqueueOutbox,
+  fileCaseRows,
+  followUpRows,
+  planNewCase,
+  reportsOf,
+  type PendingChange,
+  type Tx,
+} from './pg-case-tx.ts';
+
+import { fileCasesBulkRows } from './pg-case-bulk.ts';
+
+export { EVENT_APPEND_LOCK } from './pg-case-tx.ts';
 
 /*
  * The case core on PostgreSQL. Every guarantee is the database's, not this process's, so any number
  * of nodes can write at once:
- * - a case is filed (row, events, idempotency key) in one transaction; the promise resolves after COMMIT;
+ * - a case is filed (row, events, idempotency key, citizen report) in one transaction, and so is an
+ *   action; the follow-ups on other cases (`followUpsOf`: a merged call makes the original record
+ *   `link_duplicate`) and the hooks' outbox rows are written in that same transaction; the promise
+ *   resolves after COMMIT. The steps, and the order of their locks, are in pg-case-tx.ts;
  * - case numbers: `insert … on conflict do update … returning` on the day's counter row, which
  *   PostgreSQL serialises with a row lock (unique across nodes; a rolled-back filing gives its number back);
  * - optimistic versions: the row is locked (`for update`), the version compared, and the update
@@ -28,32 +44,15 @@ import { cases } from './schema.ts';
  * - event ids: one `bigint` identity sequence. Appending events takes a transaction advisory lock,
  *   held until COMMIT, so event ids become visible in id order: a reader that has seen event N will
  *   never later find a committed event below N (what `Last-Event-ID` and LISTEN/NOTIFY catch-up rely on).
- *   The price: appends commit one transaction at a time (PostgreSQL's own WAL flush still batches).
+ *   The price: appends commit one transaction at a time (PostgreSQL's own WAL flush still batches),
+ *   so everything else (row locks, checks, updates, reading citizen reports) is done before it is taken.
  */
 
-/** Key of the transaction advisory lock that orders event appends. */
-export const EVENT_APPEND_LOCK = 7_310_002;
 /**
  * The NOTIFY channel of new events; the payload is the highest event id of the transaction. Sent
  * inside the appending transaction, so PostgreSQL delivers it at COMMIT (never for a rollback).
  */
 export const EVENTS_CHANNEL = 'citygrid_case_events';
-
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const CASE_INSERT_KEYS = Object.keys(getTableColumns(cases)).filter((k) => k !== 'id');
-const SNAPSHOT_KEYS = Object.keys(snapshotOf({} as CaseRecord));
-
-/** `{ camelKey: v }` → `{ snake_key: v }` for the given keys, undefined as null. */
-function columnsOf(obj: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) out[snake(k)] = obj[k] === undefined ? null : obj[k];
-  return out;
-}
-
-const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {
-  const v = (a as Readonly<Record<string, unknown>>)[key];
-  return typeof v === 'string' ? v : null;
-};
 
 const isUniqueViolation = (e: unknown, constraint: string): boolean =>
   typeof e === 'object' &&
@@ -61,12 +60,25 @@ const isUniqueViolation = (e: unknown, constraint: string): boolean =>
   (e as { code?: string }).code === '23505' &&
   (e as { constraint_name?: string }).constraint_name === constraint;
 
-type Tx = PgSql | postgres.TransactionSql;
+/** The write side of `CaseStorePort` and the case core; the reads are `PgCaseReads` (pg-case-reads.ts). */
+type PgCaseWrites = Pick<
+  CaseStorePort,
+  | 'backend'
+  | 'addEventHook'
+  | 'createCase'
+  | 'applyAction'
+  | 'createCasesBulk'
+  | 'getByNumber'
+  | 'listEvents'
+  | 'listEventsAfter'
+  | 'lastEventId'
+>;
 
-export class PgCaseStore implements CaseCoreStore {
+export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
   readonly backend = 'postgres' as const;
   private readonly sql: PgSql;
   private readonly notify: boolean;
+  private readonly eventHooks: CaseEventHook[] = [];
 
   /** `notify: false` appends without NOTIFY (tests use it to stand for a lost notification). */
   constructor(database: Pick<PgDatabase, 'sql'>, opts: { notify?: boolean } = {}) {
@@ -74,154 +86,116 @@ export class PgCaseStore implements CaseCoreStore {
     this.notify = opts.notify ?? true;
   }
 
+  /**
+   * Register a hook run in the same transaction as every event appended by createCase/applyAction
+   * (not by createCasesBulk, nor on an idempotent replay); the outbox rows it returns are written in
+   * that transaction. Hooks are this node's code, registered at start: every node registers the same.
+   */
+  addEventHook(hook: CaseEventHook): void {
+    this.eventHooks.push(hook);
+  }
+
   private async announce(tx: Tx, lastId: number): Promise<void> {
     if (this.notify) await tx`select pg_notify(${EVENTS_CHANNEL}, ${String(lastId)})`;
   }
 
-  private async insertEvent(
-    tx: Tx,
-    caseId: number,
-    caseNumber: string,
-    e: EventToApply,
-    action: CaseAction,
-    from: CaseState | null,
-    next: CaseSnapshot,
-  ): Promise<StoredCaseEvent> {
-    const attachments = action.type === 'report_disposal' ? [...(action.attachments ?? [])] : [];
-    const row = {
-      caseId,
-      caseNumber,
-      seq: next.version,
-      type: action.type,
-      actorUserId: e.actor.userId,
-      actorRole: e.actor.role,
-      actorName: e.actorName,
-      actorUnitCode: e.actor.unitCode,
-      at: e.at,
-      fromState: from,
-      toState: next.state,
-      reason: textOf(action, 'reason'),
-      note: textOf(action, 'note'),
-    };
-    const [inserted] = await tx`
-      insert into case_events (case_id, case_number, seq, type, actor_user_id, actor_role, actor_name, actor_unit_code, at, from_state, to_state, reason, note, attachments, action)
-      values (${caseId}, ${caseNumber}, ${row.seq}, ${row.type}, ${row.actorUserId}, ${row.actorRole}, ${row.actorName}, ${row.actorUnitCode}, ${row.at},
-              ${row.fromState}, ${row.toState}, ${row.reason}, ${row.note}, ${JSON.stringify(attachments)}::text::jsonb, ${JSON.stringify(action)}::text::jsonb)
-      returning id`;
-    return { id: (inserted as { id: number }).id, ...row, attachments, action } as StoredCaseEvent;
+  /**
+   * Phase 2 of a transaction (pg-case-tx.ts): append the changes' events, run the hooks over each
+   * change (the citizen report of an online case is read before the append lock is taken) and write
+   * their outbox rows, announce the last event id. Returns each change with its stored events.
+   */
+  private async finish(tx: Tx, changes: readonly PendingChange[]): Promise<AppliedChange[]> {
+    const reports = this.eventHooks.length
+      ? await reportsOf(
+          tx,
+          changes.map((c) => c.record),
+        )
+      : null;
+    const stored = await appendEvents(tx, changes);
+    const applied = changes.map((c, i) => ({ record: c.record, events: stored[i]! }));
+    if (reports) {
+      const entries = applied.flatMap(({ record, events }) =>
+        this.eventHooks.flatMap((hook) => hook(record, events, reports.get(record.id) ?? null)),
+      );
+      await enqueueOutbox(tx, entries);
+    }
+    const last = stored.flat().reduce((m, e) => Math.max(m, e.id), 0);
+    if (last > 0) await this.announce(tx, last);
+    return applied;
   }
 
-  private async findIdempotent(key: string, requestHash: string): Promise<CaseRecord | null> {
-    const [seen] = await this.sql`select request_hash, case_id from idempotency_keys where key = ${key}`;
+  /** The case an idempotency key made, or null; refuses a key used for a different request. */
+  private async findIdempotent(tx: Tx, key: string, requestHash: string): Promise<CaseRecord | null> {
+    const [seen] = await tx`select request_hash, case_id from idempotency_keys where key = ${key}`;
     if (!seen) return null;
     if (seen.request_hash !== requestHash)
       throw new DomainError('IDEMPOTENCY_MISMATCH', 'this idempotency key was used for a different request', {
         field: 'idempotencyKey',
       });
-    const [row] = await this.sql`select * from cases where id = ${seen.case_id as number}`;
+    const [row] = await tx`select * from cases where id = ${seen.case_id as number}`;
     if (!row)
       throw new DomainError('NOT_FOUND', 'case for idempotency key vanished', { field: 'idempotencyKey' });
     return rowToCase(row);
   }
 
-  async createCase(
-    input: CoreCreateInput,
-  ): Promise<{ record: CaseRecord; events: StoredCaseEvent[]; replayed: boolean }> {
+  /**
+   * File a case with its events, idempotency key, citizen report, the follow-ups on other cases and
+   * the hooks' outbox rows in one transaction; resolves after COMMIT. Idempotent on the key: a replay
+   * writes nothing and runs no hook.
+   */
+  async createCase(input: CreateCaseInput): Promise<CreatedCase> {
     const idem = input.idempotency;
-    if (idem) {
-      const seen = await this.findIdempotent(idem.key, idem.requestHash);
-      if (seen) return { record: seen, events: [], replayed: true };
-    }
-    const first = input.events[0];
-    if (!first) throw new DomainError('BAD_INPUT', 'a case needs its report event', { field: 'events' });
+    const replay = async (): Promise<CreatedCase | null> => {
+      const seen = idem && (await this.findIdempotent(this.sql, idem.key, idem.requestHash));
+      return seen ? { record: seen, events: [], replayed: true, followed: [] } : null;
+    };
+    const seen = await replay();
+    if (seen) return seen;
     // the domain's state machine is pure: run it before the transaction opens
-    let snap: CaseSnapshot | null = null;
-    const applied: Array<{
-      e: EventToApply;
-      action: CaseAction;
-      from: CaseState | null;
-      next: CaseSnapshot;
-    }> = [];
-    for (const e of input.events) {
-      const action = e.action;
-      const next = applyCaseEvent(snap, { action, actor: e.actor, at: e.at });
-      applied.push({ e, action, from: snap?.state ?? null, next });
-      snap = next;
-    }
-    const last = applied[applied.length - 1]!;
+    const planned = planNewCase(input.events);
     try {
       return await this.sql.begin(async (tx) => {
-        const day = beijingDay(input.fields.reportedAt);
-        const [counter] = await tx`insert into case_number_counters (day, last) values (${day}, 1)
-          on conflict (day) do update set last = case_number_counters.last + 1 returning last`;
-        const caseNumber = `${day}-${String((counter as { last: number }).last).padStart(4, '0')}`;
-        const values = columnsOf(
-          { publicConsent: false, ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at },
-          CASE_INSERT_KEYS,
-        );
-        const [row] = await tx`insert into cases ${tx(values)} returning *`;
-        const record = rowToCase(row!);
-        if (idem)
-          await tx`insert into idempotency_keys (key, request_hash, case_id, created_at) values (${idem.key}, ${idem.requestHash}, ${record.id}, ${first.at})`;
-        await tx`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
-        const events: StoredCaseEvent[] = [];
-        for (const a of applied)
-          events.push(await this.insertEvent(tx, record.id, caseNumber, a.e, a.action, a.from, a.next));
-        await this.announce(tx, events[events.length - 1]!.id);
-        return { record, events, replayed: false };
+        const [filed, ...followed] = await this.finish(tx, await fileCaseRows(tx, input, planned));
+        return { record: filed!.record, events: filed!.events, replayed: false, followed };
       });
     } catch (e) {
       // another node filed the same key first: answer with its case (or refuse a different request)
       if (idem && isUniqueViolation(e, 'idempotency_keys_pkey')) {
-        const seen = await this.findIdempotent(idem.key, idem.requestHash);
-        if (seen) return { record: seen, events: [], replayed: true };
+        const winner = await replay();
+        if (winner) return winner;
       }
       throw e;
     }
   }
 
-  async applyAction(input: CoreApplyInput): Promise<{ record: CaseRecord; event: StoredCaseEvent }> {
+  /**
+   * Apply an action: `FORBIDDEN` when the viewer may not see the case (checked first), `CONFLICT`
+   * (row unchanged) when `expectedVersion` is not the stored version; the follow-ups on other cases
+   * and the hooks' outbox rows are written in the same transaction.
+   */
+  async applyAction(input: ApplyActionInput): Promise<AppliedAction> {
     return this.sql.begin(async (tx) => {
-      const [row] = await tx`select * from cases where case_number = ${input.caseNumber} for update`;
-      if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
-      const current = rowToCase(row);
-      if (input.viewer && !canSeeCase(input.viewer, current.unitCode)) {
-        throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'caseNumber' });
-      }
-      if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {
-        throw new DomainError(
-          'CONFLICT',
-          `case ${current.caseNumber} changed since you read it (now ${current.state}, version ${current.version})`,
-          {
-            field: 'expectedVersion',
-            state: current.state,
-            version: current.version,
-          },
-        );
-      }
-      const action = input.action;
-      const next = applyCaseEvent(snapshotOf(current), {
-        action,
-        actor: input.event.actor,
-        at: input.event.at,
-      });
-      const values = columnsOf({ ...next, updatedAt: input.event.at }, [...SNAPSHOT_KEYS, 'updatedAt']);
-      const [updated] =
-        await tx`update cases set ${tx(values)} where id = ${current.id} and version = ${current.version} returning *`;
-      if (!updated)
-        throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
-      await tx`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
-      const event = await this.insertEvent(
+      const main = await actionRows(tx, input);
+      const follow = await followUpRows(tx, main.record.caseNumber, input.event, input.action);
+      const [done, ...followed] = await this.finish(tx, [main, ...follow]);
+      return { record: done!.record, event: done!.events[0]!, followed };
+    });
+  }
+
+  /**
+   * Seeders: file many cases with their histories (reports, follow-ups, idempotency keys) in one
+   * transaction; no hooks, one NOTIFY at the end. A job fails the whole batch.
+   */
+  async createCasesBulk(jobs: readonly CreateCaseInput[]): Promise<void> {
+    const planned = jobs.map((input) => ({ input, planned: planNewCase(input.events) }));
+    await this.sql.begin(async (tx) => {
+      const changes = await fileCasesBulkRows(tx, planned);
+      if (changes.length === 0) return;
+      const stored = await appendEvents(tx, changes);
+      await this.announce(
         tx,
-        current.id,
-        current.caseNumber,
-        input.event,
-        action,
-        current.state,
-        next,
+        stored.flat().reduce((m, e) => Math.max(m, e.id), 0),
       );
-      await this.announce(tx, event.id);
-      return { record: rowToCase(updated), event };
     });
   }
 

@@ -1,0 +1,248 @@
+import { getTableColumns } from 'drizzle-orm';
+import type postgres from 'postgres';
+import {
+  applyCaseEvent,
+  canSeeCase,
+  DomainError,
+  followUpsOf,
+  type CaseAction,
+  type CaseSnapshot,
+  type CaseState,
+} from '@citygrid/domain';
+import { rowToCase, snake } from '../stores/case-sql.ts';
+import {
+  beijingDay,
+  snapshotOf,
+  versionConflict,
+  type ApplyActionInput,
+  type CreateCaseInput,
+} from '../stores/case-store.ts';
+import type { CitizenReportRow, NewOutboxEntry } from '../stores/citizen-store.ts';
+import type { CaseRecord, EventToApply, StoredCaseEvent } from '../stores/case-types.ts';
+import type { PgSql } from './client.ts';
+import { cases } from './schema.ts';
+
+/*
+ * The steps of one PostgreSQL write transaction of the case store (pg-case-store.ts runs them). Every
+ * transaction works in two phases, so that no transaction ever waits for a row lock while it holds
+ * the event-append lock (no deadlock between them):
+ * 1. rows: the day's counter row, the new case, its idempotency key and citizen report, and every
+ *    case row it changes (`select … for update`, checks, `update … where version = old`), follow-ups
+ *    included; each change remembers the events it still has to append;
+ * 2. events: the transaction advisory lock `EVENT_APPEND_LOCK` (held to COMMIT, so event ids become
+ *    visible in id order), then every event of the transaction in one insert, then the hooks' outbox rows.
+ */
+
+/** Key of the transaction advisory lock that orders event appends. */
+export const EVENT_APPEND_LOCK = 7_310_002;
+
+export type Tx = PgSql | postgres.TransactionSql;
+
+/** One event of a change: the domain's input and the snapshot it leads to. */
+export interface PlannedEvent {
+  e: EventToApply;
+  action: CaseAction;
+  from: CaseState | null;
+  next: CaseSnapshot;
+}
+
+/** A case whose row is written in this transaction and whose events are still to be appended. */
+export interface PendingChange {
+  record: CaseRecord;
+  planned: PlannedEvent[];
+}
+
+const CASE_INSERT_KEYS = Object.keys(getTableColumns(cases)).filter((k) => k !== 'id');
+const SNAPSHOT_KEYS = Object.keys(snapshotOf({} as CaseRecord));
+
+/** `{ camelKey: v }` → `{ snake_key: v }` for the given keys, undefined as null. */
+function columnsOf(obj: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[snake(k)] = obj[k] === undefined ? null : obj[k];
+  return out;
+}
+
+const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {
+  const v = (a as Readonly<Record<string, unknown>>)[key];
+  return typeof v === 'string' ? v : null;
+};
+
+/** A new case's row (snake_case columns, every column but the id): its fields and its last snapshot. */
+export function newCaseRow(
+  input: CreateCaseInput,
+  caseNumber: string,
+  planned: readonly PlannedEvent[],
+): Record<string, unknown> {
+  const last = planned[planned.length - 1]!;
+  return columnsOf(
+    { publicConsent: false, ...input.fields, caseNumber, ...last.next, updatedAt: last.e.at },
+    CASE_INSERT_KEYS,
+  );
+}
+
+/** A new case's number: its Beijing day and the day's counter. */
+export const caseNumberOf = (day: string, n: number) => `${day}-${String(n).padStart(4, '0')}`;
+
+/** A new case's events through the domain's state machine (pure: run before the transaction opens). */
+export function planNewCase(events: CreateCaseInput['events']): PlannedEvent[] {
+  if (!events[0]) throw new DomainError('BAD_INPUT', 'a case needs its report event', { field: 'events' });
+  let snap: CaseSnapshot | null = null;
+  return events.map((e) => {
+    const next = applyCaseEvent(snap, { action: e.action, actor: e.actor, at: e.at });
+    const planned = { e, action: e.action, from: snap?.state ?? null, next };
+    snap = next;
+    return planned;
+  });
+}
+
+/**
+ * Phase 1 of a filing: number the case, insert its row, its idempotency key and citizen report, then
+ * the follow-ups its events cause on other cases. Returns the new case first, then the cases it changed.
+ */
+export async function fileCaseRows(
+  tx: Tx,
+  input: CreateCaseInput,
+  planned: PlannedEvent[],
+): Promise<PendingChange[]> {
+  const day = beijingDay(input.fields.reportedAt);
+  const [counter] = await tx`insert into case_number_counters (day, last) values (${day}, 1)
+    on conflict (day) do update set last = case_number_counters.last + 1 returning last`;
+  const caseNumber = caseNumberOf(day, (counter as { last: number }).last);
+  const [row] = await tx`insert into cases ${tx(newCaseRow(input, caseNumber, planned))} returning *`;
+  const record = rowToCase(row!);
+  const idem = input.idempotency;
+  if (idem)
+    await tx`insert into idempotency_keys (key, request_hash, case_id, created_at)
+      values (${idem.key}, ${idem.requestHash}, ${record.id}, ${planned[0]!.e.at})`;
+  const r = input.citizenReport;
+  if (r)
+    await tx`insert into citizen_reports (case_id, tracking_code, lang, public_ok, photos, coord_system, created_at)
+      values (${record.id}, ${r.trackingCode}, ${r.lang}, ${r.publicOk}, ${JSON.stringify(r.photos)}::text::jsonb, ${r.coordSystem}, ${r.createdAt})`;
+  const followed: PendingChange[] = [];
+  for (const p of planned) followed.push(...(await followUpRows(tx, caseNumber, p.e, p.action)));
+  return [{ record, planned }, ...followed];
+}
+
+/**
+ * Phase 1 of an action: lock the row, check who asks (before the version, so a refusal reveals
+ * nothing), the expected version and the state machine, and update the row.
+ */
+export async function actionRows(tx: Tx, input: ApplyActionInput): Promise<PendingChange> {
+  const [row] = await tx`select * from cases where case_number = ${input.caseNumber} for update`;
+  if (!row) throw new DomainError('NOT_FOUND', `no case ${input.caseNumber}`, { field: 'caseNumber' });
+  const current = rowToCase(row);
+  if (input.viewer && !canSeeCase(input.viewer, current.unitCode))
+    throw new DomainError('FORBIDDEN', 'this case is not held by your unit', { field: 'caseNumber' });
+  if (input.expectedVersion !== undefined && input.expectedVersion !== current.version)
+    throw versionConflict(current);
+  const next = applyCaseEvent(snapshotOf(current), {
+    action: input.action,
+    actor: input.event.actor,
+    at: input.event.at,
+  });
+  const values = columnsOf({ ...next, updatedAt: input.event.at }, [...SNAPSHOT_KEYS, 'updatedAt']);
+  const [updated] =
+    await tx`update cases set ${tx(values)} where id = ${current.id} and version = ${current.version} returning *`;
+  if (!updated) throw new DomainError('CONFLICT', 'case changed concurrently', { field: 'expectedVersion' });
+  return {
+    record: rowToCase(updated),
+    planned: [{ e: input.event, action: input.action, from: current.state, next }],
+  };
+}
+
+/** The domain's follow-ups of one action (`followUpsOf`), applied with the same actor and time. */
+export async function followUpRows(
+  tx: Tx,
+  caseNumber: string,
+  e: EventToApply,
+  action: CaseAction,
+): Promise<PendingChange[]> {
+  const out: PendingChange[] = [];
+  for (const f of followUpsOf(caseNumber, action))
+    out.push(await actionRows(tx, { caseNumber: f.caseNumber, event: e, action: f.action }));
+  return out;
+}
+
+/** Rows per insert statement (a statement's one jsonb parameter stays a few MB at most). */
+const APPEND_CHUNK = 2000;
+
+/**
+ * Phase 2: take the event-append lock and append every pending change's events (one insert per
+ * chunk). Returns each change's stored events, in the order of `changes`.
+ */
+export async function appendEvents(tx: Tx, changes: readonly PendingChange[]): Promise<StoredCaseEvent[][]> {
+  await tx`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
+  const rows = changes.flatMap((c) =>
+    c.planned.map(({ e, action, from, next }) => ({
+      caseId: c.record.id,
+      caseNumber: c.record.caseNumber,
+      seq: next.version,
+      type: action.type,
+      actorUserId: e.actor.userId,
+      actorRole: e.actor.role,
+      actorName: e.actorName,
+      actorUnitCode: e.actor.unitCode,
+      at: e.at,
+      fromState: from,
+      toState: next.state,
+      reason: textOf(action, 'reason'),
+      note: textOf(action, 'note'),
+      attachments: action.type === 'report_disposal' ? [...(action.attachments ?? [])] : [],
+      action,
+    })),
+  );
+  const idOf = new Map<string, number>();
+  for (let i = 0; i < rows.length; i += APPEND_CHUNK) {
+    const chunk = rows.slice(i, i + APPEND_CHUNK).map((r) => columnsOf(r, Object.keys(r)));
+    const ids = await tx<Array<{ id: number; case_id: number; seq: number }>>`
+      insert into case_events (case_id, case_number, seq, type, actor_user_id, actor_role, actor_name, actor_unit_code, at, from_state, to_state, reason, note, attachments, action)
+      select case_id, case_number, seq, type, actor_user_id, actor_role, actor_name, actor_unit_code, at, from_state, to_state, reason, note, attachments, action
+      from jsonb_populate_recordset(null::case_events, ${JSON.stringify(chunk)}::text::jsonb)
+      returning id, case_id, seq`;
+    for (const r of ids) idOf.set(`${r.case_id}:${r.seq}`, r.id);
+  }
+  const stored = rows.map((r) => ({ id: idOf.get(`${r.caseId}:${r.seq}`)!, ...r }) as StoredCaseEvent);
+  let at = 0;
+  return changes.map((c) => stored.slice(at, (at += c.planned.length)));
+}
+
+const toReport = (r: Record<string, unknown>): CitizenReportRow => ({
+  id: r.id as number,
+  caseId: r.case_id as number,
+  trackingCode: r.tracking_code as string,
+  lang: r.lang as string,
+  publicOk: r.public_ok as boolean,
+  photos: r.photos as string[],
+  coordSystem: r.coord_system as string,
+  createdAt: r.created_at as string,
+});
+
+/** The citizen reports of the online cases among `records`, by case id (what the hooks are given). */
+export async function reportsOf(
+  tx: Tx,
+  records: readonly CaseRecord[],
+): Promise<Map<number, CitizenReportRow>> {
+  const ids = records.filter((r) => r.source === 'online').map((r) => r.id);
+  if (ids.length === 0) return new Map();
+  const rows = await tx`select * from citizen_reports where case_id in ${tx(ids)}`;
+  return new Map(rows.map((r) => [r.case_id as number, toReport(r)]));
+}
+
+/** Queue notifications (one insert); a second row for the same (event, kind) is ignored, as on SQLite. */
+export async function enqueueOutbox(tx: Tx, entries: readonly NewOutboxEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map((o) => ({
+    case_id: o.caseId,
+    event_id: o.eventId,
+    kind: o.kind,
+    phone: o.phone,
+    lang: o.lang,
+    params: o.params,
+    at: o.at,
+  }));
+  await tx`insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at)
+    select case_id, event_id, kind, phone, lang, params, 'pending', 0, at, at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
+      as x(case_id integer, event_id bigint, kind text, phone text, lang text, params jsonb, at text)
+    on conflict do nothing`;
+}
