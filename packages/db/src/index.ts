@@ -18,6 +18,7 @@ export * from './stores/sqlite-case-core.ts';
 export * as pgSchema from './pg/schema.ts';
 export * from './pg/client.ts';
 export * from './pg/pg-case-store.ts';
+export * from './pg/pg-case-reads.ts';
 export * from './pg/copy-sqlite.ts';
 export * from './pg/test-cluster.ts';
 export * from './pg/standby-cluster.ts';

@@ -25,3 +25,17 @@ export const FILED_PREDICATE = `state not in (${sqlList(UNFILED_STATES)})`;
 
 /** The SQLite date modifier from UTC to local time (`'+480 minutes'` for UTC+8), from the domain's calendar offset. */
 export const LOCAL_OFFSET_MODIFIER = `'${LOCAL_UTC_OFFSET_MINUTES >= 0 ? '+' : '-'}${Math.abs(Math.trunc(LOCAL_UTC_OFFSET_MINUTES))} minutes'`;
+
+/**
+ * PostgreSQL's twin of `LOCAL_OFFSET_MODIFIER`: the interval from UTC to local time
+ * (`interval '480 minutes'` for UTC+8), from the same calendar offset.
+ */
+export const PG_LOCAL_OFFSET_INTERVAL = `interval '${Math.trunc(LOCAL_UTC_OFFSET_MINUTES)} minutes'`;
+
+/**
+ * SQLite's `julianday(x)` of an ISO instant column, computed on PostgreSQL the way SQLite does:
+ * whole milliseconds since the Julian epoch, divided as a double by the milliseconds of a day, so a
+ * difference of two of them is the very same double on both backends.
+ */
+export const pgJulianDay = (column: string): string =>
+  `(((extract(epoch from ${column}::timestamptz) * 1000)::int8 + 210866760000000)::float8 / 86400000.0::float8)`;

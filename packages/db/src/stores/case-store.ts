@@ -208,7 +208,10 @@ export interface AppliedAction {
 }
 
 /** Every group's evaluation figures as one group (sums; averages weighted by their samples). */
-function totalOf(rows: readonly EvaluationRow[], filed: ReadonlyArray<{ n: number }>): EvaluationRow | null {
+export function totalOfEvaluation(
+  rows: readonly EvaluationRow[],
+  filed: ReadonlyArray<{ n: number }>,
+): EvaluationRow | null {
   if (rows.length === 0) return null;
   const sum = (f: (r: EvaluationRow) => number) => rows.reduce((a, r) => a + f(r), 0);
   const weighted = (avg: (r: EvaluationRow) => number | null, weight: (r: EvaluationRow) => number) => {
@@ -794,7 +797,7 @@ export class CaseStore implements CaseStorePort {
       redispatched: r.redispatched ?? 0,
       overdueOpen: r.overdueOpen ?? 0,
     }));
-    return { rows: out, total: totalOf(out, filed) };
+    return { rows: out, total: totalOfEvaluation(out, filed) };
   }
 
   /**
