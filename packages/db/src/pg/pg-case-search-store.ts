@@ -45,6 +45,15 @@ export class PgCaseSearchStore implements CaseSearchStorePort {
     return mergeSearchPage(idLists, page, (ids) => this.rows(ids));
   }
 
+  /**
+   * Whether pg_trgm makes trigrams of Chinese in this database (a UTF-8 LC_CTYPE): if not, every
+   * search still answers right but reads the table (a node logs it at start).
+   */
+  async indexesChinese(): Promise<boolean> {
+    const [r] = await this.sql<Array<{ n: number | null }>>`select cardinality(show_trgm('锡林浩特')) as n`;
+    return (r?.n ?? 0) > 0;
+  }
+
   /** The condition of each kind of match asked for. */
   private sources(c: CaseSearchCriteria): Fragment[] {
     const sql = this.sql;

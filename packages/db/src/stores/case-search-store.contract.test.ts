@@ -168,7 +168,7 @@ describe.each(enabled)('case search on $name', ({ open }) => {
     expect(result).toEqual({
       rows: [
         {
-          id: ids[0],
+          id: ids[0]!,
           caseNumber: expect.stringMatching(/^20261124-\d{4}$/),
           state: 'dispatched',
           reportedAt: AT,
@@ -297,8 +297,9 @@ describe.skipIf(!pgAvailable.available)('case search on both backends', () => {
         for (const p of [page({ limit: 5 }), page({ limit: 50 }), page({ limit: 5, unitCode: 'U01' })]) {
           let before: number | null = null;
           do {
-            const at = { ...p, before };
-            const [a, b] = [await lite!.search.search(q, at), await pg!.search.search(q, at)];
+            const at: CaseSearchPage = { ...p, before };
+            const a: CaseSearchResult = await lite!.search.search(q, at);
+            const b = await pg!.search.search(q, at);
             expect(b, JSON.stringify({ q, at })).toEqual(a);
             before = a.nextCursor;
           } while (before !== null);
@@ -320,6 +321,15 @@ describe.skipIf(!pgAvailable.available)('case search on both backends', () => {
                '第' || g || '处路面破损' || chr(19968 + g % 2000) || chr(19968 + (g * 7) % 2000),
                'normal', '138' || lpad(g::text, 8, '0'), '锡林大街' || g || '号', 2, 'workday', 'filed', 2, ${AT}, ${AT}
           from generate_series(1, 5000) g`;
+      expect(await new PgCaseSearchStore(db.pg!).indexesChinese()).toBe(true);
+      // a database whose ctype is C cannot: the store says so
+      await db.pg!.sql`create database search_ctype_c template template0 lc_ctype 'C'`;
+      const c = await openPgDatabase(cluster!.url('search_ctype_c'), { max: 1 });
+      try {
+        expect(await new PgCaseSearchStore(c).indexesChinese()).toBe(false);
+      } finally {
+        await c.close();
+      }
       // rows inserted after the index sit in GIN's pending list until (auto)vacuum merges them
       await db.pg!.sql`vacuum analyze cases`;
       const plan = (
