@@ -61,7 +61,7 @@ export async function timeSearches(file: string) {
   const search =
     (q: string, user: SessionUser = SUPERVISOR) =>
     () =>
-      searchCases(database, services.reference, user, { q, limit: 20 });
+      searchCases(services.caseSearch, services.reference, user, { q, limit: 20 });
   const pk = db.prepare('select * from cases where id = ?');
   const oldLike = (q: string) => () =>
     services.cases.list({ search: q, orderBy: 'reported_desc', limit: 20 });

@@ -1,6 +1,13 @@
 /** The composition root of the API: every store, service and channel, wired once over an open database. */
-import type { CitygridDatabase, GroupCommitWriter } from '@citygrid/db';
-import { AdminStore, CaseStore, GazetteerStore, ReferenceStore, UserStore } from '@citygrid/db';
+import type { CaseSearchStorePort, CitygridDatabase, GroupCommitWriter, UserStorePort } from '@citygrid/db';
+import {
+  AdminStore,
+  CaseSearchStore,
+  CaseStore,
+  GazetteerStore,
+  ReferenceStore,
+  UserStore,
+} from '@citygrid/db';
 import { AdminService } from './services/admin-service.ts';
 import { ReportService } from './services/report-service.ts';
 import { CaseBus } from './live/case-bus.ts';
@@ -21,7 +28,9 @@ export interface Services {
   writer: GroupCommitWriter;
   clock: Clock;
   bus: CaseBus;
-  users: UserStore;
+  users: UserStorePort;
+  /** The staff case search (案件检索) over every case. */
+  caseSearch: CaseSearchStorePort;
   referenceStore: ReferenceStore;
   reference: ReferenceService;
   auth: AuthService;
@@ -84,6 +93,7 @@ export async function createServices(opts: {
     clock,
     bus,
     users,
+    caseSearch: new CaseSearchStore(opts.database),
     referenceStore,
     reference,
     auth,

@@ -40,5 +40,5 @@ export const searchRouter = createTRPCRouter({
         totalCapped: z.boolean(),
       }),
     )
-    .query(({ ctx, input }) => searchCases(ctx.services.database, ctx.services.reference, ctx.user, input)),
+    .query(({ ctx, input }) => searchCases(ctx.services.caseSearch, ctx.services.reference, ctx.user, input)),
 });

@@ -1,4 +1,4 @@
-import { CaseSearchStore, type CitygridDatabase } from '@citygrid/db';
+import type { CaseSearchStorePort } from '@citygrid/db';
 import type { SessionUser } from '../context.ts';
 import type { ReferenceService } from '../services/reference-service.ts';
 import { parseCaseSearchQuery } from './parse-query.ts';
@@ -9,27 +9,19 @@ export interface CaseSearchInput {
   limit: number;
 }
 
-/** One store per database (prepared statements are per connection). */
-const stores = new WeakMap<CitygridDatabase, CaseSearchStore>();
-const storeOf = (database: CitygridDatabase) => {
-  let s = stores.get(database);
-  if (!s) stores.set(database, (s = new CaseSearchStore(database)));
-  return s;
-};
-
 /**
  * The staff search over all cases, in the searcher's scope: unit staff find only the cases their
  * unit holds (the same rule as `canSeeCase`), every other staff role finds every case.
  */
-export function searchCases(
-  database: CitygridDatabase,
+export async function searchCases(
+  store: CaseSearchStorePort,
   reference: ReferenceService,
   user: SessionUser,
   input: CaseSearchInput,
 ) {
   const criteria = parseCaseSearchQuery(input.q);
   const unitCode = user.role === 'unit_staff' ? (user.unitCode ?? '\u0000no-unit') : null;
-  const found = storeOf(database).search(criteria, {
+  const found = await store.search(criteria, {
     unitCode,
     before: input.cursor ?? null,
     limit: input.limit,

@@ -6,7 +6,7 @@ import {
   loadShippedGrid,
   type Role,
 } from '@citygrid/domain';
-import type { ReferenceStore, UserStore } from '@citygrid/db';
+import type { ReferenceStore, UserStorePort } from '@citygrid/db';
 import type { AuthService } from '../services/auth-service.ts';
 
 /** Write the shipped reference data into an empty database. Returns false when already seeded. */
@@ -63,7 +63,7 @@ export const DEMO_USERS = demoUsers;
  * password (hashing is deliberately slow); these accounts are for local use only.
  */
 export async function seedDemoUsers(
-  users: UserStore,
+  users: UserStorePort,
   auth: AuthService,
   units: readonly { code: string; name: string }[],
   at: string,

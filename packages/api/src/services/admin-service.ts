@@ -16,7 +16,7 @@ import {
   type WorkCalendarData,
   localWallClock,
 } from '@citygrid/domain';
-import type { AdminStore, ApiKeyInfo, ReferenceStore, UserRecord, UserStore } from '@citygrid/db';
+import type { AdminStore, ApiKeyInfo, ReferenceStore, UserRecord, UserStorePort } from '@citygrid/db';
 import type { SessionUser } from '../session-user.ts';
 import { sha256, type AuthService } from './auth-service.ts';
 import type { Clock } from './clock.ts';
@@ -81,7 +81,7 @@ const SCOPE_ORDER = { cell: 0, community: 1, subDistrict: 2, city: 3 } as const;
 export class AdminService {
   constructor(
     private readonly store: AdminStore,
-    private readonly users: UserStore,
+    private readonly users: UserStorePort,
     private readonly referenceStore: ReferenceStore,
     private readonly reference: ReferenceService,
     private readonly auth: AuthService,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { DomainError, type Role, type UnitCode } from '@citygrid/domain';
-import type { UserRecord, UserStore } from '@citygrid/db';
+import type { UserRecord, UserStorePort } from '@citygrid/db';
 import type { SessionUser } from '../session-user.ts';
 import type { Clock } from './clock.ts';
 
@@ -59,7 +59,7 @@ export class AuthService {
   private failures = new Map<string, number[]>();
 
   constructor(
-    private readonly users: UserStore,
+    private readonly users: UserStorePort,
     private readonly clock: Clock,
     private readonly argon2: Argon2Params = OWASP_ARGON2,
   ) {}

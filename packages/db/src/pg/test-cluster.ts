@@ -122,6 +122,8 @@ export async function startTestCluster(
     '--auth=trust',
     '--encoding=UTF8',
     '--locale=C',
+    // pg_trgm (case search) makes trigrams only of characters the ctype calls letters: Chinese needs UTF-8
+    '--lc-ctype=C.UTF-8',
     '--no-sync',
   ]);
   const port = await freePort();

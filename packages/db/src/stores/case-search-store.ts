@@ -1,54 +1,16 @@
 import type { Statement } from 'better-sqlite3';
 import type { CitygridDatabase } from '../client.ts';
+import {
+  containsPattern,
+  mergeSearchPage,
+  searchTake,
+  type CaseSearchCriteria,
+  type CaseSearchPage,
+  type CaseSearchResult,
+  type CaseSearchRow,
+  type CaseSearchStorePort,
+} from './case-search-store-port.ts';
 
-/**
- * What to look for, already parsed (see the api's `parseCaseSearchQuery`). A case matches when it
- * matches ANY of the kinds given; inside `textTerms` every term must appear.
- */
-export interface CaseSearchCriteria {
-  /** Case numbers starting with this (at least the day, `YYYYMMDD`). */
-  readonly caseNumberPrefix: string | null;
-  /** A caller phone in its stored normal form: an exact match. */
-  readonly phone: string | null;
-  /** Substrings that must all appear in the description or the address (`digits`: or the caller phone). */
-  readonly textTerms: readonly string[];
-  /** The terms are digits typed as a phone number: the caller phone column is searched too. */
-  readonly digits: boolean;
-}
-
-export interface CaseSearchPage {
-  /** Only cases this unit holds (unit staff); null for everyone else. */
-  readonly unitCode: string | null;
-  /** Keyset cursor: only cases with a smaller row id (the previous page's `nextCursor`). */
-  readonly before: number | null;
-  readonly limit: number;
-}
-
-export interface CaseSearchRow {
-  readonly id: number;
-  readonly caseNumber: string;
-  readonly state: string;
-  readonly reportedAt: string;
-  readonly description: string;
-  readonly address: string | null;
-  readonly callerPhone: string | null;
-  readonly unitCode: string | null;
-  readonly minorClassCode: string;
-  readonly communityCode: string | null;
-}
-
-export interface CaseSearchResult {
-  rows: CaseSearchRow[];
-  /** Pass as `before` for the next page; null on the last page. */
-  nextCursor: number | null;
-  /** Matching cases counted up to `TOTAL_CAP` (first page only; null on later pages). */
-  total: number | null;
-  /** `total` stopped at the cap: there are more. */
-  totalCapped: boolean;
-}
-
-/** Counting stops here: "1,000+" is enough for a person, and keeps a common term cheap at a million cases. */
-export const SEARCH_TOTAL_CAP = 1000;
 /** A term of three characters or more is one trigram phrase; a shorter one is expanded through the vocabulary. */
 const MIN_INDEXED_CHARS = 3;
 /** A short word beginning more trigrams than this (one common character) is checked row by row instead. */
@@ -58,7 +20,6 @@ const TERMS_SQL = 'select term from case_search_terms where term >= ? and term <
 const ROW_SQL = `select id, case_number as caseNumber, state, reported_at as reportedAt, description, address, caller_phone as callerPhone,
   unit_code as unitCode, minor_class_code as minorClassCode, community_code as communityCode from cases where id in (select value from json_each(?))`;
 
-const escapeLike = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const ftsPhrase = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const charCount = (s: string) => [...s].length;
 
@@ -69,7 +30,7 @@ const charCount = (s: string) => [...s].length;
  * kind of match is read newest first up to the page size, and the pages are merged, so no query
  * sorts all its matches.
  */
-export class CaseSearchStore {
+export class CaseSearchStore implements CaseSearchStorePort {
   private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly database: CitygridDatabase) {}
@@ -83,25 +44,16 @@ export class CaseSearchStore {
     return s;
   }
 
-  search(criteria: CaseSearchCriteria, page: CaseSearchPage): CaseSearchResult {
-    const first = page.before === null;
-    // the first page reads up to the cap at once: the count and the page from the same ids
-    const take = first ? Math.max(SEARCH_TOTAL_CAP + 1, page.limit + 1) : page.limit + 1;
-    const ids = new Set<number>();
-    for (const source of this.sources(criteria, page)) {
-      for (const id of source.stmt.pluck(true).all(...source.params, take) as number[]) ids.add(id);
-    }
-    const sorted = [...ids].sort((a, b) => b - a);
-    const pageIds = sorted.slice(0, page.limit);
-    const byId = new Map(
-      (this.prepare(ROW_SQL).all(JSON.stringify(pageIds)) as CaseSearchRow[]).map((r) => [r.id, r]),
+  async search(criteria: CaseSearchCriteria, page: CaseSearchPage): Promise<CaseSearchResult> {
+    const take = searchTake(page);
+    const idLists = this.sources(criteria, page).map(
+      (source) => source.stmt.pluck(true).all(...source.params, take) as number[],
     );
-    return {
-      rows: pageIds.map((id) => byId.get(id)).filter((r): r is CaseSearchRow => r !== undefined),
-      nextCursor: sorted.length > page.limit ? pageIds[pageIds.length - 1]! : null,
-      total: first ? Math.min(sorted.length, SEARCH_TOTAL_CAP) : null,
-      totalCapped: first && sorted.length > SEARCH_TOTAL_CAP,
-    };
+    return mergeSearchPage(
+      idLists,
+      page,
+      (ids) => this.prepare(ROW_SQL).all(JSON.stringify(ids)) as CaseSearchRow[],
+    );
   }
 
   /** One newest-first query per kind of match, each ending in `limit ?`. */
@@ -158,7 +110,7 @@ export class CaseSearchStore {
       const likes = scanned.map(
         () => `(${columns.map((col) => `c.${col} like ? escape '\\'`).join(' or ')})`,
       );
-      const likeParams = scanned.flatMap((t) => columns.map(() => escapeLike(t)));
+      const likeParams = scanned.flatMap((t) => columns.map(() => containsPattern(t)));
       if (indexed.length > 0) {
         // the unit's scope is a column of the index: intersected there, no case row is read for it
         const unitMatch =

@@ -3,6 +3,7 @@ import { asc, eq, lte, or, sql } from 'drizzle-orm';
 import type { Role } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { apiKeys, securityLog, sessions, users } from '../schema/index.ts';
+import type { NewSecurityLogEntry, SecurityLogEntry, UserPatch, UserStorePort } from './user-store-port.ts';
 
 export interface UserRecord {
   id: number;
@@ -50,7 +51,7 @@ const CACHES_OF = new WeakMap<object, Set<Map<string, unknown>>>();
  * raw SQL), and the whole cache is dropped. A change made by another process shows within the
  * cache's life. Expiry is checked against the caller's clock on every lookup.
  */
-export class UserStore {
+export class UserStore implements UserStorePort {
   private findSessionStmt: Statement | undefined;
   private renewSessionStmt: Statement | undefined;
   private sessionCache = new Map<string, { record: SessionRecord; cachedAt: number }>();
@@ -101,10 +102,7 @@ export class UserStore {
   async create(u: Omit<UserRecord, 'id'>): Promise<UserRecord> {
     return toUser(this.db.insert(users).values(u).returning().get());
   }
-  async update(
-    id: number,
-    patch: Partial<Pick<UserRecord, 'displayName' | 'role' | 'unitCode' | 'active' | 'passwordHash'>>,
-  ): Promise<UserRecord | null> {
+  async update(id: number, patch: UserPatch): Promise<UserRecord | null> {
     const r = this.db.update(users).set(patch).where(eq(users.id, id)).returning().get();
     return r ? toUser(r) : null;
   }
@@ -183,20 +181,13 @@ export class UserStore {
     );
   }
 
-  async logSecurity(e: {
-    at: string;
-    kind: string;
-    username?: string | null;
-    userId?: number | null;
-    detail: string;
-    ip?: string | null;
-  }): Promise<void> {
+  async logSecurity(e: NewSecurityLogEntry): Promise<void> {
     this.db
       .insert(securityLog)
       .values({ ...e, username: e.username ?? null, userId: e.userId ?? null, ip: e.ip ?? null })
       .run();
   }
-  async listSecurityLog(limit = 100) {
+  async listSecurityLog(limit = 100): Promise<SecurityLogEntry[]> {
     return this.db
       .select()
       .from(securityLog)
