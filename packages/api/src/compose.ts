@@ -81,7 +81,7 @@ export async function createServices(opts: {
   const dashboard = new DashboardService(caseStore, reference, clock, opts.mapMarkerLimit);
   const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
   const gazetteer = new GazetteerService(new GazetteerStore(opts.database), adminStore, reference, clock);
-  gazetteer.init();
+  await gazetteer.init();
   const citizen = createCitizenChannel(
     { database: opts.database, writer, caseStore, cases, attachments, reference, bus, clock },
     opts.citizen,
@@ -103,7 +103,7 @@ export async function createServices(opts: {
     queues: new QueueQueries(caseStore, cases, reference),
     live,
     citizen,
-    admin: new AdminService(adminStore, users, referenceStore, reference, auth, clock),
+    admin: new AdminService(adminStore, users, reference, auth, clock),
     reports: new ReportService(dashboard, adminStore, reference, clock),
     gridImport: new GridImportService(adminStore, referenceStore, reference, clock),
     gazetteer,

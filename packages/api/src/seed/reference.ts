@@ -6,11 +6,11 @@ import {
   loadShippedGrid,
   type Role,
 } from '@citygrid/domain';
-import type { ReferenceStore, UserStorePort } from '@citygrid/db';
+import type { ReferenceStorePort, UserStorePort } from '@citygrid/db';
 import type { AuthService } from '../services/auth-service.ts';
 
 /** Write the shipped reference data into an empty database. Returns false when already seeded. */
-export async function seedReferenceData(store: ReferenceStore, at: string): Promise<boolean> {
+export async function seedReferenceData(store: ReferenceStorePort, at: string): Promise<boolean> {
   if (await store.isSeeded()) return false;
   const orgs = loadReferenceOrganisations();
   const cats = loadReferenceCategories();

@@ -16,7 +16,7 @@ import {
   type WorkCalendarData,
   localWallClock,
 } from '@citygrid/domain';
-import type { AdminStore, ApiKeyInfo, ReferenceStore, UserRecord, UserStorePort } from '@citygrid/db';
+import type { AdminStorePort, ApiKeyInfo, UserRecord, UserStorePort } from '@citygrid/db';
 import type { SessionUser } from '../session-user.ts';
 import { sha256, type AuthService } from './auth-service.ts';
 import type { Clock } from './clock.ts';
@@ -80,9 +80,8 @@ const SCOPE_ORDER = { cell: 0, community: 1, subDistrict: 2, city: 3 } as const;
  */
 export class AdminService {
   constructor(
-    private readonly store: AdminStore,
+    private readonly store: AdminStorePort,
     private readonly users: UserStorePort,
-    private readonly referenceStore: ReferenceStore,
     private readonly reference: ReferenceService,
     private readonly auth: AuthService,
     private readonly clock: Clock,
@@ -115,20 +114,19 @@ export class AdminService {
     if (await this.users.findByUsername(input.username))
       throw new DomainError('CONFLICT', `username ${input.username} is taken`, { field: 'username' });
     const passwordHash = await this.auth.hashPassword(input.password);
-    const rec = this.store.audited(
-      this.entry(actor, 'user.create', `user:${input.username}`, null),
-      () =>
-        this.store.insertUser({
-          username: input.username,
-          displayName: input.displayName,
-          role: input.role,
-          unitCode: input.role === 'unit_staff' ? input.unitCode : null,
-          passwordHash,
-          active: true,
-          createdAt: this.clock.now().toISOString(),
-        }),
-      publicUser,
-    );
+    // the after-image is the stored user without its password hash
+    const rec = await this.store.audited(this.entry(actor, 'user.create', `user:${input.username}`, null), {
+      kind: 'user.create',
+      user: {
+        username: input.username,
+        displayName: input.displayName,
+        role: input.role,
+        unitCode: input.role === 'unit_staff' ? input.unitCode : null,
+        passwordHash,
+        active: true,
+        createdAt: this.clock.now().toISOString(),
+      },
+    });
     return publicUser(rec);
   }
 
@@ -171,16 +169,14 @@ export class AdminService {
         : patch.active === true && !before.active
           ? 'user.enable'
           : 'user.update';
-    const updated = this.store.audited(
-      this.entry(actor, action, `user:${before.username}`, publicUser(before)),
-      () => {
-        const r = this.store.updateUser(id, next);
-        // a disabled account or a reset password ends every session the user had
-        if (password || patch.active === false) this.store.deleteSessionsOf(id);
-        return r!;
+    const updated = await this.store.audited(
+      // the after-image is the updated user without its hash; the password itself never enters the log
+      {
+        ...this.entry(actor, action, `user:${before.username}`, publicUser(before)),
+        ...(password ? { after: { password: '(reset)' } } : {}),
       },
-      // the after-image; the password itself never enters the log
-      (r) => ({ ...publicUser(r), ...(password ? { password: '(reset)' } : {}) }),
+      // a disabled account or a reset password ends every session the user had
+      { kind: 'user.update', id, patch: next, endSessions: Boolean(password) || patch.active === false },
     );
     return publicUser(updated);
   }
@@ -188,11 +184,18 @@ export class AdminService {
   // ---------- organisations ----------
 
   async upsertDepartment(actor: SessionUser, d: Department): Promise<Department> {
-    const before = this.store.getDepartment(d.code);
-    this.store.audited(
-      this.entry(actor, before ? 'department.update' : 'department.create', `department:${d.code}`, before),
-      () => this.store.upsertDepartment(d),
-      () => d,
+    const before = await this.store.getDepartment(d.code);
+    await this.store.audited(
+      {
+        ...this.entry(
+          actor,
+          before ? 'department.update' : 'department.create',
+          `department:${d.code}`,
+          before,
+        ),
+        after: d,
+      },
+      { kind: 'department.upsert', department: d },
     );
     await this.reference.reload();
     return d;
@@ -204,10 +207,9 @@ export class AdminService {
         field: 'departmentCode',
       });
     const before = this.reference.snapshot.units.find((x) => x.code === u.code) ?? null;
-    this.store.audited(
-      this.entry(actor, before ? 'unit.update' : 'unit.create', `unit:${u.code}`, before),
-      () => this.store.upsertUnit(u),
-      () => u,
+    await this.store.audited(
+      { ...this.entry(actor, before ? 'unit.update' : 'unit.create', `unit:${u.code}`, before), after: u },
+      { kind: 'unit.upsert', unit: u },
     );
     await this.reference.reload();
     return u;
@@ -219,10 +221,10 @@ export class AdminService {
     const s = this.reference.snapshot;
     const rules = parseRoutingRules(raw, { units: s.units, minorClasses: s.minorClasses });
     const before = s.routingRules;
-    this.store.audited(
-      this.entry(actor, 'routing.replace', 'routing_rules', diffRules(before, rules).before),
-      () => this.store.replaceRoutingRules(rules),
-      () => diffRules(before, rules).after,
+    const diff = diffRules(before, rules);
+    await this.store.audited(
+      { ...this.entry(actor, 'routing.replace', 'routing_rules', diff.before), after: diff.after },
+      { kind: 'routing.replace', rules },
     );
     await this.reference.reload();
     return { count: rules.length };
@@ -289,10 +291,9 @@ export class AdminService {
       timeLimit: x.timeLimit,
       urgentTimeLimit: x.urgentTimeLimit ?? null,
     });
-    this.store.audited(
-      this.entry(actor, 'time_limit.set', `minor_class:${m.code}`, pick(m)),
-      () => this.store.updateMinorClass(next),
-      () => pick(next),
+    await this.store.audited(
+      { ...this.entry(actor, 'time_limit.set', `minor_class:${m.code}`, pick(m)), after: pick(next) },
+      { kind: 'minor_class.update', minorClass: next },
     );
     await this.reference.reload();
     return next;
@@ -352,10 +353,9 @@ export class AdminService {
     };
     createWorkCalendar(next); // throws a DomainError naming the field when a date is malformed or repeated
     const before = cal.years[key] ?? null;
-    this.store.audited(
-      this.entry(actor, 'calendar.load_year', `calendar:${key}`, before),
-      () => this.store.saveCalendar(next, this.clock.now().toISOString()),
-      () => next.years[key],
+    await this.store.audited(
+      { ...this.entry(actor, 'calendar.load_year', `calendar:${key}`, before), after: next.years[key] },
+      { kind: 'calendar.save', calendar: next, at: this.clock.now().toISOString() },
     );
     await this.reference.reload();
     return this.calendarStatus();
@@ -363,31 +363,29 @@ export class AdminService {
 
   // ---------- Open311 API keys ----------
 
-  listApiKeys(): ApiKeyInfo[] {
+  listApiKeys(): Promise<ApiKeyInfo[]> {
     return this.store.listApiKeys();
   }
 
   /** A new key, shown once: only its SHA-256 is stored. */
-  createApiKey(actor: SessionUser, name: string): { key: string; info: ApiKeyInfo } {
+  async createApiKey(actor: SessionUser, name: string): Promise<{ key: string; info: ApiKeyInfo }> {
     const key = `cg_${randomBytes(24).toString('base64url')}`;
     const keyHash = sha256(key);
     const info = { id: keyHash.slice(0, 12), name, createdAt: this.clock.now().toISOString() };
-    this.store.audited(
-      this.entry(actor, 'api_key.create', `api_key:${info.id}`, null),
-      () => this.store.insertApiKey({ keyHash, name, createdAt: info.createdAt }),
-      () => info,
+    await this.store.audited(
+      { ...this.entry(actor, 'api_key.create', `api_key:${info.id}`, null), after: info },
+      { kind: 'api_key.insert', key: { keyHash, name, createdAt: info.createdAt } },
     );
     return { key, info };
   }
 
-  revokeApiKey(actor: SessionUser, id: string): ApiKeyInfo {
-    const existing = this.store.listApiKeys().find((k) => k.id === id);
+  async revokeApiKey(actor: SessionUser, id: string): Promise<ApiKeyInfo> {
+    const existing = (await this.store.listApiKeys()).find((k) => k.id === id);
     if (!existing) throw new DomainError('NOT_FOUND', `no API key ${id}`, { field: 'id' });
-    this.store.audited(
-      this.entry(actor, 'api_key.revoke', `api_key:${id}`, existing),
-      () => this.store.deleteApiKey(id),
-      () => null,
-    );
+    await this.store.audited(this.entry(actor, 'api_key.revoke', `api_key:${id}`, existing), {
+      kind: 'api_key.delete',
+      id,
+    });
     return existing;
   }
 
@@ -420,11 +418,13 @@ export class AdminService {
         { field: 'document', problems: report.problems.slice(0, 50) },
       );
     const before = this.reference.snapshot.gridVersion;
-    const id = await this.referenceStore.importGrid(grid, this.clock.now().toISOString());
-    this.store.audited(
-      this.entry(actor, 'grid.import', `grid:${grid.version}`, before),
-      () => undefined,
-      () => ({ gridVersionId: id, version: grid.version, cells: grid.cells.length }),
+    // the version and its audit entry in one transaction; the entry's after-image gets the new id
+    const id = await this.store.audited(
+      {
+        ...this.entry(actor, 'grid.import', `grid:${grid.version}`, before),
+        after: { version: grid.version, cells: grid.cells.length },
+      },
+      { kind: 'grid.write', grid, at: this.clock.now().toISOString(), field: 'document.version' },
     );
     await this.reference.reload();
     return { gridVersionId: id, version: grid.version, cells: grid.cells.length };

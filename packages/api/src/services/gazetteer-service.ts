@@ -11,7 +11,7 @@ import {
   type LatLng,
   type ParsedAddressRow,
 } from '@citygrid/domain';
-import type { AdminStore, GazetteerStore } from '@citygrid/db';
+import { summaryOf, type AdminStorePort, type GazetteerStorePort, type GazetteerSummary } from '@citygrid/db';
 import type { SessionUser } from '../context.ts';
 import type { Clock } from './clock.ts';
 import type { ReferenceService } from './reference-service.ts';
@@ -52,8 +52,8 @@ export class GazetteerService {
   private landmarks: AddressEntry[] = [];
 
   constructor(
-    private readonly store: GazetteerStore,
-    private readonly adminStore: AdminStore,
+    private readonly store: GazetteerStorePort,
+    private readonly adminStore: AdminStorePort,
     private readonly reference: ReferenceService,
     private readonly clock: Clock,
   ) {}
@@ -62,28 +62,29 @@ export class GazetteerService {
    * Seed an empty table with the shipped demo list while the grid is still the generated one (the
    * list is placed over it; a city that imported its surveyed grid gets no invented addresses), then load.
    */
-  init(): void {
-    if (this.store.count() === 0 && this.reference.snapshot.gridVersion.generated) {
-      this.adminStore.audited(
+  async init(): Promise<void> {
+    if ((await this.store.count()) === 0 && this.reference.snapshot.gridVersion.generated) {
+      const at = this.clock.now().toISOString();
+      await this.adminStore.audited(
         {
-          at: this.clock.now().toISOString(),
+          at,
           actorUserId: null,
           actorName: 'system',
           action: 'gazetteer.seed',
           target: 'gazetteer',
           before: null,
         },
-        () => this.store.upsertMany(loadShippedAddresses(), 'seed', this.clock.now().toISOString()),
+        { kind: 'gazetteer.upsert', entries: loadShippedAddresses(), source: 'seed', at },
       );
     }
     this.landmarks = loadShippedGazetteer()
       .filter((e) => e.kind === 'landmark')
       .map((e) => ({ kind: 'landmark', name: e.name, address: '', lat: e.lat, lng: e.lng }));
-    this.load();
+    await this.load();
   }
 
-  private load(): void {
-    this.entries = this.store.all();
+  private async load(): Promise<void> {
+    this.entries = await this.store.all();
     const places: GazetteerEntry[] = this.entries.map(
       (e) =>
         ({
@@ -98,9 +99,8 @@ export class GazetteerService {
     this.reference.setAddressPlaces(places);
   }
 
-  summary(): { total: number; byKind: Record<string, number> } {
-    const byKind = this.store.countsByKind();
-    return { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind };
+  async summary(): Promise<GazetteerSummary> {
+    return summaryOf(await this.store.countsByKind());
   }
 
   /** Nearest gazetteer entry (imported or a shipped landmark) to a point, or null when none is within 2 km. */
@@ -151,7 +151,10 @@ export class GazetteerService {
   }
 
   /** Import every row in one audited transaction; refused (nothing stored) when any row has a problem. */
-  apply(actor: SessionUser, text: string): { inserted: number; updated: number; total: number } {
+  async apply(
+    actor: SessionUser,
+    text: string,
+  ): Promise<{ inserted: number; updated: number; total: number }> {
     const { issues, entries, byKind, format } = this.preview(text);
     const first = issues[0];
     if (first) {
@@ -166,19 +169,20 @@ export class GazetteerService {
       );
     }
     const at = this.clock.now().toISOString();
-    const result = this.adminStore.audited(
+    // the after-image: the store's counts (inserted, updated, the table's summary afterwards) and these
+    const result = await this.adminStore.audited(
       {
         at,
         actorUserId: actor.id,
         actorName: `${actor.displayName} (${actor.username})`,
         action: 'gazetteer.import',
         target: 'gazetteer',
-        before: this.summary(),
+        before: await this.summary(),
+        after: { format, rows: entries.length, byKind },
       },
-      () => this.store.upsertMany(entries, `import:${at}`, at),
-      (r) => ({ ...r, format, rows: entries.length, byKind, after: this.summary() }),
+      { kind: 'gazetteer.upsert', entries, source: `import:${at}`, at },
     );
-    this.load();
+    await this.load();
     return { ...result, total: entries.length };
   }
 }

@@ -9,7 +9,7 @@ import {
   type PartitionProblemKind,
   type ReferenceGrid,
 } from '@citygrid/domain';
-import type { AdminStore, ReferenceStore } from '@citygrid/db';
+import type { AdminStorePort, ReferenceStorePort } from '@citygrid/db';
 import type { SessionUser } from '../context.ts';
 import type { Clock } from './clock.ts';
 import type { ReferenceService } from './reference-service.ts';
@@ -72,14 +72,17 @@ const shape = (c: ReferenceGrid['cells'][number]): CellShapeOut => ({
  */
 export class GridImportService {
   constructor(
-    private readonly adminStore: AdminStore,
-    private readonly referenceStore: ReferenceStore,
+    private readonly adminStore: AdminStorePort,
+    private readonly referenceStore: ReferenceStorePort,
     private readonly reference: ReferenceService,
     private readonly clock: Clock,
   ) {}
 
-  private read(document: unknown, version: string): { grid: ReferenceGrid; preview: GridImportPreview } {
-    if (this.referenceStore.hasGridVersion(version)) {
+  private async read(
+    document: unknown,
+    version: string,
+  ): Promise<{ grid: ReferenceGrid; preview: GridImportPreview }> {
+    if (await this.referenceStore.hasGridVersion(version)) {
       throw new DomainError('CONFLICT', `grid version ${version} exists`, { field: 'version' });
     }
     const snap = this.reference.snapshot;
@@ -134,8 +137,8 @@ export class GridImportService {
   }
 
   /** The partition report and the changed cells; stores nothing. */
-  preview(document: unknown, version: string): GridImportPreview {
-    return this.read(document, version).preview;
+  async preview(document: unknown, version: string): Promise<GridImportPreview> {
+    return (await this.read(document, version)).preview;
   }
 
   /** Write the upload as the new current grid version, audited; refused when the partition check fails. */
@@ -144,7 +147,7 @@ export class GridImportService {
     document: unknown,
     version: string,
   ): Promise<{ gridVersionId: number; preview: GridImportPreview }> {
-    const { grid, preview } = this.read(document, version);
+    const { grid, preview } = await this.read(document, version);
     if (!preview.ok) {
       const first = preview.problems[0];
       throw new DomainError(
@@ -158,7 +161,8 @@ export class GridImportService {
     }
     const before = this.reference.snapshot.gridVersion;
     const at = this.clock.now().toISOString();
-    const gridVersionId = this.adminStore.audited(
+    // the version and its audit entry in one transaction; the store puts the new id into the after-image
+    const gridVersionId = await this.adminStore.audited(
       {
         at,
         actorUserId: actor.id,
@@ -166,17 +170,16 @@ export class GridImportService {
         action: 'grid.import',
         target: `grid:${version}`,
         before: { version: before.version, cells: this.reference.snapshot.cells.length },
+        after: {
+          version,
+          validFrom: grid.validFrom,
+          cells: preview.counts.cells,
+          added: preview.added.map((c) => c.code),
+          removed: preview.removed.map((c) => c.code),
+          changed: preview.changed.map((c) => c.code),
+        },
       },
-      () => this.referenceStore.writeGridVersion(grid, at, 'version'),
-      (id) => ({
-        gridVersionId: id,
-        version,
-        validFrom: grid.validFrom,
-        cells: preview.counts.cells,
-        added: preview.added.map((c) => c.code),
-        removed: preview.removed.map((c) => c.code),
-        changed: preview.changed.map((c) => c.code),
-      }),
+      { kind: 'grid.write', grid, at, field: 'version' },
     );
     await this.reference.reload();
     return { gridVersionId, preview };

@@ -21,7 +21,7 @@ import {
   searchGazetteer,
   type GazetteerEntry,
 } from '@citygrid/domain';
-import type { ReferenceSnapshot, ReferenceStore } from '@citygrid/db';
+import type { ReferenceSnapshot, ReferenceStorePort } from '@citygrid/db';
 
 export interface Placement {
   cell: GridCell | null;
@@ -46,7 +46,7 @@ export class ReferenceService {
   /** The city's own compounds, buildings and door numbers (kept by `GazetteerService`). */
   private addressPlaces: GazetteerEntry[] = [];
 
-  constructor(private readonly store: ReferenceStore) {}
+  constructor(private readonly store: ReferenceStorePort) {}
 
   async reload(): Promise<void> {
     const snap = await this.store.load();

@@ -1,4 +1,4 @@
-import type { AdminStore, EvaluationGroup } from '@citygrid/db';
+import type { AdminStorePort, EvaluationGroup } from '@citygrid/db';
 import { DomainError, formatUtcOffset, localDate, localWallClock } from '@citygrid/domain';
 import type { Clock } from './clock.ts';
 import type { DashboardService, EvaluationFigures } from './dashboard-service.ts';
@@ -172,7 +172,7 @@ const change = (now: number, base: number) => (base > 0 ? (now - base) / base : 
 export class ReportService {
   constructor(
     private readonly dashboard: DashboardService,
-    private readonly admin: AdminStore,
+    private readonly admin: AdminStorePort,
     private readonly ref: ReferenceService,
     private readonly clock: Clock,
   ) {}
@@ -204,9 +204,9 @@ export class ReportService {
       this.dashboard.dispatchedCounts({ from: lastYear.from, to: lastYear.to, groupBy: 'none' }),
     ]);
     const supervised = new Map(
-      this.admin.superviseCounts(column[opts.groupBy], p.from, p.to).map((r) => [r.key, r]),
+      (await this.admin.superviseCounts(column[opts.groupBy], p.from, p.to)).map((r) => [r.key, r]),
     );
-    const supervisedTotal = this.admin.superviseCounts(null, p.from, p.to)[0];
+    const supervisedTotal = (await this.admin.superviseCounts(null, p.from, p.to))[0];
     const row = (
       r: EvaluationFigures,
       prevN: number,
@@ -263,7 +263,7 @@ export class ReportService {
       totals,
       rows,
       daily,
-      hotspots: this.hotspots(p),
+      hotspots: await this.hotspots(p),
       hotspotRule: {
         zh: `热点判定：本期上报数 ≥ ${HOTSPOT.minCount}，且 ≥ 此前 ${HOTSPOT.windows} 个等长周期的均值 + ${HOTSPOT.sigmas} 倍标准差，且 ≥ 均值的 ${HOTSPOT.minRatio} 倍（按网格和小类分别判定）。`,
         en: `Hotspot rule: reported this period ≥ ${HOTSPOT.minCount}, and ≥ the mean + ${HOTSPOT.sigmas} standard deviations of the ${HOTSPOT.windows} preceding periods of the same length, and ≥ ${HOTSPOT.minRatio} × that mean (judged per grid cell and per minor class).`,
@@ -273,7 +273,7 @@ export class ReportService {
   }
 
   /** Cells and minor classes rising against their own history (the rule is stated in the report). */
-  private hotspots(p: Period): Hotspot[] {
+  private async hotspots(p: Period): Promise<Hotspot[]> {
     const len = Date.parse(p.to) - Date.parse(p.from);
     const windows = [
       { from: p.from, to: p.to },
@@ -284,7 +284,7 @@ export class ReportService {
     ];
     const out: Hotspot[] = [];
     for (const kind of ['cell', 'class'] as const) {
-      for (const { key, counts } of this.admin.countsInWindows(
+      for (const { key, counts } of await this.admin.countsInWindows(
         kind === 'cell' ? 'cell_code' : 'minor_class_code',
         windows,
       )) {

@@ -2,30 +2,70 @@ import { sql } from 'drizzle-orm';
 import type { AddressEntry, AddressKind } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { gazetteerEntries } from '../schema/index.ts';
+import type { GazetteerUpsertResult } from './admin-change.ts';
+import type { GazetteerStorePort, StoredAddress } from './gazetteer-store-port.ts';
 
-export interface StoredAddress extends AddressEntry {
-  readonly id: number;
-  readonly source: string;
-  readonly updatedAt: string;
+export type { StoredAddress } from './gazetteer-store-port.ts';
+
+type Db = CitygridDatabase['db'];
+
+const countSqlite = (db: Db): number =>
+  db
+    .select({ n: sql<number>`count(*)` })
+    .from(gazetteerEntries)
+    .get()?.n ?? 0;
+
+export function countsByKindSqlite(db: Db): Record<string, number> {
+  const rows = db
+    .select({ kind: gazetteerEntries.kind, n: sql<number>`count(*)` })
+    .from(gazetteerEntries)
+    .groupBy(gazetteerEntries.kind)
+    .orderBy(gazetteerEntries.kind)
+    .all();
+  return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
 }
 
-/** The city's own gazetteer: compounds, buildings, door numbers, landmarks. */
-export class GazetteerStore {
+/** Insert or move entries (synchronous: runs inside the caller's transaction, e.g. `AdminStore.audited`). */
+export function upsertGazetteerSqlite(
+  db: Db,
+  entries: readonly AddressEntry[],
+  source: string,
+  at: string,
+): GazetteerUpsertResult {
+  const before = countSqlite(db);
+  for (const e of entries) {
+    db.insert(gazetteerEntries)
+      .values({
+        kind: e.kind,
+        name: e.name,
+        address: e.address,
+        lng: e.lng,
+        lat: e.lat,
+        source,
+        updatedAt: at,
+      })
+      .onConflictDoUpdate({
+        target: [gazetteerEntries.kind, gazetteerEntries.name, gazetteerEntries.address],
+        set: { lng: e.lng, lat: e.lat, source, updatedAt: at },
+      })
+      .run();
+  }
+  const inserted = countSqlite(db) - before;
+  return { inserted, updated: entries.length - inserted };
+}
+
+/** The city's own gazetteer on SQLite (see {@link GazetteerStorePort}). */
+export class GazetteerStore implements GazetteerStorePort {
   constructor(private readonly database: CitygridDatabase) {}
   private get db() {
     return this.database.db;
   }
 
-  count(): number {
-    return (
-      this.db
-        .select({ n: sql<number>`count(*)` })
-        .from(gazetteerEntries)
-        .get()?.n ?? 0
-    );
+  async count(): Promise<number> {
+    return countSqlite(this.db);
   }
 
-  all(): StoredAddress[] {
+  async all(): Promise<StoredAddress[]> {
     return this.db
       .select()
       .from(gazetteerEntries)
@@ -34,44 +74,15 @@ export class GazetteerStore {
       .map((r) => ({ ...r, kind: r.kind as AddressKind }));
   }
 
-  countsByKind(): Record<string, number> {
-    const rows = this.db
-      .select({ kind: gazetteerEntries.kind, n: sql<number>`count(*)` })
-      .from(gazetteerEntries)
-      .groupBy(gazetteerEntries.kind)
-      .all();
-    return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  async countsByKind(): Promise<Record<string, number>> {
+    return countsByKindSqlite(this.db);
   }
 
-  /**
-   * Insert or move entries (synchronous: runs inside the caller's transaction, e.g. `AdminStore.audited`).
-   * Returns how many rows were new and how many existed and were updated.
-   */
-  upsertMany(
+  async upsertMany(
     entries: readonly AddressEntry[],
     source: string,
     at: string,
-  ): { inserted: number; updated: number } {
-    const before = this.count();
-    for (const e of entries) {
-      this.db
-        .insert(gazetteerEntries)
-        .values({
-          kind: e.kind,
-          name: e.name,
-          address: e.address,
-          lng: e.lng,
-          lat: e.lat,
-          source,
-          updatedAt: at,
-        })
-        .onConflictDoUpdate({
-          target: [gazetteerEntries.kind, gazetteerEntries.name, gazetteerEntries.address],
-          set: { lng: e.lng, lat: e.lat, source, updatedAt: at },
-        })
-        .run();
-    }
-    const inserted = this.count() - before;
-    return { inserted, updated: entries.length - inserted };
+  ): Promise<GazetteerUpsertResult> {
+    return this.database.sqlite.transaction(() => upsertGazetteerSqlite(this.db, entries, source, at))();
   }
 }
