@@ -1,6 +1,14 @@
 /** The composition root of the API: every store, service and channel, wired once over an open database. */
 import type { CitygridDatabase, GroupCommitWriter } from '@citygrid/db';
-import { AdminStore, CaseStore, GazetteerStore, ReferenceStore, UserStore } from '@citygrid/db';
+import {
+  AdminStore,
+  CaseStore,
+  CitizenStore,
+  DiskBlobStore,
+  GazetteerStore,
+  ReferenceStore,
+  UserStore,
+} from '@citygrid/db';
 import { AdminService } from './services/admin-service.ts';
 import { ReportService } from './services/report-service.ts';
 import { CaseBus } from './live/case-bus.ts';
@@ -70,11 +78,24 @@ export async function createServices(opts: {
   const auth = new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2);
   const adminStore = new AdminStore(opts.database);
   const dashboard = new DashboardService(caseStore, reference, clock, opts.mapMarkerLimit);
-  const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
+  const attachments = new AttachmentService(
+    new DiskBlobStore(opts.database.attachmentsDir),
+    caseStore,
+    clock,
+  );
   const gazetteer = new GazetteerService(new GazetteerStore(opts.database), adminStore, reference, clock);
   gazetteer.init();
   const citizen = createCitizenChannel(
-    { database: opts.database, writer, caseStore, cases, attachments, reference, bus, clock },
+    {
+      citizens: new CitizenStore(opts.database, writer),
+      limiterStore: { kind: 'sqlite', sqlite: opts.database.sqlite },
+      caseStore,
+      cases,
+      attachments,
+      reference,
+      bus,
+      clock,
+    },
     opts.citizen,
   );
   const live = new LiveHub(bus, cases);

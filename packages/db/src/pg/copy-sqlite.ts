@@ -4,6 +4,7 @@ import type { CaseRecord, StoredCaseEvent } from '../stores/case-types.ts';
 import { sqliteCasesWithEvents } from '../stores/sqlite-case-core.ts';
 import { openPgDatabase, type PgSql } from './client.ts';
 import { PgCaseStore } from './pg-case-store.ts';
+import { PG_ONLY_TABLES } from './schema.ts';
 
 /*
  * Moving a city: copy a SQLite database (every table, the whole event log) into a migrated, empty
@@ -52,6 +53,7 @@ async function targetColumns(sql: PgSql): Promise<Map<string, PgColumn[]>> {
   const out = new Map<string, PgColumn[]>();
   for (const r of rows) {
     const table = r.table_name as string;
+    if (table in PG_ONLY_TABLES) continue; // nothing in SQLite to copy (photo bytes are files there)
     if (!out.has(table)) out.set(table, []);
     out.get(table)!.push({
       table,

@@ -1,0 +1,6 @@
+CREATE TABLE "attachment_blobs" (
+	"sha256" text PRIMARY KEY NOT NULL,
+	"mime" text NOT NULL,
+	"bytes" "bytea" NOT NULL,
+	"created_at" text NOT NULL
+);
