@@ -4,3 +4,5 @@ CREATE TABLE "attachment_blobs" (
 	"bytes" "bytea" NOT NULL,
 	"created_at" text NOT NULL
 );
+--> statement-breakpoint
+CREATE INDEX "citizen_reports_photos" ON "citizen_reports" USING gin ("photos");
