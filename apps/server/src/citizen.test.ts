@@ -88,7 +88,7 @@ describe('a citizen report enters the standard loop at verify', () => {
     const r = await call('POST', '/reports', report({ location: { ...gcj, coordSystem: 'gcj02' } }));
     expect(r.status).toBe(201);
     expect(r.json!.trackingCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{12}$/);
-    const row = server.services.citizen.store.reportByCode(r.json!.trackingCode as string)!;
+    const row = (await server.services.citizen.store.reportByCode(r.json!.trackingCode as string))!;
     const record = (await server.services.cases.getRecordById(row.caseId))!;
     const expected = gcj02ToWgs84(gcj);
     expect(record).toMatchObject({
@@ -209,7 +209,7 @@ describe('the public timeline, the rating as callback, and SMS in the citizen’
     const phone = '13900000011';
     const created = await call('POST', '/reports', report({ lang: 'mn', phone }));
     const code = created.json!.trackingCode as string;
-    const row = server.services.citizen.store.reportByCode(code)!;
+    const row = (await server.services.citizen.store.reportByCode(code))!;
     const caseNumber = (await server.services.cases.getRecordById(row.caseId))!.caseNumber;
     let v = 1;
     const act = async (s: Session, action: Record<string, unknown>) => {
@@ -271,7 +271,7 @@ describe('the public timeline, the rating as callback, and SMS in the citizen’
     expect(again.json!.error.reason).toBe('not_ratable');
 
     await server.services.citizen.sender.runOnce();
-    const sms = server.services.citizen.store.sinkMessages(phone);
+    const sms = await server.services.citizen.store.sinkMessages(phone);
     expect(sms.map((m) => m.kind)).toEqual(['received', 'filed', 'dispatched', 'closed']);
     expect(sms.every((m) => m.lang === 'mn' && /[\u1820-\u18AF]/.test(m.text))).toBe(true);
     expect(sms[0]!.text).toContain(code);
@@ -281,7 +281,7 @@ describe('the public timeline, the rating as callback, and SMS in the citizen’
   it('tells a rejected reporter the reason on the tracking page', async () => {
     const created = await call('POST', '/reports', report({ lang: 'zh', phone: '13900000022' }));
     const code = created.json!.trackingCode as string;
-    const row = server.services.citizen.store.reportByCode(code)!;
+    const row = (await server.services.citizen.store.reportByCode(code))!;
     const caseNumber = (await server.services.cases.getRecordById(row.caseId))!.caseNumber;
     await lead.client.cases.act.mutate({
       caseNumber,
@@ -319,7 +319,7 @@ describe('hotline callers', () => {
     await act(unit, { type: 'report_disposal', note: '已清理' });
     await act(lead, { type: 'rework', reason: '仍有垃圾' });
     await server.services.citizen.sender.runOnce();
-    const sms = server.services.citizen.store.sinkMessages(phone);
+    const sms = await server.services.citizen.store.sinkMessages(phone);
     expect(sms.map((m) => [m.kind, m.lang])).toEqual([
       ['dispatched', 'zh'],
       ['rework', 'zh'],
@@ -333,10 +333,10 @@ describe('the SMS sender', () => {
   it('retries with backoff and delivers each message exactly once across a restart', async () => {
     const store = server.services.citizen.store;
     const created = await call('POST', '/reports', report({ phone: '13900000033' }));
-    const row = store.reportByCode(created.json!.trackingCode as string)!;
+    const row = (await store.reportByCode(created.json!.trackingCode as string))!;
     await server.services.citizen.sender.stop(); // the server's own sender stays out of this test
     await new Promise((r) => setTimeout(r, 50));
-    const outbox = store.outboxOf(row.caseId);
+    const outbox = await store.outboxOf(row.caseId);
     // the server's sender may already have delivered it; put it back as a fresh row for this test
     server.services.database.sqlite
       .prepare(
@@ -368,7 +368,7 @@ describe('the SMS sender', () => {
     };
     const sender = new NotificationSender(store, flaky, clock, { baseDelayMs: 1000, maxDelayMs: 60_000 });
     expect(await sender.runOnce()).toBe(0);
-    expect(store.outboxOf(row.caseId)[0]).toMatchObject({
+    expect((await store.outboxOf(row.caseId))[0]).toMatchObject({
       status: 'pending',
       attempts: 1,
       lastError: 'gateway timeout',
@@ -376,10 +376,10 @@ describe('the SMS sender', () => {
     expect(await sender.runOnce()).toBe(0); // not due yet: backoff
     now += 1000;
     expect(await sender.runOnce()).toBe(0);
-    expect(Date.parse(store.outboxOf(row.caseId)[0]!.nextAttemptAt) - now).toBe(2000);
+    expect(Date.parse((await store.outboxOf(row.caseId))[0]!.nextAttemptAt) - now).toBe(2000);
     now += 2000;
     expect(await sender.runOnce()).toBe(1);
-    expect(store.outboxOf(row.caseId)[0]).toMatchObject({ status: 'sent', attempts: 3 });
+    expect((await store.outboxOf(row.caseId))[0]).toMatchObject({ status: 'sent', attempts: 3 });
 
     // a crash after the provider accepted but before the row was marked: the restarted sender
     // sends it again with the same outbox id, and the sink keeps one message
@@ -391,7 +391,7 @@ describe('the SMS sender', () => {
     await restarted.runOnce();
     expect(delivered).toHaveLength(2);
     expect(new Set(delivered.map((d) => d.outboxId)).size).toBe(1);
-    expect(store.sinkMessages('13900000033')).toHaveLength(1);
+    expect(await store.sinkMessages('13900000033')).toHaveLength(1);
     expect(await restarted.runOnce()).toBe(0);
     server.services.citizen.sender.start();
   });

@@ -11,6 +11,7 @@ import {
   copySqliteToPg,
   openDatabase,
   openPgDatabase,
+  PgBlobStore,
   PgCaseStore,
   pgTestAvailability,
   ReferenceStore,
@@ -44,6 +45,12 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
   let cluster: TestCluster;
   let dir: string;
   let file: string;
+  /** A photo stored as a file by the SQLite city (bytes with every value, so nothing is lost in bytea). */
+  const photo = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256)),
+  ]);
+  let photoSha: string;
   beforeAll(async () => {
     cluster = await startTestCluster();
     dir = mkdtempSync(join(tmpdir(), 'citygrid-copy-'));
@@ -57,6 +64,7 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
       now: new Date('2026-11-30T04:00:00Z'),
       seed: 11,
     });
+    photoSha = (await services.attachments.storeBytes(photo, 'image/png', null)).sha256;
     database.close();
   });
   afterAll(() => {
@@ -73,6 +81,7 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
     expect(byTable.case_events!.source).toBeGreaterThan(byTable.cases!.source);
     for (const t of report.tables) expect(t.target, t.table).toBe(t.source);
     expect(report.casesCompared).toBe(byTable.cases!.source);
+    expect(report.attachments).toEqual({ copied: 1, missingInSource: 0 });
 
     const db = await openPgDatabase(url, { migrate: false });
     try {
@@ -90,6 +99,8 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
           },
         ],
       });
+      // the photo's bytes came along, so any node can serve it
+      expect(Buffer.compare((await new PgBlobStore(db).get(photoSha))!, photo)).toBe(0);
       expect(record.id).toBe(Number(max!.c) + 1);
       expect(events[0]!.id).toBe(Number(max!.e) + 1);
       await expect(copySqliteToPg({ from: file, to: url })).rejects.toThrow(/target database is not empty/);
@@ -112,6 +123,7 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
         await db.sql`select case_id, case_number from case_events where seq = 3 order by id limit 1`;
       await db.sql`delete from case_events where case_id = ${victim!.case_id as number} and seq = 3`;
       tamperedNumber = victim!.case_number as string;
+      await db.sql`delete from attachment_blobs where sha256 = ${photoSha}`;
     } finally {
       await db.close();
     }
@@ -121,6 +133,7 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
     expect(bad.stderr).toMatch(/table case_events: \d+ rows in SQLite but \d+ in PostgreSQL/);
     expect(bad.stderr).toContain(`${tamperedNumber}: its events differ`);
     expect(bad.stderr).toMatch(new RegExp(`${tamperedNumber}: event seqs 1,2,4`));
+    expect(bad.stderr).toContain(`attachment ${photoSha}: its bytes are not in PostgreSQL`);
   });
 
   it('copies a city that keeps taking cases during the copy as of one instant, and verifies it', async () => {

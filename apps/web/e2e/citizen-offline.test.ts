@@ -80,7 +80,7 @@ describe('reporting without signal', () => {
     await sent.waitFor();
     const cases = await onlineCasesWith(description);
     expect(cases).toHaveLength(1);
-    const report = server.services.citizen.store.reportByCaseId(cases[0]!.id)!;
+    const report = (await server.services.citizen.store.reportByCaseId(cases[0]!.id))!;
     expect(await sent.textContent()).toContain(report.trackingCode);
     await page.getByTestId('outbox-pending').waitFor({ state: 'detached' });
     await screenshot(page, 'citizen-offline-sent');
@@ -119,7 +119,7 @@ describe('reporting without signal', () => {
     const cases = await onlineCasesWith(description);
     expect(cases).toHaveLength(1);
     expect(await page.getByTestId('outbox-sent').textContent()).toContain(
-      server.services.citizen.store.reportByCaseId(cases[0]!.id)!.trackingCode,
+      (await server.services.citizen.store.reportByCaseId(cases[0]!.id))!.trackingCode,
     );
     await waitUntil(
       async () => page.evaluate(() => localStorage.getItem('citizen.outbox.v1')),

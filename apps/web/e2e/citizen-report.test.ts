@@ -66,9 +66,11 @@ async function smsKinds(
 ): Promise<Array<{ kind: string; lang: string; text: string }>> {
   return waitUntil(
     async () =>
-      server.services.citizen.store
-        .sinkMessages(phone)
-        .map((m) => ({ kind: m.kind, lang: m.lang, text: m.text })),
+      (await server.services.citizen.store.sinkMessages(phone)).map((m) => ({
+        kind: m.kind,
+        lang: m.lang,
+        text: m.text,
+      })),
     (l) => l.length >= n,
     `${n} SMS to ${phone}`,
   );
@@ -260,7 +262,7 @@ describe('a citizen reports in traditional Mongolian', () => {
     const wgs = gcj02ToWgs84(gcj);
     expect(record.lat).toBeCloseTo(wgs.lat, 9);
     expect(record.lng).toBeCloseTo(wgs.lng, 9);
-    expect(server.services.citizen.store.reportByCode(code)).toMatchObject({
+    expect(await server.services.citizen.store.reportByCode(code)).toMatchObject({
       lang: 'mn',
       coordSystem: 'gcj02',
     });

@@ -115,7 +115,7 @@ export async function mapPointOf(page: Page, lat: number, lng: number): Promise<
 }
 
 export async function caseOfCode(server: TestServer, code: string) {
-  const row = server.services.citizen.store.reportByCode(code);
+  const row = await server.services.citizen.store.reportByCode(code);
   if (!row) throw new Error(`no report ${code}`);
   return (await server.services.cases.getRecordById(row.caseId))!;
 }

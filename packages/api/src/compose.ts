@@ -4,6 +4,8 @@ import {
   AdminStore,
   CaseSearchStore,
   CaseStore,
+  CitizenStore,
+  DiskBlobStore,
   GazetteerStore,
   ReferenceStore,
   UserStore,
@@ -79,11 +81,24 @@ export async function createServices(opts: {
   const auth = new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2);
   const adminStore = new AdminStore(opts.database);
   const dashboard = new DashboardService(caseStore, reference, clock, opts.mapMarkerLimit);
-  const attachments = new AttachmentService(opts.database.attachmentsDir, caseStore, clock);
+  const attachments = new AttachmentService(
+    new DiskBlobStore(opts.database.attachmentsDir),
+    caseStore,
+    clock,
+  );
   const gazetteer = new GazetteerService(new GazetteerStore(opts.database), adminStore, reference, clock);
   await gazetteer.init();
   const citizen = createCitizenChannel(
-    { database: opts.database, writer, caseStore, cases, attachments, reference, bus, clock },
+    {
+      citizens: new CitizenStore(opts.database, writer),
+      limiterStore: { kind: 'sqlite', sqlite: opts.database.sqlite },
+      caseStore,
+      cases,
+      attachments,
+      reference,
+      bus,
+      clock,
+    },
     opts.citizen,
   );
   const live = new LiveHub(bus, cases);

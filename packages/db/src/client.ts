@@ -56,6 +56,13 @@ export interface OpenDatabaseOptions {
  * is on disk (see `synchronous`). Foreign-key checks are off during migration (drizzle rebuilds tables inside
  * one transaction where the pragma is a no-op) and verified afterwards.
  */
+/** Where a database file's attachment bytes live (`DiskBlobStore`): `attachments/` beside it. */
+export function attachmentsDirOf(file: string): string {
+  return file === ':memory:'
+    ? join(process.cwd(), '.attachments-memory')
+    : join(dirname(file), 'attachments');
+}
+
 export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Database_ {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
@@ -81,8 +88,7 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
           onError: (e) => console.error(String(e)),
         })
       : null;
-  const attachmentsDir =
-    file === ':memory:' ? join(process.cwd(), '.attachments-memory') : join(dirname(file), 'attachments');
+  const attachmentsDir = attachmentsDirOf(file);
   const walSync = file !== ':memory:' && mode === 'offloaded' ? new WalSync(`${file}-wal`) : null;
   const writer = new GroupCommitWriter(sqlite, 256, walSync ? () => walSync.sync() : null);
   return {

@@ -1,5 +1,5 @@
 import { DomainError, type CaseState } from '@citygrid/domain';
-import type { CaseRecord, CitizenStore, StoredCaseEvent } from '@citygrid/db';
+import type { CaseRecord, CitizenReportRow, CitizenStorePort, StoredCaseEvent } from '@citygrid/db';
 import { sniffImageType, type AttachmentService } from '../services/attachment-service.ts';
 import type { CaseService } from '../services/case-service.ts';
 import type { Clock } from '../services/clock.ts';
@@ -83,7 +83,7 @@ export class CitizenService {
   constructor(
     private readonly deps: {
       cases: CaseService;
-      citizens: CitizenStore;
+      citizens: CitizenStorePort;
       attachments: AttachmentService;
       reference: ReferenceService;
       clock: Clock;
@@ -127,7 +127,7 @@ export class CitizenService {
     const { cases, citizens, clock, attachments } = this.deps;
     const idemKey = `citizen:${input.idempotencyKey}`;
     // a retried submission (the phone was offline, the answer was lost) is not a new report: no limit
-    const seen = citizens.caseIdOfIdempotencyKey(idemKey);
+    const seen = await citizens.caseIdOfIdempotencyKey(idemKey);
     if (seen === null) await this.deps.limits.report(ip, input.phone);
     if (input.photos.length > MAX_CITIZEN_PHOTOS)
       throw new DomainError('BAD_INPUT', `at most ${MAX_CITIZEN_PHOTOS} photos`, {
@@ -166,7 +166,7 @@ export class CitizenService {
       },
     );
     const record = await cases.getRecord(result.caseNumber);
-    const report = record ? citizens.reportByCaseId(record.id) : null;
+    const report = record ? await citizens.reportByCaseId(record.id) : null;
     if (!report)
       throw new DomainError('CONFLICT', 'this idempotency key belongs to a report made another way', {
         field: 'idempotencyKey',
@@ -178,10 +178,10 @@ export class CitizenService {
   private async findByCode(
     raw: string,
     ip: string,
-  ): Promise<{ record: CaseRecord; report: NonNullable<ReturnType<CitizenStore['reportByCode']>> }> {
+  ): Promise<{ record: CaseRecord; report: CitizenReportRow }> {
     await this.deps.limits.lookup(ip);
     const code = normalizeTrackingCode(raw);
-    const report = code ? this.deps.citizens.reportByCode(code) : null;
+    const report = code ? await this.deps.citizens.reportByCode(code) : null;
     const record = report ? await this.deps.cases.getRecordById(report.caseId) : null;
     if (!report || !record)
       throw new DomainError('NOT_FOUND', 'no report with this tracking code', {
@@ -276,7 +276,7 @@ export class CitizenService {
     const { record } = await this.findByCode(code, ip);
     const events = await this.deps.cases.listEvents(record);
     const allowed =
-      this.deps.citizens.reportHasPhoto(record.id, sha) ||
+      (await this.deps.citizens.reportHasPhoto(record.id, sha)) ||
       events.some((e) => e.type === 'report_disposal' && e.attachments.includes(sha));
     const file = allowed ? await this.deps.attachments.readUnchecked(sha) : null;
     if (!file)

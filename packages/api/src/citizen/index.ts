@@ -1,9 +1,4 @@
-import {
-  CitizenStore,
-  type CaseStorePort,
-  type CitygridDatabase,
-  type GroupCommitWriter,
-} from '@citygrid/db';
+import type { CaseStorePort, CitizenStorePort } from '@citygrid/db';
 import type { CaseBus } from '../live/case-bus.ts';
 import type { AttachmentService } from '../services/attachment-service.ts';
 import type { CaseService } from '../services/case-service.ts';
@@ -19,7 +14,12 @@ import {
   type SenderOptions,
   type SmsProvider,
 } from './notifications.ts';
-import { CitizenLimits, DEFAULT_CITIZEN_LIMITS, type CitizenLimitsConfig } from './rate-limits.ts';
+import {
+  CitizenLimits,
+  DEFAULT_CITIZEN_LIMITS,
+  type CitizenLimiterStore,
+  type CitizenLimitsConfig,
+} from './rate-limits.ts';
 
 export type SmsConfig = { provider: 'sink' } | ({ provider: 'http' } & HttpSmsGatewayConfig);
 
@@ -28,7 +28,10 @@ export interface CitizenOptions {
   publicUrl?: string;
   sms?: SmsConfig;
   limits?: Partial<CitizenLimitsConfig>;
-  /** `sqlite` (default): limits shared by every node on the database; `memory`: this process only. */
+  /**
+   * `sqlite` (default): limits shared by every node on the database (the channel's `limiterStore`,
+   * on whichever backend the database is); `memory`: this process only.
+   */
   limiterStore?: 'sqlite' | 'memory';
   sender?: SenderOptions;
   /** Provider override (tests). */
@@ -36,7 +39,7 @@ export interface CitizenOptions {
 }
 
 export interface CitizenChannel {
-  store: CitizenStore;
+  store: CitizenStorePort;
   service: CitizenService;
   sender: NotificationSender;
   provider: SmsProvider;
@@ -45,9 +48,10 @@ export interface CitizenChannel {
 /** Compose the citizen channel and register its outbox hook on the case store. */
 export function createCitizenChannel(
   deps: {
-    database: CitygridDatabase;
-    /** The case store's group-commit writer: the sender's writes share its commits. */
-    writer: GroupCommitWriter;
+    /** The channel's rows (on SQLite built over the case store's writer, so the sender's writes share its commits). */
+    citizens: CitizenStorePort;
+    /** Where the shared rate-limit counters live (the database the nodes share). */
+    limiterStore: CitizenLimiterStore;
     caseStore: CaseStorePort;
     cases: CaseService;
     attachments: AttachmentService;
@@ -57,7 +61,7 @@ export function createCitizenChannel(
   },
   opts: CitizenOptions = {},
 ): CitizenChannel {
-  const store = new CitizenStore(deps.database, deps.writer);
+  const store = deps.citizens;
   deps.caseStore.addEventHook(
     createNotificationHook(deps.reference, deps.clock, (opts.publicUrl ?? '').replace(/\/$/, '')),
   );
@@ -68,7 +72,7 @@ export function createCitizenChannel(
   const sender = new NotificationSender(store, provider, deps.clock, opts.sender);
   const limits = new CitizenLimits(
     { ...DEFAULT_CITIZEN_LIMITS, ...opts.limits },
-    opts.limiterStore === 'memory' ? { kind: 'memory' } : { kind: 'sqlite', sqlite: deps.database.sqlite },
+    opts.limiterStore === 'memory' ? { kind: 'memory' } : deps.limiterStore,
   );
   deps.attachments.addReferenceSource((sha) => store.caseNumbersWithPhoto(sha));
   const service = new CitizenService({ ...deps, citizens: store, limits, sender });

@@ -38,9 +38,9 @@ class SlowGateway implements SmsProvider {
   }
 }
 
-async function until(check: () => boolean, ms: number): Promise<boolean> {
+async function until(check: () => boolean | Promise<boolean>, ms: number): Promise<boolean> {
   const t0 = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - t0 > ms) return false;
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -84,18 +84,21 @@ describe('the SMS sender after commits', () => {
       ['13900000001', 'dispatched'],
       ['13900000002', 'dispatched'],
     ]);
-    const outbox = (caseNumber: string) => {
+    const outbox = async (caseNumber: string) => {
       const { id } = s.database.sqlite
         .prepare('select id from cases where case_number = ?')
         .get(caseNumber) as { id: number };
       return s.citizen.store.outboxOf(id);
     };
     await until(
-      () => [first, second].every((c) => outbox(c.caseNumber).every((r) => r.status === 'sent')),
+      async () =>
+        (await Promise.all([first, second].map((c) => outbox(c.caseNumber)))).every((rows) =>
+          rows.every((r) => r.status === 'sent'),
+        ),
       1_000,
     );
     for (const c of [first, second])
-      expect(outbox(c.caseNumber).map((r) => [r.kind, r.status, r.attempts])).toEqual([
+      expect((await outbox(c.caseNumber)).map((r) => [r.kind, r.status, r.attempts])).toEqual([
         ['dispatched', 'sent', 1],
       ]);
   });
@@ -114,7 +117,7 @@ describe('the SMS sender after commits', () => {
     const { id } = s.database.sqlite
       .prepare("select id from cases where caller_phone = '13900000004'")
       .get() as { id: number };
-    expect(s.citizen.store.outboxOf(id).map((r) => r.status)).toEqual(['pending']);
+    expect((await s.citizen.store.outboxOf(id)).map((r) => r.status)).toEqual(['pending']);
   });
 
   it('serves the messages of many commits in one pass: a burst of calls costs a few passes, not one each', async () => {

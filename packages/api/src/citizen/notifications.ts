@@ -1,4 +1,4 @@
-import type { CaseEventHook, CitizenStore, NewOutboxEntry, OutboxOutcome, OutboxRow } from '@citygrid/db';
+import type { CaseEventHook, CitizenStorePort, NewOutboxEntry, OutboxOutcome, OutboxRow } from '@citygrid/db';
 import type { Clock } from '../services/clock.ts';
 import type { ReferenceService } from '../services/reference-service.ts';
 import SMS_MESSAGES from './sms-messages.json' with { type: 'json' };
@@ -105,7 +105,7 @@ export interface SmsProvider {
 export class SinkSmsProvider implements SmsProvider {
   readonly name = 'sink';
   constructor(
-    private readonly citizens: CitizenStore,
+    private readonly citizens: CitizenStorePort,
     private readonly clock: Clock,
   ) {}
   async send(m: SmsMessage): Promise<void> {
@@ -205,7 +205,7 @@ export class NotificationSender {
   readonly stats = { passes: 0 };
 
   constructor(
-    private readonly citizens: CitizenStore,
+    private readonly citizens: CitizenStorePort,
     private readonly provider: SmsProvider,
     private readonly clock: Clock,
     opts: SenderOptions = {},

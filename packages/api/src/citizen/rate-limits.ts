@@ -1,10 +1,12 @@
 import {
+  RateLimiterDrizzle,
   RateLimiterMemory,
   RateLimiterRes,
   RateLimiterSQLite,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type Database from 'better-sqlite3';
+import { pgSchema, type PgDrizzle } from '@citygrid/db';
 import { DomainError } from '@citygrid/domain';
 
 export interface CitizenLimitsConfig {
@@ -22,10 +24,19 @@ export const DEFAULT_CITIZEN_LIMITS: CitizenLimitsConfig = {
 };
 
 /**
- * Limits on the citizen channel, per address and per phone number. The store is the seam: SQLite
- * (rate-limiter-flexible's own table `rate_limits` in the shared database, so every node writing to
- * that database counts together) or memory for a single process. A PostgreSQL deployment swaps in
- * `RateLimiterPostgres` here.
+ * Where the counters live: the shared database's `rate_limits` table (every node on that database
+ * counts together) or this process's memory.
+ */
+export type CitizenLimiterStore =
+  { kind: 'sqlite'; sqlite: Database.Database } | { kind: 'postgres'; db: PgDrizzle } | { kind: 'memory' };
+
+/**
+ * Limits on the citizen channel, per address and per phone number, all by rate-limiter-flexible.
+ * SQLite: `RateLimiterSQLite` on the database's `rate_limits` table. PostgreSQL: `RateLimiterDrizzle`
+ * over the same table through our drizzle/postgres.js pool (its `RateLimiterPostgres` takes only
+ * node-postgres, Knex, Sequelize or TypeORM clients, a second driver); each hit is one
+ * `insert … on conflict do update … returning`, so concurrent hits from any number of nodes are
+ * counted exactly once each under the row's lock.
  */
 export class CitizenLimits {
   private readonly reportsByIp: RateLimiterAbstract;
@@ -33,13 +44,11 @@ export class CitizenLimits {
   private readonly photosByIp: RateLimiterAbstract;
   private readonly lookupsByIp: RateLimiterAbstract;
 
-  constructor(
-    cfg: CitizenLimitsConfig,
-    store: { kind: 'sqlite'; sqlite: Database.Database } | { kind: 'memory' },
-  ) {
-    const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract =>
-      store.kind === 'sqlite'
-        ? new RateLimiterSQLite({
+  constructor(cfg: CitizenLimitsConfig, store: CitizenLimiterStore) {
+    const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
+      switch (store.kind) {
+        case 'sqlite':
+          return new RateLimiterSQLite({
             storeClient: store.sqlite,
             storeType: 'better-sqlite3',
             tableName: 'rate_limits',
@@ -47,8 +56,19 @@ export class CitizenLimits {
             keyPrefix,
             points,
             duration,
-          })
-        : new RateLimiterMemory({ keyPrefix, points, duration });
+          });
+        case 'postgres':
+          return new RateLimiterDrizzle({
+            storeClient: store.db,
+            schema: pgSchema.rateLimits,
+            keyPrefix,
+            points,
+            duration,
+          });
+        case 'memory':
+          return new RateLimiterMemory({ keyPrefix, points, duration });
+      }
+    };
     this.reportsByIp = make('report_ip', cfg.reportsPerIpPerHour, 3600);
     this.reportsByPhone = make('report_phone', cfg.reportsPerPhonePerDay, 86_400);
     this.photosByIp = make('photo_ip', cfg.photosPerIpPerHour, 3600);

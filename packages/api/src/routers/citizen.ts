@@ -19,7 +19,7 @@ export const citizenRouter = createTRPCRouter({
     )
     .query(async ({ ctx, input }) => {
       const view = await ctx.services.cases.get(input.caseNumber, ctx.user);
-      const r = ctx.services.citizen.store.reportByCaseId(view.record.id);
+      const r = await ctx.services.citizen.store.reportByCaseId(view.record.id);
       return r ? { lang: r.lang, publicOk: r.publicOk, photos: r.photos, coordSystem: r.coordSystem } : null;
     }),
 });

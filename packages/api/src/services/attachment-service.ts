@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { DomainError } from '@citygrid/domain';
-import type { CaseStorePort } from '@citygrid/db';
+import type { BlobStorePort, CaseStorePort } from '@citygrid/db';
 import type { SessionUser } from '../session-user.ts';
 import type { Clock } from './clock.ts';
 
@@ -40,23 +38,31 @@ export function sniffImageType(
   return null;
 }
 
-/** Photos for disposal feedback: checked, content-addressed, served only to those who may see the case. */
+/**
+ * Photos for disposal feedback: checked, content-addressed, served only to those who may see the
+ * case. The bytes go to the blob store (files on one machine, a table on PostgreSQL), the metadata
+ * to the case store.
+ */
 export class AttachmentService {
   constructor(
-    private readonly dir: string,
+    private readonly blobs: BlobStorePort,
     private readonly store: CaseStorePort,
     private readonly clock: Clock,
   ) {}
 
-  private readonly referenceSources: Array<(sha: string) => string[]> = [];
+  private readonly referenceSources: Array<(sha: string) => Promise<string[]>> = [];
 
-  /** Another place that attaches photos to cases (the citizen channel's reports). */
-  addReferenceSource(source: (sha: string) => string[]): void {
+  /** Another place that attaches photos to cases (the citizen channel's reports): case numbers by photo. */
+  addReferenceSource(source: (sha: string) => Promise<string[]>): void {
     this.referenceSources.push(source);
   }
 
-  private pathOf(sha: string) {
-    return join(this.dir, sha.slice(0, 2), sha);
+  /** The bytes of an attachment whose metadata exists; missing bytes are a storage fault, not a 404. */
+  private async bytesOf(sha: string): Promise<Buffer> {
+    const bytes = await this.blobs.get(sha);
+    if (!bytes)
+      throw new Error(`attachment ${sha} has metadata but no bytes in the ${this.blobs.backend} blob store`);
+    return bytes;
   }
 
   async save(bytes: Uint8Array, user: SessionUser): Promise<{ sha256: string; mime: string; size: number }> {
@@ -84,11 +90,8 @@ export class AttachmentService {
     uploadedBy: number | null,
   ): Promise<{ sha256: string; mime: string; size: number }> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const path = this.pathOf(sha256);
-    await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, bytes, { flush: true });
-    await rename(tmp, path);
+    // bytes first: metadata never points at bytes that are not stored
+    await this.blobs.put(sha256, bytes, mime);
     await this.store.addAttachment({
       sha256,
       mime,
@@ -120,7 +123,7 @@ export class AttachmentService {
     if (user.role === 'unit_staff' && meta.uploadedBy !== user.id) {
       const numbers = [
         ...(await this.store.casesReferencingAttachment(sha)),
-        ...this.referenceSources.flatMap((f) => f(sha)),
+        ...(await Promise.all(this.referenceSources.map((f) => f(sha)))).flat(),
       ];
       const visible = await Promise.all(
         numbers.map(async (n) => (await this.store.getByNumber(n))?.unitCode === user.unitCode),
@@ -130,12 +133,12 @@ export class AttachmentService {
           field: 'sha256',
         });
     }
-    return { bytes: await readFile(this.pathOf(sha)), mime: meta.mime };
+    return { bytes: await this.bytesOf(sha), mime: meta.mime };
   }
 
   /** Bytes of an attachment whose visibility the caller has already decided (the public tracking page). */
   async readUnchecked(sha: string): Promise<{ bytes: Buffer; mime: string } | null> {
     const meta = /^[0-9a-f]{64}$/.test(sha) ? await this.store.getAttachment(sha) : null;
-    return meta ? { bytes: await readFile(this.pathOf(sha)), mime: meta.mime } : null;
+    return meta ? { bytes: await this.bytesOf(sha), mime: meta.mime } : null;
   }
 }

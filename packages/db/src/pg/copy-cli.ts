@@ -59,6 +59,13 @@ try {
   console.log(
     `${report.casesCompared.toLocaleString()} cases compared with their source rows and replayed from their events`,
   );
+  if (report.attachments)
+    console.log(
+      `${report.attachments.copied.toLocaleString()} attachment files copied into attachment_blobs` +
+        (report.attachments.missingInSource
+          ? ` (${report.attachments.missingInSource} without a file in the source)`
+          : ''),
+    );
   if (report.problems.length) {
     console.error(`db:copy: the copy in ${target} does NOT match ${values.from}:`);
     for (const p of report.problems) console.error(`  ${p}`);

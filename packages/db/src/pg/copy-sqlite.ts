@@ -2,8 +2,11 @@ import Database from 'better-sqlite3';
 import { replayMismatchesOf } from '../stores/case-core.ts';
 import type { CaseRecord, StoredCaseEvent } from '../stores/case-types.ts';
 import { sqliteCasesWithEvents } from '../stores/sqlite-case-core.ts';
+import { attachmentsDirOf } from '../client.ts';
 import { openPgDatabase, type PgSql } from './client.ts';
+import { copyAttachmentFiles, verifyAttachmentBlobs } from './copy-attachments.ts';
 import { PgCaseStore } from './pg-case-store.ts';
+import { PG_ONLY_TABLES } from './schema.ts';
 
 /*
  * Moving a city: copy a SQLite database (every table, the whole event log) into a migrated, empty
@@ -17,6 +20,8 @@ import { PgCaseStore } from './pg-case-store.ts';
 export interface CopyReport {
   tables: Array<{ table: string; source: number; target: number }>;
   casesCompared: number;
+  /** Photo bytes copied from the attachment files into `attachment_blobs` (not on `--verify-only`). */
+  attachments?: { copied: number; missingInSource: number };
   /** Empty when the copy is verified. */
   problems: string[];
   seconds: number;
@@ -52,6 +57,7 @@ async function targetColumns(sql: PgSql): Promise<Map<string, PgColumn[]>> {
   const out = new Map<string, PgColumn[]>();
   for (const r of rows) {
     const table = r.table_name as string;
+    if (table in PG_ONLY_TABLES) continue; // nothing in SQLite to copy (photo bytes are files there)
     if (!out.has(table)) out.set(table, []);
     out.get(table)!.push({
       table,
@@ -154,6 +160,7 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
     const sourceCounts = new Map(
       tables.map((t) => [t, (sqlite.prepare(`select count(*) as n from ${q(t)}`).get() as { n: number }).n]),
     );
+    let attachments = { copied: 0, missingInSource: 0 };
     await pg.sql.begin(async (tx) => {
       for (const t of tables) {
         const cols = columns.get(t)!;
@@ -182,11 +189,14 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
           );
         }
       }
+      const blobs = await copyAttachmentFiles(sqlite, tx, attachmentsDirOf(opts.from));
+      attachments = { copied: blobs.copied, missingInSource: blobs.missingInSource.length };
     });
 
     const verified = await verifyAgainstSource(sqlite, pg.sql, tables, sourceCounts);
+    verified.problems.push(...(await verifyAttachmentBlobs(sqlite, pg.sql, attachmentsDirOf(opts.from))));
     sqlite.exec('commit');
-    return { ...verified, seconds: (Date.now() - t0) / 1000 };
+    return { ...verified, attachments, seconds: (Date.now() - t0) / 1000 };
   } finally {
     if (sqlite.inTransaction) sqlite.exec('rollback');
     sqlite.close();
@@ -214,7 +224,7 @@ async function verifyAgainstSource(
 
 /**
  * Verify an earlier copy again (`pnpm db:copy --verify-only`): counts per table, every case row and
- * its events against the SQLite file, and every case's replay. Meaningful while the source is not
+ * its events against the SQLite file, every case's replay, and the photo bytes. Meaningful while the source is not
  * being written to (a running city moves on after the copy).
  */
 export async function verifySqliteCopy(opts: { from: string; to: string }): Promise<CopyReport> {
@@ -228,10 +238,9 @@ export async function verifySqliteCopy(opts: { from: string; to: string }): Prom
     const sourceCounts = new Map(
       tables.map((t) => [t, (sqlite.prepare(`select count(*) as n from ${q(t)}`).get() as { n: number }).n]),
     );
-    return {
-      ...(await verifyAgainstSource(sqlite, pg.sql, tables, sourceCounts)),
-      seconds: (Date.now() - t0) / 1000,
-    };
+    const verified = await verifyAgainstSource(sqlite, pg.sql, tables, sourceCounts);
+    verified.problems.push(...(await verifyAttachmentBlobs(sqlite, pg.sql, attachmentsDirOf(opts.from))));
+    return { ...verified, seconds: (Date.now() - t0) / 1000 };
   } finally {
     if (sqlite.inTransaction) sqlite.exec('rollback');
     sqlite.close();

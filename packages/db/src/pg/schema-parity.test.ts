@@ -23,6 +23,7 @@ describe('the PostgreSQL schema', () => {
   it('has every table and column of the SQLite schema, so db:copy moves a whole city', () => {
     const sqlite = tablesOf(sqliteSchema);
     const pg = tablesOf(pgSchema);
+    for (const name of Object.keys(pgSchema.PG_ONLY_TABLES)) pg.delete(name); // each with its reason there
     expect([...pg.keys()].sort()).toEqual([...sqlite.keys()].sort());
     for (const [name, columns] of sqlite) expect({ name, columns: pg.get(name) }).toEqual({ name, columns });
   });

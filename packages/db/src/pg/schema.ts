@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  customType,
   doublePrecision,
   index,
   integer,
@@ -295,6 +296,25 @@ export const attachments = pgTable('attachments', {
   createdAt: text().notNull(),
 });
 
+/** `bytea` as a Node Buffer (postgres.js reads and writes Buffers for it). */
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/**
+ * PostgreSQL only: an attachment's bytes (content-addressed by its SHA-256), so every node serves
+ * every photo. SQLite deployments keep them as files under `attachmentsDir` (`DiskBlobStore`).
+ */
+export const attachmentBlobs = pgTable('attachment_blobs', {
+  sha256: text().primaryKey(),
+  mime: text().notNull(),
+  bytes: bytea().notNull(),
+  createdAt: text().notNull(),
+});
+
+/** Tables that exist on PostgreSQL only (not in the SQLite schema, not copied by `db:copy`), with why. */
+export const PG_ONLY_TABLES: Readonly<Record<string, string>> = {
+  attachment_blobs: 'photo bytes; SQLite keeps them as files under attachmentsDir',
+};
+
 export const idempotencyKeys = pgTable('idempotency_keys', {
   key: text().primaryKey(),
   requestHash: text().notNull(),
@@ -309,19 +329,24 @@ export const caseNumberCounters = pgTable('case_number_counters', {
 
 /* ---------- citizen channel ---------- */
 
-export const citizenReports = pgTable('citizen_reports', {
-  id: id(),
-  caseId: integer().notNull().unique(),
-  trackingCode: text().notNull().unique(),
-  lang: text().notNull(),
-  publicOk: boolean().notNull().default(false),
-  photos: jsonb()
-    .$type<string[]>()
-    .notNull()
-    .default(sql`'[]'::jsonb`),
-  coordSystem: text().notNull().default('wgs84'),
-  createdAt: text().notNull(),
-});
+export const citizenReports = pgTable(
+  'citizen_reports',
+  {
+    id: id(),
+    caseId: integer().notNull().unique(),
+    trackingCode: text().notNull().unique(),
+    lang: text().notNull(),
+    publicOk: boolean().notNull().default(false),
+    photos: jsonb()
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
+    coordSystem: text().notNull().default('wgs84'),
+    createdAt: text().notNull(),
+  },
+  // PostgreSQL only: which reports carry a photo (`photos ? sha`) without reading every report
+  (t) => [index('citizen_reports_photos').using('gin', t.photos)],
+);
 
 export const notificationOutbox = pgTable(
   'notification_outbox',
@@ -359,11 +384,24 @@ export const smsSink = pgTable('sms_sink', {
   sentAt: text().notNull(),
 });
 
-/** rate-limiter-flexible's store; `expire` is epoch milliseconds (past 2^31, hence bigint). */
+/**
+ * Epoch milliseconds in a `bigint` (past 2^31). rate-limiter-flexible's Drizzle store binds `Date`s
+ * against this column, so a Date is written (and compared) as its epoch milliseconds.
+ */
+const epochMs = customType<{ data: Date | number; driverData: number | string }>({
+  dataType: () => 'bigint',
+  toDriver: (v) => (typeof v === 'number' ? v : v.getTime()),
+  fromDriver: (v) => Number(v),
+});
+
+/**
+ * The citizen channel's rate limits (rate-limiter-flexible's `RateLimiterDrizzle` over this table:
+ * one atomic upsert per hit, shared by every node); same rows as SQLite's `RateLimiterSQLite` table.
+ */
 export const rateLimits = pgTable('rate_limits', {
   key: text().primaryKey(),
   points: integer().notNull().default(0),
-  expire: bigint({ mode: 'number' }),
+  expire: epochMs(),
 });
 
 /* ---------- administration ---------- */

@@ -244,8 +244,11 @@ describe('CaseStore on a migrated SQLite file', () => {
     const { record } = await store.createCase(input);
     await store.createCase(input);
     const citizens = new CitizenStore(database);
-    expect(citizens.reportByCaseId(record.id)).toMatchObject({ caseId: record.id, trackingCode: 'ABCD2345' });
-    expect(citizens.reportByCode('ABCD2345')?.caseId).toBe(record.id);
+    expect(await citizens.reportByCaseId(record.id)).toMatchObject({
+      caseId: record.id,
+      trackingCode: 'ABCD2345',
+    });
+    expect((await citizens.reportByCode('ABCD2345'))?.caseId).toBe(record.id);
   });
 
   it('reads the event log after an id in id order (the live backlog), in pages, and knows the last id', async () => {

@@ -288,7 +288,7 @@ export class CaseStore implements CaseStorePort {
 
   private runHooks(record: CaseRecord, events: readonly StoredCaseEvent[]): void {
     if (this.eventHooks.length === 0) return;
-    const report = record.source === 'online' ? this.citizens.reportByCaseId(record.id) : null;
+    const report = record.source === 'online' ? this.citizens.reportByCaseIdNow(record.id) : null;
     for (const hook of this.eventHooks)
       for (const entry of hook(record, events, report)) this.citizens.enqueueNow(entry);
   }

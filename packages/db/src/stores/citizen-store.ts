@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CitygridDatabase } from '../client.ts';
 import type { GroupCommitWriter } from '../writer.ts';
+import type { CitizenStorePort } from './citizen-store-port.ts';
 
 export interface CitizenReportRow {
   id: number;
@@ -93,7 +94,8 @@ export type OutboxOutcome =
  * the sink) go through the group-commit writer, so they share the commit (and its fsync) of the
  * case writes around them instead of paying one durable transaction each on the event loop.
  */
-export class CitizenStore {
+export class CitizenStore implements CitizenStorePort {
+  readonly backend = 'sqlite' as const;
   private readonly sqlite: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   constructor(
@@ -128,33 +130,38 @@ export class CitizenStore {
   }
 
   /** The case an idempotency key already created, if any (a retried submission). */
-  caseIdOfIdempotencyKey(key: string): number | null {
+  async caseIdOfIdempotencyKey(key: string): Promise<number | null> {
     const row = this.stmt('select case_id as caseId from idempotency_keys where key = ?').get(key) as
       { caseId: number } | undefined;
     return row?.caseId ?? null;
   }
 
-  reportByCode(code: string): CitizenReportRow | null {
+  async reportByCode(code: string): Promise<CitizenReportRow | null> {
     const row = this.stmt('select * from citizen_reports where tracking_code = ?').get(code) as
       Record<string, unknown> | undefined;
     return row ? toReport(row) : null;
   }
 
-  reportByCaseId(caseId: number): CitizenReportRow | null {
+  async reportByCaseId(caseId: number): Promise<CitizenReportRow | null> {
+    return this.reportByCaseIdNow(caseId);
+  }
+
+  /** The report of a case, synchronously (inside a case write's transaction). */
+  reportByCaseIdNow(caseId: number): CitizenReportRow | null {
     const row = this.stmt('select * from citizen_reports where case_id = ?').get(caseId) as
       Record<string, unknown> | undefined;
     return row ? toReport(row) : null;
   }
 
   /** Is this photo part of a citizen report (so the public may fetch it through its tracking code)? */
-  reportHasPhoto(caseId: number, sha: string): boolean {
+  async reportHasPhoto(caseId: number, sha: string): Promise<boolean> {
     return !!this.stmt(
       'select 1 from citizen_reports, json_each(photos) where case_id = ? and value = ?',
     ).get(caseId, sha);
   }
 
   /** Case numbers of the citizen reports that carry this photo. */
-  caseNumbersWithPhoto(sha: string): string[] {
+  async caseNumbersWithPhoto(sha: string): Promise<string[]> {
     return (
       this.stmt(
         'select c.case_number as n from citizen_reports r join cases c on c.id = r.case_id, json_each(r.photos) where json_each.value = ?',
@@ -203,7 +210,7 @@ export class CitizenStore {
     });
   }
 
-  outboxOf(caseId: number): OutboxRow[] {
+  async outboxOf(caseId: number): Promise<OutboxRow[]> {
     return (
       this.stmt('select * from notification_outbox where case_id = ? order by id').all(caseId) as Array<
         Record<string, unknown>
@@ -221,7 +228,7 @@ export class CitizenStore {
     });
   }
 
-  sinkMessages(phone?: string): SinkRow[] {
+  async sinkMessages(phone?: string): Promise<SinkRow[]> {
     const rows = (
       phone
         ? this.stmt('select * from sms_sink where phone = ? order by id').all(phone)

@@ -1,0 +1,35 @@
+import type { CitizenReportRow, OutboxOutcome, OutboxRow, SinkRow } from './citizen-store.ts';
+
+/**
+ * The citizen channel's rows as the services use them, on either backend (`CitizenStore` on SQLite,
+ * `PgCitizenStore` on PostgreSQL). Reports are written by the case store inside `createCase` (its
+ * `citizenReport`) and outbox rows by the case store's event hooks, in the same transaction as the
+ * case write; this port reads them and runs the sender's side: claims, outcomes and the demo sink.
+ */
+export interface CitizenStorePort {
+  readonly backend: 'sqlite' | 'postgres';
+  /** The case an idempotency key already created, if any (a retried submission). */
+  caseIdOfIdempotencyKey(key: string): Promise<number | null>;
+  reportByCode(code: string): Promise<CitizenReportRow | null>;
+  reportByCaseId(caseId: number): Promise<CitizenReportRow | null>;
+  /** Is this photo part of the citizen report of this case (so the public may fetch it through its tracking code)? */
+  reportHasPhoto(caseId: number, sha: string): Promise<boolean>;
+  /** Case numbers of the citizen reports that carry this photo. */
+  caseNumbersWithPhoto(sha: string): Promise<string[]>;
+
+  /**
+   * Take up to `limit` pending rows due at `now` (oldest first) and hold them until `lockUntil`:
+   * no other sender, on this node or another, gets a row while its lock holds. Resolves, in outbox
+   * order, once the lock is committed.
+   */
+  claimDue(now: string, lockUntil: string, limit: number): Promise<OutboxRow[]>;
+  /** Record a pass's delivery outcomes in one transaction: sent, or failed with its next attempt (or given up). */
+  recordOutcomes(outcomes: readonly OutboxOutcome[]): Promise<void>;
+  /** A case's outbox rows, oldest first. */
+  outboxOf(caseId: number): Promise<OutboxRow[]>;
+
+  /** Record a message in the local sink; false when this outbox row was already delivered there. */
+  sinkPut(s: Omit<SinkRow, 'id'>): Promise<boolean>;
+  /** The sink's messages (to one phone, when given), oldest first. */
+  sinkMessages(phone?: string): Promise<SinkRow[]>;
+}
