@@ -72,7 +72,7 @@ describe.runIf(pg.available)('PostgreSQL case store', () => {
     }
   });
 
-  it('takes the event-append lock only after every row lock, so a merge waiting for its original holds up no one', async () => {
+  it('takes the event-append lock only after every row lock, so a merge waiting for its original holds up no filing of another day', async () => {
     const store = new PgCaseStore(db);
     const { record: original } = await store.createCase({
       fields: fields('原案'),
