@@ -281,7 +281,7 @@ describe.each(available)('admin stores on $name', ({ open }) => {
     expect(await db.admin.getDepartment('D98')).toBeNull();
     const rules = seed.routingRules.slice(1);
     await db.admin.audited(draft('routing.replace', 'routing_rules'), { kind: 'routing.replace', rules });
-    const m = { ...seed.minorClasses[0]!, timeLimit: { amount: 3, unit: 'hour' as const } };
+    const m = { ...seed.minorClasses[0]!, timeLimit: { amount: 3, unit: 'working_hours' as const } };
     await db.admin.audited(draft('time_limit.set', `minor_class:${m.code}`), {
       kind: 'minor_class.update',
       minorClass: m,
