@@ -129,6 +129,8 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || pg.available))(
       });
       expect(changed).toEqual({ ...op, displayName: '李受理', role: 'dispatcher', active: false });
       expect(await db.store.update(9999, { displayName: 'x' })).toBeNull();
+      expect(await db.store.update(op.id, {})).toEqual(changed); // nothing to change: the user as it is
+      expect(await db.store.update(9999, {})).toBeNull();
       expect((await db.second.list()).map((u) => [u.username, u.active])).toEqual([
         ['op', false],
         ['u1', true],

@@ -103,6 +103,7 @@ export class UserStore implements UserStorePort {
     return toUser(this.db.insert(users).values(u).returning().get());
   }
   async update(id: number, patch: UserPatch): Promise<UserRecord | null> {
+    if (Object.keys(patch).length === 0) return this.findById(id);
     const r = this.db.update(users).set(patch).where(eq(users.id, id)).returning().get();
     return r ? toUser(r) : null;
   }
