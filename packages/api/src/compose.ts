@@ -1,18 +1,16 @@
 /** The composition root of the API: every store, service and channel, wired once over an open database. */
-import type { CaseSearchStorePort, CitygridDatabase, GroupCommitWriter, UserStorePort } from '@citygrid/db';
 import {
-  AdminStore,
-  CaseSearchStore,
-  CaseStore,
-  CitizenStore,
-  DiskBlobStore,
-  GazetteerStore,
-  ReferenceStore,
-  UserStore,
+  sqliteStores,
+  type CaseSearchStorePort,
+  type CitygridDatabase,
+  type CityStores,
+  type ReferenceStorePort,
+  type UserStorePort,
 } from '@citygrid/db';
 import { AdminService } from './services/admin-service.ts';
 import { ReportService } from './services/report-service.ts';
 import { CaseBus } from './live/case-bus.ts';
+import { startEventRelay } from './live/event-relay.ts';
 import { LiveHub } from './live/live-hub.ts';
 import { AttachmentService } from './services/attachment-service.ts';
 import { AuthService, OWASP_ARGON2, type Argon2Params } from './services/auth-service.ts';
@@ -26,14 +24,16 @@ import { GridImportService } from './services/grid-import-service.ts';
 import { createCitizenChannel, type CitizenChannel, type CitizenOptions } from './citizen/index.ts';
 
 export interface Services {
-  database: CitygridDatabase;
-  writer: GroupCommitWriter;
+  /** Every store of the city, on SQLite or PostgreSQL. */
+  stores: CityStores;
+  /** The SQLite database (null on PostgreSQL): backups, WAL figures, raw reads in tests. */
+  database: CitygridDatabase | null;
   clock: Clock;
   bus: CaseBus;
   users: UserStorePort;
   /** The staff case search (案件检索) over every case. */
   caseSearch: CaseSearchStorePort;
-  referenceStore: ReferenceStore;
+  referenceStore: ReferenceStorePort;
   reference: ReferenceService;
   auth: AuthService;
   cases: CaseService;
@@ -60,38 +60,41 @@ export interface Services {
   close(): Promise<void>;
 }
 
-/** Compose the service layer over an open, seeded database. */
-export async function createServices(opts: {
-  database: CitygridDatabase;
-  clock?: Clock;
-  argon2?: Argon2Params;
-  citizen?: CitizenOptions;
-  /** At most this many markers on the command map (default `OPEN_CASE_MARKER_LIMIT`, 100,000). */
-  mapMarkerLimit?: number;
-}): Promise<Services> {
+/**
+ * Compose the service layer over a city's stores (`stores`), or over an open SQLite database
+ * (`database`, the default deployment and most tests). Where several nodes write (PostgreSQL), the
+ * live bus is fed from the event log, this node's commits included.
+ */
+export async function createServices(
+  opts: ({ stores: CityStores; database?: never } | { database: CitygridDatabase; stores?: never }) & {
+    clock?: Clock;
+    argon2?: Argon2Params;
+    citizen?: CitizenOptions;
+    /** At most this many markers on the command map (default `OPEN_CASE_MARKER_LIMIT`, 100,000). */
+    mapMarkerLimit?: number;
+  },
+): Promise<Services> {
+  const stores = opts.stores ?? sqliteStores(opts.database);
   const clock = opts.clock ?? systemClock;
-  const writer = opts.database.writer;
   const bus = new CaseBus();
-  const users = new UserStore(opts.database);
-  const referenceStore = new ReferenceStore(opts.database);
+  const users = stores.users;
+  const referenceStore = stores.reference;
   const reference = new ReferenceService(referenceStore);
   await reference.reload();
-  const caseStore = new CaseStore(opts.database, writer);
-  const cases = new CaseService(caseStore, reference, bus, clock);
+  const caseStore = stores.cases;
+  const cases = new CaseService(caseStore, reference, bus, clock, stores.followEvents === null);
   const auth = new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2);
-  const adminStore = new AdminStore(opts.database);
+  const adminStore = stores.admin;
   const dashboard = new DashboardService(caseStore, reference, clock, opts.mapMarkerLimit);
-  const attachments = new AttachmentService(
-    new DiskBlobStore(opts.database.attachmentsDir),
-    caseStore,
-    clock,
-  );
-  const gazetteer = new GazetteerService(new GazetteerStore(opts.database), adminStore, reference, clock);
+  const attachments = new AttachmentService(stores.blobs, caseStore, clock);
+  const gazetteer = new GazetteerService(stores.gazetteer, adminStore, reference, clock);
   await gazetteer.init();
   const citizen = createCitizenChannel(
     {
-      citizens: new CitizenStore(opts.database, writer),
-      limiterStore: { kind: 'sqlite', sqlite: opts.database.sqlite },
+      citizens: stores.citizens,
+      limiterStore: stores.sqlite
+        ? { kind: 'sqlite', sqlite: stores.sqlite.sqlite }
+        : { kind: 'postgres', db: stores.pg!.db },
       caseStore,
       cases,
       attachments,
@@ -102,13 +105,14 @@ export async function createServices(opts: {
     opts.citizen,
   );
   const live = new LiveHub(bus, cases);
+  const relay = stores.followEvents ? await startEventRelay(stores.followEvents, cases, bus) : null;
   return {
-    database: opts.database,
-    writer,
+    stores,
+    database: stores.sqlite,
     clock,
     bus,
     users,
-    caseSearch: new CaseSearchStore(opts.database),
+    caseSearch: stores.search,
     referenceStore,
     reference,
     auth,
@@ -123,6 +127,7 @@ export async function createServices(opts: {
     gridImport: new GridImportService(adminStore, referenceStore, reference, clock),
     gazetteer,
     close: async () => {
+      await relay?.stop();
       live.close();
       await citizen.sender.stop();
     },

@@ -26,6 +26,8 @@ export * from './stores/sqlite-case-core.ts';
 export * as pgSchema from './pg/schema.ts';
 export * from './pg/client.ts';
 export * from './pg/pg-case-store.ts';
+export * from './pg/pg-stores.ts';
+export * from './city-stores.ts';
 export * from './pg/pg-case-reads.ts';
 export * from './pg/pg-admin-store.ts';
 export * from './pg/pg-reference-store.ts';

@@ -1,13 +1,6 @@
-import type { StoredCaseEvent } from '@citygrid/db';
+import type { FollowEvents } from '@citygrid/db';
 import { liveEventsOf, type CaseBus } from './case-bus.ts';
 import type { LiveEventLog } from './live-hub.ts';
-
-/** Follows the event log from a position; `stop` ends it (the PostgreSQL follower, in production). */
-export type FollowEvents = (opts: {
-  afterId: number;
-  onEvents: (events: StoredCaseEvent[]) => Promise<void>;
-  onError: (e: unknown) => void;
-}) => Promise<{ stop(): Promise<void> }>;
 
 /**
  * Where several nodes write one database, a node's live bus is fed from the event log, not from its

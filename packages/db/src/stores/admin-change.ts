@@ -7,6 +7,7 @@ import type {
   Unit,
   WorkCalendarData,
 } from '@citygrid/domain';
+import type { UserPatch } from './user-store-port.ts';
 import type { UserRecord } from './user-store.ts';
 
 /*
@@ -14,10 +15,6 @@ import type { UserRecord } from './user-store.ts';
  * entry in one transaction of its own (`AdminStorePort.audited`). No callback runs inside a
  * transaction (PostgreSQL transactions are async; a synchronous callback cannot run in one).
  */
-
-export type UserPatch = Partial<
-  Pick<UserRecord, 'displayName' | 'role' | 'unitCode' | 'active' | 'passwordHash'>
->;
 
 export type AdminChange =
   /** Only the audit entry (the change happened elsewhere, or there is none). */

@@ -1,0 +1,96 @@
+import type { CityStores } from '../city-stores.ts';
+import type { CaseStorePort } from '../stores/case-store-port.ts';
+import { openPgDatabase, type OpenPgOptions, type PgDatabase } from './client.ts';
+import { PgAdminStore } from './pg-admin-store.ts';
+import { PgBlobStore } from './pg-blob-store.ts';
+import { PgCaseReads } from './pg-case-reads.ts';
+import { PgCaseSearchStore } from './pg-case-search-store.ts';
+import { PgCaseStore } from './pg-case-store.ts';
+import { PgCitizenStore } from './pg-citizen-store.ts';
+import { PgEventFollower } from './pg-event-follower.ts';
+import { PgGazetteerStore } from './pg-gazetteer-store.ts';
+import { PgReferenceStore } from './pg-reference-store.ts';
+import { PgUserStore } from './pg-user-store.ts';
+
+/** Key of the session advisory lock under which a node runs first-start work (seeding). */
+export const STARTUP_LOCK = 7_310_003;
+
+/** The whole case store on PostgreSQL: the writes of `PgCaseStore` and the reads of `PgCaseReads`. */
+export function pgCaseStore(database: Pick<PgDatabase, 'sql' | 'db'>): CaseStorePort {
+  const w = new PgCaseStore(database);
+  const r = new PgCaseReads(database);
+  return {
+    backend: 'postgres',
+    addEventHook: (hook) => w.addEventHook(hook),
+    createCase: (input) => w.createCase(input),
+    applyAction: (input) => w.applyAction(input),
+    createCasesBulk: (jobs) => w.createCasesBulk(jobs),
+    getByNumber: (n) => w.getByNumber(n),
+    listEvents: (id) => w.listEvents(id),
+    listEventsAfter: (afterId, limit) => w.listEventsAfter(afterId, limit),
+    lastEventId: () => w.lastEventId(),
+    getById: (id) => r.getById(id),
+    getByOpen311Token: (token) => r.getByOpen311Token(token),
+    listEventsBetween: (f) => r.listEventsBetween(f),
+    list: (f) => r.list(f),
+    listSummaries: (f) => r.listSummaries(f),
+    openSummaries: (ids) => r.openSummaries(ids),
+    caseIdsWithEventsBetween: (a, b) => r.caseIdsWithEventsBetween(a, b),
+    listMarkersJson: (f, limit) => r.listMarkersJson(f, limit),
+    count: (f) => r.count(f),
+    countByLocationKind: (f) => r.countByLocationKind(f),
+    listInBoxes: (boxes, states, limit) => r.listInBoxes(boxes, states, limit),
+    countBy: (column, f) => r.countBy(column, f),
+    evaluate: (opts) => r.evaluate(opts),
+    evaluateWithTotal: (opts) => r.evaluateWithTotal(opts),
+    countDispatched: (opts) => r.countDispatched(opts),
+    dailyIntake: (from, to) => r.dailyIntake(from, to),
+    countClosedBetween: (from, to) => r.countClosedBetween(from, to),
+    addAttachment: (a) => r.addAttachment(a),
+    getAttachment: (sha) => r.getAttachment(sha),
+    casesReferencingAttachment: (sha) => r.casesReferencingAttachment(sha),
+  };
+}
+
+/** The stores of a city on an open PostgreSQL pool (any number of nodes may share the database). */
+export function pgStores(database: PgDatabase): CityStores {
+  const cases = pgCaseStore(database);
+  return {
+    backend: 'postgres',
+    cases,
+    users: new PgUserStore(database),
+    reference: new PgReferenceStore(database),
+    admin: new PgAdminStore(database),
+    gazetteer: new PgGazetteerStore(database),
+    citizens: new PgCitizenStore(database),
+    search: new PgCaseSearchStore(database),
+    blobs: new PgBlobStore(database),
+    sqlite: null,
+    pg: database,
+    followEvents: async ({ afterId, onEvents, onError }) => {
+      const follower = new PgEventFollower(database.sql, cases, { afterId, onEvents, onError, pollMs: 2000 });
+      await follower.start();
+      return { stop: () => follower.stop() };
+    },
+    exclusive: async (work) => {
+      // a session lock on one reserved connection: held until released, whatever the pool does meanwhile
+      const conn = await database.sql.reserve();
+      try {
+        await conn`select pg_advisory_lock(${STARTUP_LOCK})`;
+        try {
+          return await work();
+        } finally {
+          await conn`select pg_advisory_unlock(${STARTUP_LOCK})`;
+        }
+      } finally {
+        conn.release();
+      }
+    },
+    close: () => database.close(),
+  };
+}
+
+/** Open (and migrate) PostgreSQL at `url` and give its stores. */
+export async function openPgStores(url: string, opts: OpenPgOptions = {}): Promise<CityStores> {
+  return pgStores(await openPgDatabase(url, opts));
+}
