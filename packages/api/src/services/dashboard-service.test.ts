@@ -186,7 +186,7 @@ describe('query plans over the dashboard indexes', () => {
     const texts = [...(await statementsOf(() => fresh.dashboard.openCases({})))];
     texts.push(
       ...(await statementsOf(() =>
-        new CaseStore(database, fresh.writer).listSummaries({
+        new CaseStore(database, database.writer).listSummaries({
           openOnly: true,
           orderBy: 'due',
           limit: 20_000,
