@@ -114,7 +114,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const db = () => server.services.database.sqlite;
+const db = () => server.services.database!.sqlite;
 /** The whole stored row and its event count: what a refused request must leave untouched. */
 const rowOf = (caseNumber: string) =>
   JSON.stringify({

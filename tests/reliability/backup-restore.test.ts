@@ -126,7 +126,7 @@ describe('online backup and restore', () => {
         expect(versionEventMismatches(b), file).toEqual([]);
         expect(b.pragma('foreign_key_check'), file).toEqual([]);
         expect(b.pragma('journal_mode', { simple: true }), file).toBe('delete');
-        expect(caseTotals(b).cases).toBeLessThanOrEqual(caseTotals(server.services.database.sqlite).cases);
+        expect(caseTotals(b).cases).toBeLessThanOrEqual(caseTotals(server.services.database!.sqlite).cases);
       } finally {
         b.close();
       }
@@ -141,7 +141,7 @@ describe('online backup and restore', () => {
     expect(cliRefused.stderr).toMatch(/in use/);
 
     // stop, restore the CLI's backup in place, start again on it
-    const liveTotals = caseTotals(server.services.database.sqlite);
+    const liveTotals = caseTotals(server.services.database!.sqlite);
     await server.stop();
     server = null;
     const restored = await cli('restore', join(backupDir, 'two.db'), dbPath);
@@ -156,7 +156,7 @@ describe('online backup and restore', () => {
         b.close();
       }
     })();
-    expect(caseTotals(server.services.database.sqlite)).toEqual(backupTotals);
+    expect(caseTotals(server.services.database!.sqlite)).toEqual(backupTotals);
     expect(backupTotals.cases).toBeLessThanOrEqual(liveTotals.cases);
     const lead = await loginAs(server, 'lead');
     for (const a of before2) {

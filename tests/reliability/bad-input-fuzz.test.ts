@@ -241,7 +241,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const db = () => server.services.database.sqlite;
+const db = () => server.services.database!.sqlite;
 
 async function subscriptionStatus(
   session: Session,

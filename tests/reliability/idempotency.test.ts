@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const db = () => server.services.database.sqlite;
+const db = () => server.services.database!.sqlite;
 const countWith = (description: string) =>
   (db().prepare('select count(*) as n from cases where description = ?').get(description) as { n: number }).n;
 const keyRows = () => (db().prepare('select count(*) as n from idempotency_keys').get() as { n: number }).n;

@@ -65,7 +65,7 @@ class Watcher {
 
 const allEventIds = () =>
   (
-    server!.services.database.sqlite.prepare('select id from case_events order by id').all() as Array<{
+    server!.services.database!.sqlite.prepare('select id from case_events order by id').all() as Array<{
       id: number;
     }>
   ).map((r) => r.id);

@@ -123,7 +123,8 @@ export function createApp(
       liveConnections: services.live.size,
       pid: process.pid,
       // how long acknowledgements wait for the disk (null: SQLite fsyncs inside COMMIT, or PostgreSQL)
-      walFsync: services.database.walSync ? { ...services.database.walSync.stats } : null,
+      walFsync: services.database?.walSync ? { ...services.database!.walSync.stats } : null,
+      backend: services.stores.backend,
     });
   });
 

@@ -32,7 +32,7 @@ const historyOf = async (phone: string) =>
   (await operator.client.intake.callerHistory.query({ phone })).map((h) => h.caseNumber);
 
 const caseCount = () =>
-  (server.services.database.sqlite.prepare('select count(*) as n from cases').get() as { n: number }).n;
+  (server.services.database!.sqlite.prepare('select count(*) as n from cases').get() as { n: number }).n;
 
 describe('caller history finds the same caller however the number is written', () => {
   it('finds a case filed with "138 0000 0001" for "13800000001" and "+86 138-0000-0001"', async () => {

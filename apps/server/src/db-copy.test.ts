@@ -58,7 +58,7 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
     const database = openDatabase(file, { checkpoint: 'inline' });
     await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
     const services = await createServices({ database });
-    await bulkSeedHistory(services, {
+    await bulkSeedHistory({ ...services, database }, {
       count: 300,
       days: 60,
       now: new Date('2026-11-30T04:00:00Z'),

@@ -28,7 +28,7 @@ const database = openDatabase(file);
 await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
 const services = await createServices({ database });
 const t0 = Date.now();
-await bulkSeedHistory(services, {
+await bulkSeedHistory({ ...services, database }, {
   count,
   days,
   now: new Date(),

@@ -11,7 +11,7 @@ import {
   type DemoUser,
   type Services,
 } from '@citygrid/api';
-import { openDatabase } from '@citygrid/db';
+import { openDatabase, openPgStores, sqliteStores, type CityStores } from '@citygrid/db';
 import { createApp, type NodeLifecycle } from './app.ts';
 import type { ServerConfig } from './env.ts';
 
@@ -59,50 +59,59 @@ export async function startServer(
   opts: { clock?: Clock; log?: (s: string) => void } = {},
 ): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
-  const database = openDatabase(config.DATABASE_PATH, {
-    synchronous: config.DB_SYNCHRONOUS,
-    checkpoint: config.DB_CHECKPOINT,
-  });
+  const stores: CityStores = config.DATABASE_URL
+    ? await openPgStores(config.DATABASE_URL, { max: config.DATABASE_POOL })
+    : sqliteStores(
+        openDatabase(config.DATABASE_PATH, {
+          synchronous: config.DB_SYNCHRONOUS,
+          checkpoint: config.DB_CHECKPOINT,
+        }),
+      );
   const now = () => (opts.clock ?? { now: () => new Date() }).now();
-  const { ReferenceStore } = await import('@citygrid/db');
-  const seededReference = await seedReferenceData(new ReferenceStore(database), now().toISOString());
-  if (seededReference)
-    log(
-      'seeded reference data: Xilinhot grid (45 communities, 180 cells), 17 departments, 26 units, categories, routing rules, calendar',
-    );
-  const services = await createServices({
-    database,
-    ...(opts.clock ? { clock: opts.clock } : {}),
-    ...(config.ARGON2_FAST ? { argon2: FAST_ARGON2 } : {}),
-    citizen: citizenOptions(config),
-    mapMarkerLimit: config.MAP_MARKER_LIMIT,
-  });
-  const createdUsers = await seedDemoUsers(
-    services.users,
-    services.auth,
-    services.reference.snapshot.units,
-    now().toISOString(),
-  );
-  await services.users.addApiKey({
-    keyHash: sha256(config.OPEN311_DEMO_KEY),
-    name: 'demo',
-    createdAt: now().toISOString(),
-  });
-  if (seededReference && config.SEED_HISTORY_CASES > 0) {
-    const t0 = Date.now();
-    let lastPct = -1;
-    await seedHistory(services.cases, services.reference, {
-      count: config.SEED_HISTORY_CASES,
-      days: config.SEED_HISTORY_DAYS,
-      now: now(),
-      onProgress: (done, total) => {
-        const pct = Math.floor((100 * done) / total);
-        if (pct !== lastPct && pct % 10 === 0) log(`seeding history: ${done}/${total} cases (${pct}%)`);
-        lastPct = pct;
-      },
+  // several nodes may start at once on one empty PostgreSQL database: one seeds, the others wait
+  const { services, createdUsers } = await stores.exclusive(async () => {
+    const seededReference = await seedReferenceData(stores.reference, now().toISOString());
+    if (seededReference)
+      log(
+        'seeded reference data: Xilinhot grid (45 communities, 180 cells), 17 departments, 26 units, categories, routing rules, calendar',
+      );
+    const services = await createServices({
+      stores,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(config.ARGON2_FAST ? { argon2: FAST_ARGON2 } : {}),
+      citizen: citizenOptions(config),
+      mapMarkerLimit: config.MAP_MARKER_LIMIT,
     });
-    log(`seeded ${config.SEED_HISTORY_CASES} cases of history in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  }
+    const createdUsers = await seedDemoUsers(
+      services.users,
+      services.auth,
+      services.reference.snapshot.units,
+      now().toISOString(),
+    );
+    await services.users.addApiKey({
+      keyHash: sha256(config.OPEN311_DEMO_KEY),
+      name: 'demo',
+      createdAt: now().toISOString(),
+    });
+    if (seededReference && config.SEED_HISTORY_CASES > 0) {
+      const t0 = Date.now();
+      let lastPct = -1;
+      await seedHistory(services.cases, services.reference, {
+        count: config.SEED_HISTORY_CASES,
+        days: config.SEED_HISTORY_DAYS,
+        now: now(),
+        onProgress: (done, total) => {
+          const pct = Math.floor((100 * done) / total);
+          if (pct !== lastPct && pct % 10 === 0) log(`seeding history: ${done}/${total} cases (${pct}%)`);
+          lastPct = pct;
+        },
+      });
+      log(
+        `seeded ${config.SEED_HISTORY_CASES} cases of history in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
+    }
+    return { services, createdUsers };
+  });
   const stopHousekeeping = services.auth.startHousekeeping(config.SESSION_PURGE_INTERVAL_MS, (e) =>
     console.error('session purge failed:', e),
   );
@@ -142,8 +151,8 @@ export async function startServer(
       clearTimeout(cut);
       clearInterval(sweep);
       stopHousekeeping();
-      await services.citizen.sender.stop();
-      database.close();
+      await services.close();
+      await stores.close();
     },
   };
 }

@@ -15,10 +15,10 @@ describe('session policy', () => {
   afterAll(async () => server?.stop());
 
   const sessionRows = () =>
-    (server.services.database.sqlite.prepare('select count(*) as n from sessions').get() as { n: number }).n;
+    (server.services.database!.sqlite.prepare('select count(*) as n from sessions').get() as { n: number }).n;
   const securityKinds = (username: string) =>
     (
-      server.services.database.sqlite
+      server.services.database!.sqlite
         .prepare('select kind from security_log where username = ? order by id')
         .all(username) as Array<{ kind: string }>
     ).map((r) => r.kind);
@@ -156,7 +156,7 @@ describe('session policy', () => {
     try {
       await loginAs(s2, 'supervisor');
       const rows = () =>
-        (s2.services.database.sqlite.prepare('select count(*) as n from sessions').get() as { n: number }).n;
+        (s2.services.database!.sqlite.prepare('select count(*) as n from sessions').get() as { n: number }).n;
       expect(rows()).toBe(1);
       c.advance(13 * HOUR);
       const t0 = Date.now();

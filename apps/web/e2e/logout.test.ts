@@ -41,7 +41,7 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
   await seedOpenCases(server.services, 60);
   // a case every one of the five can open: moved by the shift lead to unit U01
-  const first = server.services.database.sqlite
+  const first = server.services.database!.sqlite
     .prepare(`select case_number as caseNumber, version from cases order by id limit 1`)
     .get() as { caseNumber: string; version: number };
   const lead = await loginAs(server, 'lead');
@@ -50,7 +50,7 @@ beforeAll(async () => {
     expectedVersion: first.version,
     action: { type: 'redispatch', unitCode: 'U01', reason: '测试：改派至U01' },
   });
-  aCase = server.services.database.sqlite
+  aCase = server.services.database!.sqlite
     .prepare(
       `select case_number as caseNumber, description from cases where case_number = ? and unit_code = 'U01'`,
     )
@@ -84,7 +84,7 @@ describe('logout', () => {
       const page = await loginPage(context, server.url, username);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      const { name } = server.services.database.sqlite
+      const { name } = server.services.database!.sqlite
         .prepare('select display_name as name from users where username = ?')
         .get(username) as { name: string };
       expect(await page.getByTestId('current-user').innerText()).toContain(name);
@@ -146,7 +146,7 @@ describe('logout', () => {
     const page = await loginPage(context, server.url, 'lead');
     await page.getByTestId('nav-dispatch').waitFor();
     // the session is revoked on the server (expired, or ended by an administrator)
-    server.services.database.sqlite.prepare('delete from sessions').run();
+    server.services.database!.sqlite.prepare('delete from sessions').run();
     await goToRoute(page, `/case/${aCase.caseNumber}`);
     const notice = page.getByTestId('login-notice');
     await notice.waitFor();

@@ -46,7 +46,7 @@ describe('messages a person reads', () => {
     await expect.poll(() => error.textContent(), POLL).toBe('“问题描述”最多 4,000 个字，请删减后再提交');
     await screenshot(page, 'intake-too-long-zh');
     expect(
-      (server.services.database.sqlite.prepare('select count(*) as n from cases').get() as { n: number }).n,
+      (server.services.database!.sqlite.prepare('select count(*) as n from cases').get() as { n: number }).n,
     ).toBe(0);
   });
 

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 /** Screens load lazily and the seeded queries take a moment on these cores. */
 const POLL = { timeout: 15_000 };
-const db = () => server.services.database.sqlite;
+const db = () => server.services.database!.sqlite;
 const digits = (s: string | null) => (s ?? '').replace(/[^\d–-]/g, '');
 
 async function caseRows(page: Page): Promise<string[]> {
