@@ -2,10 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { EventSource } from 'eventsource';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveCaseEvent } from '@citygrid/api';
-import { pgTestAvailability, startTestCluster, type TestCluster } from '@citygrid/db';
+import { openPgDatabase, pgTestAvailability, startTestCluster, type TestCluster } from '@citygrid/db';
 import {
   CITY_CENTRE,
   freePort,
@@ -98,10 +97,11 @@ describe.runIf(pg.available && HAPROXY)('two nodes on one PostgreSQL behind the 
   });
 
   it('seeded the city once although both nodes started on the empty database together', async () => {
-    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    const probe = await openPgDatabase(url, { max: 1, migrate: false });
+    const sql = probe.sql;
     try {
       const [users] = await sql<[{ n: number }]>`select count(*)::int as n from users`;
-      const [cells] = await sql<[{ n: number }]>`select count(*)::int as n from grid_cells`;
+      const [cells] = await sql<[{ n: number }]>`select count(*)::int as n from cells`;
       const [versions] = await sql<[{ n: number }]>`select count(*)::int as n from grid_versions`;
       expect(versions!.n).toBe(1);
       expect(cells!.n).toBe(180);
@@ -111,7 +111,7 @@ describe.runIf(pg.available && HAPROXY)('two nodes on one PostgreSQL behind the 
       expect(dupes!.n).toBe(0);
       expect(users!.n).toBeGreaterThan(20);
     } finally {
-      await sql.end();
+      await probe.close();
     }
   });
 
@@ -160,6 +160,9 @@ describe.runIf(pg.available && HAPROXY)('two nodes on one PostgreSQL behind the 
       'every map to see the first case',
     );
     const startId = Math.min(...maps.map((m) => m.got[0]!.id)) - 1;
+    const streamsOnB = ((await (await fetch(`${nodeB.url}/health`)).json()) as { liveConnections: number })
+      .liveConnections;
+    expect(streamsOnB).toBeGreaterThan(0);
     await nodeB.kill();
     // intake goes on on node A while the clients reconnect
     const filed: string[] = [];
@@ -174,7 +177,8 @@ describe.runIf(pg.available && HAPROXY)('two nodes on one PostgreSQL behind the 
       20_000,
     );
     for (const m of maps) m.close();
-    const sql = postgres(url, { max: 1, onnotice: () => {} });
+    const probe = await openPgDatabase(url, { max: 1, migrate: false });
+    const sql = probe.sql;
     try {
       const ids = (await sql<Array<{ id: number }>>`
         select id::int as id from case_events where id > ${startId} order by id`).map((r) => r.id);
@@ -183,7 +187,7 @@ describe.runIf(pg.available && HAPROXY)('two nodes on one PostgreSQL behind the 
         expect(m.got.map((e) => e.id).filter((id) => id > startId && id <= ids.at(-1)!)).toEqual(ids);
       }
     } finally {
-      await sql.end();
+      await probe.close();
     }
   }, 60_000);
 });
