@@ -106,6 +106,25 @@ export async function createServices(
   );
   const live = new LiveHub(bus, cases);
   const relay = stores.followEvents ? await startEventRelay(stores.followEvents, cases, bus) : null;
+  // another node's administrative change: reload what this node holds in memory (coalesced)
+  let reloading: Promise<void> | null = null;
+  let again = false;
+  const reloadReference = (): void => {
+    if (reloading) {
+      again = true;
+      return;
+    }
+    reloading = (async () => {
+      do {
+        again = false;
+        await reference.reload();
+        await gazetteer.reload();
+      } while (again);
+    })()
+      .catch((e: unknown) => console.error('reference reload failed:', e))
+      .finally(() => (reloading = null));
+  };
+  const watch = stores.watchReference ? await stores.watchReference(reloadReference) : null;
   return {
     stores,
     database: stores.sqlite,
@@ -128,6 +147,8 @@ export async function createServices(
     gazetteer,
     close: async () => {
       await relay?.stop();
+      await watch?.stop();
+      await reloading;
       live.close();
       await citizen.sender.stop();
     },

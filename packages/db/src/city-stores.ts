@@ -50,6 +50,12 @@ export interface CityStores {
    */
   readonly followEvents: FollowEvents | null;
   /**
+   * Calls `onChange` whenever any node commits an administrative change (and once the watch is
+   * (re)established), so every node reloads the reference data it holds in memory (PostgreSQL).
+   * Null where this process makes every change itself (SQLite): it reloads as it changes.
+   */
+  readonly watchReference: ((onChange: () => void) => Promise<{ stop(): Promise<void> }>) | null;
+  /**
    * Run `work` while no other node runs work under the same lock (first-start seeding when several
    * nodes start on one empty database). One process on SQLite: runs it.
    */
@@ -73,6 +79,7 @@ export function sqliteStores(database: CitygridDatabase): CityStores {
     sqlite: database,
     pg: null,
     followEvents: null,
+    watchReference: null,
     exclusive: (work) => work(),
     close: async () => database.close(),
   };

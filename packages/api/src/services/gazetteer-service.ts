@@ -80,10 +80,11 @@ export class GazetteerService {
     this.landmarks = loadShippedGazetteer()
       .filter((e) => e.kind === 'landmark')
       .map((e) => ({ kind: 'landmark', name: e.name, address: '', lat: e.lat, lng: e.lng }));
-    await this.load();
+    await this.reload();
   }
 
-  private async load(): Promise<void> {
+  /** Read the entries again (after a change, possibly made by another node). */
+  async reload(): Promise<void> {
     this.entries = await this.store.all();
     const places: GazetteerEntry[] = this.entries.map(
       (e) =>
@@ -182,7 +183,7 @@ export class GazetteerService {
       },
       { kind: 'gazetteer.upsert', entries, source: `import:${at}`, at },
     );
-    await this.load();
+    await this.reload();
     return { ...result, total: entries.length };
   }
 }

@@ -105,6 +105,12 @@ async function applyChange(tx: PgTx, change: AdminChange): Promise<unknown> {
   }
 }
 
+/**
+ * The NOTIFY channel of reference changes (grid, organisations, routing, limits, calendar, gazetteer,
+ * users): sent inside the change's transaction, so PostgreSQL delivers it at COMMIT.
+ */
+export const REFERENCE_CHANNEL = 'citygrid_reference';
+
 /** What administrators change besides case data, audited, on PostgreSQL (see {@link AdminStorePort}). */
 export class PgAdminStore implements AdminStorePort {
   private readonly db: PgDrizzle;
@@ -125,6 +131,9 @@ export class PgAdminStore implements AdminStorePort {
         before: entry.before ?? null,
         after: auditAfter(entry, resultImage(change, result, summary)),
       });
+      // every node reloads its reference snapshot once this commits (pg-stores.ts, watchReference)
+      if (change.kind !== 'none' && change.kind !== 'api_key.insert' && change.kind !== 'api_key.delete')
+        await tx.execute(sql`select pg_notify(${REFERENCE_CHANNEL}, ${change.kind})`);
       return result as AdminChangeResult<C>;
     });
   }

@@ -1,7 +1,7 @@
 import type { CityStores } from '../city-stores.ts';
 import type { CaseStorePort } from '../stores/case-store-port.ts';
 import { openPgDatabase, type OpenPgOptions, type PgDatabase } from './client.ts';
-import { PgAdminStore } from './pg-admin-store.ts';
+import { PgAdminStore, REFERENCE_CHANNEL } from './pg-admin-store.ts';
 import { PgBlobStore } from './pg-blob-store.ts';
 import { PgCaseReads } from './pg-case-reads.ts';
 import { PgCaseSearchStore } from './pg-case-search-store.ts';
@@ -71,6 +71,11 @@ export function pgStores(database: PgDatabase): CityStores {
       const follower = new PgEventFollower(database.sql, cases, { afterId, onEvents, onError, pollMs: 2000 });
       await follower.start();
       return { stop: () => follower.stop() };
+    },
+    watchReference: async (onChange) => {
+      // the second callback runs on every (re)listen: a change missed while disconnected is picked up
+      const meta = await database.sql.listen(REFERENCE_CHANNEL, () => onChange(), onChange);
+      return { stop: () => meta.unlisten() };
     },
     exclusive: async (work) => {
       // a session lock on one reserved connection: held until released, whatever the pool does meanwhile
