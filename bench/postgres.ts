@@ -125,7 +125,10 @@ export default async function runPostgresBench(): Promise<BenchFigure[]> {
       startServerProcess(pgEnv(url)),
       startServerProcess({ DATABASE_PATH: join(dir, 'city.db') }),
     ]);
-    stops.push(() => onPg.stop(), () => onSqlite.stop());
+    stops.push(
+      () => onPg.stop(),
+      () => onSqlite.stop(),
+    );
     const [hPg, hSqlite] = [await login(onPg.url), await login(onSqlite.url)];
     for (const [u, h] of [
       [onPg.url, hPg],

@@ -35,8 +35,8 @@ async function post(s: Session, path: string, input: unknown) {
 }
 
 const snapshot = () =>
-  server.services.database!.sqlite
-    .prepare(
+  server.services
+    .database!.sqlite.prepare(
       "select (select count(*) from cases) || ':' || (select count(*) from case_events) || ':' || (select coalesce(sum(version), 0) from cases) as s",
     )
     .get() as { s: string };

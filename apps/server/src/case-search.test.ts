@@ -23,8 +23,8 @@ const intake = (
 const numbersOf = (r: { rows: Array<{ caseNumber: string }> }) => r.rows.map((x) => x.caseNumber);
 const unitOf = (caseNumber: string) =>
   (
-    server.services.database!.sqlite
-      .prepare('select unit_code as u from cases where case_number = ?')
+    server.services
+      .database!.sqlite.prepare('select unit_code as u from cases where case_number = ?')
       .get(caseNumber) as { u: string | null }
   ).u;
 
@@ -106,8 +106,8 @@ describe('search.cases finds cases by case number, phone, address and text', () 
 
   it('finds a case whose description changed after intake only by its new text (the index follows the row)', async () => {
     const c = await intake('原来的描述文字甲乙丙');
-    server.services.database!.sqlite
-      .prepare('update cases set description = ? where case_number = ?')
+    server.services
+      .database!.sqlite.prepare('update cases set description = ? where case_number = ?')
       .run('改过的描述文字丁戊己', c.caseNumber);
     expect(numbersOf(await supervisor.client.search.cases.query({ q: '甲乙丙' }))).toEqual([]);
     expect(numbersOf(await supervisor.client.search.cases.query({ q: '丁戊己' }))).toEqual([c.caseNumber]);

@@ -338,8 +338,8 @@ describe('the SMS sender', () => {
     await new Promise((r) => setTimeout(r, 50));
     const outbox = await store.outboxOf(row.caseId);
     // the server's sender may already have delivered it; put it back as a fresh row for this test
-    server.services.database!.sqlite
-      .prepare(
+    server.services
+      .database!.sqlite.prepare(
         "update notification_outbox set status = 'pending', attempts = 0, sent_at = null, locked_until = null, next_attempt_at = '2026-01-01T00:00:00.000Z' where case_id = ?",
       )
       .run(row.caseId);
@@ -383,8 +383,8 @@ describe('the SMS sender', () => {
 
     // a crash after the provider accepted but before the row was marked: the restarted sender
     // sends it again with the same outbox id, and the sink keeps one message
-    server.services.database!.sqlite
-      .prepare("update notification_outbox set status = 'pending' where case_id = ?")
+    server.services
+      .database!.sqlite.prepare("update notification_outbox set status = 'pending' where case_id = ?")
       .run(row.caseId);
     const restarted = new NotificationSender(store, flaky, clock);
     now += 1;

@@ -58,12 +58,15 @@ describe.runIf(pg.available)('db:copy from SQLite to PostgreSQL', () => {
     const database = openDatabase(file, { checkpoint: 'inline' });
     await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
     const services = await createServices({ database });
-    await bulkSeedHistory({ ...services, database }, {
-      count: 300,
-      days: 60,
-      now: new Date('2026-11-30T04:00:00Z'),
-      seed: 11,
-    });
+    await bulkSeedHistory(
+      { ...services, database },
+      {
+        count: 300,
+        days: 60,
+        now: new Date('2026-11-30T04:00:00Z'),
+        seed: 11,
+      },
+    );
     photoSha = (await services.attachments.storeBytes(photo, 'image/png', null)).sha256;
     database.close();
   });

@@ -77,8 +77,8 @@ describe('the live case stream', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids[0]).toBe(lastSeen + 1);
     // exactly the database's sequence after lastSeen
-    const db = server.services.database!.sqlite
-      .prepare('select id from case_events where id > ? order by id')
+    const db = server.services
+      .database!.sqlite.prepare('select id from case_events where id > ? order by id')
       .all(lastSeen) as Array<{ id: number }>;
     expect(ids).toEqual(db.map((r) => r.id));
   });
@@ -128,8 +128,8 @@ describe('the shared-serialisation live stream (GET /api/live)', () => {
     const later = await file('共享流：重连之后');
     await until(() => b.got.some((e) => e.caseNumber === later.caseNumber && e.type === 'dispatch'));
     b.close();
-    const db = server.services.database!.sqlite
-      .prepare('select id from case_events where id > ? order by id')
+    const db = server.services
+      .database!.sqlite.prepare('select id from case_events where id > ? order by id')
       .all(lastSeen) as Array<{ id: number }>;
     expect(b.got.map((e) => e.id)).toEqual(db.map((r) => r.id));
     expect(b.got.some((e) => e.caseNumber === missed.caseNumber)).toBe(true);

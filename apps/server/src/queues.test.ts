@@ -40,8 +40,8 @@ afterAll(async () => server?.stop());
 
 const countInDb = (where: string, ...params: unknown[]) =>
   (
-    server.services.database!.sqlite
-      .prepare(`select count(*) as n from cases where ${where}`)
+    server.services
+      .database!.sqlite.prepare(`select count(*) as n from cases where ${where}`)
       .get(...params) as { n: number }
   ).n;
 
@@ -73,8 +73,8 @@ describe('work queues report their true size and page through all of it', () => 
     expect(total).toBe(awaiting);
     expect(new Set(seen).size).toBe(awaiting);
     const inDb = (
-      server.services.database!.sqlite
-        .prepare("select case_number as n from cases where state = 'closed'")
+      server.services
+        .database!.sqlite.prepare("select case_number as n from cases where state = 'closed'")
         .all() as Array<{ n: string }>
     ).map((r) => r.n);
     expect([...seen].sort()).toEqual(inDb.sort());
@@ -103,8 +103,8 @@ describe('work queues report their true size and page through all of it', () => 
 
   it('searches the whole queue by case number and by caller phone', async () => {
     // the oldest case awaiting a callback: far past the first page
-    const oldest = server.services.database!.sqlite
-      .prepare(
+    const oldest = server.services
+      .database!.sqlite.prepare(
         "select case_number as n, caller_phone as p from cases where state = 'closed' and caller_phone is not null order by updated_at asc, id asc limit 1",
       )
       .get() as { n: string; p: string };

@@ -28,19 +28,22 @@ const database = openDatabase(file);
 await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
 const services = await createServices({ database });
 const t0 = Date.now();
-await bulkSeedHistory({ ...services, database }, {
-  count,
-  days,
-  now: new Date(),
-  seed: Number(values.seed),
-  onProgress: (done, total) => {
-    const s = (Date.now() - t0) / 1000;
-    const rate = done / Math.max(s, 0.001);
-    process.stdout.write(
-      `\r  ${done.toLocaleString()} / ${total.toLocaleString()} cases  ${((100 * done) / total).toFixed(1)}%  ${Math.round(rate)} cases/s  eta ${Math.round((total - done) / rate)} s   `,
-    );
+await bulkSeedHistory(
+  { ...services, database },
+  {
+    count,
+    days,
+    now: new Date(),
+    seed: Number(values.seed),
+    onProgress: (done, total) => {
+      const s = (Date.now() - t0) / 1000;
+      const rate = done / Math.max(s, 0.001);
+      process.stdout.write(
+        `\r  ${done.toLocaleString()} / ${total.toLocaleString()} cases  ${((100 * done) / total).toFixed(1)}%  ${Math.round(rate)} cases/s  eta ${Math.round((total - done) / rate)} s   `,
+      );
+    },
   },
-});
+);
 console.log(
   `\nseeded ${count.toLocaleString()} cases into ${file} in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
 );

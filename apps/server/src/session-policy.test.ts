@@ -18,8 +18,8 @@ describe('session policy', () => {
     (server.services.database!.sqlite.prepare('select count(*) as n from sessions').get() as { n: number }).n;
   const securityKinds = (username: string) =>
     (
-      server.services.database!.sqlite
-        .prepare('select kind from security_log where username = ? order by id')
+      server.services
+        .database!.sqlite.prepare('select kind from security_log where username = ? order by id')
         .all(username) as Array<{ kind: string }>
     ).map((r) => r.kind);
 

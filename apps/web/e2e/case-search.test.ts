@@ -36,8 +36,8 @@ beforeAll(async () => {
   }
   unitCase = filed[filed.length - 1]!;
   unit = (
-    server.services.database!.sqlite
-      .prepare('select unit_code as u from cases where case_number = ?')
+    server.services
+      .database!.sqlite.prepare('select unit_code as u from cases where case_number = ?')
       .get(unitCase) as { u: string }
   ).u;
 });
@@ -87,8 +87,10 @@ describe('case search screen', () => {
     const page = await loginPage(await newContext(browser), server.url, `unit-${unit.toLowerCase()}`);
     await goToRoute(page, `/search?q=${encodeURIComponent('井盖检索')}`);
     const rows = page.locator('[data-testid^="search-row-"]');
-    const expected = server.services.database!.sqlite
-      .prepare("select count(*) as n from cases where unit_code = ? and description like '%井盖检索%'")
+    const expected = server.services
+      .database!.sqlite.prepare(
+        "select count(*) as n from cases where unit_code = ? and description like '%井盖检索%'",
+      )
       .get(unit) as { n: number };
     await expect
       .poll(() => page.getByTestId('search-total').textContent(), { timeout: 15_000 })
@@ -97,8 +99,8 @@ describe('case search screen', () => {
     for (const id of await rows.evaluateAll((els) =>
       els.map((e) => e.getAttribute('data-testid')!.replace('search-row-', '')),
     )) {
-      const u = server.services.database!.sqlite
-        .prepare('select unit_code as u from cases where case_number = ?')
+      const u = server.services
+        .database!.sqlite.prepare('select unit_code as u from cases where case_number = ?')
         .get(id) as { u: string };
       expect(u.u).toBe(unit);
     }

@@ -41,8 +41,8 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
   await seedOpenCases(server.services, 60);
   // a case every one of the five can open: moved by the shift lead to unit U01
-  const first = server.services.database!.sqlite
-    .prepare(`select case_number as caseNumber, version from cases order by id limit 1`)
+  const first = server.services
+    .database!.sqlite.prepare(`select case_number as caseNumber, version from cases order by id limit 1`)
     .get() as { caseNumber: string; version: number };
   const lead = await loginAs(server, 'lead');
   await lead.client.cases.act.mutate({
@@ -50,8 +50,8 @@ beforeAll(async () => {
     expectedVersion: first.version,
     action: { type: 'redispatch', unitCode: 'U01', reason: '测试：改派至U01' },
   });
-  aCase = server.services.database!.sqlite
-    .prepare(
+  aCase = server.services
+    .database!.sqlite.prepare(
       `select case_number as caseNumber, description from cases where case_number = ? and unit_code = 'U01'`,
     )
     .get(first.caseNumber) as typeof aCase;
@@ -84,8 +84,8 @@ describe('logout', () => {
       const page = await loginPage(context, server.url, username);
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      const { name } = server.services.database!.sqlite
-        .prepare('select display_name as name from users where username = ?')
+      const { name } = server.services
+        .database!.sqlite.prepare('select display_name as name from users where username = ?')
         .get(username) as { name: string };
       expect(await page.getByTestId('current-user').innerText()).toContain(name);
 

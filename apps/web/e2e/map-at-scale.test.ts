@@ -160,8 +160,8 @@ describe('the command map with 10,000 open cases', () => {
     await page.mouse.click(target!.x, target!.y);
     const list = page.getByTestId('cell-cases');
     await list.waitFor({ timeout: 20_000 });
-    const inCell = server.services.database!.sqlite
-      .prepare('select count(*) as n from cases where cell_code = ?')
+    const inCell = server.services
+      .database!.sqlite.prepare('select count(*) as n from cases where cell_code = ?')
       .get(target!.code) as { n: number };
     expect(inCell.n).toBeGreaterThan(0);
     await expect

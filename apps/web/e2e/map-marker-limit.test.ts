@@ -78,8 +78,8 @@ describe('the command map over its marker limit', () => {
     await page.getByTestId('language-switch').selectOption('zh');
 
     // --- one community's open cases, fewer than the limit: all drawn, nothing said ---
-    const { code, n } = server.services.database!.sqlite
-      .prepare(
+    const { code, n } = server.services
+      .database!.sqlite.prepare(
         `select community_code as code, count(*) as n from cases
          where state in (${OPEN_STATES.map(() => '?').join(',')}) and lat is not null and community_code is not null
          group by community_code order by n desc limit 1`,

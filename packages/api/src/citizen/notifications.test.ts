@@ -85,8 +85,8 @@ describe('the SMS sender after commits', () => {
       ['13900000002', 'dispatched'],
     ]);
     const outbox = async (caseNumber: string) => {
-      const { id } = s.database!.sqlite
-        .prepare('select id from cases where case_number = ?')
+      const { id } = s
+        .database!.sqlite.prepare('select id from cases where case_number = ?')
         .get(caseNumber) as { id: number };
       return s.citizen.store.outboxOf(id);
     };
@@ -114,8 +114,8 @@ describe('the SMS sender after commits', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(gateway.started).toBe(1);
     // the message stays queued in the outbox for the next start, not lost
-    const { id } = s.database!.sqlite
-      .prepare("select id from cases where caller_phone = '13900000004'")
+    const { id } = s
+      .database!.sqlite.prepare("select id from cases where caller_phone = '13900000004'")
       .get() as { id: number };
     expect((await s.citizen.store.outboxOf(id)).map((r) => r.status)).toEqual(['pending']);
   });
