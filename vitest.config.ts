@@ -27,6 +27,28 @@ export default defineConfig({
         },
       },
       {
+        // the closed loop and the reliability suite again, on PostgreSQL (a throwaway cluster per file)
+        test: {
+          name: 'postgres',
+          include: [
+            'apps/server/src/lifecycle.test.ts',
+            'apps/server/src/access.test.ts',
+            'apps/server/src/intake-plan.test.ts',
+            'apps/server/src/open311-fixmystreet.test.ts',
+            'apps/server/src/admin-console.test.ts',
+            'apps/server/src/admin-dashboard.test.ts',
+            'apps/server/src/gazetteer.test.ts',
+            'apps/server/src/grid-import.test.ts',
+            'apps/server/src/error-codes.test.ts',
+            'tests/reliability/concurrency-model.test.ts',
+          ],
+          env: { CITYGRID_TEST_BACKEND: 'postgres' },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['apps/web/e2e/**/*.test.ts'],

@@ -16,16 +16,19 @@ async function generate(file: string, base: number, log: (s: string) => void): P
   await seedReferenceData(new ReferenceStore(database), new Date().toISOString());
   const services = await createServices({ database });
   const t0 = Date.now();
-  await bulkSeedHistory(services, {
-    count: base,
-    days: 730,
-    now: new Date(),
-    seed: 2025,
-    onProgress: (d, t) =>
-      d % 20000 === 0 || d === t
-        ? log(`  generated ${d}/${t} cases (${((Date.now() - t0) / 1000).toFixed(0)} s)`)
-        : undefined,
-  });
+  await bulkSeedHistory(
+    { ...services, database },
+    {
+      count: base,
+      days: 730,
+      now: new Date(),
+      seed: 2025,
+      onProgress: (d, t) =>
+        d % 20000 === 0 || d === t
+          ? log(`  generated ${d}/${t} cases (${((Date.now() - t0) / 1000).toFixed(0)} s)`)
+          : undefined,
+    },
+  );
   await services.close();
   database.close();
 }

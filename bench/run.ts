@@ -20,6 +20,7 @@ const MODULES = [
   'map',
   'soak',
   'failover',
+  'postgres',
   'scale',
 ] as const;
 const only = process.argv.slice(2);

@@ -33,4 +33,6 @@ await build({
 });
 // `packages/db` finds its migrations at `<module dir>/../drizzle`; in the bundle that is dist/drizzle.
 cpSync(join(here, '../../packages/db/drizzle'), join(dist, 'drizzle'), { recursive: true });
+// and the PostgreSQL ones (`<module dir>/../drizzle-pg` in the bundle)
+cpSync(join(here, '../../packages/db/drizzle-pg'), join(dist, 'drizzle-pg'), { recursive: true });
 console.log(`[server build] ${dist}`);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /*
  * The shipped balancer config (deploy/haproxy.cfg) under Debian's HAProxy, in front of two small
  * stand-in nodes that answer /health and stream server-sent events like the real server's
- * /api/trpc/live.* (the real nodes cannot share a database until DATABASE_URL is wired).
+ * /api/trpc/live.* (fast and deterministic; the real nodes on PostgreSQL are in two-nodes.test.ts).
  */
 
 const HAPROXY = ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find((p) => existsSync(p)) ?? null;

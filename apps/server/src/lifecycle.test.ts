@@ -7,6 +7,7 @@ import {
   errorOf,
   loginAs,
   startTestServer,
+  TEST_BACKEND,
   type Session,
   type TestServer,
 } from './testing/index.ts';
@@ -44,7 +45,14 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-describe('the closed loop over HTTP on a real SQLite file', () => {
+describe(`the closed loop over HTTP on a real ${TEST_BACKEND === 'postgres' ? 'PostgreSQL database' : 'SQLite file'}`, () => {
+  it('runs on the backend its test project names (unit: SQLite; postgres: PostgreSQL)', async () => {
+    expect(server.services.stores.backend).toBe(TEST_BACKEND);
+    expect(((await (await fetch(`${server.url}/health`)).json()) as { backend: string }).backend).toBe(
+      TEST_BACKEND,
+    );
+  });
+
   it('files a call, routes it to the owner unit with a deadline, and closes the loop to a callback', async () => {
     const created = await intake(operator);
     expect(created.caseNumber).toMatch(/^\d{8}-\d{4}$/);

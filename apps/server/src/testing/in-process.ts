@@ -1,14 +1,32 @@
-/** A real server in this process, on a real SQLite file in a temp directory, listening on port 0. */
+/**
+ * A real server in this process, listening on port 0: on a real SQLite file in a temp directory, or,
+ * with `CITYGRID_TEST_BACKEND=postgres` (the `postgres` test project), on a fresh database of a
+ * throwaway PostgreSQL cluster shared by the test file.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '@citygrid/api';
+import { startTestCluster, type TestCluster } from '@citygrid/db';
 import { loadConfig, type ServerConfig } from '../env.ts';
 import { startServer, type RunningServer } from '../server.ts';
 
 export interface TestServer extends RunningServer {
   dir: string;
   stop(): Promise<void>;
+}
+
+let cluster: Promise<TestCluster> | null = null;
+let databases = 0;
+
+/** The backend the integration tests run on: SQLite unless `CITYGRID_TEST_BACKEND=postgres`. */
+export const TEST_BACKEND: 'sqlite' | 'postgres' =
+  process.env.CITYGRID_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+
+/** A new, empty PostgreSQL database on this file's throwaway cluster (started on first use). */
+async function freshPostgresUrl(): Promise<string> {
+  cluster ??= startTestCluster();
+  return (await cluster).createDatabase(`city_${process.pid}_${++databases}`);
 }
 
 export async function startTestServer(
@@ -26,6 +44,7 @@ export async function startTestServer(
       ARGON2_FAST: true,
       OPEN311_DEMO_KEY: 'test-key',
       SHUTDOWN_TIMEOUT_MS: 2000,
+      ...(TEST_BACKEND === 'postgres' ? { DATABASE_URL: await freshPostgresUrl(), DATABASE_POOL: 4 } : {}),
       ...overrides,
     },
   );

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
@@ -26,7 +27,11 @@ export type PgSchema = typeof pgSchema;
 export type PgDrizzle = PostgresJsDatabase<PgSchema>;
 export type PgSql = postgres.Sql;
 
-export const PG_MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle-pg');
+/** `packages/db/drizzle-pg` from the sources; `dist/drizzle-pg` beside the server's bundle (`dist/bin`). */
+export const PG_MIGRATIONS_DIR = [
+  join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle-pg'),
+  join(dirname(fileURLToPath(import.meta.url)), '..', 'drizzle-pg'),
+].find((dir) => existsSync(join(dir, 'meta', '_journal.json')))!;
 
 /** Any number of nodes may start at once: migrations run under this session advisory lock. */
 const MIGRATION_LOCK = 7_310_001;
