@@ -8,13 +8,14 @@ import type { LiveCaseEvent } from '@citygrid/api';
 import { openPgDatabase, pgTestAvailability, startTestCluster, type TestCluster } from '@citygrid/db';
 import {
   CITY_CENTRE,
+  errorOf,
   freePort,
   loginAs,
   sleep,
   startChildServer,
   waitFor,
+  Session,
   type ChildServer,
-  type Session,
 } from './testing/index.ts';
 
 /*
@@ -131,6 +132,19 @@ describe.runIf(pg.available && HAPROXY)(
       expect(out.status).toBe(200);
       const onA = await fetch(`${nodeA.url}/api/trpc/auth.me`, { headers: { cookie: s.cookie } });
       expect(JSON.stringify(await onA.json())).not.toContain('"username":"operator"');
+    });
+
+    it('throttles failed logins across nodes: the limit holds once, not once per node', async () => {
+      // five wrong passwords spread over both nodes, as a balancer would spread them
+      for (let i = 0; i < 5; i++) {
+        const node = i % 2 === 0 ? nodeA : nodeB;
+        expect((await errorOf(new Session(node.url).login('inspector', `wrong-${i}`))).httpStatus).toBe(401);
+      }
+      // the right password is refused on either node before it is checked
+      for (const node of [nodeA, nodeB])
+        expect((await errorOf(new Session(node.url).login('inspector', 'citygrid-demo'))).httpStatus).toBe(
+          429,
+        );
     });
 
     it('shows an administrator’s change made on node A on node B within a second', async () => {

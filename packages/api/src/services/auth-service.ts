@@ -53,11 +53,11 @@ const toSessionUser = (u: UserRecord): SessionUser => ({
 
 /**
  * Passwords (argon2id), sessions (random tokens, stored hashed) and login throttling. Throttling is
- * checked BEFORE hashing so a flood of guesses cannot burn the CPU.
+ * checked BEFORE hashing so a flood of guesses cannot burn the CPU. It counts the failures the
+ * security log holds (written by every node into the shared database), so a guesser gets the limit
+ * once, not once per node behind the balancer; a successful login resets the username's count.
  */
 export class AuthService {
-  private failures = new Map<string, number[]>();
-
   constructor(
     private readonly users: UserStorePort,
     private readonly clock: Clock,
@@ -68,11 +68,14 @@ export class AuthService {
     return hash(password, { ...this.argon2, algorithm: 2 /* argon2id */ });
   }
 
-  private recentFailures(key: string): number[] {
-    const now = this.clock.now().getTime();
-    const list = (this.failures.get(key) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
-    this.failures.set(key, list);
-    return list;
+  /** Too many recent failures for this username, or (four times as many) from this address. */
+  private async throttled(username: string, ip: string | null): Promise<boolean> {
+    const since = new Date(this.clock.now().getTime() - FAILURE_WINDOW_MS + 1).toISOString();
+    const [byUser, byIp] = await Promise.all([
+      this.users.countLoginFailures({ username }, since),
+      ip === null ? 0 : this.users.countLoginFailures({ ip }, since),
+    ]);
+    return byUser >= MAX_FAILURES || byIp >= MAX_FAILURES * 4;
   }
 
   async login(
@@ -88,11 +91,7 @@ export class AuthService {
     kind: SessionKind;
   }> {
     const at = this.clock.now().toISOString();
-    const keys = [`u:${username}`, `ip:${ip ?? '-'}`];
-    if (
-      this.recentFailures(keys[0]!).length >= MAX_FAILURES ||
-      this.recentFailures(keys[1]!).length >= MAX_FAILURES * 4
-    ) {
+    if (await this.throttled(username, ip)) {
       await this.users.logSecurity({
         at,
         kind: 'login_throttled',
@@ -107,7 +106,6 @@ export class AuthService {
     const user = await this.users.findByUsername(username);
     const ok = user !== null && user.active && (await verify(user.passwordHash, password).catch(() => false));
     if (!ok || !user) {
-      for (const k of keys) this.recentFailures(k).push(this.clock.now().getTime());
       await this.users.logSecurity({
         at,
         kind: 'login_failed',
@@ -131,7 +129,6 @@ export class AuthService {
         field: 'wall',
       });
     }
-    this.failures.delete(keys[0]!);
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const policy = SESSION_POLICY[kind];
@@ -183,25 +180,12 @@ export class AuthService {
   }
 
   /**
-   * Housekeeping: delete sessions past their expiry and forget throttle entries whose failures are
-   * all older than the window. One delete on a small table and one pass over the in-memory map.
+   * Housekeeping: delete sessions past their expiry (one delete on a small table). The throttle
+   * keeps no state of its own: it reads the security log, which is kept for the audit.
    */
-  async purgeExpired(): Promise<{ sessions: number; throttleKeys: number }> {
-    const now = this.clock.now().getTime();
-    let throttleKeys = 0;
-    for (const [key, list] of this.failures) {
-      if (list.every((t) => now - t >= FAILURE_WINDOW_MS)) {
-        this.failures.delete(key);
-        throttleKeys++;
-      }
-    }
-    const sessions = await this.users.deleteExpiredSessions(new Date(now).toISOString());
-    return { sessions, throttleKeys };
-  }
-
-  /** How many login-throttle keys are held in memory (for tests). */
-  get throttleKeyCount(): number {
-    return this.failures.size;
+  async purgeExpired(): Promise<{ sessions: number }> {
+    const sessions = await this.users.deleteExpiredSessions(this.clock.now().toISOString());
+    return { sessions };
   }
 
   /** Run `purgeExpired` every `intervalMs` (unref'd timer); returns the stop function. */

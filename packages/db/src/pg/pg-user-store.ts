@@ -1,4 +1,4 @@
-import { asc, count, desc, eq, lte, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, lte, max, or } from 'drizzle-orm';
 import type { Role } from '@citygrid/domain';
 import type {
   NewSecurityLogEntry,
@@ -120,6 +120,31 @@ export class PgUserStore implements UserStorePort {
       .insert(securityLog)
       .values({ ...e, username: e.username ?? null, userId: e.userId ?? null, ip: e.ip ?? null });
   }
+  async countLoginFailures(by: { username: string } | { ip: string }, since: string): Promise<number> {
+    const who = 'username' in by ? eq(securityLog.username, by.username) : eq(securityLog.ip, by.ip);
+    const lastLogin =
+      'username' in by
+        ? ((
+            await this.db
+              .select({ at: max(securityLog.at) })
+              .from(securityLog)
+              .where(and(who, eq(securityLog.kind, 'login')))
+          )[0]?.at ?? null)
+        : null;
+    const [row] = await this.db
+      .select({ n: count() })
+      .from(securityLog)
+      .where(
+        and(
+          who,
+          eq(securityLog.kind, 'login_failed'),
+          gte(securityLog.at, since),
+          ...(lastLogin ? [gt(securityLog.at, lastLogin)] : []),
+        ),
+      );
+    return row?.n ?? 0;
+  }
+
   async listSecurityLog(limit = 100): Promise<SecurityLogEntry[]> {
     return this.db.select().from(securityLog).orderBy(desc(securityLog.id)).limit(limit);
   }

@@ -143,15 +143,19 @@ export const apiKeys = pgTable('api_keys', {
   createdAt: text().notNull(),
 });
 
-export const securityLog = pgTable('security_log', {
-  id: id(),
-  at: text().notNull(),
-  kind: text().notNull(),
-  username: text(),
-  userId: integer(),
-  detail: text().notNull(),
-  ip: text(),
-});
+export const securityLog = pgTable(
+  'security_log',
+  {
+    id: id(),
+    at: text().notNull(),
+    kind: text().notNull(),
+    username: text(),
+    userId: integer(),
+    detail: text().notNull(),
+    ip: text(),
+  },
+  (t) => [index('security_log_username_at').on(t.username, t.at), index('security_log_ip_at').on(t.ip, t.at)],
+);
 
 /* ---------- cases and their event log ---------- */
 

@@ -122,15 +122,20 @@ export const apiKeys = sqliteTable('api_keys', {
   createdAt: text().notNull(),
 });
 
-export const securityLog = sqliteTable('security_log', {
-  id: integer().primaryKey({ autoIncrement: true }),
-  at: text().notNull(),
-  kind: text().notNull(), // login | logout | login_failed | login_throttled | denied
-  username: text(),
-  userId: integer(),
-  detail: text().notNull(),
-  ip: text(),
-});
+export const securityLog = sqliteTable(
+  'security_log',
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    at: text().notNull(),
+    kind: text().notNull(), // login | logout | login_failed | login_throttled | denied
+    username: text(),
+    userId: integer(),
+    detail: text().notNull(),
+    ip: text(),
+  },
+  // the login throttle counts recent failures per username and per address from this log
+  (t) => [index('security_log_username_at').on(t.username, t.at), index('security_log_ip_at').on(t.ip, t.at)],
+);
 
 /* ---------- cases and their event log ---------- */
 

@@ -60,6 +60,12 @@ export interface UserStorePort {
   findApiKey(keyHash: string): Promise<{ name: string } | null>;
 
   logSecurity(e: NewSecurityLogEntry): Promise<void>;
+  /**
+   * Failed logins at or after `since`, from the security log every node writes (the login throttle,
+   * shared by all nodes): for a username, only those after that user's last successful login; for an
+   * address, all of them.
+   */
+  countLoginFailures(by: { username: string } | { ip: string }, since: string): Promise<number>;
   /** The latest `limit` entries, newest first. */
   listSecurityLog(limit?: number): Promise<SecurityLogEntry[]>;
 }

@@ -236,5 +236,32 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || pg.available))(
       expect(all[0]).toMatchObject({ username: null, userId: 1, ip: null, detail: '退出' });
       expect((await db.store.listSecurityLog(2)).map((e) => e.kind)).toEqual(['logout', 'login']);
     });
+
+    it('counts recent failed logins per username (since its last login) and per address, for every node', async () => {
+      const fail = (t: number, username: string, ip: string) =>
+        db.store.logSecurity({ at: at(t), kind: 'login_failed', username, detail: 'wrong password', ip });
+      await fail(0, 'op', '10.0.0.1');
+      await fail(10, 'op', '10.0.0.2');
+      await fail(20, 'op', '10.0.0.1');
+      await fail(30, 'lead', '10.0.0.1');
+      await db.store.logSecurity({
+        at: at(25),
+        kind: 'login_throttled',
+        username: 'op',
+        detail: 'x',
+        ip: '10.0.0.1',
+      });
+      // another node reads what this one wrote
+      expect(await db.second.countLoginFailures({ username: 'op' }, at(0))).toBe(3);
+      expect(await db.second.countLoginFailures({ username: 'op' }, at(5))).toBe(2);
+      expect(await db.second.countLoginFailures({ ip: '10.0.0.1' }, at(0))).toBe(3);
+      expect(await db.second.countLoginFailures({ ip: '10.0.0.9' }, at(0))).toBe(0);
+      // a successful login resets the username's count, not the address's
+      await db.store.logSecurity({ at: at(40), kind: 'login', username: 'op', userId: 1, detail: 'ok' });
+      expect(await db.second.countLoginFailures({ username: 'op' }, at(0))).toBe(0);
+      await fail(50, 'op', '10.0.0.1');
+      expect(await db.second.countLoginFailures({ username: 'op' }, at(0))).toBe(1);
+      expect(await db.second.countLoginFailures({ ip: '10.0.0.1' }, at(0))).toBe(4);
+    });
   },
 );

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { asc, eq, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, lte, or, sql } from 'drizzle-orm';
 import type { Role } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { apiKeys, securityLog, sessions, users } from '../schema/index.ts';
@@ -188,6 +188,32 @@ export class UserStore implements UserStorePort {
       .values({ ...e, username: e.username ?? null, userId: e.userId ?? null, ip: e.ip ?? null })
       .run();
   }
+  async countLoginFailures(by: { username: string } | { ip: string }, since: string): Promise<number> {
+    const who = 'username' in by ? eq(securityLog.username, by.username) : eq(securityLog.ip, by.ip);
+    const lastLogin =
+      'username' in by
+        ? (this.db
+            .select({ at: sql<string | null>`max(${securityLog.at})` })
+            .from(securityLog)
+            .where(and(who, eq(securityLog.kind, 'login')))
+            .get()?.at ?? null)
+        : null;
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(securityLog)
+        .where(
+          and(
+            who,
+            eq(securityLog.kind, 'login_failed'),
+            gte(securityLog.at, since),
+            ...(lastLogin ? [gt(securityLog.at, lastLogin)] : []),
+          ),
+        )
+        .get()?.n ?? 0
+    );
+  }
+
   async listSecurityLog(limit = 100): Promise<SecurityLogEntry[]> {
     return this.db
       .select()
