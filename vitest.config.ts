@@ -41,6 +41,7 @@ export default defineConfig({
             'apps/server/src/grid-import.test.ts',
             'apps/server/src/error-codes.test.ts',
             'tests/reliability/concurrency-model.test.ts',
+            'tests/reliability/idempotency.test.ts',
           ],
           env: { CITYGRID_TEST_BACKEND: 'postgres' },
           testTimeout: 120_000,

@@ -4,7 +4,8 @@ import {
   SCALE,
   SEED,
   fcOptions,
-  caseTotals,
+  caseTotalsOf,
+  sqlProbe,
   errorOf,
   intakeInput,
   loginAs,
@@ -23,10 +24,12 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const db = () => server.services.database!.sqlite;
+const db = () => sqlProbe(server.services);
+const countOf = async (text: string, ...params: unknown[]) =>
+  Number((await db().get<{ n: number }>(text, ...params))!.n);
 const countWith = (description: string) =>
-  (db().prepare('select count(*) as n from cases where description = ?').get(description) as { n: number }).n;
-const keyRows = () => (db().prepare('select count(*) as n from idempotency_keys').get() as { n: number }).n;
+  countOf('select count(*) as n from cases where description = ?', description);
+const keyRows = () => countOf('select count(*) as n from idempotency_keys');
 let serial = 0;
 const fresh = (what: string) => `${what} ${SEED}-${++serial}`;
 
@@ -34,8 +37,8 @@ describe('idempotent intake', () => {
   it('creates exactly one case for 20 concurrent submissions with one key, and answers all of them with it', async () => {
     const key = fresh('key-twenty');
     const description = fresh('幂等测试 twenty');
-    const before = caseTotals(db());
-    const keysBefore = keyRows();
+    const before = await caseTotalsOf(db());
+    const keysBefore = await keyRows();
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
         operator.client.intake.create.mutate({
@@ -46,11 +49,11 @@ describe('idempotent intake', () => {
     );
     expect(new Set(results.map((r) => r.caseNumber)).size).toBe(1);
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
-    expect(countWith(description)).toBe(1);
-    const after = caseTotals(db());
+    expect(await countWith(description)).toBe(1);
+    const after = await caseTotalsOf(db());
     expect(after.cases - before.cases).toBe(1);
     expect(after.events - before.events).toBe(results[0]!.version);
-    expect(keyRows() - keysBefore).toBe(1);
+    expect((await keyRows()) - keysBefore).toBe(1);
   });
 
   it('refuses the same key with a different body with 422 naming idempotencyKey, and stores nothing', async () => {
@@ -60,8 +63,8 @@ describe('idempotent intake', () => {
       ...intakeInput(description, '13900000021'),
       idempotencyKey: key,
     });
-    const before = caseTotals(db());
-    const keysBefore = keyRows();
+    const before = await caseTotalsOf(db());
+    const keysBefore = await keyRows();
     const variants = [
       { description: fresh('幂等测试 another problem') },
       { callerPhone: '13900000099' },
@@ -88,15 +91,15 @@ describe('idempotent intake', () => {
       }),
     );
     expect(err.httpStatus).toBe(422);
-    expect(caseTotals(db())).toEqual(before);
-    expect(keyRows()).toBe(keysBefore);
+    expect(await caseTotalsOf(db())).toEqual(before);
+    expect(await keyRows()).toBe(keysBefore);
   });
 
   it('lets one of two different bodies racing on one key win; the other body gets 422, the winner replays', async () => {
     const key = fresh('key-race');
     const a = fresh('幂等测试 race A');
     const b = fresh('幂等测试 race B');
-    const before = caseTotals(db());
+    const before = await caseTotalsOf(db());
     const calls = Array.from({ length: 20 }, (_, i) => {
       const description = i % 2 === 0 ? a : b;
       return operator.client.intake.create
@@ -118,8 +121,8 @@ describe('idempotent intake', () => {
       expect(r.err.httpStatus).toBe(422);
       expect(r.err.fields[0]?.field).toBe('idempotencyKey');
     }
-    expect(countWith(a) + countWith(b)).toBe(1);
-    expect(caseTotals(db()).cases - before.cases).toBe(1);
+    expect((await countWith(a)) + (await countWith(b))).toBe(1);
+    expect((await caseTotalsOf(db())).cases - before.cases).toBe(1);
   });
 
   it('keeps one case per key under random concurrent mixes of keys and bodies', async () => {
@@ -130,7 +133,7 @@ describe('idempotent intake', () => {
         fc.integer(),
         async (cmds, salt) => {
           const run = `${SEED}-${++serial}-${salt}`;
-          const before = caseTotals(db());
+          const before = await caseTotalsOf(db());
           const results = await Promise.all(
             cmds.map((c) =>
               operator.client.intake.create
@@ -162,7 +165,7 @@ describe('idempotent intake', () => {
               expect(l.body).not.toBe(wins[0]!.body);
             }
           }
-          expect(caseTotals(db()).cases - before.cases).toBe(keys.length);
+          expect((await caseTotalsOf(db())).cases - before.cases).toBe(keys.length);
         },
       ),
       fcOptions(15 * SCALE),

@@ -9,6 +9,7 @@ export * from './session.ts';
 export * from './in-process.ts';
 export * from './child-server.ts';
 export * from './invariants.ts';
+export * from './sql-probe.ts';
 // the backup tool under test by the reliability suite (backup-restore, crash-recovery)
 export {
   BackupError,

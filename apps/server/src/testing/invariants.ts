@@ -5,6 +5,7 @@
 import type { Database } from 'better-sqlite3';
 import { replayCaseEvents, type CaseSnapshot } from '@citygrid/domain';
 import type { CaseView } from '@citygrid/api';
+import type { SqlProbe } from './sql-probe.ts';
 
 type SqliteConnection = Pick<Database, 'prepare'>;
 
@@ -59,6 +60,20 @@ export function caseTotals(db: SqliteConnection): {
       'select (select count(*) from cases) as cases, (select coalesce(sum(version), 0) from cases) as versions, (select count(*) from case_events) as events, (select coalesce(max(id), 0) from case_events) as maxEventId',
     )
     .get() as { cases: number; versions: number; events: number; maxEventId: number };
+}
+
+const TOTALS_SQL =
+  'select (select count(*) from cases) as cases, (select coalesce(sum(version), 0) from cases) as versions, (select count(*) from case_events) as events, (select coalesce(max(id), 0) from case_events) as "maxEventId"';
+
+/** `caseTotals` on either backend (a test server's `sqlProbe`). */
+export async function caseTotalsOf(probe: SqlProbe): Promise<ReturnType<typeof caseTotals>> {
+  const r = (await probe.get<Record<string, unknown>>(TOTALS_SQL))!;
+  return {
+    cases: Number(r.cases),
+    versions: Number(r.versions),
+    events: Number(r.events),
+    maxEventId: Number(r.maxEventId),
+  };
 }
 
 /** Cases whose event count or last seq disagrees with their version (should be none). */
