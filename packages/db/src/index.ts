@@ -36,6 +36,7 @@ export * from './pg/pg-citizen-store.ts';
 export * from './pg/pg-blob-store.ts';
 export * from './pg/copy-sqlite.ts';
 export * from './pg/test-cluster.ts';
+export * from './pg/test-backends.ts';
 export * from './pg/standby-cluster.ts';
 export * from './pg/failover-drill.ts';
 export * from './pg/pg-event-follower.ts';
