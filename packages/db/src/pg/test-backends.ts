@@ -22,6 +22,8 @@ export function contractBackends(prefix: string) {
   let cluster: TestCluster | null = null;
   let databases = 0;
   return {
+    /** Whether PostgreSQL can run here, and why not (for a skipped test's name). */
+    pg,
     names: (pg.available ? ['sqlite', 'postgres'] : ['sqlite']) as Array<'sqlite' | 'postgres'>,
     start: async (): Promise<void> => {
       if (pg.available) cluster = await startTestCluster({ bin: pg.bin });
