@@ -12,7 +12,7 @@ import {
   type ParsedAddressRow,
 } from '@citygrid/domain';
 import { summaryOf, type AdminStorePort, type GazetteerStorePort, type GazetteerSummary } from '@citygrid/db';
-import type { SessionUser } from '../context.ts';
+import type { SessionUser } from '../session-user.ts';
 import type { Clock } from './clock.ts';
 import type { ReferenceService } from './reference-service.ts';
 

@@ -10,7 +10,7 @@ import {
   type ReferenceGrid,
 } from '@citygrid/domain';
 import type { AdminStorePort, ReferenceStorePort } from '@citygrid/db';
-import type { SessionUser } from '../context.ts';
+import type { SessionUser } from '../session-user.ts';
 import type { Clock } from './clock.ts';
 import type { ReferenceService } from './reference-service.ts';
 

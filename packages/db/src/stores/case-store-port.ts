@@ -1,19 +1,73 @@
-import type { CaseState } from '@citygrid/domain';
-import type {
-  AppliedAction,
-  ApplyActionInput,
-  CaseEventHook,
-  CaseSummaryRow,
-  CreateCaseInput,
-  CreatedCase,
-} from './case-store.ts';
+import type { CaseAction, CaseState, Viewer } from '@citygrid/domain';
+import type { CitizenReportRow, NewOutboxEntry } from './citizen-store-port.ts';
 import type {
   CaseFilter,
   CaseRecord,
+  CaseSummaryRow,
   EvaluationGroup,
   EvaluationRow,
+  EventToApply,
+  NewCaseFields,
   StoredCaseEvent,
 } from './case-types.ts';
+
+export interface CreateCaseInput {
+  fields: NewCaseFields;
+  /** Events in order; the first must be `report`. Plain data: the store applies them through the domain's state machine. */
+  events: ReadonlyArray<EventToApply & { action: CaseAction }>;
+  idempotency?: { key: string; requestHash: string };
+  /** The citizen channel's row for an online report, written in the same transaction (not on replay). */
+  citizenReport?: Omit<CitizenReportRow, 'id' | 'caseId'>;
+}
+
+export interface AppliedChange {
+  record: CaseRecord;
+  events: StoredCaseEvent[];
+}
+
+/** What `createCase` returns: the new case (or the one its idempotency key already made) and the changes it caused. */
+export interface CreatedCase {
+  record: CaseRecord;
+  events: StoredCaseEvent[];
+  replayed: boolean;
+  /** Other cases changed in the same transaction (the domain's `followUpsOf`, e.g. an original recording a merged call). */
+  followed: AppliedChange[];
+}
+
+/**
+ * Decides, from data alone, what the transaction that appended `events` must also queue: the
+ * notification outbox rows (SMS to the caller or online reporter). The store passes the citizen
+ * report of an online case (null otherwise) and writes the returned rows in the same transaction, so
+ * both backends run the same hook with no I/O inside it.
+ */
+export type CaseEventHook = (
+  record: CaseRecord,
+  events: readonly StoredCaseEvent[],
+  citizenReport: CitizenReportRow | null,
+) => readonly NewOutboxEntry[];
+
+export interface ApplyActionInput {
+  caseNumber: string;
+  /**
+   * Optimistic concurrency: the version the actor saw, and the one the action was built from (a
+   * deadline from the case's limit). Omit only for system actions that depend on no earlier state.
+   */
+  expectedVersion?: number;
+  /**
+   * Who asks, when a person does: the domain's `canSeeCase` decides whether they may see the case at
+   * all. Checked before the version, so a refusal reveals nothing about the case's state.
+   */
+  viewer?: Viewer;
+  event: EventToApply;
+  action: CaseAction;
+}
+
+/** What `applyAction` returns: the case after the action, its event, and the other cases changed with it. */
+export interface AppliedAction {
+  record: CaseRecord;
+  event: StoredCaseEvent;
+  followed: AppliedChange[];
+}
 
 /** A stored attachment's metadata (the bytes live in the attachment blob store). */
 export interface AttachmentRecord {

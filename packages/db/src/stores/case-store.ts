@@ -6,7 +6,6 @@ import {
   DomainError,
   followUpsOf,
   localDate,
-  type Viewer,
   type CaseAction,
   type CaseSnapshot,
   type CaseState,
@@ -14,7 +13,7 @@ import {
 import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
-import { CitizenStore, type CitizenReportRow, type NewOutboxEntry } from './citizen-store.ts';
+import { CitizenStore } from './citizen-store.ts';
 import {
   FILED_PREDICATE,
   LOCAL_OFFSET_MODIFIER,
@@ -30,16 +29,35 @@ import {
   SNAPSHOT_COLUMNS,
   type CaseStatements,
 } from './case-sql.ts';
-import type { AttachmentRecord, CaseStorePort } from './case-store-port.ts';
+import type {
+  AppliedAction,
+  AppliedChange,
+  ApplyActionInput,
+  AttachmentRecord,
+  CaseEventHook,
+  CaseStorePort,
+  CreateCaseInput,
+  CreatedCase,
+} from './case-store-port.ts';
 import type {
   CaseFilter,
   CaseRecord,
   EvaluationGroup,
   EvaluationRow,
   EventToApply,
-  NewCaseFields,
   StoredCaseEvent,
 } from './case-types.ts';
+import { SUMMARY_COLUMNS, type CaseSummaryRow } from './case-types.ts';
+
+export type {
+  AppliedAction,
+  AppliedChange,
+  ApplyActionInput,
+  CaseEventHook,
+  CreateCaseInput,
+  CreatedCase,
+} from './case-store-port.ts';
+export { SUMMARY_COLUMNS, type CaseSummaryRow } from './case-types.ts';
 
 type CaseRow = typeof cases.$inferSelect;
 
@@ -59,26 +77,6 @@ export type MarkerRow = [
 const toRecord = (r: CaseRow): CaseRecord =>
   ({ ...r, urgency: r.urgency as CaseRecord['urgency'], state: r.state as CaseState }) as CaseRecord;
 
-/** The columns of a case the live map shows (all held in the covering partial index `cases_open_due`). */
-export const SUMMARY_COLUMNS = [
-  'caseNumber',
-  'state',
-  'version',
-  'unitCode',
-  'lat',
-  'lng',
-  'cellCode',
-  'communityCode',
-  'minorClassCode',
-  'hotlineCategory',
-  'urgency',
-  'reportedAt',
-  'dispatchedAt',
-  'dueAt',
-  'limitUnit',
-  'description',
-] as const satisfies ReadonlyArray<keyof CaseRecord>;
-export type CaseSummaryRow = Pick<CaseRecord, (typeof SUMMARY_COLUMNS)[number]>;
 // each column aliased to its camelCase name, so rows need no mapping
 const SUMMARY_SELECT = Object.fromEntries(SUMMARY_COLUMNS.map((c) => [c, sql`${cases[c]}`.as(c)])) as Record<
   (typeof SUMMARY_COLUMNS)[number],
@@ -148,64 +146,6 @@ const textOf = (a: CaseAction, key: 'reason' | 'note'): string | null => {
   const v = (a as Readonly<Record<string, unknown>>)[key];
   return typeof v === 'string' ? v : null;
 };
-
-export interface CreateCaseInput {
-  fields: NewCaseFields;
-  /** Events in order; the first must be `report`. Plain data: the store applies them through the domain's state machine. */
-  events: ReadonlyArray<EventToApply & { action: CaseAction }>;
-  idempotency?: { key: string; requestHash: string };
-  /** The citizen channel's row for an online report, written in the same transaction (not on replay). */
-  citizenReport?: Omit<CitizenReportRow, 'id' | 'caseId'>;
-}
-
-export interface AppliedChange {
-  record: CaseRecord;
-  events: StoredCaseEvent[];
-}
-
-/** What `createCase` returns: the new case (or the one its idempotency key already made) and the changes it caused. */
-export interface CreatedCase {
-  record: CaseRecord;
-  events: StoredCaseEvent[];
-  replayed: boolean;
-  /** Other cases changed in the same transaction (the domain's `followUpsOf`, e.g. an original recording a merged call). */
-  followed: AppliedChange[];
-}
-
-/**
- * Decides, from data alone, what the transaction that appended `events` must also queue: the
- * notification outbox rows (SMS to the caller or online reporter). The store passes the citizen
- * report of an online case (null otherwise) and writes the returned rows in the same transaction, so
- * both backends run the same hook with no I/O inside it.
- */
-export type CaseEventHook = (
-  record: CaseRecord,
-  events: readonly StoredCaseEvent[],
-  citizenReport: CitizenReportRow | null,
-) => readonly NewOutboxEntry[];
-
-export interface ApplyActionInput {
-  caseNumber: string;
-  /**
-   * Optimistic concurrency: the version the actor saw, and the one the action was built from (a
-   * deadline from the case's limit). Omit only for system actions that depend on no earlier state.
-   */
-  expectedVersion?: number;
-  /**
-   * Who asks, when a person does: the domain's `canSeeCase` decides whether they may see the case at
-   * all. Checked before the version, so a refusal reveals nothing about the case's state.
-   */
-  viewer?: Viewer;
-  event: EventToApply;
-  action: CaseAction;
-}
-
-/** What `applyAction` returns: the case after the action, its event, and the other cases changed with it. */
-export interface AppliedAction {
-  record: CaseRecord;
-  event: StoredCaseEvent;
-  followed: AppliedChange[];
-}
 
 /** Every group's evaluation figures as one group (sums; averages weighted by their samples). */
 export function totalOfEvaluation(

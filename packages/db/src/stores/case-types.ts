@@ -106,3 +106,24 @@ export interface EvaluationRow {
 }
 
 export type EvaluationGroup = 'unit' | 'community' | 'category' | 'cell' | 'none';
+
+/** The columns of a case the live map shows (all held in the covering partial index `cases_open_due`). */
+export const SUMMARY_COLUMNS = [
+  'caseNumber',
+  'state',
+  'version',
+  'unitCode',
+  'lat',
+  'lng',
+  'cellCode',
+  'communityCode',
+  'minorClassCode',
+  'hotlineCategory',
+  'urgency',
+  'reportedAt',
+  'dispatchedAt',
+  'dueAt',
+  'limitUnit',
+  'description',
+] as const satisfies ReadonlyArray<keyof CaseRecord>;
+export type CaseSummaryRow = Pick<CaseRecord, (typeof SUMMARY_COLUMNS)[number]>;

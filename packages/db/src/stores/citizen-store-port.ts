@@ -1,4 +1,58 @@
-import type { CitizenReportRow, OutboxOutcome, OutboxRow, SinkRow } from './citizen-store.ts';
+export interface CitizenReportRow {
+  id: number;
+  caseId: number;
+  trackingCode: string;
+  lang: string;
+  publicOk: boolean;
+  photos: string[];
+  coordSystem: string;
+  createdAt: string;
+}
+
+/** A notification to queue in the outbox (what a `CaseEventHook` returns). */
+export interface NewOutboxEntry {
+  caseId: number;
+  eventId: number | null;
+  kind: string;
+  phone: string;
+  lang: string;
+  params: Record<string, string>;
+  at: string;
+}
+
+export interface OutboxRow {
+  id: number;
+  caseId: number;
+  eventId: number | null;
+  kind: string;
+  phone: string;
+  lang: string;
+  params: Record<string, string>;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lockedUntil: string | null;
+  lastError: string | null;
+  sentAt: string | null;
+  createdAt: string;
+}
+
+export interface SinkRow {
+  id: number;
+  outboxId: number;
+  phone: string;
+  lang: string;
+  kind: string;
+  templateId: string;
+  params: Record<string, string>;
+  text: string;
+  sentAt: string;
+}
+
+/** One delivery attempt of an outbox row, as the sender records it. */
+export type OutboxOutcome =
+  | { id: number; sent: true; at: string }
+  | { id: number; sent: false; error: string; nextAttemptAt: string; giveUp: boolean };
 
 /**
  * The citizen channel's rows as the services use them, on either backend (`CitizenStore` on SQLite,

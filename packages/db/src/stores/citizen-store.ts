@@ -1,58 +1,22 @@
 import type Database from 'better-sqlite3';
 import type { CitygridDatabase } from '../client.ts';
 import type { GroupCommitWriter } from '../writer.ts';
-import type { CitizenStorePort } from './citizen-store-port.ts';
+import type {
+  CitizenReportRow,
+  CitizenStorePort,
+  NewOutboxEntry,
+  OutboxOutcome,
+  OutboxRow,
+  SinkRow,
+} from './citizen-store-port.ts';
 
-export interface CitizenReportRow {
-  id: number;
-  caseId: number;
-  trackingCode: string;
-  lang: string;
-  publicOk: boolean;
-  photos: string[];
-  coordSystem: string;
-  createdAt: string;
-}
-
-/** A notification to queue in the outbox (what a `CaseEventHook` returns). */
-export interface NewOutboxEntry {
-  caseId: number;
-  eventId: number | null;
-  kind: string;
-  phone: string;
-  lang: string;
-  params: Record<string, string>;
-  at: string;
-}
-
-export interface OutboxRow {
-  id: number;
-  caseId: number;
-  eventId: number | null;
-  kind: string;
-  phone: string;
-  lang: string;
-  params: Record<string, string>;
-  status: 'pending' | 'sent' | 'failed';
-  attempts: number;
-  nextAttemptAt: string;
-  lockedUntil: string | null;
-  lastError: string | null;
-  sentAt: string | null;
-  createdAt: string;
-}
-
-export interface SinkRow {
-  id: number;
-  outboxId: number;
-  phone: string;
-  lang: string;
-  kind: string;
-  templateId: string;
-  params: Record<string, string>;
-  text: string;
-  sentAt: string;
-}
+export type {
+  CitizenReportRow,
+  NewOutboxEntry,
+  OutboxOutcome,
+  OutboxRow,
+  SinkRow,
+} from './citizen-store-port.ts';
 
 const toReport = (r: Record<string, unknown>): CitizenReportRow => ({
   id: r.id as number,
@@ -81,11 +45,6 @@ const toOutbox = (r: Record<string, unknown>): OutboxRow => ({
   sentAt: (r.sent_at as string | null) ?? null,
   createdAt: r.created_at as string,
 });
-
-/** One delivery attempt of an outbox row, as the sender records it. */
-export type OutboxOutcome =
-  | { id: number; sent: true; at: string }
-  | { id: number; sent: false; error: string; nextAttemptAt: string; giveUp: boolean };
 
 /**
  * The citizen channel's rows: online reports (tracking code, language, consent, photos), the SMS

@@ -1,4 +1,33 @@
-import type { NewSession, SessionRecord, UserRecord } from './user-store.ts';
+import type { Role } from '@citygrid/domain';
+
+export interface UserRecord {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  unitCode: string | null;
+  passwordHash: string;
+  active: boolean;
+  createdAt: string;
+}
+
+export type SessionKind = 'staff' | 'wall';
+export interface NewSession {
+  tokenHash: string;
+  userId: number;
+  csrfToken: string;
+  createdAt: string;
+  expiresAt: string;
+  kind: SessionKind;
+  absoluteExpiresAt: string | null;
+}
+export interface SessionRecord {
+  user: UserRecord;
+  csrfToken: string;
+  kind: SessionKind;
+  expiresAt: string;
+  absoluteExpiresAt: string | null;
+}
 
 /** One row of the security log (logins, failures, logouts, lockouts, purges), newest first when listed. */
 export interface SecurityLogEntry {

@@ -3,36 +3,17 @@ import { and, asc, eq, gt, gte, lte, or, sql } from 'drizzle-orm';
 import type { Role } from '@citygrid/domain';
 import type { CitygridDatabase } from '../client.ts';
 import { apiKeys, securityLog, sessions, users } from '../schema/index.ts';
-import type { NewSecurityLogEntry, SecurityLogEntry, UserPatch, UserStorePort } from './user-store-port.ts';
+import type {
+  NewSecurityLogEntry,
+  NewSession,
+  SecurityLogEntry,
+  SessionRecord,
+  UserPatch,
+  UserRecord,
+  UserStorePort,
+} from './user-store-port.ts';
 
-export interface UserRecord {
-  id: number;
-  username: string;
-  displayName: string;
-  role: Role;
-  unitCode: string | null;
-  passwordHash: string;
-  active: boolean;
-  createdAt: string;
-}
-
-export type SessionKind = 'staff' | 'wall';
-export interface NewSession {
-  tokenHash: string;
-  userId: number;
-  csrfToken: string;
-  createdAt: string;
-  expiresAt: string;
-  kind: SessionKind;
-  absoluteExpiresAt: string | null;
-}
-export interface SessionRecord {
-  user: UserRecord;
-  csrfToken: string;
-  kind: SessionKind;
-  expiresAt: string;
-  absoluteExpiresAt: string | null;
-}
+export type { NewSession, SessionKind, SessionRecord, UserRecord } from './user-store-port.ts';
 
 const toUser = (r: typeof users.$inferSelect): UserRecord => ({ ...r, role: r.role as Role });
 
