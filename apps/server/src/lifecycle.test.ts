@@ -402,8 +402,17 @@ describe('duplicates, idempotency and concurrency', () => {
     expect(outcomes.filter((s) => s === 'fulfilled')).toHaveLength(1);
     const loser = [a, b].find((r) => r.status === 'rejected') as PromiseRejectedResult;
     const err = await errorOf(Promise.reject(loser.reason));
-    expect(err.httpStatus).toBe(409);
-    expect(err.domain).toMatchObject({ code: 'CONFLICT', version: created.version + 1 });
+    // which one wins is the database's to decide (PostgreSQL runs both at once, on two connections)
+    if (a.status === 'fulfilled') {
+      // the dispatcher acted on the version before the unit's accept: 409 with the current version
+      expect(err.httpStatus).toBe(409);
+      expect(err.domain).toMatchObject({ code: 'CONFLICT', version: created.version + 1 });
+    } else {
+      // the case went to U12 first: U09 may no longer see it, so it is refused as not its case,
+      // before the version is compared (a refusal reveals nothing of the case's new state)
+      expect(err.httpStatus).toBe(403);
+      expect(err.code).toBe('FORBIDDEN');
+    }
     const full = await lead.client.cases.get.query({ caseNumber: created.caseNumber });
     expect(full.events).toHaveLength(4);
   });
