@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import ExcelJS from 'exceljs';
 import {
   CITY_CENTRE,
@@ -288,6 +288,8 @@ describe('催办 and 督办', () => {
       expectedVersion: v.record.version,
       action: { type: 'escalate', reason: '超期未处置，列入督办' },
     });
+    // On PostgreSQL the bus is fed by the event relay after COMMIT, so wait for the events.
+    await vi.waitFor(() => expect(seen).toHaveLength(2), { timeout: 5_000 });
     unsubscribe();
     expect(seen).toEqual(['urge', 'escalate']);
     expect(v2.record.state).toBe('dispatched');
