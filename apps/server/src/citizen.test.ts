@@ -354,16 +354,18 @@ describe('the SMS sender', () => {
       async send(m: SmsMessage) {
         if (failNext-- > 0) throw new Error('gateway timeout');
         delivered.push(m);
-        await store.sinkPut({
-          outboxId: m.outboxId,
-          phone: m.phone,
-          lang: m.lang,
-          kind: m.kind,
-          templateId: m.templateId,
-          params: m.params,
-          text: m.text,
-          sentAt: clock.now().toISOString(),
-        });
+        await store.sinkPut([
+          {
+            outboxId: m.outboxId,
+            phone: m.phone,
+            lang: m.lang,
+            kind: m.kind,
+            templateId: m.templateId,
+            params: m.params,
+            text: m.text,
+            sentAt: clock.now().toISOString(),
+          },
+        ]);
       },
     };
     const sender = new NotificationSender(store, flaky, clock, { baseDelayMs: 1000, maxDelayMs: 60_000 });

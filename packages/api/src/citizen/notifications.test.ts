@@ -131,4 +131,33 @@ describe('the SMS sender after commits', () => {
     expect(new Set(gateway.delivered.map((d) => d.phone))).toEqual(new Set(phones));
     expect(s.citizen.sender.stats.passes).toBeLessThanOrEqual(3);
   });
+
+  it('hands a gateway that can take a batch the whole pass in one call, and falls back to one at a time when it fails', async () => {
+    class BatchGateway extends SlowGateway {
+      batches: number[] = [];
+      failBatches = false;
+      async sendAll(msgs: readonly SmsMessage[]): Promise<void> {
+        this.batches.push(msgs.length);
+        if (this.failBatches) throw new Error('batch endpoint down');
+        for (const m of msgs) this.delivered.push({ ...m, at: Date.now() });
+      }
+    }
+    const gateway = new BatchGateway(0);
+    const s = await open(gateway);
+    const phones = Array.from({ length: 12 }, (_, i) => `1390001${String(100 + i).padStart(4, '0')}`);
+    await Promise.all(phones.slice(0, 6).map((p) => s.cases.intake(call(p), OPERATOR)));
+    expect(await until(() => gateway.delivered.length === 6, 3_000)).toBe(true);
+    expect(gateway.batches.length).toBeGreaterThan(0);
+    expect(gateway.started).toBe(0);
+    // outbox order within the pass: ids ascend
+    const ids = gateway.delivered.map((d) => d.outboxId);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+
+    gateway.failBatches = true;
+    await Promise.all(phones.slice(6).map((p) => s.cases.intake(call(p), OPERATOR)));
+    expect(await until(() => gateway.delivered.length === 12, 3_000)).toBe(true);
+    expect(gateway.started).toBeGreaterThan(0);
+    expect(new Set(gateway.delivered.map((d) => d.phone))).toEqual(new Set(phones));
+    expect(gateway.delivered).toHaveLength(12);
+  });
 });

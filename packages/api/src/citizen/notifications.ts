@@ -99,6 +99,12 @@ export interface SmsMessage {
 export interface SmsProvider {
   readonly name: string;
   send(msg: SmsMessage): Promise<void>;
+  /**
+   * Optional: deliver a pass's messages, in order, in one request. A throw sends the pass again one
+   * message at a time (so each gets its own outcome); a provider must therefore deduplicate by
+   * outbox id, as the sink does.
+   */
+  sendAll?(msgs: readonly SmsMessage[]): Promise<void>;
 }
 
 /** Local sink for development and tests: a table, at most one row per outbox row. */
@@ -109,16 +115,22 @@ export class SinkSmsProvider implements SmsProvider {
     private readonly clock: Clock,
   ) {}
   async send(m: SmsMessage): Promise<void> {
-    await this.citizens.sinkPut({
-      outboxId: m.outboxId,
-      phone: m.phone,
-      lang: m.lang,
-      kind: m.kind,
-      templateId: m.templateId,
-      params: m.params,
-      text: m.text,
-      sentAt: this.clock.now().toISOString(),
-    });
+    await this.sendAll([m]);
+  }
+  async sendAll(msgs: readonly SmsMessage[]): Promise<void> {
+    const sentAt = this.clock.now().toISOString();
+    await this.citizens.sinkPut(
+      msgs.map((m) => ({
+        outboxId: m.outboxId,
+        phone: m.phone,
+        lang: m.lang,
+        kind: m.kind,
+        templateId: m.templateId,
+        params: m.params,
+        text: m.text,
+        sentAt,
+      })),
+    );
   }
 }
 
@@ -245,19 +257,29 @@ export class NotificationSender {
       new Date(now.getTime() + this.o.lockMs).toISOString(),
       this.o.batch,
     );
-    // one at a time, in outbox order: a citizen reads "received" before "dispatched"
+    const messageOf = (r: OutboxRow): SmsMessage => ({
+      outboxId: r.id,
+      phone: r.phone,
+      lang: r.lang,
+      kind: r.kind,
+      templateId: this.templateId(r),
+      params: r.params,
+      text: renderSms(r.kind, r.lang, r.params),
+    });
+    // in outbox order: a citizen reads "received" before "dispatched"
     const outcomes: OutboxOutcome[] = [];
-    for (const r of rows) {
+    if (this.provider.sendAll && rows.length > 0) {
       try {
-        await this.provider.send({
-          outboxId: r.id,
-          phone: r.phone,
-          lang: r.lang,
-          kind: r.kind,
-          templateId: this.templateId(r),
-          params: r.params,
-          text: renderSms(r.kind, r.lang, r.params),
-        });
+        await this.provider.sendAll(rows.map(messageOf));
+        const at = this.clock.now().toISOString();
+        outcomes.push(...rows.map((r) => ({ id: r.id, sent: true as const, at })));
+      } catch {
+        // below, one at a time, each with its own outcome
+      }
+    }
+    for (const r of outcomes.length ? [] : rows) {
+      try {
+        await this.provider.send(messageOf(r));
         outcomes.push({ id: r.id, sent: true, at: this.clock.now().toISOString() });
       } catch (e) {
         const attempt = r.attempts + 1;

@@ -69,22 +69,20 @@ export const toLiveEvent = (e: StoredCaseEvent, c: CaseSummary): LiveCaseEvent =
 });
 
 /**
- * Stored events as live events: each carries the summary of its case as it is now (read once per case
- * of the batch), the same as a stream resuming from the log shows. Events of a case that is gone are
- * left out.
+ * Stored events as live events: each carries the summary of its case as it is now (the batch's cases
+ * read in one query), the same as a stream resuming from the log shows. Events of a case that is gone
+ * are left out.
  */
 export async function liveEventsOf(
-  log: { getRecord(caseNumber: string): Promise<Pick<CaseRecord, keyof CaseSummary> | null> },
+  log: { getRecordsById(ids: readonly number[]): Promise<Array<Pick<CaseRecord, keyof CaseSummary | 'id'>>> },
   events: readonly StoredCaseEvent[],
 ): Promise<LiveCaseEvent[]> {
-  const summaries = new Map<string, CaseSummary | null>();
+  if (events.length === 0) return [];
+  const records = await log.getRecordsById([...new Set(events.map((e) => e.caseId))]);
+  const summaries = new Map(records.map((r) => [r.id, summarizeCase(r)]));
   const out: LiveCaseEvent[] = [];
   for (const e of events) {
-    if (!summaries.has(e.caseNumber)) {
-      const rec: Pick<CaseRecord, keyof CaseSummary> | null = await log.getRecord(e.caseNumber);
-      summaries.set(e.caseNumber, rec ? summarizeCase(rec) : null);
-    }
-    const summary = summaries.get(e.caseNumber);
+    const summary = summaries.get(e.caseId);
     if (summary) out.push(toLiveEvent(e, summary));
   }
   return out;

@@ -10,7 +10,7 @@ import type { LiveEventLog } from './live-hub.ts';
  */
 export async function startEventRelay(
   follow: FollowEvents,
-  log: Pick<LiveEventLog, 'getRecord' | 'lastEventId'>,
+  log: Pick<LiveEventLog, 'getRecordsById' | 'lastEventId'>,
   bus: CaseBus,
   onError: (e: unknown) => void = (e) => console.error('live event relay:', e),
 ): Promise<{ stop(): Promise<void> }> {

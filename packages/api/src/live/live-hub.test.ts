@@ -7,7 +7,7 @@ import { LiveHub, readBacklog, type LiveEventLog } from './live-hub.ts';
 /** A stored `report` event of a case. */
 const reportEvent = (id: number, caseNumber: string): StoredCaseEvent => ({
   id,
-  caseId: id,
+  caseId: Number(caseNumber.slice(-4)),
   caseNumber,
   seq: 1,
   type: 'report',
@@ -29,8 +29,9 @@ function fakeCases(n: number): LiveEventLog {
   const events = Array.from({ length: n }, (_, i) =>
     reportEvent(i + 1, `20261202-${String(i % 10).padStart(4, '0')}`),
   );
-  const record = (caseNumber: string): Pick<CaseRecord, keyof CaseSummary> => ({
-    caseNumber,
+  const record = (id: number): Pick<CaseRecord, keyof CaseSummary | 'id'> => ({
+    id,
+    caseNumber: `20261202-${String(id).padStart(4, '0')}`,
     state: 'reported',
     version: 1,
     unitCode: null,
@@ -50,7 +51,7 @@ function fakeCases(n: number): LiveEventLog {
   return {
     listEventsAfter: async (after: number, limit = 1000) =>
       events.filter((e) => e.id > after).slice(0, limit),
-    getRecord: async (caseNumber: string) => record(caseNumber),
+    getRecordsById: async (ids: readonly number[]) => ids.filter((id) => id < 10).map(record),
     lastEventId: async () => n,
   };
 }
@@ -121,7 +122,7 @@ describe('LiveHub fan-out', () => {
     const bus = new CaseBus();
     const cases: LiveEventLog = {
       listEventsAfter: async () => [],
-      getRecord: async () => null,
+      getRecordsById: async () => [],
       lastEventId: async () => 0,
     };
     const hub = new LiveHub(bus, cases, 60_000);

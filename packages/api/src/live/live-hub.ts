@@ -14,8 +14,8 @@ export interface LiveSink {
 /** The reads of the event log the hub needs (`CaseService` answers them). */
 export interface LiveEventLog {
   listEventsAfter(afterId: number, limit?: number): Promise<StoredCaseEvent[]>;
-  /** The case as it is now (what the live summary of a backlog event shows). */
-  getRecord(caseNumber: string): Promise<Pick<CaseRecord, keyof CaseSummary> | null>;
+  /** The cases as they are now (what the live summary of an event shows), one read for a batch. */
+  getRecordsById(ids: readonly number[]): Promise<Array<Pick<CaseRecord, keyof CaseSummary | 'id'>>>;
   lastEventId(): Promise<number>;
 }
 
@@ -46,7 +46,7 @@ export const frameOf = (e: LiveCaseEvent, json = JSON.stringify(e)) => `id: ${e.
  * long gap must not hold up the intake requests waiting behind it.
  */
 export async function* readBacklog(
-  log: Pick<LiveEventLog, 'listEventsAfter' | 'getRecord'>,
+  log: Pick<LiveEventLog, 'listEventsAfter' | 'getRecordsById'>,
   afterId: number,
   pageSize = 1000,
 ): AsyncGenerator<LiveCaseEvent> {

@@ -420,6 +420,9 @@ export class CaseService {
   count(filter: CaseFilter): Promise<number> {
     return this.store.count(filter);
   }
+  getRecordsById(ids: readonly number[]): Promise<CaseRecord[]> {
+    return this.store.getByIds(ids);
+  }
   getRecordById(id: number): Promise<CaseRecord | null> {
     return this.store.getById(id);
   }

@@ -91,6 +91,7 @@ function named<K extends string>(fields: Record<K, SQL>): Record<K, SQL.Aliased>
 export class PgCaseReads implements Pick<
   CaseStorePort,
   | 'getById'
+  | 'getByIds'
   | 'getByOpen311Token'
   | 'listEventsBetween'
   | 'list'
@@ -128,6 +129,11 @@ export class PgCaseReads implements Pick<
   async getById(id: number): Promise<CaseRecord | null> {
     const [row] = await this.sql`select * from cases where id = ${id}`;
     return row ? rowToCase(row) : null;
+  }
+
+  async getByIds(ids: readonly number[]): Promise<CaseRecord[]> {
+    if (ids.length === 0) return [];
+    return (await this.sql`select * from cases where id = any(${[...ids]}::int4[])`).map((r) => rowToCase(r));
   }
 
   async getByOpen311Token(token: string): Promise<CaseRecord | null> {

@@ -16,6 +16,7 @@ import {
   actionRows,
   appendEvents,
   enqueueOutbox,
+  drawCaseNumber,
   fileCaseRows,
   followUpRows,
   planNewCase,
@@ -74,6 +75,10 @@ type PgCaseWrites = Pick<
   | 'lastEventId'
 >;
 
+/** The largest event id among the changes (0 when none). */
+const lastIdOf = (changes: ReadonlyArray<{ events: ReadonlyArray<{ id: number }> }>): number =>
+  changes.reduce((m, c) => c.events.reduce((n, e) => Math.max(n, e.id), m), 0);
+
 export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
   readonly backend = 'postgres' as const;
   private readonly sql: PgSql;
@@ -95,8 +100,37 @@ export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
     this.eventHooks.push(hook);
   }
 
-  private async announce(tx: Tx, lastId: number): Promise<void> {
-    if (this.notify) await tx`select pg_notify(${EVENTS_CHANNEL}, ${String(lastId)})`;
+  private announced = 0;
+  private announcing: Promise<void> | null = null;
+
+  /**
+   * After COMMIT, tell every node that events up to `lastId` exist. Not inside the transaction: a
+   * NOTIFY takes PostgreSQL's notification-queue lock at COMMIT and holds it through the WAL flush,
+   * which would make every filing commit one at a time. Coalesced: while one NOTIFY is on its way,
+   * later ones wait and go as one. A NOTIFY lost to a crash right after COMMIT only delays the other
+   * nodes until their follower's poll (pg-event-follower.ts).
+   */
+  private announce(lastId: number): void {
+    if (!this.notify || lastId <= this.announced) return;
+    this.announced = lastId;
+    if (this.announcing) return;
+    const send = async (): Promise<void> => {
+      let sent = 0;
+      while (sent < this.announced) {
+        sent = this.announced;
+        await this.sql`select pg_notify(${EVENTS_CHANNEL}, ${String(sent)})`;
+      }
+    };
+    this.announcing = send()
+      .catch(() => undefined)
+      .finally(() => {
+        this.announcing = null;
+      });
+  }
+
+  /** Resolves when every NOTIFY announced so far has been sent (tests, shutdown). */
+  async announced_(): Promise<void> {
+    while (this.announcing) await this.announcing;
   }
 
   /**
@@ -119,8 +153,6 @@ export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
       );
       await enqueueOutbox(tx, entries);
     }
-    const last = stored.flat().reduce((m, e) => Math.max(m, e.id), 0);
-    if (last > 0) await this.announce(tx, last);
     return applied;
   }
 
@@ -154,10 +186,13 @@ export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
     // the domain's state machine is pure: run it before the transaction opens
     const planned = planNewCase(input.events);
     try {
-      return await this.sql.begin(async (tx) => {
-        const [filed, ...followed] = await this.finish(tx, await fileCaseRows(tx, input, planned));
+      const caseNumber = await drawCaseNumber(this.sql, input.fields.reportedAt);
+      const created = await this.sql.begin(async (tx) => {
+        const [filed, ...followed] = await this.finish(tx, await fileCaseRows(tx, input, caseNumber, planned));
         return { record: filed!.record, events: filed!.events, replayed: false, followed };
       });
+      this.announce(lastIdOf([created, ...created.followed]));
+      return created;
     } catch (e) {
       // another node filed the same key first: answer with its case (or refuse a different request)
       if (idem && isUniqueViolation(e, 'idempotency_keys_pkey')) {
@@ -174,12 +209,14 @@ export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
    * and the hooks' outbox rows are written in the same transaction.
    */
   async applyAction(input: ApplyActionInput): Promise<AppliedAction> {
-    return this.sql.begin(async (tx) => {
+    const applied = await this.sql.begin(async (tx) => {
       const main = await actionRows(tx, input);
       const follow = await followUpRows(tx, main.record.caseNumber, input.event, input.action);
       const [done, ...followed] = await this.finish(tx, [main, ...follow]);
       return { record: done!.record, event: done!.events[0]!, followed };
     });
+    this.announce(Math.max(applied.event.id, lastIdOf(applied.followed)));
+    return applied;
   }
 
   /**
@@ -188,15 +225,13 @@ export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
    */
   async createCasesBulk(jobs: readonly CreateCaseInput[]): Promise<void> {
     const planned = jobs.map((input) => ({ input, planned: planNewCase(input.events) }));
-    await this.sql.begin(async (tx) => {
+    const last = await this.sql.begin(async (tx) => {
       const changes = await fileCasesBulkRows(tx, planned);
-      if (changes.length === 0) return;
+      if (changes.length === 0) return 0;
       const stored = await appendEvents(tx, changes);
-      await this.announce(
-        tx,
-        stored.flat().reduce((m, e) => Math.max(m, e.id), 0),
-      );
+      return stored.flat().reduce((m, e) => Math.max(m, e.id), 0);
     });
+    this.announce(last);
   }
 
   async getByNumber(caseNumber: string): Promise<CaseRecord | null> {

@@ -26,7 +26,7 @@ import { cases } from './schema.ts';
  * The steps of one PostgreSQL write transaction of the case store (pg-case-store.ts runs them). Every
  * transaction works in two phases, so that no transaction ever waits for a row lock while it holds
  * the event-append lock (no deadlock between them):
- * 1. rows: the day's counter row, the new case, its idempotency key and citizen report, and every
+ * 1. rows: the new case (numbered before the transaction, `drawCaseNumber`), its idempotency key and citizen report, and every
  *    case row it changes (`select … for update`, checks, `update … where version = old`), follow-ups
  *    included; each change remembers the events it still has to append;
  * 2. events: the transaction advisory lock `EVENT_APPEND_LOCK` (held to COMMIT, so event ids become
@@ -96,18 +96,33 @@ export function planNewCase(events: CreateCaseInput['events']): PlannedEvent[] {
 }
 
 /**
- * Phase 1 of a filing: number the case, insert its row, its idempotency key and citizen report, then
+ * Draw a case number: the day's counter, incremented in its own short transaction before the filing's
+ * transaction opens. Not inside it: the counter row's lock would be held through every filing's
+ * COMMIT and WAL flush, so filings would commit one at a time. That transaction commits without
+ * waiting for its WAL flush (`synchronous_commit = off`): a filing that uses the number commits
+ * later with a flush, which makes the counter durable first, so an acknowledged case's number is
+ * never drawn again. A filing that fails leaves a gap (case numbers are gap-tolerant). One statement,
+ * its own transaction: `set_config(…, true)` sets the mode for it alone.
+ */
+export async function drawCaseNumber(sql: PgSql, reportedAt: string): Promise<string> {
+  const day = beijingDay(reportedAt);
+  const [counter] = await sql`
+    with async_commit as (select set_config('synchronous_commit', 'off', true))
+    insert into case_number_counters (day, last) select ${day}, 1 from async_commit
+    on conflict (day) do update set last = case_number_counters.last + 1 returning last`;
+  return caseNumberOf(day, (counter as { last: number }).last);
+}
+
+/**
+ * Phase 1 of a filing (numbered by `drawCaseNumber`): insert its row, its idempotency key and citizen report, then
  * the follow-ups its events cause on other cases. Returns the new case first, then the cases it changed.
  */
 export async function fileCaseRows(
   tx: Tx,
   input: CreateCaseInput,
+  caseNumber: string,
   planned: PlannedEvent[],
 ): Promise<PendingChange[]> {
-  const day = beijingDay(input.fields.reportedAt);
-  const [counter] = await tx`insert into case_number_counters (day, last) values (${day}, 1)
-    on conflict (day) do update set last = case_number_counters.last + 1 returning last`;
-  const caseNumber = caseNumberOf(day, (counter as { last: number }).last);
   const [row] = await tx`insert into cases ${tx(newCaseRow(input, caseNumber, planned))} returning *`;
   const record = rowToCase(row!);
   const idem = input.idempotency;
@@ -171,7 +186,6 @@ const APPEND_CHUNK = 2000;
  * chunk). Returns each change's stored events, in the order of `changes`.
  */
 export async function appendEvents(tx: Tx, changes: readonly PendingChange[]): Promise<StoredCaseEvent[][]> {
-  await tx`select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})`;
   const rows = changes.flatMap((c) =>
     c.planned.map(({ e, action, from, next }) => ({
       caseId: c.record.id,
@@ -198,6 +212,7 @@ export async function appendEvents(tx: Tx, changes: readonly PendingChange[]): P
       insert into case_events (case_id, case_number, seq, type, actor_user_id, actor_role, actor_name, actor_unit_code, at, from_state, to_state, reason, note, attachments, action)
       select case_id, case_number, seq, type, actor_user_id, actor_role, actor_name, actor_unit_code, at, from_state, to_state, reason, note, attachments, action
       from jsonb_populate_recordset(null::case_events, ${JSON.stringify(chunk)}::text::jsonb)
+      where (select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})::text) is not null
       returning id, case_id, seq`;
     for (const r of ids) idOf.set(`${r.case_id}:${r.seq}`, r.id);
   }

@@ -127,21 +127,27 @@ export class PgCitizenStore implements CitizenStorePort {
     return rows.map(toOutbox).sort((a, b) => a.id - b.id);
   }
 
+  /** One statement for the pass's sent messages (the common case), one per failure. */
   async recordOutcomes(outcomes: readonly OutboxOutcome[]): Promise<void> {
     if (outcomes.length === 0) return;
+    const sent = outcomes.filter((o): o is Extract<OutboxOutcome, { sent: true }> => o.sent);
+    const failed = outcomes.filter((o): o is Extract<OutboxOutcome, { sent: false }> => !o.sent);
+    const markSent = (tx: Tx) => tx`
+      update notification_outbox o set status = 'sent', sent_at = s.at, attempts = attempts + 1,
+        locked_until = null, last_error = null
+      from unnest(${sent.map((o) => o.id)}::bigint[], ${sent.map((o) => o.at)}::text[]) as s(id, at)
+      where o.id = s.id`;
+    if (failed.length === 0) {
+      await markSent(this.sql);
+      return;
+    }
     await this.sql.begin(async (tx) => {
-      for (const o of outcomes) {
-        if (o.sent)
-          await tx`
-            update notification_outbox set status = 'sent', sent_at = ${o.at}, attempts = attempts + 1,
-              locked_until = null, last_error = null
-            where id = ${o.id}`;
-        else
-          await tx`
-            update notification_outbox set status = ${o.giveUp ? 'failed' : 'pending'}, attempts = attempts + 1,
-              next_attempt_at = ${o.nextAttemptAt}, locked_until = null, last_error = ${o.error.slice(0, 500)}
-            where id = ${o.id}`;
-      }
+      if (sent.length) await markSent(tx);
+      for (const o of failed)
+        await tx`
+          update notification_outbox set status = ${o.giveUp ? 'failed' : 'pending'}, attempts = attempts + 1,
+            next_attempt_at = ${o.nextAttemptAt}, locked_until = null, last_error = ${o.error.slice(0, 500)}
+          where id = ${o.id}`;
     });
   }
 
@@ -150,14 +156,26 @@ export class PgCitizenStore implements CitizenStorePort {
     return rows.map(toOutbox);
   }
 
-  async sinkPut(s: Omit<SinkRow, 'id'>): Promise<boolean> {
-    const rows = await this.sql`
+  async sinkPut(messages: ReadonlyArray<Omit<SinkRow, 'id'>>): Promise<number> {
+    if (messages.length === 0) return 0;
+    const rows = messages.map((s) => ({
+      outbox_id: s.outboxId,
+      phone: s.phone,
+      lang: s.lang,
+      kind: s.kind,
+      template_id: s.templateId,
+      params: s.params,
+      text: s.text,
+      sent_at: s.sentAt,
+    }));
+    const added = await this.sql`
       insert into sms_sink (outbox_id, phone, lang, kind, template_id, params, text, sent_at)
-      values (${s.outboxId}, ${s.phone}, ${s.lang}, ${s.kind}, ${s.templateId},
-              ${JSON.stringify(s.params)}::text::jsonb, ${s.text}, ${s.sentAt})
+      select outbox_id, phone, lang, kind, template_id, params, text, sent_at
+      from jsonb_populate_recordset(null::sms_sink, ${JSON.stringify(rows)}::text::jsonb) with ordinality as m
+      order by m.ordinality
       on conflict (outbox_id) do nothing
       returning id`;
-    return rows.length === 1;
+    return added.length;
   }
 
   async sinkMessages(phone?: string): Promise<SinkRow[]> {

@@ -30,6 +30,7 @@ export function pgCaseStore(database: Pick<PgDatabase, 'sql' | 'db'>): CaseStore
     listEventsAfter: (afterId, limit) => w.listEventsAfter(afterId, limit),
     lastEventId: () => w.lastEventId(),
     getById: (id) => r.getById(id),
+    getByIds: (ids) => r.getByIds(ids),
     getByOpen311Token: (token) => r.getByOpen311Token(token),
     listEventsBetween: (f) => r.listEventsBetween(f),
     list: (f) => r.list(f),

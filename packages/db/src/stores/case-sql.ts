@@ -121,6 +121,7 @@ export function prepareCaseStatements(sqlite: Database.Database) {
     ),
     byNumber: sqlite.prepare('select * from cases where case_number = ?'),
     byId: sqlite.prepare('select * from cases where id = ?'),
+    byIds: sqlite.prepare('select * from cases where id in (select value from json_each(?))'),
     insertEvent: sqlite.prepare(
       `insert into case_events (case_id, case_number, seq, type, actor_user_id, actor_role, actor_name, actor_unit_code, at, from_state, to_state, reason, note, attachments, action)
        values (@caseId, @caseNumber, @seq, @type, @actorUserId, @actorRole, @actorName, @actorUnitCode, @at, @fromState, @toState, @reason, @note, @attachments, @action) returning id`,

@@ -104,6 +104,8 @@ export interface CaseStorePort {
 
   getByNumber(caseNumber: string): Promise<CaseRecord | null>;
   getById(id: number): Promise<CaseRecord | null>;
+  /** The cases with these ids, in no particular order (missing ids are left out). */
+  getByIds(ids: readonly number[]): Promise<CaseRecord[]>;
   getByOpen311Token(token: string): Promise<CaseRecord | null>;
   listEvents(caseId: number): Promise<StoredCaseEvent[]>;
   listEventsAfter(afterId: number, limit?: number): Promise<StoredCaseEvent[]>;

@@ -397,6 +397,11 @@ export class CaseStore implements CaseStorePort {
     return row ? rowToCase(row) : null;
   }
 
+  async getByIds(ids: readonly number[]): Promise<CaseRecord[]> {
+    if (ids.length === 0) return [];
+    return (this.sql.byIds.all(JSON.stringify(ids)) as Array<Record<string, unknown>>).map(rowToCase);
+  }
+
   async listEvents(caseId: number): Promise<StoredCaseEvent[]> {
     return (this.sql.eventsOf.all(caseId) as Array<Record<string, unknown>>).map(rowToEvent);
   }

@@ -82,8 +82,11 @@ export interface CitizenStorePort {
   /** A case's outbox rows, oldest first. */
   outboxOf(caseId: number): Promise<OutboxRow[]>;
 
-  /** Record a message in the local sink; false when this outbox row was already delivered there. */
-  sinkPut(s: Omit<SinkRow, 'id'>): Promise<boolean>;
+  /**
+   * Record messages in the local sink, in order, in one write; returns how many were new (an outbox
+   * row already delivered there is skipped).
+   */
+  sinkPut(messages: ReadonlyArray<Omit<SinkRow, 'id'>>): Promise<number>;
   /** The sink's messages (to one phone, when given), oldest first. */
   sinkMessages(phone?: string): Promise<SinkRow[]>;
 }

@@ -238,10 +238,10 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || pg.available))(
         text: `短信 ${outboxId}`,
         sentAt: AT,
       });
-      expect(await db.store.sinkPut(msg(1, '13900000001'))).toBe(true);
-      expect(await db.second.sinkPut(msg(1, '13900000001'))).toBe(false);
-      expect(await db.second.sinkPut(msg(2, '13900000002'))).toBe(true);
-      expect(await db.store.sinkPut(msg(3, '13900000001'))).toBe(true);
+      expect(await db.store.sinkPut([msg(1, '13900000001')])).toBe(1);
+      expect(await db.second.sinkPut([msg(1, '13900000001')])).toBe(0);
+      expect(await db.second.sinkPut([msg(2, '13900000002'), msg(1, '13900000001'), msg(3, '13900000001')])).toBe(2);
+      expect(await db.store.sinkPut([])).toBe(0);
       const mine = await db.second.sinkMessages('13900000001');
       expect(mine.map((m) => m.outboxId)).toEqual([1, 3]);
       expect(mine[0]).toMatchObject({ ...msg(1, '13900000001'), id: expect.any(Number) });

@@ -178,12 +178,16 @@ export class CitizenStore implements CitizenStorePort {
   }
 
   /** Record a message in the local sink; returns false when this outbox row was already delivered there. */
-  sinkPut(s: Omit<SinkRow, 'id'>): Promise<boolean> {
+  sinkPut(messages: ReadonlyArray<Omit<SinkRow, 'id'>>): Promise<number> {
     return this.writer.submit(() => {
-      const r = this.stmt(
+      const insert = this.stmt(
         'insert into sms_sink (outbox_id, phone, lang, kind, template_id, params, text, sent_at) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing',
-      ).run(s.outboxId, s.phone, s.lang, s.kind, s.templateId, JSON.stringify(s.params), s.text, s.sentAt);
-      return r.changes === 1;
+      );
+      let added = 0;
+      for (const s of messages)
+        added += insert.run(s.outboxId, s.phone, s.lang, s.kind, s.templateId, JSON.stringify(s.params), s.text, s.sentAt)
+          .changes;
+      return added;
     });
   }
 
