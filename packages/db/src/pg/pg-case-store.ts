@@ -188,7 +188,10 @@ export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
     try {
       const caseNumber = await drawCaseNumber(this.sql, input.fields.reportedAt);
       const created = await this.sql.begin(async (tx) => {
-        const [filed, ...followed] = await this.finish(tx, await fileCaseRows(tx, input, caseNumber, planned));
+        const [filed, ...followed] = await this.finish(
+          tx,
+          await fileCaseRows(tx, input, caseNumber, planned),
+        );
         return { record: filed!.record, events: filed!.events, replayed: false, followed };
       });
       this.announce(lastIdOf([created, ...created.followed]));

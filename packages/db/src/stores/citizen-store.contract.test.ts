@@ -240,7 +240,9 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || pg.available))(
       });
       expect(await db.store.sinkPut([msg(1, '13900000001')])).toBe(1);
       expect(await db.second.sinkPut([msg(1, '13900000001')])).toBe(0);
-      expect(await db.second.sinkPut([msg(2, '13900000002'), msg(1, '13900000001'), msg(3, '13900000001')])).toBe(2);
+      expect(
+        await db.second.sinkPut([msg(2, '13900000002'), msg(1, '13900000001'), msg(3, '13900000001')]),
+      ).toBe(2);
       expect(await db.store.sinkPut([])).toBe(0);
       const mine = await db.second.sinkMessages('13900000001');
       expect(mine.map((m) => m.outboxId)).toEqual([1, 3]);

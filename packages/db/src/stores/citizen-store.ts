@@ -185,8 +185,16 @@ export class CitizenStore implements CitizenStorePort {
       );
       let added = 0;
       for (const s of messages)
-        added += insert.run(s.outboxId, s.phone, s.lang, s.kind, s.templateId, JSON.stringify(s.params), s.text, s.sentAt)
-          .changes;
+        added += insert.run(
+          s.outboxId,
+          s.phone,
+          s.lang,
+          s.kind,
+          s.templateId,
+          JSON.stringify(s.params),
+          s.text,
+          s.sentAt,
+        ).changes;
       return added;
     });
   }
