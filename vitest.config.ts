@@ -42,6 +42,8 @@ export default defineConfig({
             'apps/server/src/error-codes.test.ts',
             'tests/reliability/concurrency-model.test.ts',
             'tests/reliability/idempotency.test.ts',
+            'tests/reliability/access-matrix.test.ts',
+            'tests/reliability/bad-input-fuzz.test.ts',
           ],
           env: { CITYGRID_TEST_BACKEND: 'postgres' },
           testTimeout: 120_000,

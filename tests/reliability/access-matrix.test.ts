@@ -8,6 +8,7 @@ import {
   intakeInput,
   loginAs,
   rawCall,
+  sqlProbe,
   startTestServer,
   type TestServer,
 } from './support.ts';
@@ -114,15 +115,15 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const db = () => server.services.database!.sqlite;
+const probe = () => sqlProbe(server.services);
 /** The whole stored row and its event count: what a refused request must leave untouched. */
-const rowOf = (caseNumber: string) =>
+const rowOf = async (caseNumber: string) =>
   JSON.stringify({
-    row: db().prepare('select * from cases where case_number = ?').get(caseNumber),
-    events: db().prepare('select count(*) as n from case_events where case_number = ?').get(caseNumber),
+    row: await probe().get('select * from cases where case_number = ?', caseNumber),
+    events: await probe().get('select count(*) as n from case_events where case_number = ?', caseNumber),
   });
-const versionOf = (caseNumber: string) =>
-  (db().prepare('select version from cases where case_number = ?').get(caseNumber) as { version: number })
+const versionOf = async (caseNumber: string) =>
+  (await probe().get<{ version: number }>('select version from cases where case_number = ?', caseNumber))!
     .version;
 
 /**
@@ -130,11 +131,12 @@ const versionOf = (caseNumber: string) =>
  * that are illegal in the case's state (422 for those allowed, so a 403 can only mean "not yours"),
  * admin changes that fail validation in the handler, a username that is taken.
  */
-function inputFor(path: string): unknown {
+async function inputFor(path: string): Promise<unknown> {
+  const heldVersion = await versionOf(heldCase);
   const period = { from: new Date(Date.now() - 30 * 86_400_000).toISOString(), to: new Date().toISOString() };
   const act = (type: string, extra: Record<string, unknown> = {}) => ({
     caseNumber: heldCase,
-    expectedVersion: versionOf(heldCase),
+    expectedVersion: heldVersion,
     action: { type, ...extra },
   });
   const inputs: Record<string, () => unknown> = {
@@ -245,9 +247,9 @@ describe('access with the unit dimension: every procedure × every role × own/o
     .filter((p) => p.path !== 'auth.login')
     .map((p) => [p.path, { _def: p }] as const);
 
-  it('has a policy and a harmless valid input for every procedure', () => {
+  it('has a policy and a harmless valid input for every procedure', async () => {
     expect(procedures.map(([p]) => p).sort()).toEqual(Object.keys(POLICY).sort());
-    for (const [p] of procedures) expect(() => inputFor(p)).not.toThrow();
+    for (const [p] of procedures) await expect(inputFor(p)).resolves.not.toThrow();
   });
 
   it('gives zero unauthorised successes with valid inputs, and refuses exactly where the policy says', async () => {
@@ -255,14 +257,14 @@ describe('access with the unit dimension: every procedure × every role × own/o
     for (const [path, proc] of procedures) {
       for (const who of WHO) {
         if (path === 'auth.logout' && who !== 'anonymous') continue; // would end the sessions used here
-        const before = rowOf(heldCase);
-        const status = await statusOf(who, path, proc._def.type, inputFor(path));
+        const before = await rowOf(heldCase);
+        const status = await statusOf(who, path, proc._def.type, await inputFor(path));
         const allowed = POLICY[path]!.includes(who);
         const refused = status === 401 || status === 403;
         if (status >= 500) wrong.push(`${path} as ${who}: HTTP ${status} (server error)`);
         else if (allowed === refused)
           wrong.push(`${path} as ${who}: HTTP ${status}, policy ${allowed ? 'allows' : 'refuses'}`);
-        if (refused && rowOf(heldCase) !== before)
+        if (refused && (await rowOf(heldCase)) !== before)
           wrong.push(`${path} as ${who}: refused but the case changed`);
       }
     }
@@ -481,7 +483,7 @@ describe('case actions × every user: the role and the unit decide, and a refusa
       const action = await actionPayload(type);
       const problems: string[] = [];
       for (const who of WHO.filter((w) => !mayAct(w, procedure, type))) {
-        const before = rowOf(target.caseNumber);
+        const before = await rowOf(target.caseNumber);
         const r = await callAct(who, procedure, {
           caseNumber: target.caseNumber,
           expectedVersion: target.version,
@@ -489,7 +491,8 @@ describe('case actions × every user: the role and the unit decide, and a refusa
         });
         if (r.status !== 401 && r.status !== 403)
           problems.push(`${who}: HTTP ${r.status}, expected a refusal`);
-        if (rowOf(target.caseNumber) !== before) problems.push(`${who}: the case changed although refused`);
+        if ((await rowOf(target.caseNumber)) !== before)
+          problems.push(`${who}: the case changed although refused`);
       }
       // the state was legal: each user with the right succeeds (on a case of their own)
       for (const who of WHO.filter((w) => mayAct(w, procedure, type))) {
@@ -501,7 +504,7 @@ describe('case actions × every user: the role and the unit decide, and a refusa
         });
         if (r.status !== 200)
           problems.push(`${who}: HTTP ${r.status} (${r.error?.message ?? ''}), expected success`);
-        else if (versionOf(mine.caseNumber) !== mine.version + 1)
+        else if ((await versionOf(mine.caseNumber)) !== mine.version + 1)
           problems.push(`${who}: succeeded but the version did not move by one`);
       }
       expect(problems).toEqual([]);
@@ -514,7 +517,7 @@ describe('case actions × every user: the role and the unit decide, and a refusa
   it('refuses another unit’s staff with 403 whatever version they send, without revealing the case’s state', async () => {
     const c = await caseIn('accepted');
     for (const expectedVersion of [c.version, c.version - 1, c.version + 5]) {
-      const before = rowOf(c.caseNumber);
+      const before = await rowOf(c.caseNumber);
       const r = await callAct('unit_other', 'cases.act', {
         caseNumber: c.caseNumber,
         expectedVersion,
@@ -522,7 +525,7 @@ describe('case actions × every user: the role and the unit decide, and a refusa
       });
       expect(r.status, `expectedVersion ${expectedVersion}`).toBe(403);
       expect(r.error?.message ?? '').not.toMatch(/accepted|version \d/);
-      expect(rowOf(c.caseNumber)).toBe(before);
+      expect(await rowOf(c.caseNumber)).toBe(before);
     }
   });
 });

@@ -5,7 +5,8 @@ import {
   SCALE,
   listProcedures,
   Session,
-  caseTotals,
+  caseTotalsOf,
+  sqlProbe,
   fcOptions,
   healthOk,
   intakeInput,
@@ -241,7 +242,7 @@ beforeAll(async () => {
 });
 afterAll(async () => server?.stop());
 
-const db = () => server.services.database!.sqlite;
+const db = () => sqlProbe(server.services);
 
 async function subscriptionStatus(
   session: Session,
@@ -287,7 +288,7 @@ describe('bad input at every procedure', () => {
       const area = path.split('.')[0]!;
       const caller = CALLER[area];
       const session = caller ? sessions.get(caller)! : new Session(server.url);
-      const before = caseTotals(db());
+      const before = await caseTotalsOf(db());
       const schemas = proc._def.inputs;
       const isValid = (v: unknown) => schemas.every((z) => z.safeParse(v).success);
       let sent = 0;
@@ -328,14 +329,14 @@ describe('bad input at every procedure', () => {
         fcOptions(30 * SCALE),
       );
       expect(sent).toBeGreaterThan(0);
-      expect(caseTotals(db())).toEqual(before);
+      expect(await caseTotalsOf(db())).toEqual(before);
       expect(await healthOk(server.url)).toBe(true);
     });
   }
 
   it('answers malformed requests (not JSON, broken encodings, odd transformer data) without a 5xx', async () => {
     const operator = sessions.get('operator')!;
-    const before = caseTotals(db());
+    const before = await caseTotalsOf(db());
     const bodies = [
       '',
       'not json',
@@ -376,7 +377,7 @@ describe('bad input at every procedure', () => {
       const r = await rawCall(server.url, operator, path, 'query', {});
       expect(r.status, path).toBeLessThan(500);
     }
-    expect(caseTotals(db())).toEqual(before);
+    expect(await caseTotalsOf(db())).toEqual(before);
     expect(await healthOk(server.url)).toBe(true);
   });
 });
@@ -484,7 +485,7 @@ describe('bad input at Open311', () => {
   });
 
   it('never answers random request submissions with a 5xx, and stores exactly the ones it accepted', async () => {
-    const before = caseTotals(db());
+    const before = await caseTotalsOf(db());
     const accepted: string[] = [];
     const randomForm = fc
       .array(fc.tuple(key, text), { maxLength: 10 })
@@ -541,10 +542,10 @@ describe('bad input at Open311', () => {
       ),
       fcOptions(120 * SCALE),
     );
-    const after = caseTotals(db());
+    const after = await caseTotalsOf(db());
     expect(after.cases - before.cases).toBe(accepted.length);
     for (const n of accepted)
-      expect(db().prepare('select state from cases where case_number = ?').get(n)).toEqual({
+      expect(await db().get('select state from cases where case_number = ?', n)).toEqual({
         state: 'reported',
       });
     expect(await healthOk(server.url)).toBe(true);

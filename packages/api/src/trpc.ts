@@ -3,6 +3,7 @@ import superjson from 'superjson';
 import { DomainError, type Role } from '@citygrid/domain';
 import type { Context } from './context.ts';
 import { fieldIssuesOf, toTRPCError } from './errors.ts';
+import { refuseNul } from './input-guards.ts';
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -54,7 +55,15 @@ const csrf = t.middleware(({ ctx, type, next }) => {
   return next();
 });
 
-export const publicProcedure = t.procedure.use(domainErrors).use(csrf);
+/** No NUL character in any input, on either backend (input-guards.ts). */
+const noNul = t.middleware(async ({ getRawInput, next }) => {
+  // an input that cannot be read is left to the procedure's parser (one without input ignores it)
+  const raw: unknown = await getRawInput().catch(() => undefined);
+  refuseNul(raw);
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(domainErrors).use(csrf).use(noNul);
 
 /**
  * What a wall-display session may call: reading the map and dashboard (and its reference data and

@@ -43,6 +43,7 @@ import {
 } from './mapping.ts';
 import { isPublicCase, namesOf, redactPersonalData, roundCoordinate } from './privacy.ts';
 import { toXmlDocument, type XmlValue } from './xml.ts';
+import { refuseNul } from '../input-guards.ts';
 
 export interface Open311Request {
   method: string;
@@ -254,6 +255,8 @@ export async function handleOpen311(services: Services, req: Open311Request): Pr
   const isRead = method === 'GET' || method === 'HEAD';
   try {
     const body = req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {};
+    refuseNul(body);
+    refuseNul(req.query);
     checkJurisdiction(req, method === 'POST' ? body : {});
     if (resource === 'requests' && id === null && method === 'POST')
       return await postRequest(services, req, body, format);
