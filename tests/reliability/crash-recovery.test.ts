@@ -8,32 +8,19 @@ import {
   SCALE,
   SEED,
   freePort,
-  intakeInput,
   loginAs,
   replayMismatches,
   rng,
   sleep,
   versionEventMismatches,
-  type Session,
 } from './support.ts';
+import { runLoad, submit, type Acked } from './intake-load.ts';
 
 /**
  * kill -9 the real server process in the middle of intake load, restart it on the same file, and
  * check that nothing acknowledged was lost or corrupted, and that retries do not duplicate.
  */
 const ROUNDS = 5 * SCALE;
-const INTAKE_WORKERS = 6;
-const UNIT_WORKERS = 2;
-
-interface Submitted {
-  key: string;
-  description: string;
-  phone: string;
-  round: number;
-}
-interface Acked extends Submitted {
-  caseNumber: string;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'citygrid-crash-'));
 const dbPath = join(dir, 'citygrid.db');
@@ -43,67 +30,6 @@ afterAll(async () => {
   await server?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const submit = (s: Session, r: Submitted) =>
-  s.client.intake.create.mutate({ ...intakeInput(r.description, r.phone), idempotencyKey: r.key });
-
-/** Run intake load until `stop()`; collects what was acknowledged (a response received) and what was not. */
-function runLoad(operator: Session, unit: Session, round: number, random: () => number) {
-  let stopped = false;
-  const acked: Acked[] = [];
-  const unacked: Submitted[] = [];
-  const toAccept: Acked[] = [];
-  const acceptedAcks: Array<{ caseNumber: string; version: number }> = [];
-  const intake = Array.from({ length: INTAKE_WORKERS }, async (_, w) => {
-    for (let i = 0; !stopped; i++) {
-      const tag = `${SEED}-${round}-${w}-${i}`;
-      const r: Submitted = {
-        key: `crash-${tag}`,
-        description: `崩溃测试 crash ${tag} ${Math.floor(random() * 1e9)}`,
-        phone: `139${String(round * 1_000_000 + w * 10_000 + i).padStart(8, '0')}`,
-        round,
-      };
-      try {
-        const res = await submit(operator, r);
-        const a = { ...r, caseNumber: res.caseNumber };
-        acked.push(a);
-        toAccept.push(a);
-      } catch {
-        unacked.push(r);
-        return;
-      }
-    }
-  });
-  // unit staff accept acknowledged cases at the same time, so action writes are in flight too
-  const accepting = Array.from({ length: UNIT_WORKERS }, async () => {
-    while (!stopped) {
-      const next = toAccept.shift();
-      if (!next) {
-        await sleep(5);
-        continue;
-      }
-      try {
-        const v = await unit.client.cases.act.mutate({
-          caseNumber: next.caseNumber,
-          expectedVersion: 3,
-          action: { type: 'accept', note: '签收' },
-        });
-        acceptedAcks.push({ caseNumber: next.caseNumber, version: v.record.version });
-      } catch {
-        return;
-      }
-    }
-  });
-  return {
-    acked,
-    unacked,
-    acceptedAcks,
-    stop: async () => {
-      stopped = true;
-      await Promise.allSettled([...intake, ...accepting]);
-    },
-  };
-}
 
 describe('kill -9 during intake load', () => {
   it(`keeps every acknowledged case and action intact and replayable across ${ROUNDS} crashes, and retries never duplicate`, async () => {

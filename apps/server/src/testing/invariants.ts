@@ -76,12 +76,17 @@ export async function caseTotalsOf(probe: SqlProbe): Promise<ReturnType<typeof c
   };
 }
 
+const MISMATCH_SQL =
+  'select c.case_number as n, c.version as v, count(e.id) as k, coalesce(max(e.seq), 0) as m, coalesce(min(e.seq), 0) as lo from cases c left join case_events e on e.case_id = c.id group by c.id, c.case_number, c.version having count(e.id) != c.version or coalesce(max(e.seq), 0) != c.version or coalesce(min(e.seq), 0) != 1';
+type MismatchRow = { n: string; v: number; k: number; m: number; lo: number };
+const describeMismatch = (r: MismatchRow) => `${r.n}: version ${r.v}, ${r.k} events, seq ${r.lo}..${r.m}`;
+
 /** Cases whose event count or last seq disagrees with their version (should be none). */
 export function versionEventMismatches(db: SqliteConnection): string[] {
-  const rows = db
-    .prepare(
-      'select c.case_number as n, c.version as v, count(e.id) as k, coalesce(max(e.seq), 0) as m, coalesce(min(e.seq), 0) as lo from cases c left join case_events e on e.case_id = c.id group by c.id having k != v or m != v or lo != 1',
-    )
-    .all() as Array<{ n: string; v: number; k: number; m: number; lo: number }>;
-  return rows.map((r) => `${r.n}: version ${r.v}, ${r.k} events, seq ${r.lo}..${r.m}`);
+  return (db.prepare(MISMATCH_SQL).all() as MismatchRow[]).map(describeMismatch);
+}
+
+/** The same, on either backend. */
+export async function versionEventMismatchesOf(probe: SqlProbe): Promise<string[]> {
+  return (await probe.all<MismatchRow>(MISMATCH_SQL)).map(describeMismatch);
 }

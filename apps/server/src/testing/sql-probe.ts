@@ -27,8 +27,13 @@ export function sqlProbe(services: Pick<Services, 'stores'>): SqlProbe {
       all: async <T>(text: string, ...params: unknown[]) => sqlite.sqlite.prepare(text).all(...params) as T[],
     };
   if (!pg) throw new Error('the test server has neither a SQLite nor a PostgreSQL database');
+  return pgSqlProbe(pg.sql);
+}
+
+/** A probe over a PostgreSQL connection of the test's own (e.g. beside a child server). */
+export function pgSqlProbe(sql: Pick<NonNullable<Services['stores']['pg']>['sql'], 'unsafe'>): SqlProbe {
   const all = async <T>(text: string, ...params: unknown[]) =>
-    (await pg.sql.unsafe(numbered(text), params as never[])) as unknown as T[];
+    (await sql.unsafe(numbered(text), params as never[])) as unknown as T[];
   return {
     backend: 'postgres',
     all,

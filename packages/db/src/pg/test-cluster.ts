@@ -73,6 +73,14 @@ export interface TestCluster {
   createDatabase(name: string): string;
   /** Stop the server at once (`-m immediate`) and remove its directory. Safe to call twice. */
   stop(): void;
+  /**
+   * Crash the server and keep its data: SIGQUIT to the postmaster, PostgreSQL's immediate shutdown
+   * (every process quits at once, no checkpoint), sent without blocking this process, so load it
+   * runs sees the crash as it happens. Resolves when the server is gone; `restart` then runs crash
+   * recovery from the WAL.
+   */
+  crash(): Promise<void>;
+  restart(): void;
 }
 
 export const isRoot = (): boolean => typeof process.getuid === 'function' && process.getuid() === 0;
@@ -134,18 +142,21 @@ export async function startTestCluster(
     ...opts.settings,
   };
   const serverOpts = [`-p ${port}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
-  runAsPostgres(bin, 'pg_ctl', [
-    '-D',
-    data,
-    '-o',
-    serverOpts,
-    '-l',
-    join(dir, 'server.log'),
-    '-w',
-    '-t',
-    '60',
-    'start',
-  ]);
+  const start = (): void => {
+    runAsPostgres(bin, 'pg_ctl', [
+      '-D',
+      data,
+      '-o',
+      serverOpts,
+      '-l',
+      join(dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
+  };
+  start();
   let stopped = false;
   const stop = (): void => {
     if (stopped) return;
@@ -164,6 +175,15 @@ export async function startTestCluster(
     port,
     dir,
     url,
+    async crash() {
+      const pidFile = join(data, 'postmaster.pid');
+      process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGQUIT');
+      for (let waited = 0; existsSync(pidFile); waited += 20) {
+        if (waited > 30_000) throw new Error('PostgreSQL did not quit after SIGQUIT');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    restart: start,
     createDatabase(name) {
       if (!/^[a-z_][a-z0-9_]*$/.test(name))
         throw new Error(`database name ${JSON.stringify(name)} must be lower-case letters, digits and _`);
