@@ -44,6 +44,7 @@ export default defineConfig({
             'tests/reliability/idempotency.test.ts',
             'tests/reliability/access-matrix.test.ts',
             'tests/reliability/bad-input-fuzz.test.ts',
+            'tests/reliability/live-restart.test.ts',
           ],
           env: { CITYGRID_TEST_BACKEND: 'postgres' },
           testTimeout: 120_000,

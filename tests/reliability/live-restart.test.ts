@@ -9,6 +9,7 @@ import {
   loginAs,
   rng,
   sleep,
+  sqlProbe,
   startTestServer,
   waitFor,
   type Session,
@@ -63,12 +64,10 @@ class Watcher {
   }
 }
 
-const allEventIds = () =>
-  (
-    server!.services.database!.sqlite.prepare('select id from case_events order by id').all() as Array<{
-      id: number;
-    }>
-  ).map((r) => r.id);
+const allEventIds = async () =>
+  (await sqlProbe(server!.services).all<{ id: number }>('select id from case_events order by id')).map((r) =>
+    Number(r.id),
+  );
 
 async function fileCases(operator: Session, unit: Session, n: number, tag: string): Promise<void> {
   // a few at a time, with some unit actions in between, so events come in batches and singly
@@ -122,7 +121,7 @@ describe('the live stream across disconnects and a restart', () => {
     loading = false;
     await Promise.all(flapping);
 
-    let expected = allEventIds();
+    let expected = await allEventIds();
     for (const w of [...watchers, selfHealing])
       await waitFor(() => w.last === expected.at(-1), `${w.username} to catch up before the restart`);
     for (const w of [...watchers, selfHealing]) expect(w.ids).toEqual(expected);
@@ -139,7 +138,7 @@ describe('the live stream across disconnects and a restart', () => {
     // (client and server share one event loop here; a separate browser would not reuse them)
     await sleep(200);
     server = await startTestServer({ PORT: port }, { dir });
-    expect(allEventIds().at(-1)).toBe(lastBefore);
+    expect((await allEventIds()).at(-1)).toBe(lastBefore);
     const [operator2, unit2] = await Promise.all([loginAs(server, 'operator'), loginAs(server, 'unit-u09')]);
     const filing = fileCases(operator2, unit2, 12 * SCALE, 'after');
     // some clients come back during the new load, some after it
@@ -147,7 +146,7 @@ describe('the live stream across disconnects and a restart', () => {
     await filing;
     await Promise.all(watchers.slice(2).map((w) => w.connect(server!.url)));
 
-    expected = allEventIds();
+    expected = await allEventIds();
     expect(expected.at(-1)).toBeGreaterThan(lastBefore);
     for (const w of watchers)
       await waitFor(() => w.last === expected.at(-1), `${w.username} to catch up after the restart`);

@@ -23,10 +23,19 @@ let databases = 0;
 export const TEST_BACKEND: 'sqlite' | 'postgres' =
   process.env.CITYGRID_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
 
+/** The PostgreSQL database of each test folder: a server started again on the same `dir` finds its city. */
+const databaseOfDir = new Map<string, string>();
+
 /** A new, empty PostgreSQL database on this file's throwaway cluster (started on first use). */
 async function freshPostgresUrl(): Promise<string> {
   cluster ??= startTestCluster();
   return (await cluster).createDatabase(`city_${process.pid}_${++databases}`);
+}
+
+async function postgresUrlOf(dir: string): Promise<string> {
+  const url = databaseOfDir.get(dir) ?? (await freshPostgresUrl());
+  databaseOfDir.set(dir, url);
+  return url;
 }
 
 export async function startTestServer(
@@ -44,7 +53,7 @@ export async function startTestServer(
       ARGON2_FAST: true,
       OPEN311_DEMO_KEY: 'test-key',
       SHUTDOWN_TIMEOUT_MS: 2000,
-      ...(TEST_BACKEND === 'postgres' ? { DATABASE_URL: await freshPostgresUrl(), DATABASE_POOL: 4 } : {}),
+      ...(TEST_BACKEND === 'postgres' ? { DATABASE_URL: await postgresUrlOf(dir), DATABASE_POOL: 4 } : {}),
       ...overrides,
     },
   );
