@@ -16,7 +16,9 @@ import {
   actionRows,
   appendEvents,
   enqueueOutbox,
+  canFileAtOnce,
   drawCaseNumber,
+  fileCaseAtOnce,
   fileCaseRows,
   followUpRows,
   planNewCase,
@@ -187,6 +189,11 @@ export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
     const planned = planNewCase(input.events);
     try {
       const caseNumber = await drawCaseNumber(this.sql, input.fields.reportedAt);
+      if (canFileAtOnce(input, caseNumber, planned)) {
+        const filed = await fileCaseAtOnce(this.sql, input, caseNumber, planned, this.eventHooks);
+        this.announce(lastIdOf([filed]));
+        return { ...filed, replayed: false, followed: [] };
+      }
       const created = await this.sql.begin(async (tx) => {
         const [filed, ...followed] = await this.finish(
           tx,

@@ -18,6 +18,7 @@ import {
   type CreateCaseInput,
 } from '../stores/case-store.ts';
 import type { CitizenReportRow, NewOutboxEntry } from '../stores/citizen-store.ts';
+import type { CaseEventHook } from '../stores/case-store-port.ts';
 import type { CaseRecord, EventToApply, StoredCaseEvent } from '../stores/case-types.ts';
 import type { PgSql } from './client.ts';
 import { cases } from './schema.ts';
@@ -181,12 +182,9 @@ export async function followUpRows(
 /** Rows per insert statement (a statement's one jsonb parameter stays a few MB at most). */
 const APPEND_CHUNK = 2000;
 
-/**
- * Phase 2: take the event-append lock and append every pending change's events (one insert per
- * chunk). Returns each change's stored events, in the order of `changes`.
- */
-export async function appendEvents(tx: Tx, changes: readonly PendingChange[]): Promise<StoredCaseEvent[][]> {
-  const rows = changes.flatMap((c) =>
+/** The rows of the changes' events, in order (each change's case id and number on its events). */
+function eventRowsOf(changes: readonly PendingChange[]) {
+  return changes.flatMap((c) =>
     c.planned.map(({ e, action, from, next }) => ({
       caseId: c.record.id,
       caseNumber: c.record.caseNumber,
@@ -205,6 +203,14 @@ export async function appendEvents(tx: Tx, changes: readonly PendingChange[]): P
       action,
     })),
   );
+}
+
+/**
+ * Phase 2: take the event-append lock and append every pending change's events (one insert per
+ * chunk). Returns each change's stored events, in the order of `changes`.
+ */
+export async function appendEvents(tx: Tx, changes: readonly PendingChange[]): Promise<StoredCaseEvent[][]> {
+  const rows = eventRowsOf(changes);
   const idOf = new Map<string, number>();
   for (let i = 0; i < rows.length; i += APPEND_CHUNK) {
     const chunk = rows.slice(i, i + APPEND_CHUNK).map((r) => columnsOf(r, Object.keys(r)));
@@ -261,3 +267,58 @@ export async function enqueueOutbox(tx: Tx, entries: readonly NewOutboxEntry[]):
       as x(case_id integer, event_id bigint, kind text, phone text, lang text, params jsonb, at text)
     on conflict do nothing`;
 }
+
+/**
+ * The common filing in ONE statement, so in one round trip and its own transaction: the case row,
+ * its idempotency key, its events (under the event-append lock, taken by the events' insert) and the
+ * hooks' outbox rows, as data-modifying CTEs. For a case with no follow-ups and no citizen report
+ * (`canFileAtOnce`); the rest go through `fileCaseRows` and phase 2. The hooks run before the
+ * statement, on the case and events as they will be stored: the case's id is not known yet (0) and
+ * each event carries the negated seq as its id; the statement puts the real ids in.
+ */
+export async function fileCaseAtOnce(
+  sql: PgSql,
+  input: CreateCaseInput,
+  caseNumber: string,
+  planned: PlannedEvent[],
+  hooks: readonly CaseEventHook[],
+): Promise<{ record: CaseRecord; events: StoredCaseEvent[] }> {
+  const row = newCaseRow(input, caseNumber, planned);
+  const provisional: PendingChange = { record: rowToCase({ id: 0, ...row }), planned };
+  const events = eventRowsOf([provisional]).map((r) => ({ ...r, id: -r.seq }) as StoredCaseEvent);
+  const outbox = hooks.flatMap((hook) => hook(provisional.record, events, null));
+  const idem = input.idempotency ?? null;
+  const [result] = await sql`
+    with new_case as (insert into cases ${sql(row)} returning *),
+    key as (
+      insert into idempotency_keys (key, request_hash, case_id, created_at)
+      select k.key, k.request_hash, new_case.id, k.created_at
+      from new_case, jsonb_to_recordset(${JSON.stringify(idem ? [{ key: idem.key, request_hash: idem.requestHash, created_at: planned[0]!.e.at }] : [])}::text::jsonb)
+        as k(key text, request_hash text, created_at text)),
+    appended as (
+      insert into case_events (case_id, case_number, seq, type, actor_user_id, actor_role, actor_name, actor_unit_code, at, from_state, to_state, reason, note, attachments, action)
+      select new_case.id, e.case_number, e.seq, e.type, e.actor_user_id, e.actor_role, e.actor_name, e.actor_unit_code, e.at, e.from_state, e.to_state, e.reason, e.note, e.attachments, e.action
+      from new_case, jsonb_populate_recordset(null::case_events, ${JSON.stringify(events.map((r) => columnsOf({ ...r }, Object.keys(r))))}::text::jsonb) as e
+      where (select pg_advisory_xact_lock(${EVENT_APPEND_LOCK})::text) is not null
+      returning id, seq),
+    queued as (
+      insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at)
+      select new_case.id, appended.id, o.kind, o.phone, o.lang, o.params, 'pending', 0, o.at, o.at
+      from new_case, jsonb_to_recordset(${JSON.stringify(outbox.map((o) => ({ seq: o.eventId === null ? null : -o.eventId, kind: o.kind, phone: o.phone, lang: o.lang, params: o.params, at: o.at })))}::text::jsonb)
+        as o(seq integer, kind text, phone text, lang text, params jsonb, at text)
+        left join appended on appended.seq = o.seq
+      on conflict do nothing)
+    select new_case.*, (select jsonb_agg(jsonb_build_array(id, seq)) from appended) as appended_ids__
+    from new_case`;
+  const { appended_ids__: ids, ...stored } = result as Record<string, unknown>;
+  const record = rowToCase(stored);
+  const idOf = new Map((ids as Array<[number, number]>).map(([id, seq]) => [seq, id]));
+  return {
+    record,
+    events: events.map((e) => ({ ...e, id: idOf.get(e.seq)!, caseId: record.id })),
+  };
+}
+
+/** Whether a new case can be filed by `fileCaseAtOnce`: no citizen report, no follow-up on another case. */
+export const canFileAtOnce = (input: CreateCaseInput, caseNumber: string, planned: readonly PlannedEvent[]) =>
+  !input.citizenReport && planned.every((p) => followUpsOf(caseNumber, p.action).length === 0);

@@ -244,6 +244,9 @@ describe.each(backends.filter((b) => b.name === 'sqlite' || pg.available))(
       db.second.addEventHook(perEventHook());
       const input = filing('噪音扰民', { idempotency: { key: 'k-1', requestHash: 'h-1' } });
       const filed = await db.store.createCase(input);
+      // what the filing answers is what is stored (PostgreSQL files this case in one statement)
+      expect(filed.record).toEqual(await db.store.getByNumber(filed.record.caseNumber));
+      expect(filed.events).toEqual(await db.store.listEvents(filed.record.id));
       expect(await db.second.createCase(input)).toMatchObject({ replayed: true, events: [], followed: [] });
       expect(await db.store.createCase(input)).toMatchObject({ replayed: true });
       const moved = await db.store.applyAction(dispatch(filed.record.caseNumber, U1, 2));
