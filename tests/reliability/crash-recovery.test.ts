@@ -9,12 +9,11 @@ import {
   SEED,
   freePort,
   loginAs,
-  replayMismatches,
   rng,
   sleep,
   versionEventMismatches,
 } from './support.ts';
-import { runLoad, submit, type Acked } from './intake-load.ts';
+import { checkAcknowledgedAndRetry, runLoad, type Acked } from './intake-load.ts';
 
 /**
  * kill -9 the real server process in the middle of intake load, restart it on the same file, and
@@ -67,32 +66,7 @@ describe('kill -9 during intake load', () => {
 
       const [operator2, lead] = await Promise.all([loginAs(server, 'operator'), loginAs(server, 'lead')]);
 
-      // every case acknowledged this round exists with its facts and replays to its row
-      for (const a of load.acked) {
-        const view = await lead.client.cases.get.query({ caseNumber: a.caseNumber });
-        expect(view.record.description, context).toBe(a.description);
-        expect(view.record.callerPhone, context).toBe(a.phone);
-        expect(replayMismatches(view), context).toEqual([]);
-      }
-      // every acknowledged accept is in the log at the version it was acknowledged with
-      for (const a of load.acceptedAcks) {
-        const view = await lead.client.cases.get.query({ caseNumber: a.caseNumber });
-        expect(view.record.version, context).toBeGreaterThanOrEqual(a.version);
-        expect(view.events.find((e) => e.seq === a.version)?.type, context).toBe('accept');
-      }
-
-      // requests in flight at the kill, retried with the same key: exactly one case each
-      const retried: Acked[] = [];
-      for (const r of load.unacked) {
-        const res = await submit(operator2, r);
-        retried.push({ ...r, caseNumber: res.caseNumber });
-      }
-      // acknowledged requests retried once more: the same case, replayed
-      for (const a of load.acked.slice(0, 5)) {
-        const res = await submit(operator2, a);
-        expect(res.replayed, context).toBe(true);
-        expect(res.caseNumber, context).toBe(a.caseNumber);
-      }
+      const retried = await checkAcknowledgedAndRetry(load, operator2, lead, context);
       const check = openSqliteFile(dbPath);
       try {
         const rows = check
@@ -120,11 +94,6 @@ describe('kill -9 during intake load', () => {
       } finally {
         check.close();
       }
-      for (const r of retried)
-        expect(
-          replayMismatches(await lead.client.cases.get.query({ caseNumber: r.caseNumber })),
-          context,
-        ).toEqual([]);
       allAcked.push(...load.acked, ...retried);
     }
 

@@ -1,4 +1,5 @@
-import { SEED, intakeInput, sleep, type Session } from './support.ts';
+import { expect } from 'vitest';
+import { SEED, intakeInput, replayMismatches, sleep, type Session } from './support.ts';
 
 /*
  * The load the crash tests run while they kill something: intake workers filing cases with
@@ -77,4 +78,44 @@ export function runLoad(operator: Session, unit: Session, round: number, random:
       await Promise.allSettled([...intake, ...accepting]);
     },
   };
+}
+
+/**
+ * After a crash: every case acknowledged in the round exists with its facts and replays to its row;
+ * every acknowledged accept is in the log at the version it was acknowledged with; the requests in
+ * flight, retried with the same key, make one case each that replays (returned); acknowledged requests retried
+ * once more answer with the same case, replayed.
+ */
+export async function checkAcknowledgedAndRetry(
+  load: Pick<ReturnType<typeof runLoad>, 'acked' | 'unacked' | 'acceptedAcks'>,
+  operator: Session,
+  lead: Session,
+  context: string,
+): Promise<Acked[]> {
+  for (const a of load.acked) {
+    const view = await lead.client.cases.get.query({ caseNumber: a.caseNumber });
+    expect(view.record.description, context).toBe(a.description);
+    expect(view.record.callerPhone, context).toBe(a.phone);
+    expect(replayMismatches(view), context).toEqual([]);
+  }
+  for (const a of load.acceptedAcks) {
+    const view = await lead.client.cases.get.query({ caseNumber: a.caseNumber });
+    expect(view.record.version, context).toBeGreaterThanOrEqual(a.version);
+    expect(view.events.find((e) => e.seq === a.version)?.type, context).toBe('accept');
+  }
+  const retried: Acked[] = [];
+  for (const r of load.unacked) {
+    const res = await submit(operator, r);
+    retried.push({ ...r, caseNumber: res.caseNumber });
+    expect(
+      replayMismatches(await lead.client.cases.get.query({ caseNumber: res.caseNumber })),
+      context,
+    ).toEqual([]);
+  }
+  for (const a of load.acked.slice(0, 5)) {
+    const res = await submit(operator, a);
+    expect(res.replayed, context).toBe(true);
+    expect(res.caseNumber, context).toBe(a.caseNumber);
+  }
+  return retried;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { gcj02ToWgs84, wgs84ToGcj02 } from '@citygrid/domain';
-import { hasExif, NotificationSender, ZCitizenReportSchema, type SmsMessage } from '@citygrid/api';
+import { hasExif, NotificationSender, sinkRowOf, ZCitizenReportSchema, type SmsMessage } from '@citygrid/api';
 import { CITY_CENTRE, loginMany, startTestServer, type Session, type TestServer } from './testing/index.ts';
 
 /**
@@ -354,18 +354,7 @@ describe('the SMS sender', () => {
       async send(m: SmsMessage) {
         if (failNext-- > 0) throw new Error('gateway timeout');
         delivered.push(m);
-        await store.sinkPut([
-          {
-            outboxId: m.outboxId,
-            phone: m.phone,
-            lang: m.lang,
-            kind: m.kind,
-            templateId: m.templateId,
-            params: m.params,
-            text: m.text,
-            sentAt: clock.now().toISOString(),
-          },
-        ]);
+        await store.sinkPut([sinkRowOf(m, clock.now().toISOString())]);
       },
     };
     const sender = new NotificationSender(store, flaky, clock, { baseDelayMs: 1000, maxDelayMs: 60_000 });

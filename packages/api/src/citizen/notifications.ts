@@ -1,4 +1,11 @@
-import type { CaseEventHook, CitizenStorePort, NewOutboxEntry, OutboxOutcome, OutboxRow } from '@citygrid/db';
+import type {
+  CaseEventHook,
+  CitizenStorePort,
+  NewOutboxEntry,
+  OutboxOutcome,
+  OutboxRow,
+  SinkRow,
+} from '@citygrid/db';
 import type { Clock } from '../services/clock.ts';
 import type { ReferenceService } from '../services/reference-service.ts';
 import SMS_MESSAGES from './sms-messages.json' with { type: 'json' };
@@ -107,6 +114,18 @@ export interface SmsProvider {
   sendAll?(msgs: readonly SmsMessage[]): Promise<void>;
 }
 
+/** A message as the local sink keeps it. */
+export const sinkRowOf = (m: SmsMessage, sentAt: string): Omit<SinkRow, 'id'> => ({
+  outboxId: m.outboxId,
+  phone: m.phone,
+  lang: m.lang,
+  kind: m.kind,
+  templateId: m.templateId,
+  params: m.params,
+  text: m.text,
+  sentAt,
+});
+
 /** Local sink for development and tests: a table, at most one row per outbox row. */
 export class SinkSmsProvider implements SmsProvider {
   readonly name = 'sink';
@@ -119,18 +138,7 @@ export class SinkSmsProvider implements SmsProvider {
   }
   async sendAll(msgs: readonly SmsMessage[]): Promise<void> {
     const sentAt = this.clock.now().toISOString();
-    await this.citizens.sinkPut(
-      msgs.map((m) => ({
-        outboxId: m.outboxId,
-        phone: m.phone,
-        lang: m.lang,
-        kind: m.kind,
-        templateId: m.templateId,
-        params: m.params,
-        text: m.text,
-        sentAt,
-      })),
-    );
+    await this.citizens.sinkPut(msgs.map((m) => sinkRowOf(m, sentAt)));
   }
 }
 
