@@ -91,16 +91,8 @@ export function createNotificationHook(
   };
 }
 
-export interface SmsMessage {
-  /** The outbox row: a provider that supports it uses this as its deduplication id (e.g. OutId). */
-  outboxId: number;
-  phone: string;
-  lang: string;
-  kind: string;
-  templateId: string;
-  params: Record<string, string>;
-  text: string;
-}
+/** A message to send: the sink's row without its id and time (`outboxId`: a provider that supports it uses it as its deduplication id, e.g. OutId). */
+export type SmsMessage = Omit<SinkRow, 'id' | 'sentAt'>;
 
 /** Where SMS go. A provider throws to ask for a retry. */
 export interface SmsProvider {
@@ -115,16 +107,7 @@ export interface SmsProvider {
 }
 
 /** A message as the local sink keeps it. */
-export const sinkRowOf = (m: SmsMessage, sentAt: string): Omit<SinkRow, 'id'> => ({
-  outboxId: m.outboxId,
-  phone: m.phone,
-  lang: m.lang,
-  kind: m.kind,
-  templateId: m.templateId,
-  params: m.params,
-  text: m.text,
-  sentAt,
-});
+export const sinkRowOf = (m: SmsMessage, sentAt: string): Omit<SinkRow, 'id'> => ({ ...m, sentAt });
 
 /** Local sink for development and tests: a table, at most one row per outbox row. */
 export class SinkSmsProvider implements SmsProvider {
@@ -276,16 +259,19 @@ export class NotificationSender {
     });
     // in outbox order: a citizen reads "received" before "dispatched"
     const outcomes: OutboxOutcome[] = [];
-    if (this.provider.sendAll && rows.length > 0) {
-      try {
-        await this.provider.sendAll(rows.map(messageOf));
-        const at = this.clock.now().toISOString();
-        outcomes.push(...rows.map((r) => ({ id: r.id, sent: true as const, at })));
-      } catch {
-        // below, one at a time, each with its own outcome
-      }
+    // the whole pass in one call when the provider can; if that fails, one at a time below
+    const sentAll =
+      this.provider.sendAll !== undefined &&
+      rows.length > 0 &&
+      (await this.provider.sendAll(rows.map(messageOf)).then(
+        () => true,
+        () => false,
+      ));
+    if (sentAll) {
+      const at = this.clock.now().toISOString();
+      outcomes.push(...rows.map((r) => ({ id: r.id, sent: true as const, at })));
     }
-    for (const r of outcomes.length ? [] : rows) {
+    for (const r of sentAll ? [] : rows) {
       try {
         await this.provider.send(messageOf(r));
         outcomes.push({ id: r.id, sent: true, at: this.clock.now().toISOString() });

@@ -15,7 +15,6 @@ import type { PgDatabase, PgSql } from './client.ts';
 import {
   actionRows,
   appendEvents,
-  enqueueOutbox,
   canFileAtOnce,
   drawCaseNumber,
   fileCaseAtOnce,
@@ -28,6 +27,7 @@ import {
 } from './pg-case-tx.ts';
 
 import { fileCasesBulkRows } from './pg-case-bulk.ts';
+import { pgEnqueueOutbox } from './pg-citizen-store.ts';
 
 export { EVENT_APPEND_LOCK } from './pg-case-tx.ts';
 
@@ -130,11 +130,6 @@ export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
       });
   }
 
-  /** Resolves when every NOTIFY announced so far has been sent (tests, shutdown). */
-  async announced_(): Promise<void> {
-    while (this.announcing) await this.announcing;
-  }
-
   /**
    * Phase 2 of a transaction (pg-case-tx.ts): append the changes' events, run the hooks over each
    * change (the citizen report of an online case is read before the append lock is taken) and write
@@ -153,7 +148,7 @@ export class PgCaseStore implements CaseCoreStore, PgCaseWrites {
       const entries = applied.flatMap(({ record, events }) =>
         this.eventHooks.flatMap((hook) => hook(record, events, reports.get(record.id) ?? null)),
       );
-      await enqueueOutbox(tx, entries);
+      await pgEnqueueOutbox(tx, entries);
     }
     return applied;
   }

@@ -17,10 +17,11 @@ import {
   type ApplyActionInput,
   type CreateCaseInput,
 } from '../stores/case-store.ts';
-import type { CitizenReportRow, NewOutboxEntry } from '../stores/citizen-store.ts';
+import type { CitizenReportRow } from '../stores/citizen-store.ts';
 import type { CaseEventHook } from '../stores/case-store-port.ts';
 import type { CaseRecord, EventToApply, StoredCaseEvent } from '../stores/case-types.ts';
 import type { PgSql } from './client.ts';
+import { pgInsertCitizenReport, toReport } from './pg-citizen-store.ts';
 import { cases } from './schema.ts';
 
 /*
@@ -131,9 +132,7 @@ export async function fileCaseRows(
     await tx`insert into idempotency_keys (key, request_hash, case_id, created_at)
       values (${idem.key}, ${idem.requestHash}, ${record.id}, ${planned[0]!.e.at})`;
   const r = input.citizenReport;
-  if (r)
-    await tx`insert into citizen_reports (case_id, tracking_code, lang, public_ok, photos, coord_system, created_at)
-      values (${record.id}, ${r.trackingCode}, ${r.lang}, ${r.publicOk}, ${JSON.stringify(r.photos)}::text::jsonb, ${r.coordSystem}, ${r.createdAt})`;
+  if (r) await pgInsertCitizenReport(tx, { ...r, caseId: record.id });
   const followed: PendingChange[] = [];
   for (const p of planned) followed.push(...(await followUpRows(tx, caseNumber, p.e, p.action)));
   return [{ record, planned }, ...followed];
@@ -227,17 +226,6 @@ export async function appendEvents(tx: Tx, changes: readonly PendingChange[]): P
   return changes.map((c) => stored.slice(at, (at += c.planned.length)));
 }
 
-const toReport = (r: Record<string, unknown>): CitizenReportRow => ({
-  id: r.id as number,
-  caseId: r.case_id as number,
-  trackingCode: r.tracking_code as string,
-  lang: r.lang as string,
-  publicOk: r.public_ok as boolean,
-  photos: r.photos as string[],
-  coordSystem: r.coord_system as string,
-  createdAt: r.created_at as string,
-});
-
 /** The citizen reports of the online cases among `records`, by case id (what the hooks are given). */
 export async function reportsOf(
   tx: Tx,
@@ -247,25 +235,6 @@ export async function reportsOf(
   if (ids.length === 0) return new Map();
   const rows = await tx`select * from citizen_reports where case_id in ${tx(ids)}`;
   return new Map(rows.map((r) => [r.case_id as number, toReport(r)]));
-}
-
-/** Queue notifications (one insert); a second row for the same (event, kind) is ignored, as on SQLite. */
-export async function enqueueOutbox(tx: Tx, entries: readonly NewOutboxEntry[]): Promise<void> {
-  if (entries.length === 0) return;
-  const rows = entries.map((o) => ({
-    case_id: o.caseId,
-    event_id: o.eventId,
-    kind: o.kind,
-    phone: o.phone,
-    lang: o.lang,
-    params: o.params,
-    at: o.at,
-  }));
-  await tx`insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at)
-    select case_id, event_id, kind, phone, lang, params, 'pending', 0, at, at
-    from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
-      as x(case_id integer, event_id bigint, kind text, phone text, lang text, params jsonb, at text)
-    on conflict do nothing`;
 }
 
 /**

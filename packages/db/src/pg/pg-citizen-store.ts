@@ -15,7 +15,8 @@ type Tx = PgSql | postgres.TransactionSql;
 /** jsonb arrives parsed from postgres.js; text JSON (e.g. from a `::text` cast) is parsed here. */
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T));
 
-const toReport = (r: Record<string, unknown>): CitizenReportRow => ({
+/** A `citizen_reports` row as the stores hand it out. */
+export const toReport = (r: Record<string, unknown>): CitizenReportRow => ({
   id: r.id as number,
   caseId: r.case_id as number,
   trackingCode: r.tracking_code as string,
@@ -63,15 +64,26 @@ export async function pgInsertCitizenReport(tx: Tx, r: Omit<CitizenReportRow, 'i
             ${r.coordSystem}, ${r.createdAt})`;
 }
 
-/** Queue notifications (in the case store's transaction); a second row for the same (event, kind) is ignored. */
+/**
+ * Queue notifications in one insert (in the case store's transaction); a second row for the same
+ * (event, kind) is ignored, as on SQLite.
+ */
 export async function pgEnqueueOutbox(tx: Tx, entries: readonly NewOutboxEntry[]): Promise<void> {
-  for (const o of entries) {
-    await tx`
-      insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at)
-      values (${o.caseId}, ${o.eventId}, ${o.kind}, ${o.phone}, ${o.lang}, ${JSON.stringify(o.params)}::text::jsonb,
-              'pending', 0, ${o.at}, ${o.at})
-      on conflict do nothing`;
-  }
+  if (entries.length === 0) return;
+  const rows = entries.map((o) => ({
+    case_id: o.caseId,
+    event_id: o.eventId,
+    kind: o.kind,
+    phone: o.phone,
+    lang: o.lang,
+    params: o.params,
+    at: o.at,
+  }));
+  await tx`insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at)
+    select case_id, event_id, kind, phone, lang, params, 'pending', 0, at, at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::text::jsonb)
+      as x(case_id integer, event_id bigint, kind text, phone text, lang text, params jsonb, at text)
+    on conflict do nothing`;
 }
 
 /**

@@ -27,14 +27,7 @@ type WriteStore = Pick<
   'addEventHook' | 'createCase' | 'applyAction' | 'createCasesBulk' | 'getByNumber' | 'listEvents'
 >;
 
-interface OutboxSeen {
-  caseId: number;
-  eventId: number | null;
-  kind: string;
-  phone: string;
-  lang: string;
-  params: Record<string, string>;
-}
+type OutboxSeen = Omit<NewOutboxEntry, 'at'>;
 
 interface Opened {
   store: WriteStore;
