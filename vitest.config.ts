@@ -47,6 +47,7 @@ export default defineConfig({
             'tests/reliability/live-restart.test.ts',
           ],
           env: { CITYGRID_TEST_BACKEND: 'postgres' },
+          setupFiles: ['apps/server/src/testing/postgres-teardown.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -32,6 +32,18 @@ async function freshPostgresUrl(): Promise<string> {
   return (await cluster).createDatabase(`city_${process.pid}_${++databases}`);
 }
 
+/**
+ * Stop this file's throwaway cluster, if one was started. Vitest ends its workers without the
+ * process's `exit` event, so the `postgres` project calls this after every file
+ * (`postgres-teardown.ts`); a later test server starts a new cluster.
+ */
+export async function stopTestCluster(): Promise<void> {
+  const started = cluster;
+  cluster = null;
+  databaseOfDir.clear();
+  if (started) (await started).stop();
+}
+
 async function postgresUrlOf(dir: string): Promise<string> {
   const url = databaseOfDir.get(dir) ?? (await freshPostgresUrl());
   databaseOfDir.set(dir, url);
