@@ -18,6 +18,19 @@ const ZEnvSchema = z.object({
     .refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), {
       message: 'a postgres:// URL (or empty for SQLite at DATABASE_PATH)',
     }),
+  /**
+   * With DATABASE_URL: where the evaluation, the reports (日报/周报/月报, the Excel export) and the
+   * intake trend read, figures over past periods that may be seconds old: a standby
+   * (`postgres://u@pg2:5432/citygrid`). Whenever it cannot answer they read the primary. The map,
+   * today's figures, queues and every case read stay on the primary. Empty: all read DATABASE_URL.
+   */
+  DATABASE_READ_URL: z
+    .string()
+    .trim()
+    .default('')
+    .refine((v) => v === '' || /^postgres(ql)?:\/\//.test(v), {
+      message: 'a postgres:// URL of a standby (or empty)',
+    }),
   /** Connections each node keeps to PostgreSQL. */
   DATABASE_POOL: z.coerce.number().int().min(2).max(500).default(10),
   /** Basemap tiles; empty = no basemap (the grid is the map). `{s}`, `{z}`, `{x}`, `{y}` as in Leaflet. */
@@ -115,6 +128,10 @@ export function loadConfig(
   }
   const config = { ...parsed.data, ...overrides };
   checkTileSettings(config);
+  if (config.DATABASE_READ_URL && !config.DATABASE_URL)
+    throw new Error(
+      'invalid configuration: DATABASE_READ_URL: needs DATABASE_URL (a standby of that PostgreSQL)',
+    );
   if (config.SMS_PROVIDER === 'http' && !config.SMS_HTTP_URL)
     throw new Error('invalid configuration: SMS_HTTP_URL: required when SMS_PROVIDER=http');
   return config;

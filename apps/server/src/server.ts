@@ -60,7 +60,10 @@ export async function startServer(
 ): Promise<RunningServer> {
   const log = opts.log ?? (() => {});
   const stores: CityStores = config.DATABASE_URL
-    ? await openPgStores(config.DATABASE_URL, { max: config.DATABASE_POOL })
+    ? await openPgStores(config.DATABASE_URL, {
+        max: config.DATABASE_POOL,
+        ...(config.DATABASE_READ_URL ? { historyUrl: config.DATABASE_READ_URL } : {}),
+      })
     : sqliteStores(
         openDatabase(config.DATABASE_PATH, {
           synchronous: config.DB_SYNCHRONOUS,

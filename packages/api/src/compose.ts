@@ -85,7 +85,7 @@ export async function createServices(
   const cases = new CaseService(caseStore, reference, bus, clock, stores.followEvents === null);
   const auth = new AuthService(users, clock, opts.argon2 ?? OWASP_ARGON2);
   const adminStore = stores.admin;
-  const dashboard = new DashboardService(caseStore, reference, clock, opts.mapMarkerLimit);
+  const dashboard = new DashboardService(caseStore, reference, clock, opts.mapMarkerLimit, stores.history);
   const attachments = new AttachmentService(stores.blobs, caseStore, clock);
   const gazetteer = new GazetteerService(stores.gazetteer, adminStore, reference, clock);
   await gazetteer.init();

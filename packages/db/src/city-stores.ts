@@ -4,7 +4,7 @@ import type { AdminStorePort } from './stores/admin-store-port.ts';
 import { AdminStore } from './stores/admin-store.ts';
 import type { BlobStorePort } from './stores/blob-store-port.ts';
 import type { CaseSearchStorePort } from './stores/case-search-store-port.ts';
-import type { CaseStorePort } from './stores/case-store-port.ts';
+import type { CaseHistoryReads, CaseStorePort } from './stores/case-store-port.ts';
 import { CaseStore } from './stores/case-store.ts';
 import { CaseSearchStore } from './stores/case-search-store.ts';
 import type { CitizenStorePort } from './stores/citizen-store-port.ts';
@@ -32,6 +32,11 @@ export type FollowEvents = (opts: {
 export interface CityStores {
   readonly backend: 'sqlite' | 'postgres';
   readonly cases: CaseStorePort;
+  /**
+   * Where the evaluation, the reports and the intake trend read: the case store itself, or on
+   * PostgreSQL with `DATABASE_READ_URL` a standby (streaming replication: seconds behind at most).
+   */
+  readonly history: CaseHistoryReads;
   readonly users: UserStorePort;
   readonly reference: ReferenceStorePort;
   readonly admin: AdminStorePort;
@@ -66,9 +71,11 @@ export interface CityStores {
 
 /** The stores of a city on an open SQLite database. */
 export function sqliteStores(database: CitygridDatabase): CityStores {
+  const cases = new CaseStore(database, database.writer);
   return {
     backend: 'sqlite',
-    cases: new CaseStore(database, database.writer),
+    cases,
+    history: cases,
     users: new UserStore(database),
     reference: new ReferenceStore(database),
     admin: new AdminStore(database),

@@ -1,4 +1,10 @@
-import type { CaseFilter, CaseStorePort, EvaluationGroup, EvaluationRow } from '@citygrid/db';
+import type {
+  CaseFilter,
+  CaseHistoryReads,
+  CaseStorePort,
+  EvaluationGroup,
+  EvaluationRow,
+} from '@citygrid/db';
 import {
   CLOCK_RUNNING_STATES,
   showsLight,
@@ -58,6 +64,12 @@ export class DashboardService {
     private readonly clock: Clock,
     /** At most this many map markers (`OPEN_CASE_MARKER_LIMIT`); over it the answer says it was cut. */
     private readonly markerLimit: number = OPEN_CASE_MARKER_LIMIT,
+    /**
+     * Figures over past periods (evaluation, reports, trend), where seconds-old data is fine: a
+     * standby's reads on PostgreSQL with `DATABASE_READ_URL`. The map, today's figures and the cell
+     * counts always read `store`, the primary.
+     */
+    private readonly history: CaseHistoryReads = store,
   ) {
     this.openIndex = new OpenCaseIndex(store);
   }
@@ -139,7 +151,7 @@ export class DashboardService {
     groupBy: EvaluationGroup;
     filter?: CaseFilter;
   }): Promise<{ rows: EvaluationFigures[]; total: EvaluationFigures | null }> {
-    const { rows, total } = await this.store.evaluateWithTotal({
+    const { rows, total } = await this.history.evaluateWithTotal({
       ...opts,
       now: this.clock.now().toISOString(),
     });
@@ -172,7 +184,7 @@ export class DashboardService {
     to: string;
     groupBy: EvaluationGroup;
   }): Promise<Map<string | null, number>> {
-    const rows = await this.store.countDispatched(opts);
+    const rows = await this.history.countDispatched(opts);
     return new Map(rows.map((r) => [r.key, r.n]));
   }
 
@@ -192,7 +204,7 @@ export class DashboardService {
   async trend(days = 30): Promise<Array<{ day: string; n: number }>> {
     const end = new Date(beijingDayStart(this.clock.now()).getTime() + DAY);
     const from = new Date(end.getTime() - days * DAY);
-    const rows = await this.store.dailyIntake(from.toISOString(), end.toISOString());
+    const rows = await this.history.dailyIntake(from.toISOString(), end.toISOString());
     const byDay = new Map(rows.map((r) => [r.day, r.n]));
     return Array.from({ length: days }, (_, i) => {
       const day = localDate(from.getTime() + i * DAY);
@@ -202,7 +214,7 @@ export class DashboardService {
 
   /** Cases reported per Beijing day in [from, to), every day listed (zeros included). */
   async intakeByDay(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
-    const rows = await this.store.dailyIntake(from, to);
+    const rows = await this.history.dailyIntake(from, to);
     const byDay = new Map(rows.map((r) => [r.day, r.n]));
     const days = Math.round((Date.parse(to) - Date.parse(from)) / DAY);
     return Array.from({ length: days }, (_, i) => {

@@ -48,6 +48,8 @@ export interface OpenPgOptions {
   max?: number;
   /** Run the migrations first (default true). */
   migrate?: boolean;
+  /** Seconds a new connection may take (postgres.js `connect_timeout`, default 30). */
+  connectTimeoutS?: number;
 }
 
 /** `target_session_attrs` as postgres.js must get it for `url`: `read-write` becomes `primary` (above). */
@@ -87,7 +89,10 @@ export async function migratePg(url: string): Promise<void> {
 /** Open a pool on `url` (a `postgres://` URL, several hosts allowed) and migrate. */
 export async function openPgDatabase(url: string, opts: OpenPgOptions = {}): Promise<PgDatabase> {
   if (opts.migrate ?? true) await migratePg(url);
-  const sql = postgres(url, pgClientOptions(opts.max, url));
+  const sql = postgres(url, {
+    ...pgClientOptions(opts.max, url),
+    ...(opts.connectTimeoutS ? { connect_timeout: opts.connectTimeoutS } : {}),
+  });
   const db = drizzle({ client: sql, schema: pgSchema, casing: 'snake_case' });
   return { sql, db, url, close: () => sql.end({ timeout: 5 }) };
 }

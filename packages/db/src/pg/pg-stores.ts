@@ -10,6 +10,7 @@ import { PgCitizenStore } from './pg-citizen-store.ts';
 import { PgEventFollower } from './pg-event-follower.ts';
 import { PgGazetteerStore } from './pg-gazetteer-store.ts';
 import { PgReferenceStore } from './pg-reference-store.ts';
+import { standbyReads } from './standby-reads.ts';
 import { PgUserStore } from './pg-user-store.ts';
 
 /** Key of the session advisory lock under which a node runs first-start work (seeding). */
@@ -53,12 +54,20 @@ export function pgCaseStore(database: Pick<PgDatabase, 'sql' | 'db'>): CaseStore
   };
 }
 
-/** The stores of a city on an open PostgreSQL pool (any number of nodes may share the database). */
-export function pgStores(database: PgDatabase): CityStores {
+/**
+ * The stores of a city on an open PostgreSQL pool (any number of nodes may share the database).
+ * `historyDatabase`: a pool on a standby, where the evaluation, reports and trend read.
+ */
+export function pgStores(database: PgDatabase, historyDatabase: PgDatabase | null = null): CityStores {
   const cases = pgCaseStore(database);
   return {
     backend: 'postgres',
     cases,
+    history: historyDatabase
+      ? standbyReads(new PgCaseReads(historyDatabase), cases, {
+          onFallback: (e) => console.warn(`standby read failed, reading the primary: ${String(e)}`),
+        })
+      : cases,
     users: new PgUserStore(database),
     reference: new PgReferenceStore(database),
     admin: new PgAdminStore(database),
@@ -92,11 +101,30 @@ export function pgStores(database: PgDatabase): CityStores {
         conn.release();
       }
     },
-    close: () => database.close(),
+    close: async () => {
+      await Promise.all([database.close(), historyDatabase?.close()]);
+    },
   };
 }
 
-/** Open (and migrate) PostgreSQL at `url` and give its stores. */
-export async function openPgStores(url: string, opts: OpenPgOptions = {}): Promise<CityStores> {
-  return pgStores(await openPgDatabase(url, opts));
+/**
+ * Open (and migrate) PostgreSQL at `url` and give its stores; with `historyUrl` (a standby:
+ * `postgres://db2:5432/citygrid`), a small second pool there for the figures over past periods
+ * (`CityStores.history`), which read the primary whenever the standby cannot answer.
+ */
+export async function openPgStores(
+  url: string,
+  opts: OpenPgOptions & { historyUrl?: string } = {},
+): Promise<CityStores> {
+  const { historyUrl, ...primary } = opts;
+  const database = await openPgDatabase(url, primary);
+  const history = historyUrl
+    ? await openPgDatabase(historyUrl, {
+        migrate: false,
+        max: Math.max(2, Math.ceil((opts.max ?? 10) / 2)),
+        // a standby that is gone must not hold a report for the driver's default 30 s
+        connectTimeoutS: 2,
+      })
+    : null;
+  return pgStores(database, history);
 }

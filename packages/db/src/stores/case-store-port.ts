@@ -162,3 +162,12 @@ export interface CaseStorePort {
   getAttachment(sha: string): Promise<AttachmentRecord | null>;
   casesReferencingAttachment(sha: string): Promise<string[]>;
 }
+
+/**
+ * The reads of figures over past periods (the evaluation, the reports, the intake trend), where data
+ * a few seconds old is fine: on PostgreSQL they may go to a standby (`DATABASE_READ_URL`).
+ */
+export type CaseHistoryReads = Pick<
+  CaseStorePort,
+  'evaluate' | 'evaluateWithTotal' | 'countDispatched' | 'dailyIntake'
+>;
