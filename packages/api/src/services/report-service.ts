@@ -195,14 +195,14 @@ export class ReportService {
       category: 'hotline_category',
       cell: 'cell_code',
     } as const;
-    // the period in full; of the period before and a year earlier only the dispatched counts
-    const [{ rows: cur, total: curTotal }, prevBy, yoyBy, prevTotal, yoyTotal] = await Promise.all([
+    // the period in full; of the period before and a year earlier only the dispatched counts, whose
+    // totals are the sums of their groups (every case is in one group, a null key included)
+    const [{ rows: cur, total: curTotal }, prevBy, yoyBy] = await Promise.all([
       this.dashboard.evaluationWithTotal({ from: p.from, to: p.to, groupBy: opts.groupBy }),
       this.dashboard.dispatchedCounts({ from: previous.from, to: previous.to, groupBy: opts.groupBy }),
       this.dashboard.dispatchedCounts({ from: lastYear.from, to: lastYear.to, groupBy: opts.groupBy }),
-      this.dashboard.dispatchedCounts({ from: previous.from, to: previous.to, groupBy: 'none' }),
-      this.dashboard.dispatchedCounts({ from: lastYear.from, to: lastYear.to, groupBy: 'none' }),
     ]);
+    const sum = (counts: Map<string | null, number>) => [...counts.values()].reduce((a, n) => a + n, 0);
     const supervised = new Map(
       (await this.admin.superviseCounts(column[opts.groupBy], p.from, p.to)).map((r) => [r.key, r]),
     );
@@ -247,8 +247,8 @@ export class ReportService {
       .sort((a, b) => b.dispatched - a.dispatched || String(a.key).localeCompare(String(b.key)));
     const totals = row(
       { ...(curTotal ?? empty(null)), name: '合计' },
-      prevTotal.get(null) ?? 0,
-      yoyTotal.get(null) ?? 0,
+      sum(prevBy),
+      sum(yoyBy),
       supervisedTotal,
     );
     const daily = await this.dashboard.intakeByDay(p.from, p.to);
