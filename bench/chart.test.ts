@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { panelsOf, scalingChartSvg, titleText } from './chart.ts';
 import { growthExponent } from './scale.ts';
-import { goalsTable, goalText, meetsGoal } from './tables.ts';
+import { goalsTable, goalText, meetsGoal, scalingTable } from './tables.ts';
 import type { BenchFigure } from './types.ts';
 
 const fig = (metric: string, x: number, value: number, unit = 'ms'): BenchFigure => ({
@@ -60,6 +60,31 @@ describe('the scaling chart', () => {
     expect(growthExponent({ x: 1e5, value: 7 }, { x: 1e6, value: 7 })).toBeCloseTo(0);
     expect(growthExponent({ x: 1e5, value: 30 }, { x: 1e6, value: 300 })).toBeCloseTo(1);
     expect(growthExponent({ x: 1e5, value: 2 }, { x: 4e5, value: 4 })).toBeCloseTo(0.5);
+  });
+});
+
+describe('the scaling table', () => {
+  const pg = (metric: string, x: number, value: number): BenchFigure => ({
+    ...fig(metric, x, value),
+    series: { metric, x, xUnit: 'cases', backend: 'postgres' },
+  });
+  it('puts each PostgreSQL row under its SQLite row, in columns of the nominal size, and the chart a line each', () => {
+    const table = scalingTable([
+      fig('evaluation p99', 19_992, 4),
+      fig('evaluation p99', 99_965, 9.6),
+      fig('database size', 19_992, 62),
+      pg('evaluation p99', 19_978, 10),
+      pg('evaluation p99', 99_890, 16.7),
+    ]);
+    expect(table.split('\n').slice(0, 5)).toEqual([
+      '| cases → | 20,000 | 100,000 | growth (last step) |',
+      '|---|---|---|---|',
+      '| evaluation p99 (ms) | 4.00 | 9.60 | — |',
+      '| evaluation p99, PostgreSQL (ms) | 10.0 | 16.7 | — |',
+      '| database size (ms) | 62.0 | — | — |',
+    ]);
+    const [panel] = panelsOf([fig('evaluation p99', 19_992, 4), pg('evaluation p99', 19_978, 10)]);
+    expect(panel!.lines.map((l) => l.label)).toEqual(['p99', 'p99 PostgreSQL']);
   });
 });
 

@@ -41,7 +41,9 @@ export function panelsOf(figures: readonly BenchFigure[]): Panel[] {
     if (!f.series) continue;
     const m = /^(.*?),? (p50|p95|p99|median)$/.exec(f.series.metric);
     const title = m ? m[1]! : f.series.metric;
-    const label = m ? m[2]! : '';
+    const label = [m?.[2], f.series.backend === 'postgres' ? 'PostgreSQL' : undefined]
+      .filter(Boolean)
+      .join(' ');
     const key = `${title}|${f.unit}|${f.series.xUnit}`;
     let panel = panels.get(key);
     if (!panel) {

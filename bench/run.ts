@@ -22,6 +22,7 @@ const MODULES = [
   'failover',
   'postgres',
   'scale',
+  'scale-pg',
 ] as const;
 const only = process.argv.slice(2);
 const chosen = MODULES.filter((m) => only.length === 0 || only.includes(m));

@@ -5,7 +5,7 @@
  *    run, and the substring LIKE of the older queue search as "before". `SEARCH_SIZES=100000` runs
  *    only the smaller database (the 1,000,000-case one is built once into bench/.cache, minutes).
  */
-import { createServices, searchCases, type SessionUser } from '@citygrid/api';
+import { createServices, searchCases, type Services, type SessionUser } from '@citygrid/api';
 import { openDatabase } from '@citygrid/db';
 import { historyDatabase } from './history-db.ts';
 import { percentile } from './lib.ts';
@@ -26,6 +26,32 @@ interface Timing {
   hits: number;
 }
 
+/** p50/p99 and rows per page of `queries`, REPS runs in turn after one to warm. */
+async function measure(queries: Array<() => unknown>): Promise<Timing> {
+  await queries[0]!(); // warm
+  const xs: number[] = [];
+  let hits = 0;
+  for (let i = 0; i < REPS; i++) {
+    const t0 = performance.now();
+    const r = (await queries[i % queries.length]!()) as { rows?: unknown[] } | unknown[];
+    xs.push(performance.now() - t0);
+    hits += Array.isArray(r) ? r.length : (r.rows?.length ?? 0);
+  }
+  return { p50: percentile(xs, 50), p99: percentile(xs, 99), hits: hits / REPS };
+}
+
+/** The class name a generated case's description begins with (`市容环境类：…`). */
+const className = (d: string | null | undefined) => (d ?? '').split('：')[0] ?? '';
+
+const searchAs =
+  (services: Services, q: string, user: SessionUser = SUPERVISOR) =>
+  () =>
+    searchCases(services.caseSearch, services.reference, user, { q, limit: 20 });
+
+/** Search by the class name of each of these descriptions (the scale table's row), on either backend. */
+export const timeClassSearch = (services: Services, descriptions: ReadonlyArray<string | null | undefined>) =>
+  measure(descriptions.map((d) => searchAs(services, className(d))));
+
 export async function timeSearches(file: string) {
   const database = openDatabase(file);
   const services = await createServices({ database });
@@ -43,25 +69,8 @@ export async function timeSearches(file: string) {
     );
   const cases = sample(REPS);
   const withPhone = cases.filter((c) => c.caller_phone);
-  const className = (d: string | null | undefined) => (d ?? '').split('：')[0] ?? '';
   const unitOf = cases.find((c) => c.unit_code)!.unit_code!;
-
-  const measure = async (queries: Array<() => unknown>): Promise<Timing> => {
-    await queries[0]!(); // warm
-    const xs: number[] = [];
-    let hits = 0;
-    for (let i = 0; i < REPS; i++) {
-      const t0 = performance.now();
-      const r = (await queries[i % queries.length]!()) as { rows?: unknown[] } | unknown[];
-      xs.push(performance.now() - t0);
-      hits += Array.isArray(r) ? r.length : (r.rows?.length ?? 0);
-    }
-    return { p50: percentile(xs, 50), p99: percentile(xs, 99), hits: hits / REPS };
-  };
-  const search =
-    (q: string, user: SessionUser = SUPERVISOR) =>
-    () =>
-      searchCases(services.caseSearch, services.reference, user, { q, limit: 20 });
+  const search = (q: string, user?: SessionUser) => searchAs(services, q, user);
   const pk = db.prepare('select * from cases where id = ?');
   const oldLike = (q: string) => () =>
     services.cases.list({ search: q, orderBy: 'reported_desc', limit: 20 });
@@ -77,7 +86,10 @@ export async function timeSearches(file: string) {
         ),
       ),
     ),
-    classText: await measure(cases.map((c) => search(className(c.description)))),
+    classText: await timeClassSearch(
+      services,
+      cases.map((c) => c.description),
+    ),
     everywhere: await measure([search('市民来电反映')]),
     community: await measure(cases.map((c) => search((c.address ?? '').replace('附近', '')))),
     twoChars: await measure(cases.map((c) => search(className(c.description).slice(0, 2)))),

@@ -52,28 +52,51 @@ export function otherTable(figures: readonly BenchFigure[]): string {
   );
 }
 
+/** A size as its column of the scaling table: two significant digits (99,965 and 99,960 → 100,000). */
+export const nominalSize = (x: number): number => Number(x.toPrecision(2));
+
+const BACKEND_LABEL = { postgres: 'PostgreSQL' } as const;
+
 export function scalingTable(figures: readonly BenchFigure[]): string {
   const series = figures.filter((f) => f.series);
-  const metrics = [...new Set(series.map((f) => `${f.series!.metric}|${f.unit}|${f.series!.xUnit}`))];
+  const keyOf = (f: BenchFigure) =>
+    `${f.series!.metric}|${f.unit}|${f.series!.xUnit}|${f.series!.backend ?? ''}`;
+  const metrics = [...new Set(series.map(keyOf))];
+  // each metric's PostgreSQL row right after its SQLite row
+  const ordered = [
+    ...new Set(
+      metrics.flatMap((m) => {
+        const [metric, unit, xUnit] = m.split('|');
+        return metrics.filter((n) => n.startsWith(`${metric}|${unit}|${xUnit}|`));
+      }),
+    ),
+  ];
   const out: string[] = [];
   for (const xUnit of [...new Set(series.map((f) => f.series!.xUnit))]) {
-    const xs = [...new Set(series.filter((f) => f.series!.xUnit === xUnit).map((f) => f.series!.x))].sort(
-      (a, b) => a - b,
-    );
+    const xs = [
+      ...new Set(series.filter((f) => f.series!.xUnit === xUnit).map((f) => nominalSize(f.series!.x))),
+    ].sort((a, b) => a - b);
     out.push(
       `| ${xUnit} → | ${xs.map((x) => x.toLocaleString('en-US')).join(' | ')} | growth (last step) |`,
       `|---|${xs.map(() => '---').join('|')}|---|`,
     );
-    for (const key of metrics.filter((m) => m.endsWith(`|${xUnit}`))) {
-      const [metric, unit] = key.split('|') as [string, string];
-      const at = (x: number) => series.find((f) => f.series!.metric === metric && f.series!.x === x);
+    for (const key of ordered.filter((m) => m.split('|')[2] === xUnit)) {
+      const [metric, unit, , backend] = key.split('|') as [string, string, string, string];
+      const at = (x: number) =>
+        series.find(
+          (f) =>
+            f.series!.metric === metric &&
+            (f.series!.backend ?? '') === backend &&
+            nominalSize(f.series!.x) === x,
+        );
+      const label = backend ? `${metric}, ${BACKEND_LABEL[backend as 'postgres']}` : metric;
       const last = [...xs]
         .reverse()
         .map(at)
         .find((f) => f?.note?.includes('growth exponent'));
       const k = last?.note?.match(/growth exponent[^:]*: (-?[\d.]+)/)?.[1] ?? '—';
       out.push(
-        `| ${metric} (${unit}) | ${xs.map((x) => (at(x) ? num(at(x)!.value) : '—')).join(' | ')} | ${k} |`,
+        `| ${label} (${unit}) | ${xs.map((x) => (at(x) ? num(at(x)!.value) : '—')).join(' | ')} | ${k} |`,
       );
     }
     out.push('');

@@ -17,6 +17,9 @@ export interface BenchFigure {
    * `pnpm bench` prints the verdict beside the figure.
    */
   goal?: { of: 'value' | 'ratio'; op: '<=' | '>='; bound: number };
-  /** A point of a growth curve (the scaling table and chart): which curve, and the size it was measured at. */
-  series?: { metric: string; x: number; xUnit: string };
+  /**
+   * A point of a growth curve (the scaling table and chart): which curve, the size it was measured at,
+   * and the backend when it is not the default SQLite (its own rows in the table, lines in the chart).
+   */
+  series?: { metric: string; x: number; xUnit: string; backend?: 'postgres' };
 }

@@ -46,3 +46,4 @@ export * from './pg/pg-user-store.ts';
 export * from './pg/pg-case-search-store.ts';
 export * from './backup.ts';
 export * from './history-amplifier.ts';
+export * from './pg/pg-history-amplifier.ts';
