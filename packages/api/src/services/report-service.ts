@@ -203,10 +203,12 @@ export class ReportService {
       this.dashboard.dispatchedCounts({ from: lastYear.from, to: lastYear.to, groupBy: opts.groupBy }),
     ]);
     const sum = (counts: Map<string | null, number>) => [...counts.values()].reduce((a, n) => a + n, 0);
-    const supervised = new Map(
-      (await this.admin.superviseCounts(column[opts.groupBy], p.from, p.to)).map((r) => [r.key, r]),
+    const supervisedRows = await this.admin.superviseCounts(column[opts.groupBy], p.from, p.to);
+    const supervised = new Map(supervisedRows.map((r) => [r.key, r]));
+    const supervisedTotal = supervisedRows.reduce(
+      (t, r) => ({ urged: t.urged + r.urged, escalated: t.escalated + r.escalated }),
+      { urged: 0, escalated: 0 },
     );
-    const supervisedTotal = (await this.admin.superviseCounts(null, p.from, p.to))[0];
     const row = (
       r: EvaluationFigures,
       prevN: number,
