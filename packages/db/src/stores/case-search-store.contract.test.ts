@@ -334,7 +334,8 @@ describe.skipIf(!pgAvailable.available)('case search on both backends', () => {
       await db.pg!.sql`vacuum analyze cases`;
       const plan = (
         await db.pg!.sql.unsafe(
-          `explain select c.id from cases c where (c.description ilike $1 or c.address ilike $1) order by c.id desc limit 1001`,
+          // a Chinese term has no case: the store matches it with like, which the trigram indexes answer too
+          `explain select c.id from cases c where (c.description like $1 or c.address like $1) order by c.id desc limit 1001`,
           ['%垃圾箱满%'],
         )
       )
