@@ -2,10 +2,11 @@ import { and, asc, desc, eq, inArray, isNotNull, lt, or, sql, type SQL, type SQL
 import type { CaseState } from '@citygrid/domain';
 import {
   FILED_PREDICATE,
+  localDayCounts,
   OPEN_PREDICATE,
-  PG_LOCAL_OFFSET_INTERVAL,
   pgJulianDay,
   SHOWS_LIGHT_PREDICATE,
+  UTC_BUCKET_CHARS,
 } from '../stores/case-predicates.ts';
 import { rowToCase, rowToEvent, snake } from '../stores/case-sql.ts';
 import type { AttachmentRecord, CaseStorePort, EvaluationQuery } from '../stores/case-store-port.ts';
@@ -25,8 +26,8 @@ import { attachments, caseEvents, cases } from './schema.ts';
  * (case-reads.contract.test.ts builds one city on both and compares). Where the dialects differ:
  * - `like` is `ilike … escape ''`: SQLite's LIKE ignores ASCII case and has no escape character;
  * - 0/1 columns are booleans, JSON columns jsonb (containment `@>` instead of `json_each`);
- * - `julianday` is `pgJulianDay` (the same double from whole milliseconds), the local day is
- *   `+ PG_LOCAL_OFFSET_INTERVAL` on the instant, averages of integers are `sum::float8 / count` as SQLite divides;
+ * - `julianday` is `pgJulianDay` (the same double from whole milliseconds), per-day counts group by
+ *   the same UTC prefix (`localDayCounts`), averages of integers are `sum::float8 / count` as SQLite divides;
  * - groups come out in SQLite's order (key ascending, bytewise, null first): `collate "C" nulls first`;
  * - reads SQLite leaves unordered (open summaries, case ids, markers, referencing cases) stay unordered here too.
  * Queries are built with drizzle and run through postgres.js directly (`unsafe`, prepared), rows
@@ -408,15 +409,16 @@ export class PgCaseReads implements Pick<
 
   /** Cases reported per local (Beijing) calendar day in [from, to). */
   async dailyIntake(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
-    const day = sql`to_char((${cases.reportedAt}::timestamptz at time zone 'UTC') + ${sql.raw(PG_LOCAL_OFFSET_INTERVAL)}, 'YYYY-MM-DD')`;
-    return (await this.run(
-      this.db
-        .select(named({ day, n: count }))
-        .from(cases)
-        .where(and(sql`${cases.reportedAt} >= ${from}`, lt(cases.reportedAt, to)))
-        .groupBy(day)
-        .orderBy(day),
-    )) as Array<{ day: string; n: number }>;
+    const bucket = sql`substr(${cases.reportedAt}, 1, ${sql.raw(String(UTC_BUCKET_CHARS))})`;
+    return localDayCounts(
+      (await this.run(
+        this.db
+          .select(named({ bucket, n: count }))
+          .from(cases)
+          .where(and(sql`${cases.reportedAt} >= ${from}`, lt(cases.reportedAt, to)))
+          .groupBy(bucket),
+      )) as Array<{ bucket: string; n: number }>,
+    );
   }
 
   async countClosedBetween(from: string, to: string): Promise<number> {

@@ -13,9 +13,10 @@ import {
 import { openDatabase } from '../client.ts';
 import {
   FILED_PREDICATE,
-  LOCAL_OFFSET_MODIFIER,
+  localDayCounts,
   OPEN_PREDICATE,
   SHOWS_LIGHT_PREDICATE,
+  UTC_BUCKET_CHARS,
 } from './case-predicates.ts';
 
 /**
@@ -82,18 +83,29 @@ describe('the evaluation predicates and the local-day modifier', () => {
         );
       expect(matches(SHOWS_LIGHT_PREDICATE)).toEqual(CASE_STATES.filter((s) => showsLight(s)));
       expect(matches(FILED_PREDICATE)).toEqual(CASE_STATES.filter((s) => !UNFILED_STATES.includes(s)));
-      // 16:30 UTC is already the next day at UTC+8
-      const local = sqlite
-        .prepare(`select strftime('%Y-%m-%d %H:%M', '2026-12-01T16:30:00Z', ${LOCAL_OFFSET_MODIFIER}) as d`)
-        .get() as { d: string };
-      expect(local.d).toBe(
-        new Date(Date.parse('2026-12-01T16:30:00Z') + LOCAL_UTC_OFFSET_MINUTES * 60_000)
-          .toISOString()
-          .slice(0, 16)
-          .replace('T', ' '),
-      );
     } finally {
       close();
     }
+  });
+});
+
+describe('per-day counts from UTC buckets', () => {
+  it('folds the UTC hours of the domain calendar into local days, in day order', () => {
+    expect(LOCAL_UTC_OFFSET_MINUTES).toBe(480);
+    expect(UTC_BUCKET_CHARS).toBe(13);
+    const bucket = (iso: string) => iso.slice(0, UTC_BUCKET_CHARS);
+    expect(
+      localDayCounts([
+        // 16:00 UTC is already the next day in Beijing, 15:59 is not
+        { bucket: bucket('2026-12-01T16:30:00.000Z'), n: 2 },
+        { bucket: bucket('2026-12-01T15:59:59.999Z'), n: 3 },
+        { bucket: bucket('2026-12-01T00:00:00.000Z'), n: 1 },
+        { bucket: bucket('2026-11-30T23:00:00.000Z'), n: 4 },
+        { bucket: bucket('2026-12-02T15:00:00.000Z'), n: 5 },
+      ]),
+    ).toEqual([
+      { day: '2026-12-01', n: 8 },
+      { day: '2026-12-02', n: 7 },
+    ]);
   });
 });

@@ -23,14 +23,28 @@ export const SHOWS_LIGHT_PREDICATE = `state not in (${sqlList(CASE_STATES.filter
 /** "The case was filed (立案)", as SQL: every state but the domain's `UNFILED_STATES`. */
 export const FILED_PREDICATE = `state not in (${sqlList(UNFILED_STATES)})`;
 
-/** The SQLite date modifier from UTC to local time (`'+480 minutes'` for UTC+8), from the domain's calendar offset. */
-export const LOCAL_OFFSET_MODIFIER = `'${LOCAL_UTC_OFFSET_MINUTES >= 0 ? '+' : '-'}${Math.abs(Math.trunc(LOCAL_UTC_OFFSET_MINUTES))} minutes'`;
-
 /**
- * PostgreSQL's twin of `LOCAL_OFFSET_MODIFIER`: the interval from UTC to local time
- * (`interval '480 minutes'` for UTC+8), from the same calendar offset.
+ * How many leading characters of a stored ISO instant (`2026-11-24T01:02:03.456Z`, always UTC) the
+ * per-day counts group by: the UTC hour, or the minute were the local offset not whole hours. Grouping
+ * by a prefix reads no date (strftime or a timestamptz cast per row was most of a month's count);
+ * `localDayCounts` folds the buckets into local days.
  */
-export const PG_LOCAL_OFFSET_INTERVAL = `interval '${Math.trunc(LOCAL_UTC_OFFSET_MINUTES)} minutes'`;
+export const UTC_BUCKET_CHARS = LOCAL_UTC_OFFSET_MINUTES % 60 === 0 ? 13 : 16;
+
+/** Counts per UTC bucket (a `UTC_BUCKET_CHARS` prefix) as counts per local calendar day, in day order. */
+export function localDayCounts(
+  buckets: ReadonlyArray<{ bucket: string; n: number }>,
+): Array<{ day: string; n: number }> {
+  const pad = UTC_BUCKET_CHARS === 13 ? ':00:00.000Z' : ':00.000Z';
+  const byDay = new Map<string, number>();
+  for (const { bucket, n } of buckets) {
+    const day = new Date(Date.parse(bucket + pad) + LOCAL_UTC_OFFSET_MINUTES * 60_000)
+      .toISOString()
+      .slice(0, 10);
+    byDay.set(day, (byDay.get(day) ?? 0) + Number(n));
+  }
+  return [...byDay].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([day, n]) => ({ day, n }));
+}
 
 /**
  * SQLite's `julianday(x)` of an ISO instant column, computed on PostgreSQL the way SQLite does:

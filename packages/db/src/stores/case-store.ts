@@ -16,9 +16,10 @@ import type { GroupCommitWriter } from '../writer.ts';
 import { CitizenStore } from './citizen-store.ts';
 import {
   FILED_PREDICATE,
-  LOCAL_OFFSET_MODIFIER,
+  localDayCounts,
   OPEN_PREDICATE,
   SHOWS_LIGHT_PREDICATE,
+  UTC_BUCKET_CHARS,
 } from './case-predicates.ts';
 import {
   bindValues,
@@ -765,14 +766,15 @@ export class CaseStore implements CaseStorePort {
 
   /** Cases reported per local (Beijing) calendar day in [from, to), the offset from the domain's calendar. */
   async dailyIntake(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
-    const day = sql<string>`strftime('%Y-%m-%d', ${cases.reportedAt}, ${sql.raw(LOCAL_OFFSET_MODIFIER)})`;
-    return this.db
-      .select({ day, n: sql<number>`count(*)` })
-      .from(cases)
-      .where(and(sql`${cases.reportedAt} >= ${from}`, lt(cases.reportedAt, to)))
-      .groupBy(day)
-      .orderBy(day)
-      .all();
+    const bucket = sql<string>`substr(${cases.reportedAt}, 1, ${sql.raw(String(UTC_BUCKET_CHARS))})`;
+    return localDayCounts(
+      this.db
+        .select({ bucket, n: sql<number>`count(*)` })
+        .from(cases)
+        .where(and(sql`${cases.reportedAt} >= ${from}`, lt(cases.reportedAt, to)))
+        .groupBy(bucket)
+        .all(),
+    );
   }
 
   async countClosedBetween(from: string, to: string): Promise<number> {
