@@ -84,7 +84,7 @@ describe('the scaling table', () => {
       '| database size (ms) | 62.0 | — | — |',
     ]);
     const [panel] = panelsOf([fig('evaluation p99', 19_992, 4), pg('evaluation p99', 19_978, 10)]);
-    expect(panel!.lines.map((l) => l.label)).toEqual(['p99', 'p99 PostgreSQL']);
+    expect(panel!.lines.map((l) => l.label)).toEqual(['p99 SQLite', 'p99 PostgreSQL']);
   });
 });
 
