@@ -12,8 +12,10 @@ import {
   CSRF_HEADER,
   DOMAIN_TO_HTTP,
   evaluationToCsv,
+  DATABASE_UNAVAILABLE_MESSAGE,
   fieldIssuesOf,
   handleCitizen,
+  isDatabaseUnavailable,
   handleOpen311,
   reportFileName,
   reportToCsv,
@@ -115,7 +117,15 @@ export function createApp(
       res.status(503).json({ status: 'draining', pid: process.pid });
       return;
     }
-    const cases = await services.cases.count({});
+    let cases: number;
+    try {
+      cases = await services.cases.count({});
+    } catch (e) {
+      // the node runs but cannot reach its database: out of the balancer's rotation until it can
+      if (!isDatabaseUnavailable(e)) throw e;
+      res.status(503).json({ status: 'unavailable', reason: 'database', pid: process.pid });
+      return;
+    }
     res.json({
       status: 'ok',
       cases,
@@ -155,6 +165,8 @@ export function createApp(
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR')
           console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
+        else if (error.code === 'SERVICE_UNAVAILABLE')
+          console.error(`tRPC ${path ?? '?'}: database unavailable: ${String(error.cause ?? error)}`);
       },
     }),
   );
@@ -377,11 +389,17 @@ export function createApp(
         });
         res.status(out.status).set('Content-Type', out.contentType).send(out.body);
       } catch (e) {
-        console.error(e);
+        // GeoReport's error shape; a database that cannot be reached is 503: the client may retry
+        const status = isDatabaseUnavailable(e) ? 503 : 500;
+        console.error(`Open311 ${req.method} ${req.path} failed:`, e);
         res
-          .status(500)
+          .status(status)
           .set('Content-Type', 'application/json; charset=utf-8')
-          .send(JSON.stringify([{ code: 500, description: 'internal error' }]));
+          .send(
+            JSON.stringify([
+              { code: status, description: status === 503 ? DATABASE_UNAVAILABLE_MESSAGE : 'internal error' },
+            ]),
+          );
       }
     },
   );
@@ -463,5 +481,20 @@ export function createApp(
         );
     });
   }
+
+  // whatever a route did not answer itself: a coded JSON error, never a stack or a driver's text
+  app.use((err: unknown, req: Request, res: Response, next: (e?: unknown) => void) => {
+    if (res.headersSent) return next(err);
+    const unavailable = isDatabaseUnavailable(err);
+    const status = unavailable ? 503 : Number((err as { status?: unknown })?.status) || 500;
+    if (status >= 500) console.error(`${req.method} ${req.path} failed:`, err);
+    res.status(status).json({
+      error: unavailable
+        ? { code: 'UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE }
+        : status >= 500
+          ? { code: 'INTERNAL', message: 'internal error' }
+          : { code: 'BAD_INPUT', message: 'the request could not be read' },
+    });
+  });
   return app;
 }

@@ -1,4 +1,6 @@
+import { TRPCError } from '@trpc/server';
 import type { Services } from './compose.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './errors.ts';
 import type { SessionUser } from './session-user.ts';
 
 export type { SessionUser } from './session-user.ts';
@@ -30,11 +32,22 @@ export async function createContext(opts: {
   method: string;
 }): Promise<Context> {
   const token = opts.cookies.get(SESSION_COOKIE);
-  const session = token ? await opts.services.auth.resolveSession(token) : null;
+  const session = token ? await resolveSession(opts.services, token) : null;
   return {
     services: opts.services,
     session,
     request: { ip: opts.ip, csrfHeader: opts.csrfHeader, method: opts.method },
     cookies: opts.cookies,
   };
+}
+
+/** The session of `token`; a database that cannot be reached is SERVICE_UNAVAILABLE here too. */
+async function resolveSession(services: Services, token: string) {
+  try {
+    return await services.auth.resolveSession(token);
+  } catch (e) {
+    if (isDatabaseUnavailable(e))
+      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE, cause: e });
+    throw e;
+  }
 }

@@ -29,6 +29,41 @@ export const DOMAIN_TO_HTTP: Record<DomainErrorCode, number> = {
   OUTSIDE_GRID: 400,
 };
 
+/** Error codes of a database connection that failed: the socket's, postgres.js's own. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+]);
+
+/**
+ * Whether `e` (or an error it was caused by) says the database cannot be reached: a connection
+ * refused, reset or timed out, SQLSTATE class 08 (connection exception) or 57P01-57P03 (the server
+ * shutting down, crashed, or not yet accepting connections). The request may succeed if repeated; it
+ * is answered 503, and the driver's text (hosts, ports) is never shown to the client.
+ */
+export function isDatabaseUnavailable(e: unknown): boolean {
+  let c: unknown = e;
+  for (let depth = 0; depth < 5 && c !== null && typeof c === 'object'; depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08|^57P0[123]$/.test(code)))
+      return true;
+    c = (c as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** What a client is told when the database cannot be reached. */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'the database cannot be reached now; try again in a moment';
+
 export function toTRPCError(e: DomainError): TRPCError {
   return new TRPCError({ code: DOMAIN_TO_TRPC[e.code], message: e.message, cause: e });
 }

@@ -8,7 +8,14 @@ export {
   type CookieJar,
   type SessionUser,
 } from './context.ts';
-export { DOMAIN_TO_HTTP, DOMAIN_TO_TRPC, fieldIssuesOf, type FieldIssue } from './errors.ts';
+export {
+  DATABASE_UNAVAILABLE_MESSAGE,
+  DOMAIN_TO_HTTP,
+  DOMAIN_TO_TRPC,
+  fieldIssuesOf,
+  isDatabaseUnavailable,
+  type FieldIssue,
+} from './errors.ts';
 export * from './compose.ts';
 export * from './services/index.ts';
 export {

@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { DomainError, type Role } from '@citygrid/domain';
 import type { Context } from './context.ts';
-import { fieldIssuesOf, toTRPCError } from './errors.ts';
+import { DATABASE_UNAVAILABLE_MESSAGE, fieldIssuesOf, isDatabaseUnavailable, toTRPCError } from './errors.ts';
 import { refuseNul } from './input-guards.ts';
 
 const t = initTRPC.context<Context>().create({
@@ -16,10 +16,13 @@ const t = initTRPC.context<Context>().create({
     const issues = fieldIssuesOf(cause);
     const domain = cause instanceof DomainError ? { code: cause.code, ...cause.details } : null;
     // a zod failure's message is JSON noise; say which fields are wrong instead
+    // an unexpected failure's own text (a driver's, with hosts and ports) stays in the server's log
     const message =
       issues.length > 0 && !(cause instanceof DomainError)
         ? issues.map((i) => `${i.field}: ${i.message}`).join('; ')
-        : shape.message;
+        : shape.data.code === 'INTERNAL_SERVER_ERROR'
+          ? 'internal error'
+          : shape.message;
     return {
       ...shape,
       message,
@@ -37,10 +40,19 @@ const t = initTRPC.context<Context>().create({
 export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Domain errors thrown anywhere below become coded tRPC errors here, once. */
+/**
+ * Domain errors thrown anywhere below become coded tRPC errors here, once; a database that cannot be
+ * reached becomes SERVICE_UNAVAILABLE (503: try again), not an internal error.
+ */
 const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
+  if (!result.ok && isDatabaseUnavailable(result.error.cause))
+    throw new TRPCError({
+      code: 'SERVICE_UNAVAILABLE',
+      message: DATABASE_UNAVAILABLE_MESSAGE,
+      cause: result.error.cause,
+    });
   return result;
 });
 
