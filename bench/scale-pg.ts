@@ -23,20 +23,14 @@ import {
 } from '@citygrid/db';
 import { timeQueriesOn } from './dashboard.ts';
 import { historyDatabase } from './history-db.ts';
-import { INTAKE_BODY, load, login, startServerProcess } from './lib.ts';
-import { growthExponent } from './scale.ts';
+import { startServerProcess } from './lib.ts';
+import { scaleFigures, scalePoints, serverAtRestAndIntake, type Point } from './scale.ts';
 import { timeClassSearch } from './search.ts';
 import type { BenchFigure } from './types.ts';
 
 const DEFAULT_SIZES = [20_000, 100_000, 1_000_000];
 const BASE = 20_000;
 const SAMPLE = 30;
-
-interface Point {
-  metric: string;
-  unit: string;
-  value: number;
-}
 
 async function measureDatabase(url: string): Promise<{ total: number; points: Point[] }> {
   const stores = await openPgStores(url, { max: 4 });
@@ -64,27 +58,17 @@ async function measureDatabase(url: string): Promise<{ total: number; points: Po
   }
   const server = await startServerProcess({ DATABASE_PATH: '/nonexistent/not-used.db', DATABASE_URL: url });
   try {
-    const sup = await login(server.url, 'supervisor');
-    await fetch(`${server.url}/api/trpc/dashboard.openCases`, { headers: sup }).then((r) => r.arrayBuffer());
-    await new Promise((r) => setTimeout(r, 1500));
-    const rss = server.rssMiB();
-    const h = await login(server.url, 'operator');
-    const intakeUrl = `${server.url}/api/trpc/intake.create`;
-    await load({ url: intakeUrl, headers: h, body: INTAKE_BODY, connections: 4, seconds: 1 });
-    const intake = await load({ url: intakeUrl, headers: h, body: INTAKE_BODY, connections: 16, seconds: 5 });
+    const { rss, intakeRps } = await serverAtRestAndIntake(server);
     return {
       total: queries.total,
-      points: [
-        { metric: 'intake throughput (HTTP, 16 connections)', unit: 'cases/s', value: intake.rps },
-        { metric: 'open-case snapshot p50', unit: 'ms', value: queries.open.p50 },
-        { metric: 'open-case snapshot p99', unit: 'ms', value: queries.open.p99 },
-        { metric: 'evaluation, 30 days by unit, p50', unit: 'ms', value: queries.evaluation.p50 },
-        { metric: 'evaluation, 30 days by unit, p99', unit: 'ms', value: queries.evaluation.p99 },
-        { metric: 'search by a class name, p50', unit: 'ms', value: search.p50 },
-        { metric: 'search by a class name, p99', unit: 'ms', value: search.p99 },
-        { metric: 'database size', unit: 'MiB', value: dbMiB },
-        { metric: 'server RSS at rest', unit: 'MiB', value: rss },
-      ],
+      points: scalePoints({
+        intakeRps,
+        open: queries.open,
+        evaluation: queries.evaluation,
+        search,
+        dbMiB,
+        rss,
+      }),
     };
   } finally {
     await server.stop();
@@ -138,27 +122,7 @@ export default async function runScalePgBench(): Promise<BenchFigure[]> {
         `  ${size.toLocaleString('en-US')} cases measured (${((Date.now() - t2) / 1000).toFixed(0)} s)`,
       );
     }
-    const first = measured[0]!;
-    const figures: BenchFigure[] = [];
-    for (const [i, m] of measured.entries())
-      for (const p of m.points) {
-        const baseValue = first.points.find((q) => q.metric === p.metric)!.value;
-        const prev = measured[i - 1]?.points.find((q) => q.metric === p.metric);
-        const k = prev
-          ? growthExponent({ x: measured[i - 1]!.total, value: prev.value }, { x: m.total, value: p.value })
-          : null;
-        figures.push({
-          group: 'scale-pg',
-          name: `${p.metric}, ${m.total.toLocaleString('en-US')} cases, PostgreSQL`,
-          value: p.value,
-          unit: p.unit,
-          baseline: { name: `same, ${first.total.toLocaleString('en-US')} cases`, value: baseValue },
-          ratio: p.value / baseValue,
-          ...(k === null ? {} : { note: `growth exponent from the size before: ${k.toFixed(2)}` }),
-          series: { metric: p.metric, x: m.total, xUnit: 'cases', backend: 'postgres' },
-        });
-      }
-    return figures;
+    return scaleFigures(measured, 'scale-pg', 'postgres');
   } finally {
     await admin.close();
     cluster.stop();
