@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { SEED, intakeInput, replayMismatches, sleep, type Session } from './support.ts';
+import { SEED, intakeInput, replayMismatches, sleep, type Session, type SqlProbe } from './support.ts';
 
 /*
  * The load the crash tests run while they kill something: intake workers filing cases with
@@ -118,4 +118,29 @@ export async function checkAcknowledgedAndRetry(
     expect(res.caseNumber, context).toBe(a.caseNumber);
   }
   return retried;
+}
+
+/**
+ * On the database itself (PostgreSQL through `pgSqlProbe`): the cases of `round` are exactly the
+ * `expected` ones, one case each, and no case number is used twice.
+ */
+export async function expectEachFiledOnce(
+  probe: SqlProbe,
+  round: number,
+  expected: ReadonlyArray<Pick<Submitted, 'description'>>,
+  context: string,
+): Promise<void> {
+  const rows = await probe.all<{ description: string; n: number }>(
+    'select description, count(*) as n from cases where description like ? group by description',
+    `崩溃测试 crash ${SEED}-${round}-%`,
+  );
+  const stored = new Map(rows.map((r) => [r.description, Number(r.n)]));
+  expect(
+    [...stored.values()].filter((n) => n !== 1),
+    context,
+  ).toEqual([]);
+  expect([...stored.keys()].sort(), context).toEqual(expected.map((r) => r.description).sort());
+  // case numbers stay unique although the day's counter commits without waiting for the disk
+  const numbers = await probe.all<{ case_number: string }>('select case_number from cases');
+  expect(new Set(numbers.map((r) => r.case_number)).size, context).toBe(numbers.length);
 }
