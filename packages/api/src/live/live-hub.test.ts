@@ -128,7 +128,7 @@ describe('LiveHub fan-out', () => {
     const hub = new LiveHub(bus, cases, 60_000);
     const writes: string[] = [];
     await hub.connect(
-      { write: (s) => (writes.push(s), true), buffered: 0, close: () => undefined },
+      { write: (s) => (writes.push(Buffer.from(s).toString()), true), buffered: 0, close: () => undefined },
       user,
       null,
     );

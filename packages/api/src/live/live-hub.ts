@@ -4,8 +4,11 @@ import { liveEventsOf, type CaseBus, type CaseSummary, type LiveCaseEvent } from
 
 /** The sink of one SSE connection (an HTTP response). */
 export interface LiveSink {
-  /** Returns false when the socket's buffer is full. */
-  write(chunk: string): boolean;
+  /**
+   * Returns false when the socket's buffer is full. A flush hands every connection the same bytes
+   * (encoded once, not once per socket).
+   */
+  write(chunk: string | Uint8Array): boolean;
   /** Bytes queued in the socket not yet sent. */
   readonly buffered: number;
   close(): void;
@@ -115,7 +118,7 @@ export class LiveHub {
       if (c.pending === null && c.out.kind === 'frames') this.write(c, c.out.sink, s);
   }
 
-  private write(c: Client, sink: LiveSink, s: string) {
+  private write(c: Client, sink: LiveSink, s: string | Uint8Array) {
     this.stats.writes++;
     sink.write(s);
     if (sink.buffered > MAX_BUFFERED) {
@@ -133,9 +136,10 @@ export class LiveHub {
     if (events.length === 0) return;
     const frames = events.map((e) => frameOf(e));
     this.stats.framesSerialised += frames.length;
-    const all = frames.join('');
+    // UTF-8 once for every connection: a string would be encoded again for each socket
+    const all = Buffer.from(frames.join(''));
     const lastId = events[events.length - 1]!.id;
-    const byScope = new Map<string | null, string>();
+    const byScope = new Map<string | null, Uint8Array>();
     for (const c of this.clients) {
       if (c.pending !== null) {
         c.pending.push(...events);
@@ -149,12 +153,14 @@ export class LiveHub {
       } else {
         let chunk = c.scope === undefined ? undefined : byScope.get(c.scope);
         if (chunk === undefined) {
-          chunk = events
-            .map((e, i) => (e.id > c.last && canSeeCase(c.viewer, e.case.unitCode) ? frames[i]! : ''))
-            .join('');
+          chunk = Buffer.from(
+            events
+              .map((e, i) => (e.id > c.last && canSeeCase(c.viewer, e.case.unitCode) ? frames[i]! : ''))
+              .join(''),
+          );
           if (c.scope !== undefined && fresh) byScope.set(c.scope, chunk);
         }
-        if (chunk) this.write(c, c.out.sink, chunk);
+        if (chunk.length > 0) this.write(c, c.out.sink, chunk);
       }
       c.last = Math.max(c.last, lastId);
     }
