@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchFigure } from './types.ts';
-import { nominalSize } from './tables.ts';
+import { BACKEND_LABEL, nominalSize } from './tables.ts';
 
 interface Line {
   label: string;
@@ -42,7 +42,7 @@ export function panelsOf(figures: readonly BenchFigure[]): Panel[] {
     if (!f.series) continue;
     const m = /^(.*?),? (p50|p95|p99|median)$/.exec(f.series.metric);
     const title = m ? m[1]! : f.series.metric;
-    const label = [m?.[2], f.series.backend === 'postgres' ? 'PostgreSQL' : undefined]
+    const label = [m?.[2], f.series.backend ? BACKEND_LABEL[f.series.backend] : undefined]
       .filter(Boolean)
       .join(' ');
     const key = `${title}|${f.unit}|${f.series.xUnit}`;
@@ -61,8 +61,9 @@ export function panelsOf(figures: readonly BenchFigure[]): Panel[] {
   for (const p of panels.values()) {
     for (const l of p.lines) l.points.sort((a, b) => a.x - b.x);
     // beside a PostgreSQL line, the others are SQLite's: say so
-    if (p.lines.some((l) => l.label.endsWith('PostgreSQL')))
-      for (const l of p.lines) if (!l.label.endsWith('PostgreSQL')) l.label = `${l.label} SQLite`.trim();
+    const pg = BACKEND_LABEL.postgres;
+    if (p.lines.some((l) => l.label.endsWith(pg)))
+      for (const l of p.lines) if (!l.label.endsWith(pg)) l.label = `${l.label} SQLite`.trim();
   }
   return [...panels.values()];
 }

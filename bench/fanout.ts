@@ -15,27 +15,6 @@ interface Subscriber {
   close(): void;
 }
 
-/**
- * The events (id, commit time) in a run of complete SSE blocks. Every subscriber receives the same
- * bytes per flush, so each distinct run is parsed once: this load generator stands in for 2,000
- * browsers on other machines, and parsing every copy again cost it more CPU than the server spent
- * sending them (7.5 s vs 6.9 s of a 10-s round on the 2-core box), which delayed its own receipts.
- */
-const parsedRuns = new Map<string, Array<[number, number]>>();
-function eventsOf(blocks: string): Array<[number, number]> {
-  let events = parsedRuns.get(blocks);
-  if (events) return events;
-  events = [];
-  for (const block of blocks.split('\n\n')) {
-    const id = /^id: ?(\d+)$/m.exec(block)?.[1];
-    const at = /^data: ?.*?"at":"([^"]+)"/m.exec(block)?.[1];
-    if (id && at) events.push([Number(id), Date.parse(at)]);
-  }
-  if (parsedRuns.size > 1000) parsedRuns.clear();
-  parsedRuns.set(blocks, events);
-  return events;
-}
-
 export function subscribe(url: string, cookie: string, agent: http.Agent): Promise<Subscriber> {
   return new Promise((resolve, reject) => {
     const sub: Subscriber = { ids: [], latencies: [], close: () => req.destroy() };
@@ -48,19 +27,23 @@ export function subscribe(url: string, cookie: string, agent: http.Agent): Promi
         let buf = '';
         let opened = false;
         res.on('data', (chunk: string) => {
-          const now = Date.now();
           buf += chunk;
-          const end = buf.lastIndexOf('\n\n');
-          if (end < 0) return;
-          const blocks = buf.slice(0, end + 2);
-          buf = buf.slice(end + 2);
-          if (!opened && blocks.includes(': connected')) {
-            opened = true;
-            resolve(sub);
-          }
-          for (const [id, at] of eventsOf(blocks)) {
-            sub.ids.push(id);
-            sub.latencies.push(now - at);
+          let i: number;
+          while ((i = buf.indexOf('\n\n')) >= 0) {
+            const block = buf.slice(0, i);
+            buf = buf.slice(i + 2);
+            if (!opened && block.includes('connected')) {
+              opened = true;
+              resolve(sub);
+            }
+            const id = /^id: ?(\d+)$/m.exec(block)?.[1];
+            const data = /^data: ?(.*)$/m.exec(block)?.[1];
+            if (id && data) {
+              const now = Date.now();
+              sub.ids.push(Number(id));
+              const at = /"at":"([^"]+)"/.exec(data)?.[1];
+              if (at) sub.latencies.push(now - Date.parse(at));
+            }
           }
         });
         setTimeout(() => (opened ? undefined : resolve(sub)), 3000);

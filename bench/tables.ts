@@ -55,7 +55,8 @@ export function otherTable(figures: readonly BenchFigure[]): string {
 /** A size as its column of the scaling table: two significant digits (99,965 and 99,960 → 100,000). */
 export const nominalSize = (x: number): number => Number(x.toPrecision(2));
 
-const BACKEND_LABEL = { postgres: 'PostgreSQL' } as const;
+/** How a non-default backend is named in the scaling table and chart. */
+export const BACKEND_LABEL = { postgres: 'PostgreSQL' } as const;
 
 export function scalingTable(figures: readonly BenchFigure[]): string {
   const series = figures.filter((f) => f.series);

@@ -6,18 +6,15 @@ import {
   type PgDatabase,
   type TestCluster,
 } from '@citygrid/db';
+import type { ChildServer } from './support.ts';
+import { SCALE, SEED, loginAs, pgSqlProbe, rng, sleep, versionEventMismatchesOf } from './support.ts';
 import {
-  ChildServer,
-  SCALE,
-  SEED,
-  freePort,
-  loginAs,
-  pgSqlProbe,
-  rng,
-  sleep,
-  versionEventMismatchesOf,
-} from './support.ts';
-import { checkAcknowledgedAndRetry, expectEachFiledOnce, runLoad, type Acked } from './intake-load.ts';
+  checkAcknowledgedAndRetry,
+  expectEachFiledOnce,
+  nodeOn,
+  runLoad,
+  type Acked,
+} from './intake-load.ts';
 
 /**
  * The crash test again on PostgreSQL, where two different things can die in the middle of intake
@@ -39,14 +36,6 @@ afterAll(async () => {
   await check?.close();
   cluster?.stop();
 });
-
-const nodeOn = async (url: string) => {
-  const s = new ChildServer('/nonexistent/not-used-with-postgres.db', await freePort(), {
-    env: { DATABASE_URL: url, DATABASE_POOL: '6' },
-  });
-  await s.ready(60_000);
-  return s;
-};
 
 describe.runIf(pg.available)('kill -9 during intake load, on PostgreSQL', () => {
   it(`keeps every acknowledged case and action across ${ROUNDS} crashes of the node or of PostgreSQL`, async () => {

@@ -6,19 +6,12 @@ import {
   type PgDatabase,
   type ReplicatedPair,
 } from '@citygrid/db';
-import {
-  ChildServer,
-  SEED,
-  freePort,
-  loginAs,
-  pgSqlProbe,
-  rng,
-  sleep,
-  versionEventMismatchesOf,
-} from './support.ts';
+import type { ChildServer } from './support.ts';
+import { SEED, loginAs, pgSqlProbe, rng, sleep, versionEventMismatchesOf } from './support.ts';
 import {
   checkAcknowledgedAndRetry,
   expectEachFiledOnce,
+  nodeOn,
   runLoad,
   submit,
   type Acked,
@@ -50,10 +43,7 @@ describe.runIf(pg.available)('failover to the synchronous standby, through a nod
     pair = await startReplicatedPair({ bin: pg.available ? pg.bin : undefined });
     pair.createDatabase('city');
     await pair.makeSynchronous(true);
-    node = new ChildServer('/nonexistent/not-used-with-postgres.db', await freePort(), {
-      env: { DATABASE_URL: pair.multiHostUrl('city'), DATABASE_POOL: '6' },
-    });
-    await node.ready(60_000);
+    node = await nodeOn(pair.multiHostUrl('city'));
     const random = rng(SEED);
     const [operator, unit] = await Promise.all([loginAs(node, 'operator'), loginAs(node, 'unit-u09')]);
     // acknowledged cases are on the standby before the kill: sessions too, so no one logs in again

@@ -1,5 +1,23 @@
 import { expect } from 'vitest';
-import { SEED, intakeInput, replayMismatches, sleep, type Session, type SqlProbe } from './support.ts';
+import {
+  ChildServer,
+  SEED,
+  freePort,
+  intakeInput,
+  replayMismatches,
+  sleep,
+  type Session,
+  type SqlProbe,
+} from './support.ts';
+
+/** A node of the product in its own process on PostgreSQL at `url`, ready to serve. */
+export async function nodeOn(url: string): Promise<ChildServer> {
+  const s = new ChildServer('/nonexistent/not-used-with-postgres.db', await freePort(), {
+    env: { DATABASE_URL: url, DATABASE_POOL: '6' },
+  });
+  await s.ready(60_000);
+  return s;
+}
 
 /*
  * The load the crash tests run while they kill something: intake workers filing cases with

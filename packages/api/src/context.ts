@@ -1,6 +1,5 @@
-import { TRPCError } from '@trpc/server';
 import type { Services } from './compose.ts';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from './errors.ts';
+import { databaseUnavailableError, isDatabaseUnavailable } from './errors.ts';
 import type { SessionUser } from './session-user.ts';
 
 export type { SessionUser } from './session-user.ts';
@@ -46,8 +45,6 @@ async function resolveSession(services: Services, token: string) {
   try {
     return await services.auth.resolveSession(token);
   } catch (e) {
-    if (isDatabaseUnavailable(e))
-      throw new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE, cause: e });
-    throw e;
+    throw isDatabaseUnavailable(e) ? databaseUnavailableError(e) : e;
   }
 }

@@ -64,6 +64,10 @@ export function isDatabaseUnavailable(e: unknown): boolean {
 /** What a client is told when the database cannot be reached. */
 export const DATABASE_UNAVAILABLE_MESSAGE = 'the database cannot be reached now; try again in a moment';
 
+/** The tRPC error of a database that cannot be reached (`cause` stays for the server's log). */
+export const databaseUnavailableError = (cause: unknown): TRPCError =>
+  new TRPCError({ code: 'SERVICE_UNAVAILABLE', message: DATABASE_UNAVAILABLE_MESSAGE, cause });
+
 export function toTRPCError(e: DomainError): TRPCError {
   return new TRPCError({ code: DOMAIN_TO_TRPC[e.code], message: e.message, cause: e });
 }

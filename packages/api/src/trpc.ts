@@ -2,7 +2,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import { DomainError, type Role } from '@citygrid/domain';
 import type { Context } from './context.ts';
-import { DATABASE_UNAVAILABLE_MESSAGE, fieldIssuesOf, isDatabaseUnavailable, toTRPCError } from './errors.ts';
+import { databaseUnavailableError, fieldIssuesOf, isDatabaseUnavailable, toTRPCError } from './errors.ts';
 import { refuseNul } from './input-guards.ts';
 
 const t = initTRPC.context<Context>().create({
@@ -48,11 +48,7 @@ const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && result.error.cause instanceof DomainError) throw toTRPCError(result.error.cause);
   if (!result.ok && isDatabaseUnavailable(result.error.cause))
-    throw new TRPCError({
-      code: 'SERVICE_UNAVAILABLE',
-      message: DATABASE_UNAVAILABLE_MESSAGE,
-      cause: result.error.cause,
-    });
+    throw databaseUnavailableError(result.error.cause);
   return result;
 });
 
