@@ -4,7 +4,7 @@ import {
   FILED_PREDICATE,
   localDayCounts,
   OPEN_PREDICATE,
-  pgJulianDay,
+  MILLIS_PER_HOUR_SQL,
   SHOWS_LIGHT_PREDICATE,
   UTC_BUCKET_CHARS,
 } from '../stores/case-predicates.ts';
@@ -26,8 +26,8 @@ import { attachments, caseEvents, cases } from './schema.ts';
  * (case-reads.contract.test.ts builds one city on both and compares). Where the dialects differ:
  * - `like` is `ilike … escape ''`: SQLite's LIKE ignores ASCII case and has no escape character;
  * - 0/1 columns are booleans, JSON columns jsonb (containment `@>` instead of `json_each`);
- * - `julianday` is `pgJulianDay` (the same double from whole milliseconds), per-day counts group by
- *   the same UTC prefix (`localDayCounts`), averages of integers are `sum::float8 / count` as SQLite divides;
+ * - per-day counts group by the same UTC prefix (`localDayCounts`), averages of integers are
+ *   `sum::float8 / count` as SQLite divides;
  * - groups come out in SQLite's order (key ascending, bytewise, null first): `collate "C" nulls first`;
  * - reads SQLite leaves unordered (open summaries, case ids, markers, referencing cases) stay unordered here too.
  * Queries are built with drizzle and run through postgres.js directly (`unsafe`, prepared), rows
@@ -339,7 +339,6 @@ export class PgCaseReads implements Pick<
     const base = this.where(opts.filter ?? {});
     const disposed = sql`${cases.disposedAt} is not null`;
     const closed = sql`${cases.closedAt} is not null`;
-    const hours = sql.raw(`(${pgJulianDay('disposed_at')} - ${pgJulianDay('first_dispatched_at')}) * 24`);
     const rows = (await this.run(
       this.db
         .select(
@@ -355,7 +354,10 @@ export class PgCaseReads implements Pick<
             overdueOpen: countIf(
               sql`${cases.closedAt} is null and ${sql.raw(SHOWS_LIGHT_PREDICATE)} and ${cases.dueAt} < ${opts.now}`,
             ),
-            avgDisposalHours: sql<number | null>`avg(case when ${disposed} then ${hours} end)`,
+            // SQLite's avg of integers: the exact sum divided as a double, so both backends agree
+            avgDisposalHours: sql<
+              number | null
+            >`sum(${cases.disposalMillis})::float8 / nullif(count(${cases.disposalMillis}), 0) / ${sql.raw(MILLIS_PER_HOUR_SQL)}::float8`,
             rated: sql<number>`count(${cases.satisfaction})::int8`,
             // SQLite divides the integer sum by the count as a double
             avgSatisfaction: sql<

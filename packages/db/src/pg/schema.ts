@@ -209,6 +209,8 @@ export const cases = pgTable(
     mediaUrl: text(),
     open311Token: text(),
     publicConsent: boolean().notNull().default(false),
+    /** 处置用时 in milliseconds (the domain's `disposalMillis`), averaged by the evaluation. */
+    disposalMillis: bigint({ mode: 'number' }),
   },
   (t) => [
     index('cases_state').on(t.state, t.dueAt, t.cellCode),
@@ -241,6 +243,7 @@ export const cases = pgTable(
       t.reworkCount,
       t.redispatchCount,
       t.satisfaction,
+      t.disposalMillis,
     ),
     index('cases_open_due')
       .on(

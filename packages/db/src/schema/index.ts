@@ -193,6 +193,8 @@ export const cases = sqliteTable(
     open311Token: text(),
     /** The caller agreed to publication (hotline cases stay out of public Open311 reads without it). */
     publicConsent: integer({ mode: 'boolean' }).notNull().default(false),
+    /** 处置用时 in milliseconds (the domain's `disposalMillis`), averaged by the evaluation. */
+    disposalMillis: integer(),
   },
   (t) => [
     // counts of open and overdue cases, overall and per cell (dashboard.today, cellCounts), from the index alone
@@ -229,6 +231,7 @@ export const cases = sqliteTable(
       t.reworkCount,
       t.redispatchCount,
       t.satisfaction,
+      t.disposalMillis,
     ),
     // the live map and queues read open cases only: a partial index keeps that a small read, and it
     // holds every column of the map's snapshot (CaseStore.listSummaries) so the table is not read

@@ -46,10 +46,5 @@ export function localDayCounts(
   return [...byDay].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([day, n]) => ({ day, n }));
 }
 
-/**
- * SQLite's `julianday(x)` of an ISO instant column, computed on PostgreSQL the way SQLite does:
- * whole milliseconds since the Julian epoch, divided as a double by the milliseconds of a day, so a
- * difference of two of them is the very same double on both backends.
- */
-export const pgJulianDay = (column: string): string =>
-  `(((extract(epoch from ${column}::timestamptz) * 1000)::int8 + 210866760000000)::float8 / 86400000.0::float8)`;
+/** Milliseconds in an hour, as a SQL double: the evaluation's average disposal time is `disposal_millis` / it. */
+export const MILLIS_PER_HOUR_SQL = '3600000.0';

@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSED_STATES, localDate, type CaseState } from '@citygrid/domain';
-import { openDatabase, type CitygridDatabase } from '../client.ts';
-import { openPgDatabase, type PgDatabase } from '../pg/client.ts';
+import { MIGRATIONS_DIR, openDatabase, type CitygridDatabase } from '../client.ts';
+import { openPgDatabase, PG_MIGRATIONS_DIR, type PgDatabase } from '../pg/client.ts';
 import { PgCaseReads } from '../pg/pg-case-reads.ts';
 import { PgCaseStore } from '../pg/pg-case-store.ts';
 import { pgTestAvailability, startTestCluster, type TestCluster } from '../pg/test-cluster.ts';
@@ -382,5 +382,28 @@ describe.runIf(pg.available)('case reads: SQLite and PostgreSQL answer the same'
       );
     expect((await post.casesReferencingAttachment(sha)).length).toBe(1);
     expect(await post.casesReferencingAttachment(fresh.sha256)).toEqual([]);
+  });
+
+  it('the migration that added the stored disposal time fills it as the events replay it, on both backends', async () => {
+    const disposed = city.filter((c) => c.disposedAt !== null);
+    expect(disposed.length).toBeGreaterThan(20);
+    for (const c of city)
+      expect(c.disposalMillis, c.caseNumber).toBe(
+        c.disposedAt === null ? null : Date.parse(c.disposedAt) - Date.parse(c.firstDispatchedAt!),
+      );
+    // the rows as a database from before the migration holds them, then the migration's own backfill
+    const backfill = (dir: string, file: string) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('--> statement-breakpoint')
+        .map((s) => s.trim())
+        .filter((s) => s.startsWith('UPDATE'));
+    sqliteDb.sqlite.exec('update cases set disposal_millis = null');
+    for (const s of backfill(MIGRATIONS_DIR, '0013_disposal_millis.sql')) sqliteDb.sqlite.exec(s);
+    await pgDb.sql`update cases set disposal_millis = null`;
+    for (const s of backfill(PG_MIGRATIONS_DIR, '0005_disposal_millis.sql')) await pgDb.sql.unsafe(s);
+    for (const c of city) {
+      expect((await lite.getById(c.id))?.disposalMillis, c.caseNumber).toBe(c.disposalMillis);
+      expect((await post.getById(c.id))?.disposalMillis, c.caseNumber).toBe(c.disposalMillis);
+    }
   });
 });

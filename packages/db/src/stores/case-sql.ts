@@ -68,6 +68,7 @@ export const SNAPSHOT_COLUMNS = [
   'disposedAt',
   'closedAt',
   'disposedLate',
+  'disposalMillis',
 ] as const;
 const BOOLEAN_COLUMNS = new Set(['verified', 'disposedLate', 'publicConsent']);
 

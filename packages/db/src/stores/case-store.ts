@@ -17,6 +17,7 @@ import { CitizenStore } from './citizen-store.ts';
 import {
   FILED_PREDICATE,
   localDayCounts,
+  MILLIS_PER_HOUR_SQL,
   OPEN_PREDICATE,
   SHOWS_LIGHT_PREDICATE,
   UTC_BUCKET_CHARS,
@@ -122,6 +123,7 @@ export function snapshotOf(r: CaseRecord): CaseSnapshot {
     disposedAt: r.disposedAt,
     closedAt: r.closedAt,
     disposedLate: r.disposedLate,
+    disposalMillis: r.disposalMillis,
   };
 }
 
@@ -708,9 +710,8 @@ export class CaseStore implements CaseStorePort {
         reworked: sql<number>`sum(case when ${cases.reworkCount} > 0 and ${cases.closedAt} is not null then 1 else 0 end)`,
         redispatched: sql<number>`sum(case when ${cases.redispatchCount} > 0 then 1 else 0 end)`,
         overdueOpen: sql<number>`sum(case when ${cases.closedAt} is null and ${sql.raw(SHOWS_LIGHT_PREDICATE)} and ${cases.dueAt} < ${opts.now} then 1 else 0 end)`,
-        avgDisposalHours: sql<
-          number | null
-        >`avg(case when ${cases.disposedAt} is not null then (julianday(${cases.disposedAt}) - julianday(${cases.firstDispatchedAt})) * 24 end)`,
+        // the stored duration (whole milliseconds), not two instants parsed for every case
+        avgDisposalHours: sql<number | null>`avg(${cases.disposalMillis}) / ${sql.raw(MILLIS_PER_HOUR_SQL)}`,
         rated: sql<number>`count(${cases.satisfaction})`,
         avgSatisfaction: sql<number | null>`avg(${cases.satisfaction})`,
       })

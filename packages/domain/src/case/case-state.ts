@@ -99,6 +99,12 @@ export interface CaseSnapshot {
   readonly closedAt: string | null;
   /** True when the latest disposal was reported after its deadline. */
   readonly disposedLate: boolean;
+  /**
+   * 处置用时: whole milliseconds from the first dispatch to the latest disposal, null until a disposal
+   * is reported and again after rework. Kept with the case so the evaluation averages a number
+   * instead of parsing two instants for every case of the period.
+   */
+  readonly disposalMillis: number | null;
 }
 
 export const INITIAL_SNAPSHOT: CaseSnapshot = {
@@ -124,4 +130,5 @@ export const INITIAL_SNAPSHOT: CaseSnapshot = {
   disposedAt: null,
   closedAt: null,
   disposedLate: false,
+  disposalMillis: null,
 };

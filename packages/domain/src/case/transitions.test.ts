@@ -111,6 +111,33 @@ describe('the case state machine', () => {
     expect(snap.version).toBe(9);
   });
 
+  it('keeps the disposal time from the first dispatch to the latest disposal, and forgets it on rework', () => {
+    const steps: Array<[CaseActionType, Actor]> = [
+      ['report', actor('operator')],
+      ['file', actor('operator')],
+      ['dispatch', actor('system')],
+      ['accept', actor('unit_staff', 'U01')],
+      ['report_disposal', actor('unit_staff', 'U01')],
+    ];
+    const { snap } = run(steps);
+    // dispatched at minute 2, disposed at minute 4
+    expect(snap.disposalMillis).toBe(2 * 60_000);
+    const reworked = applyCaseEvent(snap, {
+      action: sampleAction('rework'),
+      actor: actor('inspector'),
+      at: at(10),
+    });
+    expect(reworked.disposalMillis).toBeNull();
+    const again = applyCaseEvent(reworked, {
+      action: sampleAction('report_disposal'),
+      actor: actor('unit_staff', 'U01'),
+      at: at(30),
+    });
+    // still counted from the first dispatch, not from the rework
+    expect(again.disposalMillis).toBe(28 * 60_000);
+    expect(run(steps.slice(0, 4)).snap.disposalMillis).toBeNull();
+  });
+
   it('sends an approved return back to the dispatch queue and counts a redispatch to another unit', () => {
     let s = run([
       ['report', actor('operator')],

@@ -502,6 +502,8 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
         ...base,
         disposedAt: at,
         disposedLate: prev.dueAt !== null && Date.parse(at) > Date.parse(prev.dueAt),
+        disposalMillis:
+          prev.firstDispatchedAt === null ? null : Date.parse(at) - Date.parse(prev.firstDispatchedAt),
       };
     case 'close':
       return { ...base, closedAt: at };
@@ -510,6 +512,7 @@ export function applyCaseEvent(snapshot: CaseSnapshot | null, event: CaseEventIn
         ...base,
         reworkCount: prev.reworkCount + 1,
         disposedAt: null,
+        disposalMillis: null,
         dispatchedAt: at,
         dueAt: action.dueAt,
       };

@@ -1,0 +1,4 @@
+DROP INDEX "cases_first_dispatched_at";--> statement-breakpoint
+ALTER TABLE "cases" ADD COLUMN "disposal_millis" bigint;--> statement-breakpoint
+UPDATE "cases" SET "disposal_millis" = round((extract(epoch from "disposed_at"::timestamptz) - extract(epoch from "first_dispatched_at"::timestamptz)) * 1000)::bigint WHERE "disposed_at" IS NOT NULL AND "first_dispatched_at" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "cases_first_dispatched_at" ON "cases" USING btree ("first_dispatched_at","unit_code","community_code","hotline_category","cell_code","state","disposed_at","disposed_late","closed_at","due_at","rework_count","redispatch_count","satisfaction","disposal_millis");

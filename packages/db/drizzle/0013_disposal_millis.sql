@@ -1,0 +1,4 @@
+DROP INDEX `cases_first_dispatched_at`;--> statement-breakpoint
+ALTER TABLE `cases` ADD `disposal_millis` integer;--> statement-breakpoint
+UPDATE `cases` SET `disposal_millis` = cast(round((julianday(`disposed_at`) - julianday(`first_dispatched_at`)) * 86400000) as integer) WHERE `disposed_at` IS NOT NULL AND `first_dispatched_at` IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `cases_first_dispatched_at` ON `cases` (`first_dispatched_at`,`unit_code`,`community_code`,`hotline_category`,`cell_code`,`state`,`disposed_at`,`disposed_late`,`closed_at`,`due_at`,`rework_count`,`redispatch_count`,`satisfaction`,`disposal_millis`);
