@@ -47,7 +47,13 @@ export async function historyDatabase(
 ): Promise<string> {
   mkdirSync(CACHE, { recursive: true });
   const file = join(CACHE, `history-${base}x${times}.db`);
-  if (existsSync(file)) return file;
+  if (existsSync(file)) {
+    // a cache built before the latest migration is brought to it (as a city's database would be)
+    const t0 = Date.now();
+    openDatabase(file).close();
+    if (Date.now() - t0 > 1000) log(`  ${file}: migrated in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    return file;
+  }
   const tmp = join(CACHE, `building-${process.pid}.db`);
   rmSync(tmp, { force: true });
   log(`building ${base * times} case history in ${file}`);
