@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { defaultCalendarData, loadShippedGrid, type AddressEntry } from '@citygrid/domain';
 import { pgTestAvailability, startTestCluster, type TestCluster } from '../pg/test-cluster.ts';
 import {
@@ -16,6 +17,7 @@ import {
   shippedSeed,
   type Opened,
 } from './admin-stores.fixtures.ts';
+import { superviseCountsQuery } from './admin-report-sql.ts';
 
 /*
  * One contract, two backends, for the administration stores: reference data (seed, load, grid
@@ -33,7 +35,7 @@ beforeAll(async () => {
 });
 afterAll(() => cluster?.stop());
 
-describe.each(available)('admin stores on $name', ({ open }) => {
+describe.each(available)('admin stores on $name', ({ name, open }) => {
   let db: Opened;
   beforeEach(async () => {
     db = await open();
@@ -282,6 +284,19 @@ describe.each(available)('admin stores on $name', ({ open }) => {
       after: { total: 4, byKind: { building: 1, compound: 1, door: 1, landmark: 1 } },
     });
   });
+
+  it.runIf(name === 'sqlite')(
+    "reads the urges and escalations of a period from the supervision index alone, not every event's row",
+    async () => {
+      await fileReportCases(db.cases);
+      const q = new SQLiteSyncDialect().sqlToQuery(
+        superviseCountsQuery('unit_code', '2026-11-24T00:00:00.000Z', '2026-11-25T00:00:00.000Z'),
+      );
+      const text = q.params.reduce<string>((t, p) => t.replace('?', `'${String(p)}'`), q.sql);
+      const plan = (await db.query(`explain query plan ${text}`)).map((r) => String(r.detail));
+      expect(plan.join('\n')).toMatch(/SEARCH e USING COVERING INDEX case_events_supervision/);
+    },
+  );
 
   it('counts urges and escalations by a case column, and cases per window by cell and class', async () => {
     await fileReportCases(db.cases);

@@ -1,0 +1,1 @@
+CREATE INDEX "case_events_supervision" ON "case_events" USING btree ("at","type","case_id") WHERE "case_events"."type" in ('urge', 'escalate');

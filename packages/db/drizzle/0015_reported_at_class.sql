@@ -1,0 +1,2 @@
+DROP INDEX `cases_reported_at`;--> statement-breakpoint
+CREATE INDEX `cases_reported_at` ON `cases` (`reported_at`,`state`,`unit_code`,`community_code`,`hotline_category`,`cell_code`,`minor_class_code`);
