@@ -17,7 +17,7 @@ import {
   shippedSeed,
   type Opened,
 } from './admin-stores.fixtures.ts';
-import { superviseCountsQuery } from './admin-report-sql.ts';
+import { countsInWindowsQuery, superviseCountsQuery } from './admin-report-sql.ts';
 
 /*
  * One contract, two backends, for the administration stores: reference data (seed, load, grid
@@ -295,6 +295,29 @@ describe.each(available)('admin stores on $name', ({ name, open }) => {
       const text = q.params.reduce<string>((t, p) => t.replace('?', `'${String(p)}'`), q.sql);
       const plan = (await db.query(`explain query plan ${text}`)).map((r) => String(r.detail));
       expect(plan.join('\n')).toMatch(/SEARCH e USING COVERING INDEX case_events_supervision/);
+    },
+  );
+
+  it.runIf(name === 'sqlite')(
+    "counts the hotspot windows per cell and per class from the reported-at index's ranges alone",
+    async () => {
+      await fileReportCases(db.cases);
+      const windows = [
+        { from: '2026-11-24T00:00:00.000Z', to: '2026-11-25T00:00:00.000Z' },
+        { from: '2026-11-23T00:00:00.000Z', to: '2026-11-24T00:00:00.000Z' },
+      ];
+      for (const column of ['cell_code', 'minor_class_code'] as const) {
+        const q = new SQLiteSyncDialect().sqlToQuery(countsInWindowsQuery(column, windows)!);
+        const text = q.params.reduce<string>((t, p) => t.replace('?', `'${String(p)}'`), q.sql);
+        const scans = (await db.query(`explain query plan ${text}`))
+          .map((r) => String(r.detail))
+          .filter((d) => /^(SEARCH|SCAN) cases\b/.test(d));
+        expect(scans, column).toHaveLength(windows.length);
+        for (const d of scans)
+          expect(d, column).toMatch(
+            /^SEARCH cases USING COVERING INDEX cases_reported_at \(reported_at>\? AND reported_at<\?\)/,
+          );
+      }
     },
   );
 
