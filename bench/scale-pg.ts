@@ -32,7 +32,9 @@ const DEFAULT_SIZES = [20_000, 100_000, 1_000_000];
 const BASE = 20_000;
 const SAMPLE = 30;
 
-async function measureDatabase(url: string): Promise<{ total: number; points: Point[] }> {
+async function measureDatabase(
+  url: string,
+): Promise<{ total: number; points: Point[]; report: { p50: number; p99: number } }> {
   const stores = await openPgStores(url, { max: 4 });
   const services = await createServices({ stores });
   let queries: Awaited<ReturnType<typeof timeQueriesOn>>;
@@ -61,6 +63,7 @@ async function measureDatabase(url: string): Promise<{ total: number; points: Po
     const { rss, intakeRps } = await serverAtRestAndIntake(server);
     return {
       total: queries.total,
+      report: queries.report,
       points: scalePoints({
         intakeRps,
         open: queries.open,
@@ -114,7 +117,7 @@ export default async function runScalePgBench(): Promise<BenchFigure[]> {
         `  ${size.toLocaleString('en-US')} cases built (${((Date.now() - t1) / 1000).toFixed(0)} s)`,
       );
     }
-    const measured: Array<{ total: number; points: Point[] }> = [];
+    const measured: Array<Awaited<ReturnType<typeof measureDatabase>>> = [];
     for (const size of sizes) {
       const t2 = Date.now();
       measured.push(await measureDatabase(cluster.url(names.get(size)!)));
@@ -122,7 +125,22 @@ export default async function runScalePgBench(): Promise<BenchFigure[]> {
         `  ${size.toLocaleString('en-US')} cases measured (${((Date.now() - t2) / 1000).toFixed(0)} s)`,
       );
     }
-    return scaleFigures(measured, 'scale-pg', 'postgres');
+    // the monthly report of the last complete month (bench/dashboard.ts measures it on SQLite)
+    const first = measured[0]!;
+    const reports = measured.flatMap((m): BenchFigure[] =>
+      (['p50', 'p99'] as const).map((p) => ({
+        group: 'scale-pg',
+        name: `monthly report of the last complete month by unit, with the month before and a year earlier (reports.build) ${p}, ${m.total.toLocaleString('en-US')} cases, PostgreSQL`,
+        value: m.report[p],
+        unit: 'ms',
+        baseline: { name: `same, ${first.total.toLocaleString('en-US')} cases`, value: first.report[p] },
+        ratio: m.report[p] / first.report[p],
+        ...(p === 'p99' && m.total >= 900_000
+          ? { goal: { of: 'value', op: '<=', bound: 100 } as const }
+          : {}),
+      })),
+    );
+    return [...scaleFigures(measured, 'scale-pg', 'postgres'), ...reports];
   } finally {
     await admin.close();
     cluster.stop();
