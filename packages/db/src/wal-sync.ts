@@ -9,11 +9,11 @@ import { close, fdatasync, openSync } from 'node:fs';
  * next batch, and every read, goes on while the previous batch's fsync runs. An fsync covers every
  * frame written before it, so overlapping syncs of consecutive batches are all correct.
  *
- * `fdatasync`, as SQLite itself syncs its WAL: the frames and the file's length, not its times. An
- * `fsync` also wrote the inode for the new modification time, which commits the file system's journal,
- * and that commit waits for the data the background checkpoint wrote into the database file: in
- * `pnpm bench intake` (2026-12-03, two runs each) WAL syncs over 25 ms during the runs at 200 cases/s
- * were 4, 11, 0 and 8 with `fsync`, 0 and 1 with `fdatasync`.
+ * `fdatasync`, as SQLite itself syncs its WAL: the frames and the file's length, not its times (an
+ * `fsync` also writes the inode for the new modification time, a journal commit of the file system
+ * that can wait for the checkpoint's write-back into the database file). Same durability. WAL syncs
+ * over 25 ms during `pnpm bench intake`'s runs at 200 cases/s, 2026-12-03 on this project's machine:
+ * 4, 11, 0, 8, 0, 0 with `fsync`; 0, 1, 3, 1, 1 with `fdatasync` (the disk's own variance is as large).
  *
  * The WAL file keeps its inode while the database is open (checkpoints reset or truncate it in
  * place; SQLite deletes it only when the last connection closes), so one descriptor serves.
