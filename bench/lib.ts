@@ -114,8 +114,11 @@ export async function paced(opts: {
   body: string;
   rate: number;
   seconds: number;
-  /** Called once per answered request: ms since the run's start it was due, and its latency. */
-  onSample?: (dueMs: number, latencyMs: number) => void;
+  /**
+   * Called once per answered request: ms since the run's start it was due, its latency, and how late
+   * the load generator itself sent it (part of the latency that is not the server's).
+   */
+  onSample?: (dueMs: number, latencyMs: number, sendLagMs: number) => void;
 }): Promise<LoadResult> {
   const { Agent, request } = await import('undici');
   const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
@@ -131,7 +134,8 @@ export async function paced(opts: {
     const due = t0 + i * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    sendLagMaxMs = Math.max(sendLagMaxMs, performance.now() - due);
+    const sendLag = performance.now() - due;
+    sendLagMaxMs = Math.max(sendLagMaxMs, sendLag);
     inflight.push(
       request(opts.url, { method: 'POST', headers: opts.headers, body: opts.body, dispatcher: agent })
         .then(async (res) => {
@@ -139,7 +143,7 @@ export async function paced(opts: {
           if (res.statusCode >= 300) non2xx++;
           const latency = performance.now() - due;
           latencies.push(latency);
-          opts.onSample?.(due - t0, latency);
+          opts.onSample?.(due - t0, latency, sendLag);
         })
         .catch(() => {
           errors++;

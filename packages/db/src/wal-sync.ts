@@ -1,4 +1,4 @@
-import { close, fdatasync, openSync } from 'node:fs';
+import { close, fsync, openSync } from 'node:fs';
 
 /**
  * The fsync that makes a commit durable, off the event loop. With `synchronous = NORMAL` in WAL mode
@@ -9,11 +9,11 @@ import { close, fdatasync, openSync } from 'node:fs';
  * next batch, and every read, goes on while the previous batch's fsync runs. An fsync covers every
  * frame written before it, so overlapping syncs of consecutive batches are all correct.
  *
- * `fdatasync`, as SQLite itself syncs its WAL: the frames and the file's length, not its times (an
- * `fsync` also writes the inode for the new modification time, a journal commit of the file system
- * that can wait for the checkpoint's write-back into the database file). Same durability. WAL syncs
- * over 25 ms during `pnpm bench intake`'s runs at 200 cases/s, 2026-12-03 on this project's machine:
- * 4, 11, 0, 8, 0, 0 with `fsync`; 0, 1, 3, 1, 1 with `fdatasync` (the disk's own variance is as large).
+ * `fsync`, not `fdatasync` (which SQLite itself uses for its WAL and which skips the inode's times):
+ * tried on 2026-12-03 and put back. Slow syncs during `pnpm bench intake`'s paced runs were no fewer
+ * within this disk's variance (fsync 4, 11, 0, 8, 0, 0 per run; fdatasync 0, 1, 3, 1, 1), and three
+ * soaks with it had 51, 6 and 54 syncs over 25 ms and worst windows of 118, 75 and 66 ms, against 11
+ * and 46 / 28 ms (11 and 4 slow syncs) for two soaks with `fsync` in the same hour.
  *
  * The WAL file keeps its inode while the database is open (checkpoints reset or truncate it in
  * place; SQLite deletes it only when the last connection closes), so one descriptor serves.
@@ -46,7 +46,7 @@ export class WalSync {
     this.inflight++;
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      fdatasync(fd, (err) => {
+      fsync(fd, (err) => {
         this.inflight--;
         this.count(performance.now() - started);
         if (this.closed && this.inflight === 0) this.release();
