@@ -21,7 +21,7 @@ import {
   openPgStores,
   startTestCluster,
 } from '@citygrid/db';
-import { timeQueriesOn } from './dashboard.ts';
+import { REPORT_FIGURE, timeQueriesOn } from './dashboard.ts';
 import { historyDatabase } from './history-db.ts';
 import { startServerProcess } from './lib.ts';
 import { scaleFigures, scalePoints, serverAtRestAndIntake, type Point } from './scale.ts';
@@ -125,12 +125,11 @@ export default async function runScalePgBench(): Promise<BenchFigure[]> {
         `  ${size.toLocaleString('en-US')} cases measured (${((Date.now() - t2) / 1000).toFixed(0)} s)`,
       );
     }
-    // the monthly report of the last complete month (bench/dashboard.ts measures it on SQLite)
     const first = measured[0]!;
     const reports = measured.flatMap((m): BenchFigure[] =>
       (['p50', 'p99'] as const).map((p) => ({
         group: 'scale-pg',
-        name: `monthly report of the last complete month by unit, with the month before and a year earlier (reports.build) ${p}, ${m.total.toLocaleString('en-US')} cases, PostgreSQL`,
+        name: `${REPORT_FIGURE} ${p}, ${m.total.toLocaleString('en-US')} cases, PostgreSQL`,
         value: m.report[p],
         unit: 'ms',
         baseline: { name: `same, ${first.total.toLocaleString('en-US')} cases`, value: first.report[p] },

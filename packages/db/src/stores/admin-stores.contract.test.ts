@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { SQL } from 'drizzle-orm';
 import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { defaultCalendarData, loadShippedGrid, type AddressEntry } from '@citygrid/domain';
 import { pgTestAvailability, startTestCluster, type TestCluster } from '../pg/test-cluster.ts';
@@ -26,6 +27,13 @@ import { countsInWindowsQuery, superviseCountsQuery } from './admin-report-sql.t
  */
 
 const pg = pgTestAvailability();
+
+/** SQLite's EXPLAIN QUERY PLAN lines of a report query, its parameters (ISO instants) inlined. */
+async function sqlitePlanOf(db: Opened, query: SQL): Promise<string[]> {
+  const q = new SQLiteSyncDialect().sqlToQuery(query);
+  const text = q.params.reduce<string>((t, p) => t.replace('?', `'${String(p)}'`), q.sql);
+  return (await db.query(`explain query plan ${text}`)).map((r) => String(r.detail));
+}
 let cluster: TestCluster | null = null;
 const backends = adminBackends(() => cluster);
 const available = backends.filter((b) => b.name === 'sqlite' || pg.available);
@@ -289,11 +297,10 @@ describe.each(available)('admin stores on $name', ({ name, open }) => {
     "reads the urges and escalations of a period from the supervision index alone, not every event's row",
     async () => {
       await fileReportCases(db.cases);
-      const q = new SQLiteSyncDialect().sqlToQuery(
+      const plan = await sqlitePlanOf(
+        db,
         superviseCountsQuery('unit_code', '2026-11-24T00:00:00.000Z', '2026-11-25T00:00:00.000Z'),
       );
-      const text = q.params.reduce<string>((t, p) => t.replace('?', `'${String(p)}'`), q.sql);
-      const plan = (await db.query(`explain query plan ${text}`)).map((r) => String(r.detail));
       expect(plan.join('\n')).toMatch(/SEARCH e USING COVERING INDEX case_events_supervision/);
     },
   );
@@ -307,11 +314,9 @@ describe.each(available)('admin stores on $name', ({ name, open }) => {
         { from: '2026-11-23T00:00:00.000Z', to: '2026-11-24T00:00:00.000Z' },
       ];
       for (const column of ['cell_code', 'minor_class_code'] as const) {
-        const q = new SQLiteSyncDialect().sqlToQuery(countsInWindowsQuery(column, windows)!);
-        const text = q.params.reduce<string>((t, p) => t.replace('?', `'${String(p)}'`), q.sql);
-        const scans = (await db.query(`explain query plan ${text}`))
-          .map((r) => String(r.detail))
-          .filter((d) => /^(SEARCH|SCAN) cases\b/.test(d));
+        const scans = (await sqlitePlanOf(db, countsInWindowsQuery(column, windows)!)).filter((d) =>
+          /^(SEARCH|SCAN) cases\b/.test(d),
+        );
         expect(scans, column).toHaveLength(windows.length);
         for (const d of scans)
           expect(d, column).toMatch(
