@@ -52,9 +52,11 @@ describe('migration 0004_normalize_caller_phones', () => {
             ? `20250101-${String(i + 1).padStart(4, '0')}`
             : c.name === 'id'
               ? i + 1
-              : /INT|REAL/i.test(c.type)
-                ? 1
-                : `x${i}`,
+              : c.name === 'reported_at' || c.name === 'updated_at'
+                ? '2025-01-01T02:00:00.000Z' // an instant: the day counts' trigger reads its date
+                : /INT|REAL/i.test(c.type)
+                  ? 1
+                  : `x${i}`,
         ),
         phone,
       );

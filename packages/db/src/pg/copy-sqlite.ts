@@ -6,6 +6,7 @@ import { attachmentsDirOf } from '../client.ts';
 import { openPgDatabase, type PgSql } from './client.ts';
 import { copyAttachmentFiles, verifyAttachmentBlobs } from './copy-attachments.ts';
 import { PgCaseStore } from './pg-case-store.ts';
+import { CASE_DAY_COUNTS_OFFSET_MINUTES } from '../stores/case-day-counts.ts';
 import { PG_ONLY_TABLES } from './schema.ts';
 
 /*
@@ -162,6 +163,8 @@ export async function copySqliteToPg(opts: CopyOptions): Promise<CopyReport> {
     );
     let attachments = { copied: 0, missingInSource: 0 };
     await pg.sql.begin(async (tx) => {
+      // the day counts are copied as rows: their triggers (migration 0008) stand aside for this transaction
+      await tx.unsafe(`select set_config('citygrid.copying_counts', 'on', true)`);
       for (const t of tables) {
         const cols = columns.get(t)!;
         const page = sqlite.prepare(
@@ -218,8 +221,29 @@ async function verifyAgainstSource(
     report.push({ table: t, source, target });
     if (source !== target) problems.push(`table ${t}: ${source} rows in SQLite but ${target} in PostgreSQL`);
   }
+  if (tables.includes('case_day_counts')) problems.push(...(await dayCountsDisagreeing(sql)));
   const casesCompared = await compareCases(sqlite, new PgCaseStore({ sql }), problems);
   return { tables: report, casesCompared, problems };
+}
+
+/** Day-count rows (case_day_counts) that differ from a count of the copied cases: none after a good copy. */
+async function dayCountsDisagreeing(sql: PgSql): Promise<string[]> {
+  const rows = await sql.unsafe(`
+    with fresh as (
+      select d.dimension, to_char((c.reported_at::timestamptz at time zone 'UTC') + make_interval(mins => ${CASE_DAY_COUNTS_OFFSET_MINUTES}), 'YYYY-MM-DD') as day,
+             coalesce(case when d.dimension = 'cell' then c.cell_code else c.minor_class_code end, '') as key,
+             count(*)::int as reported, count(*) filter (where c.state not in ('voided', 'merged'))::int as counted
+        from cases c cross join (values ('cell'), ('class')) as d(dimension)
+       group by 1, 2, 3),
+    kept as (select dimension, day, key, reported, counted from case_day_counts where reported <> 0 or counted <> 0)
+    (select 'copied' as side, * from kept except select 'copied', * from fresh)
+    union all
+    (select 'counted', * from fresh except select 'counted', * from kept)
+    order by 2, 3, 4 limit 5`);
+  return rows.map(
+    (r) =>
+      `case_day_counts: ${String(r.dimension)} ${String(r.key) || '(none)'} on ${String(r.day)}: ${r.side === 'copied' ? 'copied' : 'counted from the cases'} ${String(r.reported)} reported / ${String(r.counted)} counted, which the ${r.side === 'copied' ? 'cases do not give' : 'copied rows do not hold'}`,
+  );
 }
 
 /**

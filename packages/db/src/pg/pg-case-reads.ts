@@ -18,6 +18,7 @@ import type {
   EvaluationRow,
   StoredCaseEvent,
 } from '../stores/case-types.ts';
+import { dailyIntakeQuery, dailyIntakeRows } from '../stores/case-day-counts.ts';
 import type { PgDatabase, PgSql } from './client.ts';
 import { attachments, caseEvents, cases } from './schema.ts';
 
@@ -409,8 +410,10 @@ export class PgCaseReads implements Pick<
     )) as Array<{ key: string | null; n: number }>;
   }
 
-  /** Cases reported per local (Beijing) calendar day in [from, to). */
+  /** Cases reported per local (Beijing) calendar day in [from, to): from the day counts when whole days. */
   async dailyIntake(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
+    const days = dailyIntakeQuery(from, to);
+    if (days) return dailyIntakeRows(await this.db.execute<Record<string, unknown>>(days));
     const bucket = sql`substr(${cases.reportedAt}, 1, ${sql.raw(String(UTC_BUCKET_CHARS))})`;
     return localDayCounts(
       (await this.run(

@@ -8,6 +8,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   text,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
@@ -267,6 +268,28 @@ export const cases = pgTable(
       )
       .where(sql.raw(OPEN_PREDICATE)),
   ],
+);
+
+/**
+ * Cases reported per local day, per cell and per minor class: what the reports' hotspots and daily
+ * intake count, kept by triggers on `cases` (migration 0008) so a report over years of history reads
+ * a few thousand day rows instead of every case of seven windows. A derived table: `CaseDayCounts`
+ * (stores/case-day-counts.ts) says what each column counts and when a read may use it.
+ */
+export const caseDayCounts = pgTable(
+  'case_day_counts',
+  {
+    /** `cell` (key: cell_code) or `class` (key: minor_class_code); '' is "none". */
+    dimension: text().notNull(),
+    /** Local (Beijing) date of `reported_at`, `YYYY-MM-DD`. */
+    day: text().notNull(),
+    key: text().notNull(),
+    /** Every case reported that day, voided and merged included (the daily intake). */
+    reported: integer().notNull(),
+    /** Those neither voided nor merged (the hotspot rule's count). */
+    counted: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dimension, t.day, t.key] })],
 );
 
 export const caseEvents = pgTable(

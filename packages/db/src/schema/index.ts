@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { OPEN_PREDICATE } from '../stores/case-predicates.ts';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /* ---------- reference data (seeded from packages/domain/src/reference/data, editable by import) ---------- */
 
@@ -258,6 +258,28 @@ export const cases = sqliteTable(
       )
       .where(sql.raw(OPEN_PREDICATE)),
   ],
+);
+
+/**
+ * Cases reported per local day, per cell and per minor class: what the reports' hotspots and daily
+ * intake count, kept by triggers on `cases` (migration 0016) so a report over years of history reads
+ * a few thousand day rows instead of every case of seven windows. A derived table: `CaseDayCounts`
+ * (stores/case-day-counts.ts) says what each column counts and when a read may use it.
+ */
+export const caseDayCounts = sqliteTable(
+  'case_day_counts',
+  {
+    /** `cell` (key: cell_code) or `class` (key: minor_class_code); '' is "none". */
+    dimension: text().notNull(),
+    /** Local (Beijing) date of `reported_at`, `YYYY-MM-DD`. */
+    day: text().notNull(),
+    key: text().notNull(),
+    /** Every case reported that day, voided and merged included (the daily intake). */
+    reported: integer().notNull(),
+    /** Those neither voided nor merged (the hotspot rule's count). */
+    counted: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dimension, t.day, t.key] })],
 );
 
 export const caseEvents = sqliteTable(

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { SuperviseColumn } from './admin-store-port.ts';
+import { dayCountsInWindowsQuery } from './case-day-counts.ts';
 
 /*
  * The report reads of the admin store, as dialect-neutral drizzle SQL that both backends run
@@ -32,7 +33,9 @@ export function superviseCountsRows(
 }
 
 /**
- * Null when there are no windows (nothing to count). One grouped count per window, `union all`: each
+ * Null when there are no windows (nothing to count). Windows of whole local days (every report's) are
+ * read from the day counts (case-day-counts.ts): a monthly report's hotspots over 1,000,000 cases
+ * read about 40,000 day rows per column instead of 290,000 cases. Other windows: one grouped count per window, `union all`: each
  * is a range of the reported-at index (which holds the cell and the class) sorted on its own. One
  * grouped scan over all windows with a `sum(case …)` per window chose the index of the grouping
  * column instead and read every row of the table: a monthly report's hotspots over 1,000,000 cases
@@ -43,6 +46,14 @@ export function countsInWindowsQuery(
   windows: ReadonlyArray<{ from: string; to: string }>,
 ): SQL | null {
   if (windows.length === 0) return null;
+  return dayCountsInWindowsQuery(column, windows) ?? casesInWindowsQuery(column, windows);
+}
+
+/** `countsInWindowsQuery` read from `cases` itself, whatever the windows (the path of windows that are not whole days). */
+export function casesInWindowsQuery(
+  column: 'cell_code' | 'minor_class_code',
+  windows: ReadonlyArray<{ from: string; to: string }>,
+): SQL {
   const col = sql.raw(column);
   return sql.join(
     windows.map(

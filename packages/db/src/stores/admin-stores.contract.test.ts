@@ -306,7 +306,7 @@ describe.each(available)('admin stores on $name', ({ name, open }) => {
   );
 
   it.runIf(name === 'sqlite')(
-    "counts the hotspot windows per cell and per class from the reported-at index's ranges alone",
+    "counts the hotspot windows per cell and per class from the day counts (whole Beijing days) or the reported-at index's ranges alone",
     async () => {
       await fileReportCases(db.cases);
       const windows = [
@@ -322,6 +322,23 @@ describe.each(available)('admin stores on $name', ({ name, open }) => {
           expect(d, column).toMatch(
             /^SEARCH cases USING COVERING INDEX cases_reported_at \(reported_at>\? AND reported_at<\?\)/,
           );
+        // windows of whole Beijing days (every report's) read the day counts, one range per window
+        const days = windows.map((w) => ({
+          from: w.from.replace('T00:', 'T16:'),
+          to: w.to.replace('T00:', 'T16:'),
+        }));
+        const plan = await sqlitePlanOf(db, countsInWindowsQuery(column, days)!);
+        expect(plan.join('\n'), column).not.toMatch(/\bcases\b/);
+        expect(
+          plan.filter((d) => /case_day_counts/.test(d)),
+          column,
+        ).toEqual(
+          days.map(() =>
+            expect.stringMatching(
+              /^SEARCH case_day_counts USING INDEX \S+ \(dimension=\? AND day>\? AND day<\?\)/,
+            ),
+          ),
+        );
       }
     },
   );

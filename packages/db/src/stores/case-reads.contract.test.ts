@@ -5,10 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOSED_STATES, localDate, type CaseState } from '@citygrid/domain';
 import { MIGRATIONS_DIR, openDatabase, type CitygridDatabase } from '../client.ts';
 import { openPgDatabase, PG_MIGRATIONS_DIR, type PgDatabase } from '../pg/client.ts';
+import { PgAdminStore } from '../pg/pg-admin-store.ts';
 import { PgCaseReads } from '../pg/pg-case-reads.ts';
 import { PgCaseStore } from '../pg/pg-case-store.ts';
 import { pgTestAvailability, startTestCluster, type TestCluster } from '../pg/test-cluster.ts';
 import { GroupCommitWriter } from '../writer.ts';
+import { casesInWindowsQuery, countsInWindowsRows } from './admin-report-sql.ts';
+import { AdminStore } from './admin-store.ts';
 import { attachmentSha, buildCity, CATEGORIES, CELLS, UNITS } from './case-reads-city.ts';
 import type { CaseStorePort } from './case-store-port.ts';
 import { CaseStore, type MarkerRow } from './case-store.ts';
@@ -405,5 +408,137 @@ describe.runIf(pg.available)('case reads: SQLite and PostgreSQL answer the same'
       expect((await lite.getById(c.id))?.disposalMillis, c.caseNumber).toBe(c.disposalMillis);
       expect((await post.getById(c.id))?.disposalMillis, c.caseNumber).toBe(c.disposalMillis);
     }
+  });
+  /** Instant of Beijing midnight of a date: the reports' window edges. */
+  const bj = (date: string) => new Date(Date.parse(`${date}T00:00:00+08:00`)).toISOString();
+
+  it('reads windows of whole Beijing days from the day counts, as a count of the cases gives them', async () => {
+    const admins = [new AdminStore(sqliteDb), new PgAdminStore(pgDb)];
+    const windowSets = [
+      [
+        { from: bj('2026-10-10'), to: bj('2026-11-10') },
+        { from: bj('2026-09-09'), to: bj('2026-10-10') },
+        { from: bj('2026-08-09'), to: bj('2026-09-09') },
+      ],
+      [{ from: bj('2026-01-01'), to: bj('2027-12-31') }],
+      [{ from: bj('2026-10-01'), to: bj('2026-10-02') }],
+      [{ from: bj('2020-01-01'), to: bj('2020-02-01') }],
+    ];
+    let nonEmpty = 0;
+    for (const windows of windowSets)
+      for (const column of ['cell_code', 'minor_class_code'] as const) {
+        const q = casesInWindowsQuery(column, windows);
+        const fromCases = countsInWindowsRows(sqliteDb.db.all<Record<string, unknown>>(q), windows);
+        expect(countsInWindowsRows(await pgDb.db.execute<Record<string, unknown>>(q), windows)).toEqual(
+          fromCases,
+        );
+        for (const admin of admins)
+          expect(
+            await admin.countsInWindows(column, windows),
+            `${column} ${JSON.stringify(windows)}`,
+          ).toEqual(fromCases);
+        if (fromCases.length) nonEmpty++;
+      }
+    expect(nonEmpty).toBeGreaterThanOrEqual(6);
+    // the daily intake of whole days: every case, voided included, by its Beijing day
+    const expected = new Map<string, number>();
+    for (const c of city)
+      expected.set(localDate(c.reportedAt), (expected.get(localDate(c.reportedAt)) ?? 0) + 1);
+    const days = [...expected].sort(([x], [y]) => x.localeCompare(y)).map(([day, n]) => ({ day, n }));
+    expect(await post.dailyIntake(bj('2026-01-01'), bj('2027-12-31'))).toEqual(days);
+    expect(await lite.dailyIntake(bj('2026-01-01'), bj('2027-12-31'))).toEqual(days);
+    const oct = days.filter((d) => d.day >= '2026-10-01' && d.day < '2026-10-11');
+    expect(oct.length).toBeGreaterThan(0);
+    expect(await post.dailyIntake(bj('2026-10-01'), bj('2026-10-11'))).toEqual(oct);
+    expect(await lite.dailyIntake(bj('2026-10-01'), bj('2026-10-11'))).toEqual(oct);
+  });
+
+  it('keeps the day counts through every change of a case, and the migration fills them alike, on both backends', async () => {
+    type Row = {
+      reported_at: string;
+      cell_code: string | null;
+      minor_class_code: string | null;
+      state: string;
+    };
+    // what the table must hold: the cases counted in JS, by the domain's Beijing day
+    const recount = (rows: readonly Row[]) => {
+      const m = new Map<string, { reported: number; counted: number }>();
+      for (const r of rows)
+        for (const [dimension, key] of [
+          ['cell', r.cell_code ?? ''],
+          ['class', r.minor_class_code ?? ''],
+        ]) {
+          const k = `${dimension} ${localDate(r.reported_at)} ${key}`;
+          const v = m.get(k) ?? { reported: 0, counted: 0 };
+          v.reported++;
+          if (r.state !== 'voided' && r.state !== 'merged') v.counted++;
+          m.set(k, v);
+        }
+      return [...m].map(([k, v]) => `${k} ${v.reported} ${v.counted}`).sort();
+    };
+    const stored = (rows: ReadonlyArray<Record<string, unknown>>) =>
+      rows
+        .filter((r) => Number(r.reported) !== 0 || Number(r.counted) !== 0)
+        .map(
+          (r) =>
+            `${String(r.dimension)} ${String(r.day)} ${String(r.key)} ${Number(r.reported)} ${Number(r.counted)}`,
+        )
+        .sort();
+    const casesSql = 'select reported_at, cell_code, minor_class_code, state from cases';
+    const countsSql = 'select dimension, day, key, reported, counted from case_day_counts';
+    const check = async (what: string) => {
+      const liteCases = sqliteDb.sqlite.prepare(casesSql).all() as Row[];
+      const pgCases = (await pgDb.sql.unsafe(casesSql)) as unknown as Row[];
+      expect(recount(pgCases), what).toEqual(recount(liteCases));
+      expect(
+        stored(sqliteDb.sqlite.prepare(countsSql).all() as Array<Record<string, unknown>>),
+        what,
+      ).toEqual(recount(liteCases));
+      expect(stored(await pgDb.sql.unsafe(countsSql)), what).toEqual(recount(pgCases));
+    };
+    await check('the city as filed');
+    // changes in SQL, so that every writer is covered, not only the stores' own
+    const [a, b, c, d, e, f, g, h] = city.filter((x) => x.cellCode && x.state !== 'voided').map((x) => x.id);
+    const voided = city.find((x) => x.state === 'voided')!.id;
+    const changes = [
+      `update cases set cell_code = '${CELLS[1]!.cell}' where id = ${a}`,
+      `update cases set minor_class_code = 'C0302' where id = ${b}`,
+      `update cases set cell_code = null where id = ${c}`,
+      `update cases set state = 'merged' where id = ${d}`,
+      `update cases set state = 'filed' where id = ${voided}`,
+      `update cases set reported_at = '2026-10-01T16:01:00.000Z' where id = ${e}`,
+      `update cases set state = 'closed' where id = ${f}`,
+      `delete from cases where id = ${g}`,
+    ];
+    for (const sqlText of changes) {
+      sqliteDb.sqlite.exec(sqlText);
+      await pgDb.sql.unsafe(sqlText);
+    }
+    await check('after each kind of change');
+    // one PostgreSQL transaction changing one case twice and another once: the deferred triggers see each change
+    sqliteDb.sqlite.exec(`update cases set state = 'voided' where id = ${h}`);
+    sqliteDb.sqlite.exec(`update cases set cell_code = '${CELLS[2]!.cell}' where id = ${h}`);
+    sqliteDb.sqlite.exec(`update cases set state = 'voided' where id = ${a}`);
+    await pgDb.sql.begin(async (tx) => {
+      await tx.unsafe(`update cases set state = 'voided' where id = ${h}`);
+      await tx.unsafe(`update cases set cell_code = '${CELLS[2]!.cell}' where id = ${h}`);
+      await tx.unsafe(`update cases set state = 'voided' where id = ${a}`);
+    });
+    await check('after one transaction of three changes');
+    // the migrations' own fill statements, on an emptied table
+    const fill = (dir: string, file: string) =>
+      readFileSync(join(dir, file), 'utf8')
+        .split('--> statement-breakpoint')
+        .map((x) => x.trim())
+        .filter((x) => /^INSERT INTO [`"]case_day_counts/.test(x));
+    sqliteDb.sqlite.exec('delete from case_day_counts');
+    const liteFill = fill(MIGRATIONS_DIR, '0016_case_day_counts.sql');
+    expect(liteFill).toHaveLength(2);
+    for (const x of liteFill) sqliteDb.sqlite.exec(x);
+    await pgDb.sql`delete from case_day_counts`;
+    const pgFill = fill(PG_MIGRATIONS_DIR, '0008_case_day_counts.sql');
+    expect(pgFill).toHaveLength(2);
+    for (const x of pgFill) await pgDb.sql.unsafe(x);
+    await check('filled by the migrations');
   });
 });

@@ -14,6 +14,7 @@ import type { CitygridDatabase } from '../client.ts';
 import { attachments, caseEvents, cases } from '../schema/index.ts';
 import type { GroupCommitWriter } from '../writer.ts';
 import { CitizenStore } from './citizen-store.ts';
+import { dailyIntakeQuery, dailyIntakeRows } from './case-day-counts.ts';
 import {
   FILED_PREDICATE,
   localDayCounts,
@@ -765,8 +766,10 @@ export class CaseStore implements CaseStorePort {
       .all();
   }
 
-  /** Cases reported per local (Beijing) calendar day in [from, to), the offset from the domain's calendar. */
+  /** Cases reported per local (Beijing) calendar day in [from, to), the offset from the domain's calendar: from the day counts when whole days. */
   async dailyIntake(from: string, to: string): Promise<Array<{ day: string; n: number }>> {
+    const days = dailyIntakeQuery(from, to);
+    if (days) return dailyIntakeRows(this.db.all<Record<string, unknown>>(days));
     const bucket = sql<string>`substr(${cases.reportedAt}, 1, ${sql.raw(String(UTC_BUCKET_CHARS))})`;
     return localDayCounts(
       this.db
