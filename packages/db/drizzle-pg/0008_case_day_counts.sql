@@ -9,7 +9,7 @@
 -- so no two transactions ever hold rows of this table at once: no deadlock between transactions
 -- that change several cases, and no wait beyond the one the event log already has.
 -- A state change that neither voids nor merges, the commonest update, queues nothing. `db:copy` sets
--- `citygrid.copying_counts` and copies the table's rows instead (pinned by case-day-counts.contract.test.ts).
+-- `citygrid.copying_counts` and copies the table's rows instead (pinned by stores/case-reads.contract.test.ts).
 CREATE TABLE "case_day_counts" (
 	"dimension" text NOT NULL,
 	"day" text NOT NULL,

@@ -6,7 +6,7 @@
 -- must say the same, and the reads use the table only for windows of whole days at that offset.
 -- Triggers keep it in step with every writer; a state change that neither voids nor merges, the
 -- commonest update, leaves it alone. A migration that rebuilds `cases` drops these triggers with the
--- old table and must create them again (pinned by case-day-counts.contract.test.ts).
+-- old table and must create them again (pinned by stores/case-reads.contract.test.ts).
 CREATE TABLE `case_day_counts` (
 	`dimension` text NOT NULL,
 	`day` text NOT NULL,
