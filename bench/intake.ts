@@ -68,15 +68,22 @@ function rawFsyncRate(dir: string, seconds = 2): number {
 
 export default async function runIntakeBench(): Promise<BenchFigure[]> {
   const dir = tempDir('intake');
-  const [full, normal, inline] = await Promise.all([
+  const [full, normal, inline, concurrent] = await Promise.all([
     // the product's default: the WAL fsynced on the thread pool before a batch is acknowledged
     startServerProcess({ DATABASE_PATH: join(dir, 'full.db') }),
     startServerProcess({ DATABASE_PATH: join(dir, 'normal.db'), DB_SYNCHRONOUS: 'NORMAL' }),
     // the same durability with SQLite's fsync inside COMMIT, on the event loop (the default before)
     startServerProcess({ DATABASE_PATH: join(dir, 'inline.db'), DB_SYNCHRONOUS: 'FULL' }),
+    // the default but for V8's marking on helper threads (its own default; gc-marking.ts)
+    startServerProcess({ DATABASE_PATH: join(dir, 'concurrent.db'), GC_MARKING: 'concurrent' }),
   ]);
   const bare = await startBare();
-  const [hFull, hNormal, hInline] = [await login(full.url), await login(normal.url), await login(inline.url)];
+  const [hFull, hNormal, hInline, hConcurrent] = [
+    await login(full.url),
+    await login(normal.url),
+    await login(inline.url),
+    await login(concurrent.url),
+  ];
   const bareHeaders = { 'content-type': 'application/json' };
   const intakeUrl = (u: string) => `${u}/api/trpc/intake.create`;
   try {
@@ -102,6 +109,7 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
     const fullRps: number[] = [];
     const normalRps: number[] = [];
     const inlineRps: number[] = [];
+    const concurrentRps: number[] = [];
     const bareRps: number[] = [];
     let failures = 0;
     for (let i = 0; i < RUNS; i++) {
@@ -133,6 +141,15 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
         connections: CONNECTIONS,
         seconds: SECONDS,
       });
+      const g = await load({
+        url: intakeUrl(concurrent.url),
+        headers: hConcurrent,
+        body: INTAKE_BODY,
+        connections: CONNECTIONS,
+        seconds: SECONDS,
+      });
+      concurrentRps.push(g.rps);
+      failures += g.errors + g.non2xx;
       const e = await load({
         url: `${full.url}/api/trpc/auth.me`,
         headers: hFull,
@@ -153,6 +170,7 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
     // inside COMMIT follows at once, as the same-run comparison
     const fixedRuns: LoadResult[] = [];
     const inlineRuns: LoadResult[] = [];
+    const concurrentRuns: LoadResult[] = [];
     const fsyncBefore = await walFsyncOf(full.url);
     for (let i = 0; i < PACED_RUNS; i++) {
       fixedRuns.push(
@@ -173,10 +191,21 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
           seconds: PACED_SECONDS,
         }),
       );
+      concurrentRuns.push(
+        await paced({
+          url: intakeUrl(concurrent.url),
+          headers: hConcurrent,
+          body: INTAKE_BODY,
+          rate: 200,
+          seconds: PACED_SECONDS,
+        }),
+      );
     }
     const fsyncAfter = await walFsyncOf(full.url);
     const p99s = fixedRuns.map((r) => r.p99);
     const inlineP99s = inlineRuns.map((r) => r.p99);
+    const concurrentP99s = concurrentRuns.map((r) => r.p99);
+    const over25 = (rs: LoadResult[]) => rs.reduce((n, r) => n + (r.over25 ?? 0), 0);
     const fixed = {
       p50: median(fixedRuns.map((r) => r.p50)),
       p99: Math.max(...p99s),
@@ -223,6 +252,26 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
         note: `≤ 25 ms in every run; runs ${fmtRuns(p99s)} ms (FULL: ${fmtRuns(inlineP99s)} ms); the load generator's own latest send per run ${fmtRuns(fixedRuns.map((r) => r.sendLagMaxMs ?? 0))} ms`,
       },
       { group: 'intake', name: 'latency max at an even 200 cases/s', value: fixed.max, unit: 'ms' },
+      {
+        group: 'intake',
+        name: `latency p99 at an even 200 cases/s, worst of ${PACED_RUNS} runs: V8 marking on the main thread (the default, GC_MARKING)`,
+        value: fixed.p99,
+        unit: 'ms',
+        baseline: {
+          name: "same, V8's concurrent marking on helper threads (GC_MARKING=concurrent), worst run",
+          value: Math.max(...concurrentP99s),
+        },
+        ratio: fixed.p99 / Math.max(...concurrentP99s),
+        note: `runs ${fmtRuns(p99s)} ms against ${fmtRuns(concurrentP99s)} ms; requests over 25 ms: ${over25(fixedRuns)} against ${over25(concurrentRuns)} of ${fixed.requests} each`,
+      },
+      {
+        group: 'commit',
+        name: 'intake with V8 marking on the main thread (the default)',
+        value: intake,
+        unit: 'cases/s',
+        baseline: { name: 'same, concurrent marking (GC_MARKING=concurrent)', value: median(concurrentRps) },
+        ratio: intake / median(concurrentRps),
+      },
       ...slowFsyncFigure('intake', 'during the runs at 200 cases/s', fsyncBefore, fsyncAfter),
       {
         group: 'intake',
@@ -262,7 +311,7 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
     ];
   } finally {
     bare.stop();
-    await Promise.all([full.stop(), normal.stop(), inline.stop()]);
+    await Promise.all([full.stop(), normal.stop(), inline.stop(), concurrent.stop()]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

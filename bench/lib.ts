@@ -70,6 +70,8 @@ export interface LoadResult {
    * send shows as server latency; this says how much of a spike is the client's.
    */
   sendLagMaxMs?: number;
+  /** Open loop only: answered requests slower than 25 ms (the intake goal's bound). */
+  over25?: number;
 }
 
 /** autocannon against one URL: closed loop at `connections`, or open loop at `rate` req/s. */
@@ -162,6 +164,7 @@ export async function paced(opts: {
     non2xx,
     requests: total,
     sendLagMaxMs,
+    over25: latencies.filter((l) => l > 25).length,
   };
 }
 

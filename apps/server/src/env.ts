@@ -113,6 +113,11 @@ const ZEnvSchema = z.object({
   RATE_LIMIT_STORE: z.enum(['sqlite', 'memory']).default('sqlite'),
   /** WAL checkpoints in a worker thread (default) or inside commits (`inline`, for comparison). */
   DB_CHECKPOINT: z.enum(['background', 'inline']).default('background'),
+  /**
+   * How V8 marks the old generation (gc-marking.ts): `main-thread` (default) in small steps between
+   * requests; `concurrent` (V8's own default) on helper threads, worth it with cores to spare.
+   */
+  GC_MARKING: z.enum(['main-thread', 'concurrent']).default('main-thread'),
 });
 
 export type ServerConfig = z.infer<typeof ZEnvSchema>;

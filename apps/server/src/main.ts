@@ -1,8 +1,10 @@
 import { DEMO_PASSWORD } from '@citygrid/api';
 import { loadConfig } from './env.ts';
+import { applyGcMarking } from './gc-marking.ts';
 import { startServer } from './server.ts';
 
 const config = loadConfig();
+applyGcMarking(config.GC_MARKING);
 const running = await startServer(config, { log: (s) => console.log(`[citygrid] ${s}`) });
 if (running.createdUsers) {
   console.log('\n  Demo accounts (local use only), password for all:', DEMO_PASSWORD);
