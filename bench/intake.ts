@@ -275,7 +275,7 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
       ...slowFsyncFigure('intake', 'during the runs at 200 cases/s', fsyncBefore, fsyncAfter),
       {
         group: 'intake',
-        name: `auth.me over HTTP (the stack without intake work: Express, tRPC fetch adapter, session, superjson), ${CONNECTIONS} connections`,
+        name: `auth.me over HTTP (the stack without intake work: Express, the tRPC call, session, superjson), ${CONNECTIONS} connections`,
         value: median(meRps),
         unit: 'req/s',
         baseline: { name: 'bare Express JSON endpoint, same load', value: bareMed },

@@ -5,6 +5,7 @@ import compression from 'compression';
 import { parse as parseCookie, serialize as serializeCookie } from 'cookie';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TRPCError } from '@trpc/server';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import {
   appRouter,
@@ -27,6 +28,10 @@ import {
 import { isDomainError } from '@citygrid/domain';
 import type { ServerConfig } from './env.ts';
 import { publicTileConfig, tileImageOrigins } from './tile-config.ts';
+import { directTrpcCalls } from './trpc-direct.ts';
+
+/** The largest tRPC request body (a case with its description and attachments' references). */
+const TRPC_MAX_BODY_BYTES = 1_000_000;
 
 function cookieJar(req: Request, res: Response, secure: boolean): CookieJar {
   const jar = parseCookie(req.headers.cookie ?? '');
@@ -149,25 +154,38 @@ export function createApp(
     if (/^\/auth\./.test(req.path)) delete req.headers['trpc-accept'];
     next();
   });
+  const trpcContext = (req: Request, res: Response) =>
+    createContext({
+      services,
+      cookies: cookieJar(req, res, config.COOKIE_SECURE),
+      ip: req.ip ?? null,
+      csrfHeader: header(req, CSRF_HEADER),
+      method: req.method,
+    });
+  const onTrpcError = ({ error, path }: { error: TRPCError; path: string | undefined }) => {
+    if (error.code === 'INTERNAL_SERVER_ERROR')
+      console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
+    else if (error.code === 'SERVICE_UNAVAILABLE')
+      console.error(`tRPC ${path ?? '?'}: database unavailable: ${String(error.cause ?? error)}`);
+  };
+  // one query or mutation per request (httpLink: intake, the map's markers, API clients) is called
+  // directly (trpc-direct.ts); batches, streamed batches and subscriptions go through tRPC's adapter
+  app.use(
+    '/api/trpc',
+    directTrpcCalls({
+      router: appRouter,
+      createContext: trpcContext,
+      maxBodySize: TRPC_MAX_BODY_BYTES,
+      onError: onTrpcError,
+    }),
+  );
   app.use(
     '/api/trpc',
     createExpressMiddleware({
       router: appRouter,
-      createContext: ({ req, res }) =>
-        createContext({
-          services,
-          cookies: cookieJar(req, res, config.COOKIE_SECURE),
-          ip: req.ip ?? null,
-          csrfHeader: header(req, CSRF_HEADER),
-          method: req.method,
-        }),
-      maxBodySize: 1_000_000,
-      onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR')
-          console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
-        else if (error.code === 'SERVICE_UNAVAILABLE')
-          console.error(`tRPC ${path ?? '?'}: database unavailable: ${String(error.cause ?? error)}`);
-      },
+      createContext: ({ req, res }) => trpcContext(req, res),
+      maxBodySize: TRPC_MAX_BODY_BYTES,
+      onError: onTrpcError,
     }),
   );
 

@@ -72,8 +72,11 @@ export function createClient() {
           // not streamed: the JSON Lines stream re-encodes that text chunk by chunk on the server and
           // splits it again in the page (measured here: 3–4× the time of a plain response), and in a batch
           // it would wait for the slowest query of the batch
+          // and every mutation (one per action of a person: intake, dispatch, close…): a request of one
+          // call is answered by calling the procedure directly (apps/server trpc-direct.ts), without
+          // the web streams a batch is answered through
           false: splitLink({
-            condition: (op) => op.path === 'dashboard.openCaseMarkers',
+            condition: (op) => op.path === 'dashboard.openCaseMarkers' || op.type === 'mutation',
             true: httpLink({ url, transformer: superjson, headers }),
             false: httpBatchStreamLink({ url, transformer: superjson, headers }),
           }),
