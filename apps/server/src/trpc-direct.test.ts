@@ -113,10 +113,12 @@ describe('one tRPC call per request, answered directly', () => {
       ['crash', post(''), 500],
       ['file', post('{"json":'), 400],
       ['echo?input=%7Bnot', {}, 400],
+      ['file', post('null'), 400],
+      ['file', post('{"json":{"text":"ab"},"meta":{"values":{"text":["Date"]}}}'), 400],
     ] as const) {
       const [d, a] = await both(path, init);
-      expect(d.status, path).toBe(status);
       expect(d, path).toEqual(a);
+      expect(d.status, path).toBe(status);
     }
     expect(errors).toContain('crash INTERNAL_SERVER_ERROR');
     expect(errors.filter((e) => e === 'refuse FORBIDDEN')).toHaveLength(2);

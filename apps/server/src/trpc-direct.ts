@@ -45,13 +45,26 @@ export function directTrpcCalls<TContext extends object>(opts: {
     let ctx: TContext | undefined;
     let body: object;
     try {
-      const raw = type === 'query' ? queryInput(req) : await readBody(req, opts.maxBodySize);
-      input = raw === undefined ? undefined : config.transformer.input.deserialize(raw);
+      const text = type === 'query' ? queryInput(req) : await readBody(req, opts.maxBodySize);
       ctx = await opts.createContext(req, res);
+      let parsed: Promise<unknown> | null = null;
       const data = await callProcedure({
         router: opts.router,
         path,
-        getRawInput: async () => input,
+        // parsed when the procedure asks; what cannot be read is BAD_REQUEST with its message, as in tRPC's adapter
+        getRawInput: () =>
+          (parsed ??= (async () => {
+            try {
+              input = text === undefined ? undefined : config.transformer.input.deserialize(JSON.parse(text));
+              return input;
+            } catch (cause) {
+              throw new TRPCError({
+                code: 'BAD_REQUEST',
+                message: cause instanceof Error ? cause.message : 'Invalid input',
+                cause,
+              });
+            }
+          })()),
         ctx,
         type,
         signal: undefined,
@@ -75,30 +88,26 @@ export function directTrpcCalls<TContext extends object>(opts: {
   }
 }
 
-/** A query's `?input=` (JSON), undefined without one. */
-function queryInput(req: Request): unknown {
-  const text = new URL(req.originalUrl, 'http://x').searchParams.get('input');
-  if (text === null) return undefined;
-  return parseJson(text);
+/** A query's `?input=` text, undefined without one (or an empty one), as tRPC reads it. */
+function queryInput(req: Request): string | undefined {
+  return new URL(req.originalUrl, 'http://x').searchParams.get('input') || undefined;
 }
 
-/** A mutation's body (JSON), undefined when empty; over `limit` bytes is PAYLOAD_TOO_LARGE, as tRPC answers. */
-async function readBody(req: Request, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE' });
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text === '' ? undefined : parseJson(text);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new TRPCError({ code: 'BAD_REQUEST', cause }); // as tRPC's adapter answers unreadable JSON
-  }
+/**
+ * A mutation's body text; over `limit` bytes is PAYLOAD_TOO_LARGE, as tRPC answers. The rest of a
+ * body too large is read and dropped, not cut off (a reset connection would lose the answer).
+ */
+function readBody(req: Request, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData).off('end', onEnd).resume();
+      reject(new TRPCError({ code: 'PAYLOAD_TOO_LARGE' }));
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    req.on('data', onData).on('end', onEnd).once('error', reject);
+  });
 }
