@@ -1,4 +1,4 @@
-import { LOCAL_UTC_OFFSET_MINUTES } from '@citygrid/domain';
+import { LOCAL_UTC_OFFSET_MINUTES, localDate, localDayStart } from '@citygrid/domain';
 import { sql, type SQL } from 'drizzle-orm';
 
 /*
@@ -11,14 +11,11 @@ import { sql, type SQL } from 'drizzle-orm';
 /** The UTC offset (minutes) the triggers turn `reported_at` into a `day` with: written in both migrations. */
 export const CASE_DAY_COUNTS_OFFSET_MINUTES = 480;
 
-const DAY_MS = 86_400_000;
-const SHIFT_MS = CASE_DAY_COUNTS_OFFSET_MINUTES * 60_000;
-
 /** The table's local `day` of an instant that is a local midnight at its offset, else null. */
 function dayAt(instant: string): string | null {
   const ms = Date.parse(instant);
-  if (!Number.isFinite(ms) || (((ms + SHIFT_MS) % DAY_MS) + DAY_MS) % DAY_MS !== 0) return null;
-  return new Date(ms + SHIFT_MS).toISOString().slice(0, 10);
+  if (!Number.isFinite(ms) || localDayStart(ms, CASE_DAY_COUNTS_OFFSET_MINUTES).getTime() !== ms) return null;
+  return localDate(ms, CASE_DAY_COUNTS_OFFSET_MINUTES);
 }
 
 /** `[from, to)` as the table's days `[fromDay, toDay)` when both ends are local midnights, else null. */
