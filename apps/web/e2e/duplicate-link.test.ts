@@ -52,6 +52,14 @@ describe('the nearby-case suggestion at intake', () => {
       'the intake map to mount',
     );
     await page.mouse.click(point!.x, point!.y);
+    // the click set the location where it was aimed (the map did not move under the pointer)
+    const picked = await waitUntil(
+      async () => (await page.getByTestId('intake-location').textContent())?.match(/^(\d+\.\d+), (\d+\.\d+)/),
+      (m) => m != null,
+      'the clicked point to become the location',
+    );
+    expect(Math.abs(Number(picked![1]) - near.lat)).toBeLessThan(0.0005);
+    expect(Math.abs(Number(picked![2]) - near.lng)).toBeLessThan(0.0005);
 
     const suggestion = page.getByTestId('intake-nearby').locator('li').first();
     await expect.poll(() => suggestion.textContent(), { timeout: 8_000 }).toContain(original.caseNumber);
