@@ -15,7 +15,12 @@ const env = { ...process.env, WEB_DIST: process.env.WEB_DIST ?? resolve(root, 'a
 // Built JavaScript: no TypeScript compiled at start.
 const child = spawn(
   process.execPath,
-  ['--enable-source-maps', resolve(root, 'apps/server/dist/bin/main.js')],
+  [
+    // V8 marks the old generation on the event loop unless GC_MARKING=concurrent (apps/server/src/gc-marking.ts)
+    ...(process.env.GC_MARKING === 'concurrent' ? [] : ['--no-concurrent-marking']),
+    '--enable-source-maps',
+    resolve(root, 'apps/server/dist/bin/main.js'),
+  ],
   { cwd: root, env, stdio: 'inherit' },
 );
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -1,10 +1,13 @@
 import { DEMO_PASSWORD } from '@citygrid/api';
 import { loadConfig } from './env.ts';
-import { applyGcMarking } from './gc-marking.ts';
+import { applyGcMarking, nodeArgsFor } from './gc-marking.ts';
 import { startServer } from './server.ts';
 
 const config = loadConfig();
-applyGcMarking(config.GC_MARKING);
+if (applyGcMarking(config.GC_MARKING) === 'changed')
+  console.log(
+    `[citygrid] GC_MARKING=${config.GC_MARKING} set after start; node ${nodeArgsFor(config.GC_MARKING).join(' ') || '--concurrent-marking'} sets it at start`,
+  );
 const running = await startServer(config, { log: (s) => console.log(`[citygrid] ${s}`) });
 if (running.createdUsers) {
   console.log('\n  Demo accounts (local use only), password for all:', DEMO_PASSWORD);

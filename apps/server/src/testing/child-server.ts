@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { nodeArgsFor } from '../gc-marking.ts';
 import { freePort, healthOk, sleep } from './wait.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -36,7 +37,11 @@ export class ChildServer {
     const entry = opts.built
       ? [`${REPO_ROOT}apps/server/dist/bin/main.js`]
       : ['--import', 'tsx', 'apps/server/src/main.ts'];
-    this.child = spawn(process.execPath, [...extra, ...(opts.nodeArgs ?? []), ...entry], {
+    // V8's marking as the server's GC_MARKING says, from the start (see gc-marking.ts)
+    const marking = nodeArgsFor(
+      (opts.env?.GC_MARKING ?? process.env.GC_MARKING) === 'concurrent' ? 'concurrent' : 'main-thread',
+    );
+    this.child = spawn(process.execPath, [...marking, ...extra, ...(opts.nodeArgs ?? []), ...entry], {
       cwd: REPO_ROOT,
       env: {
         ...process.env,
