@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema/index.ts';
 import { startBackgroundCheckpoints, type Checkpointer } from './checkpointer.ts';
+import { createReadPool, type ReadPool } from './read-pool.ts';
 import { WalSync } from './wal-sync.ts';
 import { GroupCommitWriter } from './writer.ts';
 
@@ -26,6 +27,8 @@ export interface Database_ {
   readonly walSync: WalSync | null;
   /** The `synchronous` pragma the connection runs with between bulk loads. */
   readonly synchronousPragma: 'FULL' | 'NORMAL';
+  /** Reader threads for the reports' long scans (read-pool.ts), or null (in-memory, `readers: 0`). */
+  readonly reads: ReadPool | null;
   close(): void;
 }
 export type { Database_ as CitygridDatabase };
@@ -49,6 +52,8 @@ export interface OpenDatabaseOptions {
    * (see checkpointer.ts). `inline`: SQLite's own autocheckpoint inside the committing call.
    */
   checkpoint?: 'background' | 'inline';
+  /** Reader threads for the reports' long scans (default 2, started at the first; 0: on the connection). */
+  readers?: number;
 }
 
 /**
@@ -91,6 +96,8 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
   const attachmentsDir = attachmentsDirOf(file);
   const walSync = file !== ':memory:' && mode === 'offloaded' ? new WalSync(`${file}-wal`) : null;
   const writer = new GroupCommitWriter(sqlite, 256, walSync ? () => walSync.sync() : null);
+  const readers = opts.readers ?? 2;
+  const reads = file !== ':memory:' && readers > 0 ? createReadPool(file, { size: readers }) : null;
   return {
     db,
     sqlite,
@@ -100,8 +107,10 @@ export function openDatabase(file: string, opts: OpenDatabaseOptions = {}): Data
     writer,
     walSync,
     synchronousPragma,
+    reads,
     close: () => {
-      // the worker's connection first: once close() returns, no thread touches the files
+      // the workers' connections first: once close() returns, no thread touches the files
+      reads?.closeSync();
       checkpointer?.stopSync();
       walSync?.close();
       sqlite.close();

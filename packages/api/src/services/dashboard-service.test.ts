@@ -62,10 +62,19 @@ async function statementsOf(fn: () => Promise<unknown>): Promise<string[]> {
     seen.push(text);
     return prepare(text);
   }) as typeof sqlite.prepare;
+  // and the long scans handed to the reader threads
+  const reads = database.reads;
+  const rows = reads?.rows;
+  if (reads && rows)
+    reads.rows = (text, params) => {
+      seen.push(text);
+      return rows(text, params);
+    };
   try {
     await fn();
   } finally {
     sqlite.prepare = prepare;
+    if (reads && rows) reads.rows = rows;
   }
   return seen;
 }

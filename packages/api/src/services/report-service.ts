@@ -196,14 +196,19 @@ export class ReportService {
       cell: 'cell_code',
     } as const;
     // the period in full; of the period before and a year earlier only the dispatched counts, whose
-    // totals are the sums of their groups (every case is in one group, a null key included)
-    const [{ rows: cur, total: curTotal }, prevBy, yoyBy] = await Promise.all([
-      this.dashboard.evaluationWithTotal({ from: p.from, to: p.to, groupBy: opts.groupBy }),
-      this.dashboard.dispatchedCounts({ from: previous.from, to: previous.to, groupBy: opts.groupBy }),
-      this.dashboard.dispatchedCounts({ from: lastYear.from, to: lastYear.to, groupBy: opts.groupBy }),
-    ]);
+    // totals are the sums of their groups (every case is in one group, a null key included). Every
+    // part is asked for at once: the long scans run side by side (SQLite's reader threads,
+    // PostgreSQL's pool) while the short ones run here.
+    const [{ rows: cur, total: curTotal }, prevBy, yoyBy, supervisedRows, daily, hotspots] =
+      await Promise.all([
+        this.dashboard.evaluationWithTotal({ from: p.from, to: p.to, groupBy: opts.groupBy }),
+        this.dashboard.dispatchedCounts({ from: previous.from, to: previous.to, groupBy: opts.groupBy }),
+        this.dashboard.dispatchedCounts({ from: lastYear.from, to: lastYear.to, groupBy: opts.groupBy }),
+        this.admin.superviseCounts(column[opts.groupBy], p.from, p.to),
+        this.dashboard.intakeByDay(p.from, p.to),
+        this.hotspots(p),
+      ]);
     const sum = (counts: Map<string | null, number>) => [...counts.values()].reduce((a, n) => a + n, 0);
-    const supervisedRows = await this.admin.superviseCounts(column[opts.groupBy], p.from, p.to);
     const supervised = new Map(supervisedRows.map((r) => [r.key, r]));
     const supervisedTotal = supervisedRows.reduce(
       (t, r) => ({ urged: t.urged + r.urged, escalated: t.escalated + r.escalated }),
@@ -253,7 +258,6 @@ export class ReportService {
       sum(yoyBy),
       supervisedTotal,
     );
-    const daily = await this.dashboard.intakeByDay(p.from, p.to);
     return {
       kind: opts.kind,
       groupBy: opts.groupBy,
@@ -265,7 +269,7 @@ export class ReportService {
       totals,
       rows,
       daily,
-      hotspots: await this.hotspots(p),
+      hotspots,
       hotspotRule: {
         zh: `热点判定：本期上报数 ≥ ${HOTSPOT.minCount}，且 ≥ 此前 ${HOTSPOT.windows} 个等长周期的均值 + ${HOTSPOT.sigmas} 倍标准差，且 ≥ 均值的 ${HOTSPOT.minRatio} 倍（按网格和小类分别判定）。`,
         en: `Hotspot rule: reported this period ≥ ${HOTSPOT.minCount}, and ≥ the mean + ${HOTSPOT.sigmas} standard deviations of the ${HOTSPOT.windows} preceding periods of the same length, and ≥ ${HOTSPOT.minRatio} × that mean (judged per grid cell and per minor class).`,
@@ -285,11 +289,14 @@ export class ReportService {
       })),
     ];
     const out: Hotspot[] = [];
-    for (const kind of ['cell', 'class'] as const) {
-      for (const { key, counts } of await this.admin.countsInWindows(
-        kind === 'cell' ? 'cell_code' : 'minor_class_code',
-        windows,
-      )) {
+    const kinds = ['cell', 'class'] as const;
+    const counted = await Promise.all(
+      kinds.map((kind) =>
+        this.admin.countsInWindows(kind === 'cell' ? 'cell_code' : 'minor_class_code', windows),
+      ),
+    );
+    for (const [k, kind] of kinds.entries()) {
+      for (const { key, counts } of counted[k]!) {
         const [count = 0, ...history] = counts;
         const mean = history.reduce((a, b) => a + b, 0) / history.length;
         const sd = Math.sqrt(history.reduce((a, b) => a + (b - mean) ** 2, 0) / history.length);

@@ -51,6 +51,7 @@ import type {
   StoredCaseEvent,
 } from './case-types.ts';
 import { SUMMARY_COLUMNS, type CaseSummaryRow } from './case-types.ts';
+import { scanRows } from './scan.ts';
 
 export type {
   AppliedAction,
@@ -700,39 +701,42 @@ export class CaseStore implements CaseStorePort {
       lt(cases.firstDispatchedAt, opts.to),
       base,
     );
-    const rows = this.db
-      .select({
-        key: sql<string | null>`${keyCol}`,
-        dispatched: sql<number>`count(*)`,
-        disposed: sql<number>`sum(case when ${cases.disposedAt} is not null then 1 else 0 end)`,
-        disposedOnTime: sql<number>`sum(case when ${cases.disposedAt} is not null and ${cases.disposedLate} = 0 then 1 else 0 end)`,
-        closed: sql<number>`sum(case when ${cases.closedAt} is not null then 1 else 0 end)`,
-        closedOnTime: sql<number>`sum(case when ${cases.closedAt} is not null and ${cases.disposedLate} = 0 then 1 else 0 end)`,
-        reworked: sql<number>`sum(case when ${cases.reworkCount} > 0 and ${cases.closedAt} is not null then 1 else 0 end)`,
-        redispatched: sql<number>`sum(case when ${cases.redispatchCount} > 0 then 1 else 0 end)`,
-        overdueOpen: sql<number>`sum(case when ${cases.closedAt} is null and ${sql.raw(SHOWS_LIGHT_PREDICATE)} and ${cases.dueAt} < ${opts.now} then 1 else 0 end)`,
-        // the stored duration (whole milliseconds), not two instants parsed for every case
-        avgDisposalHours: sql<number | null>`avg(${cases.disposalMillis}) / ${sql.raw(MILLIS_PER_HOUR_SQL)}`,
-        rated: sql<number>`count(${cases.satisfaction})`,
-        avgSatisfaction: sql<number | null>`avg(${cases.satisfaction})`,
-      })
-      .from(cases)
-      .where(inPeriod)
-      .groupBy(keyCol)
-      .all();
-    const filed = this.db
-      .select({ key: sql<string | null>`${keyCol}`, n: sql<number>`count(*)` })
-      .from(cases)
-      .where(
-        and(
-          sql`${cases.reportedAt} >= ${opts.from}`,
-          lt(cases.reportedAt, opts.to),
-          sql.raw(FILED_PREDICATE),
-          base,
-        ),
-      )
-      .groupBy(keyCol)
-      .all();
+    const figures = {
+      key: sql<string | null>`${keyCol}`,
+      dispatched: sql<number>`count(*)`,
+      disposed: sql<number>`sum(case when ${cases.disposedAt} is not null then 1 else 0 end)`,
+      disposedOnTime: sql<number>`sum(case when ${cases.disposedAt} is not null and ${cases.disposedLate} = 0 then 1 else 0 end)`,
+      closed: sql<number>`sum(case when ${cases.closedAt} is not null then 1 else 0 end)`,
+      closedOnTime: sql<number>`sum(case when ${cases.closedAt} is not null and ${cases.disposedLate} = 0 then 1 else 0 end)`,
+      reworked: sql<number>`sum(case when ${cases.reworkCount} > 0 and ${cases.closedAt} is not null then 1 else 0 end)`,
+      redispatched: sql<number>`sum(case when ${cases.redispatchCount} > 0 then 1 else 0 end)`,
+      overdueOpen: sql<number>`sum(case when ${cases.closedAt} is null and ${sql.raw(SHOWS_LIGHT_PREDICATE)} and ${cases.dueAt} < ${opts.now} then 1 else 0 end)`,
+      // the stored duration (whole milliseconds), not two instants parsed for every case
+      avgDisposalHours: sql<number | null>`avg(${cases.disposalMillis}) / ${sql.raw(MILLIS_PER_HOUR_SQL)}`,
+      rated: sql<number>`count(${cases.satisfaction})`,
+      avgSatisfaction: sql<number | null>`avg(${cases.satisfaction})`,
+    };
+    const filedFields = { key: sql<string | null>`${keyCol}`, n: sql<number>`count(*)` };
+    // two scans of the period's cases, side by side on reader threads when the database has them
+    const [rows, filed] = await Promise.all([
+      scanRows(this.database, figures, this.db.select(figures).from(cases).where(inPeriod).groupBy(keyCol)),
+      scanRows(
+        this.database,
+        filedFields,
+        this.db
+          .select(filedFields)
+          .from(cases)
+          .where(
+            and(
+              sql`${cases.reportedAt} >= ${opts.from}`,
+              lt(cases.reportedAt, opts.to),
+              sql.raw(FILED_PREDICATE),
+              base,
+            ),
+          )
+          .groupBy(keyCol),
+      ),
+    ]);
     const filedBy = new Map(filed.map((r) => [r.key, r.n]));
     const out: EvaluationRow[] = rows.map((r) => ({
       ...r,
@@ -758,12 +762,16 @@ export class CaseStore implements CaseStorePort {
     groupBy: EvaluationGroup;
   }): Promise<Array<{ key: string | null; n: number }>> {
     const keyCol = evaluationKeyOf(opts.groupBy);
-    return this.db
-      .select({ key: sql<string | null>`${keyCol}`, n: sql<number>`count(*)` })
-      .from(cases)
-      .where(and(sql`${cases.firstDispatchedAt} >= ${opts.from}`, lt(cases.firstDispatchedAt, opts.to)))
-      .groupBy(keyCol)
-      .all();
+    const fields = { key: sql<string | null>`${keyCol}`, n: sql<number>`count(*)` };
+    return scanRows(
+      this.database,
+      fields,
+      this.db
+        .select(fields)
+        .from(cases)
+        .where(and(sql`${cases.firstDispatchedAt} >= ${opts.from}`, lt(cases.firstDispatchedAt, opts.to)))
+        .groupBy(keyCol),
+    );
   }
 
   /** Cases reported per local (Beijing) calendar day in [from, to), the offset from the domain's calendar: from the day counts when whole days. */
