@@ -110,6 +110,9 @@ export async function load(opts: {
  * second's quota, as autocannon's overallRate sends), latency measured per request from its
  * scheduled start, so queueing delay counts.
  */
+/** Paced load each server takes before its measured paced runs, not counted: steady state at the rate. */
+export const PACED_WARMUP_SECONDS = 3;
+
 export async function paced(opts: {
   url: string;
   headers: Record<string, string>;

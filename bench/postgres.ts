@@ -22,6 +22,7 @@ import {
   login,
   median,
   paced,
+  PACED_WARMUP_SECONDS,
   percentile,
   ROOT,
   startServerProcess,
@@ -166,6 +167,14 @@ export default async function runPostgresBench(): Promise<BenchFigure[]> {
       ratio: median(pgRps) / median(sqliteRps),
       goal: { of: 'ratio', op: '>=', bound: 0.5 },
       note: `medians of ${RUNS} alternating ${SECONDS}-s runs; PostgreSQL ${pgRps.map((x) => x.toFixed(0)).join(' / ')}, SQLite ${sqliteRps.map((x) => x.toFixed(0)).join(' / ')}; ${failures} failed requests`,
+    });
+    // steady state at 200/s, not the way out of the closed-loop runs just before (as bench/intake.ts)
+    await paced({
+      url: intakeUrl(onPg.url),
+      headers: hPg,
+      body: INTAKE_BODY,
+      rate: 200,
+      seconds: PACED_WARMUP_SECONDS,
     });
     const pacedRuns = [];
     for (let i = 0; i < 5; i++)
