@@ -408,7 +408,14 @@ export const notificationOutbox = pgTable(
   },
   (t) => [
     uniqueIndex('notification_outbox_event_kind').on(t.eventId, t.kind),
-    index('notification_outbox_due').on(t.status, t.nextAttemptAt),
+    // PostgreSQL only: the sender's claim (`status = 'pending' … order by id limit n`) walks the
+    // pending rows in id order. Not an index on status: every message leaves 'pending' by an update,
+    // and under MVCC each update leaves its old 'pending' entry until vacuum, which a bitmap scan
+    // visits every time (19,558 stale entries, 5.3 ms a claim, after a minute at 200 cases/s).
+    // A plain index scan marks the dead ones as it passes them, so a claim stays a few entries long.
+    index('notification_outbox_pending')
+      .on(t.id)
+      .where(sql`${t.status} = 'pending'`),
   ],
 );
 
