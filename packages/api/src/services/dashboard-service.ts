@@ -20,7 +20,7 @@ import {
 import { summarizeCase, type CaseSummary } from '../live/case-bus.ts';
 import type { Clock } from './clock.ts';
 import { OpenCaseIndex } from './open-case-index.ts';
-import { openCaseMarkersJson, OPEN_CASE_MARKER_LIMIT } from './open-case-markers.ts';
+import { OpenCaseMarkersCache, OPEN_CASE_MARKER_LIMIT } from './open-case-markers.ts';
 import type { ReferenceService } from './reference-service.ts';
 
 export interface OpenCase extends CaseSummary {
@@ -57,6 +57,7 @@ export const beijingDayStart = (d: Date) => localDayStart(d);
 /** The supervisors' figures: live snapshot, counts per cell and unit, and the evaluation (综合考评). */
 export class DashboardService {
   private readonly openIndex: OpenCaseIndex;
+  private readonly markers: OpenCaseMarkersCache;
   /** Reads only: every change of a case goes through `CaseService`. */
   constructor(
     private readonly store: CaseStorePort,
@@ -72,14 +73,16 @@ export class DashboardService {
     private readonly history: CaseHistoryReads = store,
   ) {
     this.openIndex = new OpenCaseIndex(store);
+    this.markers = new OpenCaseMarkersCache(store, markerLimit);
   }
 
   /**
    * The open cases matching `filter` as the map's slim marker tuples, and whether they were cut:
-   * the JSON text of `OpenCaseMarkers`, sent as it is.
+   * the JSON text of `OpenCaseMarkers`, sent as it is; the same text again while no case has
+   * changed (`OpenCaseMarkersCache`).
    */
   openCaseMarkersJson(filter: CaseFilter = {}): Promise<string> {
-    return openCaseMarkersJson(this.store, filter, this.markerLimit);
+    return this.markers.get(filter);
   }
 
   /**

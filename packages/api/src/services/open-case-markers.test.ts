@@ -7,7 +7,12 @@ import { OPEN_STATES } from '@citygrid/domain';
 import { seedHistory } from '../seed/history.ts';
 import { seedReferenceData } from '../seed/reference.ts';
 import { createServices, type Services } from '../compose.ts';
-import { openCaseMarkersJson, OPEN_CASE_MARKER_LIMIT, type OpenCaseMarkers } from './open-case-markers.ts';
+import {
+  openCaseMarkersJson,
+  OpenCaseMarkersCache,
+  OPEN_CASE_MARKER_LIMIT,
+  type OpenCaseMarkers,
+} from './open-case-markers.ts';
 
 const listOpenCaseMarkers = async (...args: Parameters<typeof openCaseMarkersJson>) =>
   JSON.parse(await openCaseMarkersJson(...args)) as OpenCaseMarkers;
@@ -103,5 +108,80 @@ describe('the open-case markers limit', () => {
     } finally {
       small.live.close();
     }
+  });
+});
+
+describe('the markers cache', () => {
+  /** The store, counting the marker lists it is asked for. */
+  const counted = () => {
+    const store = new CaseStore(database, database.writer);
+    const calls = { lists: 0 };
+    return {
+      calls,
+      store: {
+        lastEventId: () => store.lastEventId(),
+        listMarkersJson: (...args: Parameters<CaseStore['listMarkersJson']>) => {
+          calls.lists++;
+          return store.listMarkersJson(...args);
+        },
+      },
+    };
+  };
+
+  it('answers the same filter from memory while no case has changed, whatever the order of its fields', async () => {
+    const { store, calls } = counted();
+    const cache = new OpenCaseMarkersCache(store);
+    const first = await cache.get({ unitCode: 'U09', openOnly: true });
+    expect(await cache.get({ openOnly: true, unitCode: 'U09' })).toBe(first);
+    expect(calls.lists).toBe(1);
+    expect(first).toBe(
+      await openCaseMarkersJson(new CaseStore(database, database.writer), { unitCode: 'U09' }),
+    );
+    // another filter is another text, read once
+    const all = await cache.get({});
+    expect(all).not.toBe(first);
+    await cache.get({});
+    expect(calls.lists).toBe(2);
+  });
+
+  it('reads again after any committed event: a new case is on the next answer', async () => {
+    const { store, calls } = counted();
+    const cache = new OpenCaseMarkersCache(store);
+    const before = JSON.parse(await cache.get({})) as OpenCaseMarkers;
+    const filed = await s.cases.intake(
+      {
+        nature: 'complaint',
+        minorClassCode: 'C0302',
+        description: '垃圾箱满溢，请处理',
+        urgency: 'normal',
+        location: { lat: 43.934, lng: 116.086 },
+      },
+      null,
+      '市民',
+    );
+    const after = JSON.parse(await cache.get({})) as OpenCaseMarkers;
+    expect(calls.lists).toBe(2);
+    expect(after.markers).toHaveLength(before.markers.length + 1);
+    expect(after.markers.map((m) => m[0])).toContain(filed.caseNumber);
+  });
+
+  it('keeps at most its entries and characters, the least recently used going first', async () => {
+    const { store, calls } = counted();
+    const cache = new OpenCaseMarkersCache(store, OPEN_CASE_MARKER_LIMIT, 2);
+    await cache.get({ unitCode: 'U01' });
+    await cache.get({ unitCode: 'U02' });
+    await cache.get({ unitCode: 'U01' }); // used: U02 is now the oldest
+    await cache.get({ unitCode: 'U03' }); // evicts U02
+    expect(calls.lists).toBe(3);
+    await cache.get({ unitCode: 'U01' });
+    await cache.get({ unitCode: 'U03' });
+    expect(calls.lists).toBe(3);
+    await cache.get({ unitCode: 'U02' });
+    expect(calls.lists).toBe(4);
+    // a text over the character budget is answered, not kept
+    const tiny = new OpenCaseMarkersCache(store, OPEN_CASE_MARKER_LIMIT, 8, 10);
+    await tiny.get({});
+    await tiny.get({});
+    expect(calls.lists).toBe(6);
   });
 });

@@ -51,3 +51,62 @@ export async function openCaseMarkersJson(
   );
   return `{"markers":${json},"truncated":${truncated},"limit":${limit}}`;
 }
+
+/** A filter as a cache key: the same filter gives the same key whatever the order of its fields. */
+const keyOf = (filter: CaseFilter): string =>
+  JSON.stringify(
+    Object.entries(filter)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+
+/**
+ * The markers' JSON texts of the last few filters, each with the position of the event log it was
+ * read at. A map opened again with no case changed since (supervisors opening the map at a shift's
+ * start, the wall reloading) is answered from memory; the first committed event, from any path or
+ * node, sends the next read to the database (one index lookup, `lastEventId`, says whether one
+ * came). Every field of a marker changes only with an event of its case. The position is read before
+ * the list, so a text read while a case changed is stored as older than it is and read again.
+ * Bounded by entries and by characters (a 100,000-marker text is ~16 MB).
+ */
+export class OpenCaseMarkersCache {
+  private readonly texts = new Map<string, { position: number; json: string }>();
+  private chars = 0;
+
+  constructor(
+    private readonly store: Pick<CaseStorePort, 'listMarkersJson' | 'lastEventId'>,
+    private readonly limit: number = OPEN_CASE_MARKER_LIMIT,
+    private readonly maxEntries = 8,
+    private readonly maxChars = 40_000_000,
+  ) {}
+
+  async get(filter: CaseFilter = {}): Promise<string> {
+    const key = keyOf(filter);
+    const position = await this.store.lastEventId();
+    const kept = this.texts.get(key);
+    if (kept?.position === position) {
+      // most recently used last
+      this.texts.delete(key);
+      this.texts.set(key, kept);
+      return kept.json;
+    }
+    const json = await openCaseMarkersJson(this.store, filter, this.limit);
+    this.forget(key);
+    if (json.length <= this.maxChars) {
+      this.texts.set(key, { position, json });
+      this.chars += json.length;
+      for (const [oldest] of this.texts) {
+        if (this.texts.size <= this.maxEntries && this.chars <= this.maxChars) break;
+        this.forget(oldest);
+      }
+    }
+    return json;
+  }
+
+  private forget(key: string): void {
+    const kept = this.texts.get(key);
+    if (!kept) return;
+    this.chars -= kept.json.length;
+    this.texts.delete(key);
+  }
+}
