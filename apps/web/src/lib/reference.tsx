@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import {
   computeTrafficLight,
+  trafficLightOf,
   createWorkCalendar,
   isAwaitingCheck,
   isClockSuspended,
@@ -120,8 +121,19 @@ export type MarkerClass = 'red' | 'yellow' | 'green' | 'grey' | 'blue' | 'parked
 export function markerClassOf(c: TimedCase, calendar: WorkCalendar, now: Date): MarkerClass {
   if (isAwaitingCheck(c.state)) return 'blue';
   if (isClockSuspended(c.state)) return 'parked';
-  const l = lightOf(c, calendar, now);
-  return l ? l.light : 'grey';
+  if (!c.dispatchedAt || !c.dueAt || !showsLight(c.state)) return 'grey';
+  // the light alone: every marker is coloured when the map loads and each minute after
+  try {
+    return trafficLightOf({
+      start: new Date(c.dispatchedAt),
+      due: new Date(c.dueAt),
+      now,
+      limitUnit: c.limitUnit as TimeLimitUnit,
+      calendar,
+    });
+  } catch {
+    return 'grey';
+  }
 }
 export const MARKER_COLORS: Record<MarkerClass, string> = {
   red: '#e5484d',

@@ -12,6 +12,7 @@ export {
 export {
   computeTrafficLight,
   extendDeadline,
+  trafficLightOf,
   YELLOW_THRESHOLD,
   type TrafficLight,
   type TrafficLightInput,

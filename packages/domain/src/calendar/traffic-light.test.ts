@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { getDefaultWorkCalendar } from './default-calendar.ts';
-import { computeTrafficLight, extendDeadline } from './traffic-light.ts';
+import { computeTrafficLight, extendDeadline, trafficLightOf } from './traffic-light.ts';
 import type { TrafficLight } from './traffic-light.ts';
 import type { TimeLimit } from './work-calendar.ts';
 
@@ -159,5 +159,39 @@ describe('traffic light properties', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('trafficLightOf, the light alone', () => {
+  it("is computeTrafficLight's light for any start, due, now and unit", () => {
+    const base = bj('2025-09-26 09:00').getTime(); // the week before the National Day holiday
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 30 * 24 * 60 }),
+        fc.integer({ min: -24 * 60, max: 20 * 24 * 60 }),
+        fc.integer({ min: -2 * 24 * 60, max: 40 * 24 * 60 }),
+        fc.constantFrom('working_hours', 'working_days', 'calendar_hours' as const),
+        (startMin, dueAfterMin, nowAfterMin, limitUnit) => {
+          const start = new Date(base + startMin * 60_000);
+          const due = new Date(start.getTime() + dueAfterMin * 60_000);
+          const now = new Date(start.getTime() + nowAfterMin * 60_000);
+          const input = { start, due, now, limitUnit, calendar };
+          expect(trafficLightOf(input)).toBe(computeTrafficLight(input).light);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('refuses an invalid date, naming it', () => {
+    expect(() =>
+      trafficLightOf({
+        start: new Date(NaN),
+        due: new Date(),
+        now: new Date(),
+        limitUnit: 'calendar_hours',
+        calendar,
+      }),
+    ).toThrow(/start/);
   });
 });

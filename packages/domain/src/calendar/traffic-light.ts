@@ -63,6 +63,26 @@ export function computeTrafficLight(input: TrafficLightInput): TrafficLightResul
 }
 
 /**
+ * The light alone, as `computeTrafficLight(input).light`, for the many at once (the map colours every
+ * open case when it loads and as the clock runs): an overdue case is red without measuring any time,
+ * and the time remaining, which only the light's label needs, is never measured.
+ */
+export function trafficLightOf(input: TrafficLightInput): TrafficLight {
+  const { start, due, now, limitUnit, calendar } = input;
+  assertValidDate(start, 'start');
+  assertValidDate(due, 'due');
+  assertValidDate(now, 'now');
+  if (now.getTime() > due.getTime()) return 'red';
+  const working = isWorkingUnit(limitUnit);
+  const total = working
+    ? calendar.workingMsBetween(start, due)
+    : Math.max(0, due.getTime() - start.getTime());
+  const used = working ? calendar.workingMsBetween(start, now) : Math.max(0, now.getTime() - start.getTime());
+  const usedFraction = total > 0 ? used / total : now.getTime() < start.getTime() ? 0 : 1;
+  return usedFraction >= YELLOW_THRESHOLD ? 'yellow' : 'green';
+}
+
+/**
  * The new due instant after an approved extension (延期): `extra` counted from the old due, with the
  * same conventions as `WorkCalendar.addTimeLimit`.
  */
