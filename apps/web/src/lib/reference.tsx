@@ -10,6 +10,7 @@ import {
   isOpenState,
   showsLight,
   type TimeLimitUnit,
+  type TrafficLightInput,
   type TrafficLight,
   type WorkCalendar,
 } from '@citygrid/domain';
@@ -96,22 +97,29 @@ export interface TimedCase {
   limitUnit: string;
 }
 
-/** The domain's rule (`showsLight`): a light only while a unit holds a dispatched, running case. */
+/**
+ * What the light of `c` is computed from, or null when it has none: the domain's rule
+ * (`showsLight`), a light only while a unit holds a dispatched, running case; a stored time that does
+ * not parse gives none either (nor, in the callers, one the working calendar cannot measure).
+ */
+function lightInputOf(c: TimedCase, calendar: WorkCalendar, now: Date): TrafficLightInput | null {
+  if (!c.dispatchedAt || !c.dueAt || !showsLight(c.state)) return null;
+  const start = new Date(c.dispatchedAt);
+  const due = new Date(c.dueAt);
+  if (Number.isNaN(start.getTime()) || Number.isNaN(due.getTime())) return null;
+  return { start, due, now, limitUnit: c.limitUnit as TimeLimitUnit, calendar };
+}
+
 export function lightOf(
   c: TimedCase,
   calendar: WorkCalendar,
   now: Date,
 ): { light: TrafficLight; remainingMs: number; usedFraction: number } | null {
-  if (!c.dispatchedAt || !c.dueAt || !showsLight(c.state)) return null;
+  const input = lightInputOf(c, calendar, now);
   try {
-    return computeTrafficLight({
-      start: new Date(c.dispatchedAt),
-      due: new Date(c.dueAt),
-      now,
-      limitUnit: c.limitUnit as TimeLimitUnit,
-      calendar,
-    });
+    return input && computeTrafficLight(input);
   } catch {
+    // e.g. a time outside the years the working calendar holds
     return null;
   }
 }
@@ -121,16 +129,10 @@ export type MarkerClass = 'red' | 'yellow' | 'green' | 'grey' | 'blue' | 'parked
 export function markerClassOf(c: TimedCase, calendar: WorkCalendar, now: Date): MarkerClass {
   if (isAwaitingCheck(c.state)) return 'blue';
   if (isClockSuspended(c.state)) return 'parked';
-  if (!c.dispatchedAt || !c.dueAt || !showsLight(c.state)) return 'grey';
   // the light alone: every marker is coloured when the map loads and each minute after
+  const input = lightInputOf(c, calendar, now);
   try {
-    return trafficLightOf({
-      start: new Date(c.dispatchedAt),
-      due: new Date(c.dueAt),
-      now,
-      limitUnit: c.limitUnit as TimeLimitUnit,
-      calendar,
-    });
+    return input ? trafficLightOf(input) : 'grey';
   } catch {
     return 'grey';
   }
