@@ -239,7 +239,8 @@ export async function reportsOf(
 
 /** The new case's columns in the order of `FILE_AT_ONCE`'s parameters $1… */
 const CASE_INSERT_COLUMNS = CASE_INSERT_KEYS.map(snake);
-const at = (n: number) => `$${CASE_INSERT_COLUMNS.length + n}`;
+/** The n-th parameter after the case's columns. */
+const paramAfterCase = (n: number) => `$${CASE_INSERT_COLUMNS.length + n}`;
 
 /**
  * The text of `fileCaseAtOnce`'s statement, written once: the case's columns are $1…$N, then the
@@ -255,18 +256,18 @@ const FILE_AT_ONCE = `
     key as (
       insert into idempotency_keys (key, request_hash, case_id, created_at)
       select k.key, k.request_hash, new_case.id, k.created_at
-      from new_case, jsonb_to_recordset(${at(1)}::text::jsonb)
+      from new_case, jsonb_to_recordset(${paramAfterCase(1)}::text::jsonb)
         as k(key text, request_hash text, created_at text)),
     appended as (
       insert into case_events (case_id, case_number, seq, type, actor_user_id, actor_role, actor_name, actor_unit_code, at, from_state, to_state, reason, note, attachments, action)
       select new_case.id, e.case_number, e.seq, e.type, e.actor_user_id, e.actor_role, e.actor_name, e.actor_unit_code, e.at, e.from_state, e.to_state, e.reason, e.note, e.attachments, e.action
-      from new_case, jsonb_populate_recordset(null::case_events, ${at(2)}::text::jsonb) as e
-      where (select pg_advisory_xact_lock(${at(3)})::text) is not null
+      from new_case, jsonb_populate_recordset(null::case_events, ${paramAfterCase(2)}::text::jsonb) as e
+      where (select pg_advisory_xact_lock(${paramAfterCase(3)})::text) is not null
       returning id, seq),
     queued as (
       insert into notification_outbox (case_id, event_id, kind, phone, lang, params, status, attempts, next_attempt_at, created_at)
       select new_case.id, appended.id, o.kind, o.phone, o.lang, o.params, 'pending', 0, o.at, o.at
-      from new_case, jsonb_to_recordset(${at(4)}::text::jsonb)
+      from new_case, jsonb_to_recordset(${paramAfterCase(4)}::text::jsonb)
         as o(seq integer, kind text, phone text, lang text, params jsonb, at text)
         left join appended on appended.seq = o.seq
       on conflict do nothing)

@@ -42,23 +42,37 @@ function assertValidDate(value: unknown, field: string): asserts value is Date {
   }
 }
 
-/** Computes the light; red iff `now > due` (wall time), so a case is never red before it is due. */
-export function computeTrafficLight(input: TrafficLightInput): TrafficLightResult {
-  const { start, due, now, limitUnit, calendar } = input;
-  assertValidDate(start, 'start');
-  assertValidDate(due, 'due');
-  assertValidDate(now, 'now');
-  const measure = isWorkingUnit(limitUnit)
-    ? (a: Date, b: Date): number => calendar.workingMsBetween(a, b)
-    : (a: Date, b: Date): number => Math.max(0, b.getTime() - a.getTime());
+type Measure = (a: Date, b: Date) => number;
 
+/** The input's dates checked, and how its limit's unit measures time between two instants. */
+function measureOf(input: TrafficLightInput): Measure {
+  assertValidDate(input.start, 'start');
+  assertValidDate(input.due, 'due');
+  assertValidDate(input.now, 'now');
+  const { calendar } = input;
+  return isWorkingUnit(input.limitUnit)
+    ? (a, b) => calendar.workingMsBetween(a, b)
+    : (a, b) => Math.max(0, b.getTime() - a.getTime());
+}
+
+/** Time used in `[start, now)` over the time in `[start, due)` (see `TrafficLightResult`). */
+function usedFractionOf({ start, due, now }: TrafficLightInput, measure: Measure): number {
   const total = measure(start, due);
   const used = measure(start, now);
-  const usedFraction = total > 0 ? used / total : now.getTime() < start.getTime() ? 0 : 1;
+  return total > 0 ? used / total : now.getTime() < start.getTime() ? 0 : 1;
+}
+
+const lightBefore = (usedFraction: number): TrafficLight =>
+  usedFraction >= YELLOW_THRESHOLD ? 'yellow' : 'green';
+
+/** Computes the light; red iff `now > due` (wall time), so a case is never red before it is due. */
+export function computeTrafficLight(input: TrafficLightInput): TrafficLightResult {
+  const measure = measureOf(input);
+  const { due, now } = input;
+  const usedFraction = usedFractionOf(input, measure);
   const overdue = now.getTime() > due.getTime();
   const remainingMs = overdue ? 0 - measure(due, now) : measure(now, due);
-
-  const light: TrafficLight = overdue ? 'red' : usedFraction >= YELLOW_THRESHOLD ? 'yellow' : 'green';
+  const light: TrafficLight = overdue ? 'red' : lightBefore(usedFraction);
   return { light, usedFraction, remainingMs: remainingMs === 0 ? 0 : remainingMs };
 }
 
@@ -68,18 +82,9 @@ export function computeTrafficLight(input: TrafficLightInput): TrafficLightResul
  * and the time remaining, which only the light's label needs, is never measured.
  */
 export function trafficLightOf(input: TrafficLightInput): TrafficLight {
-  const { start, due, now, limitUnit, calendar } = input;
-  assertValidDate(start, 'start');
-  assertValidDate(due, 'due');
-  assertValidDate(now, 'now');
-  if (now.getTime() > due.getTime()) return 'red';
-  const working = isWorkingUnit(limitUnit);
-  const total = working
-    ? calendar.workingMsBetween(start, due)
-    : Math.max(0, due.getTime() - start.getTime());
-  const used = working ? calendar.workingMsBetween(start, now) : Math.max(0, now.getTime() - start.getTime());
-  const usedFraction = total > 0 ? used / total : now.getTime() < start.getTime() ? 0 : 1;
-  return usedFraction >= YELLOW_THRESHOLD ? 'yellow' : 'green';
+  const measure = measureOf(input);
+  if (input.now.getTime() > input.due.getTime()) return 'red';
+  return lightBefore(usedFractionOf(input, measure));
 }
 
 /**
