@@ -14,6 +14,7 @@ import {
 import { openDatabase, openPgStores, sqliteStores, type CityStores } from '@citygrid/db';
 import { createApp, type NodeLifecycle } from './app.ts';
 import type { ServerConfig } from './env.ts';
+import { createHttpServer } from './http-server.ts';
 
 export interface RunningServer {
   url: string;
@@ -122,7 +123,7 @@ export async function startServer(
   const lifecycle: NodeLifecycle = { draining: false, eventStreams: new Set() };
   const app = createApp(services, config, lifecycle);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    const s = createHttpServer(app).listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
