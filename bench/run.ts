@@ -14,6 +14,7 @@ import { ROOT } from './lib.ts';
 const MODULES = [
   'grid',
   'intake',
+  'gc',
   'fanout',
   'dashboard',
   'search',

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import getRawBody from 'raw-body';
 import { TRPCError, type AnyTRPCRouter } from '@trpc/server';
 import {
   callProcedure,
@@ -94,20 +95,22 @@ function queryInput(req: Request): string | undefined {
 }
 
 /**
- * A mutation's body text; over `limit` bytes is PAYLOAD_TOO_LARGE, as tRPC answers. The rest of a
- * body too large is read and dropped, not cut off (a reset connection would lose the answer).
+ * A mutation's body text, read by raw-body (UTF-8 decoded across chunk boundaries, the limit counted
+ * as bytes arrive); over `limit` bytes is PAYLOAD_TOO_LARGE, as tRPC answers. The rest of a body too
+ * large is read and dropped, not cut off (a reset connection would lose the answer).
+ *
+ * raw-body rather than the reader this file had (`data` and `end` listeners gathering Buffers): with
+ * that reader about 950 KB of each young-generation collection survived under intake at an even 200
+ * cases/s, against about 350 KB with raw-body, and scavenges took 4-6 ms against 2-3 (the server's
+ * `--trace-gc-nvp`, `pnpm bench gc`). Decoding to a string with `setEncoding` or reading in paused
+ * mode kept the survival; what raw-body does differently was not pinned down.
  */
-function readBody(req: Request, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) return void chunks.push(chunk);
-      req.off('data', onData).off('end', onEnd).resume();
-      reject(new TRPCError({ code: 'PAYLOAD_TOO_LARGE' }));
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
-    req.on('data', onData).on('end', onEnd).once('error', reject);
-  });
+async function readBody(req: Request, limit: number): Promise<string> {
+  try {
+    return await getRawBody(req, { limit, encoding: 'utf8' });
+  } catch (e) {
+    if ((e as { type?: unknown }).type !== 'entity.too.large') throw e;
+    req.resume();
+    throw new TRPCError({ code: 'PAYLOAD_TOO_LARGE' });
+  }
 }

@@ -26,6 +26,7 @@ export class ChildServer {
   private readonly exited: Promise<number | string | null>;
   /** The child's recent output, for failure messages. */
   output = '';
+  private readonly outputListeners = new Set<(text: string) => void>();
 
   constructor(
     readonly databasePath: string,
@@ -56,13 +57,21 @@ export class ChildServer {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-4000);
+      const text = chunk.toString();
+      this.output = (this.output + text).slice(-4000);
+      for (const listener of this.outputListeners) listener(text);
     };
     this.child.stdout?.on('data', keep);
     this.child.stderr?.on('data', keep);
     this.exited = new Promise((resolve) =>
       this.child.once('exit', (code, signal) => resolve(signal ?? code)),
     );
+  }
+
+  /** Hands `listener` everything the child prints (stdout and stderr) from now on; returns the stop. */
+  onOutput(listener: (text: string) => void): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
   }
 
   get pid(): number | undefined {
