@@ -1,10 +1,9 @@
 /** Shared pieces of the benchmarks: child servers, login, load, statistics. */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import type { PacedOutcome, PacedRun } from './paced-client.ts';
 import type { BenchFigure } from './types.ts';
 import { loginHeaders, REPO_ROOT, startChildServer, type ChildServer } from '@citygrid/server/testing';
 
@@ -106,14 +105,14 @@ export async function load(opts: {
   };
 }
 
-/** Paced load each server takes before its measured paced runs, not counted: steady state at the rate. */
-export const PACED_WARMUP_SECONDS = 3;
-
 /**
  * Open-loop load at an even pace: one request every 1/rate s on a schedule (not bursts of a
  * second's quota, as autocannon's overallRate sends), latency measured per request from its
  * scheduled start, so queueing delay counts.
  */
+/** Paced load each server takes before its measured paced runs, not counted: steady state at the rate. */
+export const PACED_WARMUP_SECONDS = 3;
+
 export async function paced(opts: {
   url: string;
   headers: Record<string, string>;
@@ -121,41 +120,53 @@ export async function paced(opts: {
   rate: number;
   seconds: number;
   /**
-   * Called once per answered request, after the run: ms since the run's start it was due, its
-   * latency, and how late the load generator itself sent it (part of the latency that is not the
-   * server's).
+   * Called once per answered request: ms since the run's start it was due, its latency, and how late
+   * the load generator itself sent it (part of the latency that is not the server's).
    */
   onSample?: (dueMs: number, latencyMs: number, sendLagMs: number) => void;
 }): Promise<LoadResult> {
-  // the loop runs in a process of its own (paced-client.ts): this one's heap and GCs stay out of it
-  const run: PacedRun = {
-    url: opts.url,
-    headers: opts.headers,
-    body: opts.body,
-    rate: opts.rate,
-    seconds: opts.seconds,
-  };
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(REPO_ROOT, 'bench/paced-client.ts'), JSON.stringify(run)],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`the load generator exited with ${String(code)}`);
-  const o = JSON.parse(out) as PacedOutcome;
-  for (const [due, latency, lag] of o.samples) opts.onSample?.(due, latency, lag);
-  const latencies = o.samples.map((x) => x[1]);
+  const { Agent, request } = await import('undici');
+  const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
+  const interval = 1000 / opts.rate;
+  const total = Math.round(opts.rate * opts.seconds);
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const inflight: Promise<void>[] = [];
+  const t0 = performance.now();
+  let sendLagMaxMs = 0;
+  for (let i = 0; i < total; i++) {
+    const due = t0 + i * interval;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const sendLag = performance.now() - due;
+    sendLagMaxMs = Math.max(sendLagMaxMs, sendLag);
+    inflight.push(
+      request(opts.url, { method: 'POST', headers: opts.headers, body: opts.body, dispatcher: agent })
+        .then(async (res) => {
+          await res.body.arrayBuffer();
+          if (res.statusCode >= 300) non2xx++;
+          const latency = performance.now() - due;
+          latencies.push(latency);
+          opts.onSample?.(due - t0, latency, sendLag);
+        })
+        .catch(() => {
+          errors++;
+        }),
+    );
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - t0) / 1000;
+  await agent.close();
   return {
-    rps: latencies.length / o.elapsedS,
+    rps: latencies.length / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies.reduce((a, b) => Math.max(a, b), 0),
-    errors: o.errors,
-    non2xx: o.non2xx,
-    requests: o.requests,
-    sendLagMaxMs: o.samples.reduce((a, x) => Math.max(a, x[2]), 0),
+    errors,
+    non2xx,
+    requests: total,
+    sendLagMaxMs,
     over25: latencies.filter((l) => l > 25).length,
   };
 }
