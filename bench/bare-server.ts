@@ -1,5 +1,14 @@
-/** The baseline: an Express JSON endpoint doing no work, on the same stack as the real server. */
+/**
+ * The baseline: an Express JSON endpoint doing no work, on the same stack as the real server.
+ *
+ *   node --import tsx bench/bare-server.ts <port> [born]
+ *
+ * On Node's default HTTP server, as a plain Express app runs (intake's baseline); with `born`, on the
+ * command center's `createHttpServer`, its requests made with the app's prototypes (bench/gc.ts).
+ */
+import http from 'node:http';
 import express from 'express';
+import { createHttpServer } from '@citygrid/server/http-server';
 
 const app = express();
 app.use(express.json({ limit: '1mb' }));
@@ -8,4 +17,4 @@ app.post(/.*/, (req, res) => {
 });
 app.get('/health', (_req, res) => res.json({ status: 'ok' }));
 const port = Number(process.argv[2] ?? 0);
-app.listen(port, '127.0.0.1');
+(process.argv[3] === 'born' ? createHttpServer(app) : http.createServer(app)).listen(port, '127.0.0.1');

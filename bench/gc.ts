@@ -6,21 +6,19 @@
  * and the more often a major GC.
  * 1. A bare Express 5 JSON endpoint at an even 200 requests/s: requests and responses born with the
  *    app's prototypes (`createHttpServer`, what the command center listens through) vs Node's default
- *    server, where Express changes each request's prototype (`bench/gc-express.ts`).
+ *    server, where Express changes each request's prototype (`bench/bare-server.ts`).
  * 2. The command center (production bundle) under intake at an even 200 cases/s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchFigure } from './types.ts';
 import {
-  freePort,
   INTAKE_BODY,
   login,
   median,
   paced,
   PACED_WARMUP_SECONDS,
   percentile,
-  ROOT,
+  startBareServer,
   startServerProcess,
   tempDir,
 } from './lib.ts';
@@ -81,40 +79,6 @@ const survivalOf = (w: Window) =>
   );
 const pausesOf = (w: Window) => w.scavenges.map((s) => s.pauseMs);
 
-async function startBareExpress(mode: 'born' | 'default') {
-  const port = await freePort();
-  const proc: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--no-concurrent-marking',
-      ...TRACE,
-      '--import',
-      'tsx',
-      join(ROOT, 'bench/gc-express.ts'),
-      mode,
-      String(port),
-    ],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const listeners = new Set<(t: string) => void>();
-  const relay = (c: Buffer) => listeners.forEach((l) => l(c.toString()));
-  proc.stdout?.on('data', relay);
-  proc.stderr?.on('data', relay);
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    if ((await fetch(`${url}/health`).catch(() => null))?.ok) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    onOutput: (l: (t: string) => void) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    stop: () => proc.kill('SIGTERM'),
-  };
-}
-
 export default async function runGcBench(): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
   const json = { 'content-type': 'application/json' };
@@ -122,9 +86,12 @@ export default async function runGcBench(): Promise<BenchFigure[]> {
   const runs: Record<'born' | 'default', Window[]> = { born: [], default: [] };
   for (let round = 0; round < 2; round++)
     for (const mode of ['default', 'born'] as const) {
-      const s = await startBareExpress(mode);
+      const s = await startBareServer({
+        born: mode === 'born',
+        nodeArgs: ['--no-concurrent-marking', ...TRACE],
+      });
       try {
-        runs[mode].push(await measure(`${s.url}/echo`, json, s.onOutput));
+        runs[mode].push(await measure(`${s.url}/echo`, json, (l) => s.onOutput(l)));
       } finally {
         s.stop();
       }

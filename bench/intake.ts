@@ -6,20 +6,18 @@
  * 2. Durable commit rate: the default (WAL fsynced off the event loop before acknowledging) vs FULL
  *    vs NORMAL (no fsync before acknowledging), and the machine's raw fsync rate.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchFigure } from './types.ts';
 import {
-  freePort,
   INTAKE_BODY,
   load,
   login,
   median,
   paced,
   PACED_WARMUP_SECONDS,
-  ROOT,
   slowFsyncFigure,
+  startBareServer,
   startServerProcess,
   tempDir,
   walFsyncOf,
@@ -31,25 +29,6 @@ const SECONDS = 5;
 const CONNECTIONS = 16;
 const PACED_RUNS = 5;
 const PACED_SECONDS = 5;
-
-async function startBare(): Promise<{ url: string; stop: () => void }> {
-  const port = await freePort();
-  const proc = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'bench/bare-server.ts'), String(port)],
-    { cwd: ROOT, stdio: 'ignore' },
-  );
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i++) {
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url, stop: () => proc.kill('SIGTERM') };
-}
 
 function rawFsyncRate(dir: string, seconds = 2): number {
   const file = join(dir, 'fsync.bin');
@@ -78,7 +57,7 @@ export default async function runIntakeBench(): Promise<BenchFigure[]> {
     // the default but for V8's marking on helper threads (its own default; gc-marking.ts)
     startServerProcess({ DATABASE_PATH: join(dir, 'concurrent.db'), GC_MARKING: 'concurrent' }),
   ]);
-  const bare = await startBare();
+  const bare = await startBareServer();
   const [hFull, hNormal, hInline, hConcurrent] = [
     await login(full.url),
     await login(normal.url),

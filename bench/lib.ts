@@ -1,11 +1,17 @@
 /** Shared pieces of the benchmarks: child servers, login, load, statistics. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { BenchFigure } from './types.ts';
-import { loginHeaders, REPO_ROOT, startChildServer, type ChildServer } from '@citygrid/server/testing';
+import {
+  freePort,
+  loginHeaders,
+  REPO_ROOT,
+  startChildServer,
+  type ChildServer,
+} from '@citygrid/server/testing';
 
 export { freePort, INTAKE_BODY, REPO_ROOT as ROOT } from '@citygrid/server/testing';
 
@@ -51,6 +57,54 @@ export function startServerProcess(
   const built = opts.built ?? true;
   if (built) ensureServerBuild();
   return startChildServer(env, { ...opts, built });
+}
+
+/** The bare Express endpoint (bench/bare-server.ts) in a child process, running until `stop()`. */
+export interface BareServer {
+  url: string;
+  /** Hands `listener` everything the process prints from now on; returns the stop. */
+  onOutput(listener: (text: string) => void): () => void;
+  stop(): void;
+}
+
+/**
+ * Start the bare endpoint and wait until /health answers: on Node's default server (intake's
+ * baseline) or `born` with the app's prototypes (`createHttpServer`); `nodeArgs` go to node.
+ */
+export async function startBareServer(
+  opts: { born?: boolean; nodeArgs?: string[] } = {},
+): Promise<BareServer> {
+  const port = await freePort();
+  const proc = spawn(
+    process.execPath,
+    [
+      ...(opts.nodeArgs ?? []),
+      '--import',
+      'tsx',
+      join(REPO_ROOT, 'bench/bare-server.ts'),
+      String(port),
+      ...(opts.born ? ['born'] : []),
+    ],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const listeners = new Set<(text: string) => void>();
+  // always read, so that a full pipe never stops the server
+  const relay = (chunk: Buffer) => listeners.forEach((l) => l(chunk.toString()));
+  proc.stdout.on('data', relay);
+  proc.stderr.on('data', relay);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if ((await fetch(`${url}/health`).catch(() => null))?.ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    onOutput(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    stop: () => proc.kill('SIGTERM'),
+  };
 }
 
 /** Log in like the browser does; returns the headers an authenticated mutation needs. */
