@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCity } from '../stores/case-reads-city.ts';
 import { openPgDatabase, pgClientOptions, type PgDatabase } from './client.ts';
+import { PgAdminStore } from './pg-admin-store.ts';
 import { PgCaseReads } from './pg-case-reads.ts';
 import { PgCaseStore } from './pg-case-store.ts';
 import * as pgSchema from './schema.ts';
@@ -23,6 +24,7 @@ describe.runIf(pg.available)('PgCaseReads query plans', () => {
   let db: PgDatabase;
   let traced: postgres.Sql;
   let reads: PgCaseReads;
+  let admin: PgAdminStore;
   const sent: Array<{ text: string; params: unknown[] }> = [];
 
   beforeAll(async () => {
@@ -54,10 +56,9 @@ describe.runIf(pg.available)('PgCaseReads query plans', () => {
       ...pgClientOptions(1, url),
       debug: (_c, text, params) => void sent.push({ text, params }),
     });
-    reads = new PgCaseReads({
-      sql: traced,
-      db: drizzle({ client: traced, schema: pgSchema, casing: 'snake_case' }),
-    });
+    const tracedDb = { sql: traced, db: drizzle({ client: traced, schema: pgSchema, casing: 'snake_case' }) };
+    reads = new PgCaseReads(tracedDb);
+    admin = new PgAdminStore(tracedDb);
   }, 240_000);
   afterAll(async () => {
     await traced?.end({ timeout: 5 });
@@ -116,5 +117,18 @@ describe.runIf(pg.available)('PgCaseReads query plans', () => {
     expect(await planOf(() => reads.countClosedBetween(FROM, TO))).toContain(
       'Index Only Scan using cases_closed_at',
     );
+  });
+
+  it("reads a monthly report's hotspot windows as one range of the day counts, never a parallel plan", async () => {
+    // the current month and the six before it, as the report's hotspots ask for them (Beijing midnights)
+    const month = (k: number) =>
+      new Date(Date.parse('2026-10-01T00:00:00+08:00') + k * 30 * 86_400_000).toISOString();
+    const windows = Array.from({ length: 7 }, (_, i) => ({ from: month(-i), to: month(1 - i) }));
+    for (const column of ['cell_code', 'minor_class_code'] as const) {
+      const plan = await planOf(() => admin.countsInWindows(column, windows));
+      expect(plan, column).not.toMatch(/Gather|Parallel|\bcases\b/);
+      expect(plan.match(/ on case_day_counts\b/g), column).toHaveLength(1);
+      expect(plan, column).toMatch(/Index Cond: \(\(dimension = .*day >= .*day < /);
+    }
   });
 });

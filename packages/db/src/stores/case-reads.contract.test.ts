@@ -423,6 +423,12 @@ describe.runIf(pg.available)('case reads: SQLite and PostgreSQL answer the same'
       [{ from: bj('2026-01-01'), to: bj('2027-12-31') }],
       [{ from: bj('2026-10-01'), to: bj('2026-10-02') }],
       [{ from: bj('2020-01-01'), to: bj('2020-02-01') }],
+      // out of order and overlapping: a day is counted in every window it falls in
+      [
+        { from: bj('2026-10-15'), to: bj('2026-10-20') },
+        { from: bj('2026-10-01'), to: bj('2026-11-01') },
+        { from: bj('2026-09-01'), to: bj('2026-10-05') },
+      ],
     ];
     let nonEmpty = 0;
     for (const windows of windowSets)
