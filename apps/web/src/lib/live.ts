@@ -11,18 +11,33 @@ export type LiveStatus = 'connected' | 'connecting' | 'error' | 'idle';
  * the server restarted and the connection was refused for a while) we open a new one from the last
  * id we saw. Events are handed over in batches (at most every `flushMs`) so a burst re-renders once.
  */
-export function useLiveCaseEvents(onEvents: (events: LiveCaseEvent[]) => void, flushMs = 150): LiveStatus {
+export function useLiveCaseEvents(
+  onEvents: (events: LiveCaseEvent[]) => void,
+  /**
+   * Where the stream starts: after this event id (what a snapshot was read at: the server replays
+   * every event since), from now when undefined; null waits (the snapshot is not in yet). Read when
+   * the stream opens; later values are ignored (the stream goes on from the last event it saw).
+   */
+  after?: number | null,
+  flushMs = 150,
+): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>('connecting');
   const handler = useRef(onEvents);
   useEffect(() => {
     handler.current = onEvents;
   }, [onEvents]);
+  const start = useRef(after);
+  useEffect(() => {
+    start.current = after;
+  }, [after]);
+  const waiting = after === null;
 
   useEffect(() => {
+    if (waiting) return;
     let buffer: LiveCaseEvent[] = [];
     let flushTimer: ReturnType<typeof setTimeout> | null = null;
     let retryTimer: ReturnType<typeof setTimeout> | null = null;
-    let lastId: number | null = null;
+    let lastId: number | null = start.current ?? null;
     let source: EventSource | null = null;
     let stopped = false;
 
@@ -60,7 +75,7 @@ export function useLiveCaseEvents(onEvents: (events: LiveCaseEvent[]) => void, f
       if (flushTimer) clearTimeout(flushTimer);
       if (retryTimer) clearTimeout(retryTimer);
     };
-  }, [flushMs]);
+  }, [flushMs, waiting]);
 
   return status;
 }

@@ -86,6 +86,12 @@ export function useOpenCasesLive(
     },
     [queryClient, trpc],
   );
-  const live = useLiveCaseEvents(handle);
+  // the stream starts after the position the markers were read at: the server replays whatever
+  // changed since, however long ago that was (a map opened again shows its kept markers at once);
+  // if they cannot be had, from now
+  const live = useLiveCaseEvents(
+    handle,
+    openCases.data ? openCases.data.position : openCases.isError ? undefined : null,
+  );
   return { openCases, live, ticker };
 }

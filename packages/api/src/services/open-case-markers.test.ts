@@ -89,6 +89,7 @@ describe('the open-case markers limit', () => {
       markers: [],
       truncated: false,
       limit: 5,
+      position: await store.lastEventId(),
     });
   });
 
@@ -108,6 +109,35 @@ describe('the open-case markers limit', () => {
     } finally {
       small.live.close();
     }
+  });
+});
+
+describe('the position of the markers in the event log', () => {
+  it("is the log's last event when read, and moves with the next change, read from memory or not", async () => {
+    const store = new CaseStore(database, database.writer);
+    const before = await store.lastEventId();
+    expect(before).toBeGreaterThan(0);
+    const first = JSON.parse(await s.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
+    expect(first.position).toBe(before);
+    // from memory: the same position
+    expect((JSON.parse(await s.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers).position).toBe(before);
+    // a case filed: the next read is of the log after it, and holds the case
+    const filed = await s.cases.intake(
+      {
+        nature: 'complaint',
+        minorClassCode: 'C0302',
+        description: '垃圾箱满溢，请处理',
+        urgency: 'normal',
+        location: { lat: 43.934, lng: 116.086 },
+      },
+      null,
+      '市民',
+    );
+    const after = JSON.parse(await s.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
+    expect(after.position).toBe(await store.lastEventId());
+    expect(after.position).toBeGreaterThan(before);
+    expect(after.markers.map((m) => m[0])).toContain(filed.caseNumber);
+    expect(first.markers.map((m) => m[0])).not.toContain(filed.caseNumber);
   });
 });
 

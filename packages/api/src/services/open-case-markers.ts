@@ -27,6 +27,13 @@ export interface OpenCaseMarkers {
   markers: OpenCaseMarker[];
   truncated: boolean;
   limit: number;
+  /**
+   * The id of the event log's last event when the list was read (read before the list: a case that
+   * changed meanwhile is in the list and after the position too). A live stream opened with
+   * `lastEventId` = this misses nothing the list does not hold, however long after the list it opens
+   * (the map fetches its markers before it mounts; a map opened again shows the kept list).
+   */
+  position: number;
 }
 
 /**
@@ -41,15 +48,25 @@ export const OPEN_CASE_MARKER_LIMIT = 100_000;
  * computed: the map colours them itself as the clock runs), and the text goes out as it is.
  */
 export async function openCaseMarkersJson(
-  store: Pick<CaseStorePort, 'listMarkersJson'>,
+  store: Pick<CaseStorePort, 'listMarkersJson' | 'lastEventId'>,
   filter: CaseFilter = {},
   limit: number = OPEN_CASE_MARKER_LIMIT,
+): Promise<string> {
+  return markersText(store, filter, limit, await store.lastEventId());
+}
+
+/** The markers' text of `filter` read after `position` was read. */
+async function markersText(
+  store: Pick<CaseStorePort, 'listMarkersJson'>,
+  filter: CaseFilter,
+  limit: number,
+  position: number,
 ): Promise<string> {
   const { json, truncated } = await store.listMarkersJson(
     { ...filter, ...(filter.states?.length ? {} : { openOnly: true }) },
     limit,
   );
-  return `{"markers":${json},"truncated":${truncated},"limit":${limit}}`;
+  return `{"markers":${json},"truncated":${truncated},"limit":${limit},"position":${position}}`;
 }
 
 /** A filter as a cache key: the same filter gives the same key whatever the order of its fields. */
@@ -90,7 +107,7 @@ export class OpenCaseMarkersCache {
       this.texts.set(key, kept);
       return kept.json;
     }
-    const json = await openCaseMarkersJson(this.store, filter, this.limit);
+    const json = await markersText(this.store, filter, this.limit, position);
     this.forget(key);
     if (json.length <= this.maxChars) {
       this.texts.set(key, { position, json });
