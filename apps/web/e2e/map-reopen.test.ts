@@ -1,17 +1,14 @@
-import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   CITY_CENTRE,
   MAP_VIEWPORT,
-  launchBrowser,
+  goToRoute,
   loginAs,
   loginPage,
   mapDebug,
   newContext,
-  startWebServer,
   waitUntil,
-  type TestServer,
+  webServerAndBrowser,
 } from './support.ts';
 
 /**
@@ -19,17 +16,7 @@ import {
  * starts after the position those markers were read at: a case filed while the supervisor was on
  * another screen is replayed onto the map, not lost until a reload.
  */
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startWebServer(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (server) rmSync(server.dir, { recursive: true, force: true });
-});
+const env = webServerAndBrowser();
 
 const intakeInput = (description: string) => ({
   callerPhone: '13800000045',
@@ -42,10 +29,10 @@ const intakeInput = (description: string) => ({
 
 describe('the command map opened again', () => {
   it('shows a case filed while the supervisor was on another screen, without a reload', async () => {
-    const operator = (await loginAs(server, 'operator')).client;
+    const operator = (await loginAs(env.server, 'operator')).client;
     const before = await operator.intake.create.mutate(intakeInput('离开地图前的案件'));
 
-    const page = await loginPage(await newContext(browser, MAP_VIEWPORT), server.url, 'supervisor');
+    const page = await loginPage(await newContext(env.browser, MAP_VIEWPORT), env.server.url, 'supervisor');
     await page.locator('[data-testid="live-status"][data-status="connected"]').waitFor();
     await waitUntil(
       () => mapDebug.markerColor(page, before.caseNumber),
@@ -58,16 +45,12 @@ describe('the command map opened again', () => {
     });
 
     // the supervisor goes to the reports; the map (and its live stream) unmounts
-    await page.evaluate(() => {
-      location.hash = '#/reports';
-    });
+    await goToRoute(page, '/reports');
     await page.locator('[data-testid="live-status"]').waitFor({ state: 'detached' });
     const meanwhile = await operator.intake.create.mutate(intakeInput('离开地图时的案件'));
 
     // and comes back: the kept markers, then what changed since they were read
-    await page.evaluate(() => {
-      location.hash = '#/map';
-    });
+    await goToRoute(page, '/map');
     await waitUntil(
       () => mapDebug.markerColor(page, meanwhile.caseNumber),
       (c) => c !== null,

@@ -3,10 +3,11 @@
  * headless Chromium, logging in through the login screen, screenshots, and a tiny PNG.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { startTestServer, type TestServer } from '@citygrid/server/testing';
 import type { CitygridDebug } from '../src/lib/debug.ts';
 
@@ -78,6 +79,23 @@ export function ensureWebBuild(): void {
 export async function startWebServer(): Promise<TestServer> {
   ensureWebBuild();
   return startTestServer({ WEB_DIST });
+}
+
+/**
+ * A server (`startWebServer`) and a browser for the tests of one file: started in `beforeAll`, read
+ * from the returned object inside the tests; closed, and the server's folder removed, in `afterAll`.
+ */
+export function webServerAndBrowser(): { readonly server: TestServer; readonly browser: Browser } {
+  const held = {} as { server: TestServer; browser: Browser };
+  beforeAll(async () => {
+    [held.server, held.browser] = await Promise.all([startWebServer(), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await held.browser?.close();
+    await held.server?.close();
+    if (held.server) rmSync(held.server.dir, { recursive: true, force: true });
+  });
+  return held;
 }
 
 export function launchBrowser(): Promise<Browser> {

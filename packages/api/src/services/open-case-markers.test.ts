@@ -48,6 +48,20 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** A citizen's located complaint, filed through the service (one case, its events committed). */
+const fileOneCase = () =>
+  s.cases.intake(
+    {
+      nature: 'complaint',
+      minorClassCode: 'C0302',
+      description: '垃圾箱满溢，请处理',
+      urgency: 'normal',
+      location: { lat: 43.934, lng: 116.086 },
+    },
+    null,
+    '市民',
+  );
+
 describe('the open-case markers limit', () => {
   it('has located open cases to cut', () => {
     expect(located).toBeGreaterThan(20);
@@ -122,17 +136,7 @@ describe('the position of the markers in the event log', () => {
     // from memory: the same position
     expect((JSON.parse(await s.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers).position).toBe(before);
     // a case filed: the next read is of the log after it, and holds the case
-    const filed = await s.cases.intake(
-      {
-        nature: 'complaint',
-        minorClassCode: 'C0302',
-        description: '垃圾箱满溢，请处理',
-        urgency: 'normal',
-        location: { lat: 43.934, lng: 116.086 },
-      },
-      null,
-      '市民',
-    );
+    const filed = await fileOneCase();
     const after = JSON.parse(await s.dashboard.openCaseMarkersJson({})) as OpenCaseMarkers;
     expect(after.position).toBe(await store.lastEventId());
     expect(after.position).toBeGreaterThan(before);
@@ -178,17 +182,7 @@ describe('the markers cache', () => {
     const { store, calls } = counted();
     const cache = new OpenCaseMarkersCache(store);
     const before = JSON.parse(await cache.get({})) as OpenCaseMarkers;
-    const filed = await s.cases.intake(
-      {
-        nature: 'complaint',
-        minorClassCode: 'C0302',
-        description: '垃圾箱满溢，请处理',
-        urgency: 'normal',
-        location: { lat: 43.934, lng: 116.086 },
-      },
-      null,
-      '市民',
-    );
+    const filed = await fileOneCase();
     const after = JSON.parse(await cache.get({})) as OpenCaseMarkers;
     expect(calls.lists).toBe(2);
     expect(after.markers).toHaveLength(before.markers.length + 1);
