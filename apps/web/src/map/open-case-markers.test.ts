@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LiveCaseEvent, OpenCaseMarker } from '../lib/trpc';
-import { latestByCase, markerOf, patchMarkers } from './open-case-markers';
+import { catchUpMarkers, latestByCase, markerOf, patchMarkers } from './open-case-markers';
 
 type LiveCase = LiveCaseEvent['case'];
 
@@ -97,5 +97,36 @@ describe('patchMarkers', () => {
     expect(
       patchMarkers(markers, latestByCase([event(liveCase('A', { version: 4, state: 'closed' }))]), all),
     ).toBe(markers);
+  });
+});
+
+describe('catchUpMarkers', () => {
+  const read = (markers: OpenCaseMarker[], position: number) => ({
+    markers,
+    truncated: false,
+    limit: 100_000,
+    position,
+  });
+
+  it('applies the live events received after the position the list was read at, and only those', () => {
+    const data = read([marker('A', 2), marker('B', 1)], 20);
+    const received = [
+      event(liveCase('B', { version: 1, state: 'closed' }), 19), // in the list already: its B is newer
+      event(liveCase('C', { version: 1 }), 21), // filed after the read
+      event(liveCase('A', { version: 3, state: 'closed' }), 22), // closed after the read
+    ];
+    const out = catchUpMarkers(data, received, all);
+    expect(out.markers.map((m) => m[0])).toEqual(['B', 'C']);
+    expect(out.position).toBe(20);
+    // only the map's own cases: the filter's twin decides
+    expect(catchUpMarkers(data, received, (c) => c.caseNumber !== 'C').markers.map((m) => m[0])).toEqual([
+      'B',
+    ]);
+  });
+
+  it('returns the list itself when nothing newer was received', () => {
+    const data = read([marker('A', 2)], 20);
+    expect(catchUpMarkers(data, [], all)).toBe(data);
+    expect(catchUpMarkers(data, [event(liveCase('Z', { version: 1 }), 20)], all)).toBe(data);
   });
 });

@@ -1,5 +1,5 @@
 import { isOpenState } from '@citygrid/domain';
-import type { LiveCaseEvent, OpenCaseMarker } from '../lib/trpc';
+import type { LiveCaseEvent, OpenCaseMarker, OpenCaseMarkers } from '../lib/trpc';
 import type { TimedCase } from '../lib/reference';
 
 type LiveCase = LiveCaseEvent['case'];
@@ -61,6 +61,23 @@ export function patchMarkers(
   let out = replaced ?? markers;
   if (removed.size) out = out.filter((m) => !removed.has(m[0]));
   return appended.length ? [...out, ...appended] : out;
+}
+
+/**
+ * Markers read at `data.position` brought up to date with the live events already received after it.
+ * The stream runs on while a list is fetched (another filter, a refetch): an event committed after
+ * the server read the list and delivered before the answer arrived finds no list to patch, and
+ * without this it would be lost for that list. Events at or before the position are in the list.
+ */
+export function catchUpMarkers(
+  data: OpenCaseMarkers,
+  received: readonly LiveCaseEvent[],
+  belongs: (c: LiveCase) => boolean,
+): OpenCaseMarkers {
+  const missed = received.filter((e) => e.id > data.position);
+  if (missed.length === 0) return data;
+  const markers = patchMarkers(data.markers, latestByCase(missed), belongs);
+  return markers === data.markers ? data : { ...data, markers };
 }
 
 /** What `markerClassOf` needs of a marker to colour it by its traffic light. */

@@ -8,12 +8,14 @@ import {
   type OpenCaseMarkers,
 } from '../lib/trpc';
 import { useLiveCaseEvents } from '../lib/live';
-import { latestByCase, patchMarkers } from './open-case-markers';
+import { catchUpMarkers, latestByCase, patchMarkers } from './open-case-markers';
 
 type LiveCase = LiveCaseEvent['case'];
 
 /** How many live events the ticker keeps. */
 const TICKER_LENGTH = 40;
+/** The live events kept to bring a list fetched meanwhile up to date (`catchUpMarkers`). */
+const RECEIVED_KEPT = 2_000;
 /** Counts and lists other than the markers are refetched at most this often while events arrive. */
 const REFRESH_MS = 800;
 
@@ -39,11 +41,18 @@ export function useOpenCasesLive(
   const trpc = useTRPC();
   const trpcClient = useTRPCClient();
   const queryClient = useQueryClient();
-  // sent as one JSON text and parsed natively here: see the procedure
+  /** The newest live events received, oldest first (at most RECEIVED_KEPT). */
+  const received = useRef<LiveCaseEvent[]>([]);
+  // sent as one JSON text and parsed natively here: see the procedure; then brought up to date with
+  // what the stream delivered while it was on its way
   const openCases = useQuery({
     queryKey: markersKey(filter),
     queryFn: async ({ signal }) =>
-      JSON.parse(await trpcClient.dashboard.openCaseMarkers.query(filter, { signal })) as OpenCaseMarkers,
+      catchUpMarkers(
+        JSON.parse(await trpcClient.dashboard.openCaseMarkers.query(filter, { signal })) as OpenCaseMarkers,
+        received.current,
+        belongs,
+      ),
     staleTime: Infinity,
     placeholderData: keepPreviousData,
   });
@@ -64,6 +73,9 @@ export function useOpenCasesLive(
 
   const handle = useCallback(
     (events: LiveCaseEvent[]) => {
+      received.current.push(...events);
+      if (received.current.length > RECEIVED_KEPT)
+        received.current.splice(0, received.current.length - RECEIVED_KEPT);
       const latest = latestByCase(events);
       const { filter: f, belongs: inView, onEvents: listener } = current.current;
       queryClient.setQueryData(markersKey(f), (old: OpenCaseMarkers | undefined) => {
