@@ -91,7 +91,7 @@ export default async function runGcBench(): Promise<BenchFigure[]> {
         nodeArgs: ['--no-concurrent-marking', ...TRACE],
       });
       try {
-        runs[mode].push(await measure(`${s.url}/echo`, json, (l) => s.onOutput(l)));
+        runs[mode].push(await measure(`${s.url}/echo`, json, s.onOutput));
       } finally {
         s.stop();
       }

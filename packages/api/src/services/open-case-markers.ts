@@ -31,7 +31,7 @@ export interface OpenCaseMarkers {
    * The id of the event log's last event when the list was read (read before the list: a case that
    * changed meanwhile is in the list and after the position too). A live stream opened with
    * `lastEventId` = this misses nothing the list does not hold, however long after the list it opens
-   * (the map fetches its markers before it mounts; a map opened again shows the kept list).
+   * (a map opened again shows its kept list and starts its stream from here).
    */
   position: number;
 }
