@@ -8,13 +8,24 @@ import { debugState } from '../lib/debug';
 import { timedOf } from './open-case-markers';
 import { CaseCanvasLayer, type CanvasCluster, type CanvasDot } from './case-canvas-layer';
 import { DOT_RADIUS, clusterRadius, expandZoomOf } from './case-canvas-geometry';
-import type { ClusterRequest, ClusterResponse, IndexedCase, WorkerCluster } from './case-cluster-protocol';
+import {
+  CasePatchBuilder,
+  CaseSlots,
+  transferablesOf,
+  type CasePatch,
+  type ClusterRequest,
+  type ClusterResponse,
+  type WorkerCluster,
+} from './case-cluster-protocol';
 
 /** What the layer keeps per case on the main thread: enough to draw it and to answer the debug handle. */
 interface Entry {
   source: OpenCaseMarker;
   cls: MarkerClass;
+  /** How the worker knows the case (see case-cluster-protocol). */
+  slot: number;
 }
+
 
 const CLASS_OF_RANK = Object.fromEntries(
   Object.entries(MARKER_RANK).map(([cls, rank]) => [rank, cls]),
@@ -44,12 +55,13 @@ export function CaseClusterLayer({
 }) {
   const map = useMap();
   const entries = useRef(new Map<string, Entry>());
+  const slots = useRef(new CaseSlots());
   const click = useRef(onCaseClick);
   useEffect(() => {
     click.current = onCaseClick;
   }, [onCaseClick]);
   /** Sends a change to the worker; set while mounted. */
-  const send = useRef<((upsert: IndexedCase[], remove: string[]) => void) | null>(null);
+  const send = useRef<((patch: CasePatch) => void) | null>(null);
   /** Recolours or removes a case drawn as a single dot right away; set while mounted. */
   const touchDot = useRef<((caseNumber: string) => void) | null>(null);
 
@@ -57,8 +69,9 @@ export function CaseClusterLayer({
   // committed them, and indexes them while the browser lays out and paints the page they came with
   useLayoutEffect(() => {
     const byCase = entries.current;
+    const bySlot = slots.current;
     const worker = new Worker(new URL('./case-cluster.worker.ts', import.meta.url), { type: 'module' });
-    const post = (msg: ClusterRequest) => worker.postMessage(msg);
+    const post = (msg: ClusterRequest, transfer: Transferable[] = []) => worker.postMessage(msg, transfer);
     // every cluster and single case is drawn by ONE path on the map's canvas (see CaseCanvasLayer)
     const layer = new CaseCanvasLayer().addTo(map);
     layer.on('click', (e: L.LeafletMouseEvent) => {
@@ -78,11 +91,11 @@ export function CaseClusterLayer({
 
     // --- patches to the worker: sent at once (the first load of 10,000 cases is then indexed in the
     // worker while this thread renders the page); the worker coalesces what arrives in one task ---
-    send.current = (upsert, remove) => post({ type: 'patch', upsert, remove });
+    send.current = (patch) => post({ type: 'patch', ...patch }, transferablesOf(patch));
 
     // --- drawing what the worker answers for the current view ---
     touchDot.current = (cn) => layer.recolorDot(cn, byCase.get(cn)?.cls ?? null);
-    const draw = (clusters: WorkerCluster[], singles: string[]) => {
+    const draw = (clusters: WorkerCluster[], singles: Int32Array) => {
       const drawnClusters: CanvasCluster[] = clusters.map(([lat, lng, count, worstRank, expansionZoom]) => ({
         lat,
         lng,
@@ -91,9 +104,10 @@ export function CaseClusterLayer({
         expansionZoom,
       }));
       const dots: CanvasDot[] = [];
-      for (const cn of singles) {
-        const e = byCase.get(cn);
-        if (e) dots.push({ caseNumber: cn, lat: e.source[1], lng: e.source[2], cls: e.cls });
+      for (const slot of singles) {
+        const cn = bySlot.caseAt(slot);
+        const e = cn === undefined ? undefined : byCase.get(cn);
+        if (e) dots.push({ caseNumber: cn!, lat: e.source[1], lng: e.source[2], cls: e.cls });
       }
       layer.setItems(drawnClusters, dots);
     };
@@ -160,6 +174,7 @@ export function CaseClusterLayer({
       send.current = null;
       touchDot.current = null;
       byCase.clear();
+      bySlot.clear();
       debugState.markers = null;
     };
   }, [map]);
@@ -167,8 +182,8 @@ export function CaseClusterLayer({
   // diff the markers against the entries; only what changed goes to the worker
   useLayoutEffect(() => {
     const byCase = entries.current;
-    const upsert: IndexedCase[] = [];
-    const remove: string[] = [];
+    const bySlot = slots.current;
+    const patch = new CasePatchBuilder(markers.length);
     const seen = new Set<string>();
     for (const m of markers) {
       const cn = m[0];
@@ -180,35 +195,37 @@ export function CaseClusterLayer({
         existing.source = m;
         continue;
       }
-      byCase.set(cn, { source: m, cls });
-      upsert.push([cn, m[1], m[2], MARKER_RANK[cls]]);
+      const slot = existing?.slot ?? bySlot.take(cn);
+      byCase.set(cn, { source: m, cls, slot });
+      patch.upsert(slot, m[1], m[2], MARKER_RANK[cls]);
       if (existing) touchDot.current?.(cn);
     }
     if (seen.size !== byCase.size) {
-      for (const cn of byCase.keys()) {
+      for (const [cn, e] of byCase) {
         if (!seen.has(cn)) {
           byCase.delete(cn);
-          remove.push(cn);
+          patch.remove(e.slot);
+          bySlot.release(e.slot);
           touchDot.current?.(cn);
         }
       }
     }
-    if (upsert.length || remove.length) send.current?.(upsert, remove);
+    if (!patch.empty) send.current?.(patch.build());
     // `now` is deliberately not a dependency: the tick effect below recolours
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [markers, calendar]);
 
   // the clock ticks: lights change colour without any event
   useEffect(() => {
-    const upsert: IndexedCase[] = [];
+    const patch = new CasePatchBuilder(entries.current.size);
     for (const [cn, e] of entries.current) {
       const cls = markerClassOf(timedOf(e.source), calendar, now);
       if (cls === e.cls) continue;
       e.cls = cls;
-      upsert.push([cn, e.source[1], e.source[2], MARKER_RANK[cls]]);
+      patch.upsert(e.slot, e.source[1], e.source[2], MARKER_RANK[cls]);
       touchDot.current?.(cn);
     }
-    if (upsert.length) send.current?.(upsert, []);
+    if (!patch.empty) send.current?.(patch.build());
   }, [now, calendar]);
 
   return null;

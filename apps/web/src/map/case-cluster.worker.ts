@@ -1,8 +1,9 @@
 /// <reference lib="webworker" />
 /**
  * The command map's clustering, off the main thread: a supercluster index over the open cases.
- * The main thread sends patches (cases added, moved or recoloured; cases gone) and asks for the
- * clusters of one view (bounding box + zoom); it never holds the index.
+ * The main thread sends patches (cases added, moved or recoloured; cases gone; each case by its
+ * slot, as transferred typed arrays) and asks for the clusters of one view (bounding box + zoom); it
+ * never holds the index.
  *
  * supercluster has no incremental insert: a patch marks the index stale and the rebuild runs once
  * for every patch that arrived in the same task, here in the worker, so the map keeps drawing frames
@@ -10,10 +11,10 @@
  * trip through the main thread, which may be busy rendering the page the cases came with).
  */
 import Supercluster, { type PointFeature } from 'supercluster';
-import type { ClusterRequest, ClusterResponse, ClusterPoint, WorkerCluster } from './case-cluster-protocol';
+import type { ClusterRequest, ClusterResponse, WorkerCluster } from './case-cluster-protocol';
 
 interface Props {
-  caseNumber: string;
+  slot: number;
   rank: number;
 }
 interface ClusterProps {
@@ -23,7 +24,8 @@ interface ClusterProps {
 // in a worker `self` is the worker's scope; the app's DOM typings would call it a Window
 declare const self: DedicatedWorkerGlobalScope;
 const scope = self;
-const points = new Map<string, PointFeature<Props>>();
+/** The cases by slot (a hole where a slot is free). */
+const points: (PointFeature<Props> | undefined)[] = [];
 let index: Supercluster<Props, ClusterProps> | null = null;
 let version = 0;
 let stale = false;
@@ -46,7 +48,9 @@ function rebuild(): void {
       if (p.worst > acc.worst) acc.worst = p.worst;
     },
   });
-  next.load([...points.values()]);
+  const all: PointFeature<Props>[] = [];
+  for (const p of points) if (p) all.push(p);
+  next.load(all);
   index = next;
   version++;
 }
@@ -66,13 +70,15 @@ function scheduleRebuild(): void {
 scope.onmessage = (e: MessageEvent<ClusterRequest>) => {
   const msg = e.data;
   if (msg.type === 'patch') {
-    for (const cn of msg.remove) points.delete(cn);
-    for (const [caseNumber, lat, lng, rank] of msg.upsert) {
-      points.set(caseNumber, {
+    for (const slot of msg.remove) points[slot] = undefined;
+    const { slots, lat, lng, rank } = msg;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      points[slot] = {
         type: 'Feature',
-        geometry: { type: 'Point', coordinates: [lng, lat] },
-        properties: { caseNumber, rank },
-      });
+        geometry: { type: 'Point', coordinates: [lng[i]!, lat[i]!] },
+        properties: { slot, rank: rank[i]! },
+      };
     }
     scheduleRebuild();
     return;
@@ -85,15 +91,22 @@ scope.onmessage = (e: MessageEvent<ClusterRequest>) => {
 
 function answer(msg: Extract<ClusterRequest, { type: 'query' }>): void {
   const clusters: WorkerCluster[] = [];
-  const singles: ClusterPoint[] = [];
+  const singles: number[] = [];
   for (const f of index!.getClusters(msg.bbox, msg.zoom)) {
     const [lng, lat] = f.geometry.coordinates as [number, number];
     const p = f.properties;
     if ('cluster' in p && p.cluster) {
       clusters.push([lat, lng, p.point_count, p.worst, index!.getClusterExpansionZoom(p.cluster_id)]);
     } else {
-      singles.push((p as Props).caseNumber);
+      singles.push((p as Props).slot);
     }
   }
-  scope.postMessage({ type: 'clusters', id: msg.id, version, clusters, singles } satisfies ClusterResponse);
+  const response: ClusterResponse = {
+    type: 'clusters',
+    id: msg.id,
+    version,
+    clusters,
+    singles: Int32Array.from(singles),
+  };
+  scope.postMessage(response, [response.singles.buffer]);
 }
