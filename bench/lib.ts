@@ -1,9 +1,11 @@
 /** Shared pieces of the benchmarks: child servers, login, load, statistics. */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import type { PacerConfig } from './pacer.ts';
 import type { BenchFigure } from './types.ts';
 import {
   freePort,
@@ -159,14 +161,15 @@ export async function load(opts: {
   };
 }
 
-/**
- * Open-loop load at an even pace: one request every 1/rate s on a schedule (not bursts of a
- * second's quota, as autocannon's overallRate sends), latency measured per request from its
- * scheduled start, so queueing delay counts.
- */
 /** Paced load each server takes before its measured paced runs, not counted: steady state at the rate. */
 export const PACED_WARMUP_SECONDS = 3;
 
+/**
+ * Open-loop load at an even pace: one request every 1/rate s on a schedule (not bursts of a
+ * second's quota, as autocannon's overallRate sends), latency measured per request from its
+ * scheduled start, so queueing delay counts. The schedule runs in a process of its own
+ * (`bench/pacer.ts`), whose small heap keeps its own pauses out of the figures.
+ */
 export async function paced(opts: {
   url: string;
   headers: Record<string, string>;
@@ -179,47 +182,51 @@ export async function paced(opts: {
    */
   onSample?: (dueMs: number, latencyMs: number, sendLagMs: number) => void;
 }): Promise<LoadResult> {
-  const { Agent, request } = await import('undici');
-  const agent = new Agent({ connections: 64, pipelining: 1, keepAliveTimeout: 30_000 });
-  const interval = 1000 / opts.rate;
-  const total = Math.round(opts.rate * opts.seconds);
+  // the schedule runs in a lean process of its own (bench/pacer.ts): this process only reads results
+  const config: PacerConfig = {
+    url: opts.url,
+    headers: opts.headers,
+    body: opts.body,
+    rate: opts.rate,
+    seconds: opts.seconds,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/pacer.ts'), JSON.stringify(config)], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const latencies: number[] = [];
   let errors = 0;
   let non2xx = 0;
-  const inflight: Promise<void>[] = [];
-  const t0 = performance.now();
   let sendLagMaxMs = 0;
-  for (let i = 0; i < total; i++) {
-    const due = t0 + i * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const sendLag = performance.now() - due;
+  let elapsedMs: number | null = null;
+  for await (const line of createInterface({ input: child.stdout! })) {
+    if (line === 'e') {
+      errors++;
+      continue;
+    }
+    const [kind, a, b, c, d] = line.split(' ');
+    if (kind === 'done') {
+      elapsedMs = Number(a);
+      continue;
+    }
+    if (kind !== 's') continue;
+    const [due, latency, sendLag, status] = [Number(a), Number(b), Number(c), Number(d)];
+    if (status >= 300) non2xx++;
+    latencies.push(latency);
     sendLagMaxMs = Math.max(sendLagMaxMs, sendLag);
-    inflight.push(
-      request(opts.url, { method: 'POST', headers: opts.headers, body: opts.body, dispatcher: agent })
-        .then(async (res) => {
-          await res.body.arrayBuffer();
-          if (res.statusCode >= 300) non2xx++;
-          const latency = performance.now() - due;
-          latencies.push(latency);
-          opts.onSample?.(due - t0, latency, sendLag);
-        })
-        .catch(() => {
-          errors++;
-        }),
-    );
+    opts.onSample?.(due, latency, sendLag);
   }
-  await Promise.all(inflight);
-  const elapsed = (performance.now() - t0) / 1000;
-  await agent.close();
+  const code = await exited;
+  if (elapsedMs === null) throw new Error(`the paced load generator stopped before the end (exit ${code})`);
   return {
-    rps: latencies.length / elapsed,
+    rps: latencies.length / (elapsedMs / 1000),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies.reduce((a, b) => Math.max(a, b), 0),
     errors,
     non2xx,
-    requests: total,
+    requests: Math.round(opts.rate * opts.seconds),
     sendLagMaxMs,
     over25: latencies.filter((l) => l > 25).length,
   };

@@ -35,7 +35,7 @@ export default async function runSoakBench(): Promise<BenchFigure[]> {
   try {
     const headers = await login(server.url, 'operator');
     const wall = await login(server.url, 'supervisor');
-    // the maps read their streams in another process: this one only paces and times the intake
+    // the maps read their streams in another process, and paced() sends from one of its own
     maps = spawn(
       process.execPath,
       ['--import', 'tsx', join(ROOT, 'bench/live-maps.ts'), server.url, wall.cookie!, String(MAPS)],
