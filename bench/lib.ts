@@ -167,8 +167,9 @@ export const PACED_WARMUP_SECONDS = 3;
 /**
  * Open-loop load at an even pace: one request every 1/rate s on a schedule (not bursts of a
  * second's quota, as autocannon's overallRate sends), latency measured per request from its
- * scheduled start, so queueing delay counts. The schedule runs in a process of its own
- * (`bench/pacer.ts`), whose small heap keeps its own pauses out of the figures.
+ * scheduled start, so queueing delay counts. The schedule runs in one process of its own per bench
+ * process (`bench/pacer.ts`, warmed before its first run and kept), whose small heap keeps its own
+ * pauses out of the figures.
  */
 export async function paced(opts: {
   url: string;
@@ -182,7 +183,6 @@ export async function paced(opts: {
    */
   onSample?: (dueMs: number, latencyMs: number, sendLagMs: number) => void;
 }): Promise<LoadResult> {
-  // the schedule runs in a lean process of its own (bench/pacer.ts): this process only reads results
   const config: PacerConfig = {
     url: opts.url,
     headers: opts.headers,
@@ -190,46 +190,75 @@ export async function paced(opts: {
     rate: opts.rate,
     seconds: opts.seconds,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/pacer.ts'), JSON.stringify(config)], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const latencies: number[] = [];
-  let errors = 0;
-  let non2xx = 0;
-  let sendLagMaxMs = 0;
-  let elapsedMs: number | null = null;
-  for await (const line of createInterface({ input: child.stdout! })) {
-    if (line === 'e') {
-      errors++;
-      continue;
+  // one run at a time on the one generator
+  const previous = pacerTurn;
+  let release: () => void = () => undefined;
+  pacerTurn = new Promise<void>((r) => (release = r));
+  await previous;
+  try {
+    const pacer = await startPacer();
+    pacer.send(config);
+    const latencies: number[] = [];
+    let errors = 0;
+    let non2xx = 0;
+    let sendLagMaxMs = 0;
+    for (;;) {
+      const line = await pacer.next();
+      if (line === 'e') {
+        errors++;
+        continue;
+      }
+      const [kind, a, b, c, d] = line.split(' ');
+      if (kind === 'done') {
+        const elapsedMs = Number(a);
+        return {
+          rps: latencies.length / (elapsedMs / 1000),
+          p50: percentile(latencies, 50),
+          p99: percentile(latencies, 99),
+          max: latencies.reduce((x, y) => Math.max(x, y), 0),
+          errors,
+          non2xx,
+          requests: Math.round(opts.rate * opts.seconds),
+          sendLagMaxMs,
+          over25: latencies.filter((l) => l > 25).length,
+        };
+      }
+      if (kind !== 's') continue;
+      const [due, latency, sendLag, status] = [Number(a), Number(b), Number(c), Number(d)];
+      if (status >= 300) non2xx++;
+      latencies.push(latency);
+      sendLagMaxMs = Math.max(sendLagMaxMs, sendLag);
+      opts.onSample?.(due, latency, sendLag);
     }
-    const [kind, a, b, c, d] = line.split(' ');
-    if (kind === 'done') {
-      elapsedMs = Number(a);
-      continue;
-    }
-    if (kind !== 's') continue;
-    const [due, latency, sendLag, status] = [Number(a), Number(b), Number(c), Number(d)];
-    if (status >= 300) non2xx++;
-    latencies.push(latency);
-    sendLagMaxMs = Math.max(sendLagMaxMs, sendLag);
-    opts.onSample?.(due, latency, sendLag);
+  } finally {
+    release();
   }
-  const code = await exited;
-  if (elapsedMs === null) throw new Error(`the paced load generator stopped before the end (exit ${code})`);
-  return {
-    rps: latencies.length / (elapsedMs / 1000),
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.reduce((a, b) => Math.max(a, b), 0),
-    errors,
-    non2xx,
-    requests: Math.round(opts.rate * opts.seconds),
-    sendLagMaxMs,
-    over25: latencies.filter((l) => l > 25).length,
-  };
+}
+
+let pacerTurn: Promise<void> = Promise.resolve();
+let pacer: Promise<{ send(c: PacerConfig): void; next(): Promise<string> }> | null = null;
+
+/** The bench process's one paced load generator (bench/pacer.ts), started at its first use and warm after. */
+function startPacer(): Promise<{ send(c: PacerConfig): void; next(): Promise<string> }> {
+  pacer ??= (async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/pacer.ts')], {
+      cwd: REPO_ROOT,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    // it never keeps this process alive, and goes with it
+    child.unref();
+    for (const s of [child.stdin, child.stdout] as unknown as { unref?: () => void }[]) s.unref?.();
+    process.once('exit', () => child.kill());
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    const next = async () => {
+      const r = await lines.next();
+      if (r.done) throw new Error(`the paced load generator stopped (exit ${child.exitCode})`);
+      return r.value as string;
+    };
+    if ((await next()) !== 'ready') throw new Error('the paced load generator did not start');
+    return { send: (c: PacerConfig) => void child.stdin!.write(`${JSON.stringify(c)}\n`), next };
+  })();
+  return pacer;
 }
 
 /** The server's WAL fsync counters from `/health` (null when it fsyncs inside COMMIT). */
