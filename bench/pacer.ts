@@ -76,7 +76,10 @@ async function warmUp(): Promise<void> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/warm-up`;
-  await run({ url, headers: { 'content-type': 'application/json' }, body: '{}', rate: 500, seconds: 1.5 }, () => undefined);
+  await run(
+    { url, headers: { 'content-type': 'application/json' }, body: '{}', rate: 500, seconds: 1.5 },
+    () => undefined,
+  );
   await new Promise<void>((r) => server.close(() => r()));
 }
 

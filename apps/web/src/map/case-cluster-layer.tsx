@@ -26,7 +26,6 @@ interface Entry {
   slot: number;
 }
 
-
 const CLASS_OF_RANK = Object.fromEntries(
   Object.entries(MARKER_RANK).map(([cls, rank]) => [rank, cls]),
 ) as Record<number, MarkerClass>;
