@@ -195,8 +195,9 @@ export async function paced(opts: {
   let release: () => void = () => undefined;
   pacerTurn = new Promise<void>((r) => (release = r));
   await previous;
+  let pacer: Pacer | null = null;
   try {
-    const pacer = await startPacer();
+    pacer = await startPacer();
     pacer.send(config);
     const latencies: number[] = [];
     let errors = 0;
@@ -231,23 +232,31 @@ export async function paced(opts: {
       opts.onSample?.(due, latency, sendLag);
     }
   } finally {
+    pacer?.idle();
     release();
   }
 }
 
+/** The one paced load generator: a run at a time; it keeps this process alive only while it works. */
+interface Pacer {
+  send(c: PacerConfig): void;
+  next(): Promise<string>;
+  idle(): void;
+}
+
 let pacerTurn: Promise<void> = Promise.resolve();
-let pacer: Promise<{ send(c: PacerConfig): void; next(): Promise<string> }> | null = null;
+let pacer: Promise<Pacer> | null = null;
 
 /** The bench process's one paced load generator (bench/pacer.ts), started at its first use and warm after. */
-function startPacer(): Promise<{ send(c: PacerConfig): void; next(): Promise<string> }> {
+async function startPacer(): Promise<Pacer> {
   pacer ??= (async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench/pacer.ts')], {
       cwd: REPO_ROOT,
       stdio: ['pipe', 'pipe', 'inherit'],
     });
-    // it never keeps this process alive, and goes with it
-    child.unref();
-    for (const s of [child.stdin, child.stdout] as unknown as { unref?: () => void }[]) s.unref?.();
+    // it keeps this process alive only while it starts or runs (see `hold`), and goes with it
+    const handles = [child, child.stdin, child.stdout] as unknown as { ref(): void; unref(): void }[];
+    const hold = (on: boolean) => handles.forEach((h) => (on ? h.ref() : h.unref()));
     process.once('exit', () => child.kill());
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const next = async () => {
@@ -256,7 +265,14 @@ function startPacer(): Promise<{ send(c: PacerConfig): void; next(): Promise<str
       return r.value as string;
     };
     if ((await next()) !== 'ready') throw new Error('the paced load generator did not start');
-    return { send: (c: PacerConfig) => void child.stdin!.write(`${JSON.stringify(c)}\n`), next };
+    return {
+      send: (c: PacerConfig) => {
+        hold(true);
+        child.stdin!.write(`${JSON.stringify(c)}\n`);
+      },
+      next,
+      idle: () => hold(false),
+    };
   })();
   return pacer;
 }
