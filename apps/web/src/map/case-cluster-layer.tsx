@@ -90,7 +90,10 @@ export function CaseClusterLayer({
 
     // --- patches to the worker: sent at once (the first load of 10,000 cases is then indexed in the
     // worker while this thread renders the page); the worker coalesces what arrives in one task ---
-    send.current = (patch) => post({ type: 'patch', ...patch }, transferablesOf(patch));
+    send.current = (patch) => {
+      post({ type: 'patch', ...patch }, transferablesOf(patch));
+      bySlot.patchSent();
+    };
 
     // --- drawing what the worker answers for the current view ---
     touchDot.current = (cn) => layer.recolorDot(cn, byCase.get(cn)?.cls ?? null);
@@ -127,6 +130,7 @@ export function CaseClusterLayer({
     worker.onmessage = (e: MessageEvent<ClusterResponse>) => {
       const msg = e.data;
       if (msg.id === lastQuery) draw(msg.clusters, msg.singles);
+      bySlot.applied(msg.applied);
     };
     map.on('moveend', query);
     query();

@@ -33,16 +33,26 @@ describe('CasePatchBuilder', () => {
 });
 
 describe('CaseSlots', () => {
-  it('hands out a new slot per case and reuses a released one', () => {
+  it('hands out a new slot per case', () => {
+    const s = new CaseSlots();
+    expect([s.take('A'), s.take('B')]).toEqual([0, 1]);
+    expect(s.caseAt(1)).toBe('B');
+  });
+
+  it('frees a released slot only once the worker has answered with its patch applied', () => {
     const s = new CaseSlots();
     const a = s.take('A');
-    const b = s.take('B');
-    expect([a, b]).toEqual([0, 1]);
-    expect(s.caseAt(b)).toBe('B');
-    s.release(a);
+    s.take('B');
+    s.patchSent(); // patch 1: A and B
+    s.release(a); // removed in patch 2
     expect(s.caseAt(a)).toBeUndefined();
-    expect(s.take('C')).toBe(a);
-    expect(s.caseAt(a)).toBe('C');
-    expect(s.take('D')).toBe(2);
+    s.patchSent();
+    // an answer computed before patch 2 may still name slot a (for A): a is not handed out yet
+    s.applied(1);
+    expect(s.take('C')).toBe(2);
+    s.patchSent();
+    s.applied(2);
+    expect(s.take('D')).toBe(a);
+    expect(s.caseAt(a)).toBe('D');
   });
 });

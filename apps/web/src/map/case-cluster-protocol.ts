@@ -44,6 +44,8 @@ export type ClusterResponse = {
   clusters: WorkerCluster[];
   /** Slots of the cases drawn on their own. */
   singles: Int32Array;
+  /** How many patches the worker had applied when it computed this answer. */
+  applied: number;
 };
 
 /** The buffers of a patch, for `postMessage`'s transfer list. */
@@ -98,13 +100,17 @@ export class CasePatchBuilder {
 }
 
 /**
- * The layer's side of the slots: which case holds each, and the free ones (reused once their case
- * is gone; a slot released in a patch is taken again only by a later one, which the worker applies
- * after it).
+ * The layer's side of the slots: which case holds each, and the free ones. A slot released in a
+ * patch is free again only once the worker has answered with that patch applied: an answer the
+ * worker computed before it can still name the slot for the case that is gone, and must not be
+ * read as naming the case that took it next.
  */
 export class CaseSlots {
   private readonly caseOf: (string | undefined)[] = [];
   private readonly free: number[] = [];
+  /** Released slots with the number of the patch that removes their case. */
+  private pending: [slot: number, patch: number][] = [];
+  private sentPatches = 0;
 
   take(caseNumber: string): number {
     const slot = this.free.pop() ?? this.caseOf.length;
@@ -112,9 +118,26 @@ export class CaseSlots {
     return slot;
   }
 
+  /** The slot's case is gone, in the patch being built (sent next). */
   release(slot: number): void {
     this.caseOf[slot] = undefined;
-    this.free.push(slot);
+    this.pending.push([slot, this.sentPatches + 1]);
+  }
+
+  /** A patch went to the worker. */
+  patchSent(): void {
+    this.sentPatches++;
+  }
+
+  /** The worker answered with its first `applied` patches applied: their released slots are free. */
+  applied(applied: number): void {
+    if (!this.pending.length) return;
+    const still: [number, number][] = [];
+    for (const [slot, patch] of this.pending) {
+      if (patch <= applied) this.free.push(slot);
+      else still.push([slot, patch]);
+    }
+    this.pending = still;
   }
 
   caseAt(slot: number): string | undefined {
@@ -124,5 +147,7 @@ export class CaseSlots {
   clear(): void {
     this.caseOf.length = 0;
     this.free.length = 0;
+    this.pending = [];
+    this.sentPatches = 0;
   }
 }

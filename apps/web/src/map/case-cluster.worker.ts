@@ -28,6 +28,8 @@ const scope = self;
 const points: (PointFeature<Props> | undefined)[] = [];
 let index: Supercluster<Props, ClusterProps> | null = null;
 let version = 0;
+/** Patches applied so far (each answer says so: the layer frees a released slot after it). */
+let applied = 0;
 let stale = false;
 let rebuildScheduled = false;
 /** The view's last query: answered again after every rebuild. */
@@ -70,6 +72,7 @@ function scheduleRebuild(): void {
 scope.onmessage = (e: MessageEvent<ClusterRequest>) => {
   const msg = e.data;
   if (msg.type === 'patch') {
+    applied++;
     for (const slot of msg.remove) points[slot] = undefined;
     const { slots, lat, lng, rank } = msg;
     for (let i = 0; i < slots.length; i++) {
@@ -107,6 +110,7 @@ function answer(msg: Extract<ClusterRequest, { type: 'query' }>): void {
     version,
     clusters,
     singles: Int32Array.from(singles),
+    applied,
   };
   scope.postMessage(response, [response.singles.buffer]);
 }
