@@ -34,7 +34,9 @@ beforeAll(async () => {
     startTestServer({ WEB_DIST, SEED_HISTORY_CASES: 3000, SEED_HISTORY_DAYS: 400 }, { clock }),
     launchBrowser(),
   ]);
-  // a call logged now, overdue two days later (sessions are opened after the clock moves)
+  // a call logged now, and the clock moved until it is overdue: two days at least, and past its
+  // deadline whatever the weekday (a case logged on a Friday is due after the weekend); sessions are
+  // opened after the clock moves
   const operator = await loginAs(server, 'operator');
   const c = await operator.client.intake.create.mutate({
     nature: 'complaint',
@@ -44,7 +46,8 @@ beforeAll(async () => {
     location: CITY_CENTRE,
   });
   overdueCase = { caseNumber: c.caseNumber, unitCode: c.unitCode! };
-  clock.advance(2 * 86_400_000);
+  const untilOverdue = Date.parse(c.dueAt!) - clock.now().getTime() + 3_600_000;
+  clock.advance(Math.max(2 * 86_400_000, untilOverdue));
 });
 afterAll(async () => {
   await browser?.close();
