@@ -183,13 +183,7 @@ export async function paced(opts: {
    */
   onSample?: (dueMs: number, latencyMs: number, sendLagMs: number) => void;
 }): Promise<LoadResult> {
-  const config: PacerConfig = {
-    url: opts.url,
-    headers: opts.headers,
-    body: opts.body,
-    rate: opts.rate,
-    seconds: opts.seconds,
-  };
+  const { onSample, ...config } = opts;
   // one run at a time on the one generator
   const previous = pacerTurn;
   let release: () => void = () => undefined;
@@ -229,7 +223,7 @@ export async function paced(opts: {
       if (status >= 300) non2xx++;
       latencies.push(latency);
       sendLagMaxMs = Math.max(sendLagMaxMs, sendLag);
-      opts.onSample?.(due, latency, sendLag);
+      onSample?.(due, latency, sendLag);
     }
   } finally {
     pacer?.idle();

@@ -109,7 +109,7 @@ export function CaseClusterLayer({
       for (const slot of singles) {
         const cn = bySlot.caseAt(slot);
         const e = cn === undefined ? undefined : byCase.get(cn);
-        if (e) dots.push({ caseNumber: cn!, lat: e.source[1], lng: e.source[2], cls: e.cls });
+        if (e) dots.push({ caseNumber: e.source[0], lat: e.source[1], lng: e.source[2], cls: e.cls });
       }
       layer.setItems(drawnClusters, dots);
     };
